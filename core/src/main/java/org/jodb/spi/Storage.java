@@ -1,0 +1,115 @@
+package org.jodb.spi;
+
+import java.util.List;
+
+/**
+ * What a storage provides to jodb: records of bytes keyed by object id (oid), each revision stamped
+ * with the id of the transaction that wrote it (tid). A storage never sees a Java object; it knows
+ * oids, tids, bytes and transaction metadata.
+ *
+ * <h2>Identifiers</h2>
+ * <ul>
+ *   <li>An <b>oid</b> is a positive {@code long} handed out by {@link #newOid()}; oid {@value #ROOT_OID}
+ *       is the root object and always exists once the database has been initialised by core. Oids are
+ *       never reused.</li>
+ *   <li>A <b>tid</b> is a {@code long} that strictly increases with every committed transaction; the
+ *       storage chooses it at {@link #tpcVote}. {@link #NO_TID} (0) means "never committed" and is the
+ *       serial a writer passes for a new object.</li>
+ * </ul>
+ *
+ * <h2>Reading (MVCC)</h2>
+ * A reader fixes a snapshot with {@link #lastTid()} and reads every object with
+ * {@link #loadAt(long, long)} at that tid, so that it sees one consistent state however many
+ * transactions commit meanwhile. Revisions stay readable until {@link #pack} drops them.
+ *
+ * <h2>Writing: two-phase commit</h2>
+ * Exactly this call order, on one thread, per transaction:
+ * <ol>
+ *   <li>{@link #tpcBegin(TransactionMetadata, ConflictResolver)} returns a {@link StorageTransaction}; it
+ *       may wait for another transaction's vote/finish to end, but never while user code runs.</li>
+ *   <li>{@link StorageTransaction#store} for each changed object, with the serial (tid) the writer read,
+ *       and {@link StorageTransaction#checkCurrent} for objects that must not have changed.</li>
+ *   <li>{@link StorageTransaction#vote()}: conflict check and write of the data, not yet visible; the
+ *       storage holds its commit lock from here until finish or abort. Throws {@link
+ *       StorageConflictException} when an object changed since the serial given and the resolver could
+ *       not merge it.</li>
+ *   <li>{@link StorageTransaction#finish()} makes the transaction visible and durable (as the storage's
+ *       durability mode promises) and returns its tid. <b>Must never fail</b> after a successful vote,
+ *       short of the storage being broken (then it throws {@link StorageException} and closes itself).</li>
+ *   <li>{@link StorageTransaction#abort()} at any point before finish forgets everything; it must
+ *       never fail and may be called more than once.</li>
+ * </ol>
+ *
+ * <h2>Thread safety</h2>
+ * All methods are safe to call from many threads at once. Loads never block behind a commit.
+ *
+ * @see MemoryStorage the reference implementation
+ */
+public interface Storage extends AutoCloseable {
+
+    /** The root object's oid. */
+    long ROOT_OID = 0L;
+
+    /** The serial of an object that was never committed, and the tid of an empty storage. */
+    long NO_TID = 0L;
+
+    /** A short name for messages and sort keys, e.g. the file path or {@code "memory"}. */
+    String name();
+
+    /**
+     * Allocates a new oid, never returned before (also across restarts). Oids allocated by a
+     * transaction that aborts are simply unused.
+     */
+    long newOid();
+
+    /** The tid of the last committed transaction, or {@link #NO_TID} for an empty storage. */
+    long lastTid();
+
+    /**
+     * The current revision of an object.
+     *
+     * @return the revision, or {@code null} if the object does not exist (never stored, or packed away)
+     */
+    Revision load(long oid);
+
+    /**
+     * The revision of an object that was current at snapshot {@code tid}: the newest revision whose
+     * tid is {@code <= tid}.
+     *
+     * @return that revision, or {@code null} when the object did not exist at {@code tid}
+     * @throws StorageException when the revision needed was removed by {@link #pack}
+     */
+    Revision loadAt(long oid, long tid);
+
+    /**
+     * The oids written by each transaction committed after {@code tid}, oldest first; used to
+     * invalidate cached objects at a transaction boundary.
+     */
+    List<CommittedTransaction> transactionsAfter(long tid);
+
+    /**
+     * Begins the two-phase commit of one transaction.
+     *
+     * @param resolver asked at vote to merge a write that conflicts with a newer committed revision;
+     *                 {@link ConflictResolver#NONE} to never resolve
+     */
+    StorageTransaction tpcBegin(TransactionMetadata metadata, ConflictResolver resolver);
+
+    /**
+     * Revisions of an object, newest first, at most {@code max} of them.
+     */
+    List<RevisionInfo> history(long oid, int max);
+
+    /**
+     * Removes revisions that no snapshot at or after {@code packTid} can read, and every object not
+     * reachable from {@link #ROOT_OID} as of the newest revision, following references reported by
+     * {@code references}. Readers and writers may continue while it runs.
+     */
+    void pack(long packTid, ReferenceFinder references);
+
+    /**
+     * Closes the storage; further calls throw {@link IllegalStateException}. Idempotent.
+     */
+    @Override
+    void close();
+}

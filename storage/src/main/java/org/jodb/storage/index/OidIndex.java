@@ -1,0 +1,134 @@
+package org.jodb.storage.index;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.jodb.spi.StorageException;
+
+/**
+ * oid → (log position, tid) of the newest revision, in a Chronicle Map persisted to one file. Derived
+ * state (FORMAT.md 5): the log is the truth, and this file is thrown away and rebuilt whenever it cannot
+ * be trusted. Chronicle Map's capacity is fixed when the file is created, so the storage grows it (a copy
+ * into a larger file) before it fills.
+ *
+ * <p>Thread-safe: Chronicle Map locks per segment internally; one writer (the committer) and many readers.
+ */
+public final class OidIndex implements AutoCloseable {
+
+    static {
+        // An embedded database must not phone home; must be set before any Chronicle class initialises.
+        System.setProperty("chronicle.analytics.disable", "true");
+    }
+
+    /** Share of the capacity beyond which the index is grown; Chronicle fails hard past its capacity. */
+    public static final double FILL_LIMIT = 0.75;
+
+    /** Where a revision lives and which transaction wrote it. */
+    public record Entry(long position, long tid) {
+    }
+
+    private final ChronicleMap<Long, byte[]> map;
+    private final Path file;
+    private final long capacity;
+
+    private OidIndex(ChronicleMap<Long, byte[]> map, Path file, long capacity) {
+        this.map = map;
+        this.file = file;
+        this.capacity = capacity;
+    }
+
+    /** Creates an empty index file, replacing any file at {@code file}. */
+    public static OidIndex create(Path file, long capacity) {
+        try {
+            Files.deleteIfExists(file);
+            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, capacity);
+        } catch (IOException | RuntimeException e) {
+            throw new StorageException("cannot create the oid index " + file + ": " + e
+                    + ". Free disk space or lower StorageOptions.indexCapacity.", e);
+        }
+    }
+
+    /**
+     * Opens an existing index file.
+     *
+     * @throws StorageException when the file is missing or Chronicle Map cannot read it (then rebuild it)
+     */
+    public static OidIndex open(Path file, long capacity) {
+        if (!Files.isRegularFile(file)) {
+            throw new StorageException("no index file " + file);
+        }
+        try {
+            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, capacity);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            throw new StorageException("cannot open the oid index " + file + ": " + e, e);
+        }
+    }
+
+    private static ChronicleMapBuilder<Long, byte[]> builder(long capacity) {
+        return ChronicleMapBuilder.of(Long.class, byte[].class)
+                .name("jodb-oid-index")
+                .entries(capacity)
+                .constantValueSizeBySample(new byte[16]);
+    }
+
+    public Entry get(long oid) {
+        byte[] value = map.get(oid);
+        if (value == null) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(value);
+        return new Entry(b.getLong(0), b.getLong(8));
+    }
+
+    public void put(long oid, long position, long tid) {
+        map.put(oid, ByteBuffer.allocate(16).putLong(position).putLong(tid).array());
+    }
+
+    /** Number of oids indexed. */
+    public long size() {
+        return map.longSize();
+    }
+
+    /** Entries this file was created for. */
+    public long capacity() {
+        return capacity;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    /** Whether adding {@code more} oids would pass {@link #FILL_LIMIT}. */
+    public boolean needsGrowth(long more) {
+        return size() + more > (long) (capacity * FILL_LIMIT);
+    }
+
+    /** Calls {@code visitor} for every entry (no particular order). */
+    public void forEach(EntryVisitor visitor) {
+        map.forEachEntry(e -> {
+            ByteBuffer b = ByteBuffer.wrap(e.value().get());
+            visitor.visit(e.key().get(), b.getLong(0), b.getLong(8));
+        });
+    }
+
+    @FunctionalInterface
+    public interface EntryVisitor {
+        void visit(long oid, long position, long tid);
+    }
+
+    /** Copies every entry into a new index of {@code newCapacity} at {@code newFile}. */
+    public OidIndex copyTo(Path newFile, long newCapacity) {
+        OidIndex bigger = create(newFile, newCapacity);
+        forEach(bigger::put);
+        return bigger;
+    }
+
+    @Override
+    public void close() {
+        map.close();
+    }
+}

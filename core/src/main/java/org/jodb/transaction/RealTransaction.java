@@ -145,7 +145,11 @@ final class RealTransaction implements Transaction {
         List<DataManager> ordered = new ArrayList<>(resources);
         voted.clear();
         try {
-            ordered.sort(Comparator.comparing(RealTransaction::sortKeyOf));
+            Map<DataManager, String> keys = new IdentityHashMap<>();
+            for (DataManager dm : ordered) {
+                keys.put(dm, sortKeyOf(dm));
+            }
+            ordered.sort(Comparator.comparing(keys::get));
             for (DataManager dm : ordered) {
                 dm.tpcBegin(this);
             }

@@ -28,7 +28,9 @@ public interface Synchronizer {
     /**
      * Commit (successful or not) or abort of {@code txn} has ended. After a successful commit it runs
      * before the after-commit hooks; after an abort the manager no longer returns {@code txn}. Should not
-     * fail: a failure after a successful commit is logged and ignored, since the commit did happen.
+     * fail: a failure after a successful commit is logged and ignored, since the commit did happen; after a
+     * failed commit it is logged and attached (suppressed) to the commit's failure; after an abort it is
+     * thrown once abort is over.
      */
     default void afterCompletion(Transaction txn) {
     }

@@ -306,6 +306,62 @@ class TransactionManagerTest {
         assertEquals(0, tm.synchronizers().live().size());
     }
 
+    @Test
+    void behaviour18_beforeCompletionFailureStopsCommitBeforeAnyDataManager() {
+        TransactionManager tm = new TransactionManager();
+        SampleDataManager dm = new SampleDataManager("a", tm, journal);
+        Synchronizer failing = new Synchronizer() {
+            @Override
+            public void beforeCompletion(Transaction txn) {
+                throw new IllegalStateException("not now");
+            }
+        };
+        tm.registerSynchronizer(failing);
+        dm.put("x", 1);
+        assertThrows(IllegalStateException.class, tm::commit);
+        assertEquals(List.of(), journal);
+        assertEquals(TransactionStatus.ACTIVE, tm.get().status());
+        tm.unregisterSynchronizer(failing);
+        tm.commit();
+        assertEquals(1, dm.committed("x"));
+    }
+
+    @Test
+    void behaviour18_afterCompletionFailureAfterASuccessfulCommitIsIgnored() {
+        TransactionManager tm = new TransactionManager();
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        Synchronizer failing = new Synchronizer() {
+            @Override
+            public void afterCompletion(Transaction txn) {
+                throw new IllegalStateException("late");
+            }
+        };
+        tm.registerSynchronizer(failing);
+        dm.put("x", 1);
+        Transaction t = tm.get();
+        tm.commit();
+        assertEquals(TransactionStatus.COMMITTED, t.status());
+        assertEquals(1, dm.committed("x"));
+        assertFalse(tm.isActive());
+        tm.get();
+        IllegalStateException e = assertThrows(IllegalStateException.class, tm::abort);
+        assertEquals("late", e.getMessage(), "after an abort the failure is thrown once abort is over");
+        assertFalse(tm.isActive());
+    }
+
+    @Test
+    void behaviour18_newTransactionFailurePropagatesFromBegin() {
+        TransactionManager tm = new TransactionManager(true);
+        tm.registerSynchronizer(new Synchronizer() {
+            @Override
+            public void newTransaction(Transaction txn) {
+                throw new IllegalStateException("cannot sync");
+            }
+        });
+        assertThrows(IllegalStateException.class, tm::begin);
+        assertTrue(tm.isActive(), "the transaction stays begun");
+    }
+
     // ---- behaviour 19: run with retries
 
     @Test

@@ -2,9 +2,9 @@ package org.jodb.storage;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -68,8 +68,6 @@ public final class MappedFileStorage implements Storage {
         System.setProperty("chronicle.analytics.disable", "true");
     }
 
-    static final String INDEX_FILE = "index.cm";
-
     private final Path dir;
     private final StorageOptions options;
     private final StoreLock lock;
@@ -88,10 +86,13 @@ public final class MappedFileStorage implements Storage {
     private volatile boolean closed;
     private final Thread flusher;
     private volatile RuntimeException flushFailure;
+    /** Whether open trusted the persisted index (no log scan) instead of rebuilding it. */
+    final boolean openedFromIndex;
 
     private MappedFileStorage(Path dir, StorageOptions options, StoreLock lock, Log log, OidIndex index,
-                              LogRecovery.Result state) {
+                              LogRecovery.Result state, boolean openedFromIndex) {
         this.dir = dir;
+        this.openedFromIndex = openedFromIndex;
         this.options = options;
         this.lock = lock;
         this.log = log;
@@ -156,21 +157,23 @@ public final class MappedFileStorage implements Storage {
                 segments = new ArrayList<>(List.of(Log.createFirst(dir, options.segmentSize())));
                 meta = null;
             }
-            IndexHolder holder = new IndexHolder(dir);
+            IndexHolder holder = new IndexHolder(dir, meta == null ? 0 : meta.generation());
             LogRecovery.Result state = null;
             if (meta != null && meta.clean()) {
                 state = catchUp(segments, meta, holder);
             }
+            boolean fromIndex = state != null;
             if (state == null) {
                 long capacity = Math.max(options.indexCapacity(), meta == null ? 0 : meta.capacity());
-                holder.index = OidIndex.create(dir.resolve(INDEX_FILE), capacity);
+                holder.index = OidIndex.create(dir, holder.generation + 1, capacity);
                 long start = LogPosition.of(segments.get(0).id, RecordCodec.SEGMENT_HEADER_SIZE);
                 state = LogRecovery.recover(segments, start, LogPosition.NONE, NO_TID, 1, true, holder::apply);
             }
             new IndexMeta(false, state.end(), state.lastTxn(), state.lastTid(), state.nextOid(),
-                    holder.index.capacity(), holder.index.size()).write(dir);
+                    holder.index.capacity(), holder.index.size(), holder.index.generation()).write(dir);
+            deleteIndexFilesExcept(dir, holder.index.generation());
             Log log = new Log(dir, options.segmentSize(), state.segments(), state.end(), state.endClosed());
-            return new MappedFileStorage(dir, options, lock, log, holder.index, state);
+            return new MappedFileStorage(dir, options, lock, log, holder.index, state, fromIndex);
         } catch (RuntimeException | Error e) {
             segments.forEach(Segment::close);
             throw e;
@@ -183,7 +186,7 @@ public final class MappedFileStorage implements Storage {
      */
     private static LogRecovery.Result catchUp(List<Segment> segments, IndexMeta meta, IndexHolder holder) {
         try {
-            holder.index = OidIndex.open(holder.dir.resolve(INDEX_FILE), meta.capacity());
+            holder.index = OidIndex.open(holder.dir, meta.generation(), meta.capacity());
             if (holder.index.size() != meta.count()) {
                 throw new StorageException("index holds " + holder.index.size() + " oids, " + IndexMeta.FILE_NAME
                         + " says " + meta.count());
@@ -204,35 +207,41 @@ public final class MappedFileStorage implements Storage {
     /** The index while it is being rebuilt or caught up at open, grown as needed. */
     private static final class IndexHolder {
         final Path dir;
+        final int generation;
         OidIndex index;
 
-        IndexHolder(Path dir) {
+        IndexHolder(Path dir, int generation) {
             this.dir = dir;
+            this.generation = generation;
         }
 
         void apply(TransactionView txn) {
             if (index.needsGrowth(txn.count)) {
                 OidIndex old = index;
-                index = grow(dir, old, txn.count);
+                index = grow(old, txn.count);
                 old.close();
             }
             txn.forEachRevision((oid, tid, prev, position, length) -> index.put(oid, position, tid));
         }
     }
 
-    /** Copies {@code old} into a file at least twice as large and moves it into place. */
-    static OidIndex grow(Path dir, OidIndex old, long more) {
+    /** Copies {@code old} into the next generation's file, at least twice as large. */
+    static OidIndex grow(OidIndex old, long more) {
         long capacity = Math.max(old.capacity() * 2, (long) ((old.size() + more) / OidIndex.FILL_LIMIT) + 1_000);
-        Path tmp = dir.resolve(INDEX_FILE + ".grow.tmp");
-        OidIndex bigger = old.copyTo(tmp, capacity);
-        try {
-            Files.move(tmp, dir.resolve(INDEX_FILE), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
+        return old.copyToNextGeneration(capacity);
+    }
+
+    /** Removes index files of other generations (replaced, or left by a crash). */
+    static void deleteIndexFilesExcept(Path dir, int generation) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "index-*.cm")) {
+            for (Path p : files) {
+                if (OidIndex.isIndexFile(p) && !p.equals(OidIndex.file(dir, generation))) {
+                    Files.deleteIfExists(p);
+                }
+            }
         } catch (IOException e) {
-            bigger.close();
-            throw new StorageException("cannot move the grown index into place: " + e.getMessage(), e);
+            // a stale index file wastes space but is never read: the side file names the current one
         }
-        return bigger;
     }
 
     /** Replaces the index by a grown or packed one; the old one stays open for readers until close. */
@@ -412,7 +421,7 @@ public final class MappedFileStorage implements Storage {
     /** Grows the index before a commit that adds {@code newOids} oids could overfill it (commit lock). */
     void ensureIndexRoom(int newOids) {
         if (index.needsGrowth(newOids)) {
-            swapIndex(grow(dir, index, newOids));
+            swapIndex(grow(index, newOids));
         }
     }
 
@@ -496,10 +505,11 @@ public final class MappedFileStorage implements Storage {
             retired.forEach(OidIndex::close);
             if (clean) {
                 // FORMAT.md invariant (6): "clean" is written only after the log and the index file are forced.
-                try (FileChannel ch = FileChannel.open(dir.resolve(INDEX_FILE), StandardOpenOption.WRITE)) {
+                try (FileChannel ch = FileChannel.open(last.file(), StandardOpenOption.WRITE)) {
                     ch.force(true);
-                    new IndexMeta(true, log.committedEnd(), lastTxn, lastTid, nextOid.get(), capacity, count)
-                            .write(dir);
+                    new IndexMeta(true, log.committedEnd(), lastTxn, lastTid, nextOid.get(), capacity, count,
+                            last.generation()).write(dir);
+                    deleteIndexFilesExcept(dir, last.generation());
                 } catch (IOException | RuntimeException e) {
                     // the next open sees an "open" side file and rebuilds the index from the log
                 }

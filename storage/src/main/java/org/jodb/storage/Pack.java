@@ -3,7 +3,6 @@ package org.jodb.storage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -57,8 +56,7 @@ final class Pack {
 
         List<Segment> old = log.ordered();
         Output out = new Output(log.nextSegmentId());
-        Path newIndexFile = dir.resolve(MappedFileStorage.INDEX_FILE + PackCommit.OUTPUT_SUFFIX);
-        OidIndex packed = OidIndex.create(newIndexFile, index.capacity());
+        OidIndex packed = OidIndex.create(dir, index.generation() + 1, index.capacity());
         try {
             long lastTxn = copy(keepFrom, out, packed);
             out.forceAll();
@@ -68,8 +66,6 @@ final class Pack {
             for (Segment s : out.segments) {
                 s.moveTo(dir.resolve(Segment.fileName(s.id)));
             }
-            Files.move(newIndexFile, dir.resolve(MappedFileStorage.INDEX_FILE), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
             for (Segment s : old) {
                 Files.deleteIfExists(s.file);
             }
@@ -89,9 +85,9 @@ final class Pack {
             packed.close();
             out.discard();
             try {
-                Files.deleteIfExists(newIndexFile);
+                Files.deleteIfExists(packed.file());
             } catch (IOException ignored) {
-                // a leftover *.pack file is deleted at the next open
+                // a stale index generation is deleted at the next open
             }
             throw e instanceof StorageException se ? se
                     : new StorageException("pack of " + dir + " failed: " + e.getMessage()

@@ -25,9 +25,10 @@ import org.jodb.spi.StorageException;
  * @param nextOid     the next oid to hand out
  * @param capacity    the index file's Chronicle Map capacity, in entries
  * @param count       oids in the index
+ * @param generation  which index file ({@code index-<generation>.cm}) these numbers describe
  */
 public record IndexMeta(boolean clean, long logEnd, long lastTxn, long lastTid, long nextOid, long capacity,
-                        long count) {
+                        long count, int generation) {
 
     public static final String FILE_NAME = "index.meta";
     static final byte[] MAGIC = "jodb-idx".getBytes(StandardCharsets.US_ASCII);
@@ -48,7 +49,7 @@ public record IndexMeta(boolean clean, long logEnd, long lastTxn, long lastTid, 
                 return null;
             }
             return new IndexMeta(b.getShort(10) == 1, b.getLong(16), b.getLong(24), b.getLong(32), b.getLong(40),
-                    b.getLong(48), b.getLong(56));
+                    b.getLong(48), b.getLong(56), b.getInt(64));
         } catch (IOException e) {
             return null;
         }
@@ -59,7 +60,7 @@ public record IndexMeta(boolean clean, long logEnd, long lastTxn, long lastTid, 
         ByteBuffer b = ByteBuffer.allocate(SIZE);
         b.put(MAGIC).putShort(VERSION).putShort((short) (clean ? 1 : 0)).putInt(0)
                 .putLong(logEnd).putLong(lastTxn).putLong(lastTid).putLong(nextOid).putLong(capacity).putLong(count)
-                .putInt(0);
+                .putInt(generation);
         b.putInt(68, crc(b.array()));
         b.clear();
         try (FileChannel ch = FileChannel.open(dir.resolve(FILE_NAME), StandardOpenOption.CREATE,

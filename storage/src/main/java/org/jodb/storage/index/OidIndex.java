@@ -33,19 +33,36 @@ public final class OidIndex implements AutoCloseable {
 
     private final ChronicleMap<Long, byte[]> map;
     private final Path file;
+    private final int generation;
     private final long capacity;
 
-    private OidIndex(ChronicleMap<Long, byte[]> map, Path file, long capacity) {
+    private OidIndex(ChronicleMap<Long, byte[]> map, Path file, int generation, long capacity) {
         this.map = map;
         this.file = file;
+        this.generation = generation;
         this.capacity = capacity;
     }
 
-    /** Creates an empty index file, replacing any file at {@code file}. */
-    public static OidIndex create(Path file, long capacity) {
+    /**
+     * The file of index generation {@code generation}. Each rebuild, growth or pack writes a new generation
+     * instead of renaming: Chronicle Map reopens its file by path when it adds tiers, so a live map's file
+     * must never move.
+     */
+    public static Path file(Path dir, int generation) {
+        return dir.resolve(String.format("index-%08d.cm", generation));
+    }
+
+    /** Whether {@code file} is some generation's index file. */
+    public static boolean isIndexFile(Path file) {
+        return file.getFileName().toString().matches("index-\\d{8}\\.cm");
+    }
+
+    /** Creates an empty index file for {@code generation}, replacing any file of that generation. */
+    public static OidIndex create(Path dir, int generation, long capacity) {
+        Path file = file(dir, generation);
         try {
             Files.deleteIfExists(file);
-            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, capacity);
+            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity);
         } catch (IOException | RuntimeException e) {
             throw new StorageException("cannot create the oid index " + file + ": " + e
                     + ". Free disk space or lower StorageOptions.indexCapacity.", e);
@@ -57,12 +74,13 @@ public final class OidIndex implements AutoCloseable {
      *
      * @throws StorageException when the file is missing or Chronicle Map cannot read it (then rebuild it)
      */
-    public static OidIndex open(Path file, long capacity) {
+    public static OidIndex open(Path dir, int generation, long capacity) {
+        Path file = file(dir, generation);
         if (!Files.isRegularFile(file)) {
             throw new StorageException("no index file " + file);
         }
         try {
-            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, capacity);
+            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity);
         } catch (IOException | RuntimeException | LinkageError e) {
             throw new StorageException("cannot open the oid index " + file + ": " + e, e);
         }
@@ -102,6 +120,10 @@ public final class OidIndex implements AutoCloseable {
         return file;
     }
 
+    public int generation() {
+        return generation;
+    }
+
     /** Whether adding {@code more} oids would pass {@link #FILL_LIMIT}. */
     public boolean needsGrowth(long more) {
         return size() + more > (long) (capacity * FILL_LIMIT);
@@ -120,10 +142,26 @@ public final class OidIndex implements AutoCloseable {
         void visit(long oid, long position, long tid);
     }
 
-    /** Copies every entry into a new index of {@code newCapacity} at {@code newFile}. */
-    public OidIndex copyTo(Path newFile, long newCapacity) {
-        OidIndex bigger = create(newFile, newCapacity);
-        forEach(bigger::put);
+    /** Copies every entry into a new index of {@code newCapacity}, the next generation in the same directory. */
+    public OidIndex copyToNextGeneration(long newCapacity) {
+        // Collected first: a Chronicle Map operation inside another map's forEachEntry deadlocks on the
+        // thread's query contexts.
+        int n = Math.toIntExact(size());
+        long[] oids = new long[n];
+        long[] positions = new long[n];
+        long[] tids = new long[n];
+        int[] i = {0};
+        forEach((oid, position, tid) -> {
+            if (i[0] < n) {
+                oids[i[0]] = oid;
+                positions[i[0]] = position;
+                tids[i[0]++] = tid;
+            }
+        });
+        OidIndex bigger = create(file.getParent(), generation + 1, newCapacity);
+        for (int j = 0; j < i[0]; j++) {
+            bigger.put(oids[j], positions[j], tids[j]);
+        }
         return bigger;
     }
 

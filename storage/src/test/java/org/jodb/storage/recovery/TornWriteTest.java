@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import org.jodb.spi.ConflictResolver;
 import org.jodb.spi.CorruptStorageException;
@@ -23,6 +22,7 @@ import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
 import org.jodb.storage.MappedFileStorage;
 import org.jodb.storage.StorageOptions;
+import org.jodb.storage.StoreFiles;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -83,7 +83,7 @@ class TornWriteTest {
             lastStart = firstDifference(before, after);
             lastEnd = lastDifference(before, after) + 1;
             image = tmp.resolve("image");
-            copy(dir, image); // the files as a kill -9 right now would leave them
+            StoreFiles.copyCrashImage(dir, image); // the files as a kill -9 right now would leave them
         }
         segment = image.resolve("log-00000001.seg");
         assertTrue(lastEnd - lastStart > 100, "the last transaction spans " + (lastEnd - lastStart) + " bytes");
@@ -144,7 +144,7 @@ class TornWriteTest {
     @Test
     void damageInsideTheCommittedRegionIsRefusedNamingFileAndOffset() throws IOException {
         Path work = tmp.resolve("committed-damage");
-        copy(image, work);
+        StoreFiles.copyCrashImage(image, work);
         flip(work.resolve("log-00000001.seg"), firstStart + 20);
         CorruptStorageException e = assertThrows(CorruptStorageException.class,
                 () -> MappedFileStorage.open(work, options()).close());
@@ -155,7 +155,7 @@ class TornWriteTest {
     @Test
     void recoveredStoreAcceptsNewCommitsAndReopensWithThem() throws IOException {
         Path work = tmp.resolve("reuse");
-        copy(image, work);
+        StoreFiles.copyCrashImage(image, work);
         flip(work.resolve("log-00000001.seg"), lastEnd - 3);
         try (MappedFileStorage storage = MappedFileStorage.open(work, options())) {
             assertEquals(stateBefore, state(storage));
@@ -173,8 +173,8 @@ class TornWriteTest {
 
     private void reopenDamaged(String what, Damage damage, boolean corruptAllowed) throws IOException {
         Path work = tmp.resolve("work");
-        deleteTree(work);
-        copy(image, work);
+        StoreFiles.deleteTree(work);
+        StoreFiles.copyCrashImage(image, work);
         damage.apply(work.resolve(segment.getFileName()));
         MappedFileStorage storage;
         try {
@@ -225,28 +225,5 @@ class TornWriteTest {
             }
         }
         throw new AssertionError("no difference");
-    }
-
-    /** Copies the log and side files; the Chronicle index is left out (a crash image rebuilds it anyway). */
-    static void copy(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path p : files.toList()) {
-                if (!p.getFileName().toString().startsWith("index.cm")) {
-                    Files.copy(p, to.resolve(p.getFileName()));
-                }
-            }
-        }
-    }
-
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

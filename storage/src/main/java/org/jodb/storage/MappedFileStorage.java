@@ -169,6 +169,13 @@ public final class MappedFileStorage implements Storage {
                 long start = LogPosition.of(segments.get(0).id, RecordCodec.SEGMENT_HEADER_SIZE);
                 state = LogRecovery.recover(segments, start, LogPosition.NONE, NO_TID, 1, true, holder::apply);
             }
+            if (meta != null && state.lastTid() < meta.lastTid()) {
+                // FORMAT.md invariant (7): the side file only ever names durable transactions.
+                throw new CorruptStorageException(dir + ": the log ends at tid " + state.lastTid() + " ("
+                        + LogPosition.describe(state.end()) + ") but " + IndexMeta.FILE_NAME + " records tid "
+                        + meta.lastTid() + " as committed: log segments are missing or were replaced by older"
+                        + " copies. Restore the store from a backup.");
+            }
             new IndexMeta(false, state.end(), state.lastTxn(), state.lastTid(), state.nextOid(),
                     holder.index.capacity(), holder.index.size(), holder.index.generation()).write(dir);
             deleteIndexFilesExcept(dir, holder.index.generation());

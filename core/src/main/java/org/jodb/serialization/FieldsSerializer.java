@@ -149,6 +149,12 @@ final class FieldsSerializer extends Serializer<Object> {
         }
     }
 
+    void clear(Object object) {
+        for (Field f : fields) {
+            assign(object, f, null);
+        }
+    }
+
     private int[] bind(Schema stored) {
         int[] binding = new int[stored.names.length];
         for (int i = 0; i < binding.length; i++) {

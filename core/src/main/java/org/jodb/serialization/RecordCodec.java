@@ -149,6 +149,16 @@ public final class RecordCodec {
         }
     }
 
+    /** Sets every stored field of {@code target} to its default, releasing what it referenced (a ghost). */
+    public void clearFields(Object target) {
+        JodbKryo k = pool.obtain();
+        try {
+            k.stateSerializer(types.userClass(target.getClass())).clear(target);
+        } finally {
+            pool.free(k);
+        }
+    }
+
     /** An instance of {@code type} made without running a constructor (for ghosts). */
     public <T> T newInstance(Class<T> type) {
         JodbKryo k = pool.obtain();

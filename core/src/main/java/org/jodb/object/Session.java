@@ -12,6 +12,7 @@ import java.util.Set;
 import org.jodb.ConflictException;
 import org.jodb.ObjectNotFoundException;
 import org.jodb.ReadConflictException;
+import org.jodb.serialization.ClassNames;
 import org.jodb.serialization.RecordCodec;
 import org.jodb.serialization.RecordContext;
 import org.jodb.spi.CommittedTransaction;
@@ -131,6 +132,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     public <T> T create(Class<T> type, Object[] args) {
         checkOpen();
+        ClassNames.stableName(type); // the newest definition of a (JShell) class is the one records load into
         T object = store.proxies.instantiate(type, args);
         PersistentObject p = (PersistentObject) object;
         p.$jodbState(new ObjectState(p, this, ObjectStatus.UNSAVED));

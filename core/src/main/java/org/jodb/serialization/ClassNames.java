@@ -25,6 +25,8 @@ public final class ClassNames {
     /** JShell's wrapper: package {@code REPL}, then {@code $JShell$<n>$} before the declared name. */
     private static final Pattern JSHELL = Pattern.compile("^REPL\\.\\$JShell\\$\\d+[A-Z]?\\$(.+)$");
 
+    private static final Pattern JSHELL_PARTS = Pattern.compile("^REPL\\.\\$JShell\\$(\\d+)([A-Z]?)\\$(.+)$");
+
     /** Classes seen by any database in this JVM, by stable name; the newest definition wins. */
     private static final Map<String, Class<?>> SEEN = new ConcurrentHashMap<>();
 
@@ -61,6 +63,37 @@ public final class ClassNames {
         return name;
     }
 
+    /** True for a class JShell generated; its newest definition can change at any snippet. */
+    public static boolean isJShellClass(Class<?> type) {
+        return JSHELL.matcher(type.getName()).matches();
+    }
+
+    /**
+     * JShell names a redefinition of a class after the first one with the next letter
+     * ({@code $JShell$3$Note}, then {@code $JShell$3B$Note}, ...): load the newest that exists, so that a
+     * class redefined in a later snippet loads the records written with an earlier definition.
+     */
+    private static Class<?> newestJShellDefinition(String stableName, Class<?> seen) {
+        Matcher m = JSHELL_PARTS.matcher(seen.getName());
+        if (!m.matches()) {
+            return seen;
+        }
+        Class<?> newest = seen;
+        char letter = m.group(2).isEmpty() ? 'A' : m.group(2).charAt(0);
+        for (char next = (char) (letter + 1); next <= 'Z'; next++) {
+            try {
+                newest = Class.forName("REPL.$JShell$" + m.group(1) + next + "$" + m.group(3), false,
+                        seen.getClassLoader());
+            } catch (ClassNotFoundException | LinkageError e) {
+                break;
+            }
+        }
+        if (newest != seen) {
+            stableName(newest);
+        }
+        return newest;
+    }
+
     /** Changes whenever a resolution made earlier may have become stale. */
     public static int epoch() {
         return epoch;
@@ -87,7 +120,7 @@ public final class ClassNames {
         } catch (ClassNotFoundException | LinkageError e) {
             Class<?> seen = SEEN.get(name);
             if (seen != null) {
-                return seen;
+                return newestJShellDefinition(name, seen);
             }
             throw new UnknownClassException(storedName, name.equals(storedName) ? null : name, e);
         }

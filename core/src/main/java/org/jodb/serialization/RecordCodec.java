@@ -225,7 +225,9 @@ public final class RecordCodec {
             } else {
                 throw new IllegalStateException("registry entry " + id + " is not a class: " + entry);
             }
-            classes.put(id, type);
+            if (!ClassNames.isJShellClass(types.userClass(type))) {
+                classes.put(id, type); // a JShell class may be redefined by any snippet: resolve it each time
+            }
         }
         return type;
     }

@@ -498,7 +498,9 @@ final class RealTransaction implements Transaction {
 
     @Override
     public void setUser(String name) {
-        setUser(name, "/");
+        Objects.requireNonNull(name, "name");
+        checkOwner();
+        user = name;
     }
 
     @Override

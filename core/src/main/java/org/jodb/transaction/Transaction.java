@@ -159,8 +159,9 @@ public interface Transaction extends AutoCloseable {
     String description();
 
     /**
-     * Sets the user recorded with the transaction to {@code "/ " + name} (ZODB's convention: a path, a
-     * space and the name; see {@link #setUser(String, String)}).
+     * Sets the user recorded with the transaction to {@code name}, as given. (ZODB prefixes a path, {@code
+     * "/ bob"}; Java users expect the name they set, so jodb keeps it plain. {@link #setUser(String, String)}
+     * gives ZODB's form.)
      *
      * @throws NullPointerException if {@code name} is null
      */

@@ -137,9 +137,16 @@ class ConcurrencyTest {
         tm2.abort();
     }
 
+    /**
+     * Jepsen-style bank (issue 4): 8 writer threads move money between 20 accounts with retries while 2
+     * reader threads sum every balance inside their own transactions. Every sum equals the total; no
+     * transfer is lost or applied twice.
+     */
     @Test
-    void bankTransfersWithRetryKeepTheTotal() throws Exception {
-        int accounts = 10;
+    void bankTransfersWithRetryKeepEverySnapshotConsistent() throws Exception {
+        int accounts = 20;
+        int writers = 8;
+        int transfersEach = 25;
         TransactionManager setup = new TransactionManager(false);
         Connection conn = db.open(setup);
         PersistentMap<String, Object> root = conn.root();
@@ -148,20 +155,23 @@ class ConcurrencyTest {
         }
         setup.commit();
         conn.close();
+        long total = 100L * accounts;
         Queue errors = new Queue();
         AtomicInteger committed = new AtomicInteger();
+        AtomicInteger sums = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
         List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < 4; t++) {
+        for (int t = 0; t < writers; t++) {
             int seed = t;
             threads.add(new Thread(() -> {
                 TransactionManager tm = new TransactionManager(false);
                 Connection c = db.open(tm);
                 java.util.Random random = new java.util.Random(seed);
                 try {
-                    for (int n = 0; n < 50; n++) {
+                    for (int n = 0; n < transfersEach; n++) {
                         int from = random.nextInt(accounts);
                         int to = random.nextInt(accounts);
-                        tm.run(50, () -> {
+                        tm.run(100, () -> {
                             ((Account) c.root().get("acct" + from)).deposit(-1);
                             ((Account) c.root().get("acct" + to)).deposit(1);
                         });
@@ -175,20 +185,73 @@ class ConcurrencyTest {
                 }
             }));
         }
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            readers.add(new Thread(() -> {
+                TransactionManager tm = new TransactionManager(false);
+                Connection c = db.open(tm);
+                try {
+                    while (writing.get()) {
+                        tm.begin();
+                        long sum = 0;
+                        for (int i = 0; i < accounts; i++) {
+                            sum += ((Account) c.root().get("acct" + i)).balance();
+                        }
+                        tm.abort();
+                        if (sum != total) {
+                            errors.add(new AssertionError("inconsistent snapshot: sum " + sum));
+                        }
+                        sums.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                } finally {
+                    tm.abort();
+                    c.close();
+                }
+            }));
+        }
+        readers.forEach(Thread::start);
         threads.forEach(Thread::start);
         for (Thread t : threads) {
             t.join();
         }
+        writing.set(false);
+        for (Thread t : readers) {
+            t.join();
+        }
         assertTrue(errors.isEmpty(), () -> "failures: " + errors);
-        assertEquals(200, committed.get());
+        assertEquals(writers * transfersEach, committed.get());
+        assertTrue(sums.get() > 0);
         TransactionManager check = new TransactionManager(false);
         Connection c = db.open(check);
-        long total = 0;
+        long sum = 0;
+        int moves = 0;
         for (int i = 0; i < accounts; i++) {
-            total += ((Account) c.root().get("acct" + i)).balance();
+            Account a = (Account) c.root().get("acct" + i);
+            sum += a.balance();
+            moves += a.history().size();
         }
-        assertEquals(100L * accounts, total);
+        assertEquals(total, sum);
+        assertEquals(2 * writers * transfersEach, moves, "every transfer applied exactly once");
         check.abort();
+    }
+
+    @Test
+    void explicitModeReadsOutsideATransactionAndDropsChangesMadeThere() {
+        TransactionManager explicit = new TransactionManager(true);
+        explicit.begin();
+        Connection c = db.open(explicit);
+        Account a = c.create(Account.class, "x", 1L);
+        c.root().put("x", a);
+        explicit.commit();
+        assertEquals(1, a.balance(), "reading between transactions works");
+        a.deposit(5); // belongs to no transaction
+        explicit.begin();
+        assertEquals(1, a.balance(), "the change made outside was dropped at begin");
+        a.deposit(1);
+        explicit.commit();
+        assertEquals(2, ((Account) db.open(new TransactionManager(false)).root().get("x")).balance());
     }
 
     private static final class Queue extends ConcurrentLinkedQueue<Throwable> {

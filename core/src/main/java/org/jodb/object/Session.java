@@ -58,6 +58,8 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private final PendingEntries entries;
     /** Objects a method ran on since the last flush, plus new objects waiting to be written. */
     private final ArrayDeque<ObjectState> touched = new ArrayDeque<>();
+    /** Objects a method ran on while no transaction was active (explicit mode). */
+    private final ArrayDeque<ObjectState> outside = new ArrayDeque<>();
     /** Oids assigned in the current transaction. */
     private Set<Long> created = new HashSet<>();
     /** oid → serial for {@link #readCurrent}. */
@@ -205,6 +207,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             }
             touched.clear();
         }
+        settleOutside();
         closed = true;
         manager.unregisterSynchronizer(this);
         cache.gc(this::ghostAndClear);
@@ -233,13 +236,56 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     @Override
     public void beforeFirstCall(ObjectState state) {
         checkOpen();
-        join();
+        boolean inTransaction = joined != null || canJoin();
+        if (inTransaction) {
+            join();
+        }
         if (state.status == ObjectStatus.GHOST) {
             load(state);
         }
         state.status = ObjectStatus.TOUCHED;
-        touched.add(state);
+        (inTransaction ? touched : outside).add(state);
         cache.used(state);
+    }
+
+    /** False in explicit mode with no transaction begun: calls then only read (see {@link #settleOutside}). */
+    private boolean canJoin() {
+        return !manager.isExplicit() || manager.current().isPresent();
+    }
+
+    /**
+     * Objects used outside a transaction (explicit mode) are compared with their saved bytes at the next
+     * boundary: unchanged ones are clean again; changed ones lose the change (it belonged to no
+     * transaction) and a warning is logged, so reading between transactions is free and writing is not
+     * silently committed by a later, unrelated transaction.
+     */
+    private void settleOutside() {
+        ObjectState s;
+        boolean lost = false;
+        while ((s = outside.poll()) != null) {
+            if (s.status != ObjectStatus.TOUCHED || s.self.$jodbState() != s) {
+                continue;
+            }
+            byte[] bytes = codec.write(s.self, this);
+            if (s.forced || !Arrays.equals(bytes, s.saved)) {
+                lost = true;
+                s.status = ObjectStatus.GHOST;
+                s.saved = null;
+                s.forced = false;
+                cache.ghosted(s);
+            } else {
+                s.status = ObjectStatus.CLEAN;
+            }
+        }
+        if (!created.isEmpty() || !touched.isEmpty()) {
+            lost = true;
+            discard();
+        }
+        if (lost) {
+            System.getLogger(Session.class.getName()).log(System.Logger.Level.WARNING, "objects changed"
+                    + " outside a transaction of an explicit-mode manager lost their changes; change"
+                    + " persistent objects only between begin() and commit()");
+        }
     }
 
     @Override
@@ -413,6 +459,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     @Override
     public void newTransaction(Transaction txn) {
         if (!closed && joined == null) {
+            settleOutside();
             poll();
         }
     }

@@ -14,6 +14,8 @@ final class JodbKryo extends Kryo {
     final Input input = new Input();
     private final Map<Class<?>, FieldsSerializer> topSerializers = new HashMap<>();
     private final RecordCodec codec;
+    /** True while a codec call uses this instance. */
+    boolean busy;
     /** The connection the current call works for; null between calls. */
     RecordContext context;
     /** Oids (references and registry entries) met while writing the current record. */
@@ -21,7 +23,7 @@ final class JodbKryo extends Kryo {
     private int refCount;
 
     JodbKryo(RecordCodec codec, RegistryClassResolver resolver) {
-        super(resolver, null);
+        super(resolver, new RecordReferenceResolver());
         this.codec = codec;
     }
 

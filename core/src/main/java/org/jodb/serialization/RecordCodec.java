@@ -44,10 +44,20 @@ public final class RecordCodec {
     private final Map<Long, Class<?>> classes = new ConcurrentHashMap<>();
     private volatile int classesEpoch = ClassNames.epoch();
     private final Map<Long, Schema> schemas = new ConcurrentHashMap<>();
+    /** Kryo instances for nested use on one thread (a load while another record is being read). */
     private final Pool<JodbKryo> pool = new Pool<>(true, false, 64) {
         @Override
         protected JodbKryo create() {
             return newKryo();
+        }
+    };
+    /** The first-choice instance of each thread: no locking on the common path. */
+    private final ThreadLocal<JodbKryo> local = ThreadLocal.withInitial(this::newKryo);
+    private final ClassValue<String> classEntries = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return types.isProxy(type) ? PROXY + ClassNames.stableName(types.userClass(type))
+                    : CLASS + ClassNames.stableName(type);
         }
     };
 
@@ -76,7 +86,7 @@ public final class RecordCodec {
 
     /** The state of persistent object {@code object} as an object record. */
     public byte[] write(Object object, RecordContext ctx) {
-        JodbKryo k = pool.obtain();
+        JodbKryo k = obtain();
         try {
             k.begin(ctx);
             Class<?> userClass = types.userClass(object.getClass());
@@ -102,7 +112,7 @@ public final class RecordCodec {
                     + types.userClass(object.getClass()).getName() + ": " + e.getMessage(), e);
         } finally {
             k.end();
-            pool.free(k);
+            free(k);
         }
     }
 
@@ -119,7 +129,7 @@ public final class RecordCodec {
      * get their default value).
      */
     public void readInto(byte[] record, Object target, RecordContext ctx) {
-        JodbKryo k = pool.obtain();
+        JodbKryo k = obtain();
         try {
             k.begin(ctx);
             Input in = k.input;
@@ -145,27 +155,27 @@ public final class RecordCodec {
         } finally {
             k.input.setBuffer(new byte[0]);
             k.end();
-            pool.free(k);
+            free(k);
         }
     }
 
     /** Sets every stored field of {@code target} to its default, releasing what it referenced (a ghost). */
     public void clearFields(Object target) {
-        JodbKryo k = pool.obtain();
+        JodbKryo k = obtain();
         try {
             k.stateSerializer(types.userClass(target.getClass())).clear(target);
         } finally {
-            pool.free(k);
+            free(k);
         }
     }
 
     /** An instance of {@code type} made without running a constructor (for ghosts). */
     public <T> T newInstance(Class<T> type) {
-        JodbKryo k = pool.obtain();
+        JodbKryo k = obtain();
         try {
             return k.newInstance(type);
         } finally {
-            pool.free(k);
+            free(k);
         }
     }
 
@@ -205,8 +215,23 @@ public final class RecordCodec {
     }
 
     String classEntry(Class<?> type) {
-        return types.isProxy(type) ? PROXY + ClassNames.stableName(types.userClass(type))
-                : CLASS + ClassNames.stableName(type);
+        return classEntries.get(type);
+    }
+
+    private JodbKryo obtain() {
+        JodbKryo k = local.get();
+        if (k.busy) {
+            k = pool.obtain();
+        }
+        k.busy = true;
+        return k;
+    }
+
+    private void free(JodbKryo k) {
+        k.busy = false;
+        if (k != local.get()) {
+            pool.free(k);
+        }
     }
 
     Class<?> classOf(long id, RecordContext ctx) {

@@ -1,0 +1,334 @@
+package org.jodb.spi;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The reference {@link Storage}: everything in the heap, nothing durable (like ZODB's MappingStorage).
+ * The file storage is tested against the same contract.
+ *
+ * <pre>
+ * Concurrency: loads read immutable revision arrays published through a ConcurrentHashMap and never
+ *   block. One commit lock is held from vote to finish or abort, so votes see every earlier commit and
+ *   tids are handed out in commit order. Nothing is locked while the caller's transaction is open.
+ * Visibility: finish appends the new revisions, then publishes lastTid; a reader's snapshot is a tid,
+ *   so a reader with an older snapshot never sees the new revisions through loadAt.
+ * Invariants: (1) each oid's revisions are sorted by ascending tid; (2) lastTid is the tid of the last
+ *   finished transaction; (3) oids are never handed out twice.
+ * </pre>
+ */
+public final class MemoryStorage implements Storage {
+
+    /** oid → its revisions, oldest first; replaced as a whole on change (copy on write). */
+    private final ConcurrentHashMap<Long, Revision[]> revisions = new ConcurrentHashMap<>();
+    /** tid → the committed transaction's record, for history and transactionsAfter. */
+    private final ConcurrentSkipListMap<Long, TransactionRecord> transactions = new ConcurrentSkipListMap<>();
+    private final AtomicLong nextOid = new AtomicLong(ROOT_OID + 1);
+    private final ReentrantLock commitLock = new ReentrantLock();
+    private volatile long lastTid = NO_TID;
+    /** Snapshots older than this tid can no longer be served: pack removed what they need. */
+    private volatile long packedBefore = NO_TID;
+    private volatile boolean closed;
+
+    private record TransactionRecord(long tid, long timeMillis, String user, String note, long[] oids) {
+    }
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public long newOid() {
+        checkOpen();
+        return nextOid.getAndIncrement();
+    }
+
+    @Override
+    public long lastTid() {
+        checkOpen();
+        return lastTid;
+    }
+
+    @Override
+    public Revision load(long oid) {
+        checkOpen();
+        Revision[] chain = revisions.get(oid);
+        return chain == null ? null : copy(chain[chain.length - 1]);
+    }
+
+    @Override
+    public Revision loadAt(long oid, long tid) {
+        checkOpen();
+        if (tid < packedBefore) {
+            throw new StorageException("snapshot tid " + tid + " is older than the last pack (tid " + packedBefore
+                    + "): the revisions it needs were removed; start a new transaction to read current data");
+        }
+        Revision[] chain = revisions.get(oid);
+        if (chain == null) {
+            return null;
+        }
+        for (int i = chain.length - 1; i >= 0; i--) {
+            if (chain[i].tid() <= tid) {
+                return copy(chain[i]);
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public List<CommittedTransaction> transactionsAfter(long tid) {
+        checkOpen();
+        List<CommittedTransaction> result = new ArrayList<>();
+        for (TransactionRecord t : transactions.tailMap(tid, false).values()) {
+            result.add(new CommittedTransaction(t.tid(), t.oids().clone()));
+        }
+        return result;
+    }
+
+    @Override
+    public StorageTransaction tpcBegin(TransactionMetadata metadata, ConflictResolver resolver) {
+        checkOpen();
+        return new MemoryTransaction(metadata, resolver == null ? ConflictResolver.NONE : resolver);
+    }
+
+    @Override
+    public List<RevisionInfo> history(long oid, int max) {
+        checkOpen();
+        Revision[] chain = revisions.get(oid);
+        List<RevisionInfo> result = new ArrayList<>();
+        if (chain == null) {
+            return result;
+        }
+        for (int i = chain.length - 1; i >= 0 && result.size() < max; i--) {
+            TransactionRecord t = transactions.get(chain[i].tid());
+            result.add(new RevisionInfo(chain[i].tid(), t == null ? 0 : t.timeMillis(),
+                    t == null ? "" : t.user(), t == null ? "" : t.note(), chain[i].data().length));
+        }
+        return result;
+    }
+
+    @Override
+    public void pack(long packTid, ReferenceFinder references) {
+        checkOpen();
+        // Holding the commit lock keeps the reachability walk consistent with what is committed.
+        commitLock.lock();
+        try {
+            Set<Long> reachable = reachableFromRoot(packTid, references);
+            for (Map.Entry<Long, Revision[]> e : revisions.entrySet()) {
+                if (!reachable.contains(e.getKey())) {
+                    revisions.remove(e.getKey());
+                    continue;
+                }
+                Revision[] chain = e.getValue();
+                int keepFrom = currentIndexAt(chain, packTid);
+                if (keepFrom > 0) {
+                    Revision[] kept = new Revision[chain.length - keepFrom];
+                    System.arraycopy(chain, keepFrom, kept, 0, kept.length);
+                    revisions.put(e.getKey(), kept);
+                }
+            }
+            packedBefore = Math.max(packedBefore, Math.min(packTid, lastTid));
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /** The oids reachable from the root through any revision that a snapshot at or after packTid can read. */
+    private Set<Long> reachableFromRoot(long packTid, ReferenceFinder references) {
+        Set<Long> seen = new HashSet<>();
+        List<Long> todo = new ArrayList<>();
+        todo.add(ROOT_OID);
+        while (!todo.isEmpty()) {
+            long oid = todo.remove(todo.size() - 1);
+            if (!seen.add(oid)) {
+                continue;
+            }
+            Revision[] chain = revisions.get(oid);
+            if (chain == null) {
+                continue;
+            }
+            for (int i = Math.max(0, currentIndexAt(chain, packTid)); i < chain.length; i++) {
+                references.references(chain[i].data(), ref -> {
+                    if (!seen.contains(ref)) {
+                        todo.add(ref);
+                    }
+                });
+            }
+        }
+        return seen;
+    }
+
+    /** Index of the revision current at tid, or 0 when every revision is newer. */
+    private static int currentIndexAt(Revision[] chain, long tid) {
+        for (int i = chain.length - 1; i >= 0; i--) {
+            if (chain[i].tid() <= tid) {
+                return i;
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("storage " + name() + " is closed");
+        }
+    }
+
+    private static Revision copy(Revision r) {
+        return new Revision(r.oid(), r.tid(), r.data().clone());
+    }
+
+    private long currentSerial(long oid) {
+        Revision[] chain = revisions.get(oid);
+        return chain == null ? NO_TID : chain[chain.length - 1].tid();
+    }
+
+    private byte[] exactRevision(long oid, long tid) {
+        Revision[] chain = revisions.get(oid);
+        if (chain != null) {
+            for (Revision r : chain) {
+                if (r.tid() == tid) {
+                    return r.data().clone();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** One transaction's queued writes; the commit lock is held from a successful vote to finish/abort. */
+    private final class MemoryTransaction implements StorageTransaction {
+        private final TransactionMetadata metadata;
+        private final ConflictResolver resolver;
+        private final Map<Long, Long> serials = new LinkedHashMap<>();   // oid -> serial the writer read
+        private final Map<Long, byte[]> data = new LinkedHashMap<>();
+        private final Map<Long, Long> readChecks = new HashMap<>();
+        private boolean locked;
+        private boolean ended;
+        private long tid;
+
+        MemoryTransaction(TransactionMetadata metadata, ConflictResolver resolver) {
+            this.metadata = metadata == null ? new TransactionMetadata("", "") : metadata;
+            this.resolver = resolver;
+        }
+
+        @Override
+        public void store(long oid, long serial, byte[] bytes) {
+            requireState(!locked && !ended, "store after vote or end of the transaction");
+            serials.put(oid, serial);
+            data.put(oid, bytes.clone());
+        }
+
+        @Override
+        public void checkCurrent(long oid, long serial) {
+            requireState(!locked && !ended, "checkCurrent after vote or end of the transaction");
+            readChecks.put(oid, serial);
+        }
+
+        @Override
+        public long[] vote() {
+            requireState(!locked && !ended, "vote twice or after the end of the transaction");
+            checkOpen();
+            commitLock.lock();
+            locked = true;
+            try {
+                List<Long> resolved = new ArrayList<>();
+                for (Map.Entry<Long, Long> e : serials.entrySet()) {
+                    long oid = e.getKey();
+                    long serial = e.getValue();
+                    long current = currentSerial(oid);
+                    if (current == serial) {
+                        continue;
+                    }
+                    byte[] merged = serial == NO_TID || current == NO_TID ? null
+                            : resolver.resolve(oid, exactRevision(oid, serial), exactRevision(oid, current),
+                                    data.get(oid));
+                    if (merged == null) {
+                        throw new StorageConflictException(oid, serial, current, false);
+                    }
+                    data.put(oid, merged);
+                    resolved.add(oid);
+                }
+                for (Map.Entry<Long, Long> e : readChecks.entrySet()) {
+                    if (serials.containsKey(e.getKey())) {
+                        continue;   // the write check covers it
+                    }
+                    long current = currentSerial(e.getKey());
+                    if (current != e.getValue()) {
+                        throw new StorageConflictException(e.getKey(), e.getValue(), current, true);
+                    }
+                }
+                tid = lastTid + 1;
+                return resolved.stream().mapToLong(Long::longValue).toArray();
+            } catch (RuntimeException failure) {
+                release();
+                throw failure;
+            }
+        }
+
+        @Override
+        public long finish() {
+            requireState(locked && !ended, "finish without a successful vote");
+            try {
+                long[] oids = new long[data.size()];
+                int i = 0;
+                for (Map.Entry<Long, byte[]> e : data.entrySet()) {
+                    long oid = e.getKey();
+                    oids[i++] = oid;
+                    Revision next = new Revision(oid, tid, e.getValue());
+                    revisions.compute(oid, (k, chain) -> append(chain, next));
+                }
+                transactions.put(tid, new TransactionRecord(tid, System.currentTimeMillis(), metadata.user(),
+                        metadata.note(), oids));
+                lastTid = tid;
+                ended = true;
+                return tid;
+            } finally {
+                release();
+            }
+        }
+
+        @Override
+        public void abort() {
+            ended = true;
+            release();
+        }
+
+        private void release() {
+            if (locked) {
+                locked = false;
+                commitLock.unlock();
+            }
+        }
+
+        private Revision[] append(Revision[] chain, Revision next) {
+            if (chain == null) {
+                return new Revision[] {next};
+            }
+            Revision[] longer = new Revision[chain.length + 1];
+            System.arraycopy(chain, 0, longer, 0, chain.length);
+            longer[chain.length] = next;
+            return longer;
+        }
+
+        private void requireState(boolean ok, String what) {
+            if (!ok) {
+                throw new IllegalStateException(what + " (storage " + name() + ")");
+            }
+        }
+    }
+}

@@ -69,13 +69,15 @@ public final class Main {
                     failures.add(result);
                 }
             });
-            examples += results.size();
-            failedExamples += failures.size();
+            int run = (int) results.stream().map(ExampleResult::example).distinct().count();
+            examples += run;
+            int failed = (int) failures.stream().map(ExampleResult::example).distinct().count();
+            failedExamples += failed;
             if (failures.isEmpty()) {
-                out.println("passed " + file + " (" + count(results.size()) + ")");
+                out.println("passed " + file + " (" + count(run) + ")");
             } else {
                 failedFiles++;
-                out.println("FAILED " + file + " (" + failures.size() + " of " + count(results.size()) + " failed)");
+                out.println("FAILED " + file + " (" + failed + " of " + count(run) + " failed)");
                 for (ExampleResult failure : failures) {
                     out.println();
                     out.print(failure.report());

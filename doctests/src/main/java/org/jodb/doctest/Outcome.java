@@ -1,5 +1,8 @@
 package org.jodb.doctest;
 
+import java.util.List;
+import jdk.jshell.Snippet;
+
 /**
  * What evaluating one snippet produced.
  *
@@ -7,8 +10,14 @@ package org.jodb.doctest;
  * @param output the rendered output to compare with the expected output: what the snippet printed,
  *     its value, or its exception line (for {@code COMPILE_ERROR}, {@code INCOMPLETE} and
  *     {@code NOT_RUN}, an explanation instead)
+ * @param unresolved declarations of the snippet that still use names not declared yet (legal in
+ *     JShell, as long as a later snippet declares them: see {@link Session#unresolvedProblem})
  */
-record Outcome(Kind kind, String output) {
+record Outcome(Kind kind, String output, List<Snippet> unresolved) {
+
+    Outcome(Kind kind, String output) {
+        this(kind, output, List.of());
+    }
 
     enum Kind {
         /** Ran to the end; {@code output} is what it printed plus its value, if shown. */

@@ -5,13 +5,16 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import jdk.jshell.Snippet;
 import java.util.List;
 import java.util.function.Consumer;
 
 /**
  * The run of one scenario file: its examples in order, in one {@link Session} that starts with the
  * first snippet and closes with {@link #close()}. Examples can be run one at a time (a JUnit dynamic
- * test per example) or all at once ({@link #runAll}).
+ * test per example, then {@link #finish()}) or all at once ({@link #runAll}).
  */
 final class ScenarioRun implements AutoCloseable {
 
@@ -19,6 +22,8 @@ final class ScenarioRun implements AutoCloseable {
     private final List<Example> examples;
     private final Duration timeout;
     private Session session;
+    /** Declarations that used names not declared yet, with the example that made them. */
+    private final Map<Snippet, Example> unresolved = new LinkedHashMap<>();
 
     ScenarioRun(Path file) {
         this(file, Session.defaultTimeout());
@@ -50,6 +55,7 @@ final class ScenarioRun implements AutoCloseable {
                 session = new Session(file.getFileName().toString(), timeout);
             }
             outcome = session.evaluate(example.source());
+            outcome.unresolved().forEach(snippet -> unresolved.put(snippet, example));
         } catch (RuntimeException | Error e) {
             StringWriter trace = new StringWriter();
             e.printStackTrace(new PrintWriter(trace));
@@ -58,12 +64,36 @@ final class ScenarioRun implements AutoCloseable {
         return ExampleResult.judge(example, outcome);
     }
 
+    /**
+     * After the last example: a compile error for each example that declared something using a name
+     * that no snippet of the file declared (forward references are fine, dangling ones are not).
+     */
+    List<ExampleResult> finish() {
+        Map<Example, List<String>> problems = new LinkedHashMap<>();
+        if (session != null) {
+            unresolved.forEach((snippet, example) -> {
+                String problem = session.unresolvedProblem(snippet);
+                if (problem != null) {
+                    problems.computeIfAbsent(example, any -> new ArrayList<>()).add(problem);
+                }
+            });
+        }
+        List<ExampleResult> results = new ArrayList<>();
+        problems.forEach((example, messages) -> results.add(ExampleResult.judge(example,
+                new Outcome(Outcome.Kind.COMPILE_ERROR, String.join("\n", messages)))));
+        return results;
+    }
+
     /** Runs every example of the file, telling {@code listener} about each, and closes the session. */
     static List<ExampleResult> runAll(Path file, Consumer<ExampleResult> listener) {
         List<ExampleResult> results = new ArrayList<>();
         try (ScenarioRun run = new ScenarioRun(file)) {
             for (Example example : run.examples()) {
                 ExampleResult result = run.run(example);
+                listener.accept(result);
+                results.add(result);
+            }
+            for (ExampleResult result : run.finish()) {
                 listener.accept(result);
                 results.add(result);
             }

@@ -50,6 +50,14 @@ final class Session implements AutoCloseable {
             "java.util.concurrent.*", "java.util.function.*", "java.util.prefs.*", "java.util.regex.*",
             "java.util.stream.*");
 
+    static {
+        // Output that depends on what ran first would make scenarios flaky: SLF4J (a dependency of
+        // Chronicle Map) warns on System.err the first time it is used without a provider, and
+        // Chronicle would try to send usage analytics. Both are settings a user can still override.
+        System.getProperties().putIfAbsent("slf4j.internal.verbosity", "ERROR");
+        System.getProperties().putIfAbsent("chronicle.analytics.disable", "true");
+    }
+
     private final SnippetThreadEngine engine;
     private final JShell shell;
     private final ByteArrayOutputStream captured = new ByteArrayOutputStream();
@@ -88,24 +96,25 @@ final class Session implements AutoCloseable {
         System.setOut(capture);
         System.setErr(capture);
         try {
-            Outcome.Kind kind = evaluatePieces(source);
+            List<Snippet> unresolved = new ArrayList<>();
+            Outcome.Kind kind = evaluatePieces(source, unresolved);
             capture.flush();
-            return new Outcome(kind, captured.toString(StandardCharsets.UTF_8));
+            unresolved.removeIf(snippet -> unresolvedProblem(snippet) == null);
+            return new Outcome(kind, captured.toString(StandardCharsets.UTF_8), List.copyOf(unresolved));
         } finally {
             System.setOut(out);
             System.setErr(err);
         }
     }
 
-    private Outcome.Kind evaluatePieces(String source) {
+    private Outcome.Kind evaluatePieces(String source, List<Snippet> declared) {
         SourceCodeAnalysis analysis = shell.sourceCodeAnalysis();
-        List<Snippet> declared = new ArrayList<>();
         String remaining = source;
         while (!remaining.isBlank()) {
             CompletionInfo info = analysis.analyzeCompletion(remaining);
             switch (info.completeness()) {
                 case EMPTY:
-                    return checkResolved(declared);
+                    return Outcome.Kind.COMPLETED;
                 case DEFINITELY_INCOMPLETE:
                 case CONSIDERED_INCOMPLETE:
                     show("Error: the snippet ends before its code is complete (unbalanced braces or"
@@ -124,7 +133,7 @@ final class Session implements AutoCloseable {
                 return kind;
             }
         }
-        return checkResolved(declared);
+        return Outcome.Kind.COMPLETED;
     }
 
     private Outcome.Kind evaluatePiece(String piece, boolean showValue, List<Snippet> declared) {
@@ -161,24 +170,21 @@ final class Session implements AutoCloseable {
         return Outcome.Kind.COMPLETED;
     }
 
-    /** A declaration that still names something undeclared once the whole snippet ran is a mistake. */
-    private Outcome.Kind checkResolved(List<Snippet> declared) {
-        List<String> problems = new ArrayList<>();
-        for (Snippet snippet : declared) {
-            Snippet.Status status = shell.status(snippet);
-            if (status == Snippet.Status.RECOVERABLE_DEFINED || status == Snippet.Status.RECOVERABLE_NOT_DEFINED) {
-                String diagnostics = compileErrors(snippet);
-                problems.add(diagnostics.isEmpty()
-                        ? "Error: " + describe(snippet) + " refers to " + unresolved(snippet)
-                                + ", which is not declared"
-                        : diagnostics);
-            }
+    /**
+     * Why a declaration cannot be used yet, or {@code null} when it can. JShell accepts a class or
+     * method that uses a name declared only later (a forward reference); the runner accepts it too, as
+     * long as the name is declared by the end of the file. The caller asks at the end of the file.
+     */
+    String unresolvedProblem(Snippet snippet) {
+        Snippet.Status status = shell.status(snippet);
+        if (status != Snippet.Status.RECOVERABLE_DEFINED && status != Snippet.Status.RECOVERABLE_NOT_DEFINED) {
+            return null;
         }
-        if (problems.isEmpty()) {
-            return Outcome.Kind.COMPLETED;
-        }
-        show(String.join("\n", problems));
-        return Outcome.Kind.COMPILE_ERROR;
+        String diagnostics = compileErrors(snippet);
+        return diagnostics.isEmpty()
+                ? "Error: " + describe(snippet) + " refers to " + unresolved(snippet)
+                        + ", which is never declared"
+                : diagnostics;
     }
 
     static String exceptionLine(JShellException thrown) {

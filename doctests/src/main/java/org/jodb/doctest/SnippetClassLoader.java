@@ -14,12 +14,20 @@ import java.util.Enumeration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Defines the classes JShell compiles from snippets. Its parent is the loader of the runner, so
  * snippets see jodb and its dependencies; frameworks see snippet classes through this loader (it is
  * the snippet thread's context class loader) and can read their class files as resources
  * ({@code REPL/$JShell$12$Account.class}), as a class file locator does.
+ *
+ * <p>JShell compiles a declared class as a member of a generated wrapper ({@code Account} becomes
+ * {@code REPL.$JShell$12$Account}, and {@code REPL.$JShell$12B$Account} once redefined). This loader
+ * also answers {@link #loadClass(String) loadClass("Account")} with the newest definition, so a
+ * framework that stores the declared name (jodb does) finds the class the scenario uses now.
+ * ({@code Class.forName} cannot do this: the JVM insists that the class's name is the name asked for.)
  */
 final class SnippetClassLoader extends URLClassLoader {
 
@@ -27,8 +35,14 @@ final class SnippetClassLoader extends URLClassLoader {
         ClassLoader.registerAsParallelCapable();
     }
 
+    /** A class declared in a snippet: a member of JShell's wrapper {@code REPL.$JShell$<n>[A-Z]}. */
+    private static final Pattern JSHELL_MEMBER = Pattern.compile("^REPL\\.\\$JShell\\$\\d+[A-Z]?\\$(.+)$");
+
     /** Class file bytes by resource name ({@code a/b/C.class}); replaced when JShell redefines a class. */
     private final Map<String, byte[]> classFiles = new ConcurrentHashMap<>();
+
+    /** Declared name ({@code Account}, {@code Outer$Inner}) → binary name of its newest definition. */
+    private final Map<String, String> newestByDeclaredName = new ConcurrentHashMap<>();
 
     SnippetClassLoader(ClassLoader parent) {
         super("jshell-snippets", new URL[0], parent);
@@ -36,13 +50,18 @@ final class SnippetClassLoader extends URLClassLoader {
 
     void declare(String className, byte[] bytes) {
         classFiles.put(resourceName(className), bytes.clone());
+        Matcher wrapped = JSHELL_MEMBER.matcher(className);
+        if (wrapped.matches()) {
+            newestByDeclaredName.put(wrapped.group(1), className);
+        }
     }
 
     @Override
     protected Class<?> findClass(String name) throws ClassNotFoundException {
         byte[] bytes = classFiles.get(resourceName(name));
         if (bytes == null) {
-            return super.findClass(name);
+            String newest = name.indexOf('.') < 0 ? newestByDeclaredName.get(name) : null;
+            return newest != null ? loadClass(newest) : super.findClass(name);
         }
         return defineClass(name, bytes, 0, bytes.length);
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicContainer;
 import org.junit.jupiter.api.DynamicNode;
@@ -15,8 +16,9 @@ import org.junit.jupiter.api.TestFactory;
 
 /**
  * Every scenario under {@code scenarios/}, and this module's README, as JUnit tests: a container per
- * file, a test per example, run in file order in one session per file. A failure's message is the
- * runner's report, which starts with {@code file:line}.
+ * file, a test per example, run in file order in one session per file, and a last test that every
+ * name a declaration used was declared somewhere in the file. A failure's message is the runner's
+ * report, which starts with {@code file:line}.
  */
 class ScenariosTest {
 
@@ -39,23 +41,26 @@ class ScenariosTest {
         ScenarioRun run = new ScenarioRun(file);
         List<Example> examples = run.examples();
         List<DynamicTest> tests = new ArrayList<>();
-        for (int i = 0; i < examples.size(); i++) {
-            Example example = examples.get(i);
-            boolean last = i == examples.size() - 1;
+        for (Example example : examples) {
             tests.add(DynamicTest.dynamicTest("line " + example.line() + ": " + example.title(),
                     URI.create(file.toAbsolutePath().toUri() + "?line=" + example.line()), () -> {
-                        try {
-                            ExampleResult result = run.run(example);
-                            if (!result.passed()) {
-                                fail(result.report());
-                            }
-                        } finally {
-                            if (last) {
-                                run.close();
-                            }
+                        ExampleResult result = run.run(example);
+                        if (!result.passed()) {
+                            fail(result.report());
                         }
                     }));
         }
+        tests.add(DynamicTest.dynamicTest("end of file: every name used is declared", file.toAbsolutePath().toUri(),
+                () -> {
+                    try {
+                        List<ExampleResult> dangling = run.finish();
+                        if (!dangling.isEmpty()) {
+                            fail(dangling.stream().map(ExampleResult::report).collect(Collectors.joining("\n")));
+                        }
+                    } finally {
+                        run.close();
+                    }
+                }));
         return DynamicContainer.dynamicContainer(file.toString(), file.toAbsolutePath().toUri(),
                 tests.stream().onClose(run::close));
     }

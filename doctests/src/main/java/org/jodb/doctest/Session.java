@@ -13,8 +13,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import jdk.jshell.DeclarationSnippet;
 import jdk.jshell.Diag;
 import jdk.jshell.EvalException;
 import jdk.jshell.JShell;
@@ -71,16 +73,16 @@ final class Session implements AutoCloseable {
     Session(String name, Duration timeout) {
         engine = new SnippetThreadEngine(Session.class.getClassLoader(), timeout, "jshell " + name);
         shell = JShell.builder()
-                .executionEngine(engine, java.util.Map.of())
+                .executionEngine(engine, Map.of())
                 .in(new ByteArrayInputStream(new byte[0]))
                 .out(capture)
                 .err(capture)
                 .build();
         shell.addToClasspath(classPath());
-        for (String name2 : DEFAULT_IMPORTS) {
-            Outcome imported = evaluate("import " + name2 + ";");
-            if (imported.kind() != Outcome.Kind.COMPLETED) {
-                throw new IllegalStateException("JShell could not import " + name2 + ": " + imported.output());
+        for (String imported : DEFAULT_IMPORTS) {
+            Outcome outcome = evaluate("import " + imported + ";");
+            if (outcome.kind() != Outcome.Kind.COMPLETED) {
+                throw new IllegalStateException("JShell could not import " + imported + ": " + outcome.output());
             }
         }
     }
@@ -123,11 +125,11 @@ final class Session implements AutoCloseable {
                 default:
                     break;
             }
-            String piece = info.completeness() == SourceCodeAnalysis.Completeness.UNKNOWN
-                    ? remaining : info.source();
-            String written = info.completeness() == SourceCodeAnalysis.Completeness.UNKNOWN
-                    ? remaining : remaining.substring(0, remaining.length() - info.remaining().length());
-            remaining = info.completeness() == SourceCodeAnalysis.Completeness.UNKNOWN ? "" : info.remaining();
+            // UNKNOWN: JShell cannot split what is left; evaluate it whole, so its errors are reported.
+            boolean whole = info.completeness() == SourceCodeAnalysis.Completeness.UNKNOWN;
+            String piece = whole ? remaining : info.source(); // source() adds a missing final ';'
+            String written = whole ? remaining : remaining.substring(0, remaining.length() - info.remaining().length());
+            remaining = whole ? "" : info.remaining();
             Outcome.Kind kind = evaluatePiece(piece, !written.strip().endsWith(";"), declared);
             if (kind != Outcome.Kind.COMPLETED) {
                 return kind;
@@ -223,8 +225,8 @@ final class Session implements AutoCloseable {
 
     private String unresolved(Snippet snippet) {
         Set<String> names = new LinkedHashSet<>();
-        if (snippet instanceof jdk.jshell.DeclarationSnippet) {
-            shell.unresolvedDependencies((jdk.jshell.DeclarationSnippet) snippet).forEach(names::add);
+        if (snippet instanceof DeclarationSnippet) {
+            shell.unresolvedDependencies((DeclarationSnippet) snippet).forEach(names::add);
         }
         return names.isEmpty() ? "something" : String.join(", ", names);
     }

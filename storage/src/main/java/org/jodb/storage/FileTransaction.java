@@ -158,11 +158,11 @@ final class FileTransaction implements StorageTransaction {
         requireState(State.VOTED, "finish");
         long end;
         try {
-            storage.log.writeTrailer(position, record); // the commit point: FORMAT.md 7, step 5
+            storage.log.writeTrailer(position, record); // the commit point: FORMAT.md 7.1, step 6
             storage.publish(position, tid, oids, positions);
             end = storage.log.committedEnd();
-            state = State.FINISHED;
         } finally {
+            state = State.FINISHED; // the lock is released exactly once, whatever happened
             storage.commitLock.unlock();
         }
         storage.awaitDurable(end);

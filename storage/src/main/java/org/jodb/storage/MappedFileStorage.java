@@ -293,7 +293,8 @@ public final class MappedFileStorage implements Storage {
     public Revision load(long oid) {
         checkOpen();
         while (true) {
-            OidIndex.Entry entry = index.get(oid);
+            OidIndex used = index;
+            OidIndex.Entry entry = used.get(oid);
             if (entry == null) {
                 return null;
             }
@@ -301,7 +302,7 @@ public final class MappedFileStorage implements Storage {
             if (revision != null) {
                 return new Revision(oid, revision.tid(), revision.data());
             }
-            // a pack swapped the log between the index lookup and the read: look again
+            missingSegment(used, oid, entry.position()); // or a pack swapped the log meanwhile: look again
         }
     }
 
@@ -310,7 +311,8 @@ public final class MappedFileStorage implements Storage {
         checkOpen();
         retry:
         while (true) {
-            OidIndex.Entry entry = index.get(oid);
+            OidIndex used = index;
+            OidIndex.Entry entry = used.get(oid);
             if (entry == null) {
                 return null;
             }
@@ -318,6 +320,7 @@ public final class MappedFileStorage implements Storage {
             while (true) {
                 RevisionView revision = RevisionView.read(log, position);
                 if (revision == null) {
+                    missingSegment(used, oid, position);
                     continue retry;
                 }
                 if (revision.tid() <= tid) {
@@ -336,6 +339,19 @@ public final class MappedFileStorage implements Storage {
         }
     }
 
+    /**
+     * A read found no segment at a position: fine if pack replaced the index meanwhile (the caller retries),
+     * a broken invariant (9) otherwise.
+     */
+    private void missingSegment(OidIndex used, long oid, long position) {
+        if (used == index) {
+            checkOpen();
+            throw new CorruptStorageException(dir + ": the index names " + LogPosition.describe(position)
+                    + " for oid " + oid + ", but that segment is not part of the log. Close the store and delete"
+                    + " its index-*.cm files to rebuild the index from the log.");
+        }
+    }
+
     /** The current index entry of {@code oid}, for conflict checks (commit lock). */
     OidIndex.Entry current(long oid) {
         return index.get(oid);
@@ -347,10 +363,16 @@ public final class MappedFileStorage implements Storage {
         retry:
         while (true) {
             List<CommittedTransaction> found = new ArrayList<>();
-            long position = lastTxn;
+            long head = lastTxn;
+            long position = head;
             while (position != LogPosition.NONE) {
                 Segment segment = log.segment(LogPosition.segment(position));
                 if (segment == null) {
+                    if (head == lastTxn) {
+                        checkOpen();
+                        throw new CorruptStorageException(dir + ": the transaction chain reaches "
+                                + LogPosition.describe(position) + ", which is not part of the log.");
+                    }
                     continue retry;
                 }
                 TransactionView txn = TransactionView.read(segment, LogPosition.offset(position));
@@ -378,11 +400,13 @@ public final class MappedFileStorage implements Storage {
         retry:
         while (true) {
             List<RevisionInfo> found = new ArrayList<>();
-            OidIndex.Entry entry = index.get(oid);
+            OidIndex used = index;
+            OidIndex.Entry entry = used.get(oid);
             long position = entry == null ? LogPosition.NONE : entry.position();
             while (found.size() < max && position != LogPosition.NONE && position != LogPosition.PACKED) {
                 RevisionView revision = RevisionView.read(log, position);
                 if (revision == null) {
+                    missingSegment(used, oid, position);
                     continue retry;
                 }
                 TransactionView txn = revision.transaction();

@@ -72,9 +72,12 @@ final class Pack {
             Segment.forceDirectory(dir);
             Files.deleteIfExists(dir.resolve(PackCommit.FILE_NAME));
             Segment.forceDirectory(dir);
+            // order matters to readers: new segments readable, then the new index and chain head, then
+            // the old segments gone; a reader that misses a segment therefore always sees a newer index
+            log.adopt(out.segments, out.end());
             storage.swapIndex(packed);
-            log.replace(old, out.segments, out.end());
             storage.lastTxn = lastTxn;
+            log.retire(old);
         } catch (IOException | RuntimeException e) {
             if (Files.exists(dir.resolve(PackCommit.FILE_NAME))) {
                 // committed but not swapped in this process: the store must be reopened to finish the pack

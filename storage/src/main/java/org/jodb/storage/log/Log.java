@@ -188,10 +188,11 @@ public final class Log {
     }
 
     /**
-     * Swaps in pack's output: the segments in {@code replaced} stop being readable, {@code added} take
-     * their place, and appends continue after {@code end} in the last added segment. Commit lock.
+     * Adopts pack's output: {@code added} become readable and appends continue after {@code end} in the last
+     * of them. The segments it replaces stay readable until {@link #retire}, so that readers holding positions
+     * from the old index finish their reads. Commit lock.
      */
-    public void replace(List<Segment> replaced, List<Segment> added, long end) {
+    public void adopt(List<Segment> added, long end) {
         for (Segment s : added) {
             segments.put(s.id, s);
         }
@@ -201,6 +202,10 @@ public final class Log {
             committedEnd = end;
             durableEnd = end; // pack forced its output before the swap
         }
+    }
+
+    /** Makes replaced segments unreadable and closes them; readers that miss one start over. */
+    public void retire(List<Segment> replaced) {
         for (Segment s : replaced) {
             segments.remove(s.id);
             s.close();

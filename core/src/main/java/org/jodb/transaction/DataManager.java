@@ -2,59 +2,123 @@ package org.jodb.transaction;
 
 /**
  * A participant in a transaction: a jodb {@code Connection}, a JDBC connection, a second database, a
- * message outbox. The Java rendering of ZODB's {@code IDataManager}.
+ * message outbox. The Java rendering of ZODB's {@code IDataManager}. A data manager takes part in a
+ * transaction by {@link Transaction#join joining} it, usually when it first holds a change for it; the
+ * transaction then drives it through exactly one of the paths below.
+ *
+ * <h2>Joining</h2>
+ * The transaction does not de-duplicate joins (ZODB-SEMANTICS 7): a data manager that joins twice takes
+ * part twice. It must remember that it joined the current transaction and join once.
  *
  * <h2>Commit: two-phase, every phase across all data managers before the next</h2>
- * Data managers are ordered by {@link #sortKey()}; then the transaction calls {@link #tpcBegin} on all of
- * them, then {@link #commit} on all, then {@link #tpcVote} on all, then {@link #tpcFinish} on all. If any
- * call up to and including the votes throws, the transaction calls {@link #abort} on each data manager
- * that has not voted yet, then {@link #tpcAbort} on all of them, and the commit fails.
+ * Data managers are ordered by {@link #sortKey()} (a stable sort: equal keys keep their join order); then
+ * the transaction calls
+ * <ol>
+ *   <li>{@link #tpcBegin} on all of them, then</li>
+ *   <li>{@link #commit} on all, then</li>
+ *   <li>{@link #tpcVote} on all, then</li>
+ *   <li>{@link #tpcFinish} on all.</li>
+ * </ol>
+ * If any of these calls (or {@code sortKey()}) throws, the transaction calls {@link #abort} on each data
+ * manager that has not voted yet, then {@link #tpcAbort} on all of them (failures of these two are logged
+ * and attached to the original failure as suppressed, never thrown), and the commit fails with the original
+ * exception. A failure in {@code tpcFinish} is logged as a critical error: data managers that had already
+ * finished cannot be undone.
  *
  * <h2>Abort</h2>
- * {@link #abort} outside two-phase commit discards every change the data manager holds for the transaction.
+ * {@link #abort} discards every change the data manager holds for the transaction. It is called
+ * <ul>
+ *   <li>when the transaction aborts;</li>
+ *   <li>during a failed commit, if this data manager had not voted yet (then {@code tpcAbort} follows);</li>
+ *   <li>when a savepoint cannot be taken (then {@code tpcAbort} follows, without a {@code tpcBegin});</li>
+ *   <li>when a savepoint taken <em>before</em> this data manager joined is rolled back: it is then also
+ *       removed from the transaction, and joins again on its next change (ZODB-SEMANTICS 30);</li>
+ *   <li>after the after-commit hooks (or after-abort hooks) of a transaction that had any, as a "clean"
+ *       pass in case a hook touched the data manager: after a successful commit there is then nothing left
+ *       to discard, and abort must do nothing harmful.</li>
+ * </ul>
+ * So {@code abort} must tolerate being called more than once, and after {@code tpcFinish} or
+ * {@code tpcAbort}.
+ *
+ * <h2>Savepoints</h2>
+ * If {@link #supportsSavepoints()} is true, {@link Transaction#savepoint()} calls {@link #savepoint()} on
+ * every joined data manager; rolling the transaction's savepoint back calls
+ * {@link DataManagerSavepoint#rollback()} on the part this data manager returned, any number of times.
+ * If it is false, a non-optimistic savepoint of the transaction fails, and an optimistic one succeeds but
+ * cannot be rolled back.
+ *
+ * <h2>What may not fail</h2>
+ * {@link #tpcFinish} and {@link #tpcAbort} must never fail: after a vote returns, the data manager has
+ * promised that finish will succeed. {@link #sortKey()} must be cheap and never fail.
  *
  * <h2>Threads</h2>
- * All calls for one transaction come from the thread that owns the transaction.
+ * All calls for one transaction come from the thread that owns the transaction, one at a time. A data
+ * manager used by several threads (one transaction each) must keep their states apart.
  */
 public interface DataManager {
 
-    /** Discards the changes made in {@code txn}. Called outside two-phase commit or before the vote. */
+    /**
+     * Discards the changes made in {@code txn} (see "Abort" above for every caller). Must tolerate repeated
+     * calls. Outside two-phase commit its failure is rethrown by {@code Transaction.abort()} after every
+     * other data manager was aborted.
+     */
     void abort(Transaction txn);
 
-    /** Phase 1 starts: prepare to commit {@code txn}. */
+    /** Phase 1 starts: prepare to commit {@code txn} (e.g. begin a storage transaction). */
     void tpcBegin(Transaction txn);
 
     /** Hands the changes of {@code txn} to the underlying store (not yet durable or visible). */
     void commit(Transaction txn);
 
-    /** Last chance to refuse: after a vote returns, the data manager promises that finish will succeed. */
+    /**
+     * Last chance to refuse, e.g. with a conflict (a {@link TransientException}). After a vote returns,
+     * the data manager promises that {@link #tpcFinish} will succeed.
+     */
     void tpcVote(Transaction txn);
 
     /** Makes the changes durable and visible. <b>Must never fail.</b> */
     void tpcFinish(Transaction txn);
 
-    /** Undoes everything since {@link #tpcBegin}. <b>Must never fail</b>; may be called more than once. */
+    /**
+     * Undoes everything since {@link #tpcBegin}. <b>Must never fail</b>; may be called more than once,
+     * after {@code tpcFinish} of this data manager (when a later one failed to finish), and without a
+     * {@code tpcBegin} (when a savepoint could not be taken).
+     */
     void tpcAbort(Transaction txn);
 
     /**
      * A key that orders data managers in two-phase commit; it must be unique and stable for the life of
-     * the data manager, so that two transactions lock shared resources in the same order.
+     * the data manager, so that two transactions lock shared resources in the same order (a jodb
+     * connection uses its storage's key plus its own identity). Must not return null.
      */
     String sortKey();
 
     /**
      * Whether {@link #savepoint()} is supported. A data manager that returns false makes
-     * {@code Transaction.savepoint()} throw {@link SavepointsUnsupportedException} and
-     * {@code savepoint(true)} succeed with a savepoint that cannot be rolled back.
+     * {@code Transaction.savepoint()} throw {@link SavepointsUnsupportedException} (and fail the
+     * transaction) and {@code savepoint(true)} succeed with a savepoint that cannot be rolled back.
      */
     default boolean supportsSavepoints() {
         return true;
     }
 
     /**
-     * Records the data manager's current state so that it can be restored later.
+     * Records the data manager's current state for {@code txn} so that it can be restored later, any
+     * number of times. Called only when {@link #supportsSavepoints()} is true. A failure here fails the
+     * transaction: every data manager is aborted at once.
      *
+     * @return a non-null savepoint part
      * @throws SavepointsUnsupportedException if {@link #supportsSavepoints()} is false
      */
     DataManagerSavepoint savepoint();
+
+    /**
+     * Whether {@code error}, thrown by work done in a transaction this data manager joined, is worth
+     * retrying in a new transaction although it is not a {@link TransientException} (e.g. a JDBC
+     * serialization failure). Consulted by {@link Transaction#isRetryable(Throwable)} and so by
+     * {@link TransactionManager#run(int, java.util.concurrent.Callable)}. Must not fail.
+     */
+    default boolean shouldRetry(Throwable error) {
+        return false;
+    }
 }

@@ -1,9 +1,13 @@
 package org.jodb.transaction;
 
 /**
- * A savepoint was asked of a transaction with a data manager that cannot take savepoints (or an
- * optimistic savepoint of one was rolled back). Remedy: use {@code savepoint(true)} when no rollback is
- * needed, or keep such data managers out of transactions that need savepoints.
+ * A savepoint was asked of a transaction with a data manager that cannot take savepoints
+ * ({@link DataManager#supportsSavepoints()} is false), or an optimistic savepoint ({@code savepoint(true)})
+ * of such a transaction was rolled back. Like every failure while taking or rolling back a savepoint, this
+ * leaves the transaction failed: it must be aborted.
+ *
+ * <p>Remedy: use {@code savepoint(true)} when no rollback is needed, or keep such data managers out of
+ * transactions that need savepoints.
  */
 public class SavepointsUnsupportedException extends TransactionException {
     public SavepointsUnsupportedException(String message) {

@@ -1,0 +1,48 @@
+package org.jodb;
+
+import org.jodb.transaction.TransientException;
+
+/**
+ * A transaction wrote an object that another transaction committed after this one's snapshot, and the
+ * two writes could not be merged (ZODB's {@code ConflictError}). Nothing was written. Remedy: abort and
+ * redo the work in a new transaction; {@code TransactionManager.run} does both.
+ */
+public class ConflictException extends TransientException {
+    private final long oid;
+    private final String className;
+    private final long readSerial;
+    private final long currentSerial;
+
+    public ConflictException(long oid, String className, long readSerial, long currentSerial) {
+        this("write conflict", oid, className, readSerial, currentSerial);
+    }
+
+    protected ConflictException(String kind, long oid, String className, long readSerial, long currentSerial) {
+        super(kind + " on oid " + oid + " (" + className + "): this transaction read serial " + readSerial
+                + ", another committed serial " + currentSerial + "; abort and retry the transaction");
+        this.oid = oid;
+        this.className = className;
+        this.readSerial = readSerial;
+        this.currentSerial = currentSerial;
+    }
+
+    /** The object in conflict. */
+    public long oid() {
+        return oid;
+    }
+
+    /** The class of the object in conflict, as far as this connection knows it. */
+    public String className() {
+        return className;
+    }
+
+    /** The serial (tid) of the revision this transaction read. */
+    public long readSerial() {
+        return readSerial;
+    }
+
+    /** The serial (tid) of the revision committed meanwhile. */
+    public long currentSerial() {
+        return currentSerial;
+    }
+}

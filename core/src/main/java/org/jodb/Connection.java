@@ -1,0 +1,131 @@
+package org.jodb;
+
+import java.util.Objects;
+import org.jodb.object.Session;
+import org.jodb.spi.Storage;
+import org.jodb.transaction.TransactionManager;
+
+/**
+ * A view of a {@link Database} for one thread at a time: its objects (one instance per oid), its
+ * snapshot (fixed at each transaction boundary of its {@link TransactionManager}), and its changes, which
+ * join the manager's current transaction at the first method call on one of its objects.
+ *
+ * <p>Not thread-safe: use it from one thread at a time, the one whose transactions it joins.
+ */
+public final class Connection implements AutoCloseable {
+    private final Database database;
+    private final Session session;
+    private boolean closed;
+
+    Connection(Database database, Session session) {
+        this.database = database;
+        this.session = session;
+    }
+
+    /** The root map (oid 0): the entry point to every stored object. */
+    @SuppressWarnings("unchecked")
+    public PersistentMap<String, Object> root() {
+        return (PersistentMap<String, Object>) session.get(Storage.ROOT_OID);
+    }
+
+    /**
+     * A new tracked instance of {@code type}, made by the constructor that accepts {@code constructorArgs}.
+     * It becomes persistent (gets an oid and is written) once it is reachable from the root at a
+     * savepoint or commit.
+     *
+     * @throws UnsupportedClassException when the class cannot be tracked (final class or public method,
+     *         non-private instance field, no fitting constructor); the message says what to change
+     */
+    public <T> T create(Class<T> type, Object... constructorArgs) {
+        checkOpen();
+        Objects.requireNonNull(type, "type");
+        return session.create(type, constructorArgs == null ? new Object[] {null} : constructorArgs);
+    }
+
+    /**
+     * The object with {@code oid}; the same instance every time within this connection.
+     *
+     * @throws ObjectNotFoundException when no such object exists in this connection's snapshot
+     */
+    public Object get(long oid) {
+        checkOpen();
+        return session.get(oid);
+    }
+
+    /** {@link #get(long)}, cast to {@code type}. */
+    public <T> T get(long oid, Class<T> type) {
+        return type.cast(get(oid));
+    }
+
+    /**
+     * Makes the commit of the current transaction fail with {@link ReadConflictException} if another
+     * transaction changed {@code object} after this one read it (ZODB-SEMANTICS 41). Does nothing for a
+     * ghost (nothing was read) or a new object.
+     */
+    public void readCurrent(Object object) {
+        checkOpen();
+        session.readCurrent(object);
+    }
+
+    /**
+     * Makes commits of other connections visible now (outside a transaction; inside one, the snapshot
+     * stays fixed and this throws {@link IllegalStateException}).
+     */
+    public void sync() {
+        checkOpen();
+        session.sync();
+    }
+
+    /** Turns every unchanged loaded object into a ghost, freeing memory (ZODB's cacheMinimize). */
+    public void cacheMinimize() {
+        checkOpen();
+        session.minimizeCache();
+    }
+
+    /** The number of loaded (non-ghost) objects in the cache. */
+    public int cacheLoadedCount() {
+        return session.cacheLoadedCount();
+    }
+
+    /** Sets how many loaded objects the cache keeps between transactions. */
+    public void setCacheSize(int objects) {
+        session.setCacheSize(objects);
+    }
+
+    public TransactionManager transactionManager() {
+        return session.manager();
+    }
+
+    public Database database() {
+        return database;
+    }
+
+    public boolean isClosed() {
+        return closed || session.isClosed();
+    }
+
+    /**
+     * Closes the connection; it goes back to the database's pool with its cache. Idempotent.
+     *
+     * @throws IllegalStateException while it is joined to a transaction with changes (ZODB-SEMANTICS 43):
+     *         commit or abort first; the connection stays open
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        if (session.close()) {
+            closed = true;
+            database.released(session);
+        } else {
+            closed = true;
+        }
+    }
+
+    private void checkOpen() {
+        if (isClosed()) {
+            throw new IllegalStateException("connection closed; open a new one with Database.open()");
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package org.jodb;
+
+/**
+ * No object with the oid asked for exists in the connection's snapshot (never stored, removed by pack, or
+ * created by a transaction this connection cannot see yet). Remedy: check the oid; to see newer commits,
+ * start a new transaction (or call {@code Connection.sync()}).
+ */
+public class ObjectNotFoundException extends RuntimeException {
+    private final long oid;
+
+    public ObjectNotFoundException(long oid, String message) {
+        super(message);
+        this.oid = oid;
+    }
+
+    /** The oid that was not found. */
+    public long oid() {
+        return oid;
+    }
+}

@@ -1,0 +1,202 @@
+package org.jodb;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.jodb.object.ObjectState;
+import org.jodb.object.PersistentObject;
+
+/**
+ * A map that is a persistent object of its own: it has its own record, and the objects holding it keep
+ * only a reference (ZODB's {@code PersistentMapping}). Create it with {@code new}; it becomes persistent
+ * when it is reachable from the root at a savepoint or commit. Iteration follows insertion order.
+ *
+ * <p>Reading methods load it when it is a ghost; changing methods and views (whose changes jodb cannot
+ * see one by one) mark it touched, and the next savepoint or commit writes it if its content changed.
+ * Concurrent transactions that change different keys of one map both commit (the storage merges them;
+ * see the connection's conflict resolution). Keys and values are stored as values, except persistent
+ * objects, which are stored as references.
+ *
+ * <p>Not thread-safe, like the connection it belongs to.
+ *
+ * @param <K> key type
+ * @param <V> value type
+ */
+public class PersistentMap<K, V> implements Map<K, V>, PersistentObject {
+    private LinkedHashMap<K, V> map;
+    private transient ObjectState $jodbState;
+
+    public PersistentMap() {
+        map = new LinkedHashMap<>();
+    }
+
+    public PersistentMap(Map<? extends K, ? extends V> content) {
+        map = new LinkedHashMap<>(content);
+    }
+
+    @Override
+    public final ObjectState $jodbState() {
+        return $jodbState;
+    }
+
+    @Override
+    public final void $jodbState(ObjectState state) {
+        this.$jodbState = state;
+    }
+
+    private LinkedHashMap<K, V> read() {
+        ObjectState s = $jodbState;
+        if (s != null) {
+            s.beforeRead();
+        }
+        return map;
+    }
+
+    private LinkedHashMap<K, V> change() {
+        ObjectState s = $jodbState;
+        if (s != null) {
+            s.beforeCall();
+        }
+        return map;
+    }
+
+    @Override
+    public int size() {
+        return read().size();
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return read().isEmpty();
+    }
+
+    @Override
+    public boolean containsKey(Object key) {
+        return read().containsKey(key);
+    }
+
+    @Override
+    public boolean containsValue(Object value) {
+        return read().containsValue(value);
+    }
+
+    @Override
+    public V get(Object key) {
+        return read().get(key);
+    }
+
+    @Override
+    public V getOrDefault(Object key, V defaultValue) {
+        return read().getOrDefault(key, defaultValue);
+    }
+
+    @Override
+    public void forEach(BiConsumer<? super K, ? super V> action) {
+        read().forEach(action);
+    }
+
+    @Override
+    public V put(K key, V value) {
+        return change().put(key, value);
+    }
+
+    @Override
+    public V remove(Object key) {
+        return change().remove(key);
+    }
+
+    @Override
+    public void putAll(Map<? extends K, ? extends V> m) {
+        change().putAll(m);
+    }
+
+    @Override
+    public void clear() {
+        change().clear();
+    }
+
+    @Override
+    public V putIfAbsent(K key, V value) {
+        return change().putIfAbsent(key, value);
+    }
+
+    @Override
+    public boolean remove(Object key, Object value) {
+        return change().remove(key, value);
+    }
+
+    @Override
+    public boolean replace(K key, V oldValue, V newValue) {
+        return change().replace(key, oldValue, newValue);
+    }
+
+    @Override
+    public V replace(K key, V value) {
+        return change().replace(key, value);
+    }
+
+    @Override
+    public V computeIfAbsent(K key, Function<? super K, ? extends V> f) {
+        return change().computeIfAbsent(key, f);
+    }
+
+    @Override
+    public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> f) {
+        return change().computeIfPresent(key, f);
+    }
+
+    @Override
+    public V compute(K key, BiFunction<? super K, ? super V, ? extends V> f) {
+        return change().compute(key, f);
+    }
+
+    @Override
+    public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> f) {
+        return change().merge(key, value, f);
+    }
+
+    @Override
+    public void replaceAll(BiFunction<? super K, ? super V, ? extends V> f) {
+        change().replaceAll(f);
+    }
+
+    @Override
+    public Set<K> keySet() {
+        return change().keySet();
+    }
+
+    @Override
+    public Collection<V> values() {
+        return change().values();
+    }
+
+    @Override
+    public Set<Entry<K, V>> entrySet() {
+        return change().entrySet();
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (o == this) {
+            return true;
+        }
+        if (o instanceof PersistentMap<?, ?> other) {
+            return read().equals(other.read());
+        }
+        return read().equals(o);
+    }
+
+    @Override
+    public int hashCode() {
+        return read().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return read().toString();
+    }
+}

@@ -1,0 +1,11 @@
+package org.jodb;
+
+/**
+ * An object passed to {@code Connection.readCurrent} was changed by another transaction after this one
+ * read it (ZODB's {@code ReadConflictError}). Nothing was written. Remedy: abort and retry.
+ */
+public class ReadConflictException extends ConflictException {
+    public ReadConflictException(long oid, String className, long readSerial, long currentSerial) {
+        super("read conflict", oid, className, readSerial, currentSerial);
+    }
+}

@@ -1,0 +1,22 @@
+package org.jodb.object;
+
+/**
+ * The connection side of {@link ObjectState}: what an object asks of the connection that owns it.
+ * Calls come from the thread using the connection.
+ */
+public interface ObjectJar {
+
+    /**
+     * A method is about to run on an object that is {@link ObjectStatus#GHOST} or {@link ObjectStatus#CLEAN}:
+     * load its state if it is a ghost, then mark it touched (joining the current transaction).
+     *
+     * @throws IllegalStateException when the connection is closed
+     */
+    void beforeFirstCall(ObjectState state);
+
+    /** Load the state of a ghost without marking it touched (read-only container methods). */
+    void activate(ObjectState state);
+
+    /** A short description for messages. */
+    String describe();
+}

@@ -1,0 +1,79 @@
+package org.jodb.object;
+
+/**
+ * jodb's bookkeeping for one persistent object (ZODB's {@code _p_*} attributes). Created when the object
+ * joins a connection; dropped (the object is "disowned") when an abort or rollback forgets a new object.
+ * Used by the thread of the owning connection only.
+ */
+public final class ObjectState {
+    /** The oid of an object that has none yet. */
+    public static final long NO_OID = -1;
+
+    /** The object this state belongs to. */
+    final PersistentObject self;
+    /** The connection that owns the object; never changes. */
+    final ObjectJar jar;
+    /** The object's oid, or {@link #NO_OID}. */
+    long oid = NO_OID;
+    /** The tid of the revision loaded, 0 when never committed (ZODB-SEMANTICS 59). */
+    long serial;
+    ObjectStatus status;
+    /**
+     * The bytes last saved for the object (the committed record, or what the last savepoint wrote);
+     * {@code null} for an object never saved. A touched object is written only if its bytes differ.
+     */
+    byte[] saved;
+    /** Set by {@code Persistence.markChanged}: write even when the bytes did not change. */
+    boolean forced;
+    /** Whether the object got its oid in the current transaction (forgotten on abort). */
+    boolean created;
+
+    ObjectState(PersistentObject self, ObjectJar jar, ObjectStatus status) {
+        this.self = self;
+        this.jar = jar;
+        this.status = status;
+    }
+
+    /** Called before every method of a persistent object runs. Cheap when already touched. */
+    public void beforeCall() {
+        ObjectStatus s = status;
+        if (s == ObjectStatus.TOUCHED || s == ObjectStatus.UNSAVED) {
+            return;
+        }
+        jar.beforeFirstCall(this);
+    }
+
+    /** Called before a read-only method of a container: loads a ghost but does not touch. */
+    public void beforeRead() {
+        if (status == ObjectStatus.GHOST) {
+            jar.activate(this);
+        }
+    }
+
+    /** Called before a mutating method of a container: touches and forces a write. */
+    public void beforeWrite() {
+        beforeCall();
+        forced = true;
+    }
+
+    /** Forces a write at the next savepoint or commit ({@code Persistence.markChanged}). */
+    public void markChanged() {
+        beforeWrite();
+    }
+
+    public long oid() {
+        return oid;
+    }
+
+    public ObjectStatus status() {
+        return status;
+    }
+
+    public ObjectJar jar() {
+        return jar;
+    }
+
+    public long serial() {
+        return serial;
+    }
+}

@@ -1,0 +1,55 @@
+package org.jodb.object;
+
+import java.util.Map;
+import java.util.Objects;
+import org.jodb.serialization.ClassNames;
+import org.jodb.serialization.RecordCodec;
+import org.jodb.serialization.TypeRegistry;
+import org.jodb.spi.ReferenceFinder;
+import org.jodb.spi.Storage;
+
+/**
+ * What every connection of one database shares: the storage, the record codec with its registry, the
+ * proxies, and the settings. Thread-safe.
+ */
+public final class ObjectStore {
+    final Storage storage;
+    final Proxies proxies = new Proxies();
+    final TypeRegistry registry = new TypeRegistry();
+    final RecordCodec codec;
+    /** Loaded objects each connection's cache keeps (ZODB's cache_size). */
+    final int cacheSize;
+    /** Bytes a transaction's savepoint data keeps on the heap before spilling to a temporary file. */
+    final long spillThreshold;
+
+    public ObjectStore(Storage storage, int cacheSize, long spillThreshold, Map<String, String> renames) {
+        this.storage = Objects.requireNonNull(storage, "storage");
+        if (cacheSize < 0) {
+            throw new IllegalArgumentException("cacheSize < 0: " + cacheSize);
+        }
+        if (spillThreshold < 0) {
+            throw new IllegalArgumentException("spillThreshold < 0: " + spillThreshold);
+        }
+        this.cacheSize = cacheSize;
+        this.spillThreshold = spillThreshold;
+        this.codec = new RecordCodec(proxies, new ClassNames(renames));
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public Proxies proxies() {
+        return proxies;
+    }
+
+    /** The oids a record refers to, for {@link Storage#pack}. */
+    public ReferenceFinder referenceFinder() {
+        return RecordCodec::references;
+    }
+
+    /** Creates the root (an empty map) if the storage has none: "initial database creation". */
+    public void initialize(Object emptyRoot) {
+        RootInitializer.initialize(this, emptyRoot);
+    }
+}

@@ -1,0 +1,250 @@
+package org.jodb.object;
+
+import static net.bytebuddy.matcher.ElementMatchers.isAbstract;
+import static net.bytebuddy.matcher.ElementMatchers.isDeclaredBy;
+import static net.bytebuddy.matcher.ElementMatchers.isDefaultMethod;
+import static net.bytebuddy.matcher.ElementMatchers.isFinal;
+import static net.bytebuddy.matcher.ElementMatchers.isStatic;
+import static net.bytebuddy.matcher.ElementMatchers.named;
+import static net.bytebuddy.matcher.ElementMatchers.not;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import net.bytebuddy.ByteBuddy;
+import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.modifier.FieldPersistence;
+import net.bytebuddy.description.modifier.Visibility;
+import net.bytebuddy.dynamic.DynamicType;
+import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
+import net.bytebuddy.dynamic.loading.MultipleParentClassLoader;
+import net.bytebuddy.dynamic.scaffold.subclass.ConstructorStrategy;
+import net.bytebuddy.implementation.FieldAccessor;
+import net.bytebuddy.implementation.SuperMethodCall;
+import org.jodb.UnsupportedClassException;
+import org.jodb.serialization.PersistentTypes;
+
+/**
+ * Generates and caches the proxy class of a user class: a Byte Buddy subclass whose every overridable
+ * method first runs {@link ProxyAdvice} (load a ghost, mark touched), and which carries the object's
+ * {@link ObjectState} in a field of its own.
+ *
+ * <p>The proxy is defined next to the user class, in its class loader and package, through a
+ * {@code privateLookupIn} of the user class (no JVM flags needed; package-private methods are intercepted
+ * too). When that is impossible (the user's loader does not see jodb's classes, or its module does not
+ * open the package) the proxy goes into a class loader of its own that sees both; package-private methods
+ * of the user class are then not intercepted.
+ *
+ * <p>Proxy classes are shared by every database in the JVM. Thread-safe.
+ */
+public final class Proxies implements PersistentTypes {
+    static final String SUFFIX = "$$JodbProxy";
+    private static final String STATE_FIELD = "$jodbState";
+
+    private static final ClassValue<Class<?>> PROXY = new ClassValue<>() {
+        @Override
+        protected Class<?> computeValue(Class<?> type) {
+            return generate(type);
+        }
+    };
+
+    @Override
+    public Class<?> marker() {
+        return PersistentObject.class;
+    }
+
+    @Override
+    public boolean isProxy(Class<?> type) {
+        return PersistentObject.class.isAssignableFrom(type) && type.getName().endsWith(SUFFIX);
+    }
+
+    @Override
+    public Class<?> userClass(Class<?> type) {
+        return isProxy(type) ? type.getSuperclass() : type;
+    }
+
+    /**
+     * {@inheritDoc}
+     *
+     * @throws UnsupportedClassException when the class cannot be proxied; the message says why
+     */
+    @Override
+    public Class<?> proxyClass(Class<?> userClass) {
+        if (isProxy(userClass)) {
+            return userClass;
+        }
+        return PROXY.get(userClass);
+    }
+
+    /**
+     * A new proxy instance made by the constructor that accepts {@code args}.
+     *
+     * @throws UnsupportedClassException when the class cannot be proxied or no constructor fits
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T instantiate(Class<T> userClass, Object[] args) {
+        Class<?> proxy = proxyClass(userClass);
+        Constructor<?> match = null;
+        for (Constructor<?> c : proxy.getDeclaredConstructors()) {
+            if (accepts(c.getParameterTypes(), args)) {
+                if (match == null || moreSpecific(c.getParameterTypes(), match.getParameterTypes())) {
+                    match = c;
+                }
+            }
+        }
+        if (match == null) {
+            throw new UnsupportedClassException("no accessible constructor of " + userClass.getName()
+                    + " accepts " + describe(args) + "; add a public, protected or package-private"
+                    + " constructor with these parameters, or pass arguments that fit one");
+        }
+        try {
+            match.setAccessible(true);
+            return (T) match.newInstance(args);
+        } catch (InvocationTargetException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RuntimeException r) {
+                throw r;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw new IllegalStateException("constructor of " + userClass.getName() + " failed", cause);
+        } catch (ReflectiveOperationException e) {
+            throw new UnsupportedClassException("cannot call the constructor of " + userClass.getName()
+                    + ": " + e, e);
+        }
+    }
+
+    private static Class<?> generate(Class<?> type) {
+        refuseUnsupported(type);
+        DynamicType.Unloaded<?> unloaded = new ByteBuddy()
+                .subclass(type, ConstructorStrategy.Default.IMITATE_SUPER_CLASS_OPENING)
+                .name(type.getName() + SUFFIX)
+                .implement(PersistentObject.class)
+                .defineField(STATE_FIELD, ObjectState.class, Visibility.PRIVATE, FieldPersistence.TRANSIENT)
+                .method(not(isDeclaredBy(Object.class)).and(not(isDeclaredBy(PersistentObject.class)))
+                        .and(not(isStatic())).and(not(isFinal())).and(not(isAbstract()))
+                        .and(not(isDefaultMethod())))
+                .intercept(Advice.to(ProxyAdvice.class).wrap(SuperMethodCall.INSTANCE))
+                .method(named(STATE_FIELD).and(isDeclaredBy(PersistentObject.class)))
+                .intercept(FieldAccessor.ofField(STATE_FIELD))
+                .make();
+        if (seesJodb(type.getClassLoader())) {
+            try {
+                MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
+                return unloaded.load(type.getClassLoader(), ClassLoadingStrategy.UsingLookup.of(lookup))
+                        .getLoaded();
+            } catch (IllegalAccessException | RuntimeException | LinkageError e) {
+                // fall back to a loader of our own below
+            }
+        }
+        ClassLoader both = new MultipleParentClassLoader.Builder()
+                .append(type, PersistentObject.class).build();
+        return unloaded.load(both, ClassLoadingStrategy.Default.WRAPPER).getLoaded();
+    }
+
+    private static boolean seesJodb(ClassLoader loader) {
+        try {
+            return Class.forName(PersistentObject.class.getName(), false, loader) == PersistentObject.class;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return false;
+        }
+    }
+
+    /** Refuses what a subclass proxy cannot track, naming the problem and the remedy. */
+    static void refuseUnsupported(Class<?> type) {
+        String name = type.getName();
+        if (type.isPrimitive() || type.isArray() || type.isInterface() || type.isEnum() || type.isRecord()
+                || type.isAnnotation()) {
+            throw new UnsupportedClassException(name + " cannot be a persistent object: only classes can;"
+                    + " store it as a value inside one instead");
+        }
+        if (PersistentObject.class.isAssignableFrom(type)) {
+            throw new UnsupportedClassException(name + " is persistent already: create it with new");
+        }
+        if (Modifier.isFinal(type.getModifiers())) {
+            throw new UnsupportedClassException(name + " is final and cannot be proxied; remove final");
+        }
+        if (Modifier.isAbstract(type.getModifiers())) {
+            throw new UnsupportedClassException(name + " is abstract; create a concrete subclass");
+        }
+        if (type.isAnonymousClass() || type.isLocalClass()
+                || (type.isMemberClass() && !Modifier.isStatic(type.getModifiers()))) {
+            throw new UnsupportedClassException(name + " is an inner (non-static) class; declare it"
+                    + " static or top-level");
+        }
+        List<String> problems = new ArrayList<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            for (Field f : c.getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (!Modifier.isStatic(m) && !Modifier.isPrivate(m) && !f.isSynthetic()) {
+                    problems.add("non-private instance field " + c.getSimpleName() + "." + f.getName()
+                            + " (other objects could change it without jodb noticing; make it private)");
+                }
+            }
+            for (Method method : c.getDeclaredMethods()) {
+                int m = method.getModifiers();
+                if (Modifier.isFinal(m) && !Modifier.isStatic(m) && !Modifier.isPrivate(m)
+                        && !method.isSynthetic()) {
+                    problems.add("final method " + c.getSimpleName() + "." + method.getName()
+                            + "() (it cannot be intercepted; remove final)");
+                }
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new UnsupportedClassException(name + " cannot be proxied: " + String.join("; ", problems));
+        }
+    }
+
+    private static boolean accepts(Class<?>[] params, Object[] args) {
+        if (params.length != args.length) {
+            return false;
+        }
+        for (int i = 0; i < params.length; i++) {
+            Class<?> p = params[i];
+            Object a = args[i];
+            if (a == null) {
+                if (p.isPrimitive()) {
+                    return false;
+                }
+            } else if (!box(p).isInstance(a)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean moreSpecific(Class<?>[] a, Class<?>[] b) {
+        for (int i = 0; i < a.length; i++) {
+            if (!box(b[i]).isAssignableFrom(box(a[i]))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Class<?> box(Class<?> c) {
+        if (!c.isPrimitive()) return c;
+        if (c == int.class) return Integer.class;
+        if (c == long.class) return Long.class;
+        if (c == boolean.class) return Boolean.class;
+        if (c == double.class) return Double.class;
+        if (c == float.class) return Float.class;
+        if (c == char.class) return Character.class;
+        if (c == byte.class) return Byte.class;
+        if (c == short.class) return Short.class;
+        return Void.class;
+    }
+
+    private static String describe(Object[] args) {
+        return Arrays.stream(args).map(a -> a == null ? "null" : a.getClass().getSimpleName())
+                .collect(Collectors.joining(", ", "(", ")"));
+    }
+}

@@ -1,0 +1,218 @@
+package org.jodb.object;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.reflect.Field;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.BiConsumer;
+import org.jodb.spi.StorageException;
+
+/**
+ * The records one transaction has written so far, at savepoints and at commit (ZODB's {@code TmpStore},
+ * ZODB-SEMANTICS 46–51): for each oid the latest bytes and the serial the writer read.
+ *
+ * <p>Records are appended, never overwritten: a {@link Mark} (a copy of the index) can restore the
+ * state of any earlier savepoint, any number of times. Records live on the heap until {@code
+ * spillThreshold} bytes have been written, then in a temporary memory-mapped file, so a transaction can
+ * write more than the heap holds. The file is deleted by {@link #clear()} (commit, abort) and
+ * {@link #close()}.
+ *
+ * <p>Not thread-safe: used by one connection's thread.
+ */
+final class SavepointStore implements AutoCloseable {
+    /** Size of each mapped region of the spill file, in bytes. */
+    private static final int REGION = 32 << 20;
+
+    /** Bytes kept on the heap before records go to the spill file. */
+    private final long spillThreshold;
+    /** oid → location: {@code >= 0} an offset in the spill file, {@code < 0} {@code -(index + 1)} in {@link #heap}. */
+    private Map<Long, Long> index = new HashMap<>();
+    /** oid → serial read by the writer; entries are never removed before clear (serials do not change). */
+    private final Map<Long, Long> serials = new HashMap<>();
+    private final List<byte[]> heap = new ArrayList<>();
+    /** Bytes appended to the heap so far. */
+    private long heapBytes;
+    private Path file;
+    private FileChannel channel;
+    /** Mapped regions by their offset in the file. */
+    private final TreeMap<Long, MappedByteBuffer> regions = new TreeMap<>();
+    /** Offset where the next spilled record goes; file offsets below it are written. */
+    private long fileEnd;
+
+    SavepointStore(long spillThreshold) {
+        this.spillThreshold = spillThreshold;
+    }
+
+    /** The state of the store at a savepoint. Immutable. */
+    static final class Mark {
+        final Map<Long, Long> index;
+
+        Mark(Map<Long, Long> index) {
+            this.index = index;
+        }
+    }
+
+    boolean isEmpty() {
+        return index.isEmpty();
+    }
+
+    int size() {
+        return index.size();
+    }
+
+    boolean contains(long oid) {
+        return index.containsKey(oid);
+    }
+
+    /** True once records went to the spill file (for tests and diagnostics). */
+    boolean hasSpilled() {
+        return file != null;
+    }
+
+    void put(long oid, long serial, byte[] data) {
+        serials.putIfAbsent(oid, serial);
+        if (heapBytes + data.length <= spillThreshold) {
+            heap.add(data);
+            heapBytes += data.length;
+            index.put(oid, -(long) heap.size());
+        } else {
+            index.put(oid, spill(data));
+        }
+    }
+
+    /** The latest bytes written for {@code oid}, or null. */
+    byte[] get(long oid) {
+        Long location = index.get(oid);
+        return location == null ? null : read(location);
+    }
+
+    /** The serial the writer read for {@code oid}; only valid when {@link #contains} is true. */
+    long serial(long oid) {
+        return serials.getOrDefault(oid, 0L);
+    }
+
+    Mark mark() {
+        return new Mark(new HashMap<>(index));
+    }
+
+    /**
+     * Restores the index of a savepoint; records written after it stay in the log, unreachable.
+     *
+     * @param changed receives each oid whose record differs from the one at the mark (written after it)
+     */
+    void restore(Mark mark, java.util.function.LongConsumer changed) {
+        for (Map.Entry<Long, Long> e : index.entrySet()) {
+            if (!e.getValue().equals(mark.index.get(e.getKey()))) {
+                changed.accept(e.getKey());
+            }
+        }
+        index = new HashMap<>(mark.index);
+    }
+
+    Set<Long> oids() {
+        return index.keySet();
+    }
+
+    /** Every record, as (oid, bytes). */
+    void forEach(BiConsumer<Long, byte[]> action) {
+        for (Map.Entry<Long, Long> e : index.entrySet()) {
+            action.accept(e.getKey(), read(e.getValue()));
+        }
+    }
+
+    /** Forgets every record and deletes the spill file. */
+    void clear() {
+        index = new HashMap<>();
+        serials.clear();
+        heap.clear();
+        heapBytes = 0;
+        releaseFile();
+    }
+
+    @Override
+    public void close() {
+        clear();
+    }
+
+    private long spill(byte[] data) {
+        try {
+            if (file == null) {
+                file = Files.createTempFile("jodb-savepoint-", ".tmp");
+                channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            }
+            int need = data.length + 4;
+            Map.Entry<Long, MappedByteBuffer> last = regions.lastEntry();
+            if (last == null || fileEnd + need > last.getKey() + last.getValue().capacity()) {
+                long size = Math.max(REGION, need);
+                regions.put(fileEnd, channel.map(FileChannel.MapMode.READ_WRITE, fileEnd, size));
+                last = regions.lastEntry();
+            }
+            ByteBuffer region = last.getValue();
+            int at = (int) (fileEnd - last.getKey());
+            region.putInt(at, data.length);
+            region.put(at + 4, data);
+            long offset = fileEnd;
+            fileEnd += need;
+            return offset;
+        } catch (IOException e) {
+            throw new StorageException("cannot write the savepoint spill file " + file + ": " + e.getMessage()
+                    + "; free disk space in " + System.getProperty("java.io.tmpdir") + " or raise the"
+                    + " savepoint spill threshold", e);
+        }
+    }
+
+    private byte[] read(long location) {
+        if (location < 0) {
+            return heap.get((int) (-location - 1));
+        }
+        Map.Entry<Long, MappedByteBuffer> region = regions.floorEntry(location);
+        int at = (int) (location - region.getKey());
+        ByteBuffer buffer = region.getValue();
+        byte[] data = new byte[buffer.getInt(at)];
+        buffer.get(at + 4, data);
+        return data;
+    }
+
+    private void releaseFile() {
+        if (file == null) {
+            return;
+        }
+        for (MappedByteBuffer region : regions.values()) {
+            unmap(region);
+        }
+        regions.clear();
+        fileEnd = 0;
+        try {
+            channel.close();
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            file.toFile().deleteOnExit();
+        }
+        file = null;
+        channel = null;
+    }
+
+    /** Releases a mapping now rather than at garbage collection, so the file's space is freed at once. */
+    private static void unmap(MappedByteBuffer buffer) {
+        try {
+            Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
+            Field f = unsafeClass.getDeclaredField("theUnsafe");
+            f.setAccessible(true);
+            Object unsafe = f.get(null);
+            unsafeClass.getMethod("invokeCleaner", ByteBuffer.class).invoke(unsafe, buffer);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // left to the garbage collector; the file is deleted anyway
+        }
+    }
+}

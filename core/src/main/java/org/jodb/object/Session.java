@@ -1,0 +1,694 @@
+package org.jodb.object;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalLong;
+import java.util.Set;
+import org.jodb.ConflictException;
+import org.jodb.ObjectNotFoundException;
+import org.jodb.ReadConflictException;
+import org.jodb.serialization.ClassNames;
+import org.jodb.serialization.RecordCodec;
+import org.jodb.serialization.RecordContext;
+import org.jodb.spi.CommittedTransaction;
+import org.jodb.spi.Revision;
+import org.jodb.spi.Storage;
+import org.jodb.spi.StorageConflictException;
+import org.jodb.spi.StorageTransaction;
+import org.jodb.spi.TransactionMetadata;
+import org.jodb.transaction.DataManager;
+import org.jodb.transaction.DataManagerSavepoint;
+import org.jodb.transaction.Synchronizer;
+import org.jodb.transaction.Transaction;
+import org.jodb.transaction.TransactionManager;
+
+/**
+ * The engine behind one {@code Connection}: its objects, its snapshot, and its part in transactions.
+ *
+ * <pre>
+ * Snapshot (MVCC, ZODB-SEMANTICS 40): every load reads the storage as of {@link #snapshot}, a tid fixed at
+ *   each transaction boundary of the connection's manager (begin, commit, abort, sync); at a boundary the
+ *   objects committed by others since are turned into ghosts. A savepoint is not a boundary.
+ * Changes: a method call touches an object (ObjectStatus.TOUCHED; the connection joins the transaction).
+ *   At a savepoint or commit, {@link #flush} serializes every touched object and keeps the record in
+ *   {@link #writes} only when its bytes differ from the ones last saved; objects reached from written
+ *   state without an oid get one there (persistence by reachability).
+ * Commit: two-phase, through the storage's StorageTransaction; conflicts become ConflictException.
+ * Abort and rollback: objects changed since are made ghosts again (they reload the saved state, in
+ *   place: references to them stay valid); objects that got their oid since are disowned.
+ * Invariants: (1) every object in {@link #touched} has status TOUCHED or was disowned; (2) an oid is in
+ *   {@link #created} iff it was assigned in the current transaction; (3) outside a transaction
+ *   {@link #writes}, {@link #touched} and {@link #created} are empty.
+ * Threads: one thread at a time, like the connection.
+ * </pre>
+ */
+public final class Session implements DataManager, Synchronizer, ObjectJar, RecordContext {
+    private final ObjectStore store;
+    private final Storage storage;
+    private final RecordCodec codec;
+    private final String sortKey;
+    private TransactionManager manager;
+    private final ObjectCache cache;
+    private final SavepointStore writes;
+    private final PendingEntries entries;
+    /** Objects a method ran on since the last flush, plus new objects waiting to be written. */
+    private final ArrayDeque<ObjectState> touched = new ArrayDeque<>();
+    /** Objects a method ran on while no transaction was active (explicit mode). */
+    private final ArrayDeque<ObjectState> outside = new ArrayDeque<>();
+    /** Oids assigned in the current transaction. */
+    private Set<Long> created = new HashSet<>();
+    /** oid → serial for {@link #readCurrent}. */
+    private final Map<Long, Long> readChecks = new HashMap<>();
+    /** The tid this connection reads at. */
+    private long snapshot;
+    /** The tid of this connection's last commit: its own writes need no invalidation. */
+    private long ownTid = -1;
+    /** The transaction this connection has joined, or null. */
+    private Transaction joined;
+    private StorageTransaction storageTxn;
+    private boolean closed;
+
+    public Session(ObjectStore store, TransactionManager manager, long number) {
+        this.store = store;
+        this.storage = store.storage;
+        this.codec = store.codec;
+        this.sortKey = "jodb:" + storage.name() + ":" + System.identityHashCode(store) + ":" + number;
+        this.cache = new ObjectCache(store.cacheSize);
+        this.writes = new SavepointStore(store.spillThreshold);
+        this.entries = new PendingEntries(store.registry, storage);
+        attach(manager);
+    }
+
+    /** Binds this (closed or new) session to a manager: fresh snapshot, invalidations applied. */
+    public void attach(TransactionManager manager) {
+        this.manager = Objects.requireNonNull(manager, "manager");
+        this.closed = false;
+        if (snapshot == 0) {
+            snapshot = storage.lastTid();
+        } else {
+            poll();
+        }
+        manager.registerSynchronizer(this);
+    }
+
+    public TransactionManager manager() {
+        return manager;
+    }
+
+    // ---- the Connection's operations ----------------------------------------------------------------
+
+    public Object get(long oid) {
+        checkOpen();
+        PersistentObject cached = cache.get(oid);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] data;
+        long serial;
+        if (writes.contains(oid)) {
+            data = writes.get(oid);
+            serial = writes.serial(oid);
+        } else {
+            Revision r = storage.loadAt(oid, snapshot);
+            if (r == null || RecordCodec.isEntryRecord(r.data())) {
+                throw new ObjectNotFoundException(oid, "no object with oid " + oid + " in this connection's"
+                        + " snapshot (tid " + snapshot + "); check the oid, or start a new transaction to see"
+                        + " newer commits");
+            }
+            data = r.data();
+            serial = r.tid();
+        }
+        PersistentObject object = (PersistentObject) codec.newInstance(codec.typeOf(data, this));
+        ObjectState state = new ObjectState(object, this, ObjectStatus.GHOST);
+        state.oid = oid;
+        object.$jodbState(state);
+        cache.put(state);
+        fill(state, data, serial);
+        return object;
+    }
+
+    public <T> T create(Class<T> type, Object[] args) {
+        checkOpen();
+        ClassNames.stableName(type); // the newest definition of a (JShell) class is the one records load into
+        T object = store.proxies.instantiate(type, args);
+        PersistentObject p = (PersistentObject) object;
+        p.$jodbState(new ObjectState(p, this, ObjectStatus.UNSAVED));
+        return object;
+    }
+
+    /** Makes commit fail with a ReadConflictException if {@code object} changed since it was read (41). */
+    public void readCurrent(Object object) {
+        checkOpen();
+        ObjectState s = own(object);
+        if (s == null || s.oid == ObjectState.NO_OID || s.status == ObjectStatus.GHOST || s.serial == 0) {
+            return; // nothing was read, nothing to check (a ghost records nothing)
+        }
+        join();
+        readChecks.putIfAbsent(s.oid, s.serial);
+    }
+
+    /** Applies other transactions' commits now; refused while this connection is in a transaction. */
+    public void sync() {
+        checkOpen();
+        if (joined != null) {
+            throw new IllegalStateException("sync() inside a transaction: commit or abort it first (the"
+                    + " snapshot of a transaction stays fixed)");
+        }
+        poll();
+    }
+
+    /** Ghosts every unchanged loaded object (ZODB's cacheMinimize). */
+    public void minimizeCache() {
+        for (ObjectState s : cache.loaded()) {
+            if (s.status == ObjectStatus.CLEAN) {
+                ghostAndClear(s);
+                cache.ghosted(s);
+            }
+        }
+    }
+
+    public int cacheLoadedCount() {
+        return cache.loadedCount();
+    }
+
+    public void setCacheSize(int size) {
+        cache.setTarget(size);
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public boolean isJoined() {
+        return joined != null;
+    }
+
+    /**
+     * Closes the session; returns false if it was closed already.
+     *
+     * @throws IllegalStateException while joined to a transaction with changes (ZODB-SEMANTICS 43)
+     */
+    public boolean close() {
+        if (closed) {
+            return false;
+        }
+        if (joined != null) {
+            if (hasChanges()) {
+                throw new IllegalStateException("cannot close a connection joined to a transaction with"
+                        + " changes; commit or abort the transaction first");
+            }
+            for (ObjectState s : touched) {
+                s.status = ObjectStatus.CLEAN;
+            }
+            touched.clear();
+        }
+        settleOutside();
+        closed = true;
+        manager.unregisterSynchronizer(this);
+        cache.gc(this::ghostAndClear);
+        return true;
+    }
+
+    /** Releases everything: the database is closing. */
+    public void release() {
+        closed = true;
+        writes.close();
+    }
+
+    /** The oid of a persistent object of this session, empty when it has none yet. */
+    public static OptionalLong oidOf(Object object) {
+        if (object instanceof PersistentObject p) {
+            ObjectState s = p.$jodbState();
+            if (s != null && s.oid != ObjectState.NO_OID) {
+                return OptionalLong.of(s.oid);
+            }
+        }
+        return OptionalLong.empty();
+    }
+
+    // ---- ObjectJar ------------------------------------------------------------------------------------
+
+    @Override
+    public void beforeFirstCall(ObjectState state) {
+        checkOpen();
+        boolean inTransaction = joined != null || canJoin();
+        if (inTransaction) {
+            join();
+        }
+        if (state.status == ObjectStatus.GHOST) {
+            load(state);
+        }
+        state.status = ObjectStatus.TOUCHED;
+        (inTransaction ? touched : outside).add(state);
+        cache.used(state);
+    }
+
+    /** False in explicit mode with no transaction begun: calls then only read (see {@link #settleOutside}). */
+    private boolean canJoin() {
+        return !manager.isExplicit() || manager.current().isPresent();
+    }
+
+    /**
+     * Objects used outside a transaction (explicit mode) are compared with their saved bytes at the next
+     * boundary: unchanged ones are clean again; changed ones lose the change (it belonged to no
+     * transaction) and a warning is logged, so reading between transactions is free and writing is not
+     * silently committed by a later, unrelated transaction.
+     */
+    private void settleOutside() {
+        ObjectState s;
+        boolean lost = false;
+        while ((s = outside.poll()) != null) {
+            if (s.status != ObjectStatus.TOUCHED || s.self.$jodbState() != s) {
+                continue;
+            }
+            byte[] bytes = codec.write(s.self, this);
+            if (s.forced || !Arrays.equals(bytes, s.saved)) {
+                lost = true;
+                s.status = ObjectStatus.GHOST;
+                s.saved = null;
+                s.forced = false;
+                cache.ghosted(s);
+            } else {
+                s.status = ObjectStatus.CLEAN;
+            }
+        }
+        if (!created.isEmpty() || !touched.isEmpty()) {
+            lost = true;
+            discard();
+        }
+        if (lost) {
+            System.getLogger(Session.class.getName()).log(System.Logger.Level.WARNING, "objects changed"
+                    + " outside a transaction of an explicit-mode manager lost their changes; change"
+                    + " persistent objects only between begin() and commit()");
+        }
+    }
+
+    @Override
+    public void activate(ObjectState state) {
+        checkOpen();
+        if (state.status == ObjectStatus.GHOST) {
+            load(state);
+        }
+    }
+
+    @Override
+    public String describe() {
+        return "connection to " + storage.name();
+    }
+
+    // ---- RecordContext --------------------------------------------------------------------------------
+
+    @Override
+    public long entryId(String entry) {
+        return entries.idOf(entry);
+    }
+
+    @Override
+    public String entry(long id) {
+        return entries.entryOf(id);
+    }
+
+    @Override
+    public long referenceOid(Object persistent) {
+        PersistentObject p = (PersistentObject) persistent;
+        ObjectState s = p.$jodbState();
+        if (s == null) {
+            s = new ObjectState(p, this, ObjectStatus.UNSAVED);
+            p.$jodbState(s);
+        } else if (s.jar != this) {
+            throw new IllegalStateException("a " + store.proxies.userClass(persistent.getClass()).getName()
+                    + " of another " + s.jar.describe() + " is referenced from an object of this "
+                    + describe() + "; objects cannot be shared between connections or databases: copy its"
+                    + " values into a new object instead");
+        }
+        if (s.oid == ObjectState.NO_OID) {
+            s.oid = storage.newOid();
+            s.created = true;
+            s.status = ObjectStatus.TOUCHED;
+            created.add(s.oid);
+            cache.put(s);
+            cache.used(s);
+            touched.add(s);
+        }
+        return s.oid;
+    }
+
+    @Override
+    public Object resolveReference(long oid, Class<?> type) {
+        PersistentObject cached = cache.get(oid);
+        if (cached != null) {
+            return cached;
+        }
+        PersistentObject ghost = (PersistentObject) codec.newInstance(type);
+        ObjectState s = new ObjectState(ghost, this, ObjectStatus.GHOST);
+        s.oid = oid;
+        ghost.$jodbState(s);
+        cache.put(s);
+        return ghost;
+    }
+
+    // ---- DataManager ----------------------------------------------------------------------------------
+
+    @Override
+    public void abort(Transaction txn) {
+        discard();
+    }
+
+    @Override
+    public void tpcBegin(Transaction txn) {
+        // serialize before the storage transaction begins: the storage may serialize commits from here on
+        flush();
+        if (writes.isEmpty() && readChecks.isEmpty()) {
+            return; // nothing changed: no storage transaction at all
+        }
+        storageTxn = storage.tpcBegin(new TransactionMetadata(txn.user(), txn.description()),
+                new MapConflictResolver(store, this));
+    }
+
+    @Override
+    public void commit(Transaction txn) {
+        if (storageTxn == null) {
+            return;
+        }
+        flush(); // objects touched by other data managers' commit calls, if any
+        entries.storeInto(storageTxn);
+        writes.forEach((oid, data) -> storageTxn.store(oid, writes.serial(oid), data));
+        readChecks.forEach((oid, serial) -> {
+            if (!writes.contains(oid)) {
+                storageTxn.checkCurrent(oid, serial);
+            }
+        });
+    }
+
+    @Override
+    public void tpcVote(Transaction txn) {
+        if (storageTxn == null) {
+            return;
+        }
+        try {
+            long[] resolved = storageTxn.vote();
+            for (long oid : resolved) {
+                ObjectState s = stateOf(cache.get(oid));
+                if (s != null) {
+                    s.saved = null; // reloaded after finish: the storage merged it
+                }
+            }
+        } catch (StorageConflictException e) {
+            throw conflict(e);
+        }
+    }
+
+    @Override
+    public void tpcFinish(Transaction txn) {
+        if (storageTxn == null) {
+            endTransaction();
+            return;
+        }
+        long tid = storageTxn.finish();
+        storageTxn = null;
+        ownTid = tid;
+        for (Long oid : writes.oids()) {
+            ObjectState s = stateOf(cache.get(oid));
+            if (s != null) {
+                s.created = false;
+                if (s.status != ObjectStatus.GHOST) {
+                    s.serial = tid;
+                    if (s.saved == null) {
+                        ghostAndClear(s);
+                        cache.ghosted(s);
+                    }
+                }
+            }
+        }
+        entries.committed();
+        writes.clear();
+        endTransaction();
+    }
+
+    @Override
+    public void tpcAbort(Transaction txn) {
+        if (storageTxn != null) {
+            storageTxn.abort();
+            storageTxn = null;
+        }
+        discard();
+    }
+
+    @Override
+    public String sortKey() {
+        return sortKey;
+    }
+
+    @Override
+    public DataManagerSavepoint savepoint() {
+        checkOpen();
+        flush();
+        SavepointStore.Mark mark = writes.mark();
+        Set<Long> createdAtMark = new HashSet<>(created);
+        cache.gc(this::ghostAndClear);
+        return () -> rollback(mark, createdAtMark);
+    }
+
+    // ---- Synchronizer ---------------------------------------------------------------------------------
+
+    @Override
+    public void newTransaction(Transaction txn) {
+        if (!closed && joined == null) {
+            settleOutside();
+            poll();
+        }
+    }
+
+    @Override
+    public void afterCompletion(Transaction txn) {
+        if (joined == txn) {
+            discard(); // a commit that failed and was not aborted yet leaves nothing behind either
+        }
+        if (!closed && joined == null) {
+            poll();
+            cache.gc(this::ghostAndClear);
+        }
+    }
+
+    // ---- internals ------------------------------------------------------------------------------------
+
+    private void join() {
+        if (joined == null) {
+            Transaction txn = manager.get();
+            txn.join(this);
+            joined = txn;
+        }
+    }
+
+    private void load(ObjectState state) {
+        byte[] data;
+        long serial;
+        if (writes.contains(state.oid)) {
+            data = writes.get(state.oid);
+            serial = writes.serial(state.oid);
+        } else {
+            Revision r = storage.loadAt(state.oid, snapshot);
+            if (r == null) {
+                throw new ObjectNotFoundException(state.oid, "object " + state.oid + " ("
+                        + store.proxies.userClass(state.self.getClass()).getName() + ") has no record in"
+                        + " this connection's snapshot (tid " + snapshot + "); it was removed by pack or"
+                        + " never committed");
+            }
+            data = r.data();
+            serial = r.tid();
+        }
+        fill(state, data, serial);
+    }
+
+    private void fill(ObjectState state, byte[] data, long serial) {
+        codec.readInto(data, state.self, this);
+        state.saved = data;
+        state.serial = serial;
+        state.forced = false;
+        state.status = ObjectStatus.CLEAN;
+        cache.used(state);
+    }
+
+    /** Writes every touched object whose bytes changed into {@link #writes}. */
+    private void flush() {
+        ObjectState s;
+        while ((s = touched.poll()) != null) {
+            if (s.status != ObjectStatus.TOUCHED || s.self.$jodbState() != s) {
+                continue; // ghosted or disowned meanwhile
+            }
+            byte[] bytes = codec.write(s.self, this);
+            if (s.forced || s.saved == null || !Arrays.equals(bytes, s.saved)) {
+                writes.put(s.oid, s.created ? Storage.NO_TID : s.serial, bytes);
+                s.saved = bytes;
+            }
+            s.forced = false;
+            s.status = ObjectStatus.CLEAN;
+        }
+    }
+
+    private boolean hasChanges() {
+        if (!writes.isEmpty() || !created.isEmpty()) {
+            return true;
+        }
+        for (ObjectState s : touched) {
+            if (s.status == ObjectStatus.TOUCHED && s.self.$jodbState() == s
+                    && (s.forced || s.saved == null || !Arrays.equals(codec.write(s.self, this), s.saved))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void rollback(SavepointStore.Mark mark, Set<Long> createdAtMark) {
+        checkOpen();
+        for (ObjectState s : touched) {
+            forget(s, createdAtMark);
+        }
+        touched.clear();
+        writes.restore(mark, oid -> {
+            ObjectState s = stateOf(cache.get(oid));
+            if (s != null) {
+                forget(s, createdAtMark);
+            }
+        });
+        for (Long oid : created) {
+            if (!createdAtMark.contains(oid)) {
+                ObjectState s = stateOf(cache.get(oid));
+                if (s != null) {
+                    disown(s);
+                }
+            }
+        }
+        created = new HashSet<>(createdAtMark);
+    }
+
+    /** Throws away the transaction's changes: changed objects become ghosts, new ones are disowned. */
+    private void discard() {
+        for (ObjectState s : touched) {
+            forget(s, Set.of());
+        }
+        touched.clear();
+        for (Long oid : writes.oids()) {
+            ObjectState s = stateOf(cache.get(oid));
+            if (s != null) {
+                forget(s, Set.of());
+            }
+        }
+        for (Long oid : created) {
+            ObjectState s = stateOf(cache.get(oid));
+            if (s != null) {
+                disown(s);
+            }
+        }
+        if (storageTxn != null) {
+            storageTxn.abort();
+            storageTxn = null;
+        }
+        writes.clear();
+        entries.clear();
+        endTransaction();
+    }
+
+    private void endTransaction() {
+        created = new HashSet<>();
+        readChecks.clear();
+        touched.clear();
+        joined = null;
+    }
+
+    /** Rolls one object back: disowned if it got its oid after the point rolled back to, else a ghost. */
+    private void forget(ObjectState s, Set<Long> keptCreations) {
+        if (s.self.$jodbState() != s) {
+            return;
+        }
+        if (s.created && !keptCreations.contains(s.oid)) {
+            disown(s);
+        } else {
+            s.status = ObjectStatus.GHOST;
+            s.saved = null;
+            s.forced = false;
+            cache.ghosted(s);
+        }
+    }
+
+    private void disown(ObjectState s) {
+        cache.remove(s.oid);
+        s.self.$jodbState(null);
+    }
+
+    private void ghostAndClear(ObjectState s) {
+        codec.clearFields(s.self);
+        s.status = ObjectStatus.GHOST;
+        s.saved = null;
+    }
+
+    /** Applies commits of other transactions since {@link #snapshot}: their objects become ghosts. */
+    private void poll() {
+        List<CommittedTransaction> after = storage.transactionsAfter(snapshot);
+        for (CommittedTransaction t : after) {
+            if (t.tid() != ownTid) {
+                for (long oid : t.oids()) {
+                    ObjectState s = stateOf(cache.get(oid));
+                    if (s != null && s.status == ObjectStatus.CLEAN) {
+                        s.status = ObjectStatus.GHOST;
+                        s.saved = null;
+                        cache.ghosted(s);
+                    }
+                }
+            }
+            snapshot = Math.max(snapshot, t.tid());
+        }
+    }
+
+    private ObjectState own(Object object) {
+        if (!(object instanceof PersistentObject p)) {
+            throw new IllegalArgumentException("not a persistent object: " + object);
+        }
+        ObjectState s = p.$jodbState();
+        if (s != null && s.jar != this) {
+            throw new IllegalArgumentException("object belongs to another " + s.jar.describe());
+        }
+        return s;
+    }
+
+    private static ObjectState stateOf(PersistentObject p) {
+        return p == null ? null : p.$jodbState();
+    }
+
+    private ConflictException conflict(StorageConflictException e) {
+        PersistentObject p = cache.get(e.oid());
+        String className = p == null ? "class unknown to this connection"
+                : store.proxies.userClass(p.getClass()).getName();
+        ConflictException c = e.isReadConflict()
+                ? new ReadConflictException(e.oid(), className, e.readSerial(), e.currentSerial())
+                : new ConflictException(e.oid(), className, e.readSerial(), e.currentSerial());
+        c.initCause(e);
+        return c;
+    }
+
+    private void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("connection closed; open a new one with Database.open()");
+        }
+    }
+
+    /** For tests: the savepoint data spilled to a file. */
+    boolean savepointDataSpilled() {
+        return writes.hasSpilled();
+    }
+
+    /** For {@link MapConflictResolver}: the id of an entry this session's transaction created, or null. */
+    Long pendingEntryId(String entry) {
+        return entries.pendingId(entry);
+    }
+
+    /** For {@link MapConflictResolver}: an entry this session's transaction created. */
+    String pendingEntry(long id) {
+        return entries.pending(id);
+    }
+}

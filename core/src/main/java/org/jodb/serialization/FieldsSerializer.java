@@ -1,0 +1,219 @@
+package org.jodb.serialization;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.Serializer;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import java.lang.reflect.Field;
+import java.lang.reflect.InaccessibleObjectException;
+import java.lang.reflect.Modifier;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jodb.UnsupportedClassException;
+
+/**
+ * Writes an object as the id of its {@link Schema} followed by its field values, and reads a record into
+ * a new or an existing instance, matching fields by name: a stored field the class no longer has is
+ * skipped, a field the record lacks gets its default value (0, false, null).
+ *
+ * <p>Fields are every non-static, non-transient, non-synthetic instance field of the class and its
+ * superclasses; a name declared twice in the hierarchy is qualified with the declaring class's simple
+ * name for the superclass's copy. One instance per Kryo instance and class; not thread-safe.
+ */
+final class FieldsSerializer extends Serializer<Object> {
+    private final Class<?> type;
+    private final Field[] fields;
+    private final char[] kinds;
+    private final String schemaEntry;
+    private final Map<String, Integer> indexByName = new HashMap<>();
+    /** Per stored layout id: for each stored field, the index of the field to set, or -1 to skip. */
+    private final Map<Long, int[]> bindings = new HashMap<>();
+
+    FieldsSerializer(JodbKryo kryo, Class<?> type) {
+        this.type = type;
+        List<Field> list = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        Deque<Class<?>> hierarchy = new ArrayDeque<>();
+        for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            hierarchy.push(c);
+        }
+        for (Class<?> c : hierarchy) { // superclass first
+            for (Field f : c.getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (!Modifier.isStatic(m) && !Modifier.isTransient(m) && !f.isSynthetic()) {
+                    list.add(f);
+                }
+            }
+        }
+        // the most derived declaration of a name keeps it plain; a shadowed one is qualified
+        Set<String> taken = new HashSet<>();
+        String[] chosen = new String[list.size()];
+        for (int i = list.size() - 1; i >= 0; i--) {
+            Field f = list.get(i);
+            chosen[i] = taken.add(f.getName()) ? f.getName()
+                    : f.getDeclaringClass().getSimpleName() + "." + f.getName();
+        }
+        for (int i = 0; i < list.size(); i++) {
+            Field f = list.get(i);
+            try {
+                f.setAccessible(true);
+            } catch (InaccessibleObjectException | SecurityException e) {
+                throw new UnsupportedClassException("jodb cannot store " + type.getName() + ": field "
+                        + f.getDeclaringClass().getName() + "." + f.getName() + " is not accessible ("
+                        + e.getMessage() + "); store a type of your own or one jodb knows (plain"
+                        + " collections, maps, records, strings, numbers, java.time)", e);
+            }
+            names.add(chosen[i]);
+            indexByName.put(chosen[i], i);
+        }
+        this.fields = list.toArray(new Field[0]);
+        Schema schema = Schema.of(ClassNames.stableName(type), list, names);
+        this.kinds = schema.kinds;
+        this.schemaEntry = schema.encode();
+    }
+
+    @Override
+    public void write(Kryo kryo, Output output, Object object) {
+        JodbKryo k = (JodbKryo) kryo;
+        output.writeVarLong(k.entryId(schemaEntry), true);
+        for (int i = 0; i < fields.length; i++) {
+            Field f = fields[i];
+            try {
+                switch (kinds[i]) {
+                    case 'Z' -> output.writeBoolean(f.getBoolean(object));
+                    case 'B' -> output.writeByte(f.getByte(object));
+                    case 'C' -> output.writeChar(f.getChar(object));
+                    case 'S' -> output.writeShort(f.getShort(object));
+                    case 'I' -> output.writeVarInt(f.getInt(object), false);
+                    case 'J' -> output.writeVarLong(f.getLong(object), false);
+                    case 'F' -> output.writeFloat(f.getFloat(object));
+                    case 'D' -> output.writeDouble(f.getDouble(object));
+                    default -> kryo.writeClassAndObject(output, f.get(object));
+                }
+            } catch (IllegalAccessException e) {
+                throw new IllegalStateException(e);
+            } catch (UnsupportedClassException | KryoException | UnsupportedOperationException
+                     | IllegalArgumentException e) {
+                throw new UnsupportedClassException("jodb cannot store field " + type.getName() + "."
+                        + f.getName() + ": " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public Object read(Kryo kryo, Input input, Class<?> ignored) {
+        Object object = kryo.newInstance(type);
+        kryo.reference(object);
+        readFields((JodbKryo) kryo, input, object);
+        return object;
+    }
+
+    /** Reads a record's fields into {@code object}, which must already be registered as a reference. */
+    void readFields(JodbKryo kryo, Input input, Object object) {
+        long layoutId = input.readVarLong(true);
+        int[] binding = bindings.get(layoutId);
+        Schema stored = kryo.codec().schema(layoutId, kryo.context);
+        if (binding == null) {
+            binding = bind(stored);
+            bindings.put(layoutId, binding);
+        }
+        boolean[] set = new boolean[fields.length];
+        for (int i = 0; i < binding.length; i++) {
+            Object value = switch (stored.kinds[i]) {
+                case 'Z' -> input.readBoolean();
+                case 'B' -> input.readByte();
+                case 'C' -> input.readChar();
+                case 'S' -> input.readShort();
+                case 'I' -> input.readVarInt(false);
+                case 'J' -> input.readVarLong(false);
+                case 'F' -> input.readFloat();
+                case 'D' -> input.readDouble();
+                default -> kryo.readClassAndObject(input);
+            };
+            int target = binding[i];
+            if (target >= 0 && assign(object, fields[target], value)) {
+                set[target] = true;
+            }
+        }
+        for (int i = 0; i < fields.length; i++) {
+            if (!set[i]) {
+                assign(object, fields[i], null);
+            }
+        }
+    }
+
+    void clear(Object object) {
+        for (Field f : fields) {
+            assign(object, f, null);
+        }
+    }
+
+    private int[] bind(Schema stored) {
+        int[] binding = new int[stored.names.length];
+        for (int i = 0; i < binding.length; i++) {
+            Integer index = indexByName.get(stored.names[i]);
+            binding[i] = index == null ? -1 : index;
+        }
+        return binding;
+    }
+
+    /** Sets a field, converting between primitive and boxed kinds; null means the type's default. */
+    private static boolean assign(Object object, Field f, Object value) {
+        Class<?> t = f.getType();
+        try {
+            if (value == null) {
+                if (t.isPrimitive()) {
+                    setDefault(object, f, t);
+                } else {
+                    f.set(object, null);
+                }
+                return true;
+            }
+            if (t.isPrimitive()) {
+                if (t == boolean.class && value instanceof Boolean b) {
+                    f.setBoolean(object, b);
+                } else if (t == char.class && value instanceof Character c) {
+                    f.setChar(object, c);
+                } else if (value instanceof Number n && t != boolean.class && t != char.class) {
+                    setNumber(object, f, t, n);
+                } else {
+                    return false;
+                }
+                return true;
+            }
+            if (t.isInstance(value)) {
+                f.set(object, value);
+                return true;
+            }
+            return false;
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void setDefault(Object object, Field f, Class<?> t) throws IllegalAccessException {
+        if (t == boolean.class) {
+            f.setBoolean(object, false);
+        } else if (t == char.class) {
+            f.setChar(object, '\0');
+        } else {
+            setNumber(object, f, t, 0);
+        }
+    }
+
+    private static void setNumber(Object object, Field f, Class<?> t, Number n) throws IllegalAccessException {
+        if (t == byte.class) f.setByte(object, n.byteValue());
+        else if (t == short.class) f.setShort(object, n.shortValue());
+        else if (t == int.class) f.setInt(object, n.intValue());
+        else if (t == long.class) f.setLong(object, n.longValue());
+        else if (t == float.class) f.setFloat(object, n.floatValue());
+        else f.setDouble(object, n.doubleValue());
+    }
+}

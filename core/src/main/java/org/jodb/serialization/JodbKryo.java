@@ -1,0 +1,74 @@
+package org.jodb.serialization;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A pooled Kryo instance with the per-call state of one record read or write. Not thread-safe. */
+final class JodbKryo extends Kryo {
+    final Output body = new Output(4096, -1);
+    final Output header = new Output(64, -1);
+    final Input input = new Input();
+    private final Map<Class<?>, FieldsSerializer> topSerializers = new HashMap<>();
+    private final RecordCodec codec;
+    /** True while a codec call uses this instance. */
+    boolean busy;
+    /** The connection the current call works for; null between calls. */
+    RecordContext context;
+    /** Oids (references and registry entries) met while writing the current record. */
+    private long[] refs = new long[16];
+    private int refCount;
+
+    JodbKryo(RecordCodec codec, RegistryClassResolver resolver) {
+        super(resolver, new RecordReferenceResolver());
+        this.codec = codec;
+    }
+
+    RecordCodec codec() {
+        return codec;
+    }
+
+    void begin(RecordContext ctx) {
+        this.context = ctx;
+        refCount = 0;
+    }
+
+    void end() {
+        context = null;
+        reset();
+    }
+
+    void addRef(long oid) {
+        if (refCount == refs.length) {
+            refs = Arrays.copyOf(refs, refCount * 2);
+        }
+        refs[refCount++] = oid;
+    }
+
+    /** The distinct oids met, sorted. */
+    long[] distinctRefs() {
+        long[] sorted = Arrays.copyOf(refs, refCount);
+        Arrays.sort(sorted);
+        int n = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (i == 0 || sorted[i] != sorted[i - 1]) {
+                sorted[n++] = sorted[i];
+            }
+        }
+        return Arrays.copyOf(sorted, n);
+    }
+
+    long entryId(String entry) {
+        long id = context.entryId(entry);
+        addRef(id);
+        return id;
+    }
+
+    /** The serializer of a persistent object's own state (its fields), not of a reference to it. */
+    FieldsSerializer stateSerializer(Class<?> userClass) {
+        return topSerializers.computeIfAbsent(userClass, c -> new FieldsSerializer(this, c));
+    }
+}

@@ -1,0 +1,282 @@
+package org.jodb.serialization;
+
+import com.esotericsoftware.kryo.KryoException;
+import com.esotericsoftware.kryo.SerializerFactory;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.Pool;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
+import org.jodb.UnsupportedClassException;
+import org.objenesis.strategy.StdInstantiatorStrategy;
+
+/**
+ * Turns the state of a persistent object into a record of bytes and back, with Kryo.
+ *
+ * <h2>Record formats</h2>
+ * An <b>object record</b>:
+ * <pre>
+ *   byte     1 (OBJECT)
+ *   varint   n, the number of oids this record refers to
+ *   varlong  n oids, ascending: persistent objects referenced and registry entries used
+ *   varlong  the registry id of the object's class ("P:&lt;user class&gt;" for a proxy, "C:&lt;class&gt;" otherwise)
+ *   ...      the object's fields, written by Kryo (references on) through a field layout entry
+ * </pre>
+ * A <b>registry entry record</b> (at the oid that is the entry's id): {@code byte 2 (ENTRY)} followed by
+ * the entry in UTF-8. Entries are class names ({@code C:java.util.ArrayList}), persistent class names
+ * ({@code P:com.example.Account}) and field layouts ({@link Schema}). Listing every oid a record needs in
+ * its header lets {@link #references} answer pack without decoding Kryo data.
+ *
+ * <h2>Threads</h2>
+ * Thread-safe: Kryo instances come from a pool; each call uses one for its duration.
+ */
+public final class RecordCodec {
+    static final byte OBJECT = 1;
+    static final byte ENTRY = 2;
+    static final String CLASS = "C:";
+    static final String PROXY = "P:";
+
+    private final PersistentTypes types;
+    private final ClassNames classNames;
+    private final Map<Long, Class<?>> classes = new ConcurrentHashMap<>();
+    private volatile int classesEpoch = ClassNames.epoch();
+    private final Map<Long, Schema> schemas = new ConcurrentHashMap<>();
+    /** Kryo instances for nested use on one thread (a load while another record is being read). */
+    private final Pool<JodbKryo> pool = new Pool<>(true, false, 64) {
+        @Override
+        protected JodbKryo create() {
+            return newKryo();
+        }
+    };
+    /** The first-choice instance of each thread: no locking on the common path. */
+    private final ThreadLocal<JodbKryo> local = ThreadLocal.withInitial(this::newKryo);
+    private final ClassValue<String> classEntries = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return types.isProxy(type) ? PROXY + ClassNames.stableName(types.userClass(type))
+                    : CLASS + ClassNames.stableName(type);
+        }
+    };
+
+    public RecordCodec(PersistentTypes types, ClassNames classNames) {
+        this.types = Objects.requireNonNull(types, "types");
+        this.classNames = Objects.requireNonNull(classNames, "classNames");
+    }
+
+    private JodbKryo newKryo() {
+        JodbKryo k = new JodbKryo(this, new RegistryClassResolver());
+        k.setRegistrationRequired(false);
+        k.setReferences(true);
+        k.setAutoReset(false);
+        k.setInstantiatorStrategy(new com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy(
+                new StdInstantiatorStrategy()));
+        k.setDefaultSerializer(new SerializerFactory.BaseSerializerFactory<FieldsSerializer>() {
+            @Override
+            public FieldsSerializer newSerializer(com.esotericsoftware.kryo.Kryo kryo, Class type) {
+                return new FieldsSerializer((JodbKryo) kryo, type);
+            }
+        });
+        k.addDefaultSerializer(types.marker(), new ReferenceSerializer());
+        WrapperSerializers.register(k);
+        return k;
+    }
+
+    /** The state of persistent object {@code object} as an object record. */
+    public byte[] write(Object object, RecordContext ctx) {
+        JodbKryo k = obtain();
+        try {
+            k.begin(ctx);
+            Class<?> userClass = types.userClass(object.getClass());
+            long typeId = k.entryId(classEntry(object.getClass()));
+            Output body = k.body;
+            body.reset();
+            k.writeObject(body, object, k.stateSerializer(userClass));
+            long[] refs = k.distinctRefs();
+            Output header = k.header;
+            header.reset();
+            header.writeByte(OBJECT);
+            header.writeVarInt(refs.length, true);
+            for (long ref : refs) {
+                header.writeVarLong(ref, true);
+            }
+            header.writeVarLong(typeId, true);
+            byte[] record = new byte[header.position() + body.position()];
+            System.arraycopy(header.getBuffer(), 0, record, 0, header.position());
+            System.arraycopy(body.getBuffer(), 0, record, header.position(), body.position());
+            return record;
+        } catch (KryoException e) {
+            throw new UnsupportedClassException("jodb cannot store an object of "
+                    + types.userClass(object.getClass()).getName() + ": " + e.getMessage(), e);
+        } finally {
+            k.end();
+            free(k);
+        }
+    }
+
+    /** The class of the instance a record must be read into (a proxy class for a user class). */
+    public Class<?> typeOf(byte[] record, RecordContext ctx) {
+        Input in = new Input(record);
+        expectObject(in);
+        skipRefs(in);
+        return classOf(in.readVarLong(true), ctx);
+    }
+
+    /**
+     * Reads an object record into an existing instance, replacing every field (fields the record lacks
+     * get their default value).
+     */
+    public void readInto(byte[] record, Object target, RecordContext ctx) {
+        JodbKryo k = obtain();
+        try {
+            k.begin(ctx);
+            Input in = k.input;
+            in.setBuffer(record);
+            expectObject(in);
+            skipRefs(in);
+            in.readVarLong(true);
+            Class<?> userClass = types.userClass(target.getClass());
+            FieldsSerializer fs = k.stateSerializer(userClass);
+            k.readObject(in, userClass, new com.esotericsoftware.kryo.Serializer<Object>() {
+                @Override
+                public void write(com.esotericsoftware.kryo.Kryo kryo, Output output, Object object) {
+                    throw new UnsupportedOperationException();
+                }
+
+                @Override
+                public Object read(com.esotericsoftware.kryo.Kryo kryo, Input input, Class<?> type) {
+                    kryo.reference(target);
+                    fs.readFields(k, input, target);
+                    return target;
+                }
+            });
+        } finally {
+            k.input.setBuffer(new byte[0]);
+            k.end();
+            free(k);
+        }
+    }
+
+    /** Sets every stored field of {@code target} to its default, releasing what it referenced (a ghost). */
+    public void clearFields(Object target) {
+        JodbKryo k = obtain();
+        try {
+            k.stateSerializer(types.userClass(target.getClass())).clear(target);
+        } finally {
+            free(k);
+        }
+    }
+
+    /** An instance of {@code type} made without running a constructor (for ghosts). */
+    public <T> T newInstance(Class<T> type) {
+        JodbKryo k = obtain();
+        try {
+            return k.newInstance(type);
+        } finally {
+            free(k);
+        }
+    }
+
+    /** The oids an object record refers to (persistent objects and registry entries); for pack. */
+    public static void references(byte[] record, LongConsumer oids) {
+        if (record.length == 0 || record[0] != OBJECT) {
+            return;
+        }
+        Input in = new Input(record);
+        in.readByte();
+        int n = in.readVarInt(true);
+        for (int i = 0; i < n; i++) {
+            oids.accept(in.readVarLong(true));
+        }
+    }
+
+    /** The record of a registry entry. */
+    public static byte[] entryRecord(String entry) {
+        byte[] utf8 = entry.getBytes(StandardCharsets.UTF_8);
+        byte[] record = new byte[utf8.length + 1];
+        record[0] = ENTRY;
+        System.arraycopy(utf8, 0, record, 1, utf8.length);
+        return record;
+    }
+
+    /** The entry stored in a registry entry record. */
+    public static String entryOf(byte[] record) {
+        if (record.length == 0 || record[0] != ENTRY) {
+            throw new IllegalArgumentException("not a registry entry record");
+        }
+        return new String(record, 1, record.length - 1, StandardCharsets.UTF_8);
+    }
+
+    /** True when {@code record} is a registry entry record rather than an object's state. */
+    public static boolean isEntryRecord(byte[] record) {
+        return record.length > 0 && record[0] == ENTRY;
+    }
+
+    String classEntry(Class<?> type) {
+        return classEntries.get(type);
+    }
+
+    private JodbKryo obtain() {
+        JodbKryo k = local.get();
+        if (k.busy) {
+            k = pool.obtain();
+        }
+        k.busy = true;
+        return k;
+    }
+
+    private void free(JodbKryo k) {
+        k.busy = false;
+        if (k != local.get()) {
+            pool.free(k);
+        }
+    }
+
+    Class<?> classOf(long id, RecordContext ctx) {
+        int epoch = ClassNames.epoch();
+        if (epoch != classesEpoch) {
+            classes.clear();
+            classesEpoch = epoch;
+        }
+        Class<?> type = classes.get(id);
+        if (type == null) {
+            String entry = ctx.entry(id);
+            if (entry.startsWith(PROXY)) {
+                type = types.proxyClass(classNames.resolve(entry.substring(PROXY.length())));
+            } else if (entry.startsWith(CLASS)) {
+                type = classNames.resolve(entry.substring(CLASS.length()));
+            } else {
+                throw new IllegalStateException("registry entry " + id + " is not a class: " + entry);
+            }
+            if (!ClassNames.isJShellClass(types.userClass(type))) {
+                classes.put(id, type); // a JShell class may be redefined by any snippet: resolve it each time
+            }
+        }
+        return type;
+    }
+
+    Schema schema(long id, RecordContext ctx) {
+        Schema s = schemas.get(id);
+        if (s == null) {
+            s = Schema.decode(ctx.entry(id));
+            schemas.put(id, s);
+        }
+        return s;
+    }
+
+    private static void expectObject(Input in) {
+        byte kind = in.readByte();
+        if (kind != OBJECT) {
+            throw new IllegalArgumentException("not an object record (kind " + kind + ")");
+        }
+    }
+
+    private static void skipRefs(Input in) {
+        int n = in.readVarInt(true);
+        for (int i = 0; i < n; i++) {
+            in.readVarLong(true);
+        }
+    }
+}

@@ -1,0 +1,307 @@
+package org.jodb.transaction;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/**
+ * Decides which transaction is current and where transactions begin and end. The Java rendering of ZODB's
+ * {@code ITransactionManager}. Each thread has its own by default ({@link #threadLocal()}, which
+ * {@link Transactions} uses); a manager can also be created and handed to a {@code Connection} explicitly.
+ *
+ * <h2>Modes</h2>
+ * <ul>
+ *   <li><b>Implicit</b> ({@code new TransactionManager(false)}, and {@link #threadLocal()}): there is
+ *       always a transaction. {@link #get()} starts one when none is active and returns the same one until
+ *       it commits or aborts; {@link #begin()} aborts the active one, if any, and starts a new one. This is
+ *       ZODB's default.</li>
+ *   <li><b>Explicit</b> ({@code new TransactionManager(true)}): Sage X3's model, one level of transaction
+ *       between {@code Trbegin} and {@code Commit}/{@code Rollback}. {@link #begin()} while a transaction is
+ *       active throws {@link AlreadyInTransactionException} (X3 error 32); {@link #get()}, {@link #commit()},
+ *       {@link #abort()}, {@link #savepoint()}, {@link #doom()} and {@link #isDoomed()} with none begun
+ *       throw {@link NoTransactionException} (X3 error 48). {@link #isActive()} is X3's {@code adxlog}: a
+ *       routine that may run inside a caller's transaction begins and ends one only when it was false.</li>
+ * </ul>
+ * In both modes the transaction stays current after a failed commit (status
+ * {@link TransactionStatus#COMMIT_FAILED}) until it is aborted.
+ *
+ * <h2>Usage</h2>
+ * <pre>{@code
+ * tm.begin(); ...; tm.commit();                          // ZODB style; abort() on failure
+ * try (Transaction tx = tm.begin()) { ...; tx.commit(); } // aborts unless committed
+ * int n = tm.run(3, () -> { ...; return count; });       // retries TransientException, e.g. conflicts
+ * }</pre>
+ *
+ * <h2>Synchronizers</h2>
+ * {@link #registerSynchronizer} keeps a {@link Synchronizer} weakly and tells it of every transaction begun
+ * explicitly and of the completion of every transaction of this manager.
+ *
+ * <h2>Threads</h2>
+ * A manager serves one thread at a time: its transaction belongs to the thread it was created on, and
+ * {@link #get()} and the methods that use the current transaction throw {@link IllegalStateException} when
+ * called from another thread while that transaction is active. Between transactions a manager may move to
+ * another thread. It is not safe for concurrent use.
+ */
+public class TransactionManager {
+
+    private static final ThreadLocal<TransactionManager> THREAD_LOCAL =
+            ThreadLocal.withInitial(() -> new TransactionManager(false));
+
+    private boolean explicit;
+    /** The current transaction; null when none is active (after commit or abort, or in explicit mode). */
+    private RealTransaction current;
+    private final Synchronizers synchronizers = new Synchronizers();
+
+    /** An implicit-mode manager. */
+    public TransactionManager() {
+        this(false);
+    }
+
+    /** A manager in explicit mode if {@code explicit} is true, otherwise in implicit mode. */
+    public TransactionManager(boolean explicit) {
+        this.explicit = explicit;
+    }
+
+    /**
+     * The calling thread's manager, created in implicit mode on first use; {@link Transactions} and
+     * connections opened without a manager use it. Switch it to explicit mode with {@link #setExplicit}.
+     */
+    public static TransactionManager threadLocal() {
+        return THREAD_LOCAL.get();
+    }
+
+    public boolean isExplicit() {
+        return explicit;
+    }
+
+    /** Switches the mode; takes effect at the next {@code begin()} or {@code get()}. */
+    public void setExplicit(boolean explicit) {
+        this.explicit = explicit;
+    }
+
+    /**
+     * Begins a new transaction and makes it current, then calls {@link Synchronizer#newTransaction} of every
+     * registered synchronizer. In implicit mode an active transaction is aborted first.
+     *
+     * @throws AlreadyInTransactionException in explicit mode, if a transaction is active (X3 error 32)
+     * @throws IllegalStateException in implicit mode, if the active transaction belongs to another thread
+     * @throws RuntimeException whatever aborting the previous transaction, or a synchronizer, threw
+     */
+    public Transaction begin() {
+        if (current != null) {
+            if (explicit) {
+                throw new AlreadyInTransactionException("a transaction is already in progress (X3 error 32);"
+                        + " commit or abort it before begin(), or test isActive() and leave it to its owner");
+            }
+            current.abort();
+        }
+        RealTransaction txn = new RealTransaction(this);
+        current = txn;
+        for (Synchronizer s : synchronizers.live()) {
+            s.newTransaction(txn);
+        }
+        return txn;
+    }
+
+    /**
+     * The current transaction. In implicit mode one is started when none is active (synchronizers are not
+     * told: only {@code begin()} calls {@code newTransaction}).
+     *
+     * @throws NoTransactionException in explicit mode, if no transaction was begun (X3 error 48)
+     * @throws IllegalStateException if the current transaction belongs to another thread
+     */
+    public Transaction get() {
+        if (current == null) {
+            if (explicit) {
+                throw new NoTransactionException("no transaction in progress (X3 error 48): call begin()"
+                        + " first");
+            }
+            current = new RealTransaction(this);
+        }
+        current.checkOwner();
+        return current;
+    }
+
+    /**
+     * The current transaction if one is active, without starting one in implicit mode. For data managers
+     * that must not create a transaction just by looking.
+     *
+     * @throws IllegalStateException if the current transaction belongs to another thread
+     */
+    public Optional<Transaction> current() {
+        if (current == null) {
+            return Optional.empty();
+        }
+        current.checkOwner();
+        return Optional.of(current);
+    }
+
+    /**
+     * Whether a transaction is in progress: begun (or, in implicit mode, started by {@code get()}) and not
+     * yet committed or aborted. A transaction whose commit failed is still in progress until aborted.
+     * Sage X3's {@code adxlog}. Never starts a transaction.
+     */
+    public boolean isActive() {
+        return current != null;
+    }
+
+    /**
+     * Commits the current transaction; see {@link Transaction#commit()}.
+     *
+     * @throws NoTransactionException in explicit mode, if no transaction was begun (X3 error 48)
+     * @throws DoomedTransactionException if it is doomed
+     * @throws TransactionFailedException if an earlier operation of it failed; abort it
+     */
+    public void commit() {
+        get().commit();
+    }
+
+    /**
+     * Aborts the current transaction; see {@link Transaction#abort()}.
+     *
+     * @throws NoTransactionException in explicit mode, if no transaction was begun (X3 error 48)
+     */
+    public void abort() {
+        get().abort();
+    }
+
+    /**
+     * A savepoint of the current transaction; see {@link Transaction#savepoint(boolean)}.
+     *
+     * @throws NoTransactionException in explicit mode, if no transaction was begun (X3 error 48)
+     * @throws SavepointsUnsupportedException if a joined data manager cannot take savepoints
+     */
+    public Savepoint savepoint() {
+        return get().savepoint(false);
+    }
+
+    /**
+     * A savepoint of the current transaction, optimistic if asked; see {@link Transaction#savepoint(boolean)}.
+     *
+     * @throws NoTransactionException in explicit mode, if no transaction was begun (X3 error 48)
+     */
+    public Savepoint savepoint(boolean optimistic) {
+        return get().savepoint(optimistic);
+    }
+
+    /**
+     * Dooms the current transaction; see {@link Transaction#doom()}.
+     *
+     * @throws NoTransactionException in explicit mode, if no transaction was begun (X3 error 48)
+     */
+    public void doom() {
+        get().doom();
+    }
+
+    /**
+     * Whether the current transaction is doomed.
+     *
+     * @throws NoTransactionException in explicit mode, if no transaction was begun (X3 error 48)
+     */
+    public boolean isDoomed() {
+        return get().isDoomed();
+    }
+
+    /**
+     * Runs {@code work} in a transaction of its own and commits it, retrying in a new transaction when the
+     * failure {@linkplain Transaction#isRetryable is retryable} (a {@link TransientException} such as a
+     * conflict, or a data manager says so) and attempts remain. Each attempt: {@code begin()}, {@code work},
+     * {@code commit()}; on any failure the transaction is aborted (after asking whether to retry). The
+     * failure of the last attempt, or a non-retryable one, is thrown as it was; a checked exception of
+     * {@code work} is thrown wrapped in a {@link TransactionException}. {@code work} must not end the
+     * transaction itself.
+     *
+     * @param attempts how many times to try at most, at least 1
+     * @return what {@code work} returned in the attempt that committed
+     * @throws IllegalArgumentException if {@code attempts < 1}
+     * @throws AlreadyInTransactionException in explicit mode, if a transaction is already active (in
+     *         implicit mode it is aborted, as by {@code begin()})
+     */
+    public <T> T run(int attempts, Callable<T> work) {
+        Objects.requireNonNull(work, "work");
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts < 1: " + attempts);
+        }
+        for (int attempt = 1; ; attempt++) {
+            Transaction txn = begin();
+            try {
+                T result = work.call();
+                commit();
+                return result;
+            } catch (Throwable failure) {
+                // Ask before aborting: abort forgets the data managers that could say "retry".
+                boolean retry = failure instanceof Exception && attempt < attempts && txn.isRetryable(failure);
+                try {
+                    if (current != null) {
+                        current.abort();
+                    }
+                } catch (RuntimeException abortFailure) {
+                    failure.addSuppressed(abortFailure);
+                }
+                if (!retry) {
+                    throw rethrowable(failure);
+                }
+            }
+        }
+    }
+
+    /**
+     * Like {@link #run(int, Callable)} for work that returns nothing.
+     *
+     * @throws IllegalArgumentException if {@code attempts < 1}
+     */
+    public void run(int attempts, Runnable work) {
+        Objects.requireNonNull(work, "work");
+        run(attempts, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    private static RuntimeException rethrowable(Throwable failure) {
+        if (failure instanceof RuntimeException) {
+            return (RuntimeException) failure;
+        }
+        if (failure instanceof Error) {
+            throw (Error) failure;
+        }
+        return new TransactionException("the work threw checked exception " + failure
+                + "; its transaction was aborted", failure);
+    }
+
+    /**
+     * Registers {@code synchronizer}, held weakly, once (by identity); if a transaction is active, calls its
+     * {@link Synchronizer#newTransaction} right away.
+     */
+    public void registerSynchronizer(Synchronizer synchronizer) {
+        Objects.requireNonNull(synchronizer, "synchronizer");
+        synchronizers.add(synchronizer);
+        if (current != null) {
+            synchronizer.newTransaction(current);
+        }
+    }
+
+    /** Forgets {@code synchronizer}; does nothing if it was not registered. */
+    public void unregisterSynchronizer(Synchronizer synchronizer) {
+        synchronizers.remove(synchronizer);
+    }
+
+    Synchronizers synchronizers() {
+        return synchronizers;
+    }
+
+    /** Called by a transaction as it ends: the next {@code get()} gives a new one (ZODB-SEMANTICS 4). */
+    void free(RealTransaction txn) {
+        if (txn != current) {
+            throw new IllegalStateException("foreign transaction: " + txn
+                    + " is not the current transaction of this manager");
+        }
+        current = null;
+    }
+
+    @Override
+    public String toString() {
+        return "TransactionManager[" + (explicit ? "explicit" : "implicit") + ", "
+                + (current == null ? "no transaction" : current) + "]";
+    }
+}

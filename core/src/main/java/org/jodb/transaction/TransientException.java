@@ -1,0 +1,19 @@
+package org.jodb.transaction;
+
+/**
+ * A failure that may not happen again if the same work is redone in a new transaction, e.g. a write
+ * conflict with a concurrent transaction ({@code org.jodb.ConflictException} extends this). Retryability is
+ * a type: {@link Transaction#isRetryable(Throwable)} is true for every subclass.
+ *
+ * <p>Remedy: abort the transaction and run the work again from the start;
+ * {@link TransactionManager#run(int, java.util.concurrent.Callable)} does both.
+ */
+public class TransientException extends TransactionException {
+    public TransientException(String message) {
+        super(message);
+    }
+
+    public TransientException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}

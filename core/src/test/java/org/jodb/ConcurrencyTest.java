@@ -1,0 +1,259 @@
+package org.jodb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jodb.spi.MemoryStorage;
+import org.jodb.transaction.TransactionManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Snapshots, conflicts and merges between connections (ZODB-SEMANTICS 39–41, 44; issue 4). */
+class ConcurrencyTest {
+    private final Database db = Database.open(new MemoryStorage());
+    private final TransactionManager tm1 = new TransactionManager(false);
+    private final TransactionManager tm2 = new TransactionManager(false);
+    private final Connection c1 = db.open(tm1);
+    private final Connection c2 = db.open(tm2);
+
+    @AfterEach
+    void close() {
+        tm1.abort();
+        tm2.abort();
+        db.close();
+    }
+
+    private void setUp(long balance) {
+        c1.root().put("a", c1.create(Account.class, "a", balance));
+        tm1.commit();
+        tm2.begin(); // c2 sees the account from its next transaction on
+    }
+
+    @Test
+    void c40_commitsOfOthersBecomeVisibleAtTheNextBoundaryOnly() {
+        setUp(1);
+        Account seen = (Account) c2.root().get("a");
+        assertEquals(1, seen.balance());
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        assertEquals(1, seen.balance(), "the snapshot is fixed until the transaction ends");
+        tm2.savepoint();
+        assertEquals(1, seen.balance(), "a savepoint is not a boundary");
+        tm2.abort();
+        assertEquals(11, seen.balance(), "same instance, invalidated and reloaded at the boundary");
+        assertSame(seen, c2.root().get("a"));
+    }
+
+    @Test
+    void c40_ghostsLoadedLaterStillReadTheSnapshot() {
+        setUp(1);
+        c2.root(); // fixes nothing by itself: the snapshot is the one of the last boundary
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        assertEquals(1, ((Account) c2.root().get("a")).balance(), "loaded after the commit, read as of the snapshot");
+    }
+
+    @Test
+    void c39_writeConflictNamesOidClassAndSerials() {
+        setUp(1);
+        Account mine = (Account) c2.root().get("a");
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        mine.deposit(5);
+        ConflictException e = assertThrows(ConflictException.class, tm2::commit);
+        assertEquals(Persistence.oid(mine).getAsLong(), e.oid());
+        assertEquals(Account.class.getName(), e.className());
+        assertTrue(e.currentSerial() > e.readSerial());
+        tm2.abort();
+        assertEquals(11, mine.balance());
+    }
+
+    @Test
+    void c41_readCurrentFailsTheCommitWhenTheObjectChanged() {
+        setUp(1);
+        Account read = (Account) c2.root().get("a");
+        read.balance();
+        c2.readCurrent(read);
+        c2.root().put("note", "based on a");
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        assertThrows(ReadConflictException.class, tm2::commit);
+        tm2.abort();
+    }
+
+    @Test
+    void c41_readCurrentOnAGhostRecordsNothing() {
+        setUp(1);
+        c2.cacheMinimize();
+        Account ghost = (Account) c2.root().get("a");
+        c2.cacheMinimize();
+        c2.readCurrent(ghost);
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        c2.root().put("note", "x");
+        tm2.commit();
+    }
+
+    @Test
+    void concurrentInsertsOfDifferentKeysIntoOneMapBothCommit() {
+        c1.root().put("map", new PersistentMap<String, Integer>());
+        tm1.commit();
+        tm2.begin();
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> m1 = (Map<String, Integer>) c1.root().get("map");
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> m2 = (Map<String, Integer>) c2.root().get("map");
+        m2.size();
+        m1.put("one", 1);
+        tm1.commit();
+        m2.put("two", 2);
+        tm2.commit();
+        tm1.begin();
+        assertEquals(Map.of("one", 1, "two", 2), Map.copyOf(m1));
+        assertEquals(Map.of("one", 1, "two", 2), Map.copyOf(m2), "the merged state reloads after commit");
+    }
+
+    @Test
+    void concurrentChangesOfTheSameKeyConflict() {
+        c1.root().put("map", new PersistentMap<>(Map.of("k", 0)));
+        tm1.commit();
+        tm2.begin();
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> m2 = (Map<String, Integer>) c2.root().get("map");
+        m2.size();
+        @SuppressWarnings("unchecked")
+        Map<String, Integer> m1 = (Map<String, Integer>) c1.root().get("map");
+        m1.put("k", 1);
+        tm1.commit();
+        m2.put("k", 2);
+        assertThrows(ConflictException.class, tm2::commit);
+        tm2.abort();
+    }
+
+    /**
+     * Jepsen-style bank (issue 4): 8 writer threads move money between 20 accounts with retries while 2
+     * reader threads sum every balance inside their own transactions. Every sum equals the total; no
+     * transfer is lost or applied twice.
+     */
+    @Test
+    void bankTransfersWithRetryKeepEverySnapshotConsistent() throws Exception {
+        int accounts = 20;
+        int writers = 8;
+        int transfersEach = 25;
+        TransactionManager setup = new TransactionManager(false);
+        Connection conn = db.open(setup);
+        PersistentMap<String, Object> root = conn.root();
+        for (int i = 0; i < accounts; i++) {
+            root.put("acct" + i, conn.create(Account.class, "acct" + i, 100L));
+        }
+        setup.commit();
+        conn.close();
+        long total = 100L * accounts;
+        Queue errors = new Queue();
+        AtomicInteger committed = new AtomicInteger();
+        AtomicInteger sums = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
+        List<Thread> threads = new ArrayList<>();
+        for (int t = 0; t < writers; t++) {
+            int seed = t;
+            threads.add(new Thread(() -> {
+                TransactionManager tm = new TransactionManager(false);
+                Connection c = db.open(tm);
+                java.util.Random random = new java.util.Random(seed);
+                try {
+                    for (int n = 0; n < transfersEach; n++) {
+                        int from = random.nextInt(accounts);
+                        int to = random.nextInt(accounts);
+                        tm.run(100, () -> {
+                            ((Account) c.root().get("acct" + from)).deposit(-1);
+                            ((Account) c.root().get("acct" + to)).deposit(1);
+                        });
+                        committed.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                } finally {
+                    tm.abort();
+                    c.close();
+                }
+            }));
+        }
+        List<Thread> readers = new ArrayList<>();
+        for (int r = 0; r < 2; r++) {
+            readers.add(new Thread(() -> {
+                TransactionManager tm = new TransactionManager(false);
+                Connection c = db.open(tm);
+                try {
+                    while (writing.get()) {
+                        tm.begin();
+                        long sum = 0;
+                        for (int i = 0; i < accounts; i++) {
+                            sum += ((Account) c.root().get("acct" + i)).balance();
+                        }
+                        tm.abort();
+                        if (sum != total) {
+                            errors.add(new AssertionError("inconsistent snapshot: sum " + sum));
+                        }
+                        sums.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                } finally {
+                    tm.abort();
+                    c.close();
+                }
+            }));
+        }
+        readers.forEach(Thread::start);
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        writing.set(false);
+        for (Thread t : readers) {
+            t.join();
+        }
+        assertTrue(errors.isEmpty(), () -> "failures: " + errors);
+        assertEquals(writers * transfersEach, committed.get());
+        assertTrue(sums.get() > 0);
+        TransactionManager check = new TransactionManager(false);
+        Connection c = db.open(check);
+        long sum = 0;
+        int moves = 0;
+        for (int i = 0; i < accounts; i++) {
+            Account a = (Account) c.root().get("acct" + i);
+            sum += a.balance();
+            moves += a.history().size();
+        }
+        assertEquals(total, sum);
+        assertEquals(2 * writers * transfersEach, moves, "every transfer applied exactly once");
+        check.abort();
+    }
+
+    @Test
+    void explicitModeReadsOutsideATransactionAndDropsChangesMadeThere() {
+        TransactionManager explicit = new TransactionManager(true);
+        explicit.begin();
+        Connection c = db.open(explicit);
+        Account a = c.create(Account.class, "x", 1L);
+        c.root().put("x", a);
+        explicit.commit();
+        assertEquals(1, a.balance(), "reading between transactions works");
+        a.deposit(5); // belongs to no transaction
+        explicit.begin();
+        assertEquals(1, a.balance(), "the change made outside was dropped at begin");
+        a.deposit(1);
+        explicit.commit();
+        assertEquals(2, ((Account) db.open(new TransactionManager(false)).root().get("x")).balance());
+    }
+
+    private static final class Queue extends ConcurrentLinkedQueue<Throwable> {
+    }
+}

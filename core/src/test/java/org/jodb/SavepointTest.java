@@ -1,0 +1,147 @@
+package org.jodb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.jodb.spi.MemoryStorage;
+import org.jodb.transaction.Savepoint;
+import org.jodb.transaction.TransactionManager;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Object savepoints, numbered after ZODB-SEMANTICS.md section D. */
+class SavepointTest {
+    private final MemoryStorage storage = new MemoryStorage();
+    private final Database db = Database.open(storage);
+    private final TransactionManager tm = new TransactionManager(false);
+    private final Connection conn = db.open(tm);
+
+    @AfterEach
+    void close() {
+        tm.abort();
+        db.close();
+    }
+
+    private Account committedAccount(String key, long balance) {
+        Account a = conn.create(Account.class, key, balance);
+        conn.root().put(key, a);
+        tm.commit();
+        return a;
+    }
+
+    private Account reread(String key) {
+        return (Account) db.open(new TransactionManager(false)).root().get(key);
+    }
+
+    @Test
+    void d48_rollbackRestoresStateInPlaceAndCanBeRepeated() {
+        Account a = committedAccount("a", 1);
+        a.deposit(10);
+        Savepoint sp = tm.savepoint();
+        a.deposit(100);
+        a.history().add("extra");
+        sp.rollback();
+        assertEquals(11, a.balance(), "the application's reference sees the savepoint's state");
+        assertEquals(List.of("deposit 10"), a.history());
+        a.deposit(1000);
+        sp.rollback();
+        assertEquals(11, a.balance(), "a savepoint can be rolled back to again");
+        tm.commit();
+        assertEquals(11, reread("a").balance());
+    }
+
+    @Test
+    void d48_rollbackToAnEarlierSavepointRestoresItsState() {
+        Account a = committedAccount("a", 0);
+        a.deposit(1);
+        Savepoint first = tm.savepoint();
+        a.deposit(2);
+        tm.savepoint();
+        a.deposit(4);
+        first.rollback();
+        assertEquals(1, a.balance());
+        tm.commit();
+        assertEquals(1, reread("a").balance());
+    }
+
+    @Test
+    void d49_objectsAddedAfterASavepointAreDisownedByRollbackAndCanBeAddedAgain() {
+        Account a = committedAccount("a", 0);
+        Savepoint sp = tm.savepoint();
+        Account b = conn.create(Account.class, "b", 2L);
+        a.setPartner(b);
+        tm.savepoint();
+        long firstOid = Persistence.oid(b).getAsLong();
+        sp.rollback();
+        assertTrue(Persistence.oid(b).isEmpty(), "created after the savepoint: no oid any more");
+        assertEquals(null, a.partner());
+        a.setPartner(b); // added again
+        tm.commit();
+        long secondOid = Persistence.oid(b).getAsLong();
+        assertNotEquals(firstOid, secondOid, "a new oid");
+        assertEquals("b:2", reread("a").partner().toString());
+    }
+
+    @Test
+    void d50_changesAfterTheLastSavepointAreCommittedToo() {
+        Account a = committedAccount("a", 0);
+        Account b = committedAccount("b", 0);
+        a.deposit(1);
+        tm.savepoint();
+        a.deposit(2);
+        b.deposit(3);
+        long before = storage.lastTid();
+        tm.commit();
+        assertEquals(before + 1, storage.lastTid(), "one transaction");
+        assertEquals(3, reread("a").balance());
+        assertEquals(3, reread("b").balance());
+    }
+
+    @Test
+    void d51_abortAfterASavepointRestoresCommittedStateAndForgetsNewObjects() {
+        Account a = committedAccount("a", 5);
+        Account b = conn.create(Account.class, "b", 0L);
+        a.setPartner(b);
+        a.deposit(1);
+        tm.savepoint();
+        b.deposit(7); // added in the savepoint, changed afterwards
+        tm.abort();
+        assertEquals(5, a.balance());
+        assertEquals(null, a.partner());
+        assertTrue(Persistence.oid(b).isEmpty());
+        assertEquals(5, reread("a").balance());
+    }
+
+    @Test
+    void d47_savepointLetsTheCacheDropChangedObjects() {
+        conn.setCacheSize(10);
+        PersistentList<Account> list = new PersistentList<>();
+        conn.root().put("list", list);
+        for (int i = 0; i < 100; i++) {
+            list.add(conn.create(Account.class, "n" + i, (long) i));
+        }
+        tm.commit();
+        for (Account a : list) {
+            a.deposit(1);
+        }
+        tm.savepoint();
+        assertTrue(conn.cacheLoadedCount() <= 10, "changed objects were ghosted: " + conn.cacheLoadedCount());
+        assertEquals(100, list.get(99).balance(), "a ghosted changed object reloads its savepoint state");
+        tm.commit();
+        List<?> stored = (List<?>) db.open(new TransactionManager(false)).root().get("list");
+        assertEquals(51, ((Account) stored.get(50)).balance());
+    }
+
+    @Test
+    void rollbackKeepsIdentityOfPersistentObjects() {
+        Account a = committedAccount("a", 0);
+        Savepoint sp = tm.savepoint();
+        a.deposit(3);
+        sp.rollback();
+        assertSame(a, conn.root().get("a"));
+        assertEquals(0, a.balance());
+    }
+}

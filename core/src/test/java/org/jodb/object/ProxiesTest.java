@@ -1,0 +1,117 @@
+package org.jodb.object;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.jodb.UnsupportedClassException;
+import org.junit.jupiter.api.Test;
+
+class ProxiesTest {
+    private final Proxies proxies = new Proxies();
+
+    public static class Counter {
+        private int count;
+        private final List<String> log = new ArrayList<>();
+
+        public Counter() {
+        }
+
+        public Counter(int start) {
+            this.count = start;
+        }
+
+        public void increment() {
+            count++;
+        }
+
+        int count() {
+            return count;
+        }
+    }
+
+    public static final class Sealed {
+    }
+
+    public static class FinalMethod {
+        public final void m() {
+        }
+    }
+
+    public static class PublicField {
+        public int x;
+    }
+
+    public static class NoDefault {
+        private final String name;
+
+        public NoDefault(String name) {
+            this.name = name;
+        }
+    }
+
+    /** Records the calls the proxy reports. */
+    static final class RecordingJar implements ObjectJar {
+        int firstCalls;
+
+        @Override
+        public void beforeFirstCall(ObjectState state) {
+            firstCalls++;
+            state.status = ObjectStatus.TOUCHED;
+        }
+
+        @Override
+        public void activate(ObjectState state) {
+        }
+
+        @Override
+        public String describe() {
+            return "test";
+        }
+    }
+
+    @Test
+    void proxyIsASubclassAndInterceptsPublicAndPackagePrivateMethods() {
+        Counter c = proxies.instantiate(Counter.class, new Object[] {5});
+        assertTrue(c instanceof PersistentObject);
+        assertSame(Counter.class, proxies.userClass(c.getClass()));
+        assertTrue(proxies.isProxy(c.getClass()));
+        PersistentObject p = (PersistentObject) c;
+        assertNull(p.$jodbState());
+        c.increment(); // no state yet: runs as a plain object
+        RecordingJar jar = new RecordingJar();
+        p.$jodbState(new ObjectState(p, jar, ObjectStatus.CLEAN));
+        c.increment();
+        assertEquals(1, jar.firstCalls);
+        c.increment();
+        assertEquals(8, c.count());
+        assertEquals(1, jar.firstCalls, "touched once until its status is reset");
+        p.$jodbState().status = ObjectStatus.CLEAN;
+        c.count(); // package-private method: intercepted too
+        assertEquals(2, jar.firstCalls);
+    }
+
+    @Test
+    void sameProxyClassForEveryCall() {
+        assertSame(proxies.proxyClass(Counter.class), proxies.proxyClass(Counter.class));
+    }
+
+    @Test
+    void refusesWhatCannotBeTracked() {
+        assertTrue(assertThrows(UnsupportedClassException.class, () -> proxies.proxyClass(Sealed.class))
+                .getMessage().contains("final"));
+        assertTrue(assertThrows(UnsupportedClassException.class, () -> proxies.proxyClass(FinalMethod.class))
+                .getMessage().contains("final method FinalMethod.m()"));
+        assertTrue(assertThrows(UnsupportedClassException.class, () -> proxies.proxyClass(PublicField.class))
+                .getMessage().contains("non-private instance field PublicField.x"));
+        UnsupportedClassException e = assertThrows(UnsupportedClassException.class,
+                () -> proxies.instantiate(NoDefault.class, new Object[] {42}));
+        assertTrue(e.getMessage().contains("no accessible constructor"), e.getMessage());
+        assertEquals("NoDefault", proxies.instantiate(NoDefault.class, new Object[] {"x"}).getClass()
+                .getSuperclass().getSimpleName());
+    }
+}

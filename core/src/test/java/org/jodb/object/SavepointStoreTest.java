@@ -1,0 +1,56 @@
+package org.jodb.object;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SavepointStoreTest {
+
+    private static byte[] bytes(int n, int fill) {
+        byte[] b = new byte[n];
+        java.util.Arrays.fill(b, (byte) fill);
+        return b;
+    }
+
+    @Test
+    void recordsBeyondTheThresholdGoToATemporaryFileThatClearDeletes() {
+        SavepointStore store = new SavepointStore(100);
+        store.put(1, 7, bytes(60, 1));
+        assertFalse(store.hasSpilled());
+        store.put(2, 8, bytes(60, 2));
+        assertTrue(store.hasSpilled());
+        store.put(3, 0, bytes(40 << 20, 3)); // larger than one mapped region
+        assertArrayEquals(bytes(60, 1), store.get(1));
+        assertArrayEquals(bytes(60, 2), store.get(2));
+        assertEquals(40 << 20, store.get(3).length);
+        assertEquals(8, store.serial(2));
+        store.clear();
+        assertFalse(store.hasSpilled());
+        assertNull(store.get(1));
+    }
+
+    @Test
+    void markRestoresTheIndexAndReportsWhatChangedAfterIt() {
+        SavepointStore store = new SavepointStore(0);
+        store.put(1, 0, bytes(3, 1));
+        SavepointStore.Mark mark = store.mark();
+        store.put(1, 0, bytes(3, 9));
+        store.put(2, 0, bytes(3, 2));
+        List<Long> changed = new ArrayList<>();
+        store.restore(mark, changed::add);
+        changed.sort(null);
+        assertEquals(List.of(1L, 2L), changed);
+        assertArrayEquals(bytes(3, 1), store.get(1));
+        assertNull(store.get(2));
+        store.put(2, 0, bytes(3, 4));
+        store.restore(mark, oid -> { });
+        assertNull(store.get(2), "a mark can be restored again");
+        store.close();
+    }
+}

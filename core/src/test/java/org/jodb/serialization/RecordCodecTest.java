@@ -1,0 +1,173 @@
+package org.jodb.serialization;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.jodb.UnsupportedClassException;
+import org.jodb.object.PersistentObject;
+import org.jodb.object.Proxies;
+import org.junit.jupiter.api.Test;
+
+class RecordCodecTest {
+
+    /** A registry and an oid table in memory: what a connection provides, without storage. */
+    static final class MapContext implements RecordContext {
+        final Map<String, Long> ids = new HashMap<>();
+        final Map<Long, String> entries = new HashMap<>();
+        final Map<Object, Long> oids = new java.util.IdentityHashMap<>();
+        final Map<Long, Object> objects = new HashMap<>();
+        long next = 100;
+
+        @Override
+        public long entryId(String entry) {
+            return ids.computeIfAbsent(entry, e -> {
+                long id = next++;
+                entries.put(id, e);
+                return id;
+            });
+        }
+
+        @Override
+        public String entry(long id) {
+            return entries.get(id);
+        }
+
+        @Override
+        public long referenceOid(Object persistent) {
+            return oids.computeIfAbsent(persistent, p -> {
+                long oid = next++;
+                objects.put(oid, p);
+                return oid;
+            });
+        }
+
+        @Override
+        public Object resolveReference(long oid, Class<?> type) {
+            Object o = objects.get(oid);
+            assertTrue(type.isInstance(o));
+            return o;
+        }
+    }
+
+    public static class Address {
+        private String city;
+        private int zip;
+
+        Address() {
+        }
+
+        Address(String city, int zip) {
+            this.city = city;
+            this.zip = zip;
+        }
+    }
+
+    public static class Person {
+        private String name;
+        private long born;
+        private List<String> tags = new ArrayList<>();
+        private Address home;
+        private Address work;
+        private Object friend;
+        private List<String> readOnly;
+        private transient String cached = "x";
+    }
+
+    /** The same class after an evolution: a field removed (born), one added (email). */
+    public static class PersonV2 {
+        private String name;
+        private String email;
+        private List<String> tags;
+    }
+
+    public static class Holder {
+        private Object value;
+    }
+
+    private final Proxies proxies = new Proxies();
+    private final RecordCodec codec = new RecordCodec(proxies, new ClassNames(Map.of()));
+
+    @Test
+    void roundTripKeepsValuesSharingAndReferences() {
+        MapContext ctx = new MapContext();
+        Person p = new Person();
+        p.name = "Ada";
+        p.born = 1815;
+        p.tags.add("math");
+        p.home = new Address("London", 1);
+        p.work = p.home;
+        Person friend = proxies.instantiate(Person.class, new Object[0]);
+        p.friend = friend;
+        p.readOnly = Collections.unmodifiableList(new ArrayList<>(List.of("a", "b")));
+        byte[] record = codec.write(p, ctx);
+
+        Person copy = new Person();
+        copy.cached = null;
+        codec.readInto(record, copy, ctx);
+        assertEquals("Ada", copy.name);
+        assertEquals(1815, copy.born);
+        assertEquals(List.of("math"), copy.tags);
+        assertNotSame(p.tags, copy.tags);
+        assertEquals("London", copy.home.city);
+        assertSame(copy.home, copy.work, "shared values stay shared (references on)");
+        assertSame(friend, copy.friend, "a persistent object is written as a reference");
+        assertEquals(List.of("a", "b"), copy.readOnly);
+        assertThrows(UnsupportedOperationException.class, () -> copy.readOnly.add("c"));
+        assertNull(copy.cached, "transient fields are not stored");
+
+        List<Long> refs = new ArrayList<>();
+        RecordCodec.references(record, refs::add);
+        assertTrue(refs.contains(ctx.oids.get(friend)), "the header lists referenced oids");
+        assertArrayEquals(record, codec.write(copy, ctx), "same state, same bytes");
+    }
+
+    @Test
+    void recordWrittenBeforeAFieldWasAddedOrRemovedStillLoads() {
+        MapContext ctx = new MapContext();
+        Person p = new Person();
+        p.name = "Grace";
+        p.born = 1906;
+        p.tags.add("navy");
+        byte[] record = codec.write(p, ctx);
+        PersonV2 v2 = new PersonV2();
+        v2.email = "stale";
+        codec.readInto(record, v2, ctx);
+        assertEquals("Grace", v2.name);
+        assertEquals(List.of("navy"), v2.tags);
+        assertNull(v2.email, "a field the record lacks gets its default");
+    }
+
+    @Test
+    void jdkClassWithoutAccessibleFieldsIsRefusedNamingTheField() {
+        MapContext ctx = new MapContext();
+        Holder h = new Holder();
+        h.value = new java.util.concurrent.locks.ReentrantLock();
+        UnsupportedClassException e = assertThrows(UnsupportedClassException.class, () -> codec.write(h, ctx));
+        assertTrue(e.getMessage().contains("Holder.value"), e.getMessage());
+        assertTrue(e.getMessage().contains("java.util.concurrent.locks"), e.getMessage());
+    }
+
+    @Test
+    void proxiedObjectStateRoundTripsIntoAGhostInstance() {
+        MapContext ctx = new MapContext();
+        Address a = proxies.instantiate(Address.class, new Object[] {"Paris", 75});
+        byte[] record = codec.write(a, ctx);
+        Class<?> type = codec.typeOf(record, ctx);
+        assertSame(proxies.proxyClass(Address.class), type);
+        Object ghost = codec.newInstance(type);
+        assertTrue(ghost instanceof PersistentObject);
+        codec.readInto(record, ghost, ctx);
+        assertEquals("Paris", ((Address) ghost).city);
+        assertEquals(75, ((Address) ghost).zip);
+    }
+}

@@ -1,0 +1,503 @@
+package org.jodb.transaction;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+class TransactionManagerTest {
+    private final List<String> journal = new ArrayList<>();
+
+    // ---- behaviour 1: one manager per thread
+
+    @Test
+    void behaviour1_threadLocalManagerIsPerThread() throws Exception {
+        TransactionManager mine = TransactionManager.threadLocal();
+        assertSame(mine, TransactionManager.threadLocal());
+        assertSame(mine, Transactions.manager());
+        AtomicReference<TransactionManager> other = new AtomicReference<>();
+        AtomicReference<Transaction> otherTxn = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            other.set(TransactionManager.threadLocal());
+            otherTxn.set(Transactions.get());
+            Transactions.abort();
+        });
+        t.start();
+        t.join();
+        assertNotSame(mine, other.get());
+        assertNotSame(otherTxn.get(), Transactions.get());
+        assertFalse(mine.isExplicit());
+        Transactions.abort();
+    }
+
+    // ---- behaviour 2: implicit mode
+
+    @Test
+    void behaviour2_implicitGetCreatesLazilyAndKeepsReturningTheSame() {
+        TransactionManager tm = new TransactionManager(false);
+        assertFalse(tm.isActive());
+        Transaction t = tm.get();
+        assertTrue(tm.isActive());
+        assertSame(t, tm.get());
+        tm.commit();
+        assertFalse(tm.isActive());
+        assertNotSame(t, tm.get());
+    }
+
+    @Test
+    void behaviour2_implicitBeginAbortsTheActiveTransaction() {
+        TransactionManager tm = new TransactionManager();
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        dm.put("x", 1);
+        Transaction first = tm.get();
+        Transaction second = tm.begin();
+        assertNotSame(first, second);
+        assertEquals(List.of("abort"), dm.calls);
+        assertNull(dm.get("x"));
+        assertSame(second, tm.get());
+    }
+
+    // ---- behaviour 3: explicit mode, Sage X3's model
+
+    @Test
+    void behaviour3_explicitBeginInsideTransactionIsX3Error32() {
+        TransactionManager tm = new TransactionManager(true);
+        Transaction t = tm.begin();
+        AlreadyInTransactionException e = assertThrows(AlreadyInTransactionException.class, tm::begin);
+        assertTrue(e.getMessage().contains("already in progress"), e.getMessage());
+        assertSame(t, tm.get());
+    }
+
+    @Test
+    void behaviour3_explicitUseWithoutTransactionIsX3Error48() {
+        TransactionManager tm = new TransactionManager(true);
+        assertThrows(NoTransactionException.class, tm::get);
+        assertThrows(NoTransactionException.class, tm::commit);
+        assertThrows(NoTransactionException.class, tm::abort);
+        assertThrows(NoTransactionException.class, tm::savepoint);
+        assertThrows(NoTransactionException.class, () -> tm.savepoint(true));
+        assertThrows(NoTransactionException.class, tm::doom);
+        NoTransactionException e = assertThrows(NoTransactionException.class, tm::isDoomed);
+        assertTrue(e.getMessage().contains("begin()"), e.getMessage());
+        assertFalse(tm.isActive());
+        assertTrue(tm.current().isEmpty());
+    }
+
+    @Test
+    void behaviour3_explicitCommitEndsTheTransactionSoTheNextNeedsBegin() {
+        TransactionManager tm = new TransactionManager(true);
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        tm.begin();
+        dm.put("x", 1);
+        assertTrue(tm.isActive());
+        tm.commit();
+        assertFalse(tm.isActive());
+        assertEquals(1, dm.committed("x"));
+        assertThrows(NoTransactionException.class, tm::commit);
+        tm.begin();
+        tm.abort();
+        assertThrows(NoTransactionException.class, tm::abort);
+    }
+
+    @Test
+    void behaviour3_isActiveIsAdxlogForNestedRoutines() {
+        // X3: a routine that may be called inside a transaction begins one only when adxlog is 0.
+        TransactionManager tm = new TransactionManager(true);
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        Runnable routine = () -> {
+            boolean mine = !tm.isActive();
+            if (mine) {
+                tm.begin();
+            }
+            dm.put("count", dm.get("count") == null ? 1 : (Integer) dm.get("count") + 1);
+            if (mine) {
+                tm.commit();
+            }
+        };
+        routine.run();
+        assertEquals(1, dm.committed("count"));
+        tm.begin();
+        routine.run();
+        assertTrue(tm.isActive());
+        assertEquals(1, dm.committed("count"));
+        tm.commit();
+        assertEquals(2, dm.committed("count"));
+    }
+
+    @Test
+    void setExplicitSwitchesMode() {
+        TransactionManager tm = new TransactionManager();
+        tm.setExplicit(true);
+        assertTrue(tm.isExplicit());
+        assertThrows(NoTransactionException.class, tm::get);
+    }
+
+    // ---- behaviour 4: commit and abort free the manager
+
+    @Test
+    void behaviour4_afterCommitOrAbortGetGivesAFreshTransaction() {
+        TransactionManager tm = new TransactionManager();
+        Transaction t1 = tm.get();
+        t1.commit();
+        Transaction t2 = tm.get();
+        assertNotSame(t1, t2);
+        t2.abort();
+        assertNotSame(t2, tm.get());
+    }
+
+    @Test
+    void behaviour4_freeingAForeignTransactionFails() {
+        TransactionManager tm = new TransactionManager();
+        RealTransaction stranger = new RealTransaction(tm);
+        tm.get();
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> tm.free(stranger));
+        assertTrue(e.getMessage().startsWith("foreign transaction"), e.getMessage());
+    }
+
+    @Test
+    void currentDoesNotStartATransaction() {
+        TransactionManager tm = new TransactionManager();
+        assertTrue(tm.current().isEmpty());
+        assertFalse(tm.isActive());
+        Transaction t = tm.get();
+        assertSame(t, tm.current().orElseThrow());
+    }
+
+    // ---- behaviour 5: the manager as a scope (try-with-resources)
+
+    @Test
+    void behaviour5_tryWithResourcesCommitsWhenTheBlockCommits() {
+        TransactionManager tm = new TransactionManager(true);
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        try (Transaction tx = tm.begin()) {
+            dm.put("x", 1);
+            tx.commit();
+        }
+        assertEquals(1, dm.committed("x"));
+        assertFalse(tm.isActive());
+        assertFalse(dm.calls.contains("abort"));
+    }
+
+    @Test
+    void behaviour5_tryWithResourcesAbortsOnException() {
+        TransactionManager tm = new TransactionManager(true);
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        assertThrows(IllegalArgumentException.class, () -> {
+            try (Transaction tx = tm.begin()) {
+                dm.put("x", 1);
+                throw new IllegalArgumentException("boom");
+            }
+        });
+        assertNull(dm.committed("x"));
+        assertEquals(List.of("abort"), dm.calls);
+        assertFalse(tm.isActive());
+    }
+
+    // ---- behaviour 18: synchronizers
+
+    @Test
+    void behaviour18_newTransactionOnlyOnExplicitBegin() {
+        TransactionManager tm = new TransactionManager();
+        RecordingSynchronizer sync = new RecordingSynchronizer();
+        tm.registerSynchronizer(sync);
+        tm.get();
+        assertEquals(List.of(), sync.calls);
+        Transaction t = tm.begin();
+        assertEquals(List.of("beforeCompletion", "afterCompletion", "newTransaction"), sync.calls);
+        assertSame(t, sync.transactions.get(2));
+    }
+
+    @Test
+    void behaviour18_registeringWhileActiveCallsNewTransaction() {
+        TransactionManager tm = new TransactionManager();
+        Transaction t = tm.get();
+        RecordingSynchronizer sync = new RecordingSynchronizer();
+        tm.registerSynchronizer(sync);
+        assertEquals(List.of("newTransaction"), sync.calls);
+        assertSame(t, sync.transactions.get(0));
+        RecordingSynchronizer late = new RecordingSynchronizer();
+        tm.commit();
+        tm.registerSynchronizer(late);
+        assertEquals(List.of(), late.calls);
+    }
+
+    @Test
+    void behaviour18_completionCallbacksOnCommitAndAbort() {
+        TransactionManager tm = new TransactionManager();
+        RecordingSynchronizer sync = new RecordingSynchronizer(journal);
+        tm.registerSynchronizer(sync);
+        SampleDataManager dm = new SampleDataManager("a", tm, journal);
+        dm.put("x", 1);
+        tm.commit();
+        assertEquals(List.of("sync.beforeCompletion", "a.tpcBegin", "a.commit", "a.tpcVote", "a.tpcFinish",
+                "sync.afterCompletion"), journal);
+        journal.clear();
+        dm.put("x", 2);
+        tm.abort();
+        assertEquals(List.of("sync.beforeCompletion", "a.abort", "sync.afterCompletion"), journal);
+    }
+
+    @Test
+    void behaviour18_afterCompletionOnFailedCommit() {
+        TransactionManager tm = new TransactionManager();
+        RecordingSynchronizer sync = new RecordingSynchronizer(journal);
+        tm.registerSynchronizer(sync);
+        SampleDataManager dm = new SampleDataManager("a", tm, journal).failOn("tpcVote", new IllegalStateException("no"));
+        dm.put("x", 1);
+        assertThrows(IllegalStateException.class, tm::commit);
+        assertEquals(List.of("sync.beforeCompletion", "a.tpcBegin", "a.commit", "a.tpcVote", "a.abort",
+                "a.tpcAbort", "sync.afterCompletion"), journal);
+    }
+
+    @Test
+    void behaviour18_abortCallsAfterCompletionWhenTheManagerHasForgottenTheTransaction() {
+        TransactionManager tm = new TransactionManager();
+        AtomicReference<Boolean> activeDuringAfterCompletion = new AtomicReference<>();
+        Synchronizer sync = new Synchronizer() {
+            @Override
+            public void afterCompletion(Transaction txn) {
+                activeDuringAfterCompletion.set(tm.isActive());
+            }
+        };
+        tm.registerSynchronizer(sync);
+        tm.get();
+        tm.abort();
+        assertEquals(false, activeDuringAfterCompletion.get());
+    }
+
+    @Test
+    void behaviour18_unregisteredSynchronizerIsNotCalled() {
+        TransactionManager tm = new TransactionManager();
+        RecordingSynchronizer sync = new RecordingSynchronizer();
+        tm.registerSynchronizer(sync);
+        tm.registerSynchronizer(sync);
+        tm.begin();
+        assertEquals(List.of("newTransaction"), sync.calls);
+        tm.unregisterSynchronizer(sync);
+        tm.commit();
+        tm.begin();
+        assertEquals(List.of("newTransaction"), sync.calls);
+    }
+
+    @Test
+    void behaviour18_synchronizersAreHeldWeakly() throws InterruptedException {
+        TransactionManager tm = new TransactionManager();
+        RecordingSynchronizer sync = new RecordingSynchronizer();
+        WeakReference<RecordingSynchronizer> ref = new WeakReference<>(sync);
+        tm.registerSynchronizer(sync);
+        assertEquals(1, tm.synchronizers().live().size());
+        sync = null;
+        for (int i = 0; i < 50 && ref.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(ref.get(), "the registration alone must not keep a synchronizer alive");
+        assertEquals(0, tm.synchronizers().live().size());
+    }
+
+    @Test
+    void behaviour18_beforeCompletionFailureStopsCommitBeforeAnyDataManager() {
+        TransactionManager tm = new TransactionManager();
+        SampleDataManager dm = new SampleDataManager("a", tm, journal);
+        Synchronizer failing = new Synchronizer() {
+            @Override
+            public void beforeCompletion(Transaction txn) {
+                throw new IllegalStateException("not now");
+            }
+        };
+        tm.registerSynchronizer(failing);
+        dm.put("x", 1);
+        assertThrows(IllegalStateException.class, tm::commit);
+        assertEquals(List.of(), journal);
+        assertEquals(TransactionStatus.ACTIVE, tm.get().status());
+        tm.unregisterSynchronizer(failing);
+        tm.commit();
+        assertEquals(1, dm.committed("x"));
+    }
+
+    @Test
+    void behaviour18_afterCompletionFailureAfterASuccessfulCommitIsIgnored() {
+        TransactionManager tm = new TransactionManager();
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        Synchronizer failing = new Synchronizer() {
+            @Override
+            public void afterCompletion(Transaction txn) {
+                throw new IllegalStateException("late");
+            }
+        };
+        tm.registerSynchronizer(failing);
+        dm.put("x", 1);
+        Transaction t = tm.get();
+        tm.commit();
+        assertEquals(TransactionStatus.COMMITTED, t.status());
+        assertEquals(1, dm.committed("x"));
+        assertFalse(tm.isActive());
+        tm.get();
+        IllegalStateException e = assertThrows(IllegalStateException.class, tm::abort);
+        assertEquals("late", e.getMessage(), "after an abort the failure is thrown once abort is over");
+        assertFalse(tm.isActive());
+    }
+
+    @Test
+    void behaviour18_newTransactionFailurePropagatesFromBegin() {
+        TransactionManager tm = new TransactionManager(true);
+        tm.registerSynchronizer(new Synchronizer() {
+            @Override
+            public void newTransaction(Transaction txn) {
+                throw new IllegalStateException("cannot sync");
+            }
+        });
+        assertThrows(IllegalStateException.class, tm::begin);
+        assertTrue(tm.isActive(), "the transaction stays begun");
+    }
+
+    // ---- behaviour 19: run with retries
+
+    @Test
+    void behaviour19_runCommitsAndReturnsTheResult() {
+        TransactionManager tm = new TransactionManager(true);
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        int result = tm.run(3, () -> {
+            dm.put("x", 7);
+            return 42;
+        });
+        assertEquals(42, result);
+        assertEquals(7, dm.committed("x"));
+        assertFalse(tm.isActive());
+    }
+
+    @Test
+    void behaviour19_runRetriesTransientFailuresAbortingBetweenAttempts() {
+        TransactionManager tm = new TransactionManager(true);
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        AtomicInteger attempts = new AtomicInteger();
+        tm.run(3, () -> {
+            dm.put("x", attempts.incrementAndGet());
+            if (attempts.get() < 3) {
+                throw new TransientException("conflict " + attempts.get());
+            }
+        });
+        assertEquals(3, attempts.get());
+        assertEquals(3, dm.committed("x"));
+        assertEquals(List.of("abort", "abort", "tpcBegin", "commit", "tpcVote", "tpcFinish"), dm.calls);
+    }
+
+    @Test
+    void behaviour19_runRetriesACommitThatFailsTransiently() {
+        TransactionManager tm = new TransactionManager();
+        SampleDataManager dm = new SampleDataManager("a", tm).failOn("tpcVote", new TransientException("conflict"));
+        AtomicInteger attempts = new AtomicInteger();
+        tm.run(2, () -> {
+            if (attempts.incrementAndGet() == 2) {
+                dm.heal();
+            }
+            dm.put("x", attempts.get());
+        });
+        assertEquals(2, attempts.get());
+        assertEquals(2, dm.committed("x"));
+    }
+
+    @Test
+    void behaviour19_runGivesUpAfterTheLastAttempt() {
+        TransactionManager tm = new TransactionManager();
+        AtomicInteger attempts = new AtomicInteger();
+        TransientException last = assertThrows(TransientException.class, () -> tm.run(3, () -> {
+            throw new TransientException("conflict " + attempts.incrementAndGet());
+        }));
+        assertEquals("conflict 3", last.getMessage());
+        assertFalse(tm.isActive());
+    }
+
+    @Test
+    void behaviour19_runDoesNotRetryOtherFailures() {
+        TransactionManager tm = new TransactionManager();
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        AtomicInteger attempts = new AtomicInteger();
+        assertThrows(IllegalArgumentException.class, () -> tm.run(3, () -> {
+            attempts.incrementAndGet();
+            dm.put("x", 1);
+            throw new IllegalArgumentException("bug");
+        }));
+        assertEquals(1, attempts.get());
+        assertEquals(List.of("abort"), dm.calls);
+        assertFalse(tm.isActive());
+    }
+
+    @Test
+    void behaviour19_runWrapsCheckedExceptions() {
+        TransactionManager tm = new TransactionManager();
+        TransactionException e = assertThrows(TransactionException.class, () -> tm.run(1, () -> {
+            throw new IOException("disk");
+        }));
+        assertTrue(e.getCause() instanceof IOException);
+        assertTrue(e.getMessage().contains("aborted"), e.getMessage());
+    }
+
+    @Test
+    void behaviour19_runNeedsAPositiveNumberOfAttempts() {
+        TransactionManager tm = new TransactionManager();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tm.run(0, () -> 1));
+        assertEquals("attempts < 1: 0", e.getMessage());
+    }
+
+    @Test
+    void behaviour19_runInExplicitModeRefusesANestedTransaction() {
+        TransactionManager tm = new TransactionManager(true);
+        tm.begin();
+        assertThrows(AlreadyInTransactionException.class, () -> tm.run(3, () -> 1));
+        assertTrue(tm.isActive());
+    }
+
+    // ---- behaviour 21: retryable errors
+
+    @Test
+    void behaviour21_retryableIfTransientOrADataManagerSaysSo() {
+        TransactionManager tm = new TransactionManager();
+        Transaction t = tm.get();
+        assertTrue(t.isRetryable(new TransientException("conflict")));
+        assertTrue(t.isRetryable(new TransientException("conflict") { }));
+        RuntimeException serialization = new RuntimeException("could not serialize access");
+        assertFalse(t.isRetryable(serialization));
+        t.join(new SampleDataManager("jdbc", tm) {
+            @Override
+            public boolean shouldRetry(Throwable error) {
+                return error == serialization;
+            }
+        });
+        assertTrue(t.isRetryable(serialization));
+        assertFalse(t.isRetryable(new RuntimeException("other")));
+    }
+
+    @Test
+    void behaviour21_runRetriesWhatADataManagerCallsRetryable() {
+        TransactionManager tm = new TransactionManager();
+        AtomicInteger attempts = new AtomicInteger();
+        RuntimeException serialization = new RuntimeException("could not serialize access");
+        SampleDataManager jdbc = new SampleDataManager("jdbc", tm) {
+            @Override
+            public boolean shouldRetry(Throwable error) {
+                return error == serialization;
+            }
+        };
+        String result = tm.run(2, () -> {
+            jdbc.put("row", attempts.incrementAndGet());
+            if (attempts.get() == 1) {
+                throw serialization;
+            }
+            return "done";
+        });
+        assertEquals("done", result);
+        assertEquals(2, jdbc.committed("row"));
+    }
+}

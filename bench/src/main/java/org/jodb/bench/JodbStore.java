@@ -112,6 +112,8 @@ final class JodbStore implements Store {
 
     @Override
     public void savepointScenario(int[] first, int[] second) {
+        // A transaction boundary: this connection then sees what the writers committed meanwhile.
+        manager.begin();
         transfer(accounts, first);
         Savepoint savepoint = manager.savepoint();
         transfer(accounts, second);
@@ -121,6 +123,7 @@ final class JodbStore implements Store {
 
     @Override
     public long[] readAll() {
+        manager.begin();
         long[] result = new long[2];
         accounts.forEach((key, a) -> {
             result[0]++;

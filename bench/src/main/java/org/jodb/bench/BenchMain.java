@@ -26,6 +26,11 @@ public final class BenchMain {
             System.out.println(BenchOptions.USAGE);
             return;
         }
+        String command = "java -jar bench/target/jodb-bench.jar" + (args.length == 0 ? "" : " " + String.join(" ", args));
+        boolean scaling = Arrays.asList(args).contains("--scaling");
+        if (scaling) {
+            args = Arrays.stream(args).filter(a -> !a.equals("--scaling")).toArray(String[]::new);
+        }
         BenchOptions options;
         try {
             options = BenchOptions.parse(args);
@@ -34,7 +39,15 @@ public final class BenchMain {
             System.exit(2);
             return;
         }
-        String command = "java -jar bench/target/jodb-bench.jar" + (args.length == 0 ? "" : " " + String.join(" ", args));
+        if (scaling) {
+            String md = new ScalingBenchmark(options, System.out).run();
+            System.out.println(md);
+            Files.createDirectories(options.outDir());
+            Path file = options.outDir().resolve(options.quick() ? "scaling-quick.md" : "scaling.md");
+            Files.writeString(file, md + "Command: `" + command + "`\n");
+            System.out.println("wrote " + file);
+            return;
+        }
         long t0 = System.nanoTime();
         Results results = new PeerBenchmark(options, System.out).run();
         MarkdownReport report = new MarkdownReport(options, results, command);

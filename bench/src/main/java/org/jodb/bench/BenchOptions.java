@@ -32,6 +32,8 @@ record BenchOptions(boolean quick, List<String> stores, Set<Workload> workloads,
             "usage: java -jar bench/target/jodb-bench.jar [--quick] [--stores jodb,mvstore,eclipsestore,mapdb]",
             "           [--workloads 1,2,3,4,5] [--modes sync,deferred] [--rounds N] [--accounts N]",
             "           [--updates N] [--cap SECONDS] [--data DIR] [--out DIR]",
+            "       java -jar bench/target/jodb-bench.jar --scaling [--quick] [--stores ...] [--modes ...]",
+            "           (1/2/4/8 writer threads on disjoint and shared accounts)",
             "       java -jar bench/target/jodb-bench.jar --jmh [JMH options]   (microbenchmarks)");
 
     static BenchOptions parse(String... args) {

@@ -12,12 +12,13 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The harness end to end on the peers, with sizes so small that it takes a few seconds. */
+/** The harness end to end on jodb and the peers, with sizes so small that it takes a few seconds. */
 class PeerBenchmarkTest {
 
     @Test
     void runsEveryPeerAndReportsFiguresOrReasons(@TempDir Path tmp) {
-        BenchOptions options = BenchOptions.parse("--stores", "mvstore,eclipsestore,mapdb", "--rounds", "1",
+        System.setProperty("java.awt.headless", "true");
+        BenchOptions options = BenchOptions.parse("--stores", "jodb,mvstore,eclipsestore,mapdb", "--rounds", "1",
                 "--accounts", "300", "--updates", "16", "--cap", "1", "--data", tmp.resolve("data").toString(),
                 "--out", tmp.resolve("out").toString());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -27,6 +28,7 @@ class PeerBenchmarkTest {
                 Workload.CONCURRENT}) {
             for (Durability mode : Durability.values()) {
                 assertTrue(results.median(new Results.Key("mvstore", w, mode)) > 0, "mvstore " + w + " " + mode);
+                assertTrue(results.median(new Results.Key("jodb", w, mode)) > 0, "jodb " + w + " " + mode);
             }
         }
         assertTrue(results.median(new Results.Key("mapdb", Workload.UPDATE, Durability.SYNC)) > 0);
@@ -41,5 +43,9 @@ class PeerBenchmarkTest {
         assertTrue(md.contains("| 3. changes, savepoint, changes, rollback (changes/s) | deferred |"), md);
         assertTrue(md.contains("n/a: no transactions/rollback"), md);
         assertTrue(md.contains("Raw fsync probe"), md);
+        assertTrue(md.contains("| jodb/mvstore |"), md);
+        assertTrue(md.contains("## Targets of the bench issue"), md);
+        assertTrue(RatioChart.write(options, new MarkdownReport(options, results, "test"), tmp.resolve("r.png")));
+        assertTrue(Files.exists(tmp.resolve("r.png")));
     }
 }

@@ -44,7 +44,7 @@ record BenchOptions(boolean quick, List<String> stores, Set<Workload> workloads,
         int accounts = quick ? 20_000 : 100_000;
         int updates = quick ? 2_000 : 10_000;
         int savepointChanges = quick ? 5_000 : 10_000;
-        int rounds = 3;
+        int rounds = quick ? 3 : 5;
         double cap = quick ? 3 : 10;
         Path base = Files.isDirectory(Path.of("bench", "src")) ? Path.of("bench") : Path.of(".");
         Path data = base.resolve("target").resolve("bench-data");

@@ -38,6 +38,12 @@ final class MarkdownReport {
                     + " median %.3f ms over %d appends = **%,.0f fsyncs/s**, the ceiling for one thread's durable"
                     + " commits.%n%n", fsync / 1e6, results.fsyncSamples(), 1e9 / fsync));
         }
+        double msync = results.msyncMedianNanos();
+        if (!Double.isNaN(msync)) {
+            md.append(String.format(Locale.ROOT, "The same through a memory-mapped file (write 100 bytes into the"
+                    + " mapping + `MappedByteBuffer.force(offset, 100)`, as jodb's log does): median %.3f ms ="
+                    + " %,.0f forces/s.%n%n", msync / 1e6, 1e9 / msync));
+        }
         appendTable(md);
         appendTargets(md);
         appendNotes(md);

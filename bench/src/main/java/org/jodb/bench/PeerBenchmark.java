@@ -43,8 +43,11 @@ final class PeerBenchmark {
         for (int round = 0; round < options.rounds(); round++) {
             long[] fsync = FsyncProbe.measure(options.dataDir(), 500, 1.0);
             results.fsync(fsync);
-            log.printf("round %d/%d: fsync probe median %.3f ms over %d appends%n", round + 1, options.rounds(),
-                    fsync.length == 0 ? Double.NaN : fsync[fsync.length / 2] / 1e6, fsync.length);
+            long[] msync = FsyncProbe.measureMapped(options.dataDir(), 500, 1.0);
+            results.msync(msync);
+            log.printf("round %d/%d: fsync probe median %.3f ms over %d appends, msync probe %.3f ms%n", round + 1,
+                    options.rounds(), fsync.length == 0 ? Double.NaN : fsync[fsync.length / 2] / 1e6, fsync.length,
+                    msync.length == 0 ? Double.NaN : msync[msync.length / 2] / 1e6);
             List<String> order = rotate(options.stores(), round);
             for (String name : order) {
                 for (Durability mode : rotate(List.copyOf(options.modes()), round)) {

@@ -19,7 +19,7 @@ import org.knowm.xchart.style.Styler;
  * draw bars on a logarithmic axis.)
  */
 final class RatioChart {
-    static final double CUT = 10;
+    static final double CUT = 5;
     private RatioChart() {
     }
 

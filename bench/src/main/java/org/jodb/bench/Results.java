@@ -24,6 +24,7 @@ final class Results {
     private final Map<String, String> products = new LinkedHashMap<>();
     private final Map<String, Map<Durability, String>> modeNotes = new LinkedHashMap<>();
     private final List<Long> fsyncNanos = new ArrayList<>();
+    private final List<Long> msyncNanos = new ArrayList<>();
 
     void product(String store, String product) {
         products.put(store, product);
@@ -60,6 +61,17 @@ final class Results {
         for (long n : nanos) {
             fsyncNanos.add(n);
         }
+    }
+
+    void msync(long[] nanos) {
+        for (long n : nanos) {
+            msyncNanos.add(n);
+        }
+    }
+
+    /** Median latency of the mmap probe in nanoseconds, or NaN. */
+    double msyncMedianNanos() {
+        return median(msyncNanos.stream().map(Long::doubleValue).toList());
     }
 
     /** The reason {@code key} has no figure, or null. */

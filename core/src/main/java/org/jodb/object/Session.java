@@ -364,6 +364,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         PersistentObject ghost = (PersistentObject) codec.newInstance(type);
         ObjectState s = new ObjectState(ghost, this, ObjectStatus.GHOST);
         s.oid = oid;
+        s.created = created.contains(oid); // an earlier instance was collected after a savepoint
         ghost.$jodbState(s);
         cache.put(s);
         return ghost;
@@ -639,6 +640,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     private void disown(ObjectState s) {
+        if (s.status == ObjectStatus.GHOST && writes.contains(s.oid)) {
+            // ghosted after a savepoint: give the application back the object's latest state
+            codec.readInto(writes.get(s.oid), s.self, this);
+        }
         cache.remove(s.oid);
         s.self.$jodbState(null);
     }

@@ -1,0 +1,689 @@
+package org.jodb.spi;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The behaviour every {@link Storage} must show, written against the SPI only. An implementation's test
+ * extends this class and says how to make a fresh, empty storage (and, for durable storages, how to reopen
+ * one). Shipped in core's test-jar so that jodb-storage runs the very same checks.
+ *
+ * <p>Records in these tests use a tiny self-describing format ({@link #record}) so that pack can follow
+ * references through {@link #REFERENCES}.
+ */
+public abstract class StorageContractTest {
+
+    /** A fresh, empty storage. Called once per test (and again by tests that need a second one). */
+    protected abstract Storage newStorage();
+
+    /** Whether {@link #reopen} is supported (durable storages). */
+    protected boolean reopenable() {
+        return false;
+    }
+
+    /** Closes {@code storage} (already closed is fine) and opens the same store again. */
+    protected Storage reopen(Storage storage) {
+        throw new UnsupportedOperationException("not reopenable");
+    }
+
+    protected Storage storage;
+
+    @BeforeEach
+    void openStorage() {
+        storage = newStorage();
+    }
+
+    @AfterEach
+    void closeStorage() {
+        if (storage != null) {
+            storage.close();
+        }
+    }
+
+    // ---------------------------------------------------------------- record format used by these tests
+
+    /** A record: [int labelLength][label UTF-8][long reference]*. */
+    protected static byte[] record(String label, long... references) {
+        byte[] text = label.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer buffer = ByteBuffer.allocate(4 + text.length + 8 * references.length);
+        buffer.putInt(text.length).put(text);
+        for (long ref : references) {
+            buffer.putLong(ref);
+        }
+        return buffer.array();
+    }
+
+    protected static String label(byte[] record) {
+        ByteBuffer buffer = ByteBuffer.wrap(record);
+        int length = buffer.getInt();
+        return new String(record, 4, length, StandardCharsets.UTF_8);
+    }
+
+    protected static final ReferenceFinder REFERENCES = (record, oids) -> {
+        ByteBuffer buffer = ByteBuffer.wrap(record);
+        buffer.position(4 + buffer.getInt());
+        while (buffer.remaining() >= 8) {
+            oids.accept(buffer.getLong());
+        }
+    };
+
+    protected static String label(Revision revision) {
+        assertNotNull(revision, "expected a revision");
+        return label(revision.data());
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    /** Commits one write and returns its tid. */
+    protected long commit(long oid, long serial, byte[] data) {
+        return commit(storage, new TransactionMetadata("", ""), new long[]{oid}, new long[]{serial}, data);
+    }
+
+    protected static long commit(Storage s, TransactionMetadata meta, long[] oids, long[] serials, byte[]... data) {
+        StorageTransaction txn = s.tpcBegin(meta, ConflictResolver.NONE);
+        try {
+            for (int i = 0; i < oids.length; i++) {
+                txn.store(oids[i], serials[i], data[i]);
+            }
+            txn.vote();
+            return txn.finish();
+        } catch (RuntimeException e) {
+            txn.abort();
+            throw e;
+        }
+    }
+
+    /** The serial to pass when writing {@code oid} now. */
+    protected long serialOf(long oid) {
+        Revision current = storage.load(oid);
+        return current == null ? Storage.NO_TID : current.tid();
+    }
+
+    // ---------------------------------------------------------------- identifiers
+
+    @Test
+    void newStorageIsEmpty() {
+        assertEquals(Storage.NO_TID, storage.lastTid());
+        assertNull(storage.load(Storage.ROOT_OID));
+        assertNull(storage.loadAt(Storage.ROOT_OID, Long.MAX_VALUE));
+        assertTrue(storage.transactionsAfter(Storage.NO_TID).isEmpty());
+        assertTrue(storage.history(Storage.ROOT_OID, 10).isEmpty());
+        assertNotNull(storage.name());
+    }
+
+    @Test
+    void newOidsArePositiveAndUniqueAcrossThreads() throws Exception {
+        Set<Long> seen = ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int t = 0; t < 4; t++) {
+                futures.add(pool.submit(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        long oid = storage.newOid();
+                        assertTrue(oid > 0, "oid must be positive: " + oid);
+                        assertTrue(seen.add(oid), "oid handed out twice: " + oid);
+                    }
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(8_000, seen.size());
+    }
+
+    @Test
+    void oidsAreNeverReusedAcrossReopen() {
+        if (!reopenable()) {
+            return; // nothing to reopen; uniqueness within one run is checked above
+        }
+        Set<Long> seen = new HashSet<>();
+        long committed = storage.newOid();
+        seen.add(committed);
+        commit(committed, Storage.NO_TID, record("a"));
+        for (int i = 0; i < 10; i++) {
+            seen.add(storage.newOid());
+        }
+        storage = reopen(storage);
+        for (int i = 0; i < 100; i++) {
+            long oid = storage.newOid();
+            assertTrue(seen.add(oid), "oid reused after reopen: " + oid);
+        }
+    }
+
+    @Test
+    void tidsStrictlyIncreaseAndLastTidFollowsFinish() {
+        long previous = storage.lastTid();
+        long oid = storage.newOid();
+        long serial = Storage.NO_TID;
+        for (int i = 0; i < 20; i++) {
+            long tid = commit(oid, serial, record("v" + i));
+            assertTrue(tid > previous, "tid " + tid + " not after " + previous);
+            assertEquals(tid, storage.lastTid());
+            previous = tid;
+            serial = tid;
+        }
+        if (reopenable()) {
+            storage = reopen(storage);
+            assertEquals(previous, storage.lastTid(), "lastTid survives reopen");
+            long tid = commit(oid, serial, record("after reopen"));
+            assertTrue(tid > previous, "tid after reopen " + tid + " not after " + previous);
+        }
+    }
+
+    // ---------------------------------------------------------------- reading
+
+    @Test
+    void committedRevisionIsLoadedWithItsTidAsACopy() {
+        long oid = storage.newOid();
+        byte[] data = record("hello", 1, 2);
+        long tid = commit(oid, Storage.NO_TID, data);
+        Revision revision = storage.load(oid);
+        assertEquals(oid, revision.oid());
+        assertEquals(tid, revision.tid());
+        assertArrayEquals(data, revision.data());
+        revision.data()[0] ^= 0x7f;
+        assertArrayEquals(data, storage.load(oid).data(), "load must hand out a copy");
+        assertNull(storage.load(storage.newOid()), "unknown oid loads as null");
+    }
+
+    @Test
+    void loadAtReadsTheRevisionCurrentAtTheSnapshot() {
+        long oid = storage.newOid();
+        long other = storage.newOid();
+        long before = commit(other, Storage.NO_TID, record("other"));
+        long t1 = commit(oid, Storage.NO_TID, record("one"));
+        long t2 = commit(oid, t1, record("two"));
+        long between = commit(other, before, record("other 2"));
+        long t3 = commit(oid, t2, record("three"));
+
+        assertNull(storage.loadAt(oid, before), "did not exist yet");
+        assertEquals("one", label(storage.loadAt(oid, t1)));
+        assertEquals(t1, storage.loadAt(oid, t1).tid());
+        assertEquals("two", label(storage.loadAt(oid, t2)));
+        assertEquals("two", label(storage.loadAt(oid, between)));
+        assertEquals(t2, storage.loadAt(oid, between).tid());
+        assertEquals("three", label(storage.loadAt(oid, t3)));
+        assertEquals("three", label(storage.loadAt(oid, Long.MAX_VALUE)));
+        assertEquals("three", label(storage.load(oid)));
+    }
+
+    @Test
+    void uncommittedWritesAreInvisible() {
+        long oid = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("committed"));
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        txn.store(oid, t1, record("pending"));
+        assertEquals("committed", label(storage.load(oid)));
+        txn.vote();
+        assertEquals("committed", label(storage.load(oid)), "voted but not finished must stay invisible");
+        assertEquals(t1, storage.lastTid());
+        long t2 = txn.finish();
+        assertEquals("pending", label(storage.load(oid)));
+        assertEquals(t2, storage.lastTid());
+    }
+
+    // ---------------------------------------------------------------- two-phase commit
+
+    @Test
+    void severalObjectsCommitAtomicallyUnderOneTid() {
+        long a = storage.newOid();
+        long b = storage.newOid();
+        long tid = commit(storage, new TransactionMetadata("u", "n"), new long[]{a, b},
+                new long[]{Storage.NO_TID, Storage.NO_TID}, record("a"), record("b"));
+        assertEquals(tid, storage.load(a).tid());
+        assertEquals(tid, storage.load(b).tid());
+        List<CommittedTransaction> after = storage.transactionsAfter(Storage.NO_TID);
+        assertEquals(1, after.size());
+        assertEquals(tid, after.get(0).tid());
+        long[] oids = after.get(0).oids().clone();
+        Arrays.sort(oids);
+        long[] expected = {a, b};
+        Arrays.sort(expected);
+        assertArrayEquals(expected, oids);
+    }
+
+    @Test
+    void storingAnOidTwiceInOneTransactionKeepsTheLastWrite() {
+        long oid = storage.newOid();
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        txn.store(oid, Storage.NO_TID, record("first"));
+        txn.store(oid, Storage.NO_TID, record("second"));
+        txn.vote();
+        long tid = txn.finish();
+        assertEquals("second", label(storage.load(oid)));
+        assertEquals(1, storage.history(oid, 10).size());
+        assertEquals(tid, storage.history(oid, 10).get(0).tid());
+    }
+
+    @Test
+    void abortBeforeOrAfterVoteLeavesNothing() {
+        long oid = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("kept"));
+
+        StorageTransaction beforeVote = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        beforeVote.store(oid, t1, record("dropped 1"));
+        beforeVote.abort();
+        beforeVote.abort(); // may be called more than once
+
+        StorageTransaction afterVote = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        long fresh = storage.newOid();
+        afterVote.store(oid, t1, record("dropped 2"));
+        afterVote.store(fresh, Storage.NO_TID, record("dropped 3"));
+        afterVote.vote();
+        afterVote.abort();
+        afterVote.abort();
+
+        assertEquals("kept", label(storage.load(oid)));
+        assertEquals(t1, storage.load(oid).tid());
+        assertNull(storage.load(fresh));
+        assertEquals(t1, storage.lastTid());
+        assertEquals(1, storage.transactionsAfter(Storage.NO_TID).size());
+        assertEquals(1, storage.history(oid, 10).size());
+
+        // the storage is still usable, and the commit lock was released by the abort
+        long t2 = commit(oid, t1, record("next"));
+        assertTrue(t2 > t1);
+        if (reopenable()) {
+            storage = reopen(storage);
+            assertEquals("next", label(storage.load(oid)));
+            assertNull(storage.load(fresh));
+            assertEquals(2, storage.transactionsAfter(Storage.NO_TID).size());
+        }
+    }
+
+    @Test
+    void writeConflictIsReportedAtVoteWithItsSerials() {
+        long oid = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("base"));
+        long t2 = commit(oid, t1, record("theirs"));
+
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        txn.store(oid, t1, record("mine"));
+        StorageConflictException conflict = assertThrows(StorageConflictException.class, txn::vote);
+        txn.abort();
+        assertEquals(oid, conflict.oid());
+        assertEquals(t1, conflict.readSerial());
+        assertEquals(t2, conflict.currentSerial());
+        assertFalse(conflict.isReadConflict());
+        assertEquals("theirs", label(storage.load(oid)));
+        assertEquals(t2, storage.lastTid());
+    }
+
+    @Test
+    void creatingAnObjectThatAlreadyExistsIsAWriteConflict() {
+        long oid = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("first"));
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        txn.store(oid, Storage.NO_TID, record("second"));
+        StorageConflictException conflict = assertThrows(StorageConflictException.class, txn::vote);
+        txn.abort();
+        assertEquals(Storage.NO_TID, conflict.readSerial());
+        assertEquals(t1, conflict.currentSerial());
+        assertFalse(conflict.isReadConflict());
+    }
+
+    @Test
+    void checkCurrentFailsVoteWhenTheObjectChanged() {
+        long read = storage.newOid();
+        long written = storage.newOid();
+        long t1 = commit(read, Storage.NO_TID, record("read"));
+        long w1 = commit(written, Storage.NO_TID, record("w"));
+
+        StorageTransaction ok = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        ok.checkCurrent(read, t1);
+        ok.store(written, w1, record("w2"));
+        ok.vote();
+        long w2 = ok.finish();
+
+        long t2 = commit(read, t1, record("read changed"));
+        StorageTransaction stale = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        stale.checkCurrent(read, t1);
+        stale.store(written, w2, record("w3"));
+        StorageConflictException conflict = assertThrows(StorageConflictException.class, stale::vote);
+        stale.abort();
+        assertTrue(conflict.isReadConflict());
+        assertEquals(read, conflict.oid());
+        assertEquals(t1, conflict.readSerial());
+        assertEquals(t2, conflict.currentSerial());
+        assertEquals("w2", label(storage.load(written)), "the failed transaction wrote nothing");
+    }
+
+    @Test
+    void storingACheckedObjectMakesTheWriteCheckCoverIt() {
+        long oid = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("v1"));
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        txn.checkCurrent(oid, t1);
+        txn.store(oid, t1, record("v2"));
+        assertEquals(0, txn.vote().length);
+        long t2 = txn.finish();
+        assertEquals(t2, storage.load(oid).tid());
+    }
+
+    @Test
+    void resolverMergesAWriteConflictAndVoteReportsTheOid() {
+        long counter = storage.newOid();
+        long t1 = commit(counter, Storage.NO_TID, record("1"));
+        long t2 = commit(counter, t1, record("11")); // someone else added 10
+
+        AtomicReference<List<String>> seen = new AtomicReference<>();
+        ConflictResolver adder = (oid, old, committed, mine) -> {
+            seen.set(List.of(old == null ? "null" : label(old), label(committed), label(mine)));
+            int merged = Integer.parseInt(label(committed)) + Integer.parseInt(label(mine))
+                    - Integer.parseInt(label(old));
+            return record(Integer.toString(merged));
+        };
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), adder);
+        txn.store(counter, t1, record("3")); // this writer added 2 to what it read
+        long[] resolved = txn.vote();
+        long t3 = txn.finish();
+        assertArrayEquals(new long[]{counter}, resolved);
+        assertEquals(List.of("1", "11", "3"), seen.get());
+        assertEquals("13", label(storage.load(counter)));
+        assertEquals(t3, storage.load(counter).tid());
+        assertTrue(t3 > t2);
+    }
+
+    @Test
+    void resolverThatGivesUpLeavesAConflict() {
+        long oid = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("a"));
+        commit(oid, t1, record("b"));
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        txn.store(oid, t1, record("c"));
+        assertThrows(StorageConflictException.class, txn::vote);
+        txn.abort();
+        assertEquals("b", label(storage.load(oid)));
+    }
+
+    // ---------------------------------------------------------------- transactions and history
+
+    @Test
+    void transactionsAfterListsLaterTransactionsOldestFirst() {
+        long a = storage.newOid();
+        long b = storage.newOid();
+        long t1 = commit(a, Storage.NO_TID, record("a1"));
+        long t2 = commit(b, Storage.NO_TID, record("b1"));
+        long t3 = commit(storage, new TransactionMetadata("", ""), new long[]{a, b}, new long[]{t1, t2},
+                record("a2"), record("b2"));
+
+        List<CommittedTransaction> all = storage.transactionsAfter(Storage.NO_TID);
+        assertEquals(List.of(t1, t2, t3), all.stream().map(CommittedTransaction::tid).toList());
+        assertArrayEquals(new long[]{a}, all.get(0).oids());
+        assertArrayEquals(new long[]{b}, all.get(1).oids());
+        assertEquals(2, all.get(2).oids().length);
+
+        List<CommittedTransaction> later = storage.transactionsAfter(t1);
+        assertEquals(List.of(t2, t3), later.stream().map(CommittedTransaction::tid).toList());
+        assertTrue(storage.transactionsAfter(t3).isEmpty());
+        if (reopenable()) {
+            storage = reopen(storage);
+            assertEquals(List.of(t2, t3),
+                    storage.transactionsAfter(t1).stream().map(CommittedTransaction::tid).toList());
+        }
+    }
+
+    @Test
+    void historyListsRevisionsNewestFirstWithMetadata() {
+        long oid = storage.newOid();
+        long start = System.currentTimeMillis();
+        long t1 = commit(storage, new TransactionMetadata("alice", "create"), new long[]{oid},
+                new long[]{Storage.NO_TID}, record("x"));
+        long t2 = commit(storage, new TransactionMetadata("bob", "grow"), new long[]{oid}, new long[]{t1},
+                record("xxxxxxxx"));
+        long t3 = commit(storage, new TransactionMetadata(null, null), new long[]{oid}, new long[]{t2},
+                record("xyz"));
+        long end = System.currentTimeMillis();
+
+        List<RevisionInfo> history = storage.history(oid, 10);
+        assertEquals(List.of(t3, t2, t1), history.stream().map(RevisionInfo::tid).toList());
+        assertEquals("bob", history.get(1).user());
+        assertEquals("grow", history.get(1).note());
+        assertEquals("alice", history.get(2).user());
+        assertEquals("create", history.get(2).note());
+        assertEquals("", history.get(0).user());
+        assertEquals("", history.get(0).note());
+        assertEquals(record("xxxxxxxx").length, history.get(1).size());
+        assertEquals(record("x").length, history.get(2).size());
+        for (RevisionInfo info : history) {
+            assertTrue(info.timeMillis() >= start - 1_000 && info.timeMillis() <= end + 1_000,
+                    "commit time " + info.timeMillis() + " outside [" + start + ", " + end + "]");
+        }
+        assertEquals(List.of(t3, t2), storage.history(oid, 2).stream().map(RevisionInfo::tid).toList());
+        if (reopenable()) {
+            storage = reopen(storage);
+            assertEquals("alice", storage.history(oid, 10).get(2).user());
+        }
+    }
+
+    // ---------------------------------------------------------------- pack
+
+    @Test
+    void packDropsOldRevisionsAndUnreachableObjects() {
+        long child = storage.newOid();
+        long orphan = storage.newOid();
+        long t1 = commit(storage, new TransactionMetadata("", ""),
+                new long[]{Storage.ROOT_OID, child, orphan},
+                new long[]{Storage.NO_TID, Storage.NO_TID, Storage.NO_TID},
+                record("root", child, orphan), record("child v1"), record("orphan"));
+        long t2 = commit(child, t1, record("child v2"));
+        long t3 = commit(Storage.ROOT_OID, t1, record("root v2", child)); // orphan is now unreachable
+        long t4 = commit(child, t2, record("child v3"));
+
+        storage.pack(t3, REFERENCES);
+
+        assertNull(storage.load(orphan), "unreachable object must be gone");
+        assertEquals("child v3", label(storage.load(child)));
+        assertEquals(t4, storage.load(child).tid());
+        assertEquals("root v2", label(storage.load(Storage.ROOT_OID)));
+        // snapshots at or after packTid still read correctly
+        assertEquals("child v2", label(storage.loadAt(child, t3)));
+        assertEquals("root v2", label(storage.loadAt(Storage.ROOT_OID, t3)));
+        assertEquals("child v3", label(storage.loadAt(child, t4)));
+        // older revisions are gone: asking for them is an error, not a wrong answer
+        assertThrows(StorageException.class, () -> storage.loadAt(child, t1));
+        assertEquals(List.of(t4, t2), storage.history(child, 10).stream().map(RevisionInfo::tid).toList());
+        assertEquals(t4, storage.lastTid());
+
+        // the storage keeps working after a pack
+        long t5 = commit(child, t4, record("child v4"));
+        assertEquals("child v4", label(storage.load(child)));
+        assertEquals(t5, storage.lastTid());
+        if (reopenable()) {
+            storage = reopen(storage);
+            assertNull(storage.load(orphan));
+            assertEquals("child v4", label(storage.load(child)));
+            assertEquals("child v2", label(storage.loadAt(child, t3)));
+            assertEquals(t5, storage.lastTid());
+            long next = storage.newOid();
+            assertTrue(next != child && next != orphan, "pack must not make oids reusable");
+        }
+    }
+
+    @Test
+    void packRunsWhileOthersCommitAndRead() throws Exception {
+        long counter = storage.newOid();
+        long t = commit(storage, new TransactionMetadata("", ""), new long[]{Storage.ROOT_OID, counter},
+                new long[]{Storage.NO_TID, Storage.NO_TID}, record("root", counter), record("0"));
+        for (int i = 1; i <= 50; i++) {
+            t = commit(counter, t, record(Integer.toString(i)));
+        }
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch started = new CountDownLatch(1);
+        Thread writer = new Thread(() -> {
+            try {
+                started.countDown();
+                while (!stop.get()) {
+                    Revision current = storage.load(counter);
+                    int next = Integer.parseInt(label(current)) + 1;
+                    commit(counter, current.tid(), record(Integer.toString(next)));
+                }
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        });
+        writer.start();
+        started.await();
+        for (int i = 0; i < 3; i++) {
+            storage.pack(storage.lastTid(), REFERENCES);
+        }
+        stop.set(true);
+        writer.join(30_000);
+        assertNull(failure.get(), () -> "writer failed during pack: " + failure.get());
+        Revision last = storage.load(counter);
+        assertEquals(last.tid(), storage.lastTid());
+        List<RevisionInfo> history = storage.history(counter, Integer.MAX_VALUE);
+        assertEquals(last.tid(), history.get(0).tid());
+        assertTrue(Integer.parseInt(label(last)) >= 50);
+    }
+
+    // ---------------------------------------------------------------- concurrency
+
+    @Test
+    void concurrentCommittersLoseNoUpdate() throws Exception {
+        int threads = 4;
+        int increments = 60;
+        long counter = storage.newOid();
+        commit(counter, Storage.NO_TID, record("0"));
+        List<Long> privateOids = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            privateOids.add(storage.newOid());
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Integer>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long mine = privateOids.get(t);
+                futures.add(pool.submit(() -> {
+                    int conflicts = 0;
+                    long mineSerial = Storage.NO_TID;
+                    for (int i = 0; i < increments; i++) {
+                        while (true) {
+                            Revision current = storage.load(counter);
+                            int value = Integer.parseInt(label(current));
+                            StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""),
+                                    ConflictResolver.NONE);
+                            try {
+                                txn.store(counter, current.tid(), record(Integer.toString(value + 1)));
+                                txn.store(mine, mineSerial, record("mine " + i));
+                                txn.vote();
+                                mineSerial = txn.finish();
+                                break;
+                            } catch (StorageConflictException e) {
+                                txn.abort();
+                                conflicts++;
+                            }
+                        }
+                    }
+                    return conflicts;
+                }));
+            }
+            for (Future<Integer> f : futures) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(Integer.toString(threads * increments), label(storage.load(counter)));
+        List<CommittedTransaction> all = storage.transactionsAfter(Storage.NO_TID);
+        assertEquals(1 + threads * increments, all.size());
+        for (int i = 1; i < all.size(); i++) {
+            assertTrue(all.get(i).tid() > all.get(i - 1).tid(), "tids out of order");
+        }
+        for (long mine : privateOids) {
+            assertEquals("mine " + (increments - 1), label(storage.load(mine)));
+        }
+    }
+
+    @Test
+    void loadsDoNotBlockBehindAVotedTransaction() throws Exception {
+        long oid = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("v1"));
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        txn.store(oid, t1, record("v2"));
+        txn.vote(); // holds the commit lock now
+        try {
+            ExecutorService reader = Executors.newSingleThreadExecutor();
+            try {
+                Future<String> loaded = reader.submit(() -> label(storage.load(oid)));
+                assertEquals("v1", loaded.get(10, TimeUnit.SECONDS));
+                Future<Long> last = reader.submit(storage::lastTid);
+                assertEquals(t1, last.get(10, TimeUnit.SECONDS));
+            } finally {
+                reader.shutdownNow();
+            }
+        } finally {
+            txn.finish();
+        }
+        assertEquals("v2", label(storage.load(oid)));
+    }
+
+    // ---------------------------------------------------------------- close
+
+    @Test
+    void closeIsIdempotentAndLaterUseIsRefused() {
+        long oid = storage.newOid();
+        commit(oid, Storage.NO_TID, record("x"));
+        storage.close();
+        assertDoesNotThrow(storage::close);
+        assertThrows(IllegalStateException.class, () -> storage.load(oid));
+        assertThrows(IllegalStateException.class, () -> storage.loadAt(oid, Long.MAX_VALUE));
+        assertThrows(IllegalStateException.class, storage::newOid);
+        assertThrows(IllegalStateException.class, storage::lastTid);
+        assertThrows(IllegalStateException.class,
+                () -> storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE));
+        assertThrows(IllegalStateException.class, () -> storage.history(oid, 1));
+        assertThrows(IllegalStateException.class, () -> storage.transactionsAfter(0));
+        assertThrows(IllegalStateException.class, () -> storage.pack(0, REFERENCES));
+    }
+
+    @Test
+    void reopenedStorageHasEverythingCommitted() {
+        if (!reopenable()) {
+            return;
+        }
+        long a = storage.newOid();
+        long b = storage.newOid();
+        long t1 = commit(a, Storage.NO_TID, record("a1"));
+        long t2 = commit(b, Storage.NO_TID, record("b1", a));
+        long t3 = commit(a, t1, record("a2"));
+        storage = reopen(storage);
+        assertEquals(t3, storage.lastTid());
+        assertEquals("a2", label(storage.load(a)));
+        assertEquals("a1", label(storage.loadAt(a, t2)));
+        assertEquals(t2, storage.load(b).tid());
+        assertNotEquals(a, storage.newOid());
+    }
+}

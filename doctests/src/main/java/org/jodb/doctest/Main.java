@@ -1,0 +1,115 @@
+package org.jodb.doctest;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+/**
+ * Command line: {@code java -jar jodb-doctests.jar [--verbose] FILE.md|DIR ...}. Runs each markdown
+ * file (a directory: every {@code .md} file under it, in path order), prints one line per file and a
+ * report per failure, and exits 0 only when every example passed (1 when one failed, 2 on bad usage).
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        // Before any Chronicle class loads: it would otherwise try to send usage analytics.
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.exit(run(args, System.out));
+    }
+
+    static int run(String[] args, PrintStream out) {
+        boolean verbose = false;
+        List<Path> roots = new ArrayList<>();
+        for (String arg : args) {
+            if (arg.equals("--verbose") || arg.equals("-v")) {
+                verbose = true;
+            } else if (arg.equals("--help") || arg.equals("-h")) {
+                out.println(usage());
+                return 0;
+            } else if (arg.startsWith("-")) {
+                out.println("unknown option " + arg + "\n" + usage());
+                return 2;
+            } else {
+                roots.add(Path.of(arg));
+            }
+        }
+        if (roots.isEmpty()) {
+            out.println(usage());
+            return 2;
+        }
+        List<Path> files = new ArrayList<>();
+        for (Path root : roots) {
+            if (!Files.exists(root)) {
+                out.println("no such file or directory: " + root.toAbsolutePath());
+                return 2;
+            }
+            files.addAll(markdownFiles(root));
+        }
+        int failedFiles = 0;
+        int examples = 0;
+        int failedExamples = 0;
+        for (Path file : files) {
+            List<ExampleResult> failures = new ArrayList<>();
+            boolean listEach = verbose;
+            List<ExampleResult> results = ScenarioRun.runAll(file, result -> {
+                if (listEach) {
+                    out.println("  " + (result.passed() ? "ok  " : "FAIL") + " line " + result.example().line()
+                            + ": " + result.example().title());
+                }
+                if (!result.passed()) {
+                    failures.add(result);
+                }
+            });
+            int run = (int) results.stream().map(ExampleResult::example).distinct().count();
+            examples += run;
+            int failed = (int) failures.stream().map(ExampleResult::example).distinct().count();
+            failedExamples += failed;
+            if (failures.isEmpty()) {
+                out.println("passed " + file + " (" + count(run) + ")");
+            } else {
+                failedFiles++;
+                out.println("FAILED " + file + " (" + failed + " of " + count(run) + " failed)");
+                for (ExampleResult failure : failures) {
+                    out.println();
+                    out.print(failure.report());
+                }
+                out.println();
+            }
+        }
+        out.println((failedFiles == 0 ? "All passed: " : "FAILED: ") + files.size() + " file(s), "
+                + count(examples) + (failedExamples == 0 ? "" : ", " + failedExamples + " failed in "
+                + failedFiles + " file(s)"));
+        return failedFiles == 0 ? 0 : 1;
+    }
+
+    static List<Path> markdownFiles(Path root) {
+        if (!Files.isDirectory(root)) {
+            return List.of(root);
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            return walk.filter(path -> Files.isRegularFile(path) && path.toString().endsWith(".md"))
+                    .sorted()
+                    .collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String count(int examples) {
+        return examples + (examples == 1 ? " example" : " examples");
+    }
+
+    private static String usage() {
+        return "usage: java -jar jodb-doctests.jar [--verbose] FILE.md|DIR ...\n"
+                + "  runs the jshell blocks of markdown scenarios; exits 0 only when all passed";
+    }
+}

@@ -1,0 +1,111 @@
+package org.jodb.doctest;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import jdk.jshell.Snippet;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The run of one scenario file: its examples in order, in one {@link Session} that starts with the
+ * first snippet and closes with {@link #close()}. Examples can be run one at a time (a JUnit dynamic
+ * test per example, then {@link #finish()}) or all at once ({@link #runAll}).
+ */
+final class ScenarioRun implements AutoCloseable {
+
+    private final Path file;
+    private final List<Example> examples;
+    private final Duration timeout;
+    private Session session;
+    /** Declarations that used names not declared yet, with the example that made them. */
+    private final Map<Snippet, Example> unresolved = new LinkedHashMap<>();
+
+    ScenarioRun(Path file) {
+        this(file, Session.defaultTimeout());
+    }
+
+    /** @param timeout how long one snippet may run before it fails and the rest of the file is skipped */
+    ScenarioRun(Path file, Duration timeout) {
+        this.file = file;
+        this.examples = ScenarioParser.parse(file);
+        this.timeout = timeout;
+    }
+
+    Path file() {
+        return file;
+    }
+
+    List<Example> examples() {
+        return examples;
+    }
+
+    /** Runs one example; call in file order. Never throws for a problem of the scenario. */
+    ExampleResult run(Example example) {
+        if (example.isMalformed()) {
+            return ExampleResult.malformed(example);
+        }
+        Outcome outcome;
+        try {
+            if (session == null) {
+                session = new Session(file.getFileName().toString(), timeout);
+            }
+            outcome = session.evaluate(example.source());
+            outcome.unresolved().forEach(snippet -> unresolved.put(snippet, example));
+        } catch (RuntimeException | Error e) {
+            StringWriter trace = new StringWriter();
+            e.printStackTrace(new PrintWriter(trace));
+            outcome = new Outcome(Outcome.Kind.NOT_RUN, "not run: the runner failed: " + trace);
+        }
+        return ExampleResult.judge(example, outcome);
+    }
+
+    /**
+     * After the last example: a compile error for each example that declared something using a name
+     * that no snippet of the file declared (forward references are fine, dangling ones are not).
+     */
+    List<ExampleResult> finish() {
+        Map<Example, List<String>> problems = new LinkedHashMap<>();
+        if (session != null) {
+            unresolved.forEach((snippet, example) -> {
+                String problem = session.unresolvedProblem(snippet);
+                if (problem != null) {
+                    problems.computeIfAbsent(example, any -> new ArrayList<>()).add(problem);
+                }
+            });
+        }
+        List<ExampleResult> results = new ArrayList<>();
+        problems.forEach((example, messages) -> results.add(ExampleResult.judge(example,
+                new Outcome(Outcome.Kind.COMPILE_ERROR, String.join("\n", messages)))));
+        return results;
+    }
+
+    /** Runs every example of the file, telling {@code listener} about each, and closes the session. */
+    static List<ExampleResult> runAll(Path file, Consumer<ExampleResult> listener) {
+        List<ExampleResult> results = new ArrayList<>();
+        try (ScenarioRun run = new ScenarioRun(file)) {
+            for (Example example : run.examples()) {
+                ExampleResult result = run.run(example);
+                listener.accept(result);
+                results.add(result);
+            }
+            for (ExampleResult result : run.finish()) {
+                listener.accept(result);
+                results.add(result);
+            }
+        }
+        return results;
+    }
+
+    @Override
+    public void close() {
+        if (session != null) {
+            session.close();
+            session = null;
+        }
+    }
+}

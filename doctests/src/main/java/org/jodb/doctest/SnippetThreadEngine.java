@@ -1,0 +1,40 @@
+package org.jodb.doctest;
+
+import java.time.Duration;
+import java.util.Map;
+import jdk.jshell.spi.ExecutionControl;
+import jdk.jshell.spi.ExecutionControlProvider;
+import jdk.jshell.spi.ExecutionEnv;
+
+/** Gives JShell a {@link SnippetThreadExecutionControl}; one engine per session. */
+final class SnippetThreadEngine implements ExecutionControlProvider {
+
+    private final ClassLoader parent;
+    private final Duration timeout;
+    private final String threadName;
+    private volatile SnippetThreadExecutionControl control;
+
+    SnippetThreadEngine(ClassLoader parent, Duration timeout, String threadName) {
+        this.parent = parent;
+        this.timeout = timeout;
+        this.threadName = threadName;
+    }
+
+    @Override
+    public String name() {
+        return "jodb-snippet-thread";
+    }
+
+    @Override
+    public ExecutionControl generate(ExecutionEnv env, Map<String, String> parameters) {
+        control = new SnippetThreadExecutionControl(
+                new SnippetLoaderDelegate(new SnippetClassLoader(parent)), timeout, threadName);
+        return control;
+    }
+
+    /** True when a snippet overran its time and may still occupy the snippet thread. */
+    boolean isStuck() {
+        SnippetThreadExecutionControl current = control;
+        return current != null && current.isStuck();
+    }
+}

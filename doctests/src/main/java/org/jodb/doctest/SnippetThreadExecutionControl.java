@@ -1,0 +1,108 @@
+package org.jodb.doctest;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import jdk.jshell.execution.DirectExecutionControl;
+import jdk.jshell.spi.ExecutionControl;
+
+/**
+ * Runs every snippet of a session on one long-lived thread, in-process.
+ *
+ * <p>Why: JShell's stock local engine starts a new thread per snippet, so anything a snippet keeps in
+ * a {@link ThreadLocal} (jodb's thread transaction manager, above all) would be gone by the next
+ * snippet. Here one daemon thread, whose context class loader is the {@link SnippetClassLoader},
+ * runs all of them, as Python runs all of a doctest's examples on one thread.
+ *
+ * <p>A snippet that runs longer than the timeout is interrupted and reported as a
+ * {@code java.util.concurrent.TimeoutException}; the session is then {@linkplain #isStuck() stuck}
+ * (the thread may still be busy), and the runner skips the rest of the file.
+ */
+final class SnippetThreadExecutionControl extends DirectExecutionControl {
+
+    private final ExecutorService snippetThread;
+    private final Duration timeout;
+    private volatile Future<?> running;
+    private volatile boolean stuck;
+
+    SnippetThreadExecutionControl(SnippetLoaderDelegate delegate, Duration timeout, String threadName) {
+        super(delegate);
+        this.timeout = timeout;
+        this.snippetThread = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, threadName);
+            thread.setDaemon(true);
+            thread.setContextClassLoader(delegate.loader());
+            return thread;
+        });
+    }
+
+    boolean isStuck() {
+        return stuck;
+    }
+
+    @Override
+    public String invoke(String className, String methodName)
+            throws RunException, InternalException, EngineTerminationException {
+        return onSnippetThread(() -> super.invoke(className, methodName));
+    }
+
+    @Override
+    public String varValue(String className, String varName)
+            throws RunException, EngineTerminationException, InternalException {
+        // Rendering a value calls its toString(), which may load a persistent object: same thread.
+        return onSnippetThread(() -> super.varValue(className, varName));
+    }
+
+    @Override
+    public void stop() {
+        Future<?> current = running;
+        if (current != null) {
+            current.cancel(true);
+        }
+    }
+
+    @Override
+    public void close() {
+        snippetThread.shutdownNow();
+        super.close();
+    }
+
+    private String onSnippetThread(Callable<String> work)
+            throws RunException, InternalException, EngineTerminationException {
+        if (stuck) {
+            throw new EngineTerminationException("an earlier snippet is still running");
+        }
+        Future<String> result = snippetThread.submit(work);
+        running = result;
+        try {
+            return result.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            stuck = true;
+            result.cancel(true);
+            throw new UserException("the snippet did not finish within " + timeout.toSeconds()
+                    + " s (raise it with -D" + Session.TIMEOUT_PROPERTY + "=SECONDS)",
+                    TimeoutException.class.getName(), new StackTraceElement[0]);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            result.cancel(true);
+            throw new InternalException("interrupted while waiting for a snippet");
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof RunException) {
+                throw (RunException) cause;
+            } else if (cause instanceof InternalException) {
+                throw (InternalException) cause;
+            } else if (cause instanceof EngineTerminationException) {
+                throw (EngineTerminationException) cause;
+            }
+            throw new InternalException("snippet execution failed: " + cause);
+        } finally {
+            running = null;
+        }
+    }
+}

@@ -1,0 +1,191 @@
+package org.jodb.storage;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.Revision;
+import org.jodb.spi.Storage;
+import org.jodb.spi.StorageConflictException;
+import org.jodb.spi.StorageException;
+import org.jodb.spi.StorageTransaction;
+import org.jodb.spi.TransactionMetadata;
+import org.jodb.storage.index.OidIndex;
+import org.jodb.storage.log.LogPosition;
+import org.jodb.storage.log.RecordCodec;
+
+/**
+ * One transaction's two-phase commit against a {@link MappedFileStorage} (FORMAT.md 7 maps each step to
+ * the bytes written). Writes are buffered in memory until vote; vote takes the storage's commit lock and
+ * holds it until finish or abort.
+ */
+final class FileTransaction implements StorageTransaction {
+
+    /** Where a transaction is in its two-phase commit. */
+    private enum State {
+        /** Collecting writes: store, checkCurrent, vote or abort allowed. */
+        ACTIVE,
+        /** Voted: the body is in the log and the commit lock is held; finish or abort allowed. */
+        VOTED,
+        /** Finish returned; nothing more allowed. */
+        FINISHED,
+        /** Aborted (also after a failed vote); abort may be repeated. */
+        ABORTED
+    }
+
+    private final MappedFileStorage storage;
+    private final TransactionMetadata metadata;
+    private final ConflictResolver resolver;
+    /** oid → [serial, data]; insertion order is record order. */
+    private final Map<Long, Object[]> writes = new LinkedHashMap<>();
+    private final Map<Long, Long> checks = new LinkedHashMap<>();
+    private State state = State.ACTIVE;
+    private byte[] record;
+    private long position;
+    private long tid;
+    private long[] oids;
+    private long[] positions;
+
+    FileTransaction(MappedFileStorage storage, TransactionMetadata metadata, ConflictResolver resolver) {
+        this.storage = storage;
+        this.metadata = metadata;
+        this.resolver = resolver;
+    }
+
+    @Override
+    public void store(long oid, long serial, byte[] data) {
+        requireState(State.ACTIVE, "store");
+        Objects.requireNonNull(data, "data");
+        writes.put(oid, new Object[]{serial, data.clone()});
+    }
+
+    @Override
+    public void checkCurrent(long oid, long serial) {
+        requireState(State.ACTIVE, "checkCurrent");
+        checks.put(oid, serial);
+    }
+
+    @Override
+    public long[] vote() {
+        requireState(State.ACTIVE, "vote");
+        storage.checkOpen();
+        storage.commitLock.lock();
+        boolean voted = false;
+        try {
+            storage.checkOpen();
+            for (Map.Entry<Long, Long> check : checks.entrySet()) {
+                if (writes.containsKey(check.getKey())) {
+                    continue; // the write check covers it
+                }
+                OidIndex.Entry current = storage.current(check.getKey());
+                long currentTid = current == null ? Storage.NO_TID : current.tid();
+                if (currentTid != check.getValue()) {
+                    throw new StorageConflictException(check.getKey(), check.getValue(), currentTid, true);
+                }
+            }
+            List<Long> resolved = new ArrayList<>();
+            List<RecordCodec.DataRecord> records = new ArrayList<>(writes.size());
+            int fresh = 0;
+            for (Map.Entry<Long, Object[]> write : writes.entrySet()) {
+                long oid = write.getKey();
+                long serial = (Long) write.getValue()[0];
+                byte[] data = (byte[]) write.getValue()[1];
+                OidIndex.Entry current = storage.current(oid);
+                long currentTid = current == null ? Storage.NO_TID : current.tid();
+                if (currentTid != serial) {
+                    data = resolve(oid, serial, currentTid, data);
+                    resolved.add(oid);
+                }
+                if (current == null) {
+                    fresh++;
+                }
+                records.add(new RecordCodec.DataRecord(oid, current == null ? LogPosition.NONE : current.position(),
+                        data));
+            }
+            storage.ensureIndexRoom(fresh);
+            tid = storage.nextTid();
+            byte[] user = RecordCodec.truncatedUtf8(metadata.user());
+            byte[] note = RecordCodec.truncatedUtf8(metadata.note());
+            position = storage.log.reserve(RecordCodec.transactionSize(user, note, records));
+            int offset = LogPosition.offset(position);
+            record = RecordCodec.encodeTransaction(
+                    new RecordCodec.TxnHeader(tid, System.currentTimeMillis(), storage.lastTxn,
+                            storage.log.durableEnd(), storage.peekNextOid()),
+                    metadata.user(), metadata.note(), records, offset);
+            oids = new long[records.size()];
+            positions = new long[records.size()];
+            int at = offset + RecordCodec.firstDataOffset(user.length, note.length);
+            for (int i = 0; i < records.size(); i++) {
+                oids[i] = records.get(i).oid();
+                positions[i] = LogPosition.of(LogPosition.segment(position), at);
+                at += RecordCodec.DATA_HEADER_SIZE + records.get(i).data().length;
+            }
+            storage.log.writeBody(position, record);
+            state = State.VOTED;
+            voted = true;
+            return resolved.stream().mapToLong(Long::longValue).toArray();
+        } finally {
+            if (!voted) {
+                state = State.ABORTED;
+                storage.commitLock.unlock();
+            }
+        }
+    }
+
+    private byte[] resolve(long oid, long serial, long currentTid, byte[] mine) {
+        Revision committed = storage.load(oid);
+        byte[] old = null;
+        if (serial != Storage.NO_TID) {
+            try {
+                Revision read = storage.loadAt(oid, serial);
+                old = read == null || read.tid() != serial ? null : read.data();
+            } catch (StorageException packedAway) {
+                old = null; // the resolver contract allows a missing old state
+            }
+        }
+        byte[] merged = committed == null ? null : resolver.resolve(oid, old, committed.data(), mine);
+        if (merged == null) {
+            throw new StorageConflictException(oid, serial, currentTid, false);
+        }
+        return merged;
+    }
+
+    @Override
+    public long finish() {
+        requireState(State.VOTED, "finish");
+        long end;
+        try {
+            storage.log.writeTrailer(position, record); // the commit point: FORMAT.md 7, step 5
+            storage.publish(position, tid, oids, positions);
+            end = storage.log.committedEnd();
+            state = State.FINISHED;
+        } finally {
+            storage.commitLock.unlock();
+        }
+        storage.awaitDurable(end);
+        return tid;
+    }
+
+    @Override
+    public void abort() {
+        if (state == State.VOTED) {
+            try {
+                storage.log.discard(position, record);
+            } finally {
+                state = State.ABORTED;
+                storage.commitLock.unlock();
+            }
+        } else if (state == State.ACTIVE) {
+            state = State.ABORTED;
+        }
+    }
+
+    private void requireState(State expected, String call) {
+        if (state != expected) {
+            throw new IllegalStateException(call + "() called in state " + state + "; expected " + expected);
+        }
+    }
+}

@@ -1,0 +1,557 @@
+package org.jodb.storage;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+
+import org.jodb.spi.CommittedTransaction;
+import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.CorruptStorageException;
+import org.jodb.spi.ReferenceFinder;
+import org.jodb.spi.Revision;
+import org.jodb.spi.RevisionInfo;
+import org.jodb.spi.Storage;
+import org.jodb.spi.StorageException;
+import org.jodb.spi.StorageTransaction;
+import org.jodb.spi.TransactionMetadata;
+import org.jodb.storage.index.ChronicleFlags;
+import org.jodb.storage.index.IndexMeta;
+import org.jodb.storage.index.OidIndex;
+import org.jodb.storage.log.Log;
+import org.jodb.storage.log.LogPosition;
+import org.jodb.storage.log.RecordCodec;
+import org.jodb.storage.log.RevisionView;
+import org.jodb.storage.log.Segment;
+import org.jodb.storage.log.TransactionView;
+import org.jodb.storage.recovery.LogRecovery;
+import org.jodb.storage.recovery.PackCommit;
+
+/**
+ * The durable {@link Storage}: an append-only log of transaction records in memory-mapped segment files,
+ * an oid index in Chronicle Map derived from it, recovery on open. storage/FORMAT.md is the normative
+ * description of the files; this class is the only public entry point of the module.
+ *
+ * <pre>
+ * Durability: a commit is durable when finish() returns (SYNC): its record, whose trailer is the commit
+ *   point, has been forced with MappedByteBuffer.force. Committers that wait at the same time share one
+ *   force (group commit). DEFERRED returns from finish() before the force and forces every
+ *   flushIntervalMillis from a daemon thread; a machine crash may lose that window, never a part of a
+ *   transaction, because recovery accepts only records whose CRC covers header, data and trailer.
+ * Concurrency: one commit lock, taken at vote and released at finish/abort (or when vote fails), orders
+ *   the log: conflict checks, tid choice, the append and the index update all happen under it. Loads
+ *   take no lock: they read the index (Chronicle Map, internally locked per segment) and then immutable
+ *   log bytes. A commit publishes its index entries before lastTid, so a reader that sees a tid can load
+ *   its revisions. Pack holds the commit lock (writers wait) while readers continue on the old segments;
+ *   a reader that finds a segment gone after pack's swap starts over from the new index.
+ * Invariants: (1) the index never names a position beyond the committed end of the log; (2) every
+ *   revision's prev pointer names an older revision of the same oid, NONE for its first revision, or
+ *   PACKED once pack removed the older ones; (3) lastTid is the tid of the transaction at lastTxn, and
+ *   no revision in the index has a greater tid. The on-disk invariants are FORMAT.md section 9.
+ * </pre>
+ */
+public final class MappedFileStorage implements Storage {
+
+    static {
+        System.setProperty("chronicle.analytics.disable", "true");
+    }
+
+    private final Path dir;
+    private final StorageOptions options;
+    private final StoreLock lock;
+    final Log log;
+    /** The current index; replaced (never mutated in place) when grown or packed. */
+    volatile OidIndex index;
+    /** Indexes replaced while readers may still use them; closed at close. */
+    private final List<OidIndex> retired = new CopyOnWriteArrayList<>();
+    private final AtomicLong nextOid;
+    /** Tid of the last finished transaction. */
+    volatile long lastTid;
+    /** Position of the last finished transaction, {@link LogPosition#NONE} for an empty store. */
+    volatile long lastTxn;
+    /** Orders commits and pack; see the design block. */
+    final ReentrantLock commitLock = new ReentrantLock();
+    private volatile boolean closed;
+    private final Thread flusher;
+    private volatile RuntimeException flushFailure;
+    /** Whether open trusted the persisted index (no log scan) instead of rebuilding it. */
+    final boolean openedFromIndex;
+
+    private MappedFileStorage(Path dir, StorageOptions options, StoreLock lock, Log log, OidIndex index,
+                              LogRecovery.Result state, boolean openedFromIndex) {
+        this.dir = dir;
+        this.openedFromIndex = openedFromIndex;
+        this.options = options;
+        this.lock = lock;
+        this.log = log;
+        this.index = index;
+        this.nextOid = new AtomicLong(Math.max(1, state.nextOid()));
+        this.lastTid = state.lastTid();
+        this.lastTxn = state.lastTxn();
+        if (options.durability() == StorageOptions.Durability.DEFERRED) {
+            flusher = new Thread(this::flushLoop, "jodb-flusher " + dir);
+            flusher.setDaemon(true);
+            flusher.start();
+        } else {
+            flusher = null;
+        }
+    }
+
+    /** Opens (creating if absent) the store in directory {@code dir} with default options. */
+    public static MappedFileStorage open(Path dir) {
+        return open(dir, StorageOptions.defaults());
+    }
+
+    /**
+     * Opens (creating if absent) the store in directory {@code dir}, running recovery.
+     *
+     * @throws CorruptStorageException  when a file is damaged inside its committed region or is not a jodb file
+     * @throws org.jodb.spi.UnsupportedFormatException when the store was written by a newer format
+     * @throws StorageException when the store is open elsewhere, the JVM lacks Chronicle Map's flags, or I/O fails
+     */
+    public static MappedFileStorage open(Path dir, StorageOptions options) {
+        Objects.requireNonNull(dir, "dir");
+        Objects.requireNonNull(options, "options");
+        ChronicleFlags.require();
+        dir = dir.toAbsolutePath();
+        if (Files.exists(dir) && !Files.isDirectory(dir)) {
+            throw new CorruptStorageException(dir + " is a file, not a jodb store (a store is a directory)."
+                    + " Pass the store's directory, or a path that does not exist yet to create one.");
+        }
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new StorageException("cannot create the store directory " + dir + ": " + e.getMessage(), e);
+        }
+        StoreLock lock = StoreLock.acquire(dir);
+        try {
+            PackCommit.complete(dir);
+            return openLocked(dir, options, lock);
+        } catch (RuntimeException | Error e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    private static MappedFileStorage openLocked(Path dir, StorageOptions options, StoreLock lock) {
+        List<Segment> segments = LogRecovery.openSegments(dir);
+        IndexMeta meta = IndexMeta.read(dir);
+        try {
+            if (segments.isEmpty()) {
+                if (meta != null && meta.lastTid() != NO_TID) {
+                    throw new CorruptStorageException(dir + " has an index for transactions up to " + meta.lastTid()
+                            + " but no log segments (log-*.seg): the log was deleted. Restore it from a backup.");
+                }
+                segments = new ArrayList<>(List.of(Log.createFirst(dir, options.segmentSize())));
+                meta = null;
+            }
+            IndexHolder holder = new IndexHolder(dir, meta == null ? 0 : meta.generation());
+            LogRecovery.Result state = null;
+            if (meta != null && meta.clean()) {
+                state = catchUp(segments, meta, holder);
+            }
+            boolean fromIndex = state != null;
+            if (state == null) {
+                long capacity = Math.max(options.indexCapacity(), meta == null ? 0 : meta.capacity());
+                holder.index = OidIndex.create(dir, holder.generation + 1, capacity);
+                long start = LogPosition.of(segments.get(0).id, RecordCodec.SEGMENT_HEADER_SIZE);
+                state = LogRecovery.recover(segments, start, LogPosition.NONE, NO_TID, 1, true, holder::apply);
+            }
+            if (meta != null && state.lastTid() < meta.lastTid()) {
+                // FORMAT.md invariant (7): the side file only ever names durable transactions.
+                throw new CorruptStorageException(dir + ": the log ends at tid " + state.lastTid() + " ("
+                        + LogPosition.describe(state.end()) + ") but " + IndexMeta.FILE_NAME + " records tid "
+                        + meta.lastTid() + " as committed: log segments are missing or were replaced by older"
+                        + " copies. Restore the store from a backup.");
+            }
+            new IndexMeta(false, state.end(), state.lastTxn(), state.lastTid(), state.nextOid(),
+                    holder.index.capacity(), holder.index.size(), holder.index.generation()).write(dir);
+            deleteIndexFilesExcept(dir, holder.index.generation());
+            Log log = new Log(dir, options.segmentSize(), state.segments(), state.end(), state.endClosed());
+            return new MappedFileStorage(dir, options, lock, log, holder.index, state, fromIndex);
+        } catch (RuntimeException | Error e) {
+            segments.forEach(Segment::close);
+            throw e;
+        }
+    }
+
+    /**
+     * The fast path of a cleanly closed store: trust the index up to {@code meta.logEnd} and replay only what
+     * follows (normally nothing). Returns {@code null} when the index cannot be trusted (then it is rebuilt).
+     */
+    private static LogRecovery.Result catchUp(List<Segment> segments, IndexMeta meta, IndexHolder holder) {
+        try {
+            holder.index = OidIndex.open(holder.dir, meta.generation(), meta.capacity());
+            if (holder.index.size() != meta.count()) {
+                throw new StorageException("index holds " + holder.index.size() + " oids, " + IndexMeta.FILE_NAME
+                        + " says " + meta.count());
+            }
+            return LogRecovery.recover(segments, meta.logEnd(), meta.lastTxn(), meta.lastTid(), meta.nextOid(),
+                    false, holder::apply);
+        } catch (CorruptStorageException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            if (holder.index != null) {
+                holder.index.close();
+                holder.index = null;
+            }
+            return null; // missing, stale or damaged: rebuild from the log
+        }
+    }
+
+    /** The index while it is being rebuilt or caught up at open, grown as needed. */
+    private static final class IndexHolder {
+        final Path dir;
+        final int generation;
+        OidIndex index;
+
+        IndexHolder(Path dir, int generation) {
+            this.dir = dir;
+            this.generation = generation;
+        }
+
+        void apply(TransactionView txn) {
+            if (index.needsGrowth(txn.count)) {
+                OidIndex old = index;
+                index = grow(old, txn.count);
+                old.close();
+            }
+            txn.forEachRevision((oid, tid, prev, position, length) -> index.put(oid, position, tid));
+        }
+    }
+
+    /** Copies {@code old} into the next generation's file, at least twice as large. */
+    static OidIndex grow(OidIndex old, long more) {
+        long capacity = Math.max(old.capacity() * 2, (long) ((old.size() + more) / OidIndex.FILL_LIMIT) + 1_000);
+        return old.copyToNextGeneration(capacity);
+    }
+
+    /** Removes index files of other generations (replaced, or left by a crash). */
+    static void deleteIndexFilesExcept(Path dir, int generation) {
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "index-*.cm")) {
+            for (Path p : files) {
+                if (OidIndex.isIndexFile(p) && !p.equals(OidIndex.file(dir, generation))) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        } catch (IOException e) {
+            // a stale index file wastes space but is never read: the side file names the current one
+        }
+    }
+
+    /** Replaces the index by a grown or packed one; the old one stays open for readers until close. */
+    void swapIndex(OidIndex replacement) {
+        retired.add(index);
+        index = replacement;
+    }
+
+    /** The directory of this store. */
+    public Path directory() {
+        return dir;
+    }
+
+    public StorageOptions options() {
+        return options;
+    }
+
+    // ------------------------------------------------------------------------------------ Storage
+
+    @Override
+    public String name() {
+        return dir.toString();
+    }
+
+    @Override
+    public long newOid() {
+        checkOpen();
+        return nextOid.getAndIncrement();
+    }
+
+    long peekNextOid() {
+        return nextOid.get();
+    }
+
+    @Override
+    public long lastTid() {
+        checkOpen();
+        return lastTid;
+    }
+
+    @Override
+    public Revision load(long oid) {
+        checkOpen();
+        while (true) {
+            OidIndex.Entry entry = index.get(oid);
+            if (entry == null) {
+                return null;
+            }
+            RevisionView revision = RevisionView.read(log, entry.position());
+            if (revision != null) {
+                return new Revision(oid, revision.tid(), revision.data());
+            }
+            // a pack swapped the log between the index lookup and the read: look again
+        }
+    }
+
+    @Override
+    public Revision loadAt(long oid, long tid) {
+        checkOpen();
+        retry:
+        while (true) {
+            OidIndex.Entry entry = index.get(oid);
+            if (entry == null) {
+                return null;
+            }
+            long position = entry.position();
+            while (true) {
+                RevisionView revision = RevisionView.read(log, position);
+                if (revision == null) {
+                    continue retry;
+                }
+                if (revision.tid() <= tid) {
+                    return new Revision(oid, revision.tid(), revision.data());
+                }
+                if (revision.prev() == LogPosition.NONE) {
+                    return null;
+                }
+                if (revision.prev() == LogPosition.PACKED) {
+                    throw new StorageException("the revision of oid " + oid + " as of tid " + tid + " was removed by"
+                            + " pack; the oldest kept revision has tid " + revision.tid()
+                            + ". Start a new transaction to read a newer snapshot.");
+                }
+                position = revision.prev();
+            }
+        }
+    }
+
+    /** The current index entry of {@code oid}, for conflict checks (commit lock). */
+    OidIndex.Entry current(long oid) {
+        return index.get(oid);
+    }
+
+    @Override
+    public List<CommittedTransaction> transactionsAfter(long tid) {
+        checkOpen();
+        retry:
+        while (true) {
+            List<CommittedTransaction> found = new ArrayList<>();
+            long position = lastTxn;
+            while (position != LogPosition.NONE) {
+                Segment segment = log.segment(LogPosition.segment(position));
+                if (segment == null) {
+                    continue retry;
+                }
+                TransactionView txn = TransactionView.read(segment, LogPosition.offset(position));
+                if (txn.tid <= tid) {
+                    break;
+                }
+                found.add(new CommittedTransaction(txn.tid, txn.oids()));
+                position = txn.prevTxn;
+            }
+            Collections.reverse(found);
+            return found;
+        }
+    }
+
+    @Override
+    public StorageTransaction tpcBegin(TransactionMetadata metadata, ConflictResolver resolver) {
+        checkOpen();
+        return new FileTransaction(this, Objects.requireNonNull(metadata, "metadata"),
+                Objects.requireNonNull(resolver, "resolver"));
+    }
+
+    @Override
+    public List<RevisionInfo> history(long oid, int max) {
+        checkOpen();
+        retry:
+        while (true) {
+            List<RevisionInfo> found = new ArrayList<>();
+            OidIndex.Entry entry = index.get(oid);
+            long position = entry == null ? LogPosition.NONE : entry.position();
+            while (found.size() < max && position != LogPosition.NONE && position != LogPosition.PACKED) {
+                RevisionView revision = RevisionView.read(log, position);
+                if (revision == null) {
+                    continue retry;
+                }
+                TransactionView txn = revision.transaction();
+                found.add(new RevisionInfo(revision.tid(), txn.timeMillis, txn.user, txn.note, revision.dataLength()));
+                position = revision.prev();
+            }
+            return found;
+        }
+    }
+
+    @Override
+    public void pack(long packTid, ReferenceFinder references) {
+        checkOpen();
+        Objects.requireNonNull(references, "references");
+        commitLock.lock();
+        try {
+            checkOpen();
+            new Pack(this, dir).run(packTid, references);
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    // ------------------------------------------------------------------------------------ commit support
+
+    /** The tid for a transaction voting now (commit lock): after lastTid, and after the clock. */
+    long nextTid() {
+        // FORMAT.md invariant (1). The clock part makes tids readable as times (tid >>> 20 ≈ milliseconds)
+        // and keeps them increasing across restarts even if the log were replaced by an older copy.
+        return Math.max(lastTid + 1, System.currentTimeMillis() << 20);
+    }
+
+    /** Makes a finished transaction visible (commit lock). Index first, then lastTid: invariant (3). */
+    void publish(long txnPosition, long tid, long[] oids, long[] positions) {
+        OidIndex current = index;
+        for (int i = 0; i < oids.length; i++) {
+            current.put(oids[i], positions[i], tid);
+        }
+        lastTxn = txnPosition;
+        lastTid = tid;
+    }
+
+    /** Grows the index before a commit that adds {@code newOids} oids could overfill it (commit lock). */
+    void ensureIndexRoom(int newOids) {
+        if (index.needsGrowth(newOids)) {
+            swapIndex(grow(index, newOids));
+        }
+    }
+
+    /** Waits until the commit ending at {@code end} is durable, as the durability mode promises. */
+    void awaitDurable(long end) {
+        RuntimeException failure = flushFailure;
+        if (failure != null) {
+            throw new StorageException("the log could not be forced earlier (" + failure.getMessage()
+                    + "); the storage was closed. Reopen it: recovery keeps every durable commit.", failure);
+        }
+        if (options.durability() == StorageOptions.Durability.SYNC) {
+            try {
+                log.awaitDurable(end);
+            } catch (RuntimeException e) {
+                flushFailure = e;
+                closeQuietly();
+                throw new StorageException("cannot force the log of " + dir + " to disk: " + e.getMessage()
+                        + ". The storage was closed; reopen it (recovery keeps every durable commit).", e);
+            }
+        }
+    }
+
+    private void flushLoop() {
+        long interval = TimeUnit.MILLISECONDS.toNanos(options.flushIntervalMillis());
+        while (!closed) {
+            LockSupport.parkNanos(interval);
+            try {
+                log.forceAll();
+            } catch (RuntimeException e) {
+                if (!closed) {
+                    flushFailure = e;
+                }
+                return;
+            }
+        }
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("closed: " + dir);
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    // ------------------------------------------------------------------------------------ close
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        commitLock.lock(); // lets a transaction between vote and finish complete first
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            if (flusher != null) {
+                LockSupport.unpark(flusher);
+                try {
+                    flusher.join(10_000);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            boolean clean = flushFailure == null;
+            try {
+                if (clean) {
+                    log.forceAll();
+                }
+            } catch (RuntimeException e) {
+                clean = false;
+            }
+            OidIndex last = index;
+            long count = last.size();
+            long capacity = last.capacity();
+            last.close();
+            retired.forEach(OidIndex::close);
+            if (clean) {
+                // FORMAT.md invariant (6): "clean" is written only after the log and the index file are forced.
+                try (FileChannel ch = FileChannel.open(last.file(), StandardOpenOption.WRITE)) {
+                    ch.force(true);
+                    new IndexMeta(true, log.committedEnd(), lastTxn, lastTid, nextOid.get(), capacity, count,
+                            last.generation()).write(dir);
+                    deleteIndexFilesExcept(dir, last.generation());
+                } catch (IOException | RuntimeException e) {
+                    // the next open sees an "open" side file and rebuilds the index from the log
+                }
+            }
+            log.close();
+            lock.close();
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    private void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException ignored) {
+            // the failure that made us close is what the caller reports
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "MappedFileStorage[" + dir + "]";
+    }
+
+    /** For tests: every transaction record, oldest first. */
+    void forEachTransaction(Consumer<TransactionView> visitor) {
+        List<TransactionView> all = new ArrayList<>();
+        long position = lastTxn;
+        while (position != LogPosition.NONE) {
+            TransactionView txn = TransactionView.read(log.segment(LogPosition.segment(position)),
+                    LogPosition.offset(position));
+            all.add(txn);
+            position = txn.prevTxn;
+        }
+        Collections.reverse(all);
+        all.forEach(visitor);
+    }
+}

@@ -1,0 +1,83 @@
+package org.jodb.storage.index;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
+
+import org.jodb.spi.StorageException;
+
+/**
+ * The index's side file, {@code index.meta} (FORMAT.md 3.5): up to which log position the index file is
+ * consistent, and the counters that go with that point. Written "open" when a store opens and "clean" at
+ * close once the log and the index file are forced; only a clean file lets the next open skip the log
+ * scan (FORMAT.md invariant (6)).
+ *
+ * @param clean       the store was closed cleanly after this was written
+ * @param logEnd      position just after the last transaction the index reflects
+ * @param lastTxn     position of that transaction ({@code 0} if none)
+ * @param lastTid     its tid ({@code 0} if none)
+ * @param nextOid     the next oid to hand out
+ * @param capacity    the index file's Chronicle Map capacity, in entries
+ * @param count       oids in the index
+ * @param generation  which index file ({@code index-<generation>.cm}) these numbers describe
+ */
+public record IndexMeta(boolean clean, long logEnd, long lastTxn, long lastTid, long nextOid, long capacity,
+                        long count, int generation) {
+
+    public static final String FILE_NAME = "index.meta";
+    static final byte[] MAGIC = "jodb-idx".getBytes(StandardCharsets.US_ASCII);
+    static final short VERSION = 1;
+    static final int SIZE = 72;
+
+    /** Reads the side file; {@code null} when it is missing, torn or of another version (then rebuild). */
+    public static IndexMeta read(Path dir) {
+        Path file = dir.resolve(FILE_NAME);
+        try {
+            if (!Files.isRegularFile(file) || Files.size(file) != SIZE) {
+                return null;
+            }
+            byte[] bytes = Files.readAllBytes(file);
+            ByteBuffer b = ByteBuffer.wrap(bytes);
+            if (!Arrays.equals(Arrays.copyOf(bytes, 8), MAGIC) || b.getShort(8) != VERSION
+                    || b.getInt(68) != crc(bytes)) {
+                return null;
+            }
+            return new IndexMeta(b.getShort(10) == 1, b.getLong(16), b.getLong(24), b.getLong(32), b.getLong(40),
+                    b.getLong(48), b.getLong(56), b.getInt(64));
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    /** Writes and forces the side file. */
+    public void write(Path dir) {
+        ByteBuffer b = ByteBuffer.allocate(SIZE);
+        b.put(MAGIC).putShort(VERSION).putShort((short) (clean ? 1 : 0)).putInt(0)
+                .putLong(logEnd).putLong(lastTxn).putLong(lastTid).putLong(nextOid).putLong(capacity).putLong(count)
+                .putInt(generation);
+        b.putInt(68, crc(b.array()));
+        b.clear();
+        try (FileChannel ch = FileChannel.open(dir.resolve(FILE_NAME), StandardOpenOption.CREATE,
+                StandardOpenOption.WRITE)) {
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.truncate(SIZE);
+            ch.force(true);
+        } catch (IOException e) {
+            throw new StorageException("cannot write " + dir.resolve(FILE_NAME) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int crc(byte[] bytes) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, 0, 68);
+        return (int) crc.getValue();
+    }
+}

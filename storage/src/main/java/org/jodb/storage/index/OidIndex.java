@@ -1,0 +1,172 @@
+package org.jodb.storage.index;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
+import org.jodb.spi.StorageException;
+
+/**
+ * oid → (log position, tid) of the newest revision, in a Chronicle Map persisted to one file. Derived
+ * state (FORMAT.md 5): the log is the truth, and this file is thrown away and rebuilt whenever it cannot
+ * be trusted. Chronicle Map's capacity is fixed when the file is created, so the storage grows it (a copy
+ * into a larger file) before it fills.
+ *
+ * <p>Thread-safe: Chronicle Map locks per segment internally; one writer (the committer) and many readers.
+ */
+public final class OidIndex implements AutoCloseable {
+
+    static {
+        // An embedded database must not phone home; must be set before any Chronicle class initialises.
+        System.setProperty("chronicle.analytics.disable", "true");
+    }
+
+    /** Share of the capacity beyond which the index is grown; Chronicle fails hard past its capacity. */
+    public static final double FILL_LIMIT = 0.75;
+
+    /** Where a revision lives and which transaction wrote it. */
+    public record Entry(long position, long tid) {
+    }
+
+    private final ChronicleMap<Long, byte[]> map;
+    private final Path file;
+    private final int generation;
+    private final long capacity;
+
+    private OidIndex(ChronicleMap<Long, byte[]> map, Path file, int generation, long capacity) {
+        this.map = map;
+        this.file = file;
+        this.generation = generation;
+        this.capacity = capacity;
+    }
+
+    /**
+     * The file of index generation {@code generation}. Each rebuild, growth or pack writes a new generation
+     * instead of renaming: Chronicle Map reopens its file by path when it adds tiers, so a live map's file
+     * must never move.
+     */
+    public static Path file(Path dir, int generation) {
+        return dir.resolve(String.format("index-%08d.cm", generation));
+    }
+
+    /** Whether {@code file} is some generation's index file. */
+    public static boolean isIndexFile(Path file) {
+        return file.getFileName().toString().matches("index-\\d{8}\\.cm");
+    }
+
+    /** Creates an empty index file for {@code generation}, replacing any file of that generation. */
+    public static OidIndex create(Path dir, int generation, long capacity) {
+        Path file = file(dir, generation);
+        try {
+            Files.deleteIfExists(file);
+            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity);
+        } catch (IOException | RuntimeException e) {
+            throw new StorageException("cannot create the oid index " + file + ": " + e
+                    + ". Free disk space or lower StorageOptions.indexCapacity.", e);
+        }
+    }
+
+    /**
+     * Opens an existing index file.
+     *
+     * @throws StorageException when the file is missing or Chronicle Map cannot read it (then rebuild it)
+     */
+    public static OidIndex open(Path dir, int generation, long capacity) {
+        Path file = file(dir, generation);
+        if (!Files.isRegularFile(file)) {
+            throw new StorageException("no index file " + file);
+        }
+        try {
+            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity);
+        } catch (IOException | RuntimeException | LinkageError e) {
+            throw new StorageException("cannot open the oid index " + file + ": " + e, e);
+        }
+    }
+
+    private static ChronicleMapBuilder<Long, byte[]> builder(long capacity) {
+        return ChronicleMapBuilder.of(Long.class, byte[].class)
+                .name("jodb-oid-index")
+                .entries(capacity)
+                .constantValueSizeBySample(new byte[16]);
+    }
+
+    public Entry get(long oid) {
+        byte[] value = map.get(oid);
+        if (value == null) {
+            return null;
+        }
+        ByteBuffer b = ByteBuffer.wrap(value);
+        return new Entry(b.getLong(0), b.getLong(8));
+    }
+
+    public void put(long oid, long position, long tid) {
+        map.put(oid, ByteBuffer.allocate(16).putLong(position).putLong(tid).array());
+    }
+
+    /** Number of oids indexed. */
+    public long size() {
+        return map.longSize();
+    }
+
+    /** Entries this file was created for. */
+    public long capacity() {
+        return capacity;
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    public int generation() {
+        return generation;
+    }
+
+    /** Whether adding {@code more} oids would pass {@link #FILL_LIMIT}. */
+    public boolean needsGrowth(long more) {
+        return size() + more > (long) (capacity * FILL_LIMIT);
+    }
+
+    /** Calls {@code visitor} for every entry (no particular order). */
+    public void forEach(EntryVisitor visitor) {
+        map.forEachEntry(e -> {
+            ByteBuffer b = ByteBuffer.wrap(e.value().get());
+            visitor.visit(e.key().get(), b.getLong(0), b.getLong(8));
+        });
+    }
+
+    @FunctionalInterface
+    public interface EntryVisitor {
+        void visit(long oid, long position, long tid);
+    }
+
+    /** Copies every entry into a new index of {@code newCapacity}, the next generation in the same directory. */
+    public OidIndex copyToNextGeneration(long newCapacity) {
+        // Collected first: a Chronicle Map operation inside another map's forEachEntry deadlocks on the
+        // thread's query contexts.
+        int n = Math.toIntExact(size());
+        long[] oids = new long[n];
+        long[] positions = new long[n];
+        long[] tids = new long[n];
+        int[] i = {0};
+        forEach((oid, position, tid) -> {
+            if (i[0] < n) {
+                oids[i[0]] = oid;
+                positions[i[0]] = position;
+                tids[i[0]++] = tid;
+            }
+        });
+        OidIndex bigger = create(file.getParent(), generation + 1, newCapacity);
+        for (int j = 0; j < i[0]; j++) {
+            bigger.put(oids[j], positions[j], tids[j]);
+        }
+        return bigger;
+    }
+
+    @Override
+    public void close() {
+        map.close();
+    }
+}

@@ -1,0 +1,224 @@
+package org.jodb.storage.log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.CRC32C;
+
+import org.jodb.spi.CorruptStorageException;
+import org.jodb.spi.StorageException;
+import org.jodb.spi.UnsupportedFormatException;
+
+/**
+ * One segment file, mapped whole into memory. Its length is fixed at creation and the file is filled
+ * with real zeros then (not a sparse file), so that writing through the mapping can never hit a full disk:
+ * space is reserved when the segment is created, where a failure can still be reported cleanly.
+ *
+ * <p>Reads and writes use absolute offsets only, so many threads may read while one appends.
+ */
+public final class Segment {
+
+    private static final Pattern NAME = Pattern.compile("log-(\\d{8})\\.seg");
+
+    /** This segment's id; the high half of every {@link LogPosition} inside it. */
+    public final int id;
+    /** The file, for messages; changes only when pack renames its output into place. */
+    public volatile Path file;
+    /** The file's length in bytes, header included. */
+    public final int capacity;
+    private final FileChannel channel;
+    private final MappedByteBuffer map;
+
+    private Segment(int id, Path file, int capacity, FileChannel channel, MappedByteBuffer map) {
+        this.id = id;
+        this.file = file;
+        this.capacity = capacity;
+        this.channel = channel;
+        this.map = map;
+    }
+
+    /** The file name of segment {@code id}. */
+    public static String fileName(int id) {
+        return String.format("log-%08d.seg", id);
+    }
+
+    /** The segment id a file name stands for, or -1 if it is not a segment's name. */
+    public static int idOf(Path file) {
+        Matcher m = NAME.matcher(file.getFileName().toString());
+        return m.matches() ? Integer.parseInt(m.group(1)) : -1;
+    }
+
+    /**
+     * Creates segment {@code id} in {@code dir} under {@code name}: written in full to a temporary file,
+     * forced, then renamed, so a segment file never exists with a partial header (FORMAT.md invariant (3)).
+     */
+    public static Segment create(Path dir, String name, int id, int capacity) {
+        Path file = dir.resolve(name);
+        Path tmp = dir.resolve(name + ".tmp");
+        try {
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                    StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.wrap(RecordCodec.encodeSegmentHeader(id, capacity, System.currentTimeMillis())));
+                ByteBuffer zeros = ByteBuffer.allocate(Math.min(1 << 20, capacity));
+                long at = RecordCodec.SEGMENT_HEADER_SIZE;
+                while (at < capacity) {
+                    zeros.clear().limit((int) Math.min(zeros.capacity(), capacity - at));
+                    at += ch.write(zeros, at);
+                }
+                ch.force(true);
+            }
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
+            forceDirectory(dir);
+        } catch (IOException | UncheckedIOException e) {
+            try {
+                Files.deleteIfExists(tmp);
+            } catch (IOException ignored) {
+                // the original failure is what the caller needs to see
+            }
+            throw new StorageException("cannot create log segment " + file + " (" + capacity
+                    + " bytes): " + e.getMessage() + ". Free disk space or check permissions, then retry.", e);
+        }
+        return open(file, id);
+    }
+
+    /** Opens and checks an existing segment file (FORMAT.md 3.1). */
+    public static Segment open(Path file, int expectedId) {
+        FileChannel ch = null;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            long size = ch.size();
+            ByteBuffer header = ByteBuffer.allocate(RecordCodec.SEGMENT_HEADER_SIZE);
+            while (header.hasRemaining() && ch.read(header, header.position()) > 0) {
+                // read fully
+            }
+            checkHeader(file, header.array(), header.position(), size, expectedId);
+            MappedByteBuffer map = ch.map(FileChannel.MapMode.READ_WRITE, 0, size);
+            return new Segment(expectedId, file, (int) size, ch, map);
+        } catch (IOException e) {
+            closeQuietly(ch);
+            throw new StorageException("cannot open log segment " + file + ": " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeQuietly(ch);
+            throw e;
+        }
+    }
+
+    private static void checkHeader(Path file, byte[] h, int read, long size, int expectedId) {
+        if (read < 8 || !Arrays.equals(Arrays.copyOf(h, 8), RecordCodec.SEGMENT_MAGIC)) {
+            throw new CorruptStorageException(file + " is not a jodb log segment: offset 0 does not hold the magic"
+                    + " \"jodb-log\". Move the file out of the store directory.");
+        }
+        ByteBuffer b = ByteBuffer.wrap(h);
+        short readVersion = b.getShort(RecordCodec.S_READ_VERSION);
+        short writeVersion = b.getShort(RecordCodec.S_WRITE_VERSION);
+        if (readVersion > RecordCodec.FORMAT_READ_VERSION || writeVersion > RecordCodec.FORMAT_WRITE_VERSION) {
+            throw new UnsupportedFormatException(file + " has format read version " + readVersion + ", write version "
+                    + writeVersion + " (offset " + RecordCodec.S_READ_VERSION + "); this jodb reads and writes version "
+                    + RecordCodec.FORMAT_WRITE_VERSION + ". Open it with a newer jodb.");
+        }
+        if (read < RecordCodec.SEGMENT_HEADER_SIZE
+                || b.getInt(RecordCodec.S_CRC) != RecordCodec.crc(h, 0, RecordCodec.S_CRC)) {
+            throw new CorruptStorageException(file + ": segment header checksum mismatch at offset "
+                    + RecordCodec.S_CRC + ". Restore the store from a backup.");
+        }
+        int id = b.getInt(RecordCodec.S_ID);
+        int capacity = b.getInt(RecordCodec.S_CAPACITY);
+        if (id != expectedId || capacity != size || b.getInt(RecordCodec.S_HEADER_SIZE) != RecordCodec.SEGMENT_HEADER_SIZE) {
+            throw new CorruptStorageException(file + ": segment header (offset " + RecordCodec.S_ID + ") says id " + id
+                    + " and " + capacity + " bytes, but the file is named for id " + expectedId + " and holds " + size
+                    + " bytes. Restore the store from a backup.");
+        }
+    }
+
+    public int getInt(int offset) {
+        return map.getInt(offset);
+    }
+
+    public long getLong(int offset) {
+        return map.getLong(offset);
+    }
+
+    public short getShort(int offset) {
+        return map.getShort(offset);
+    }
+
+    public byte[] read(int offset, int length) {
+        byte[] out = new byte[length];
+        map.get(offset, out, 0, length);
+        return out;
+    }
+
+    public void write(int offset, byte[] bytes, int from, int length) {
+        map.put(offset, bytes, from, length);
+    }
+
+    public void putInt(int offset, int value) {
+        map.putInt(offset, value);
+    }
+
+    /** CRC32C of {@code length} bytes at {@code offset}. */
+    public int crc(int offset, int length) {
+        CRC32C crc = new CRC32C();
+        crc.update(map.slice(offset, length));
+        return (int) crc.getValue();
+    }
+
+    /** Writes zeros over {@code [from, to)} where the bytes are not zero already. */
+    public void zero(int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (map.get(i) != 0) {
+                map.put(i, (byte) 0);
+            }
+        }
+    }
+
+    /** Forces {@code [from, to)} to the device (FORMAT.md 6: msync of the mapped range). */
+    public void force(int from, int to) {
+        if (to > from) {
+            map.force(from, to - from);
+        }
+    }
+
+    /** Renames the file (pack output taking its final name); the mapping stays valid. */
+    public void moveTo(Path target) throws IOException {
+        Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        file = target;
+    }
+
+    public void close() {
+        closeQuietly(channel);
+    }
+
+    public static void forceDirectory(Path dir) {
+        // Makes a create, rename or delete durable. Linux allows fsync on a directory opened for reading.
+        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
+            ch.force(true);
+        } catch (IOException e) {
+            // Some platforms refuse to open directories; there a rename is as durable as the OS makes it.
+        }
+    }
+
+    private static void closeQuietly(FileChannel ch) {
+        if (ch != null) {
+            try {
+                ch.close();
+            } catch (IOException ignored) {
+                // nothing left to release
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return file.toString();
+    }
+}

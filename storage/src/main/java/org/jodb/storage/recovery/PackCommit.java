@@ -1,0 +1,88 @@
+package org.jodb.storage.recovery;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
+
+import org.jodb.spi.StorageException;
+import org.jodb.storage.log.RecordCodec;
+import org.jodb.storage.log.Segment;
+
+/**
+ * The commit point of a pack (FORMAT.md 3.6 and 7.2): the file {@code pack.commit} names the segments pack
+ * replaces and the ones that replace them. Pack writes its output as {@code log-N.seg.pack}, forces it, then
+ * writes and forces this file; from then on the swap is certain and {@link #complete} redoes it after a
+ * crash. Without a valid {@code pack.commit}, {@code *.pack} files are leftovers of a pack that never
+ * committed and are deleted.
+ */
+public final class PackCommit {
+
+    public static final String FILE_NAME = "pack.commit";
+    public static final String OUTPUT_SUFFIX = ".pack";
+    private static final byte[] MAGIC = "jodb-pak".getBytes(StandardCharsets.US_ASCII);
+    private static final int SIZE = 28;
+
+    private PackCommit() {
+    }
+
+    /** Records the decision to replace segments {@code [oldFirst, oldLast]} by {@code [newFirst, newLast]}. */
+    public static void write(Path dir, int oldFirst, int oldLast, int newFirst, int newLast) {
+        ByteBuffer b = ByteBuffer.allocate(SIZE);
+        b.put(MAGIC).putInt(oldFirst).putInt(oldLast).putInt(newFirst).putInt(newLast);
+        b.putInt(RecordCodec.crc(b.array(), 0, SIZE - 4));
+        b.flip();
+        try (FileChannel ch = FileChannel.open(dir.resolve(FILE_NAME), StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            while (b.hasRemaining()) {
+                ch.write(b);
+            }
+            ch.force(true);
+        } catch (IOException e) {
+            throw new StorageException("pack could not write " + dir.resolve(FILE_NAME) + ": " + e.getMessage(), e);
+        }
+        Segment.forceDirectory(dir);
+    }
+
+    /** Finishes a committed pack, or clears the leftovers of one that did not commit. Runs before recovery. */
+    public static void complete(Path dir) {
+        Path marker = dir.resolve(FILE_NAME);
+        try {
+            if (Files.isRegularFile(marker)) {
+                byte[] bytes = Files.readAllBytes(marker);
+                ByteBuffer b = ByteBuffer.wrap(bytes);
+                if (bytes.length == SIZE && Arrays.equals(Arrays.copyOf(bytes, 8), MAGIC)
+                        && b.getInt(SIZE - 4) == RecordCodec.crc(bytes, 0, SIZE - 4)) {
+                    int oldFirst = b.getInt(8), oldLast = b.getInt(12), newFirst = b.getInt(16), newLast = b.getInt(20);
+                    for (int id = newFirst; id <= newLast; id++) {
+                        Path output = dir.resolve(Segment.fileName(id) + OUTPUT_SUFFIX);
+                        if (Files.exists(output)) {
+                            Files.move(output, dir.resolve(Segment.fileName(id)),
+                                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                        }
+                    }
+                    for (int id = oldFirst; id <= oldLast; id++) {
+                        Files.deleteIfExists(dir.resolve(Segment.fileName(id)));
+                    }
+                    Segment.forceDirectory(dir);
+                }
+                Files.delete(marker);
+            }
+            try (DirectoryStream<Path> leftovers = Files.newDirectoryStream(dir, "*{" + OUTPUT_SUFFIX + ",.tmp}")) {
+                for (Path p : leftovers) {
+                    Files.deleteIfExists(p);
+                }
+            }
+            Segment.forceDirectory(dir);
+        } catch (IOException e) {
+            throw new StorageException("cannot finish an interrupted pack in " + dir + ": " + e.getMessage()
+                    + ". Check the directory's permissions.", e);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package org.jodb.storage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ServiceLoader;
+
+import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.CorruptStorageException;
+import org.jodb.spi.Storage;
+import org.jodb.spi.StorageException;
+import org.jodb.spi.StorageProvider;
+import org.jodb.spi.StorageTransaction;
+import org.jodb.spi.TransactionMetadata;
+import org.jodb.spi.UnsupportedFormatException;
+import org.jodb.storage.log.RecordCodec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What open refuses, and how clearly: foreign files, newer formats, a second opener, missing segments. */
+class OpenRefusalTest {
+
+    @TempDir
+    Path dir;
+
+    private static StorageOptions options() {
+        return StorageOptions.builder().segmentSize(4096).indexCapacity(1_000).build();
+    }
+
+    private void commitSomething() {
+        try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
+            StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+            txn.store(storage.newOid(), Storage.NO_TID, "x".getBytes());
+            txn.vote();
+            txn.finish();
+        }
+    }
+
+    @Test
+    void aFileThatIsNotASegmentIsRefusedNamingIt() throws IOException {
+        Files.write(dir.resolve("log-00000001.seg"), new byte[8192]);
+        CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> MappedFileStorage.open(dir, options()));
+        assertTrue(e.getMessage().contains("log-00000001.seg") && e.getMessage().contains("not a jodb"), e.getMessage());
+    }
+
+    @Test
+    void aPlainFileIsNotAStore() throws IOException {
+        Path file = Files.writeString(dir.resolve("notes.txt"), "hello");
+        CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> MappedFileStorage.open(file));
+        assertTrue(e.getMessage().contains("notes.txt"), e.getMessage());
+    }
+
+    @Test
+    void aNewerFormatIsRefusedWithTheVersions() throws IOException {
+        commitSomething();
+        Path segment = dir.resolve("log-00000001.seg");
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(2).putShort(0, (short) (RecordCodec.FORMAT_READ_VERSION + 1)), 8);
+        }
+        UnsupportedFormatException e = assertThrows(UnsupportedFormatException.class,
+                () -> MappedFileStorage.open(dir, options()));
+        assertTrue(e.getMessage().contains(segment.toString()) && e.getMessage().contains("version 2"), e.getMessage());
+    }
+
+    @Test
+    void aMissingSegmentIsRefused() throws IOException {
+        try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
+            for (int i = 0; i < 5; i++) {
+                StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+                txn.store(storage.newOid(), Storage.NO_TID, new byte[3000]);
+                txn.vote();
+                txn.finish();
+            }
+        }
+        Files.delete(dir.resolve("log-00000002.seg"));
+        CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> MappedFileStorage.open(dir, options()));
+        assertTrue(e.getMessage().contains("log-00000002.seg"), e.getMessage());
+    }
+
+    @Test
+    void aMissingLastSegmentIsRefusedNotSilentlyLost() throws IOException {
+        try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
+            for (int i = 0; i < 3; i++) {
+                StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+                txn.store(storage.newOid(), Storage.NO_TID, new byte[3000]);
+                txn.vote();
+                txn.finish();
+            }
+        }
+        Files.delete(dir.resolve("log-00000003.seg"));
+        CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> MappedFileStorage.open(dir, options()));
+        assertTrue(e.getMessage().contains("missing"), e.getMessage());
+    }
+
+    @Test
+    void aStoreIsOpenedOnlyOnceInAProcess() {
+        try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
+            StorageException e = assertThrows(StorageException.class, () -> MappedFileStorage.open(dir, options()));
+            assertTrue(e.getMessage().contains("already open"), e.getMessage());
+            assertFalse(storage.isClosed(), "the refused second open must not disturb the first");
+        }
+        MappedFileStorage.open(dir, options()).close();
+    }
+
+    @Test
+    void serviceLoaderFindsTheProvider() {
+        StorageProvider provider = ServiceLoader.load(StorageProvider.class).findFirst().orElseThrow();
+        try (Storage storage = provider.open(dir.resolve("via-provider"))) {
+            assertEquals(MappedFileStorage.class, storage.getClass());
+        }
+    }
+}

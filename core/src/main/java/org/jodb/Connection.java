@@ -16,7 +16,12 @@ import org.jodb.transaction.TransactionManager;
  * transaction begun, methods still run, as reads: a change made there belongs to no transaction and is
  * dropped (with a logged warning) at the next {@code begin()}.
  *
- * <p>Not thread-safe: use it from one thread at a time, the one whose transactions it joins.
+ * <h2>Threads</h2>
+ * Not thread-safe: use it from one thread at a time, the one whose transactions it joins; the same holds
+ * for every object it loaded or created. Give each thread a connection of its own (they are pooled by the
+ * database, so opening and closing one is cheap). A connection holds no lock while a transaction runs: it
+ * reads its snapshot without locking, and its commit waits only for the storage's short commit lock
+ * (see {@link Database}, "Threads and locks").
  */
 public final class Connection implements AutoCloseable {
     private final Database database;

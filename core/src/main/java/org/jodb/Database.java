@@ -30,7 +30,25 @@ import org.jodb.transaction.TransactionManager;
  * }
  * }</pre>
  *
- * <p>Thread-safe: any thread may open and close connections.
+ * <h2>Threads and locks</h2>
+ * Thread-safe: any thread may open and close connections, pack and close the database. What a user's
+ * transaction does never takes a lock (ZODB's optimistic concurrency, DESIGN.md "Concurrency"):
+ * <ul>
+ *   <li>The database's monitor guards only the pool and the set of open connections, for a few
+ *       instructions inside {@link #open}, {@link Connection#close} and {@link #close}; no user code and
+ *       no storage call runs while it is held.</li>
+ *   <li>A connection reads without locks: every load is an as-of-snapshot read of the storage (MVCC),
+ *       which never waits for a commit. Changes stay in the connection until the transaction commits.</li>
+ *   <li>Commit: the connection serializes its changed objects at {@code tpcBegin}, before the storage is
+ *       asked for anything. The storage holds its commit lock only from the connection's vote to its
+ *       finish (or abort); in that window the only code that runs is jodb's conflict check and, when two
+ *       transactions changed one {@link PersistentMap}, its merge (which calls {@code equals} and
+ *       {@code hashCode} of the keys and values involved), plus the votes and finishes of other data
+ *       managers joined to the same transaction whose sort key comes after the connection's. Before-commit hooks run before the
+ *       lock is taken, after-commit hooks after it is released.</li>
+ *   <li>Conflicts are found at vote and reported as {@link ConflictException}: a slow transaction never
+ *       blocks another, it only risks a retry.</li>
+ * </ul>
  */
 public final class Database implements AutoCloseable {
     /** Closed connections kept for reuse (ZODB's pool_size). */
@@ -98,7 +116,11 @@ public final class Database implements AutoCloseable {
                 + " Database.inMemory() or Database.open(Storage)");
     }
 
-    /** Options for opening a database. Mutable builder; each setter validates at once. */
+    /**
+     * Options for opening a database. A mutable builder; each setter validates at once. Not thread-safe:
+     * configure it on one thread; {@code Database.open} copies the values, so later changes to the options
+     * do not affect a database already open.
+     */
     public static final class Options {
         private int cacheSize = 10_000;
         private long spillThreshold = 64L << 20;

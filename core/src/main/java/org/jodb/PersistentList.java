@@ -20,7 +20,13 @@ import org.jodb.object.PersistentObject;
  * it is reachable from the root at a savepoint or commit.
  *
  * <p>Reading methods load it when it is a ghost; changing methods, iterators and views mark it touched,
- * and the next savepoint or commit writes it if its content changed. Not thread-safe.
+ * and the next savepoint or commit writes it if its content changed.
+ *
+ * <h2>Concurrent changes</h2>
+ * Two transactions that change one list conflict ({@link ConflictException}, retry): positions make a
+ * safe merge impossible. Keep data that many writers append to in a {@link PersistentMap} with distinct keys.
+ *
+ * <p>Not thread-safe, like the connection it belongs to.
  *
  * @param <E> element type
  */

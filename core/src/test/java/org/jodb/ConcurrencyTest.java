@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jodb.object.ObjectStatus;
+import org.jodb.object.PersistentObject;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +51,113 @@ class ConcurrencyTest {
         tm2.abort();
         assertEquals(11, seen.balance(), "same instance, invalidated and reloaded at the boundary");
         assertSame(seen, c2.root().get("a"));
+    }
+
+    private static ObjectStatus status(Object o) {
+        return ((PersistentObject) o).$jodbState().status();
+    }
+
+    @Test
+    void c40_commitIsABoundaryAndGhostsWhatOthersChanged() {
+        setUp(1);
+        Account seen = (Account) c2.root().get("a");
+        assertEquals(1, seen.balance());
+        c2.root().put("mine", "x"); // c2 has a transaction of its own to commit
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        assertEquals(ObjectStatus.TOUCHED, status(seen), "no invalidation inside the transaction");
+        tm2.commit();
+        assertEquals(ObjectStatus.GHOST, status(seen), "the commit boundary ghosted the object c1 changed");
+        assertEquals(11, seen.balance());
+    }
+
+    @Test
+    void c40_beginIsABoundary() {
+        setUp(1);
+        Account seen = (Account) c2.root().get("a");
+        assertEquals(1, seen.balance());
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        tm2.begin(); // implicit mode: begin aborts the current transaction and starts a new one
+        assertEquals(11, seen.balance());
+    }
+
+    @Test
+    void c44_syncOutsideATransactionIsABoundaryAndInsideOneIsRefused() {
+        TransactionManager explicit = new TransactionManager(true);
+        explicit.begin();
+        Connection c3 = db.open(explicit);
+        c3.root().put("a", c3.create(Account.class, "a", 1L));
+        explicit.commit();
+        Account seen = (Account) c3.root().get("a"); // read between transactions
+        assertEquals(1, seen.balance());
+        tm1.begin();
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        assertEquals(1, seen.balance(), "no boundary yet");
+        c3.sync();
+        assertEquals(ObjectStatus.GHOST, status(seen));
+        assertEquals(11, seen.balance());
+        explicit.begin();
+        seen.deposit(1);
+        assertThrows(IllegalStateException.class, c3::sync);
+        explicit.abort();
+    }
+
+    @Test
+    void c40_savepointIsNotABoundaryNorIsItsRollback() {
+        setUp(1);
+        Account seen = (Account) c2.root().get("a");
+        seen.deposit(1);
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        var sp = tm2.savepoint();
+        assertEquals(2, seen.balance(), "a savepoint applies no invalidation");
+        seen.deposit(1);
+        sp.rollback();
+        assertEquals(2, seen.balance(), "rollback restores the savepoint's state, still in the old snapshot");
+        assertEquals(1, ((Account) c2.root().get("a")).history().size());
+        assertThrows(ConflictException.class, tm2::commit, "the write is checked against the old snapshot");
+        tm2.abort();
+        assertEquals(11, seen.balance());
+    }
+
+    @Test
+    void runRetriesARealConflictAndGivesUpAfterTheLastAttempt() {
+        setUp(1);
+        AtomicInteger attempts = new AtomicInteger();
+        ConflictException e = assertThrows(ConflictException.class, () -> tm2.run(3, () -> {
+            attempts.incrementAndGet();
+            Account mine = (Account) c2.root().get("a");
+            mine.balance();
+            ((Account) c1.root().get("a")).deposit(10); // another transaction commits meanwhile
+            tm1.commit();
+            mine.deposit(5);
+        }));
+        assertEquals(3, attempts.get(), "three attempts, each aborted");
+        assertEquals(Persistence.oid(c2.root().get("a")).getAsLong(), e.oid());
+        assertTrue(tm2.current().isEmpty(), "run aborted the last attempt");
+        Account a = (Account) c2.root().get("a");
+        assertEquals(31, a.balance(), "only the other transaction's three deposits committed");
+        assertEquals(3, a.history().size());
+    }
+
+    @Test
+    void runSucceedsOnTheAttemptAfterAConflict() {
+        setUp(1);
+        AtomicInteger attempts = new AtomicInteger();
+        tm2.run(3, () -> {
+            Account mine = (Account) c2.root().get("a");
+            mine.balance();
+            if (attempts.incrementAndGet() == 1) {
+                ((Account) c1.root().get("a")).deposit(10);
+                tm1.commit();
+            }
+            mine.deposit(5);
+        });
+        assertEquals(2, attempts.get());
+        tm1.begin();
+        assertEquals(16, ((Account) c1.root().get("a")).balance());
     }
 
     @Test
@@ -118,6 +227,48 @@ class ConcurrencyTest {
         tm1.begin();
         assertEquals(Map.of("one", 1, "two", 2), Map.copyOf(m1));
         assertEquals(Map.of("one", 1, "two", 2), Map.copyOf(m2), "the merged state reloads after commit");
+    }
+
+    /** Four threads insert their own keys into one map, one attempt each: a conflict would fail the test. */
+    @Test
+    void concurrentInsertsFromManyThreadsIntoOneMapNeverConflict() throws Exception {
+        c1.root().put("map", new PersistentMap<String, Integer>(Map.of("seed", 0)));
+        tm1.commit();
+        int threads = 4;
+        int insertsEach = 25;
+        Queue errors = new Queue();
+        List<Thread> running = new ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            String prefix = "t" + t + ":";
+            running.add(new Thread(() -> {
+                TransactionManager tm = new TransactionManager(false);
+                Connection c = db.open(tm);
+                try {
+                    for (int n = 0; n < insertsEach; n++) {
+                        int value = n;
+                        tm.run(1, () -> {
+                            @SuppressWarnings("unchecked")
+                            Map<String, Integer> map = (Map<String, Integer>) c.root().get("map");
+                            map.put(prefix + value, value);
+                        });
+                    }
+                } catch (Throwable e) {
+                    errors.add(e);
+                } finally {
+                    tm.abort();
+                    c.close();
+                }
+            }));
+        }
+        running.forEach(Thread::start);
+        for (Thread t : running) {
+            t.join();
+        }
+        assertTrue(errors.isEmpty(), () -> "failures: " + errors);
+        tm1.begin();
+        Map<?, ?> map = (Map<?, ?>) c1.root().get("map");
+        assertEquals(1 + threads * insertsEach, map.size());
+        assertEquals(24, map.get("t3:24"));
     }
 
     @Test

@@ -172,6 +172,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             throw new IllegalStateException("sync() inside a transaction: commit or abort it first (the"
                     + " snapshot of a transaction stays fixed)");
         }
+        // objects read between transactions must be settled first: poll only ghosts clean objects, and
+        // an invalidation skipped here would be lost for good once the snapshot has moved past it
+        settleOutside();
         poll();
     }
 

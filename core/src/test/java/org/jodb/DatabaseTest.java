@@ -72,6 +72,32 @@ class DatabaseTest {
         }
     }
 
+    /** An enum as first stored, and after a release reordered its constants and renamed it. */
+    public enum Status { OPEN, HELD, CLOSED }
+
+    public enum StatusReordered { CLOSED, OPEN, HELD }
+
+    @Test
+    void enumConstantsKeepTheirMeaningWhenTheEnumIsReordered() {
+        Storage storage = new KeepOpen();
+        try (Database db = Database.open(storage)) {
+            TransactionManager tm = new TransactionManager(false);
+            Connection conn = db.open(tm);
+            conn.root().put("status", Status.HELD);
+            conn.root().put("all", List.of(Status.values()));
+            tm.commit();
+        }
+        Database.Options renamed = new Database.Options().renameClass(Status.class.getName(), StatusReordered.class);
+        try (Database db = Database.open(storage, renamed)) {
+            TransactionManager tm = new TransactionManager(false);
+            Connection conn = db.open(tm);
+            assertSame(StatusReordered.HELD, conn.root().get("status"));
+            assertEquals(List.of(StatusReordered.OPEN, StatusReordered.HELD, StatusReordered.CLOSED),
+                    conn.root().get("all"));
+            tm.abort();
+        }
+    }
+
     @Test
     void renamedClassesLoadUnderTheirNewName() {
         Storage storage = new KeepOpen();

@@ -28,7 +28,8 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * A <b>registry entry record</b> (at the oid that is the entry's id): {@code byte 2 (ENTRY)} followed by
  * the entry in UTF-8. Entries are class names ({@code C:java.util.ArrayList}), persistent class names
  * ({@code P:com.example.Account}) and field layouts ({@link Schema}). Listing every oid a record needs in
- * its header lets {@link #references} answer pack without decoding Kryo data.
+ * its header lets {@link #references} answer pack without decoding Kryo data. Enum constants are written
+ * by name under their enum's class entry ({@link EnumByName}), never by ordinal.
  *
  * <h2>Threads</h2>
  * Thread-safe: Kryo instances come from a pool; each call uses one for its duration.
@@ -56,6 +57,9 @@ public final class RecordCodec {
     private final ClassValue<String> classEntries = new ClassValue<>() {
         @Override
         protected String computeValue(Class<?> type) {
+            if (!type.isEnum() && type.getSuperclass() != null && type.getSuperclass().isEnum()) {
+                type = type.getSuperclass(); // a constant with a body: stored under its enum's name
+            }
             return types.isProxy(type) ? PROXY + ClassNames.stableName(types.userClass(type))
                     : CLASS + ClassNames.stableName(type);
         }
@@ -80,6 +84,12 @@ public final class RecordCodec {
             }
         });
         k.addDefaultSerializer(types.marker(), new ReferenceSerializer());
+        k.addDefaultSerializer(Enum.class, new SerializerFactory.BaseSerializerFactory<EnumByName>() {
+            @Override
+            public EnumByName newSerializer(com.esotericsoftware.kryo.Kryo kryo, Class type) {
+                return new EnumByName(type);
+            }
+        });
         WrapperSerializers.register(k);
         return k;
     }

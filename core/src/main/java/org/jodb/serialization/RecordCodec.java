@@ -136,7 +136,7 @@ public final class RecordCodec {
 
     /**
      * Reads an object record into an existing instance, replacing every field (fields the record lacks
-     * get their default value).
+     * get their default value; transient fields are reset to theirs).
      */
     public void readInto(byte[] record, Object target, RecordContext ctx) {
         JodbKryo k = obtain();
@@ -158,6 +158,7 @@ public final class RecordCodec {
                 @Override
                 public Object read(com.esotericsoftware.kryo.Kryo kryo, Input input, Class<?> type) {
                     kryo.reference(target);
+                    fs.clearTransients(target); // a reload must not keep what was derived from the old state
                     fs.readFields(k, input, target);
                     return target;
                 }
@@ -169,7 +170,10 @@ public final class RecordCodec {
         }
     }
 
-    /** Sets every stored field of {@code target} to its default, releasing what it referenced (a ghost). */
+    /**
+     * Sets every stored and transient field of {@code target} to its default, releasing what it
+     * referenced (a ghost).
+     */
     public void clearFields(Object target) {
         JodbKryo k = obtain();
         try {

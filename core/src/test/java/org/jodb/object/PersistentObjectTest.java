@@ -69,6 +69,83 @@ class PersistentObjectTest {
         assertEquals(3, a.balance());
     }
 
+    /** A class with a transient field derived from its state (ZODB's {@code _v_} attribute). */
+    public static class Priced {
+        private long cents;
+        private transient String label;
+        private transient int labelsMade;
+
+        public Priced(long cents) {
+            this.cents = cents;
+        }
+
+        protected Priced() {
+        }
+
+        public String label() {
+            if (label == null) {
+                label = cents / 100 + "." + String.format("%02d", cents % 100);
+                labelsMade++;
+            }
+            return label;
+        }
+
+        public String cachedLabel() {
+            return label;
+        }
+
+        public int labelsMade() {
+            return labelsMade;
+        }
+
+        public void setCents(long cents) {
+            this.cents = cents;
+            this.label = null;
+        }
+    }
+
+    @Test
+    void e55_transientFieldsAreNotStoredAndAreResetWhenTheStateIsDroppedOrReloaded() {
+        Priced p = conn.create(Priced.class, 150L);
+        conn.root().put("p", p);
+        assertEquals("1.50", p.label());
+        tm.commit();
+        assertEquals("1.50", p.cachedLabel(), "a committed object keeps its transient values");
+        conn.cacheMinimize();
+        long tid = storage.lastTid();
+        assertEquals("1.50", p.label());
+        tm.commit();
+        assertEquals(tid, storage.lastTid(), "changing only a transient field writes nothing");
+
+        TransactionManager tm2 = new TransactionManager(false);
+        Connection other = db.open(tm2);
+        Priced there = (Priced) other.root().get("p");
+        assertNull(there.cachedLabel(), "transient fields are not stored");
+        there.setCents(275);
+        tm2.commit();
+
+        assertEquals("1.50", p.cachedLabel(), "this transaction's snapshot still holds the old state");
+        tm.commit(); // boundary: the object is invalidated
+        assertEquals(ObjectStatus.GHOST, state(p).status());
+        assertNull(p.cachedLabel(), "a reload after invalidation resets transient fields");
+        assertEquals("2.75", p.label(), "no stale label derived from the old state");
+
+        tm.commit();
+        conn.cacheMinimize();
+        assertEquals(ObjectStatus.GHOST, state(p).status());
+        assertNull(p.cachedLabel(), "ghosting resets transient fields");
+        assertEquals(0, p.labelsMade(), "every transient field, not only references");
+
+        p.label();
+        p.setCents(300);
+        p.label();
+        tm.abort();
+        assertNull(p.cachedLabel(), "abort reloads the committed state and resets transient fields");
+        assertEquals("2.75", p.label());
+        tm.abort();
+        other.close();
+    }
+
     @Test
     void e56_ghostLoadsItsStateBeforeTheFirstMethodRuns() {
         Account a = stored("a");

@@ -44,6 +44,19 @@ public final class Connection implements AutoCloseable {
      * It becomes persistent (gets an oid and is written) once it is reachable from the root at a
      * savepoint or commit.
      *
+     * <p>The instance is a subclass proxy: each of its methods first loads the object if it is a ghost and
+     * marks it touched, and a method that takes a parameter which could hold an instance of the class
+     * ({@code equals(Object)}, {@code compareTo(T)}, {@code transferTo(Account other)}) does the same for
+     * its persistent arguments. <b>Limitation:</b> code that reads or writes the private fields of
+     * <em>another</em> instance reached in any other way (a field such as {@code partner.balance}, an
+     * element of a collection, a return value) bypasses that instance's proxy: if it is a ghost, a read
+     * sees its empty fields (0, null), and a write is not found and is lost at commit. Remedy: call a
+     * method of the other instance ({@code partner.balance()}, {@code partner.deposit(x)}). See
+     * {@code core/LIMITATIONS.md}.
+     *
+     * <p>Transient fields are never stored; they are reset to their default whenever the object becomes a
+     * ghost or its state is loaded again (ZODB's {@code _v_} attributes).
+     *
      * @throws UnsupportedClassException when the class cannot be tracked (final class or public method,
      *         non-private instance field, no fitting constructor); the message says what to change
      */

@@ -146,6 +146,77 @@ class PersistentObjectTest {
         other.close();
     }
 
+    /** Code that reads and writes the private fields of another instance directly. */
+    public static class Money implements Comparable<Money> {
+        private long cents;
+
+        public Money(long cents) {
+            this.cents = cents;
+        }
+
+        protected Money() {
+        }
+
+        public long cents() {
+            return cents;
+        }
+
+        public void moveTo(Money other, long amount) {
+            cents -= amount;
+            other.cents += amount;
+        }
+
+        @Override
+        public int compareTo(Money other) {
+            return Long.compare(cents, other.cents);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Money other && other.cents == cents;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(cents);
+        }
+    }
+
+    @Test
+    void aGhostPassedAsAnArgumentIsLoadedBeforeTheMethodReadsItsFields() {
+        Money a = conn.create(Money.class, 500L);
+        Money b = conn.create(Money.class, 500L);
+        Money c = conn.create(Money.class, 700L);
+        conn.root().put("a", a);
+        conn.root().put("b", b);
+        conn.root().put("c", c);
+        tm.commit();
+        conn.cacheMinimize();
+        assertEquals(ObjectStatus.GHOST, state(b).status());
+        assertTrue(a.equals(b), "b's fields were loaded before a.equals read them");
+        conn.cacheMinimize();
+        assertTrue(a.compareTo(c) < 0, "also through the bridge method of Comparable");
+        assertEquals(a.hashCode(), b.hashCode());
+    }
+
+    @Test
+    void aDirectWriteToAnArgumentsFieldIsCommitted() {
+        Money a = conn.create(Money.class, 500L);
+        Money b = conn.create(Money.class, 0L);
+        conn.root().put("a", a);
+        conn.root().put("b", b);
+        tm.commit();
+        conn.cacheMinimize();
+        a.moveTo(b, 200);
+        tm.commit();
+        TransactionManager tm2 = new TransactionManager(false);
+        Connection other = db.open(tm2);
+        assertEquals(300, ((Money) other.root().get("a")).cents());
+        assertEquals(200, ((Money) other.root().get("b")).cents(), "b was touched as an argument, so its change was found");
+        tm2.abort();
+        other.close();
+    }
+
     @Test
     void e56_ghostLoadsItsStateBeforeTheFirstMethodRuns() {
         Account a = stored("a");

@@ -116,6 +116,19 @@ public final class Connection implements AutoCloseable {
         session.setCacheSize(objects);
     }
 
+    /**
+     * Sets the estimated bytes of loaded objects the cache keeps between transactions, 0 for none (see
+     * {@link Database.Options#cacheSizeBytes}).
+     */
+    public void setCacheSizeBytes(long bytes) {
+        session.setCacheSizeBytes(bytes);
+    }
+
+    /** The estimated bytes of the loaded objects in the cache: the sum of their record sizes. */
+    public long cacheLoadedBytes() {
+        return session.cacheLoadedBytes();
+    }
+
     public TransactionManager transactionManager() {
         return session.manager();
     }

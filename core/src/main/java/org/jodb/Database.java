@@ -61,7 +61,8 @@ public final class Database implements AutoCloseable {
     private boolean closed;
 
     private Database(Storage storage, Options options) {
-        this.store = new ObjectStore(storage, options.cacheSize, options.spillThreshold, options.renames);
+        this.store = new ObjectStore(storage, options.cacheSize, options.cacheSizeBytes, options.spillThreshold,
+                options.renames);
         store.initialize(new PersistentMap<String, Object>());
     }
 
@@ -123,6 +124,7 @@ public final class Database implements AutoCloseable {
      */
     public static final class Options {
         private int cacheSize = 10_000;
+        private long cacheSizeBytes;
         private long spillThreshold = 64L << 20;
         private final Map<String, String> renames = new HashMap<>();
 
@@ -135,6 +137,21 @@ public final class Database implements AutoCloseable {
                 throw new IllegalArgumentException("cacheSize < 0: " + objects);
             }
             this.cacheSize = objects;
+            return this;
+        }
+
+        /**
+         * Estimated bytes of loaded objects each connection keeps in its cache between transactions
+         * (default 0: no byte target, only {@link #cacheSize}); beyond it, the least recently used
+         * unchanged objects are turned back into ghosts. An object's estimate is the size of its record
+         * when last loaded or saved (values inside it included, persistent objects it references not), so
+         * the heap used is a small multiple of it. ZODB's {@code cache_size_bytes}.
+         */
+        public Options cacheSizeBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("cacheSizeBytes < 0: " + bytes);
+            }
+            this.cacheSizeBytes = bytes;
             return this;
         }
 

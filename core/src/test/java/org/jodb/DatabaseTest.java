@@ -99,6 +99,21 @@ class DatabaseTest {
     }
 
     @Test
+    void cacheSizeBytesOptionBoundsEveryConnectionsCache() {
+        assertThrows(IllegalArgumentException.class, () -> new Database.Options().cacheSizeBytes(-1));
+        try (Database db = Database.inMemory(new Database.Options().cacheSizeBytes(1))) {
+            TransactionManager tm = new TransactionManager(false);
+            Connection conn = db.open(tm);
+            conn.root().put("a", conn.create(Account.class, "a", 1L));
+            tm.commit();
+            assertEquals(0, conn.cacheLoadedCount(), "every clean object is over a 1-byte target");
+            assertEquals(0, conn.cacheLoadedBytes());
+            assertEquals(1, ((Account) conn.root().get("a")).balance());
+            tm.abort();
+        }
+    }
+
+    @Test
     void renamedClassesLoadUnderTheirNewName() {
         Storage storage = new KeepOpen();
         try (Database db = Database.open(storage)) {

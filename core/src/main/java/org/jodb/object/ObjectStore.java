@@ -19,18 +19,25 @@ public final class ObjectStore {
     final RecordCodec codec;
     /** Loaded objects each connection's cache keeps (ZODB's cache_size). */
     final int cacheSize;
+    /** Estimated bytes of loaded objects each connection's cache keeps; 0 for no byte target (ZODB's cache_size_bytes). */
+    final long cacheSizeBytes;
     /** Bytes a transaction's savepoint data keeps on the heap before spilling to a temporary file. */
     final long spillThreshold;
 
-    public ObjectStore(Storage storage, int cacheSize, long spillThreshold, Map<String, String> renames) {
+    public ObjectStore(Storage storage, int cacheSize, long cacheSizeBytes, long spillThreshold,
+            Map<String, String> renames) {
         this.storage = Objects.requireNonNull(storage, "storage");
         if (cacheSize < 0) {
             throw new IllegalArgumentException("cacheSize < 0: " + cacheSize);
+        }
+        if (cacheSizeBytes < 0) {
+            throw new IllegalArgumentException("cacheSizeBytes < 0: " + cacheSizeBytes);
         }
         if (spillThreshold < 0) {
             throw new IllegalArgumentException("spillThreshold < 0: " + spillThreshold);
         }
         this.cacheSize = cacheSize;
+        this.cacheSizeBytes = cacheSizeBytes;
         this.spillThreshold = spillThreshold;
         this.codec = new RecordCodec(proxies, new ClassNames(renames));
     }

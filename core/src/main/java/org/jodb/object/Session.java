@@ -91,7 +91,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         this.storage = store.storage;
         this.codec = store.codec;
         this.sortKey = "jodb:" + storage.name() + ":" + System.identityHashCode(store) + ":" + number;
-        this.cache = new ObjectCache(store.cacheSize);
+        this.cache = new ObjectCache(store.cacheSize, store.cacheSizeBytes);
         this.writes = new SavepointStore(store.spillThreshold);
         this.entries = new PendingEntries(store.registry, storage);
         attach(manager);
@@ -194,6 +194,14 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     public void setCacheSize(int size) {
         cache.setTarget(size);
+    }
+
+    public void setCacheSizeBytes(long bytes) {
+        cache.setTargetBytes(bytes);
+    }
+
+    public long cacheLoadedBytes() {
+        return cache.loadedBytes();
     }
 
     public boolean isClosed() {
@@ -533,6 +541,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     private void fill(ObjectState state, byte[] data, long serial) {
         codec.readInto(data, state.self, this);
+        cache.resized(state, data.length);
         state.saved = data;
         state.serial = serial;
         state.forced = false;
@@ -551,6 +560,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             if (s.forced || s.saved == null || !Arrays.equals(bytes, s.saved)) {
                 writes.put(s.oid, s.created ? Storage.NO_TID : s.serial, bytes);
                 s.saved = bytes;
+                cache.resized(s, bytes.length);
             }
             s.forced = false;
             s.status = ObjectStatus.CLEAN;

@@ -245,6 +245,39 @@ class PersistentObjectTest {
     }
 
     @Test
+    void c42_byteTargetGhostsLeastRecentlyUsedObjectsByTheirRecordSize() {
+        List<Account> accounts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Account a = conn.create(Account.class, "x".repeat(1000) + i, 1L);
+            conn.root().put("big" + i, a);
+            accounts.add(a);
+        }
+        tm.commit();
+        Account first = accounts.get(0);
+        int size = state(first).estimatedSize();
+        assertEquals(storage.load(Persistence.oid(first).getAsLong()).data().length, size,
+                "the estimate is the record's length");
+        assertTrue(size > 1000);
+        assertTrue(conn.cacheLoadedBytes() >= 10L * size, "no byte target yet: all loaded");
+
+        conn.setCacheSizeBytes(3L * size + size / 2);
+        for (Account a : accounts) {
+            a.balance(); // used in this order: the last ones are the most recent
+        }
+        accounts.get(9).deposit(1);
+        tm.commit(); // gc after the transaction
+        assertTrue(conn.cacheLoadedBytes() <= 3L * size + size / 2, () -> "loaded " + conn.cacheLoadedBytes());
+        assertEquals(ObjectStatus.GHOST, state(first).status(), "least recently used: ghosted");
+        assertEquals(ObjectStatus.CLEAN, state(accounts.get(9)).status(), "most recently used: kept");
+        assertEquals(ObjectStatus.CLEAN, state(accounts.get(8)).status());
+
+        conn.setCacheSizeBytes(0);
+        accounts.forEach(Account::balance);
+        tm.commit();
+        assertEquals(ObjectStatus.CLEAN, state(first).status(), "0 turns the byte target off");
+    }
+
+    @Test
     void e59_serialIsTheTidOfTheLoadedRevision() {
         Account a = conn.create(Account.class, "a", 1L);
         assertEquals(0, state(a).serial());

@@ -10,6 +10,12 @@ import org.jodb.transaction.TransactionManager;
  * snapshot (fixed at each transaction boundary of its {@link TransactionManager}), and its changes, which
  * join the manager's current transaction at the first method call on one of its objects.
  *
+ * <h2>Transactions</h2>
+ * The first method call on one of its objects in a transaction joins the connection to the manager's
+ * current transaction (in implicit mode, {@code get()} starts one). With an explicit-mode manager and no
+ * transaction begun, methods still run, as reads: a change made there belongs to no transaction and is
+ * dropped (with a logged warning) at the next {@code begin()}.
+ *
  * <p>Not thread-safe: use it from one thread at a time, the one whose transactions it joins.
  */
 public final class Connection implements AutoCloseable {

@@ -168,10 +168,27 @@ public final class Database implements AutoCloseable {
         return new Connection(this, session);
     }
 
+    /**
+     * A read-only connection that sees the database as it was when transaction {@code tid} committed
+     * (ZODB-SEMANTICS 45): its snapshot never moves, and committing a change through it fails.
+     *
+     * @param tid a tid of this database's storage, e.g. from {@code Storage.history}
+     */
+    public Connection openAt(TransactionManager manager, long tid) {
+        Objects.requireNonNull(manager, "manager");
+        Session session;
+        synchronized (this) {
+            checkOpen();
+            session = Session.historical(store, manager, ++sessions, tid);
+            open.add(session);
+        }
+        return new Connection(this, session);
+    }
+
     /** Called by {@link Connection#close()}. */
     synchronized void released(Session session) {
         open.remove(session);
-        if (!closed && pool.size() < POOL_SIZE) {
+        if (!closed && !session.isHistorical() && pool.size() < POOL_SIZE) {
             pool.addLast(session);
         } else {
             session.release();

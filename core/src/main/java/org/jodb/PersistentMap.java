@@ -17,9 +17,17 @@ import org.jodb.object.PersistentObject;
  *
  * <p>Reading methods load it when it is a ghost; changing methods and views (whose changes jodb cannot
  * see one by one) mark it touched, and the next savepoint or commit writes it if its content changed.
- * Concurrent transactions that change different keys of one map both commit (the storage merges them;
- * see the connection's conflict resolution). Keys and values are stored as values, except persistent
- * objects, which are stored as references.
+ * Keys and values are stored inside the map's record, except persistent objects, which are stored as
+ * references.
+ *
+ * <h2>Concurrent changes</h2>
+ * When two transactions change one map, the second commit is merged instead of failing with
+ * {@link ConflictException} when the changes do not overlap: <b>resolved</b> are insertions,
+ * replacements and removals of <em>different</em> keys, and the same change made by both; <b>not
+ * resolved</b> (ConflictException, retry) are different changes to one key, keys that are persistent
+ * objects, and values that cannot be compared (values are compared with {@code equals}, persistent objects
+ * by identity, so a value class without {@code equals} counts as changed). The merged map keeps the
+ * committed entries in their order and appends new keys.
  *
  * <p>Not thread-safe, like the connection it belongs to.
  *

@@ -124,6 +124,21 @@ class DatabaseTest {
         }
     }
 
+    @Test
+    void aConnectionInAFieldIsRefusedNamingTheField() {
+        try (Database db = Database.inMemory()) {
+            TransactionManager tm = new TransactionManager(false);
+            Connection conn = db.open(tm);
+            Holder h = conn.create(Holder.class);
+            h.set(conn);
+            conn.root().put("h", h);
+            UnsupportedClassException e = assertThrows(UnsupportedClassException.class, tm::commit);
+            assertTrue(e.getMessage().contains("Holder.value") && e.getMessage().contains("org.jodb.Connection"),
+                    e.getMessage());
+            tm.abort();
+        }
+    }
+
     /** Holds any value. */
     public static class Holder {
         private Object value;

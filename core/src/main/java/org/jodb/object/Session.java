@@ -72,6 +72,19 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private Transaction joined;
     private StorageTransaction storageTxn;
     private boolean closed;
+    /** The tid a historical session reads at, or -1 for a normal one. */
+    private long historicalTid = -1;
+
+    /**
+     * A historical session (ZODB-SEMANTICS 45): reads as of {@code atTid} forever and refuses to commit
+     * changes.
+     */
+    public static Session historical(ObjectStore store, TransactionManager manager, long number, long atTid) {
+        Session s = new Session(store, manager, number);
+        s.historicalTid = atTid;
+        s.snapshot = atTid;
+        return s;
+    }
 
     public Session(ObjectStore store, TransactionManager manager, long number) {
         this.store = store;
@@ -182,6 +195,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     public boolean isClosed() {
         return closed;
+    }
+
+    public boolean isHistorical() {
+        return historicalTid >= 0;
     }
 
     public boolean isJoined() {
@@ -347,6 +364,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         PersistentObject ghost = (PersistentObject) codec.newInstance(type);
         ObjectState s = new ObjectState(ghost, this, ObjectStatus.GHOST);
         s.oid = oid;
+        s.created = created.contains(oid); // an earlier instance was collected after a savepoint
         ghost.$jodbState(s);
         cache.put(s);
         return ghost;
@@ -365,6 +383,11 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         flush();
         if (writes.isEmpty() && readChecks.isEmpty()) {
             return; // nothing changed: no storage transaction at all
+        }
+        if (historicalTid >= 0) {
+            throw new IllegalStateException("a historical connection (reading as of tid " + historicalTid
+                    + ") is read-only: abort the transaction, and change objects through a connection made"
+                    + " by Database.open()");
         }
         storageTxn = storage.tpcBegin(new TransactionMetadata(txn.user(), txn.description()),
                 new MapConflictResolver(store, this));
@@ -617,6 +640,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     private void disown(ObjectState s) {
+        if (s.status == ObjectStatus.GHOST && writes.contains(s.oid)) {
+            // ghosted after a savepoint: give the application back the object's latest state
+            codec.readInto(writes.get(s.oid), s.self, this);
+        }
         cache.remove(s.oid);
         s.self.$jodbState(null);
     }
@@ -629,6 +656,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     /** Applies commits of other transactions since {@link #snapshot}: their objects become ghosts. */
     private void poll() {
+        if (historicalTid >= 0) {
+            return;
+        }
         List<CommittedTransaction> after = storage.transactionsAfter(snapshot);
         for (CommittedTransaction t : after) {
             if (t.tid() != ownTid) {

@@ -36,8 +36,17 @@ final class FieldsSerializer extends Serializer<Object> {
     /** Per stored layout id: for each stored field, the index of the field to set, or -1 to skip. */
     private final Map<Long, int[]> bindings = new HashMap<>();
 
+    /** jodb's own live objects: storing one would copy a database into a record. */
+    private static final java.util.Set<String> LIVE = java.util.Set.of("org.jodb.Database", "org.jodb.Connection",
+            "org.jodb.transaction.TransactionManager", "org.jodb.object.Session", "org.jodb.object.ObjectStore");
+
     FieldsSerializer(JodbKryo kryo, Class<?> type) {
         this.type = type;
+        if (LIVE.contains(type.getName()) || org.jodb.spi.Storage.class.isAssignableFrom(type)
+                || org.jodb.transaction.Transaction.class.isAssignableFrom(type)) {
+            throw new UnsupportedClassException("jodb cannot store a " + type.getName() + ": it is part of"
+                    + " the running database, not data; keep it in a transient field or pass it as an argument");
+        }
         List<Field> list = new ArrayList<>();
         List<String> names = new ArrayList<>();
         Deque<Class<?>> hierarchy = new ArrayDeque<>();

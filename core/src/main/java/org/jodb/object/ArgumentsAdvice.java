@@ -10,7 +10,9 @@ import net.bytebuddy.asm.Advice;
  * the other instance's proxy (a ghost's fields are empty until something loads them). Touched, not only
  * loaded, so that a direct write to the argument's fields is found at the next savepoint or commit too.
  *
- * <p>Only such methods get this advice: the others keep the cheaper {@link ProxyAdvice}.
+ * <p>Only arguments of the same connection as {@code this} are touched (an object of another connection
+ * is misuse, reported when it is referenced from stored state). Only such methods get this advice: the
+ * others keep the cheaper {@link ProxyAdvice}.
  */
 public final class ArgumentsAdvice {
     private ArgumentsAdvice() {
@@ -25,7 +27,8 @@ public final class ArgumentsAdvice {
         for (Object arg : args) {
             if (arg != self && arg instanceof PersistentObject p) {
                 ObjectState other = p.$jodbState();
-                if (other != null) {
+                // public accessors only: this code is inlined into proxies of other packages
+                if (other != null && (state == null || other.jar() == state.jar())) {
                     other.beforeCall();
                 }
             }

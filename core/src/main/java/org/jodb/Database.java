@@ -97,8 +97,19 @@ public final class Database implements AutoCloseable {
 
     public static Database open(Path path, Options options) {
         Objects.requireNonNull(path, "path");
-        StorageProvider provider = findProvider();
-        return open(provider.open(path), options);
+        Objects.requireNonNull(options, "options");
+        Storage storage = findProvider().open(path);
+        try {
+            return open(storage, options);
+        } catch (RuntimeException | Error failure) {
+            // the storage is ours: leaving it open would keep its lock and refuse every later open
+            try {
+                storage.close();
+            } catch (RuntimeException closing) {
+                failure.addSuppressed(closing);
+            }
+            throw failure;
+        }
     }
 
     private static StorageProvider findProvider() {

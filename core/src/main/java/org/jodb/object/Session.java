@@ -234,6 +234,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
                 s.status = ObjectStatus.CLEAN;
             }
             touched.clear();
+            // Detach from the transaction: it still lists this session as a resource and will call it at
+            // its end, but the session goes back to the pool and may serve another manager by then. The
+            // DataManager methods ignore any transaction but the joined one (see isJoinedTo).
+            endTransaction();
         }
         settleOutside();
         closed = true;
@@ -385,11 +389,17 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public void abort(Transaction txn) {
+        if (!isJoinedTo(txn)) {
+            return;
+        }
         discard();
     }
 
     @Override
     public void tpcBegin(Transaction txn) {
+        if (!isJoinedTo(txn)) {
+            return;
+        }
         // serialize before the storage transaction begins: the storage may serialize commits from here on
         flush();
         if (writes.isEmpty() && readChecks.isEmpty()) {
@@ -406,7 +416,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public void commit(Transaction txn) {
-        if (storageTxn == null) {
+        if (storageTxn == null || !isJoinedTo(txn)) {
             return;
         }
         flush(); // objects touched by other data managers' commit calls, if any
@@ -421,7 +431,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public void tpcVote(Transaction txn) {
-        if (storageTxn == null) {
+        if (storageTxn == null || !isJoinedTo(txn)) {
             return;
         }
         try {
@@ -439,6 +449,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public void tpcFinish(Transaction txn) {
+        if (!isJoinedTo(txn)) {
+            return;
+        }
         if (storageTxn == null) {
             endTransaction();
             return;
@@ -466,6 +479,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public void tpcAbort(Transaction txn) {
+        if (!isJoinedTo(txn)) {
+            return;
+        }
         if (storageTxn != null) {
             storageTxn.abort();
             storageTxn = null;
@@ -480,12 +496,20 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public DataManagerSavepoint savepoint() {
+        Transaction owner = joined;
+        if (owner == null) {
+            return () -> { }; // asked by a transaction this session left (closed read-only): nothing of it here
+        }
         checkOpen();
         flush();
         SavepointStore.Mark mark = writes.mark();
         Set<Long> createdAtMark = new HashSet<>(created);
         cache.gc(this::ghostAndClear);
-        return () -> rollback(mark, createdAtMark);
+        return () -> {
+            if (isJoinedTo(owner)) {
+                rollback(mark, createdAtMark);
+            }
+        };
     }
 
     // ---- Synchronizer ---------------------------------------------------------------------------------
@@ -510,6 +534,15 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     // ---- internals ------------------------------------------------------------------------------------
+
+    /**
+     * Whether {@code txn} is the transaction this session works for. A transaction keeps calling the
+     * data managers it joined until it ends, also one that left it (closed read-only and pooled, perhaps
+     * serving another manager now): those calls must not touch the session's current work.
+     */
+    private boolean isJoinedTo(Transaction txn) {
+        return joined != null && joined == txn;
+    }
 
     private void join() {
         if (joined == null) {
@@ -552,11 +585,15 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Writes every touched object whose bytes changed into {@link #writes}. */
     private void flush() {
         ObjectState s;
-        while ((s = touched.poll()) != null) {
+        // peek, and remove only once written: an object whose serialization throws must stay queued,
+        // so that the abort that follows turns it back into a ghost instead of leaving it changed
+        while ((s = touched.peek()) != null) {
             if (s.status != ObjectStatus.TOUCHED || s.self.$jodbState() != s) {
+                touched.poll();
                 continue; // ghosted or disowned meanwhile
             }
             byte[] bytes = codec.write(s.self, this);
+            touched.poll();
             if (s.forced || s.saved == null || !Arrays.equals(bytes, s.saved)) {
                 writes.put(s.oid, s.created ? Storage.NO_TID : s.serial, bytes);
                 s.saved = bytes;

@@ -1,0 +1,65 @@
+package org.jodb.regression;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Set;
+import org.jodb.Connection;
+import org.jodb.Database;
+import org.jodb.PersistentMap;
+import org.jodb.transaction.TransactionManager;
+import org.junit.jupiter.api.Disabled;
+import org.junit.jupiter.api.Test;
+
+/** PersistentMap conflict resolution must never drop a committed change. */
+class MapMergeRegressionTest {
+
+    /** A PersistentMap subclass with state of its own besides the entries. */
+    public static class Tagged extends PersistentMap<String, String> {
+        private String tag = "none";
+
+        /** Sets the tag; the put/remove pair marks the map changed so that the field is written. */
+        public void tag(String t) {
+            put("$touch", t);
+            remove("$touch");
+            tag = t;
+        }
+
+        public String tagValue() {
+            return tag;
+        }
+    }
+
+    /**
+     * Expected: when two transactions change one PersistentMap subclass and the second also changes a
+     * field of the subclass, either both changes survive or the second commit fails with
+     * ConflictException. Actual: MapConflictResolver accepts any non-proxy Map class, merges the entries
+     * into the decoded committed map and writes that object, so the second transaction's field change is
+     * replaced by the committed field value and silently lost, though its commit succeeded.
+     */
+    @Test
+    @Disabled("defect: merging a PersistentMap subclass drops the committing transaction's field changes")
+    void mergeOfAMapSubclassKeepsItsFieldChangeOrConflicts() {
+        try (Database db = Database.inMemory()) {
+            TransactionManager tm1 = new TransactionManager(false);
+            TransactionManager tm2 = new TransactionManager(false);
+            Connection c1 = db.open(tm1);
+            Connection c2 = db.open(tm2);
+            Tagged t1 = new Tagged();
+            c1.root().put("t", t1);
+            tm1.commit();
+            tm2.begin();
+            Tagged t2 = (Tagged) c2.root().get("t");
+            t1.put("k1", "v1");
+            tm1.commit();
+            t2.put("k2", "v2");
+            t2.tag("important");
+            tm2.commit(); // merged, not a ConflictException
+
+            TransactionManager tm3 = new TransactionManager(false);
+            Tagged r = (Tagged) db.open(tm3).root().get("t");
+            assertEquals(Set.of("k1", "k2"), r.keySet());
+            assertEquals("important", r.tagValue(), "the field change of the merged commit");
+            tm3.abort();
+        }
+    }
+}

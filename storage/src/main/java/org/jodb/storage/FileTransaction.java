@@ -74,6 +74,7 @@ final class FileTransaction implements StorageTransaction {
         storage.checkOpen();
         storage.commitLock.lock();
         boolean voted = false;
+        StorageException failure;
         try {
             storage.checkOpen();
             for (Map.Entry<Long, Long> check : checks.entrySet()) {
@@ -127,12 +128,19 @@ final class FileTransaction implements StorageTransaction {
             state = State.VOTED;
             voted = true;
             return resolved.stream().mapToLong(Long::longValue).toArray();
+        } catch (StorageException e) {
+            // A failed segment creation or write changed nothing; a failed force leaves the log unusable.
+            if (!storage.logFailed()) {
+                throw e;
+            }
+            failure = e;
         } finally {
             if (!voted) {
                 state = State.ABORTED;
                 storage.commitLock.unlock();
             }
         }
+        throw storage.breakDown(failure); // after the unlock: closing takes the commit lock
     }
 
     private byte[] resolve(long oid, long serial, long currentTid, byte[] mine) {
@@ -156,14 +164,22 @@ final class FileTransaction implements StorageTransaction {
     @Override
     public long finish() {
         requireState(State.VOTED, "finish");
-        long end;
+        long end = 0;
+        RuntimeException failure = null;
         try {
             storage.log.writeTrailer(position, record); // the commit point: FORMAT.md 7.1, step 6
             storage.publish(position, tid, oids, positions);
             end = storage.log.committedEnd();
+        } catch (RuntimeException e) {
+            failure = e;
         } finally {
             state = State.FINISHED; // the lock is released exactly once, whatever happened
             storage.commitLock.unlock();
+        }
+        if (failure != null) {
+            // Finish must not fail short of a broken storage (Storage contract): the log or the index may now
+            // disagree with what is in memory, so only a reopen, which rebuilds the index, is safe.
+            throw storage.breakDown(failure);
         }
         storage.awaitDurable(end);
         return tid;

@@ -31,6 +31,7 @@ import org.jodb.storage.index.ChronicleFlags;
 import org.jodb.storage.index.IndexMeta;
 import org.jodb.storage.index.OidIndex;
 import org.jodb.storage.log.Log;
+import org.jodb.storage.log.LogIo;
 import org.jodb.storage.log.LogPosition;
 import org.jodb.storage.log.RecordCodec;
 import org.jodb.storage.log.RevisionView;
@@ -84,8 +85,15 @@ public final class MappedFileStorage implements Storage {
     /** Orders commits and pack; see the design block. */
     final ReentrantLock commitLock = new ReentrantLock();
     private volatile boolean closed;
+    /** Set by close to end the flusher's loop. */
+    private volatile boolean stopping;
     private final Thread flusher;
-    private volatile RuntimeException flushFailure;
+    /**
+     * Why the storage closed itself (a failed force, or a failure after a commit point was written), or
+     * {@code null}. Set once; a broken storage never writes a "clean" side file, so reopening rebuilds the
+     * index from the log, which is the truth.
+     */
+    private volatile RuntimeException broken;
     /** Whether open trusted the persisted index (no log scan) instead of rebuilding it. */
     final boolean openedFromIndex;
 
@@ -122,6 +130,11 @@ public final class MappedFileStorage implements Storage {
      * @throws StorageException when the store is open elsewhere, the JVM lacks Chronicle Map's flags, or I/O fails
      */
     public static MappedFileStorage open(Path dir, StorageOptions options) {
+        return open(dir, options, LogIo.REAL);
+    }
+
+    /** Opens with the log's file operations replaced (fault-injection tests). */
+    static MappedFileStorage open(Path dir, StorageOptions options, LogIo io) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(options, "options");
         ChronicleFlags.require();
@@ -138,14 +151,14 @@ public final class MappedFileStorage implements Storage {
         StoreLock lock = StoreLock.acquire(dir);
         try {
             PackCommit.complete(dir);
-            return openLocked(dir, options, lock);
+            return openLocked(dir, options, lock, io);
         } catch (RuntimeException | Error e) {
             lock.close();
             throw e;
         }
     }
 
-    private static MappedFileStorage openLocked(Path dir, StorageOptions options, StoreLock lock) {
+    private static MappedFileStorage openLocked(Path dir, StorageOptions options, StoreLock lock, LogIo io) {
         List<Segment> segments = LogRecovery.openSegments(dir);
         IndexMeta meta = IndexMeta.read(dir);
         try {
@@ -154,7 +167,7 @@ public final class MappedFileStorage implements Storage {
                     throw new CorruptStorageException(dir + " has an index for transactions up to " + meta.lastTid()
                             + " but no log segments (log-*.seg): the log was deleted. Restore it from a backup.");
                 }
-                segments = new ArrayList<>(List.of(Log.createFirst(dir, options.segmentSize())));
+                segments = new ArrayList<>(List.of(Log.createFirst(dir, options.segmentSize(), io)));
                 meta = null;
             }
             IndexHolder holder = new IndexHolder(dir, meta == null ? 0 : meta.generation());
@@ -179,7 +192,7 @@ public final class MappedFileStorage implements Storage {
             new IndexMeta(false, state.end(), state.lastTxn(), state.lastTid(), state.nextOid(),
                     holder.index.capacity(), holder.index.size(), holder.index.generation()).write(dir);
             deleteIndexFilesExcept(dir, holder.index.generation());
-            Log log = new Log(dir, options.segmentSize(), state.segments(), state.end(), state.endClosed());
+            Log log = new Log(dir, options.segmentSize(), io, state.segments(), state.end(), state.endClosed());
             return new MappedFileStorage(dir, options, lock, log, holder.index, state, fromIndex);
         } catch (RuntimeException | Error e) {
             segments.forEach(Segment::close);
@@ -458,7 +471,7 @@ public final class MappedFileStorage implements Storage {
 
     /** Waits until the commit ending at {@code end} is durable, as the durability mode promises. */
     void awaitDurable(long end) {
-        RuntimeException failure = flushFailure;
+        RuntimeException failure = broken;
         if (failure != null) {
             throw new StorageException("the log could not be forced earlier (" + failure.getMessage()
                     + "); the storage was closed. Reopen it: recovery keeps every durable commit.", failure);
@@ -467,23 +480,39 @@ public final class MappedFileStorage implements Storage {
             try {
                 log.awaitDurable(end);
             } catch (RuntimeException e) {
-                flushFailure = e;
-                closeQuietly();
-                throw new StorageException("cannot force the log of " + dir + " to disk: " + e.getMessage()
-                        + ". The storage was closed; reopen it (recovery keeps every durable commit).", e);
+                throw breakDown(e);
             }
         }
     }
 
+    /**
+     * The storage cannot go on (a force failed, or a commit point could not be written or published): marks
+     * it broken and closes it. Returns the exception for the caller to throw.
+     */
+    StorageException breakDown(RuntimeException cause) {
+        if (broken == null) {
+            broken = cause;
+        }
+        closeQuietly();
+        return new StorageException("the storage " + dir + " failed (" + cause.getMessage() + ") and was closed;"
+                + " reopen it: recovery keeps every durable commit, and a transaction whose commit reported this"
+                + " error is either wholly present or wholly absent.", cause);
+    }
+
+    /** Whether a failure of the log means this storage must stop (see {@link Log#failure()}). */
+    boolean logFailed() {
+        return log.failure() != null;
+    }
+
     private void flushLoop() {
         long interval = TimeUnit.MILLISECONDS.toNanos(options.flushIntervalMillis());
-        while (!closed) {
+        while (!closed && !stopping) {
             LockSupport.parkNanos(interval);
             try {
                 log.forceAll();
             } catch (RuntimeException e) {
                 if (!closed) {
-                    flushFailure = e;
+                    breakDown(e);
                 }
                 return;
             }
@@ -504,28 +533,28 @@ public final class MappedFileStorage implements Storage {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        // The flusher is stopped before the commit lock is taken: it may itself be closing a broken storage
+        // and waiting for that lock. Nobody calls close while holding the commit lock.
+        if (flusher != null && Thread.currentThread() != flusher) {
+            stopping = true;
+            LockSupport.unpark(flusher);
+            try {
+                flusher.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
+        // Always through the lock, also when closed is set already: a close running on another thread (the
+        // flusher closing a broken storage) has then finished, and the store's lock is released, on return.
         commitLock.lock(); // lets a transaction between vote and finish complete first
         try {
             if (closed) {
                 return;
             }
             closed = true;
-            if (flusher != null) {
-                LockSupport.unpark(flusher);
-                try {
-                    flusher.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            boolean clean = flushFailure == null;
+            boolean clean = broken == null;
             try {
-                if (clean) {
-                    log.forceAll();
-                }
+                log.forceAll(); // also when broken: what was acknowledged in DEFERRED mode deserves the try
             } catch (RuntimeException e) {
                 clean = false;
             }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -55,8 +56,9 @@ import org.jodb.storage.recovery.PackCommit;
  *   the log: conflict checks, tid choice, the append and the index update all happen under it. Loads
  *   take no lock: they read the index (Chronicle Map, internally locked per segment) and then immutable
  *   log bytes. A commit publishes its index entries before lastTid, so a reader that sees a tid can load
- *   its revisions. Pack holds the commit lock (writers wait) while readers continue on the old segments;
- *   a reader that finds a segment gone after pack's swap starts over from the new index.
+ *   its revisions. Pack copies without the commit lock and takes it only to copy what was committed
+ *   meanwhile and swap (see Pack); readers continue on the old segments, and a reader that finds a
+ *   segment gone after pack's swap starts over from the new index. Lock order: packLock, commitLock.
  * Invariants: (1) the index never names a position beyond the committed end of the log; (2) every
  *   revision's prev pointer names an older revision of the same oid, NONE for its first revision, or
  *   PACKED once pack removed the older ones; (3) lastTid is the tid of the transaction at lastTxn, and
@@ -94,6 +96,12 @@ public final class MappedFileStorage implements Storage {
      * index from the log, which is the truth.
      */
     private volatile RuntimeException broken;
+    /** The newest index generation number handed out; see {@link #nextIndexGeneration}. */
+    private final AtomicInteger generations;
+    /** Lets one pack run at a time; close waits for a running pack. Taken before the commit lock. */
+    final ReentrantLock packLock = new ReentrantLock();
+    /** For tests: runs on the packing thread while pack copies without the commit lock. */
+    volatile Runnable whilePackCopies = () -> { };
     /** Whether open trusted the persisted index (no log scan) instead of rebuilding it. */
     final boolean openedFromIndex;
 
@@ -105,6 +113,7 @@ public final class MappedFileStorage implements Storage {
         this.lock = lock;
         this.log = log;
         this.index = index;
+        this.generations = new AtomicInteger(index.generation());
         this.nextOid = new AtomicLong(Math.max(1, state.nextOid()));
         this.lastTid = state.lastTid();
         this.lastTxn = state.lastTxn();
@@ -245,10 +254,23 @@ public final class MappedFileStorage implements Storage {
         }
     }
 
-    /** Copies {@code old} into the next generation's file, at least twice as large. */
+    /** Copies {@code old} into the next generation's file, at least twice as large (open time only). */
     static OidIndex grow(OidIndex old, long more) {
+        return grow(old, more, old.generation() + 1);
+    }
+
+    /** Copies {@code old} into generation {@code generation}'s file, with room for {@code more} oids and then some. */
+    static OidIndex grow(OidIndex old, long more, int generation) {
         long capacity = Math.max(old.capacity() * 2, (long) ((old.size() + more) / OidIndex.FILL_LIMIT) + 1_000);
-        return old.copyToNextGeneration(capacity);
+        return old.copyTo(generation, capacity);
+    }
+
+    /**
+     * A fresh index generation number. Growth (at commit) and pack (alongside commits) each make a new
+     * generation; drawing them from one counter keeps them from ever naming the same file.
+     */
+    int nextIndexGeneration() {
+        return generations.incrementAndGet();
     }
 
     /** Removes index files of other generations (replaced, or left by a crash). */
@@ -434,12 +456,22 @@ public final class MappedFileStorage implements Storage {
     public void pack(long packTid, ReferenceFinder references) {
         checkOpen();
         Objects.requireNonNull(references, "references");
-        commitLock.lock();
+        packLock.lock();
         try {
             checkOpen();
-            new Pack(this, dir).run(packTid, references);
+            if (!new Pack(this, dir).run(packTid, references)) {
+                // A transaction committed while pack copied refers to an object pack had found unreachable:
+                // packing again with writers held out cannot meet that (rare) case.
+                commitLock.lock();
+                try {
+                    checkOpen();
+                    new Pack(this, dir).run(packTid, references);
+                } finally {
+                    commitLock.unlock();
+                }
+            }
         } finally {
-            commitLock.unlock();
+            packLock.unlock();
         }
     }
 
@@ -465,7 +497,7 @@ public final class MappedFileStorage implements Storage {
     /** Grows the index before a commit that adds {@code newOids} oids could overfill it (commit lock). */
     void ensureIndexRoom(int newOids) {
         if (index.needsGrowth(newOids)) {
-            swapIndex(grow(index, newOids));
+            swapIndex(grow(index, newOids, nextIndexGeneration()));
         }
     }
 
@@ -533,6 +565,15 @@ public final class MappedFileStorage implements Storage {
 
     @Override
     public void close() {
+        packLock.lock(); // a running pack finishes first; it may need the commit lock once more
+        try {
+            closeAfterPack();
+        } finally {
+            packLock.unlock();
+        }
+    }
+
+    private void closeAfterPack() {
         // The flusher is stopped before the commit lock is taken: it may itself be closing a broken storage
         // and waiting for that lock. Nobody calls close while holding the commit lock.
         if (flusher != null && Thread.currentThread() != flusher) {

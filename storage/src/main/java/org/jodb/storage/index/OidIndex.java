@@ -144,6 +144,11 @@ public final class OidIndex implements AutoCloseable {
 
     /** Copies every entry into a new index of {@code newCapacity}, the next generation in the same directory. */
     public OidIndex copyToNextGeneration(long newCapacity) {
+        return copyTo(generation + 1, newCapacity);
+    }
+
+    /** Copies every entry into a new index of {@code newCapacity}, generation {@code target}, same directory. */
+    public OidIndex copyTo(int target, long newCapacity) {
         // Collected first: a Chronicle Map operation inside another map's forEachEntry deadlocks on the
         // thread's query contexts.
         int n = Math.toIntExact(size());
@@ -158,7 +163,7 @@ public final class OidIndex implements AutoCloseable {
                 tids[i[0]++] = tid;
             }
         });
-        OidIndex bigger = create(file.getParent(), generation + 1, newCapacity);
+        OidIndex bigger = create(file.getParent(), target, newCapacity);
         for (int j = 0; j < i[0]; j++) {
             bigger.put(oids[j], positions[j], tids[j]);
         }

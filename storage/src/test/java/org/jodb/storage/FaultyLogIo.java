@@ -12,8 +12,8 @@ import org.jodb.storage.log.Segment;
 
 /**
  * The log's real file operations, made to fail at the Nth operation once armed, each the way it fails in
- * reality: segment creation with "no space left" (as {@link Segment#create} reports it), a write through
- * the mapping after writing half its bytes (the JVM's report of a SIGBUS), a force with an I/O error.
+ * reality: segment creation with "no space left" (as {@link Segment#create} reports it), a write
+ * after writing half its bytes, a force, each with an I/O error.
  * A persistent fault keeps failing every later operation until disarmed (a disk that stays full).
  */
 final class FaultyLogIo implements LogIo {
@@ -77,7 +77,7 @@ final class FaultyLogIo implements LogIo {
     public void write(Segment segment, int offset, byte[] bytes, int from, int length) {
         if (shouldFail(Op.WRITE, "write " + length + " bytes at " + segment + ":" + offset)) {
             LogIo.super.write(segment, offset, bytes, from, length / 2);
-            throw new InternalError("injected: a fault occurred in an unsafe memory access operation");
+            throw new UncheckedIOException(new IOException("injected: Input/output error"));
         }
         LogIo.super.write(segment, offset, bytes, from, length);
     }

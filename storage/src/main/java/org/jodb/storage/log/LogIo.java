@@ -3,8 +3,8 @@ package org.jodb.storage.log;
 import java.nio.file.Path;
 
 /**
- * The few file operations the {@link Log} performs while committing: creating a segment, writing through a
- * segment's mapping, forcing a range of it. {@link #REAL} does them; the seam exists so that tests can make
+ * The few file operations the {@link Log} performs while committing: creating a segment, writing to a
+ * segment ({@code pwrite}), forcing it ({@code fdatasync}). {@link #REAL} does them; the seam exists so that tests can make
  * any one of them fail, the way SQLite's test VFS simulates I/O errors (pagerfault.test).
  *
  * <p>How each can fail in reality, and what the log does about it:
@@ -12,10 +12,10 @@ import java.nio.file.Path;
  *   <li>{@link #createSegment}: disk full or no permission while the new file is written (it is allocated
  *       whole, FORMAT.md 3.1). Throws {@link org.jodb.spi.StorageException}; no file is left under the
  *       segment's name. The commit that needed the room fails; the store stays usable.</li>
- *   <li>{@link #write}: a write through the mapping can only fail if the device disappears under it (the
- *       JVM reports the SIGBUS as {@link InternalError}); the bytes may be partly written. The log zeroes what
- *       it wrote; the commit fails; the store stays usable.</li>
- *   <li>{@link #force}: {@code msync} failed ({@link java.io.UncheckedIOException}). After a failed force the
+ *   <li>{@link #write}: the file is allocated whole, so a write cannot meet a full disk; it fails only on a
+ *       device error ({@link java.io.UncheckedIOException}), and the bytes may be partly written. The log
+ *       zeroes what it wrote; the commit fails; the store stays usable.</li>
+ *   <li>{@link #force}: {@code fdatasync} failed ({@link java.io.UncheckedIOException}). After a failed force the
  *       kernel may already have dropped the dirty pages, so nothing written since the last good force can be
  *       trusted to reach the disk: the log refuses all further work and the storage closes itself; reopening
  *       reads what really is on disk and recovers (FORMAT.md 8).</li>

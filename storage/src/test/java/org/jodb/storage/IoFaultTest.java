@@ -109,6 +109,46 @@ class IoFaultTest {
     }
 
     @Test
+    void aLargeCommitWhoseOverlappedForceFailsClosesTheStorage() {
+        int objects = FileTransaction.OVERLAP_FORCE_RECORDS * 2; // forced on the log's forcer thread
+        StorageOptions options = StorageOptions.builder().indexCapacity(1_000).build();
+        Path dir = tmp.resolve("large");
+        FaultyLogIo io = new FaultyLogIo();
+        MappedFileStorage storage = MappedFileStorage.open(dir, options, io);
+        try {
+            commitLarge(storage, objects, "a");
+            io.failAt(1, false, EnumSet.of(FaultyLogIo.Op.FORCE));
+            assertThrows(StorageException.class, () -> commitLarge(storage, objects, "b"));
+            assertEquals(1, io.fired());
+            assertTrue(storage.isClosed(), "a failed force closes the storage");
+        } finally {
+            storage.close();
+        }
+        try (MappedFileStorage reopened = MappedFileStorage.open(dir, options)) {
+            String first = new String(reopened.load(1).data(), StandardCharsets.UTF_8);
+            assertTrue(first.equals("a") || first.equals("b"), first);
+            for (long oid = 1; oid <= objects; oid++) {
+                assertEquals(first, new String(reopened.load(oid).data(), StandardCharsets.UTF_8),
+                        "the failed commit is wholly present or wholly absent: oid " + oid);
+            }
+        }
+    }
+
+    /** Writes {@code value} into oids 1..objects in one transaction. */
+    private static void commitLarge(MappedFileStorage storage, int objects, String value) {
+        while (storage.peekNextOid() <= objects) {
+            storage.newOid();
+        }
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        for (long oid = 1; oid <= objects; oid++) {
+            Revision current = storage.load(oid);
+            txn.store(oid, current == null ? Storage.NO_TID : current.tid(), value.getBytes(StandardCharsets.UTF_8));
+        }
+        txn.vote();
+        txn.finish();
+    }
+
+    @Test
     void aFailedBackgroundForceClosesADeferredStorage() throws InterruptedException {
         StorageOptions options = StorageOptions.builder().durability(StorageOptions.Durability.DEFERRED)
                 .flushIntervalMillis(1).indexCapacity(1_000).build();

@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.jodb.spi.StorageException;
 
@@ -42,6 +45,8 @@ public final class Log {
     private final Object flushLock = new Object();
     /** Guards {@link #flushing}; held only for a few instructions. */
     private final Object flushState = new Object();
+    /** Runs {@link #forceInBackground} forces; made when first needed. */
+    private volatile ExecutorService forcer;
     /** The force in progress, completed when it ends; {@code null} when none runs. */
     private CompletableFuture<Void> flushing;
     /** The file operations used for appending and forcing (a seam for fault-injection tests). */
@@ -327,6 +332,44 @@ public final class Log {
         }
     }
 
+    /**
+     * Starts forcing everything committed so far on the log's forcer thread and returns at once, so that a
+     * committer's remaining work (publishing a large transaction to the index) overlaps the force; its own
+     * {@link #awaitDurable} then joins that force. A failure is recorded as by {@link #awaitDurable} and
+     * reported to whoever waits next.
+     */
+    public void forceInBackground() {
+        long target = committedEnd;
+        try {
+            forcer().execute(() -> {
+                try {
+                    awaitDurable(target);
+                } catch (RuntimeException e) {
+                    // recorded in failure; the committer's own awaitDurable reports it
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closing: the committer forces itself
+        }
+    }
+
+    private ExecutorService forcer() {
+        ExecutorService f = forcer;
+        if (f == null) {
+            synchronized (flushState) {
+                f = forcer;
+                if (f == null) {
+                    forcer = f = Executors.newSingleThreadExecutor(r -> {
+                        Thread t = new Thread(r, "jodb-forcer " + dir);
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+            }
+        }
+        return f;
+    }
+
     /** Forces everything committed so far. */
     public void forceAll() {
         awaitDurable(committedEnd);
@@ -380,6 +423,10 @@ public final class Log {
     }
 
     public void close() {
+        ExecutorService f = forcer;
+        if (f != null) {
+            f.shutdown();
+        }
         for (Segment s : segments.values()) {
             s.close();
         }

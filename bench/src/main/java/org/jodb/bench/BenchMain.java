@@ -1,0 +1,76 @@
+package org.jodb.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Entry point of {@code jodb-bench.jar}: the peer comparison ({@link PeerBenchmark}), or with
+ * {@code --jmh} the JMH microbenchmarks (all further arguments go to JMH).
+ */
+public final class BenchMain {
+    private BenchMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        // Before any Chronicle class loads: an embedded database must not phone home.
+        System.setProperty("chronicle.analytics.disable", "true");
+        System.setProperty("java.awt.headless", "true");
+        if (args.length > 0 && args[0].equals("--jmh")) {
+            org.openjdk.jmh.Main.main(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            System.out.println(BenchOptions.USAGE);
+            return;
+        }
+        String command = "java -jar bench/target/jodb-bench.jar" + (args.length == 0 ? "" : " " + String.join(" ", args));
+        boolean scaling = Arrays.asList(args).contains("--scaling");
+        if (scaling) {
+            args = Arrays.stream(args).filter(a -> !a.equals("--scaling")).toArray(String[]::new);
+        }
+        BenchOptions options;
+        try {
+            options = BenchOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (scaling) {
+            String md = new ScalingBenchmark(options, System.out).run();
+            System.out.println(md);
+            Files.createDirectories(options.outDir());
+            Path file = options.outDir().resolve(options.quick() ? "scaling-quick.md" : "scaling.md");
+            Files.writeString(file, md + "Command: `" + command + "`\n");
+            System.out.println("wrote " + file);
+            return;
+        }
+        long t0 = System.nanoTime();
+        Results results = new PeerBenchmark(options, System.out).run();
+        MarkdownReport report = new MarkdownReport(options, results, command);
+        String md = report.render();
+        md += String.format("Run took %.0f s.%n", (System.nanoTime() - t0) / 1e9);
+        System.out.println();
+        System.out.println(md);
+        write(options, report, md);
+    }
+
+    private static void write(BenchOptions options, MarkdownReport report, String md) {
+        String stem = options.quick() ? "peers-quick" : "peers";
+        try {
+            Files.createDirectories(options.outDir());
+            Path mdFile = options.outDir().resolve(stem + ".md");
+            Files.writeString(mdFile, md);
+            System.out.println("wrote " + mdFile);
+            Path png = options.outDir().resolve(stem + ".png");
+            if (RatioChart.write(options, report, png)) {
+                System.out.println("wrote " + png);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

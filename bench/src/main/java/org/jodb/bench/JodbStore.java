@@ -1,0 +1,146 @@
+package org.jodb.bench;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.jodb.Connection;
+import org.jodb.Database;
+import org.jodb.PersistentMap;
+import org.jodb.storage.MappedFileStorage;
+import org.jodb.storage.StorageOptions;
+import org.jodb.transaction.Savepoint;
+import org.jodb.transaction.TransactionManager;
+
+/**
+ * jodb on its memory-mapped file storage with default options, except the durability mode: the
+ * accounts are proxies made by {@link Connection#create} in a {@link PersistentMap} under the root;
+ * changes are plain method calls, found by jodb at commit.
+ *
+ * <p>Each writer thread has its own {@link TransactionManager} and connection, as the concurrency
+ * design asks; conflicts are retried with {@link TransactionManager#run}.
+ */
+final class JodbStore implements Store {
+    private static final String MAP = "accounts";
+
+    private Database db;
+    private TransactionManager manager;
+    private Connection conn;
+    private Map<String, Account> accounts;
+
+    @Override
+    public String name() {
+        return "jodb";
+    }
+
+    @Override
+    public String product() {
+        return "jodb " + Versions.of("jodb");
+    }
+
+    @Override
+    public String cannot(Workload workload, Durability mode) {
+        return null;
+    }
+
+    @Override
+    public String describe(Durability mode) {
+        StorageOptions o = options(mode);
+        return mode == Durability.SYNC
+                ? "Durability.SYNC: commit returns after the fsync (group commit)"
+                : "Durability.DEFERRED: fsync within " + o.flushIntervalMillis() + " ms of commit";
+    }
+
+    private static StorageOptions options(Durability mode) {
+        return StorageOptions.builder()
+                .durability(mode == Durability.SYNC
+                        ? StorageOptions.Durability.SYNC : StorageOptions.Durability.DEFERRED)
+                .build();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public void open(Path dir, Durability mode) {
+        db = Database.open(MappedFileStorage.open(dir, options(mode)));
+        manager = new TransactionManager(false);
+        conn = db.open(manager);
+        Object existing = conn.root().get(MAP);
+        if (existing == null) {
+            conn.root().put(MAP, new PersistentMap<String, Account>());
+            manager.commit();
+            existing = conn.root().get(MAP);
+        }
+        accounts = (Map<String, Account>) existing;
+    }
+
+    @Override
+    public void insert(int from, int count) {
+        for (int i = from; i < from + count; i++) {
+            accounts.put(Keys.key(i), conn.create(Account.class, "owner-" + i, Keys.INITIAL_BALANCE, 0L));
+        }
+        manager.commit();
+    }
+
+    private static void transfer(Map<String, Account> map, int[] keys) {
+        for (int k = 0; k + 1 < keys.length; k += 2) {
+            map.get(Keys.key(keys[k])).deposit(-1);
+            map.get(Keys.key(keys[k + 1])).deposit(1);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public Writer writer() {
+        TransactionManager tm = new TransactionManager(false);
+        Connection c = db.open(tm);
+        return new Writer() {
+            @Override
+            public int transfer(int[] keys) {
+                int[] attempts = {0};
+                tm.run(1000, () -> {
+                    attempts[0]++;
+                    JodbStore.transfer((Map<String, Account>) c.root().get(MAP), keys);
+                });
+                return attempts[0];
+            }
+
+            @Override
+            public void close() {
+                tm.abort();
+                c.close();
+            }
+        };
+    }
+
+    @Override
+    public void savepointScenario(int[] first, int[] second) {
+        // A transaction boundary: this connection then sees what the writers committed meanwhile.
+        manager.begin();
+        transfer(accounts, first);
+        Savepoint savepoint = manager.savepoint();
+        transfer(accounts, second);
+        savepoint.rollback();
+        manager.commit();
+    }
+
+    @Override
+    public long[] readAll() {
+        manager.begin();
+        long[] result = new long[2];
+        accounts.forEach((key, a) -> {
+            result[0]++;
+            result[1] += a.getBalance();
+        });
+        manager.abort();
+        return result;
+    }
+
+    @Override
+    public void close() {
+        if (db != null) {
+            manager.abort();
+            conn.close();
+            db.close();
+            db = null;
+            accounts = null;
+        }
+    }
+}

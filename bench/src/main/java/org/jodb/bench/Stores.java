@@ -1,0 +1,17 @@
+package org.jodb.bench;
+
+/** Makes the adapter for a store name. */
+final class Stores {
+    private Stores() {
+    }
+
+    static Store create(String name) {
+        return switch (name) {
+            case "mvstore" -> new MvStoreStore();
+            case "eclipsestore" -> new EclipseStoreStore();
+            case "mapdb" -> new MapDbStore();
+            case "jodb" -> new JodbStore();
+            default -> throw new IllegalArgumentException("unknown store '" + name + "'");
+        };
+    }
+}

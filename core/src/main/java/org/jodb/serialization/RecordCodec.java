@@ -90,6 +90,7 @@ public final class RecordCodec {
                 return new EnumByName(type);
             }
         });
+        k.addDefaultSerializer(java.util.EnumMap.class, new EnumMapByName());
         WrapperSerializers.register(k);
         return k;
     }

@@ -176,6 +176,22 @@ class SerializationRegressionTest {
         assertTrue(e.getMessage().contains("store a copy: new " + copy + "<>(view)"), e.getMessage());
     }
 
+    /** A list class of the user's that Kryo would make without running a constructor. */
+    public static class Bag extends ArrayList<String> {
+        public Bag(int capacity) {
+            super(capacity);
+        }
+    }
+
+    @Test
+    void collectionClassWithoutNoArgConstructorIsRefusedAtCommit() {
+        Bag bag = new Bag(4);
+        bag.add("x");
+        UnsupportedClassException e = commitFailure(bag);
+        assertTrue(e.getMessage().contains("Holder.value"), e.getMessage());
+        assertTrue(e.getMessage().contains("give Bag one"), e.getMessage());
+    }
+
     @Test
     void jdkClassWithOnlyTransientStateIsRefusedAtCommit() throws Exception {
         UnsupportedClassException e = commitFailure(InetAddress.getByAddress(new byte[] {127, 0, 0, 1}));

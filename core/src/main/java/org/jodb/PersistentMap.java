@@ -25,7 +25,9 @@ import java.util.function.Function;
  * resolved</b> (ConflictException, retry) are different changes to one key, keys that are persistent
  * objects, and values that cannot be compared (values are compared with {@code equals}, persistent objects
  * by identity, so a value class without {@code equals} counts as changed). The merged map keeps the
- * committed entries in their order and appends new keys.
+ * committed entries in their order and appends new keys. Only {@code PersistentMap} itself is merged: a
+ * subclass, whose own fields are part of its state, always gets {@code ConflictException} for concurrent
+ * changes.
  *
  * <p>Not thread-safe, like the connection it belongs to.
  *

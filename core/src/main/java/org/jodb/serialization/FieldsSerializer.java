@@ -37,6 +37,8 @@ final class FieldsSerializer extends Serializer<Object> {
      * the state it was derived from. jodb's own bookkeeping ({@code $jodb...}) is left alone.
      */
     private final Field[] transients;
+    /** True when the class has transient instance fields and nothing else to store. */
+    private final boolean storesNoState;
     private final char[] kinds;
     private final String schemaEntry;
     private final Map<String, Integer> indexByName = new HashMap<>();
@@ -105,9 +107,14 @@ final class FieldsSerializer extends Serializer<Object> {
             }
         }
         this.transients = resettable.toArray(new Field[0]);
+        this.storesNoState = list.isEmpty() && !volatiles.isEmpty();
         Schema schema = Schema.of(ClassNames.stableName(type), list, names);
         this.kinds = schema.kinds;
         this.schemaEntry = schema.encode();
+    }
+
+    boolean storesNoState() {
+        return storesNoState;
     }
 
     @Override

@@ -29,7 +29,9 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * the entry in UTF-8. Entries are class names ({@code C:java.util.ArrayList}), persistent class names
  * ({@code P:com.example.Account}) and field layouts ({@link Schema}). Listing every oid a record needs in
  * its header lets {@link #references} answer pack without decoding Kryo data. Enum constants are written
- * by name under their enum's class entry ({@link EnumByName}), never by ordinal.
+ * by name under their enum's class entry ({@link EnumByName}), never by ordinal. A value whose record
+ * could not be read back (a collection view, see {@link UnreadableTypes}) is refused when written, so it
+ * is never committed.
  *
  * <h2>Threads</h2>
  * Thread-safe: Kryo instances come from a pool; each call uses one for its duration.
@@ -90,6 +92,7 @@ public final class RecordCodec {
                 return new EnumByName(type);
             }
         });
+        ValueSerializers.register(k);
         WrapperSerializers.register(k);
         return k;
     }

@@ -6,7 +6,6 @@ import org.jodb.Account;
 import org.jodb.Connection;
 import org.jodb.Database;
 import org.jodb.transaction.TransactionManager;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** A closed connection goes back to the database's pool; what it carries there must not leak into its next use. */
@@ -20,7 +19,6 @@ class ConnectionPoolRegressionTest {
      * nothing and returns normally; tm1.abort() then throws the change away: a silently lost commit.
      */
     @Test
-    @Disabled("defect: a session closed while joined (no changes) keeps the old transaction when reused from the pool")
     void connectionReusedFromThePoolCommitsThroughItsNewManager() {
         try (Database db = Database.inMemory()) {
             TransactionManager setup = new TransactionManager(false);

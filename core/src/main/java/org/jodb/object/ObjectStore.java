@@ -2,6 +2,7 @@ package org.jodb.object;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 import org.jodb.serialization.ClassNames;
 import org.jodb.serialization.RecordCodec;
 import org.jodb.serialization.TypeRegistry;
@@ -52,7 +53,18 @@ public final class ObjectStore {
 
     /** The oids a record refers to, for {@link Storage#pack}. */
     public ReferenceFinder referenceFinder() {
-        return RecordCodec::references;
+        return new ReferenceFinder() {
+            @Override
+            public void references(byte[] record, LongConsumer oids) {
+                RecordCodec.references(record, oids);
+            }
+
+            @Override
+            public boolean pinned(byte[] record) {
+                // the type registry hands out entry ids for the life of the database: never drop one
+                return RecordCodec.isEntryRecord(record);
+            }
+        };
     }
 
     /** Creates the root (an empty map) if the storage has none: "initial database creation". */

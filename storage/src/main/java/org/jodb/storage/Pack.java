@@ -225,6 +225,14 @@ final class Pack {
         }
         ArrayDeque<Long> todo = new ArrayDeque<>();
         todo.push(Storage.ROOT_OID);
+        List<Long> all = new ArrayList<>();
+        storage.index.forEach((oid, position, tid) -> all.add(oid));
+        for (long oid : all) {
+            RevisionView revision = asOf(oid, packPointTid);
+            if (revision != null && references.pinned(revision.data())) {
+                todo.push(oid); // kept whatever refers to it (ReferenceFinder.pinned)
+            }
+        }
         while (!todo.isEmpty()) {
             long oid = todo.pop();
             if (live.contains(oid)) {

@@ -42,7 +42,6 @@ class PackRegressionTest {
      * since the root refers to the class too, even the root cannot be loaded.
      */
     @Test
-    @Disabled("defect: pack drops registry entries that the in-memory TypeRegistry keeps handing out")
     void classStoredAgainAfterPackDroppedItsEntriesLoadsAfterRestart() {
         Path dir = tmp.resolve("db");
         try (Database db = Database.open(dir)) {

@@ -6,6 +6,8 @@ import org.jodb.transaction.TransientException;
  * A transaction wrote an object that another transaction committed after this one's snapshot, and the
  * two writes could not be merged (ZODB's {@code ConflictError}). Nothing was written. Remedy: abort and
  * redo the work in a new transaction; {@code TransactionManager.run} does both.
+ *
+ * <p>Immutable and thread-safe, like every jodb exception: it may be handed to another thread.
  */
 public class ConflictException extends TransientException {
     private final long oid;

@@ -10,7 +10,18 @@ import org.jodb.transaction.TransactionManager;
  * snapshot (fixed at each transaction boundary of its {@link TransactionManager}), and its changes, which
  * join the manager's current transaction at the first method call on one of its objects.
  *
- * <p>Not thread-safe: use it from one thread at a time, the one whose transactions it joins.
+ * <h2>Transactions</h2>
+ * The first method call on one of its objects in a transaction joins the connection to the manager's
+ * current transaction (in implicit mode, {@code get()} starts one). With an explicit-mode manager and no
+ * transaction begun, methods still run, as reads: a change made there belongs to no transaction and is
+ * dropped (with a logged warning) at the next {@code begin()}.
+ *
+ * <h2>Threads</h2>
+ * Not thread-safe: use it from one thread at a time, the one whose transactions it joins; the same holds
+ * for every object it loaded or created. Give each thread a connection of its own (they are pooled by the
+ * database, so opening and closing one is cheap). A connection holds no lock while a transaction runs: it
+ * reads its snapshot without locking, and its commit waits only for the storage's short commit lock
+ * (see {@link Database}, "Threads and locks").
  */
 public final class Connection implements AutoCloseable {
     private final Database database;
@@ -32,6 +43,19 @@ public final class Connection implements AutoCloseable {
      * A new tracked instance of {@code type}, made by the constructor that accepts {@code constructorArgs}.
      * It becomes persistent (gets an oid and is written) once it is reachable from the root at a
      * savepoint or commit.
+     *
+     * <p>The instance is a subclass proxy: each of its methods first loads the object if it is a ghost and
+     * marks it touched, and a method that takes a parameter which could hold an instance of the class
+     * ({@code equals(Object)}, {@code compareTo(T)}, {@code transferTo(Account other)}) does the same for
+     * its persistent arguments. <b>Limitation:</b> code that reads or writes the private fields of
+     * <em>another</em> instance reached in any other way (a field such as {@code partner.balance}, an
+     * element of a collection, a return value) bypasses that instance's proxy: if it is a ghost, a read
+     * sees its empty fields (0, null), and a write is not found and is lost at commit. Remedy: call a
+     * method of the other instance ({@code partner.balance()}, {@code partner.deposit(x)}). See
+     * {@code core/LIMITATIONS.md}.
+     *
+     * <p>Transient fields are never stored; they are reset to their default whenever the object becomes a
+     * ghost or its state is loaded again (ZODB's {@code _v_} attributes).
      *
      * @throws UnsupportedClassException when the class cannot be tracked (final class or public method,
      *         non-private instance field, no fitting constructor); the message says what to change
@@ -90,6 +114,19 @@ public final class Connection implements AutoCloseable {
     /** Sets how many loaded objects the cache keeps between transactions. */
     public void setCacheSize(int objects) {
         session.setCacheSize(objects);
+    }
+
+    /**
+     * Sets the estimated bytes of loaded objects the cache keeps between transactions, 0 for none (see
+     * {@link Database.Options#cacheSizeBytes}).
+     */
+    public void setCacheSizeBytes(long bytes) {
+        session.setCacheSizeBytes(bytes);
+    }
+
+    /** The estimated bytes of the loaded objects in the cache: the sum of their record sizes. */
+    public long cacheLoadedBytes() {
+        return session.cacheLoadedBytes();
     }
 
     public TransactionManager transactionManager() {

@@ -30,7 +30,25 @@ import org.jodb.transaction.TransactionManager;
  * }
  * }</pre>
  *
- * <p>Thread-safe: any thread may open and close connections.
+ * <h2>Threads and locks</h2>
+ * Thread-safe: any thread may open and close connections, pack and close the database. What a user's
+ * transaction does never takes a lock (ZODB's optimistic concurrency, DESIGN.md "Concurrency"):
+ * <ul>
+ *   <li>The database's monitor guards only the pool and the set of open connections, for a few
+ *       instructions inside {@link #open}, {@link Connection#close} and {@link #close}; no user code and
+ *       no storage call runs while it is held.</li>
+ *   <li>A connection reads without locks: every load is an as-of-snapshot read of the storage (MVCC),
+ *       which never waits for a commit. Changes stay in the connection until the transaction commits.</li>
+ *   <li>Commit: the connection serializes its changed objects at {@code tpcBegin}, before the storage is
+ *       asked for anything. The storage holds its commit lock only from the connection's vote to its
+ *       finish (or abort); in that window the only code that runs is jodb's conflict check and, when two
+ *       transactions changed one {@link PersistentMap}, its merge (which calls {@code equals} and
+ *       {@code hashCode} of the keys and values involved), plus the votes and finishes of other data
+ *       managers joined to the same transaction whose sort key comes after the connection's. Before-commit hooks run before the
+ *       lock is taken, after-commit hooks after it is released.</li>
+ *   <li>Conflicts are found at vote and reported as {@link ConflictException}: a slow transaction never
+ *       blocks another, it only risks a retry.</li>
+ * </ul>
  */
 public final class Database implements AutoCloseable {
     /** Closed connections kept for reuse (ZODB's pool_size). */
@@ -43,7 +61,8 @@ public final class Database implements AutoCloseable {
     private boolean closed;
 
     private Database(Storage storage, Options options) {
-        this.store = new ObjectStore(storage, options.cacheSize, options.spillThreshold, options.renames);
+        this.store = new ObjectStore(storage, options.cacheSize, options.cacheSizeBytes, options.spillThreshold,
+                options.renames);
         store.initialize(new PersistentMap<String, Object>());
     }
 
@@ -78,8 +97,19 @@ public final class Database implements AutoCloseable {
 
     public static Database open(Path path, Options options) {
         Objects.requireNonNull(path, "path");
-        StorageProvider provider = findProvider();
-        return open(provider.open(path), options);
+        Objects.requireNonNull(options, "options");
+        Storage storage = findProvider().open(path);
+        try {
+            return open(storage, options);
+        } catch (RuntimeException | Error failure) {
+            // the storage is ours: leaving it open would keep its lock and refuse every later open
+            try {
+                storage.close();
+            } catch (RuntimeException closing) {
+                failure.addSuppressed(closing);
+            }
+            throw failure;
+        }
     }
 
     private static StorageProvider findProvider() {
@@ -98,9 +128,14 @@ public final class Database implements AutoCloseable {
                 + " Database.inMemory() or Database.open(Storage)");
     }
 
-    /** Options for opening a database. Mutable builder; each setter validates at once. */
+    /**
+     * Options for opening a database. A mutable builder; each setter validates at once. Not thread-safe:
+     * configure it on one thread; {@code Database.open} copies the values, so later changes to the options
+     * do not affect a database already open.
+     */
     public static final class Options {
         private int cacheSize = 10_000;
+        private long cacheSizeBytes;
         private long spillThreshold = 64L << 20;
         private final Map<String, String> renames = new HashMap<>();
 
@@ -113,6 +148,21 @@ public final class Database implements AutoCloseable {
                 throw new IllegalArgumentException("cacheSize < 0: " + objects);
             }
             this.cacheSize = objects;
+            return this;
+        }
+
+        /**
+         * Estimated bytes of loaded objects each connection keeps in its cache between transactions
+         * (default 0: no byte target, only {@link #cacheSize}); beyond it, the least recently used
+         * unchanged objects are turned back into ghosts. An object's estimate is the size of its record
+         * when last loaded or saved (values inside it included, persistent objects it references not), so
+         * the heap used is a small multiple of it. ZODB's {@code cache_size_bytes}.
+         */
+        public Options cacheSizeBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("cacheSizeBytes < 0: " + bytes);
+            }
+            this.cacheSizeBytes = bytes;
             return this;
         }
 
@@ -168,10 +218,27 @@ public final class Database implements AutoCloseable {
         return new Connection(this, session);
     }
 
+    /**
+     * A read-only connection that sees the database as it was when transaction {@code tid} committed
+     * (ZODB-SEMANTICS 45): its snapshot never moves, and committing a change through it fails.
+     *
+     * @param tid a tid of this database's storage, e.g. from {@code Storage.history}
+     */
+    public Connection openAt(TransactionManager manager, long tid) {
+        Objects.requireNonNull(manager, "manager");
+        Session session;
+        synchronized (this) {
+            checkOpen();
+            session = Session.historical(store, manager, ++sessions, tid);
+            open.add(session);
+        }
+        return new Connection(this, session);
+    }
+
     /** Called by {@link Connection#close()}. */
     synchronized void released(Session session) {
         open.remove(session);
-        if (!closed && pool.size() < POOL_SIZE) {
+        if (!closed && !session.isHistorical() && pool.size() < POOL_SIZE) {
             pool.addLast(session);
         } else {
             session.release();

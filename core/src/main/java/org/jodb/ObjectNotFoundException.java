@@ -4,6 +4,8 @@ package org.jodb;
  * No object with the oid asked for exists in the connection's snapshot (never stored, removed by pack, or
  * created by a transaction this connection cannot see yet). Remedy: check the oid; to see newer commits,
  * start a new transaction (or call {@code Connection.sync()}).
+ *
+ * <p>Immutable and thread-safe, like every jodb exception: it may be handed to another thread.
  */
 public class ObjectNotFoundException extends RuntimeException {
     private final long oid;

@@ -5,7 +5,13 @@ import org.jodb.object.ObjectState;
 import org.jodb.object.PersistentObject;
 import org.jodb.object.Session;
 
-/** Questions and the one escape hatch about persistent objects. */
+/**
+ * Questions and the one escape hatch about persistent objects.
+ *
+ * <p>Threads: a static facade without state of its own. {@link #oid} and {@link #isPersistent} may be asked
+ * from any thread; {@link #markChanged} touches the object, so call it from the thread using the object's
+ * connection, like any method of the object.
+ */
 public final class Persistence {
     private Persistence() {
     }

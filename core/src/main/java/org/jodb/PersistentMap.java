@@ -7,8 +7,6 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import org.jodb.object.ObjectState;
-import org.jodb.object.PersistentObject;
 
 /**
  * A map that is a persistent object of its own: it has its own record, and the objects holding it keep
@@ -17,18 +15,27 @@ import org.jodb.object.PersistentObject;
  *
  * <p>Reading methods load it when it is a ghost; changing methods and views (whose changes jodb cannot
  * see one by one) mark it touched, and the next savepoint or commit writes it if its content changed.
- * Concurrent transactions that change different keys of one map both commit (the storage merges them;
- * see the connection's conflict resolution). Keys and values are stored as values, except persistent
- * objects, which are stored as references.
+ * Keys and values are stored inside the map's record, except persistent objects, which are stored as
+ * references.
+ *
+ * <h2>Concurrent changes</h2>
+ * When two transactions change one map, the second commit is merged instead of failing with
+ * {@link ConflictException} when the changes do not overlap: <b>resolved</b> are insertions,
+ * replacements and removals of <em>different</em> keys, and the same change made by both; <b>not
+ * resolved</b> (ConflictException, retry) are different changes to one key, keys that are persistent
+ * objects, and values that cannot be compared (values are compared with {@code equals}, persistent objects
+ * by identity, so a value class without {@code equals} counts as changed). The merged map keeps the
+ * committed entries in their order and appends new keys. Only {@code PersistentMap} itself is merged: a
+ * subclass, whose own fields are part of its state, always gets {@code ConflictException} for concurrent
+ * changes.
  *
  * <p>Not thread-safe, like the connection it belongs to.
  *
  * @param <K> key type
  * @param <V> value type
  */
-public class PersistentMap<K, V> implements Map<K, V>, PersistentObject {
+public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>> implements Map<K, V> {
     private LinkedHashMap<K, V> map;
-    private transient ObjectState $jodbState;
 
     public PersistentMap() {
         map = new LinkedHashMap<>();
@@ -39,164 +46,122 @@ public class PersistentMap<K, V> implements Map<K, V>, PersistentObject {
     }
 
     @Override
-    public final ObjectState $jodbState() {
-        return $jodbState;
-    }
-
-    @Override
-    public final void $jodbState(ObjectState state) {
-        this.$jodbState = state;
-    }
-
-    private LinkedHashMap<K, V> read() {
-        ObjectState s = $jodbState;
-        if (s != null) {
-            s.beforeRead();
-        }
-        return map;
-    }
-
-    private LinkedHashMap<K, V> change() {
-        ObjectState s = $jodbState;
-        if (s != null) {
-            s.beforeCall();
-        }
+    final LinkedHashMap<K, V> content() {
         return map;
     }
 
     @Override
     public int size() {
-        return read().size();
+        return forRead().size();
     }
 
     @Override
     public boolean isEmpty() {
-        return read().isEmpty();
+        return forRead().isEmpty();
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return read().containsKey(key);
+        return forRead().containsKey(key);
     }
 
     @Override
     public boolean containsValue(Object value) {
-        return read().containsValue(value);
+        return forRead().containsValue(value);
     }
 
     @Override
     public V get(Object key) {
-        return read().get(key);
+        return forRead().get(key);
     }
 
     @Override
     public V getOrDefault(Object key, V defaultValue) {
-        return read().getOrDefault(key, defaultValue);
+        return forRead().getOrDefault(key, defaultValue);
     }
 
     @Override
     public void forEach(BiConsumer<? super K, ? super V> action) {
-        read().forEach(action);
+        forRead().forEach(action);
     }
 
     @Override
     public V put(K key, V value) {
-        return change().put(key, value);
+        return forChange().put(key, value);
     }
 
     @Override
     public V remove(Object key) {
-        return change().remove(key);
+        return forChange().remove(key);
     }
 
     @Override
     public void putAll(Map<? extends K, ? extends V> m) {
-        change().putAll(m);
+        forChange().putAll(m);
     }
 
     @Override
     public void clear() {
-        change().clear();
+        forChange().clear();
     }
 
     @Override
     public V putIfAbsent(K key, V value) {
-        return change().putIfAbsent(key, value);
+        return forChange().putIfAbsent(key, value);
     }
 
     @Override
     public boolean remove(Object key, Object value) {
-        return change().remove(key, value);
+        return forChange().remove(key, value);
     }
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
-        return change().replace(key, oldValue, newValue);
+        return forChange().replace(key, oldValue, newValue);
     }
 
     @Override
     public V replace(K key, V value) {
-        return change().replace(key, value);
+        return forChange().replace(key, value);
     }
 
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> f) {
-        return change().computeIfAbsent(key, f);
+        return forChange().computeIfAbsent(key, f);
     }
 
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> f) {
-        return change().computeIfPresent(key, f);
+        return forChange().computeIfPresent(key, f);
     }
 
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> f) {
-        return change().compute(key, f);
+        return forChange().compute(key, f);
     }
 
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> f) {
-        return change().merge(key, value, f);
+        return forChange().merge(key, value, f);
     }
 
     @Override
     public void replaceAll(BiFunction<? super K, ? super V, ? extends V> f) {
-        change().replaceAll(f);
+        forChange().replaceAll(f);
     }
 
     @Override
     public Set<K> keySet() {
-        return change().keySet();
+        return forChange().keySet();
     }
 
     @Override
     public Collection<V> values() {
-        return change().values();
+        return forChange().values();
     }
 
     @Override
     public Set<Entry<K, V>> entrySet() {
-        return change().entrySet();
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (o == this) {
-            return true;
-        }
-        if (o instanceof PersistentMap<?, ?> other) {
-            return read().equals(other.read());
-        }
-        return read().equals(o);
-    }
-
-    @Override
-    public int hashCode() {
-        return read().hashCode();
-    }
-
-    @Override
-    public String toString() {
-        return read().toString();
+        return forChange().entrySet();
     }
 }

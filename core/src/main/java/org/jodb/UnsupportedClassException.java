@@ -5,6 +5,8 @@ package org.jodb;
  * non-private instance field, no constructor for the arguments given) or a value inside it cannot be
  * serialized. Nothing was changed; the database and the transaction stay usable. Remedy: the message
  * names the class (and the field, when a field is at fault) and what to change.
+ *
+ * <p>Immutable and thread-safe, like every jodb exception: it may be handed to another thread.
  */
 public class UnsupportedClassException extends RuntimeException {
     public UnsupportedClassException(String message) {

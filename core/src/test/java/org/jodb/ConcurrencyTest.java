@@ -5,11 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jodb.object.ObjectStatus;
+import org.jodb.object.PersistentObject;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +48,113 @@ class ConcurrencyTest {
         tm2.abort();
         assertEquals(11, seen.balance(), "same instance, invalidated and reloaded at the boundary");
         assertSame(seen, c2.root().get("a"));
+    }
+
+    private static ObjectStatus status(Object o) {
+        return ((PersistentObject) o).$jodbState().status();
+    }
+
+    @Test
+    void c40_commitIsABoundaryAndGhostsWhatOthersChanged() {
+        setUp(1);
+        Account seen = (Account) c2.root().get("a");
+        assertEquals(1, seen.balance());
+        c2.root().put("mine", "x"); // c2 has a transaction of its own to commit
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        assertEquals(ObjectStatus.TOUCHED, status(seen), "no invalidation inside the transaction");
+        tm2.commit();
+        assertEquals(ObjectStatus.GHOST, status(seen), "the commit boundary ghosted the object c1 changed");
+        assertEquals(11, seen.balance());
+    }
+
+    @Test
+    void c40_beginIsABoundary() {
+        setUp(1);
+        Account seen = (Account) c2.root().get("a");
+        assertEquals(1, seen.balance());
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        tm2.begin(); // implicit mode: begin aborts the current transaction and starts a new one
+        assertEquals(11, seen.balance());
+    }
+
+    @Test
+    void c44_syncOutsideATransactionIsABoundaryAndInsideOneIsRefused() {
+        TransactionManager explicit = new TransactionManager(true);
+        explicit.begin();
+        Connection c3 = db.open(explicit);
+        c3.root().put("a", c3.create(Account.class, "a", 1L));
+        explicit.commit();
+        Account seen = (Account) c3.root().get("a"); // read between transactions
+        assertEquals(1, seen.balance());
+        tm1.begin();
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        assertEquals(1, seen.balance(), "no boundary yet");
+        c3.sync();
+        assertEquals(ObjectStatus.GHOST, status(seen));
+        assertEquals(11, seen.balance());
+        explicit.begin();
+        seen.deposit(1);
+        assertThrows(IllegalStateException.class, c3::sync);
+        explicit.abort();
+    }
+
+    @Test
+    void c40_savepointIsNotABoundaryNorIsItsRollback() {
+        setUp(1);
+        Account seen = (Account) c2.root().get("a");
+        seen.deposit(1);
+        ((Account) c1.root().get("a")).deposit(10);
+        tm1.commit();
+        var sp = tm2.savepoint();
+        assertEquals(2, seen.balance(), "a savepoint applies no invalidation");
+        seen.deposit(1);
+        sp.rollback();
+        assertEquals(2, seen.balance(), "rollback restores the savepoint's state, still in the old snapshot");
+        assertEquals(1, ((Account) c2.root().get("a")).history().size());
+        assertThrows(ConflictException.class, tm2::commit, "the write is checked against the old snapshot");
+        tm2.abort();
+        assertEquals(11, seen.balance());
+    }
+
+    @Test
+    void runRetriesARealConflictAndGivesUpAfterTheLastAttempt() {
+        setUp(1);
+        AtomicInteger attempts = new AtomicInteger();
+        ConflictException e = assertThrows(ConflictException.class, () -> tm2.run(3, () -> {
+            attempts.incrementAndGet();
+            Account mine = (Account) c2.root().get("a");
+            mine.balance();
+            ((Account) c1.root().get("a")).deposit(10); // another transaction commits meanwhile
+            tm1.commit();
+            mine.deposit(5);
+        }));
+        assertEquals(3, attempts.get(), "three attempts, each aborted");
+        assertEquals(Persistence.oid(c2.root().get("a")).getAsLong(), e.oid());
+        assertTrue(tm2.current().isEmpty(), "run aborted the last attempt");
+        Account a = (Account) c2.root().get("a");
+        assertEquals(31, a.balance(), "only the other transaction's three deposits committed");
+        assertEquals(3, a.history().size());
+    }
+
+    @Test
+    void runSucceedsOnTheAttemptAfterAConflict() {
+        setUp(1);
+        AtomicInteger attempts = new AtomicInteger();
+        tm2.run(3, () -> {
+            Account mine = (Account) c2.root().get("a");
+            mine.balance();
+            if (attempts.incrementAndGet() == 1) {
+                ((Account) c1.root().get("a")).deposit(10);
+                tm1.commit();
+            }
+            mine.deposit(5);
+        });
+        assertEquals(2, attempts.get());
+        tm1.begin();
+        assertEquals(16, ((Account) c1.root().get("a")).balance());
     }
 
     @Test
@@ -137,106 +243,6 @@ class ConcurrencyTest {
         tm2.abort();
     }
 
-    /**
-     * Jepsen-style bank (issue 4): 8 writer threads move money between 20 accounts with retries while 2
-     * reader threads sum every balance inside their own transactions. Every sum equals the total; no
-     * transfer is lost or applied twice.
-     */
-    @Test
-    void bankTransfersWithRetryKeepEverySnapshotConsistent() throws Exception {
-        int accounts = 20;
-        int writers = 8;
-        int transfersEach = 25;
-        TransactionManager setup = new TransactionManager(false);
-        Connection conn = db.open(setup);
-        PersistentMap<String, Object> root = conn.root();
-        for (int i = 0; i < accounts; i++) {
-            root.put("acct" + i, conn.create(Account.class, "acct" + i, 100L));
-        }
-        setup.commit();
-        conn.close();
-        long total = 100L * accounts;
-        Queue errors = new Queue();
-        AtomicInteger committed = new AtomicInteger();
-        AtomicInteger sums = new AtomicInteger();
-        java.util.concurrent.atomic.AtomicBoolean writing = new java.util.concurrent.atomic.AtomicBoolean(true);
-        List<Thread> threads = new ArrayList<>();
-        for (int t = 0; t < writers; t++) {
-            int seed = t;
-            threads.add(new Thread(() -> {
-                TransactionManager tm = new TransactionManager(false);
-                Connection c = db.open(tm);
-                java.util.Random random = new java.util.Random(seed);
-                try {
-                    for (int n = 0; n < transfersEach; n++) {
-                        int from = random.nextInt(accounts);
-                        int to = random.nextInt(accounts);
-                        tm.run(100, () -> {
-                            ((Account) c.root().get("acct" + from)).deposit(-1);
-                            ((Account) c.root().get("acct" + to)).deposit(1);
-                        });
-                        committed.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
-                } finally {
-                    tm.abort();
-                    c.close();
-                }
-            }));
-        }
-        List<Thread> readers = new ArrayList<>();
-        for (int r = 0; r < 2; r++) {
-            readers.add(new Thread(() -> {
-                TransactionManager tm = new TransactionManager(false);
-                Connection c = db.open(tm);
-                try {
-                    while (writing.get()) {
-                        tm.begin();
-                        long sum = 0;
-                        for (int i = 0; i < accounts; i++) {
-                            sum += ((Account) c.root().get("acct" + i)).balance();
-                        }
-                        tm.abort();
-                        if (sum != total) {
-                            errors.add(new AssertionError("inconsistent snapshot: sum " + sum));
-                        }
-                        sums.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    errors.add(e);
-                } finally {
-                    tm.abort();
-                    c.close();
-                }
-            }));
-        }
-        readers.forEach(Thread::start);
-        threads.forEach(Thread::start);
-        for (Thread t : threads) {
-            t.join();
-        }
-        writing.set(false);
-        for (Thread t : readers) {
-            t.join();
-        }
-        assertTrue(errors.isEmpty(), () -> "failures: " + errors);
-        assertEquals(writers * transfersEach, committed.get());
-        assertTrue(sums.get() > 0);
-        TransactionManager check = new TransactionManager(false);
-        Connection c = db.open(check);
-        long sum = 0;
-        int moves = 0;
-        for (int i = 0; i < accounts; i++) {
-            Account a = (Account) c.root().get("acct" + i);
-            sum += a.balance();
-            moves += a.history().size();
-        }
-        assertEquals(total, sum);
-        assertEquals(2 * writers * transfersEach, moves, "every transfer applied exactly once");
-        check.abort();
-    }
-
     @Test
     void explicitModeReadsOutsideATransactionAndDropsChangesMadeThere() {
         TransactionManager explicit = new TransactionManager(true);
@@ -252,8 +258,5 @@ class ConcurrencyTest {
         a.deposit(1);
         explicit.commit();
         assertEquals(2, ((Account) db.open(new TransactionManager(false)).root().get("x")).balance());
-    }
-
-    private static final class Queue extends ConcurrentLinkedQueue<Throwable> {
     }
 }

@@ -109,6 +109,27 @@ class ConnectionTest {
     }
 
     @Test
+    void c45_historicalConnectionReadsAnOldSnapshotAndRefusesToCommit() {
+        Connection conn = db.open(tm);
+        Account a = conn.create(Account.class, "ann", 1L);
+        conn.root().put("a", a);
+        tm.commit();
+        long then = storage.lastTid();
+        a.deposit(10);
+        tm.commit();
+        TransactionManager old = new TransactionManager(false);
+        Connection past = db.openAt(old, then);
+        Account pastA = (Account) past.root().get("a");
+        assertEquals(1, pastA.balance());
+        old.abort();
+        assertEquals(1, pastA.balance(), "the snapshot does not move at boundaries");
+        pastA.deposit(5);
+        assertThrows(IllegalStateException.class, old::commit);
+        old.abort();
+        assertEquals(11, ((Account) db.open(new TransactionManager(false)).root().get("a")).balance());
+    }
+
+    @Test
     void c43_closeWhileJoinedWithChangesIsRefused() {
         Connection conn = db.open(tm);
         conn.root().put("x", 1);

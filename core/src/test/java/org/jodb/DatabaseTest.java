@@ -72,6 +72,47 @@ class DatabaseTest {
         }
     }
 
+    /** An enum as first stored, and after a release reordered its constants and renamed it. */
+    public enum Status { OPEN, HELD, CLOSED }
+
+    public enum StatusReordered { CLOSED, OPEN, HELD }
+
+    @Test
+    void enumConstantsKeepTheirMeaningWhenTheEnumIsReordered() {
+        Storage storage = new KeepOpen();
+        try (Database db = Database.open(storage)) {
+            TransactionManager tm = new TransactionManager(false);
+            Connection conn = db.open(tm);
+            conn.root().put("status", Status.HELD);
+            conn.root().put("all", List.of(Status.values()));
+            tm.commit();
+        }
+        Database.Options renamed = new Database.Options().renameClass(Status.class.getName(), StatusReordered.class);
+        try (Database db = Database.open(storage, renamed)) {
+            TransactionManager tm = new TransactionManager(false);
+            Connection conn = db.open(tm);
+            assertSame(StatusReordered.HELD, conn.root().get("status"));
+            assertEquals(List.of(StatusReordered.OPEN, StatusReordered.HELD, StatusReordered.CLOSED),
+                    conn.root().get("all"));
+            tm.abort();
+        }
+    }
+
+    @Test
+    void cacheSizeBytesOptionBoundsEveryConnectionsCache() {
+        assertThrows(IllegalArgumentException.class, () -> new Database.Options().cacheSizeBytes(-1));
+        try (Database db = Database.inMemory(new Database.Options().cacheSizeBytes(1))) {
+            TransactionManager tm = new TransactionManager(false);
+            Connection conn = db.open(tm);
+            conn.root().put("a", conn.create(Account.class, "a", 1L));
+            tm.commit();
+            assertEquals(0, conn.cacheLoadedCount(), "every clean object is over a 1-byte target");
+            assertEquals(0, conn.cacheLoadedBytes());
+            assertEquals(1, ((Account) conn.root().get("a")).balance());
+            tm.abort();
+        }
+    }
+
     @Test
     void renamedClassesLoadUnderTheirNewName() {
         Storage storage = new KeepOpen();
@@ -121,6 +162,21 @@ class DatabaseTest {
             tm.commit();
             Connection other = db.open(new TransactionManager(false));
             assertEquals(List.of(1, 2), ((Holder) other.root().get("h")).get());
+        }
+    }
+
+    @Test
+    void aConnectionInAFieldIsRefusedNamingTheField() {
+        try (Database db = Database.inMemory()) {
+            TransactionManager tm = new TransactionManager(false);
+            Connection conn = db.open(tm);
+            Holder h = conn.create(Holder.class);
+            h.set(conn);
+            conn.root().put("h", h);
+            UnsupportedClassException e = assertThrows(UnsupportedClassException.class, tm::commit);
+            assertTrue(e.getMessage().contains("Holder.value") && e.getMessage().contains("org.jodb.Connection"),
+                    e.getMessage());
+            tm.abort();
         }
     }
 

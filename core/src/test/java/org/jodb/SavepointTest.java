@@ -136,6 +136,20 @@ class SavepointTest {
     }
 
     @Test
+    void d49_anObjectDisownedByRollbackKeepsItsLatestStateEvenIfItWasGhosted() {
+        conn.setCacheSize(0);
+        Account a = committedAccount("a", 0);
+        Savepoint sp = tm.savepoint();
+        Account b = conn.create(Account.class, "b", 2L);
+        b.deposit(3);
+        a.setPartner(b);
+        tm.savepoint(); // b is written, then ghosted by the cache (size 0)
+        sp.rollback();
+        assertTrue(Persistence.oid(b).isEmpty());
+        assertEquals(5, b.balance(), "a plain object again, with the state it had");
+    }
+
+    @Test
     void rollbackKeepsIdentityOfPersistentObjects() {
         Account a = committedAccount("a", 0);
         Savepoint sp = tm.savepoint();

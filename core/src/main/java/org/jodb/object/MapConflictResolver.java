@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jodb.PersistentMap;
 import org.jodb.serialization.RecordCodec;
 import org.jodb.serialization.RecordContext;
 import org.jodb.spi.ConflictResolver;
@@ -16,8 +17,9 @@ import org.jodb.spi.ConflictResolver;
  * <p>Resolved: changes to disjoint keys; and the same change made by both (same key, equal value).
  * Not resolved (the commit fails with {@code ConflictException}): both changed one key differently;
  * values compared are neither persistent (compared by identity) nor equal by {@code equals} (a value
- * class without {@code equals} counts as changed); keys that are persistent objects; maps of other
- * classes and every other persistent class; any record that cannot be decoded without the storage.
+ * class without {@code equals} counts as changed); keys that are persistent objects; subclasses of
+ * {@code PersistentMap} (their own fields are part of the state, and this merge knows only the entries),
+ * other map classes and every other persistent class; any record that cannot be decoded without the storage.
  *
  * <p>Runs inside the storage's vote, holding its commit lock: it reads nothing from the storage, only
  * the database's registry and the committing connection's own new entries.
@@ -40,8 +42,8 @@ final class MapConflictResolver implements ConflictResolver {
             Decoding ctx = new Decoding();
             RecordCodec codec = store.codec;
             Class<?> type = codec.typeOf(committedState, ctx);
-            if (!Map.class.isAssignableFrom(type) || !PersistentObject.class.isAssignableFrom(type)
-                    || store.proxies.isProxy(type)
+            // exactly PersistentMap: a subclass may have fields of its own, which this merge would drop
+            if (type != PersistentMap.class
                     || codec.typeOf(oldState, ctx) != type || codec.typeOf(newState, ctx) != type) {
                 return null;
             }

@@ -13,6 +13,10 @@ import java.util.function.Consumer;
 /**
  * One connection's objects by oid (ZODB's {@code PickleCache}).
  *
+ * <p>Two targets bound the loaded objects (ZODB-SEMANTICS 42): a number of objects, and optionally a
+ * number of bytes, estimated as the sum of the loaded objects' record sizes ({@link ObjectState#estimatedSize});
+ * gc ghosts until both hold.
+ *
  * <p>Invariants: (1) at most one instance per oid: every instance handed out is in {@link #byOid} until
  * it is garbage or disowned; (2) ghosts are held weakly, so a ghost nobody references is collected; (3)
  * loaded objects are held strongly in {@link #recent}, least recently used first, and {@link #gc} turns
@@ -26,9 +30,34 @@ final class ObjectCache {
     private final LinkedHashMap<Long, ObjectState> recent = new LinkedHashMap<>(64, 0.75f, true);
     /** The number of loaded objects gc keeps; at least 0. */
     private int target;
+    /** The estimated bytes of loaded objects gc keeps; 0 for no byte target. */
+    private long targetBytes;
+    /** The sum of {@link ObjectState#estimatedSize} over {@link #recent}, in bytes. */
+    private long loadedBytes;
 
-    ObjectCache(int target) {
+    ObjectCache(int target, long targetBytes) {
         setTarget(target);
+        setTargetBytes(targetBytes);
+    }
+
+    void setTargetBytes(long targetBytes) {
+        if (targetBytes < 0) {
+            throw new IllegalArgumentException("cache size in bytes < 0: " + targetBytes);
+        }
+        this.targetBytes = targetBytes;
+    }
+
+    /** The estimated bytes of the loaded objects: the sum of their record sizes. */
+    long loadedBytes() {
+        return loadedBytes;
+    }
+
+    /** The object's record size changed (loaded or saved): keeps {@link #loadedBytes} right. */
+    void resized(ObjectState state, int size) {
+        if (recent.containsKey(state.oid)) {
+            loadedBytes += size - state.estimatedSize;
+        }
+        state.estimatedSize = size;
     }
 
     void setTarget(int target) {
@@ -55,19 +84,27 @@ final class ObjectCache {
 
     void remove(long oid) {
         byOid.remove(oid);
-        recent.remove(oid);
+        unload(oid);
     }
 
     /** The object was loaded or used: keep it strongly, as the most recently used. */
     void used(ObjectState state) {
         if (recent.get(state.oid) == null) {
             recent.put(state.oid, state);
+            loadedBytes += state.estimatedSize;
         }
     }
 
     /** The object became a ghost: hold it weakly only. */
     void ghosted(ObjectState state) {
-        recent.remove(state.oid);
+        unload(state.oid);
+    }
+
+    private void unload(long oid) {
+        ObjectState s = recent.remove(oid);
+        if (s != null) {
+            loadedBytes -= s.estimatedSize;
+        }
     }
 
     /** Number of loaded objects held. */
@@ -82,27 +119,35 @@ final class ObjectCache {
     }
 
     /**
-     * Ghosts least recently used clean objects until at most {@code target} loaded objects remain.
+     * Ghosts least recently used clean objects until at most {@code target} loaded objects remain and,
+     * with a byte target, their estimated bytes are at most {@code targetBytes}.
      *
      * @param ghost turns one clean object into a ghost (clears its fields, sets its status)
      */
     void gc(Consumer<ObjectState> ghost) {
         purge();
-        int excess = recent.size() - target;
-        if (excess <= 0) {
+        int count = recent.size();
+        long bytes = loadedBytes;
+        if (!over(count, bytes)) {
             return;
         }
         List<ObjectState> victims = new ArrayList<>();
-        for (Iterator<ObjectState> it = recent.values().iterator(); it.hasNext() && victims.size() < excess; ) {
+        for (Iterator<ObjectState> it = recent.values().iterator(); it.hasNext() && over(count, bytes); ) {
             ObjectState s = it.next();
             if (s.status == ObjectStatus.CLEAN) {
                 victims.add(s);
+                count--;
+                bytes -= s.estimatedSize;
             }
         }
         for (ObjectState s : victims) {
             ghost.accept(s);
-            recent.remove(s.oid);
+            unload(s.oid);
         }
+    }
+
+    private boolean over(int count, long bytes) {
+        return count > target || (targetBytes > 0 && bytes > targetBytes);
     }
 
     /** Every loaded object (a copy). */

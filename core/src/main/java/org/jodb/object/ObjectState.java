@@ -23,6 +23,11 @@ public final class ObjectState {
      * {@code null} for an object never saved. A touched object is written only if its bytes differ.
      */
     byte[] saved;
+    /**
+     * The length of the object's record when it was last loaded or saved, in bytes (ZODB's
+     * {@code _p_estimated_size}); 0 before either. Kept while a ghost. Set through {@code ObjectCache.resized}.
+     */
+    int estimatedSize;
     /** Set by {@code Persistence.markChanged}: write even when the bytes did not change. */
     boolean forced;
     /** Whether the object got its oid in the current transaction (forgotten on abort). */
@@ -75,5 +80,10 @@ public final class ObjectState {
 
     public long serial() {
         return serial;
+    }
+
+    /** The record size last loaded or saved, in bytes. */
+    public int estimatedSize() {
+        return estimatedSize;
     }
 }

@@ -2,6 +2,7 @@ package org.jodb.object;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 import org.jodb.serialization.ClassNames;
 import org.jodb.serialization.RecordCodec;
 import org.jodb.serialization.TypeRegistry;
@@ -19,18 +20,25 @@ public final class ObjectStore {
     final RecordCodec codec;
     /** Loaded objects each connection's cache keeps (ZODB's cache_size). */
     final int cacheSize;
+    /** Estimated bytes of loaded objects each connection's cache keeps; 0 for no byte target (ZODB's cache_size_bytes). */
+    final long cacheSizeBytes;
     /** Bytes a transaction's savepoint data keeps on the heap before spilling to a temporary file. */
     final long spillThreshold;
 
-    public ObjectStore(Storage storage, int cacheSize, long spillThreshold, Map<String, String> renames) {
+    public ObjectStore(Storage storage, int cacheSize, long cacheSizeBytes, long spillThreshold,
+            Map<String, String> renames) {
         this.storage = Objects.requireNonNull(storage, "storage");
         if (cacheSize < 0) {
             throw new IllegalArgumentException("cacheSize < 0: " + cacheSize);
+        }
+        if (cacheSizeBytes < 0) {
+            throw new IllegalArgumentException("cacheSizeBytes < 0: " + cacheSizeBytes);
         }
         if (spillThreshold < 0) {
             throw new IllegalArgumentException("spillThreshold < 0: " + spillThreshold);
         }
         this.cacheSize = cacheSize;
+        this.cacheSizeBytes = cacheSizeBytes;
         this.spillThreshold = spillThreshold;
         this.codec = new RecordCodec(proxies, new ClassNames(renames));
     }
@@ -45,7 +53,18 @@ public final class ObjectStore {
 
     /** The oids a record refers to, for {@link Storage#pack}. */
     public ReferenceFinder referenceFinder() {
-        return RecordCodec::references;
+        return new ReferenceFinder() {
+            @Override
+            public void references(byte[] record, LongConsumer oids) {
+                RecordCodec.references(record, oids);
+            }
+
+            @Override
+            public boolean pinned(byte[] record) {
+                // the type registry hands out entry ids for the life of the database: never drop one
+                return RecordCodec.isEntryRecord(record);
+            }
+        };
     }
 
     /** Creates the root (an empty map) if the storage has none: "initial database creation". */

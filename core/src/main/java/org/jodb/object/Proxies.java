@@ -20,20 +20,24 @@ import java.util.List;
 import java.util.stream.Collectors;
 import net.bytebuddy.ByteBuddy;
 import net.bytebuddy.asm.Advice;
+import net.bytebuddy.description.method.MethodDescription;
 import net.bytebuddy.description.modifier.FieldPersistence;
 import net.bytebuddy.description.modifier.Visibility;
+import net.bytebuddy.description.type.TypeDescription;
 import net.bytebuddy.dynamic.DynamicType;
 import net.bytebuddy.dynamic.loading.ClassLoadingStrategy;
 import net.bytebuddy.dynamic.loading.MultipleParentClassLoader;
 import net.bytebuddy.dynamic.scaffold.subclass.ConstructorStrategy;
 import net.bytebuddy.implementation.FieldAccessor;
 import net.bytebuddy.implementation.SuperMethodCall;
+import net.bytebuddy.matcher.ElementMatcher;
 import org.jodb.UnsupportedClassException;
 import org.jodb.serialization.PersistentTypes;
 
 /**
  * Generates and caches the proxy class of a user class: a Byte Buddy subclass whose every overridable
- * method first runs {@link ProxyAdvice} (load a ghost, mark touched), and which carries the object's
+ * method first runs {@link ProxyAdvice} (load a ghost, mark touched; {@link ArgumentsAdvice} also for
+ * the persistent arguments of a method that takes an instance of the class), and which carries the object's
  * {@link ObjectState} in a field of its own.
  *
  * <p>The proxy is defined next to the user class, in its class loader and package, through a
@@ -124,15 +128,20 @@ public final class Proxies implements PersistentTypes {
 
     private static Class<?> generate(Class<?> type) {
         refuseUnsupported(type);
+        ElementMatcher.Junction<MethodDescription> intercepted = not(isDeclaredBy(Object.class))
+                .and(not(isDeclaredBy(PersistentObject.class))).and(not(isStatic())).and(not(isFinal()))
+                .and(not(isAbstract())).and(not(isDefaultMethod()));
+        // Object's own equals is not intercepted (it reads no fields); an override of it is declared by
+        // the user's class and so is matched above. Later registrations win in Byte Buddy.
         DynamicType.Unloaded<?> unloaded = new ByteBuddy()
                 .subclass(type, ConstructorStrategy.Default.IMITATE_SUPER_CLASS_OPENING)
                 .name(type.getName() + SUFFIX)
                 .implement(PersistentObject.class)
                 .defineField(STATE_FIELD, ObjectState.class, Visibility.PRIVATE, FieldPersistence.TRANSIENT)
-                .method(not(isDeclaredBy(Object.class)).and(not(isDeclaredBy(PersistentObject.class)))
-                        .and(not(isStatic())).and(not(isFinal())).and(not(isAbstract()))
-                        .and(not(isDefaultMethod())))
+                .method(intercepted)
                 .intercept(Advice.to(ProxyAdvice.class).wrap(SuperMethodCall.INSTANCE))
+                .method(intercepted.and(takesAnInstanceOf(type)))
+                .intercept(Advice.to(ArgumentsAdvice.class).wrap(SuperMethodCall.INSTANCE))
                 .method(named(STATE_FIELD).and(isDeclaredBy(PersistentObject.class)))
                 .intercept(FieldAccessor.ofField(STATE_FIELD))
                 .make();
@@ -148,6 +157,21 @@ public final class Proxies implements PersistentTypes {
         ClassLoader both = new MultipleParentClassLoader.Builder()
                 .append(type, PersistentObject.class).build();
         return unloaded.load(both, ClassLoadingStrategy.Default.WRAPPER).getLoaded();
+    }
+
+    /** Methods with a parameter that could hold an instance of {@code type} (see {@link ArgumentsAdvice}). */
+    private static ElementMatcher.Junction<MethodDescription> takesAnInstanceOf(Class<?> type) {
+        return new ElementMatcher.Junction.AbstractBase<>() {
+            @Override
+            public boolean matches(MethodDescription method) {
+                for (TypeDescription param : method.getParameters().asTypeList().asErasures()) {
+                    if (!param.isPrimitive() && param.isAssignableFrom(type)) {
+                        return true;
+                    }
+                }
+                return false;
+            }
+        };
     }
 
     private static boolean seesJodb(ClassLoader loader) {

@@ -131,6 +131,11 @@ final class SavepointStore implements AutoCloseable {
         }
     }
 
+    /** The spill file, or null while every record is on the heap. For tests. */
+    Path spillFile() {
+        return file;
+    }
+
     /** Forgets every record and deletes the spill file. */
     void clear() {
         index = new HashMap<>();

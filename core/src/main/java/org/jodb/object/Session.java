@@ -72,13 +72,26 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private Transaction joined;
     private StorageTransaction storageTxn;
     private boolean closed;
+    /** The tid a historical session reads at, or -1 for a normal one. */
+    private long historicalTid = -1;
+
+    /**
+     * A historical session (ZODB-SEMANTICS 45): reads as of {@code atTid} forever and refuses to commit
+     * changes.
+     */
+    public static Session historical(ObjectStore store, TransactionManager manager, long number, long atTid) {
+        Session s = new Session(store, manager, number);
+        s.historicalTid = atTid;
+        s.snapshot = atTid;
+        return s;
+    }
 
     public Session(ObjectStore store, TransactionManager manager, long number) {
         this.store = store;
         this.storage = store.storage;
         this.codec = store.codec;
         this.sortKey = "jodb:" + storage.name() + ":" + System.identityHashCode(store) + ":" + number;
-        this.cache = new ObjectCache(store.cacheSize);
+        this.cache = new ObjectCache(store.cacheSize, store.cacheSizeBytes);
         this.writes = new SavepointStore(store.spillThreshold);
         this.entries = new PendingEntries(store.registry, storage);
         attach(manager);
@@ -159,6 +172,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             throw new IllegalStateException("sync() inside a transaction: commit or abort it first (the"
                     + " snapshot of a transaction stays fixed)");
         }
+        // objects read between transactions must be settled first: poll only ghosts clean objects, and
+        // an invalidation skipped here would be lost for good once the snapshot has moved past it
+        settleOutside();
         poll();
     }
 
@@ -180,8 +196,20 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         cache.setTarget(size);
     }
 
+    public void setCacheSizeBytes(long bytes) {
+        cache.setTargetBytes(bytes);
+    }
+
+    public long cacheLoadedBytes() {
+        return cache.loadedBytes();
+    }
+
     public boolean isClosed() {
         return closed;
+    }
+
+    public boolean isHistorical() {
+        return historicalTid >= 0;
     }
 
     public boolean isJoined() {
@@ -206,6 +234,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
                 s.status = ObjectStatus.CLEAN;
             }
             touched.clear();
+            // Detach from the transaction: it still lists this session as a resource and will call it at
+            // its end, but the session goes back to the pool and may serve another manager by then. The
+            // DataManager methods ignore any transaction but the joined one (see isJoinedTo).
+            endTransaction();
         }
         settleOutside();
         closed = true;
@@ -347,6 +379,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         PersistentObject ghost = (PersistentObject) codec.newInstance(type);
         ObjectState s = new ObjectState(ghost, this, ObjectStatus.GHOST);
         s.oid = oid;
+        s.created = created.contains(oid); // an earlier instance was collected after a savepoint
         ghost.$jodbState(s);
         cache.put(s);
         return ghost;
@@ -356,15 +389,26 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public void abort(Transaction txn) {
+        if (!isJoinedTo(txn)) {
+            return;
+        }
         discard();
     }
 
     @Override
     public void tpcBegin(Transaction txn) {
+        if (!isJoinedTo(txn)) {
+            return;
+        }
         // serialize before the storage transaction begins: the storage may serialize commits from here on
         flush();
         if (writes.isEmpty() && readChecks.isEmpty()) {
             return; // nothing changed: no storage transaction at all
+        }
+        if (historicalTid >= 0) {
+            throw new IllegalStateException("a historical connection (reading as of tid " + historicalTid
+                    + ") is read-only: abort the transaction, and change objects through a connection made"
+                    + " by Database.open()");
         }
         storageTxn = storage.tpcBegin(new TransactionMetadata(txn.user(), txn.description()),
                 new MapConflictResolver(store, this));
@@ -372,7 +416,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public void commit(Transaction txn) {
-        if (storageTxn == null) {
+        if (storageTxn == null || !isJoinedTo(txn)) {
             return;
         }
         flush(); // objects touched by other data managers' commit calls, if any
@@ -387,7 +431,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public void tpcVote(Transaction txn) {
-        if (storageTxn == null) {
+        if (storageTxn == null || !isJoinedTo(txn)) {
             return;
         }
         try {
@@ -405,6 +449,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public void tpcFinish(Transaction txn) {
+        if (!isJoinedTo(txn)) {
+            return;
+        }
         if (storageTxn == null) {
             endTransaction();
             return;
@@ -432,6 +479,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public void tpcAbort(Transaction txn) {
+        if (!isJoinedTo(txn)) {
+            return;
+        }
         if (storageTxn != null) {
             storageTxn.abort();
             storageTxn = null;
@@ -446,12 +496,20 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public DataManagerSavepoint savepoint() {
+        Transaction owner = joined;
+        if (owner == null) {
+            return () -> { }; // asked by a transaction this session left (closed read-only): nothing of it here
+        }
         checkOpen();
         flush();
         SavepointStore.Mark mark = writes.mark();
         Set<Long> createdAtMark = new HashSet<>(created);
         cache.gc(this::ghostAndClear);
-        return () -> rollback(mark, createdAtMark);
+        return () -> {
+            if (isJoinedTo(owner)) {
+                rollback(mark, createdAtMark);
+            }
+        };
     }
 
     // ---- Synchronizer ---------------------------------------------------------------------------------
@@ -476,6 +534,15 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     // ---- internals ------------------------------------------------------------------------------------
+
+    /**
+     * Whether {@code txn} is the transaction this session works for. A transaction keeps calling the
+     * data managers it joined until it ends, also one that left it (closed read-only and pooled, perhaps
+     * serving another manager now): those calls must not touch the session's current work.
+     */
+    private boolean isJoinedTo(Transaction txn) {
+        return joined != null && joined == txn;
+    }
 
     private void join() {
         if (joined == null) {
@@ -507,6 +574,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     private void fill(ObjectState state, byte[] data, long serial) {
         codec.readInto(data, state.self, this);
+        cache.resized(state, data.length);
         state.saved = data;
         state.serial = serial;
         state.forced = false;
@@ -517,14 +585,19 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Writes every touched object whose bytes changed into {@link #writes}. */
     private void flush() {
         ObjectState s;
-        while ((s = touched.poll()) != null) {
+        // peek, and remove only once written: an object whose serialization throws must stay queued,
+        // so that the abort that follows turns it back into a ghost instead of leaving it changed
+        while ((s = touched.peek()) != null) {
             if (s.status != ObjectStatus.TOUCHED || s.self.$jodbState() != s) {
+                touched.poll();
                 continue; // ghosted or disowned meanwhile
             }
             byte[] bytes = codec.write(s.self, this);
+            touched.poll();
             if (s.forced || s.saved == null || !Arrays.equals(bytes, s.saved)) {
                 writes.put(s.oid, s.created ? Storage.NO_TID : s.serial, bytes);
                 s.saved = bytes;
+                cache.resized(s, bytes.length);
             }
             s.forced = false;
             s.status = ObjectStatus.CLEAN;
@@ -617,6 +690,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     private void disown(ObjectState s) {
+        if (s.status == ObjectStatus.GHOST && writes.contains(s.oid)) {
+            // ghosted after a savepoint: give the application back the object's latest state
+            codec.readInto(writes.get(s.oid), s.self, this);
+        }
         cache.remove(s.oid);
         s.self.$jodbState(null);
     }
@@ -629,6 +706,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     /** Applies commits of other transactions since {@link #snapshot}: their objects become ghosts. */
     private void poll() {
+        if (historicalTid >= 0) {
+            return;
+        }
         List<CommittedTransaction> after = storage.transactionsAfter(snapshot);
         for (CommittedTransaction t : after) {
             if (t.tid() != ownTid) {

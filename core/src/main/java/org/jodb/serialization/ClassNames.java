@@ -1,5 +1,6 @@
 package org.jodb.serialization;
 
+import java.lang.ref.WeakReference;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,8 +28,11 @@ public final class ClassNames {
 
     private static final Pattern JSHELL_PARTS = Pattern.compile("^REPL\\.\\$JShell\\$(\\d+)([A-Z]?)\\$(.+)$");
 
-    /** Classes seen by any database in this JVM, by stable name; the newest definition wins. */
-    private static final Map<String, Class<?>> SEEN = new ConcurrentHashMap<>();
+    /**
+     * Classes seen by any database in this JVM, by stable name; the newest definition wins. Held weakly:
+     * a discarded class loader (a closed JShell session, an undeployed plugin) must not be pinned.
+     */
+    private static final Map<String, WeakReference<Class<?>>> SEEN = new ConcurrentHashMap<>();
 
     private static final ClassValue<String> STABLE = new ClassValue<>() {
         @Override
@@ -55,12 +59,17 @@ public final class ClassNames {
     /** The name under which {@code type} is stored; remembers {@code type} for {@link #resolve}. */
     public static String stableName(Class<?> type) {
         String name = STABLE.get(type);
-        if (SEEN.get(name) != type) {
-            if (SEEN.put(name, type) != null) {
+        if (seen(name) != type) {
+            if (SEEN.put(name, new WeakReference<>(type)) != null) {
                 epoch++;
             }
         }
         return name;
+    }
+
+    private static Class<?> seen(String name) {
+        WeakReference<Class<?>> ref = SEEN.get(name);
+        return ref == null ? null : ref.get();
     }
 
     /** True for a class JShell generated; its newest definition can change at any snippet. */
@@ -118,7 +127,7 @@ public final class ClassNames {
         try {
             return Class.forName(name, false, ClassNames.class.getClassLoader());
         } catch (ClassNotFoundException | LinkageError e) {
-            Class<?> seen = SEEN.get(name);
+            Class<?> seen = seen(name);
             if (seen != null) {
                 return newestJShellDefinition(name, seen);
             }

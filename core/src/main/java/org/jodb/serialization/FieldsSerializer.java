@@ -24,21 +24,40 @@ import org.jodb.UnsupportedClassException;
  * skipped, a field the record lacks gets its default value (0, false, null).
  *
  * <p>Fields are every non-static, non-transient, non-synthetic instance field of the class and its
- * superclasses; a name declared twice in the hierarchy is qualified with the declaring class's simple
+ * superclasses (transient fields are never stored: they are reset to their default when the object is
+ * ghosted or its state is loaded again); a name declared twice in the hierarchy is qualified with the declaring class's simple
  * name for the superclass's copy. One instance per Kryo instance and class; not thread-safe.
  */
 final class FieldsSerializer extends Serializer<Object> {
     private final Class<?> type;
     private final Field[] fields;
+    /**
+     * The class's transient instance fields (ZODB's {@code _v_} attributes): never stored, and reset to
+     * their default whenever the object's state is cleared or loaded again, so no stale value outlives
+     * the state it was derived from. jodb's own bookkeeping ({@code $jodb...}) is left alone.
+     */
+    private final Field[] transients;
+    /** True when the class has transient instance fields and nothing else to store. */
+    private final boolean storesNoState;
     private final char[] kinds;
     private final String schemaEntry;
     private final Map<String, Integer> indexByName = new HashMap<>();
     /** Per stored layout id: for each stored field, the index of the field to set, or -1 to skip. */
     private final Map<Long, int[]> bindings = new HashMap<>();
 
+    /** jodb's own live objects: storing one would copy a database into a record. */
+    private static final java.util.Set<String> LIVE = java.util.Set.of("org.jodb.Database", "org.jodb.Connection",
+            "org.jodb.transaction.TransactionManager", "org.jodb.object.Session", "org.jodb.object.ObjectStore");
+
     FieldsSerializer(JodbKryo kryo, Class<?> type) {
         this.type = type;
+        if (LIVE.contains(type.getName()) || org.jodb.spi.Storage.class.isAssignableFrom(type)
+                || org.jodb.transaction.Transaction.class.isAssignableFrom(type)) {
+            throw new UnsupportedClassException("jodb cannot store a " + type.getName() + ": it is part of"
+                    + " the running database, not data; keep it in a transient field or pass it as an argument");
+        }
         List<Field> list = new ArrayList<>();
+        List<Field> volatiles = new ArrayList<>();
         List<String> names = new ArrayList<>();
         Deque<Class<?>> hierarchy = new ArrayDeque<>();
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
@@ -47,8 +66,12 @@ final class FieldsSerializer extends Serializer<Object> {
         for (Class<?> c : hierarchy) { // superclass first
             for (Field f : c.getDeclaredFields()) {
                 int m = f.getModifiers();
-                if (!Modifier.isStatic(m) && !Modifier.isTransient(m) && !f.isSynthetic()) {
-                    list.add(f);
+                if (!Modifier.isStatic(m) && !f.isSynthetic()) {
+                    if (!Modifier.isTransient(m)) {
+                        list.add(f);
+                    } else if (!f.getName().startsWith("$jodb")) {
+                        volatiles.add(f);
+                    }
                 }
             }
         }
@@ -74,9 +97,24 @@ final class FieldsSerializer extends Serializer<Object> {
             indexByName.put(chosen[i], i);
         }
         this.fields = list.toArray(new Field[0]);
+        List<Field> resettable = new ArrayList<>();
+        for (Field f : volatiles) {
+            try {
+                f.setAccessible(true);
+                resettable.add(f);
+            } catch (InaccessibleObjectException | SecurityException e) {
+                // a JDK value class: only ever read into fresh instances, whose transients are defaults
+            }
+        }
+        this.transients = resettable.toArray(new Field[0]);
+        this.storesNoState = list.isEmpty() && !volatiles.isEmpty();
         Schema schema = Schema.of(ClassNames.stableName(type), list, names);
         this.kinds = schema.kinds;
         this.schemaEntry = schema.encode();
+    }
+
+    boolean storesNoState() {
+        return storesNoState;
     }
 
     @Override
@@ -149,8 +187,17 @@ final class FieldsSerializer extends Serializer<Object> {
         }
     }
 
+    /** Sets every stored and every transient field to its default (the object becomes a ghost). */
     void clear(Object object) {
         for (Field f : fields) {
+            assign(object, f, null);
+        }
+        clearTransients(object);
+    }
+
+    /** Sets every transient field to its default (the object's state is about to be loaded again). */
+    void clearTransients(Object object) {
+        for (Field f : transients) {
             assign(object, f, null);
         }
     }

@@ -27,6 +27,13 @@ final class JodbKryo extends Kryo {
         this.codec = codec;
     }
 
+    /** Kryo's choice, unless its records could not be read back ({@link UnreadableTypes}). */
+    @Override
+    @SuppressWarnings("rawtypes")
+    public com.esotericsoftware.kryo.Serializer getDefaultSerializer(Class type) {
+        return UnreadableTypes.check(type, super.getDefaultSerializer(type));
+    }
+
     RecordCodec codec() {
         return codec;
     }

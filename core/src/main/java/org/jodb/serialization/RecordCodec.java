@@ -28,7 +28,10 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * A <b>registry entry record</b> (at the oid that is the entry's id): {@code byte 2 (ENTRY)} followed by
  * the entry in UTF-8. Entries are class names ({@code C:java.util.ArrayList}), persistent class names
  * ({@code P:com.example.Account}) and field layouts ({@link Schema}). Listing every oid a record needs in
- * its header lets {@link #references} answer pack without decoding Kryo data.
+ * its header lets {@link #references} answer pack without decoding Kryo data. Enum constants are written
+ * by name under their enum's class entry ({@link EnumByName}), never by ordinal. A value whose record
+ * could not be read back (a collection view, see {@link UnreadableTypes}) is refused when written, so it
+ * is never committed.
  *
  * <h2>Threads</h2>
  * Thread-safe: Kryo instances come from a pool; each call uses one for its duration.
@@ -56,6 +59,9 @@ public final class RecordCodec {
     private final ClassValue<String> classEntries = new ClassValue<>() {
         @Override
         protected String computeValue(Class<?> type) {
+            if (!type.isEnum() && type.getSuperclass() != null && type.getSuperclass().isEnum()) {
+                type = type.getSuperclass(); // a constant with a body: stored under its enum's name
+            }
             return types.isProxy(type) ? PROXY + ClassNames.stableName(types.userClass(type))
                     : CLASS + ClassNames.stableName(type);
         }
@@ -80,6 +86,13 @@ public final class RecordCodec {
             }
         });
         k.addDefaultSerializer(types.marker(), new ReferenceSerializer());
+        k.addDefaultSerializer(Enum.class, new SerializerFactory.BaseSerializerFactory<EnumByName>() {
+            @Override
+            public EnumByName newSerializer(com.esotericsoftware.kryo.Kryo kryo, Class type) {
+                return new EnumByName(type);
+            }
+        });
+        ValueSerializers.register(k);
         WrapperSerializers.register(k);
         return k;
     }
@@ -126,7 +139,7 @@ public final class RecordCodec {
 
     /**
      * Reads an object record into an existing instance, replacing every field (fields the record lacks
-     * get their default value).
+     * get their default value; transient fields are reset to theirs).
      */
     public void readInto(byte[] record, Object target, RecordContext ctx) {
         JodbKryo k = obtain();
@@ -148,6 +161,7 @@ public final class RecordCodec {
                 @Override
                 public Object read(com.esotericsoftware.kryo.Kryo kryo, Input input, Class<?> type) {
                     kryo.reference(target);
+                    fs.clearTransients(target); // a reload must not keep what was derived from the old state
                     fs.readFields(k, input, target);
                     return target;
                 }
@@ -159,7 +173,10 @@ public final class RecordCodec {
         }
     }
 
-    /** Sets every stored field of {@code target} to its default, releasing what it referenced (a ghost). */
+    /**
+     * Sets every stored and transient field of {@code target} to its default, releasing what it
+     * referenced (a ghost).
+     */
     public void clearFields(Object target) {
         JodbKryo k = obtain();
         try {

@@ -6,6 +6,8 @@ import org.jodb.UnsupportedClassException;
  * A record names a class that no class loader can find. Remedy: put the class on the class path (or set
  * the thread's context class loader to the loader that has it), or map the old name to the new one with
  * the database's class renames when the class was renamed or moved.
+ *
+ * <p>Immutable and thread-safe.
  */
 public class UnknownClassException extends UnsupportedClassException {
     UnknownClassException(String storedName, String renamedTo, Throwable cause) {

@@ -148,6 +148,12 @@ public final class MemoryStorage implements Storage {
         Set<Long> seen = new HashSet<>();
         List<Long> todo = new ArrayList<>();
         todo.add(ROOT_OID);
+        for (Map.Entry<Long, Revision[]> e : revisions.entrySet()) {
+            Revision[] chain = e.getValue();
+            if (references.pinned(chain[chain.length - 1].data())) {
+                todo.add(e.getKey());
+            }
+        }
         while (!todo.isEmpty()) {
             long oid = todo.remove(todo.size() - 1);
             if (!seen.add(oid)) {

@@ -9,4 +9,13 @@ import java.util.function.LongConsumer;
 @FunctionalInterface
 public interface ReferenceFinder {
     void references(byte[] record, LongConsumer oids);
+
+    /**
+     * Whether the storage must keep {@code record} through {@link Storage#pack} even when no live record
+     * refers to it; pack treats such records as further roots. jodb pins the entries of its class
+     * registry: records written later may name them, also while a pack runs.
+     */
+    default boolean pinned(byte[] record) {
+        return false;
+    }
 }

@@ -69,6 +69,154 @@ class PersistentObjectTest {
         assertEquals(3, a.balance());
     }
 
+    /** A class with a transient field derived from its state (ZODB's {@code _v_} attribute). */
+    public static class Priced {
+        private long cents;
+        private transient String label;
+        private transient int labelsMade;
+
+        public Priced(long cents) {
+            this.cents = cents;
+        }
+
+        protected Priced() {
+        }
+
+        public String label() {
+            if (label == null) {
+                label = cents / 100 + "." + String.format("%02d", cents % 100);
+                labelsMade++;
+            }
+            return label;
+        }
+
+        public String cachedLabel() {
+            return label;
+        }
+
+        public int labelsMade() {
+            return labelsMade;
+        }
+
+        public void setCents(long cents) {
+            this.cents = cents;
+            this.label = null;
+        }
+    }
+
+    @Test
+    void e55_transientFieldsAreNotStoredAndAreResetWhenTheStateIsDroppedOrReloaded() {
+        Priced p = conn.create(Priced.class, 150L);
+        conn.root().put("p", p);
+        assertEquals("1.50", p.label());
+        tm.commit();
+        assertEquals("1.50", p.cachedLabel(), "a committed object keeps its transient values");
+        conn.cacheMinimize();
+        long tid = storage.lastTid();
+        assertEquals("1.50", p.label());
+        tm.commit();
+        assertEquals(tid, storage.lastTid(), "changing only a transient field writes nothing");
+
+        TransactionManager tm2 = new TransactionManager(false);
+        Connection other = db.open(tm2);
+        Priced there = (Priced) other.root().get("p");
+        assertNull(there.cachedLabel(), "transient fields are not stored");
+        there.setCents(275);
+        tm2.commit();
+
+        assertEquals("1.50", p.cachedLabel(), "this transaction's snapshot still holds the old state");
+        tm.commit(); // boundary: the object is invalidated
+        assertEquals(ObjectStatus.GHOST, state(p).status());
+        assertNull(p.cachedLabel(), "a reload after invalidation resets transient fields");
+        assertEquals("2.75", p.label(), "no stale label derived from the old state");
+
+        tm.commit();
+        conn.cacheMinimize();
+        assertEquals(ObjectStatus.GHOST, state(p).status());
+        assertNull(p.cachedLabel(), "ghosting resets transient fields");
+        assertEquals(0, p.labelsMade(), "every transient field, not only references");
+
+        p.label();
+        p.setCents(300);
+        p.label();
+        tm.abort();
+        assertNull(p.cachedLabel(), "abort reloads the committed state and resets transient fields");
+        assertEquals("2.75", p.label());
+        tm.abort();
+        other.close();
+    }
+
+    /** Code that reads and writes the private fields of another instance directly. */
+    public static class Money implements Comparable<Money> {
+        private long cents;
+
+        public Money(long cents) {
+            this.cents = cents;
+        }
+
+        protected Money() {
+        }
+
+        public long cents() {
+            return cents;
+        }
+
+        public void moveTo(Money other, long amount) {
+            cents -= amount;
+            other.cents += amount;
+        }
+
+        @Override
+        public int compareTo(Money other) {
+            return Long.compare(cents, other.cents);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Money other && other.cents == cents;
+        }
+
+        @Override
+        public int hashCode() {
+            return Long.hashCode(cents);
+        }
+    }
+
+    @Test
+    void aGhostPassedAsAnArgumentIsLoadedBeforeTheMethodReadsItsFields() {
+        Money a = conn.create(Money.class, 500L);
+        Money b = conn.create(Money.class, 500L);
+        Money c = conn.create(Money.class, 700L);
+        conn.root().put("a", a);
+        conn.root().put("b", b);
+        conn.root().put("c", c);
+        tm.commit();
+        conn.cacheMinimize();
+        assertEquals(ObjectStatus.GHOST, state(b).status());
+        assertTrue(a.equals(b), "b's fields were loaded before a.equals read them");
+        conn.cacheMinimize();
+        assertTrue(a.compareTo(c) < 0, "also through the bridge method of Comparable");
+        assertEquals(a.hashCode(), b.hashCode());
+    }
+
+    @Test
+    void aDirectWriteToAnArgumentsFieldIsCommitted() {
+        Money a = conn.create(Money.class, 500L);
+        Money b = conn.create(Money.class, 0L);
+        conn.root().put("a", a);
+        conn.root().put("b", b);
+        tm.commit();
+        conn.cacheMinimize();
+        a.moveTo(b, 200);
+        tm.commit();
+        TransactionManager tm2 = new TransactionManager(false);
+        Connection other = db.open(tm2);
+        assertEquals(300, ((Money) other.root().get("a")).cents());
+        assertEquals(200, ((Money) other.root().get("b")).cents(), "b was touched as an argument, so its change was found");
+        tm2.abort();
+        other.close();
+    }
+
     @Test
     void e56_ghostLoadsItsStateBeforeTheFirstMethodRuns() {
         Account a = stored("a");
@@ -94,6 +242,39 @@ class PersistentObjectTest {
         assertSame(a, conn.root().get("a"), "identity holds across ghosting");
         assertSame(a, conn.get(Persistence.oid(a).getAsLong()));
         assertEquals(2, a.balance());
+    }
+
+    @Test
+    void c42_byteTargetGhostsLeastRecentlyUsedObjectsByTheirRecordSize() {
+        List<Account> accounts = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            Account a = conn.create(Account.class, "x".repeat(1000) + i, 1L);
+            conn.root().put("big" + i, a);
+            accounts.add(a);
+        }
+        tm.commit();
+        Account first = accounts.get(0);
+        int size = state(first).estimatedSize();
+        assertEquals(storage.load(Persistence.oid(first).getAsLong()).data().length, size,
+                "the estimate is the record's length");
+        assertTrue(size > 1000);
+        assertTrue(conn.cacheLoadedBytes() >= 10L * size, "no byte target yet: all loaded");
+
+        conn.setCacheSizeBytes(3L * size + size / 2);
+        for (Account a : accounts) {
+            a.balance(); // used in this order: the last ones are the most recent
+        }
+        accounts.get(9).deposit(1);
+        tm.commit(); // gc after the transaction
+        assertTrue(conn.cacheLoadedBytes() <= 3L * size + size / 2, () -> "loaded " + conn.cacheLoadedBytes());
+        assertEquals(ObjectStatus.GHOST, state(first).status(), "least recently used: ghosted");
+        assertEquals(ObjectStatus.CLEAN, state(accounts.get(9)).status(), "most recently used: kept");
+        assertEquals(ObjectStatus.CLEAN, state(accounts.get(8)).status());
+
+        conn.setCacheSizeBytes(0);
+        accounts.forEach(Account::balance);
+        tm.commit();
+        assertEquals(ObjectStatus.CLEAN, state(first).status(), "0 turns the byte target off");
     }
 
     @Test

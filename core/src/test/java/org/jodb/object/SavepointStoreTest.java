@@ -30,9 +30,22 @@ class SavepointStoreTest {
         assertArrayEquals(bytes(60, 2), store.get(2));
         assertEquals(40 << 20, store.get(3).length);
         assertEquals(8, store.serial(2));
+        java.nio.file.Path file = store.spillFile();
+        assertTrue(java.nio.file.Files.exists(file));
         store.clear();
         assertFalse(store.hasSpilled());
+        assertFalse(java.nio.file.Files.exists(file), "clear (commit, abort) deletes the spill file");
         assertNull(store.get(1));
+    }
+
+    @Test
+    void closeDeletesTheSpillFile() {
+        SavepointStore store = new SavepointStore(0);
+        store.put(1, 0, bytes(10, 1));
+        java.nio.file.Path file = store.spillFile();
+        assertTrue(java.nio.file.Files.exists(file));
+        store.close();
+        assertFalse(java.nio.file.Files.exists(file), "close (database closed) deletes the spill file");
     }
 
     @Test

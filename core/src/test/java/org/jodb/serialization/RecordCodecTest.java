@@ -94,6 +94,15 @@ class RecordCodecTest {
         private Object value;
     }
 
+    /** An enum as first stored. */
+    public enum ColorV1 { RED, GREEN, BLUE { @Override public String toString() { return "blue"; } } }
+
+    /** The same enum after its constants were reordered. */
+    public enum ColorV2 { BLUE { @Override public String toString() { return "blue"; } }, GREEN, RED }
+
+    /** The same enum after GREEN was removed. */
+    public enum ColorV3 { RED, BLUE }
+
     private final Proxies proxies = new Proxies();
     private final RecordCodec codec = new RecordCodec(proxies, new ClassNames(Map.of()));
 
@@ -169,5 +178,45 @@ class RecordCodecTest {
         codec.readInto(record, ghost, ctx);
         assertEquals("Paris", ((Address) ghost).city);
         assertEquals(75, ((Address) ghost).zip);
+    }
+
+    private RecordCodec renaming(Class<?> from, Class<?> to) {
+        return new RecordCodec(proxies, new ClassNames(Map.of(from.getName(), to.getName())));
+    }
+
+    @Test
+    void enumsAreStoredByNameSoReorderingConstantsKeepsOldRecordsRight() {
+        MapContext ctx = new MapContext();
+        Holder h = new Holder();
+        h.value = new ArrayList<>(List.of(ColorV1.GREEN, ColorV1.BLUE, ColorV1.GREEN,
+                java.util.EnumSet.of(ColorV1.RED, ColorV1.BLUE)));
+        byte[] record = codec.write(h, ctx);
+
+        Holder same = new Holder();
+        codec.readInto(record, same, ctx);
+        assertEquals(h.value, same.value);
+
+        Holder reordered = new Holder();
+        renaming(ColorV1.class, ColorV2.class).readInto(record, reordered, ctx);
+        assertEquals(List.of(ColorV2.GREEN, ColorV2.BLUE, ColorV2.GREEN,
+                java.util.EnumSet.of(ColorV2.RED, ColorV2.BLUE)), reordered.value,
+                "by name: BLUE (ordinal 2, now 0) and RED (0, now 2) load as themselves");
+    }
+
+    @Test
+    void aStoredEnumConstantThatNoLongerExistsFailsNamingTheEnumAndTheConstant() {
+        MapContext ctx = new MapContext();
+        Holder h = new Holder();
+        h.value = ColorV1.GREEN;
+        byte[] record = codec.write(h, ctx);
+        UnsupportedClassException e = assertThrows(UnsupportedClassException.class,
+                () -> renaming(ColorV1.class, ColorV3.class).readInto(record, new Holder(), ctx));
+        assertTrue(e.getMessage().contains("constant GREEN of enum " + ColorV3.class.getName()), e.getMessage());
+        assertTrue(e.getMessage().contains("RED, BLUE"), e.getMessage());
+
+        h.value = ColorV1.BLUE;
+        Holder loaded = new Holder();
+        renaming(ColorV1.class, ColorV3.class).readInto(codec.write(h, ctx), loaded, ctx);
+        assertSame(ColorV3.BLUE, loaded.value, "ordinal 2 would not even exist in ColorV3");
     }
 }

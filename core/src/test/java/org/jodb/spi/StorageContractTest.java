@@ -532,6 +532,36 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void packKeepsPinnedRecordsThatNothingReferences() {
+        long pinned = storage.newOid();
+        long orphan = storage.newOid();
+        long t1 = commit(storage, new TransactionMetadata("", ""),
+                new long[]{Storage.ROOT_OID, pinned, orphan},
+                new long[]{Storage.NO_TID, Storage.NO_TID, Storage.NO_TID},
+                record("root"), record("pinned entry"), record("orphan"));
+        ReferenceFinder pinning = new ReferenceFinder() {
+            @Override
+            public void references(byte[] record, java.util.function.LongConsumer oids) {
+                REFERENCES.references(record, oids);
+            }
+
+            @Override
+            public boolean pinned(byte[] record) {
+                return label(record).startsWith("pinned");
+            }
+        };
+
+        storage.pack(t1, pinning);
+
+        assertEquals("pinned entry", label(storage.load(pinned)), "a pinned record survives pack");
+        assertNull(storage.load(orphan), "an unpinned unreachable record does not");
+        if (reopenable()) {
+            storage = reopen(storage);
+            assertEquals("pinned entry", label(storage.load(pinned)));
+        }
+    }
+
+    @Test
     void packRunsWhileOthersCommitAndRead() throws Exception {
         long counter = storage.newOid();
         long t = commit(storage, new TransactionMetadata("", ""), new long[]{Storage.ROOT_OID, counter},

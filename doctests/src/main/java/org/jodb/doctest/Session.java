@@ -37,7 +37,8 @@ import jdk.jshell.UnresolvedReferenceException;
  * order printed), then the value of each piece that has one and is not followed by {@code ;}: an
  * expression, or a variable declaration ({@code var x = 1} shows {@code 1}). Values are rendered as
  * JShell renders them: strings and chars quoted and escaped, {@code null}, otherwise
- * {@code String.valueOf}. An exception shows as {@code Exception <class>: <message>}.
+ * {@code String.valueOf}. An exception shows as {@code Exception <class>: <message>}. The value of a
+ * piece that is not shown is not rendered either: its {@code toString()} is never called.
  *
  * <p>Not thread-safe: one caller evaluates snippets one at a time.
  */
@@ -139,6 +140,7 @@ final class Session implements AutoCloseable {
     }
 
     private Outcome.Kind evaluatePiece(String piece, boolean showValue, List<Snippet> declared) {
+        engine.renderValues(showValue);
         List<SnippetEvent> events = shell.eval(piece);
         for (SnippetEvent event : events) {
             if (event.causeSnippet() != null) {

@@ -32,6 +32,14 @@ final class SnippetThreadEngine implements ExecutionControlProvider {
         return control;
     }
 
+    /** See {@link SnippetThreadExecutionControl#renderValues(boolean)}. */
+    void renderValues(boolean render) {
+        SnippetThreadExecutionControl current = control;
+        if (current != null) {
+            current.renderValues(render);
+        }
+    }
+
     /** True when a snippet overran its time and may still occupy the snippet thread. */
     boolean isStuck() {
         SnippetThreadExecutionControl current = control;

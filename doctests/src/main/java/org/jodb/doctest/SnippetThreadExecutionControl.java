@@ -1,5 +1,6 @@
 package org.jodb.doctest;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
@@ -9,7 +10,6 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import jdk.jshell.execution.DirectExecutionControl;
-import jdk.jshell.spi.ExecutionControl;
 
 /**
  * Runs every snippet of a session on one long-lived thread, in-process.
@@ -29,6 +29,8 @@ final class SnippetThreadExecutionControl extends DirectExecutionControl {
     private final Duration timeout;
     private volatile Future<?> running;
     private volatile boolean stuck;
+    /** False while a snippet runs whose value is not shown: then its {@code toString()} is not called. */
+    private volatile boolean renderValues = true;
 
     SnippetThreadExecutionControl(SnippetLoaderDelegate delegate, Duration timeout, String threadName) {
         super(delegate);
@@ -45,6 +47,21 @@ final class SnippetThreadExecutionControl extends DirectExecutionControl {
         return stuck;
     }
 
+    /**
+     * Whether the values of the next snippets are rendered. JShell renders every value (calling its
+     * {@code toString()}), even of a snippet ending in {@code ;} whose value the runner then hides; for
+     * a persistent object that would load it, and a failing {@code toString()} would fail the snippet.
+     */
+    void renderValues(boolean render) {
+        renderValues = render;
+    }
+
+    @Override
+    protected String invoke(Method doitMethod) throws Exception {
+        Object value = doitMethod.invoke(null);
+        return renderValues ? valueString(value) : "";
+    }
+
     @Override
     public String invoke(String className, String methodName)
             throws RunException, InternalException, EngineTerminationException {
@@ -54,6 +71,9 @@ final class SnippetThreadExecutionControl extends DirectExecutionControl {
     @Override
     public String varValue(String className, String varName)
             throws RunException, EngineTerminationException, InternalException {
+        if (!renderValues) {
+            return "";
+        }
         // Rendering a value calls its toString(), which may load a persistent object: same thread.
         return onSnippetThread(() -> super.varValue(className, varName));
     }

@@ -140,7 +140,7 @@ class ScenarioRunTest {
 
         assertTrue(results.stream().allMatch(ExampleResult::passed), () -> results.stream()
                 .filter(result -> !result.passed()).map(ExampleResult::report).collect(Collectors.joining("\n")));
-        assertEquals(17, results.size());
+        assertEquals(22, results.size());
     }
 
     @Test

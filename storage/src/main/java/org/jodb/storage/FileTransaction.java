@@ -36,6 +36,12 @@ final class FileTransaction implements StorageTransaction {
         ABORTED
     }
 
+    /**
+     * From this many records on, finish starts the force on another thread before it publishes to the index
+     * (FORMAT.md 7.1, steps 7 and 8 overlap); below, waking that thread would cost more than it saves.
+     */
+    static final int OVERLAP_FORCE_RECORDS = 128;
+
     private final MappedFileStorage storage;
     private final TransactionMetadata metadata;
     private final ConflictResolver resolver;
@@ -74,6 +80,7 @@ final class FileTransaction implements StorageTransaction {
         storage.checkOpen();
         storage.commitLock.lock();
         boolean voted = false;
+        StorageException failure;
         try {
             storage.checkOpen();
             for (Map.Entry<Long, Long> check : checks.entrySet()) {
@@ -109,7 +116,11 @@ final class FileTransaction implements StorageTransaction {
             tid = storage.nextTid();
             byte[] user = RecordCodec.truncatedUtf8(metadata.user());
             byte[] note = RecordCodec.truncatedUtf8(metadata.note());
+            int segmentsBefore = storage.log.nextSegmentId();
             position = storage.log.reserve(RecordCodec.transactionSize(user, note, records));
+            if (storage.log.nextSegmentId() != segmentsBefore) {
+                storage.checkpoint(); // a new segment: a natural point to bound replay after a crash
+            }
             int offset = LogPosition.offset(position);
             record = RecordCodec.encodeTransaction(
                     new RecordCodec.TxnHeader(tid, System.currentTimeMillis(), storage.lastTxn,
@@ -127,12 +138,19 @@ final class FileTransaction implements StorageTransaction {
             state = State.VOTED;
             voted = true;
             return resolved.stream().mapToLong(Long::longValue).toArray();
+        } catch (StorageException e) {
+            // A failed segment creation or write changed nothing; a failed force leaves the log unusable.
+            if (!storage.logFailed()) {
+                throw e;
+            }
+            failure = e;
         } finally {
             if (!voted) {
                 state = State.ABORTED;
                 storage.commitLock.unlock();
             }
         }
+        throw storage.breakDown(failure); // after the unlock: closing takes the commit lock
     }
 
     private byte[] resolve(long oid, long serial, long currentTid, byte[] mine) {
@@ -156,14 +174,25 @@ final class FileTransaction implements StorageTransaction {
     @Override
     public long finish() {
         requireState(State.VOTED, "finish");
-        long end;
+        long end = 0;
+        RuntimeException failure = null;
         try {
             storage.log.writeTrailer(position, record); // the commit point: FORMAT.md 7.1, step 6
+            if (oids.length >= OVERLAP_FORCE_RECORDS && storage.options().durability() == StorageOptions.Durability.SYNC) {
+                storage.log.forceInBackground(); // publishing many oids takes about as long as the force
+            }
             storage.publish(position, tid, oids, positions);
             end = storage.log.committedEnd();
+        } catch (RuntimeException e) {
+            failure = e;
         } finally {
             state = State.FINISHED; // the lock is released exactly once, whatever happened
             storage.commitLock.unlock();
+        }
+        if (failure != null) {
+            // Finish must not fail short of a broken storage (Storage contract): the log or the index may now
+            // disagree with what is in memory, so only a reopen, which rebuilds the index, is safe.
+            throw storage.breakDown(failure);
         }
         storage.awaitDurable(end);
         return tid;

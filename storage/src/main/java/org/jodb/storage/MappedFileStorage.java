@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -31,6 +33,7 @@ import org.jodb.storage.index.ChronicleFlags;
 import org.jodb.storage.index.IndexMeta;
 import org.jodb.storage.index.OidIndex;
 import org.jodb.storage.log.Log;
+import org.jodb.storage.log.LogIo;
 import org.jodb.storage.log.LogPosition;
 import org.jodb.storage.log.RecordCodec;
 import org.jodb.storage.log.RevisionView;
@@ -54,8 +57,9 @@ import org.jodb.storage.recovery.PackCommit;
  *   the log: conflict checks, tid choice, the append and the index update all happen under it. Loads
  *   take no lock: they read the index (Chronicle Map, internally locked per segment) and then immutable
  *   log bytes. A commit publishes its index entries before lastTid, so a reader that sees a tid can load
- *   its revisions. Pack holds the commit lock (writers wait) while readers continue on the old segments;
- *   a reader that finds a segment gone after pack's swap starts over from the new index.
+ *   its revisions. Pack copies without the commit lock and takes it only to copy what was committed
+ *   meanwhile and swap (see Pack); readers continue on the old segments, and a reader that finds a
+ *   segment gone after pack's swap starts over from the new index. Lock order: packLock, commitLock.
  * Invariants: (1) the index never names a position beyond the committed end of the log; (2) every
  *   revision's prev pointer names an older revision of the same oid, NONE for its first revision, or
  *   PACKED once pack removed the older ones; (3) lastTid is the tid of the transaction at lastTxn, and
@@ -84,8 +88,36 @@ public final class MappedFileStorage implements Storage {
     /** Orders commits and pack; see the design block. */
     final ReentrantLock commitLock = new ReentrantLock();
     private volatile boolean closed;
+    /** Set by close to end the flusher's loop. */
+    private volatile boolean stopping;
     private final Thread flusher;
-    private volatile RuntimeException flushFailure;
+    /**
+     * Why the storage closed itself (a failed force, or a failure after a commit point was written), or
+     * {@code null}. Set once; a broken storage never writes a "clean" side file, so reopening rebuilds the
+     * index from the log, which is the truth.
+     */
+    private volatile RuntimeException broken;
+    /** The newest index generation number handed out; see {@link #nextIndexGeneration}. */
+    private final AtomicInteger generations;
+    /** Lets one pack run at a time; close waits for a running pack. Taken before the commit lock. */
+    final ReentrantLock packLock = new ReentrantLock();
+    /** For tests: runs on the packing thread while pack copies without the commit lock. */
+    volatile Runnable whilePackCopies = () -> { };
+    /**
+     * No oid above this is in the index (commit lock). Starts below the oid allocator's value at open, which
+     * is above every oid in the log; raised as commits publish.
+     */
+    private long maxIndexedOid;
+    /** Orders checkpoint writes of {@code index.meta} with the one that withdraws them when the store breaks. */
+    private final Object metaLock = new Object();
+    /** Checkpoints written since open (for tests). */
+    int checkpoints;
+    /** Transactions replayed into the index at open (for tests: a trusted index replays only the tail). */
+    final long replayedAtOpen;
+    /** This boot of the machine, for checkpoints; {@code null} where the OS does not say (no checkpoints). */
+    private final UUID bootId = IndexMeta.currentBootId();
+    /** The last tid that was durable when the store opened, for {@code index.meta} (FORMAT.md invariant (7)). */
+    private final long durableTidAtOpen;
     /** Whether open trusted the persisted index (no log scan) instead of rebuilding it. */
     final boolean openedFromIndex;
 
@@ -97,9 +129,13 @@ public final class MappedFileStorage implements Storage {
         this.lock = lock;
         this.log = log;
         this.index = index;
+        this.generations = new AtomicInteger(index.generation());
         this.nextOid = new AtomicLong(Math.max(1, state.nextOid()));
+        this.maxIndexedOid = this.nextOid.get() - 1;
         this.lastTid = state.lastTid();
         this.lastTxn = state.lastTxn();
+        this.durableTidAtOpen = state.lastTid();
+        this.replayedAtOpen = state.transactions();
         if (options.durability() == StorageOptions.Durability.DEFERRED) {
             flusher = new Thread(this::flushLoop, "jodb-flusher " + dir);
             flusher.setDaemon(true);
@@ -122,6 +158,11 @@ public final class MappedFileStorage implements Storage {
      * @throws StorageException when the store is open elsewhere, the JVM lacks Chronicle Map's flags, or I/O fails
      */
     public static MappedFileStorage open(Path dir, StorageOptions options) {
+        return open(dir, options, LogIo.REAL);
+    }
+
+    /** Opens with the log's file operations replaced (fault-injection tests). */
+    static MappedFileStorage open(Path dir, StorageOptions options, LogIo io) {
         Objects.requireNonNull(dir, "dir");
         Objects.requireNonNull(options, "options");
         ChronicleFlags.require();
@@ -138,14 +179,14 @@ public final class MappedFileStorage implements Storage {
         StoreLock lock = StoreLock.acquire(dir);
         try {
             PackCommit.complete(dir);
-            return openLocked(dir, options, lock);
+            return openLocked(dir, options, lock, io);
         } catch (RuntimeException | Error e) {
             lock.close();
             throw e;
         }
     }
 
-    private static MappedFileStorage openLocked(Path dir, StorageOptions options, StoreLock lock) {
+    private static MappedFileStorage openLocked(Path dir, StorageOptions options, StoreLock lock, LogIo io) {
         List<Segment> segments = LogRecovery.openSegments(dir);
         IndexMeta meta = IndexMeta.read(dir);
         try {
@@ -154,13 +195,17 @@ public final class MappedFileStorage implements Storage {
                     throw new CorruptStorageException(dir + " has an index for transactions up to " + meta.lastTid()
                             + " but no log segments (log-*.seg): the log was deleted. Restore it from a backup.");
                 }
-                segments = new ArrayList<>(List.of(Log.createFirst(dir, options.segmentSize())));
+                segments = new ArrayList<>(List.of(Log.createFirst(dir, options.segmentSize(), io)));
                 meta = null;
             }
             IndexHolder holder = new IndexHolder(dir, meta == null ? 0 : meta.generation());
             LogRecovery.Result state = null;
-            if (meta != null && meta.clean()) {
+            if (meta != null && (meta.clean() || meta.writtenThisBoot())) {
                 state = catchUp(segments, meta, holder);
+                if (state == null) {
+                    segments.forEach(Segment::close); // recovery may have changed the files: start afresh
+                    segments = LogRecovery.openSegments(dir);
+                }
             }
             boolean fromIndex = state != null;
             if (state == null) {
@@ -169,17 +214,19 @@ public final class MappedFileStorage implements Storage {
                 long start = LogPosition.of(segments.get(0).id, RecordCodec.SEGMENT_HEADER_SIZE);
                 state = LogRecovery.recover(segments, start, LogPosition.NONE, NO_TID, 1, true, holder::apply);
             }
-            if (meta != null && state.lastTid() < meta.lastTid()) {
-                // FORMAT.md invariant (7): the side file only ever names durable transactions.
+            if (meta != null && state.lastTid() < meta.durableTid()) {
+                // FORMAT.md invariant (7): the side file only ever names durable transactions as durable.
                 throw new CorruptStorageException(dir + ": the log ends at tid " + state.lastTid() + " ("
                         + LogPosition.describe(state.end()) + ") but " + IndexMeta.FILE_NAME + " records tid "
-                        + meta.lastTid() + " as committed: log segments are missing or were replaced by older"
+                        + meta.durableTid() + " as committed: log segments are missing or were replaced by older"
                         + " copies. Restore the store from a backup.");
             }
+            // Forced: from here on the side file must not say "clean" on disk (FORMAT.md invariant (6)).
             new IndexMeta(false, state.end(), state.lastTxn(), state.lastTid(), state.nextOid(),
-                    holder.index.capacity(), holder.index.size(), holder.index.generation()).write(dir);
+                    holder.index.capacity(), holder.index.size(), holder.index.generation(), state.lastTid(),
+                    IndexMeta.currentBootId()).write(dir);
             deleteIndexFilesExcept(dir, holder.index.generation());
-            Log log = new Log(dir, options.segmentSize(), state.segments(), state.end(), state.endClosed());
+            Log log = new Log(dir, options.segmentSize(), io, state.segments(), state.end(), state.endClosed());
             return new MappedFileStorage(dir, options, lock, log, holder.index, state, fromIndex);
         } catch (RuntimeException | Error e) {
             segments.forEach(Segment::close);
@@ -188,18 +235,23 @@ public final class MappedFileStorage implements Storage {
     }
 
     /**
-     * The fast path of a cleanly closed store: trust the index up to {@code meta.logEnd} and replay only what
-     * follows (normally nothing). Returns {@code null} when the index cannot be trusted (then it is rebuilt).
+     * The fast path: trust the index up to {@code meta.logEnd} and replay only what follows. After a clean
+     * close that is normally nothing. After a crash in this same boot of the machine (FORMAT.md 5) it is what
+     * was committed since the last checkpoint, replayed over the index as the process left it in the page
+     * cache (replaying a transaction the index already reflects changes nothing). Returns {@code null} when
+     * the index cannot be trusted (then it is rebuilt).
      */
     private static LogRecovery.Result catchUp(List<Segment> segments, IndexMeta meta, IndexHolder holder) {
+        boolean crashed = !meta.clean();
         try {
-            holder.index = OidIndex.open(holder.dir, meta.generation(), meta.capacity());
-            if (holder.index.size() != meta.count()) {
+            holder.index = crashed ? OidIndex.recover(holder.dir, meta.generation(), meta.capacity())
+                    : OidIndex.open(holder.dir, meta.generation(), meta.capacity());
+            if (!crashed && holder.index.size() != meta.count()) {
                 throw new StorageException("index holds " + holder.index.size() + " oids, " + IndexMeta.FILE_NAME
                         + " says " + meta.count());
             }
             return LogRecovery.recover(segments, meta.logEnd(), meta.lastTxn(), meta.lastTid(), meta.nextOid(),
-                    false, holder::apply);
+                    crashed, holder::apply);
         } catch (CorruptStorageException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -232,10 +284,23 @@ public final class MappedFileStorage implements Storage {
         }
     }
 
-    /** Copies {@code old} into the next generation's file, at least twice as large. */
+    /** Copies {@code old} into the next generation's file, at least twice as large (open time only). */
     static OidIndex grow(OidIndex old, long more) {
+        return grow(old, more, old.generation() + 1);
+    }
+
+    /** Copies {@code old} into generation {@code generation}'s file, with room for {@code more} oids and then some. */
+    static OidIndex grow(OidIndex old, long more, int generation) {
         long capacity = Math.max(old.capacity() * 2, (long) ((old.size() + more) / OidIndex.FILL_LIMIT) + 1_000);
-        return old.copyToNextGeneration(capacity);
+        return old.copyTo(generation, capacity);
+    }
+
+    /**
+     * A fresh index generation number. Growth (at commit) and pack (alongside commits) each make a new
+     * generation; drawing them from one counter keeps them from ever naming the same file.
+     */
+    int nextIndexGeneration() {
+        return generations.incrementAndGet();
     }
 
     /** Removes index files of other generations (replaced, or left by a crash). */
@@ -354,7 +419,9 @@ public final class MappedFileStorage implements Storage {
 
     /** The current index entry of {@code oid}, for conflict checks (commit lock). */
     OidIndex.Entry current(long oid) {
-        return index.get(oid);
+        // An oid above every indexed one cannot be in the index: new objects, stored in allocation order,
+        // skip the lookup (a Chronicle Map query costs about as much as the rest of their commit).
+        return oid > maxIndexedOid ? null : index.get(oid);
     }
 
     @Override
@@ -421,12 +488,22 @@ public final class MappedFileStorage implements Storage {
     public void pack(long packTid, ReferenceFinder references) {
         checkOpen();
         Objects.requireNonNull(references, "references");
-        commitLock.lock();
+        packLock.lock();
         try {
             checkOpen();
-            new Pack(this, dir).run(packTid, references);
+            if (!new Pack(this, dir).run(packTid, references)) {
+                // A transaction committed while pack copied refers to an object pack had found unreachable:
+                // packing again with writers held out cannot meet that (rare) case.
+                commitLock.lock();
+                try {
+                    checkOpen();
+                    new Pack(this, dir).run(packTid, references);
+                } finally {
+                    commitLock.unlock();
+                }
+            }
         } finally {
-            commitLock.unlock();
+            packLock.unlock();
         }
     }
 
@@ -442,9 +519,12 @@ public final class MappedFileStorage implements Storage {
     /** Makes a finished transaction visible (commit lock). Index first, then lastTid: invariant (3). */
     void publish(long txnPosition, long tid, long[] oids, long[] positions) {
         OidIndex current = index;
+        long max = maxIndexedOid;
         for (int i = 0; i < oids.length; i++) {
             current.put(oids[i], positions[i], tid);
+            max = Math.max(max, oids[i]);
         }
+        maxIndexedOid = max;
         lastTxn = txnPosition;
         lastTid = tid;
     }
@@ -452,13 +532,37 @@ public final class MappedFileStorage implements Storage {
     /** Grows the index before a commit that adds {@code newOids} oids could overfill it (commit lock). */
     void ensureIndexRoom(int newOids) {
         if (index.needsGrowth(newOids)) {
-            swapIndex(grow(index, newOids));
+            swapIndex(grow(index, newOids, nextIndexGeneration()));
+            checkpoint();
+        }
+    }
+
+    /**
+     * Records in {@code index.meta}, unforced, that the index reflects the log exactly up to its committed
+     * end (commit lock: every finished transaction is published, none is half published). A crash in this
+     * boot of the machine then replays only the log after this point (FORMAT.md 5). Called when the log
+     * rolls over to a new segment, when the index is replaced, and after pack. Best effort: a failed or torn
+     * write only means a full rebuild after a crash.
+     */
+    void checkpoint() {
+        synchronized (metaLock) {
+            if (bootId == null || broken != null) {
+                return;
+            }
+            OidIndex current = index;
+            try {
+                new IndexMeta(false, log.committedEnd(), lastTxn, lastTid, nextOid.get(), current.capacity(),
+                        current.size(), current.generation(), durableTidAtOpen, bootId).write(dir, false);
+                checkpoints++;
+            } catch (RuntimeException e) {
+                // the previous checkpoint, or none, stays
+            }
         }
     }
 
     /** Waits until the commit ending at {@code end} is durable, as the durability mode promises. */
     void awaitDurable(long end) {
-        RuntimeException failure = flushFailure;
+        RuntimeException failure = broken;
         if (failure != null) {
             throw new StorageException("the log could not be forced earlier (" + failure.getMessage()
                     + "); the storage was closed. Reopen it: recovery keeps every durable commit.", failure);
@@ -467,23 +571,56 @@ public final class MappedFileStorage implements Storage {
             try {
                 log.awaitDurable(end);
             } catch (RuntimeException e) {
-                flushFailure = e;
-                closeQuietly();
-                throw new StorageException("cannot force the log of " + dir + " to disk: " + e.getMessage()
-                        + ". The storage was closed; reopen it (recovery keeps every durable commit).", e);
+                throw breakDown(e);
             }
         }
     }
 
+    /**
+     * The storage cannot go on (a force failed, or a commit point could not be written or published): marks
+     * it broken and closes it. Returns the exception for the caller to throw.
+     */
+    StorageException breakDown(RuntimeException cause) {
+        synchronized (metaLock) {
+            if (broken == null) {
+                broken = cause;
+                invalidateCheckpoint();
+            }
+        }
+        closeQuietly();
+        return new StorageException("the storage " + dir + " failed (" + cause.getMessage() + ") and was closed;"
+                + " reopen it: recovery keeps every durable commit, and a transaction whose commit reported this"
+                + " error is either wholly present or wholly absent.", cause);
+    }
+
+    /** Withdraws the checkpoint (metaLock): the next open rebuilds the index from the log. */
+    private void invalidateCheckpoint() {
+        if (bootId == null) {
+            return;
+        }
+        // After a failed force the page cache may no longer match the disk, even in this boot.
+        try {
+            new IndexMeta(false, LogPosition.NONE, LogPosition.NONE, NO_TID, 1, 0, 0, 0, durableTidAtOpen, null)
+                    .write(dir, true);
+        } catch (RuntimeException e) {
+            // a storage this broken may not write either; the next open may then trust a checkpoint
+        }
+    }
+
+    /** Whether a failure of the log means this storage must stop (see {@link Log#failure()}). */
+    boolean logFailed() {
+        return log.failure() != null;
+    }
+
     private void flushLoop() {
         long interval = TimeUnit.MILLISECONDS.toNanos(options.flushIntervalMillis());
-        while (!closed) {
+        while (!closed && !stopping) {
             LockSupport.parkNanos(interval);
             try {
                 log.forceAll();
             } catch (RuntimeException e) {
                 if (!closed) {
-                    flushFailure = e;
+                    breakDown(e);
                 }
                 return;
             }
@@ -504,28 +641,37 @@ public final class MappedFileStorage implements Storage {
 
     @Override
     public void close() {
-        if (closed) {
-            return;
+        packLock.lock(); // a running pack finishes first; it may need the commit lock once more
+        try {
+            closeAfterPack();
+        } finally {
+            packLock.unlock();
         }
+    }
+
+    private void closeAfterPack() {
+        // The flusher is stopped before the commit lock is taken: it may itself be closing a broken storage
+        // and waiting for that lock. Nobody calls close while holding the commit lock.
+        if (flusher != null && Thread.currentThread() != flusher) {
+            stopping = true;
+            LockSupport.unpark(flusher);
+            try {
+                flusher.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        // Always through the lock, also when closed is set already: a close running on another thread (the
+        // flusher closing a broken storage) has then finished, and the store's lock is released, on return.
         commitLock.lock(); // lets a transaction between vote and finish complete first
         try {
             if (closed) {
                 return;
             }
             closed = true;
-            if (flusher != null) {
-                LockSupport.unpark(flusher);
-                try {
-                    flusher.join(10_000);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-            boolean clean = flushFailure == null;
+            boolean clean = broken == null;
             try {
-                if (clean) {
-                    log.forceAll();
-                }
+                log.forceAll(); // also when broken: what was acknowledged in DEFERRED mode deserves the try
             } catch (RuntimeException e) {
                 clean = false;
             }
@@ -539,7 +685,7 @@ public final class MappedFileStorage implements Storage {
                 try (FileChannel ch = FileChannel.open(last.file(), StandardOpenOption.WRITE)) {
                     ch.force(true);
                     new IndexMeta(true, log.committedEnd(), lastTxn, lastTid, nextOid.get(), capacity, count,
-                            last.generation()).write(dir);
+                            last.generation(), lastTid, bootId).write(dir);
                     deleteIndexFilesExcept(dir, last.generation());
                 } catch (IOException | RuntimeException e) {
                     // the next open sees an "open" side file and rebuilds the index from the log

@@ -26,19 +26,44 @@ import org.jodb.storage.recovery.PackCommit;
 
 /**
  * One run of {@link MappedFileStorage#pack}: copies what is still needed into new segments and swaps them in
- * (FORMAT.md 7.2). Runs under the commit lock, so the log does not move; readers keep reading the old
- * segments until the swap and then retry against the new index.
+ * (FORMAT.md 7.3). Online: writers and readers continue while it copies.
  *
- * <p>Kept: every revision, of an object reachable from the root as of its newest revision, with a tid after
- * packTid, plus the newest one at or before packTid. Every transaction header is kept (with only its kept
- * revisions), so the tid chain, {@code transactionsAfter} and {@code history} metadata survive. When the
- * store has no root object yet nothing counts as unreachable: pack then only drops old revisions.
+ * <p>Phases: (1) under the commit lock, briefly, fix the pack point: the last transaction, its tid, and the
+ * first segment id of the output. (2) Without the lock, find what is live as of the pack point and copy every
+ * transaction up to it, with the kept revisions only, into {@code log-N.seg.pack} files and a new index
+ * generation; committed bytes never change, so this reads the old segments safely while writers append.
+ * (3) Under the commit lock again, copy the transactions committed meanwhile whole, force, commit the pack
+ * and swap segments and index. Phase 3 costs what was written during phase 2, not the store's size.
+ *
+ * <p>Kept: every revision, of an object reachable from the root as of the pack point, with a tid after
+ * packTid, plus the newest one at or before packTid; and everything committed after the pack point. Every
+ * transaction header is kept (with only its kept revisions), so the tid chain, {@code transactionsAfter} and
+ * {@code history} metadata survive. When the store has no root object yet nothing counts as unreachable.
+ *
+ * <p>A transaction committed during phase 2 may refer to an object that was unreachable at the pack point
+ * (a writer kept it in memory and linked it again). Its revisions were not copied, so phase 3 then gives up
+ * ({@link #run} returns {@code false}) and the caller packs again holding the commit lock throughout.
+ *
+ * <p>Output segment ids start {@link #SEGMENT_ID_GAP} after the log's last segment at the pack point, leaving
+ * room for the segments writers create meanwhile; ids stay contiguous in the log after the swap because
+ * every old segment is removed. Should writers use up the gap, the pack fails and changes nothing.
  */
 final class Pack {
+
+    /** Segment ids left free for writers between the log's last segment at the pack point and pack's output. */
+    static final int SEGMENT_ID_GAP = 1024;
 
     private final MappedFileStorage storage;
     private final Path dir;
     private final Log log;
+    /** For each oid, the position of its newest revision copied so far, in the output. */
+    private final Map<Long, Long> head = new HashMap<>();
+    /** The position, in the output, of the last transaction copied. */
+    private long prevTxn = LogPosition.NONE;
+    private Output out;
+    private OidIndex packed;
+    /** Set once {@code pack.commit} is written: from then on the pack must complete, here or at the next open. */
+    private boolean pastCommitPoint;
 
     Pack(MappedFileStorage storage, Path dir) {
         this.storage = storage;
@@ -46,74 +71,179 @@ final class Pack {
         this.log = storage.log;
     }
 
-    void run(long packTid, ReferenceFinder references) {
-        if (storage.lastTxn == LogPosition.NONE) {
-            return;
-        }
-        log.forceAll();
-        OidIndex index = storage.index;
-        Map<Long, Long> keepFrom = oldestKept(index, packTid, live(index, references));
-
-        List<Segment> old = log.ordered();
-        Output out = new Output(log.nextSegmentId());
-        OidIndex packed = OidIndex.create(dir, index.generation() + 1, index.capacity());
+    /**
+     * Packs. Returns {@code false}, having changed nothing, if a transaction committed while pack copied
+     * refers to an object pack had dropped; packing again with the commit lock held cannot meet that case.
+     */
+    boolean run(long packTid, ReferenceFinder references) {
+        long packTxn;
+        long packPointTid;
+        int generation;
+        long capacity;
+        storage.commitLock.lock();
         try {
-            long lastTxn = copy(keepFrom, out, packed);
-            out.forceAll();
-            // the commit point of pack: from here on the swap is redone after a crash (FORMAT.md 7.2)
-            PackCommit.write(dir, old.get(0).id, old.get(old.size() - 1).id, out.segments.get(0).id,
-                    out.segments.get(out.segments.size() - 1).id);
-            for (Segment s : out.segments) {
-                s.moveTo(dir.resolve(Segment.fileName(s.id)));
+            storage.checkOpen();
+            if (storage.lastTxn == LogPosition.NONE) {
+                return true;
             }
-            for (Segment s : old) {
-                Files.deleteIfExists(s.file);
+            packTxn = storage.lastTxn;
+            packPointTid = storage.lastTid;
+            out = new Output(log.nextSegmentId() + SEGMENT_ID_GAP);
+            generation = storage.nextIndexGeneration();
+            capacity = storage.index.capacity();
+        } finally {
+            storage.commitLock.unlock();
+        }
+        packed = OidIndex.create(dir, generation, capacity);
+        try {
+            Map<Long, Long> keepFrom = oldestKept(packTid, packPointTid, live(packPointTid, references));
+            for (long p : transactionsBetween(LogPosition.NONE, packTxn)) {
+                copy(p, keepFrom, null);
             }
-            Segment.forceDirectory(dir);
-            Files.deleteIfExists(dir.resolve(PackCommit.FILE_NAME));
-            Segment.forceDirectory(dir);
-            // order matters to readers: new segments readable, then the new index and chain head, then
-            // the old segments gone; a reader that misses a segment therefore always sees a newer index
-            log.adopt(out.segments, out.end());
-            storage.swapIndex(packed);
-            storage.lastTxn = lastTxn;
-            log.retire(old);
+            storage.whilePackCopies.run();
+            storage.commitLock.lock();
+            try {
+                storage.checkOpen();
+                if (storage.logFailed()) {
+                    throw new StorageException("the log failed while pack copied: " + log.failure().getMessage());
+                }
+                if (log.nextSegmentId() > out.firstId) {
+                    throw new StorageException("writers filled more than " + SEGMENT_ID_GAP + " log segments while"
+                            + " pack copied. Nothing changed; pack again at a quieter time or use larger segments.");
+                }
+                Set<Long> referenced = new HashSet<>();
+                for (long p : transactionsBetween(packTxn, storage.lastTxn)) {
+                    copy(p, null, data -> references.references(data, referenced::add));
+                }
+                for (long oid : referenced) {
+                    if (!head.containsKey(oid) && storage.current(oid) != null) {
+                        discard();
+                        return false; // revived: see the class comment
+                    }
+                }
+                swap();
+            } finally {
+                storage.commitLock.unlock();
+            }
+            return true;
         } catch (IOException | RuntimeException e) {
-            if (Files.exists(dir.resolve(PackCommit.FILE_NAME))) {
+            if (pastCommitPoint) {
                 // committed but not swapped in this process: the store must be reopened to finish the pack
                 storage.close();
                 throw new StorageException("pack of " + dir + " failed after its commit point: " + e.getMessage()
                         + ". The storage was closed; reopening it completes the pack.", e);
             }
-            packed.close();
-            out.discard();
-            try {
-                Files.deleteIfExists(packed.file());
-            } catch (IOException ignored) {
-                // a stale index generation is deleted at the next open
-            }
+            discard();
             throw e instanceof StorageException se ? se
                     : new StorageException("pack of " + dir + " failed: " + e.getMessage()
                     + ". Nothing changed; free disk space and retry.", e);
         }
     }
 
-    /** The oids to keep: reachable from the root, or all of them when there is no root yet. */
-    private Set<Long> live(OidIndex index, ReferenceFinder references) {
+    /** Commits the pack and swaps its output in (commit lock). */
+    private void swap() throws IOException {
+        if (out.segments.isEmpty()) {
+            out.reserve(0); // nothing kept at all: the log continues in one empty output segment
+        }
+        List<Segment> old = log.ordered();
+        out.forceAll();
+        // the commit point of pack: from here on the swap is redone after a crash (FORMAT.md 7.3)
+        PackCommit.write(dir, old.get(0).id, old.get(old.size() - 1).id, out.segments.get(0).id,
+                out.segments.get(out.segments.size() - 1).id);
+        pastCommitPoint = true;
+        for (Segment s : out.segments) {
+            s.moveTo(dir.resolve(Segment.fileName(s.id)));
+        }
+        for (Segment s : old) {
+            Files.deleteIfExists(s.file);
+        }
+        Segment.forceDirectory(dir);
+        Files.deleteIfExists(dir.resolve(PackCommit.FILE_NAME));
+        Segment.forceDirectory(dir);
+        // order matters to readers: new segments readable, then the new index and chain head, then
+        // the old segments gone; a reader that misses a segment therefore always sees a newer index
+        log.adopt(out.segments, out.end());
+        storage.swapIndex(packed);
+        storage.lastTxn = prevTxn;
+        log.retire(old);
+        storage.checkpoint(); // the last one named the old segments and index
+    }
+
+    private void discard() {
+        packed.close();
+        out.discard();
+        try {
+            Files.deleteIfExists(packed.file());
+        } catch (IOException ignored) {
+            // a stale index generation is deleted at the next open
+        }
+    }
+
+    /** Transactions after {@code from} up to and including {@code to}, oldest first. */
+    private List<Long> transactionsBetween(long from, long to) {
+        List<Long> found = new ArrayList<>();
+        for (long p = to; p != from && p != LogPosition.NONE; ) {
+            found.add(p);
+            p = transaction(p).prevTxn;
+        }
+        Collections.reverse(found);
+        return found;
+    }
+
+    private TransactionView transaction(long position) {
+        return TransactionView.read(log.segment(LogPosition.segment(position)), LogPosition.offset(position));
+    }
+
+    /** The newest revision of {@code oid} with a tid at or before {@code tid}, or {@code null}. */
+    private RevisionView asOf(long oid, long tid) {
+        OidIndex.Entry entry = storage.index.get(oid);
+        if (entry == null) {
+            return null;
+        }
+        RevisionView revision = RevisionView.read(log, entry.position());
+        while (revision.tid() > tid) {
+            if (revision.prev() == LogPosition.NONE || revision.prev() == LogPosition.PACKED) {
+                return null; // created after the pack point (or its older revisions were packed away)
+            }
+            revision = RevisionView.read(log, revision.prev());
+        }
+        return revision;
+    }
+
+    /** The oids live at the pack point: reachable from the root, or all of them when there is no root yet. */
+    private Set<Long> live(long packPointTid, ReferenceFinder references) {
         Set<Long> live = new HashSet<>();
-        if (index.get(Storage.ROOT_OID) == null) {
-            index.forEach((oid, position, tid) -> live.add(oid));
+        if (asOf(Storage.ROOT_OID, packPointTid) == null) {
+            List<Long> all = new ArrayList<>();
+            storage.index.forEach((oid, position, tid) -> all.add(oid));
+            for (long oid : all) {
+                if (asOf(oid, packPointTid) != null) {
+                    live.add(oid);
+                }
+            }
             return live;
         }
         ArrayDeque<Long> todo = new ArrayDeque<>();
         todo.push(Storage.ROOT_OID);
+        List<Long> all = new ArrayList<>();
+        storage.index.forEach((oid, position, tid) -> all.add(oid));
+        for (long oid : all) {
+            RevisionView revision = asOf(oid, packPointTid);
+            if (revision != null && references.pinned(revision.data())) {
+                todo.push(oid); // kept whatever refers to it (ReferenceFinder.pinned)
+            }
+        }
         while (!todo.isEmpty()) {
             long oid = todo.pop();
-            OidIndex.Entry entry = index.get(oid);
-            if (entry == null || !live.add(oid)) {
-                continue; // dangling reference, or seen already
+            if (live.contains(oid)) {
+                continue;
             }
-            references.references(RevisionView.read(log, entry.position()).data(), ref -> {
+            RevisionView revision = asOf(oid, packPointTid);
+            if (revision == null) {
+                continue; // dangling reference
+            }
+            live.add(oid);
+            references.references(revision.data(), ref -> {
                 if (!live.contains(ref)) {
                     todo.push(ref);
                 }
@@ -122,74 +252,86 @@ final class Pack {
         return live;
     }
 
-    /** For each kept oid, the position of its oldest revision to keep. */
-    private Map<Long, Long> oldestKept(OidIndex index, long packTid, Set<Long> live) {
+    /** For each live oid, the position of its oldest revision to keep. */
+    private Map<Long, Long> oldestKept(long packTid, long packPointTid, Set<Long> live) {
         Map<Long, Long> keepFrom = new HashMap<>(live.size() * 2);
         for (long oid : live) {
-            OidIndex.Entry entry = index.get(oid);
-            long position = entry.position();
-            RevisionView revision = RevisionView.read(log, position);
+            RevisionView revision = asOf(oid, packPointTid);
             while (revision.tid() > packTid && revision.prev() != LogPosition.NONE
                     && revision.prev() != LogPosition.PACKED) {
-                position = revision.prev();
-                revision = RevisionView.read(log, position);
+                revision = RevisionView.read(log, revision.prev());
             }
-            keepFrom.put(oid, position);
+            keepFrom.put(oid, revision.position());
         }
         return keepFrom;
     }
 
-    /** Copies every transaction, with its kept revisions, into {@code out}; returns the last one's position. */
-    private long copy(Map<Long, Long> keepFrom, Output out, OidIndex packed) {
-        List<Long> transactions = new ArrayList<>();
-        for (long p = storage.lastTxn; p != LogPosition.NONE; ) {
-            transactions.add(p);
-            p = TransactionView.read(log.segment(LogPosition.segment(p)), LogPosition.offset(p)).prevTxn;
-        }
-        Collections.reverse(transactions);
-        Map<Long, Long> head = new HashMap<>();
-        long prevTxn = LogPosition.NONE;
-        for (long p : transactions) {
-            TransactionView txn = TransactionView.read(log.segment(LogPosition.segment(p)), LogPosition.offset(p));
-            List<RecordCodec.DataRecord> kept = new ArrayList<>();
-            txn.forEachRevision((oid, tid, prev, position, length) -> {
+    /** Receives the data of every revision copied after the pack point. */
+    private interface DataVisitor {
+        void visit(byte[] data);
+    }
+
+    /**
+     * Copies the transaction at {@code p} into the output with the revisions {@code keepFrom} keeps, or all
+     * of them when it is {@code null}.
+     */
+    private void copy(long p, Map<Long, Long> keepFrom, DataVisitor copied) {
+        TransactionView txn = transaction(p);
+        List<RecordCodec.DataRecord> kept = new ArrayList<>();
+        txn.forEachRevision((oid, tid, prev, position, length) -> {
+            if (keepFrom != null) {
                 Long from = keepFrom.get(oid);
                 if (from == null || position < from) {
                     return; // unreachable, or older than any snapshot at or after packTid needs
                 }
-                Long newer = head.get(oid);
-                long newPrev = newer != null ? newer : prev == LogPosition.NONE ? LogPosition.NONE : LogPosition.PACKED;
-                kept.add(new RecordCodec.DataRecord(oid, newPrev, RevisionView.read(log, position).data()));
-            });
-            byte[] user = RecordCodec.truncatedUtf8(txn.user);
-            byte[] note = RecordCodec.truncatedUtf8(txn.note);
-            long position = out.reserve(RecordCodec.transactionSize(user, note, kept));
-            int offset = LogPosition.offset(position);
-            // durableAt = its own position: pack output is forced before it is used (FORMAT.md invariant (5))
-            byte[] bytes = RecordCodec.encodeTransaction(
-                    new RecordCodec.TxnHeader(txn.tid, txn.timeMillis, prevTxn, position, txn.nextOid),
-                    txn.user, txn.note, kept, offset);
-            out.write(position, bytes);
-            int at = offset + RecordCodec.firstDataOffset(user.length, note.length);
-            for (RecordCodec.DataRecord r : kept) {
-                long revision = LogPosition.of(LogPosition.segment(position), at);
-                head.put(r.oid(), revision);
-                packed.put(r.oid(), revision, txn.tid);
-                at += RecordCodec.DATA_HEADER_SIZE + r.data().length;
             }
-            prevTxn = position;
+            Long newer = head.get(oid);
+            long newPrev = newer != null ? newer : prev == LogPosition.NONE ? LogPosition.NONE : LogPosition.PACKED;
+            byte[] data = RevisionView.read(log, position).data();
+            kept.add(new RecordCodec.DataRecord(oid, newPrev, data));
+            if (copied != null) {
+                copied.visit(data);
+            }
+        });
+        if (packed.needsGrowth(kept.size())) {
+            OidIndex old = packed;
+            packed = MappedFileStorage.grow(old, kept.size(), storage.nextIndexGeneration());
+            old.close();
+            try {
+                Files.deleteIfExists(old.file());
+            } catch (IOException ignored) {
+                // deleted at the next open
+            }
         }
-        return prevTxn;
+        byte[] user = RecordCodec.truncatedUtf8(txn.user);
+        byte[] note = RecordCodec.truncatedUtf8(txn.note);
+        long position = out.reserve(RecordCodec.transactionSize(user, note, kept));
+        int offset = LogPosition.offset(position);
+        // durableAt = its own position: pack output is forced before it is used (FORMAT.md invariant (5))
+        byte[] bytes = RecordCodec.encodeTransaction(
+                new RecordCodec.TxnHeader(txn.tid, txn.timeMillis, prevTxn, position, txn.nextOid),
+                txn.user, txn.note, kept, offset);
+        out.write(position, bytes);
+        int at = offset + RecordCodec.firstDataOffset(user.length, note.length);
+        for (RecordCodec.DataRecord r : kept) {
+            long revision = LogPosition.of(LogPosition.segment(position), at);
+            head.put(r.oid(), revision);
+            packed.put(r.oid(), revision, txn.tid);
+            at += RecordCodec.DATA_HEADER_SIZE + r.data().length;
+        }
+        prevTxn = position;
     }
 
     /** Pack's output segments, written as {@code log-N.seg.pack} until the pack commits. */
     private final class Output {
         final List<Segment> segments = new ArrayList<>();
+        final int firstId;
         private int nextId;
         private Segment current;
         private int offset;
 
         Output(int firstId) {
+            this.firstId = firstId;
             this.nextId = firstId;
         }
 

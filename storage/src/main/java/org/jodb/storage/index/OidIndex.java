@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -86,6 +88,31 @@ public final class OidIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the index file a crashed process left behind, letting Chronicle Map repair what an interrupted
+     * update left (held segment locks, counters).
+     *
+     * @throws StorageException when the file is missing or Chronicle Map reports any corruption (then rebuild)
+     */
+    public static OidIndex recover(Path dir, int generation, long capacity) {
+        Path file = file(dir, generation);
+        if (!Files.isRegularFile(file)) {
+            throw new StorageException("no index file " + file);
+        }
+        List<String> corruption = new ArrayList<>();
+        ChronicleMap<Long, byte[]> map;
+        try {
+            map = builder(capacity).recoverPersistedTo(file.toFile(), true, c -> corruption.add(c.message()));
+        } catch (IOException | RuntimeException | LinkageError e) {
+            throw new StorageException("cannot recover the oid index " + file + ": " + e, e);
+        }
+        if (!corruption.isEmpty()) {
+            map.close();
+            throw new StorageException("the oid index " + file + " was damaged: " + corruption.get(0));
+        }
+        return new OidIndex(map, file, generation, capacity);
+    }
+
     private static ChronicleMapBuilder<Long, byte[]> builder(long capacity) {
         return ChronicleMapBuilder.of(Long.class, byte[].class)
                 .name("jodb-oid-index")
@@ -144,6 +171,11 @@ public final class OidIndex implements AutoCloseable {
 
     /** Copies every entry into a new index of {@code newCapacity}, the next generation in the same directory. */
     public OidIndex copyToNextGeneration(long newCapacity) {
+        return copyTo(generation + 1, newCapacity);
+    }
+
+    /** Copies every entry into a new index of {@code newCapacity}, generation {@code target}, same directory. */
+    public OidIndex copyTo(int target, long newCapacity) {
         // Collected first: a Chronicle Map operation inside another map's forEachEntry deadlocks on the
         // thread's query contexts.
         int n = Math.toIntExact(size());
@@ -158,7 +190,7 @@ public final class OidIndex implements AutoCloseable {
                 tids[i[0]++] = tid;
             }
         });
-        OidIndex bigger = create(file.getParent(), generation + 1, newCapacity);
+        OidIndex bigger = create(file.getParent(), target, newCapacity);
         for (int j = 0; j < i[0]; j++) {
             bigger.put(oids[j], positions[j], tids[j]);
         }

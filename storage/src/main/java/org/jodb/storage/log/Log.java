@@ -1,10 +1,17 @@
 package org.jodb.storage.log;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 
 import org.jodb.spi.StorageException;
 
@@ -17,7 +24,7 @@ import org.jodb.spi.StorageException;
  * (group commit).
  *
  * <p>Concurrency: appends ({@link #reserve}, {@link #writeBody}, {@link #writeTrailer}, {@link #discard},
- * {@link #replace}) are called under the storage's commit lock, one transaction at a time; reads go straight
+ * {@link #adopt}, {@link #retire}) are called under the storage's commit lock, one transaction at a time; reads go straight
  * to the segments and may run on any thread at any time.
  */
 public final class Log {
@@ -34,15 +41,28 @@ public final class Log {
     private volatile long committedEnd;
     /** Every byte before this position has been forced to the device. */
     private volatile long durableEnd;
+    /** Held while forcing: orders the commit force with the one at a segment rollover. */
     private final Object flushLock = new Object();
+    /** Guards {@link #flushing}; held only for a few instructions. */
+    private final Object flushState = new Object();
+    /** Runs {@link #forceInBackground} forces; made when first needed. */
+    private volatile ExecutorService forcer;
+    /** The force in progress, completed when it ends; {@code null} when none runs. */
+    private CompletableFuture<Void> flushing;
+    /** The file operations used for appending and forcing (a seam for fault-injection tests). */
+    private final LogIo io;
+    /** Set when a force (or a commit point's write) failed: from then on the log refuses all work. */
+    private volatile StorageException failure;
 
     /**
+     * @param io        the file operations to append and force with ({@link LogIo#REAL} but in tests)
      * @param ordered   the recovered segments, oldest first (at least one)
      * @param end       where the next record goes
      * @param endClosed whether the last segment was closed for appends (an end marker at {@code end})
      */
-    public Log(Path dir, int segmentSize, List<Segment> ordered, long end, boolean endClosed) {
+    public Log(Path dir, int segmentSize, LogIo io, List<Segment> ordered, long end, boolean endClosed) {
         this.dir = dir;
+        this.io = io;
         this.segmentSize = segmentSize;
         for (Segment s : ordered) {
             segments.put(s.id, s);
@@ -54,8 +74,35 @@ public final class Log {
     }
 
     /** Creates the first segment of a new store. */
-    public static Segment createFirst(Path dir, int segmentSize) {
-        return Segment.create(dir, Segment.fileName(1), 1, segmentSize);
+    public static Segment createFirst(Path dir, int segmentSize, LogIo io) {
+        return io.createSegment(dir, Segment.fileName(1), 1, segmentSize);
+    }
+
+    /**
+     * Why the log stopped working, or {@code null} while it works. Once a force failed nothing written since
+     * the last good force can be trusted to reach the disk, so every later append or force is refused and
+     * the owner must close and reopen the store (recovery then reads what the disk really holds).
+     */
+    public StorageException failure() {
+        return failure;
+    }
+
+    private void checkUsable() {
+        StorageException f = failure;
+        if (f != null) {
+            throw new StorageException("the log of " + dir + " failed earlier (" + f.getMessage()
+                    + "); close the store and reopen it: recovery keeps every durable commit.", f);
+        }
+    }
+
+    /** Marks the log failed and returns the exception to throw. */
+    private StorageException fail(String what, Throwable cause) {
+        StorageException e = new StorageException("cannot " + what + " in " + dir + ": " + cause
+                + ". The store must be reopened (recovery keeps every durable commit).", cause);
+        if (failure == null) {
+            failure = e;
+        }
+        return e;
     }
 
     /** The segment with this id, or {@code null} if pack removed it. */
@@ -102,19 +149,38 @@ public final class Log {
      * @return the position the record will have
      */
     public long reserve(int length) {
+        checkUsable();
         if (current.capacity - appendOffset >= length + RecordCodec.END_MARKER_SIZE) {
             return LogPosition.of(current.id, appendOffset);
         }
         int needed = RecordCodec.SEGMENT_HEADER_SIZE + length + RecordCodec.END_MARKER_SIZE;
         int capacity = Math.max(segmentSize, (needed + 7) & ~7);
-        Segment next = Segment.create(dir, Segment.fileName(current.id + 1), current.id + 1, capacity);
+        // Disk full shows here, before anything of the transaction was written: the vote fails cleanly.
+        Segment next = io.createSegment(dir, Segment.fileName(current.id + 1), current.id + 1, capacity);
         // FORMAT.md invariant (4): a segment is closed with an end marker, forced, before the next one is used.
-        if (current.capacity - appendOffset >= RecordCodec.END_MARKER_SIZE) {
-            current.putInt(appendOffset, RecordCodec.END_MAGIC);
+        boolean marked = false;
+        try {
+            if (current.capacity - appendOffset >= RecordCodec.END_MARKER_SIZE) {
+                marked = true;
+                io.write(current, appendOffset, END_MARKER, 0, END_MARKER.length);
+            }
+        } catch (RuntimeException | InternalError e) {
+            unmark(marked);
+            abandon(next);
+            throw new StorageException("cannot close log segment " + current + " for appends: " + e
+                    + ". Nothing was committed; retry the transaction.", e);
         }
         synchronized (flushLock) {
-            current.force(0, current.capacity);
-            durableEnd = Math.max(durableEnd, committedEnd);
+            try {
+                io.force(current, 0, current.capacity);
+            } catch (RuntimeException | InternalError e) {
+                unmark(marked);
+                abandon(next);
+                throw fail("force log segment " + current, e);
+            }
+            // Everything before the new segment's first record is durable now: the old segment was forced
+            // whole and the new one was forced at creation; the next force starts in the new segment.
+            durableEnd = LogPosition.of(next.id, RecordCodec.SEGMENT_HEADER_SIZE);
         }
         segments.put(next.id, next);
         current = next;
@@ -122,16 +188,71 @@ public final class Log {
         return LogPosition.of(current.id, appendOffset);
     }
 
-    /** Writes all of {@code record} but its trailer at {@code position} (vote). */
-    public void writeBody(long position, byte[] record) {
-        segment(position).write(LogPosition.offset(position), record, 0, record.length - RecordCodec.TRAILER_SIZE);
+    private static final byte[] END_MARKER = {
+            (byte) (RecordCodec.END_MAGIC >>> 24), (byte) (RecordCodec.END_MAGIC >>> 16),
+            (byte) (RecordCodec.END_MAGIC >>> 8), (byte) RecordCodec.END_MAGIC};
+
+    /** Takes back an end marker written by a {@link #reserve} that failed. */
+    private void unmark(boolean marked) {
+        if (marked) {
+            zeroQuietly(current, appendOffset, appendOffset + RecordCodec.END_MARKER_SIZE);
+        }
     }
 
-    /** Writes the trailer, the commit point, and moves the append point past the record (finish). */
+    /** Removes a segment created by a {@link #reserve} that failed: it never became part of the log. */
+    private void abandon(Segment next) {
+        next.close();
+        try {
+            Files.deleteIfExists(next.file);
+        } catch (IOException ignored) {
+            // Harmless if it stays: it holds no record, and the next reserve creates it anew over it;
+            // recovery deletes a later segment that follows the log's end (FORMAT.md 8).
+        }
+        Segment.forceDirectory(dir);
+    }
+
+    private static void zeroQuietly(Segment segment, int from, int to) {
+        try {
+            segment.zero(from, to);
+        } catch (RuntimeException | InternalError ignored) {
+            // Bytes after the committed end that are not zeros are a torn tail to recovery (FORMAT.md 8),
+            // and the next append at the same place overwrites them.
+        }
+    }
+
+    /**
+     * Writes all of {@code record} but its trailer at {@code position} (vote). On failure the bytes written
+     * are zeroed again and a {@link StorageException} says nothing was committed.
+     */
+    public void writeBody(long position, byte[] record) {
+        checkUsable();
+        Segment segment = segment(position);
+        int offset = LogPosition.offset(position);
+        try {
+            io.write(segment, offset, record, 0, record.length - RecordCodec.TRAILER_SIZE);
+        } catch (RuntimeException | InternalError e) {
+            zeroQuietly(segment, offset, offset + record.length - RecordCodec.TRAILER_SIZE);
+            throw new StorageException("cannot write a transaction record to " + segment + " at offset " + offset
+                    + ": " + e + ". Nothing was committed; retry the transaction.", e);
+        }
+    }
+
+    /**
+     * Writes the trailer, the commit point, and moves the append point past the record (finish). A failure
+     * here fails the log: the commit point may be partly written, so the record is zeroed (best effort) and
+     * the store must be reopened, which finds the transaction either complete or not at all.
+     */
     public void writeTrailer(long position, byte[] record) {
+        checkUsable();
+        Segment segment = segment(position);
         int offset = LogPosition.offset(position);
         int trailer = record.length - RecordCodec.TRAILER_SIZE;
-        segment(position).write(offset + trailer, record, trailer, RecordCodec.TRAILER_SIZE);
+        try {
+            io.write(segment, offset + trailer, record, trailer, RecordCodec.TRAILER_SIZE);
+        } catch (RuntimeException | InternalError e) {
+            zeroQuietly(segment, offset, offset + record.length);
+            throw fail("write the commit point of the transaction at " + LogPosition.describe(position), e);
+        }
         appendOffset = offset + record.length;
         committedEnd = LogPosition.of(LogPosition.segment(position), appendOffset);
     }
@@ -139,25 +260,114 @@ public final class Log {
     /** Zeroes a body written by {@link #writeBody} whose transaction aborted. */
     public void discard(long position, byte[] record) {
         int offset = LogPosition.offset(position);
-        segment(position).zero(offset, offset + record.length - RecordCodec.TRAILER_SIZE);
+        zeroQuietly(segment(position), offset, offset + record.length - RecordCodec.TRAILER_SIZE);
     }
 
     /**
-     * Returns once every byte before {@code end} is forced. The caller that takes the flush lock forces
-     * up to the newest committed end, so the committers queued behind it find their work done.
+     * Returns once every byte before {@code end} is forced. One caller at a time leads a force, up to the
+     * newest committed end; callers that arrive meanwhile wait for that force together and then find their
+     * commit covered, or elect one of them to force for all that committed during it (group commit).
+     *
+     * <p>Why not simply a monitor around the force: waiters queued on a monitor are handed it one at a time,
+     * and each hand-off waits for the next thread to be scheduled; on a busy machine that serial chain took
+     * longer than the force itself, so few commits shared each force. Completing a future wakes all waiters
+     * at once.
      */
     public void awaitDurable(long end) {
-        if (durableEnd >= end) {
-            return;
-        }
-        synchronized (flushLock) {
-            if (durableEnd >= end) {
-                return;
+        while (durableEnd < end) {
+            CompletableFuture<Void> running;
+            boolean lead = false;
+            synchronized (flushState) {
+                if (durableEnd >= end) {
+                    return;
+                }
+                checkUsable();
+                running = flushing;
+                if (running == null) {
+                    flushing = running = new CompletableFuture<>();
+                    lead = true;
+                }
             }
-            long target = committedEnd;
-            forceRange(durableEnd, target);
-            durableEnd = target;
+            if (!lead) {
+                awaitQuietly(running);
+                continue;
+            }
+            try {
+                synchronized (flushLock) {
+                    checkUsable();
+                    long target = committedEnd;
+                    if (durableEnd < target) {
+                        try {
+                            forceRange(durableEnd, target);
+                        } catch (RuntimeException | InternalError e) {
+                            throw fail("force the log up to " + LogPosition.describe(target), e);
+                        }
+                        durableEnd = target;
+                    }
+                }
+            } finally {
+                synchronized (flushState) {
+                    flushing = null;
+                }
+                running.complete(null);
+            }
         }
+    }
+
+    /** Waits for a force led by another thread; its outcome is read from {@link #durableEnd} and the failure. */
+    private static void awaitQuietly(CompletableFuture<Void> force) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                force.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // a commit's durability is not abandoned half way; the flag is kept
+            } catch (ExecutionException e) {
+                break; // never completed exceptionally
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Starts forcing everything committed so far on the log's forcer thread and returns at once, so that a
+     * committer's remaining work (publishing a large transaction to the index) overlaps the force; its own
+     * {@link #awaitDurable} then joins that force. A failure is recorded as by {@link #awaitDurable} and
+     * reported to whoever waits next.
+     */
+    public void forceInBackground() {
+        long target = committedEnd;
+        try {
+            forcer().execute(() -> {
+                try {
+                    awaitDurable(target);
+                } catch (RuntimeException e) {
+                    // recorded in failure; the committer's own awaitDurable reports it
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closing: the committer forces itself
+        }
+    }
+
+    private ExecutorService forcer() {
+        ExecutorService f = forcer;
+        if (f == null) {
+            synchronized (flushState) {
+                f = forcer;
+                if (f == null) {
+                    forcer = f = Executors.newSingleThreadExecutor(r -> {
+                        Thread t = new Thread(r, "jodb-forcer " + dir);
+                        t.setDaemon(true);
+                        return t;
+                    });
+                }
+            }
+        }
+        return f;
     }
 
     /** Forces everything committed so far. */
@@ -175,7 +385,7 @@ public final class Log {
             }
             int start = id == first ? LogPosition.offset(from) : 0;
             int stop = id == last ? LogPosition.offset(to) : s.capacity;
-            s.force(start, stop);
+            io.force(s, start, stop);
         }
     }
 
@@ -213,6 +423,10 @@ public final class Log {
     }
 
     public void close() {
+        ExecutorService f = forcer;
+        if (f != null) {
+            f.shutdown();
+        }
         for (Segment s : segments.values()) {
             s.close();
         }

@@ -157,12 +157,27 @@ public final class Segment {
         return out;
     }
 
+    /**
+     * Writes with {@code pwrite}, not through the mapping: the page cache is shared, so the mapping (and every
+     * reader) sees the bytes at once, and the later {@link #force} is an {@code fdatasync} of the file. Measured
+     * here, writing through the mapping and forcing with {@code msync} costs about twice as much per commit:
+     * the kernel write-protects every page it cleans and takes a fault when it is written again.
+     *
+     * @throws UncheckedIOException when the write fails (an I/O error; the bytes may be partly written)
+     */
     public void write(int offset, byte[] bytes, int from, int length) {
-        map.put(offset, bytes, from, length);
+        ByteBuffer b = ByteBuffer.wrap(bytes, from, length);
+        try {
+            while (b.hasRemaining()) {
+                channel.write(b, offset + (b.position() - from));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public void putInt(int offset, int value) {
-        map.putInt(offset, value);
+        write(offset, ByteBuffer.allocate(4).putInt(value).array(), 0, 4);
     }
 
     /** CRC32C of {@code length} bytes at {@code offset}. */
@@ -181,10 +196,19 @@ public final class Segment {
         }
     }
 
-    /** Forces {@code [from, to)} to the device (FORMAT.md 6: msync of the mapped range). */
+    /**
+     * Forces at least {@code [from, to)} to the device (FORMAT.md 6: {@code fdatasync} of the file, which
+     * covers every byte written to it so far, through the mapping or not).
+     *
+     * @throws UncheckedIOException when the device reports an error
+     */
     public void force(int from, int to) {
         if (to > from) {
-            map.force(from, to - from);
+            try {
+                channel.force(false);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
         }
     }
 

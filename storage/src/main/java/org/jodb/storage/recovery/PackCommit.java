@@ -15,7 +15,7 @@ import org.jodb.storage.log.RecordCodec;
 import org.jodb.storage.log.Segment;
 
 /**
- * The commit point of a pack (FORMAT.md 3.6 and 7.2): the file {@code pack.commit} names the segments pack
+ * The commit point of a pack (FORMAT.md 3.6 and 7.3): the file {@code pack.commit} names the segments pack
  * replaces and the ones that replace them. Pack writes its output as {@code log-N.seg.pack}, forces it, then
  * writes and forces this file; from then on the swap is certain and {@link #complete} redoes it after a
  * crash. Without a valid {@code pack.commit}, {@code *.pack} files are leftovers of a pack that never

@@ -1,0 +1,73 @@
+package org.jodb.serialization;
+
+import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.io.Input;
+import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
+import com.esotericsoftware.kryo.serializers.ImmutableSerializer;
+import java.io.File;
+import java.net.URI;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.util.EnumMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+import org.jodb.UnsupportedClassException;
+
+/**
+ * Serializers for common JDK value classes that Kryo does not register by default and whose fields
+ * {@code java.base} keeps closed to reflection: {@code UUID}, {@code URI}, {@code Pattern} (its source and
+ * flags), {@code File} and {@code Path} (their path string; a {@code Path} only of the default file
+ * system), {@code AtomicBoolean}/{@code Integer}/{@code Long}/{@code Reference} (their current value), and
+ * {@code EnumMap} ({@link EnumMapByName}). BigDecimal, BigInteger, java.time, Optional, URL, Locale and
+ * Currency have serializers in Kryo already.
+ */
+final class ValueSerializers {
+    private ValueSerializers() {
+    }
+
+    static void register(Kryo kryo) {
+        kryo.addDefaultSerializer(UUID.class, new DefaultSerializers.UUIDSerializer());
+        kryo.addDefaultSerializer(URI.class, new DefaultSerializers.URISerializer());
+        kryo.addDefaultSerializer(Pattern.class, new DefaultSerializers.PatternSerializer());
+        kryo.addDefaultSerializer(AtomicBoolean.class, new DefaultSerializers.AtomicBooleanSerializer());
+        kryo.addDefaultSerializer(AtomicInteger.class, new DefaultSerializers.AtomicIntegerSerializer());
+        kryo.addDefaultSerializer(AtomicLong.class, new DefaultSerializers.AtomicLongSerializer());
+        kryo.addDefaultSerializer(AtomicReference.class, new DefaultSerializers.AtomicReferenceSerializer());
+        kryo.addDefaultSerializer(File.class, new FileByPath());
+        kryo.addDefaultSerializer(Path.class, new PathByString());
+        kryo.addDefaultSerializer(EnumMap.class, new EnumMapByName());
+    }
+
+    private static final class FileByPath extends ImmutableSerializer<File> {
+        @Override
+        public void write(Kryo kryo, Output output, File file) {
+            output.writeString(file.getPath());
+        }
+
+        @Override
+        public File read(Kryo kryo, Input input, Class<? extends File> type) {
+            return new File(input.readString());
+        }
+    }
+
+    private static final class PathByString extends ImmutableSerializer<Path> {
+        @Override
+        public void write(Kryo kryo, Output output, Path path) {
+            if (path.getFileSystem() != FileSystems.getDefault()) {
+                throw new UnsupportedClassException("jodb stores only paths of the default file system, not of "
+                        + path.getFileSystem() + "; store path.toUri() or path.toString()");
+            }
+            output.writeString(path.toString());
+        }
+
+        @Override
+        public Path read(Kryo kryo, Input input, Class<? extends Path> type) {
+            return Path.of(input.readString());
+        }
+    }
+}

@@ -116,11 +116,7 @@ final class FileTransaction implements StorageTransaction {
             tid = storage.nextTid();
             byte[] user = RecordCodec.truncatedUtf8(metadata.user());
             byte[] note = RecordCodec.truncatedUtf8(metadata.note());
-            int segmentsBefore = storage.log.nextSegmentId();
             position = storage.log.reserve(RecordCodec.transactionSize(user, note, records));
-            if (storage.log.nextSegmentId() != segmentsBefore) {
-                storage.checkpoint(); // a new segment: a natural point to bound replay after a crash
-            }
             int offset = LogPosition.offset(position);
             record = RecordCodec.encodeTransaction(
                     new RecordCodec.TxnHeader(tid, System.currentTimeMillis(), storage.lastTxn,

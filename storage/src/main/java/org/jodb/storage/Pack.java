@@ -166,7 +166,6 @@ final class Pack {
         storage.swapIndex(packed);
         storage.lastTxn = prevTxn;
         log.retire(old);
-        storage.checkpoint(); // the last one named the old segments and index
     }
 
     private void discard() {

@@ -85,7 +85,7 @@ class IoFaultTest {
                 assertTrue(threw, where + ": the failure reaches the committer");
                 io.disarm();
                 Path crash = tmp.resolve("crash-" + n);
-                StoreFiles.copyProcessCrashImage(dir, crash);
+                StoreFiles.copyCrashImage(dir, crash);
                 if (!storage.isClosed()) {
                     assertEquals(acknowledged, state(storage), where + ": the failed commit left nothing visible");
                     Map<Long, String> atFailure = new TreeMap<>(acknowledged);

@@ -104,6 +104,8 @@ public final class MappedFileStorage implements Storage {
     final ReentrantLock packLock = new ReentrantLock();
     /** For tests: runs on the packing thread while pack copies without the commit lock. */
     volatile Runnable whilePackCopies = () -> { };
+    /** For tests: runs on the packing thread right after pack's commit point, before the swap. */
+    volatile Runnable atPackCommitPoint = () -> { };
     /**
      * No oid above this is in the index (commit lock). Starts below the oid allocator's value at open, which
      * is above every oid in the log; raised as commits publish.

@@ -151,6 +151,7 @@ final class Pack {
         PackCommit.write(dir, old.get(0).id, old.get(old.size() - 1).id, out.segments.get(0).id,
                 out.segments.get(out.segments.size() - 1).id);
         pastCommitPoint = true;
+        storage.atPackCommitPoint.run();
         for (Segment s : out.segments) {
             s.moveTo(dir.resolve(Segment.fileName(s.id)));
         }

@@ -174,7 +174,8 @@ final class FileTransaction implements StorageTransaction {
         RuntimeException failure = null;
         try {
             storage.log.writeTrailer(position, record); // the commit point: FORMAT.md 7.1, step 6
-            if (oids.length >= OVERLAP_FORCE_RECORDS && storage.options().durability() == StorageOptions.Durability.SYNC) {
+            if (oids.length >= OVERLAP_FORCE_RECORDS
+                    && storage.options().durability() == StorageOptions.Durability.SYNC) {
                 storage.log.forceInBackground(); // publishing many oids takes about as long as the force
             }
             storage.publish(position, tid, oids, positions);

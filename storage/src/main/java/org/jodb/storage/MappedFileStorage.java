@@ -558,8 +558,10 @@ public final class MappedFileStorage implements Storage {
             try {
                 log.forceAll();
             } catch (RuntimeException e) {
-                if (!closed) {
+                if (!closed && !stopping) {
                     breakDown(e);
+                } else if (broken == null) {
+                    broken = e; // close is under way and waits for this thread: it must not wait for close
                 }
                 return;
             }

@@ -116,11 +116,7 @@ final class FileTransaction implements StorageTransaction {
             tid = storage.nextTid();
             byte[] user = RecordCodec.truncatedUtf8(metadata.user());
             byte[] note = RecordCodec.truncatedUtf8(metadata.note());
-            int segmentsBefore = storage.log.nextSegmentId();
             position = storage.log.reserve(RecordCodec.transactionSize(user, note, records));
-            if (storage.log.nextSegmentId() != segmentsBefore) {
-                storage.checkpoint(); // a new segment: a natural point to bound replay after a crash
-            }
             int offset = LogPosition.offset(position);
             record = RecordCodec.encodeTransaction(
                     new RecordCodec.TxnHeader(tid, System.currentTimeMillis(), storage.lastTxn,
@@ -178,7 +174,8 @@ final class FileTransaction implements StorageTransaction {
         RuntimeException failure = null;
         try {
             storage.log.writeTrailer(position, record); // the commit point: FORMAT.md 7.1, step 6
-            if (oids.length >= OVERLAP_FORCE_RECORDS && storage.options().durability() == StorageOptions.Durability.SYNC) {
+            if (oids.length >= OVERLAP_FORCE_RECORDS
+                    && storage.options().durability() == StorageOptions.Durability.SYNC) {
                 storage.log.forceInBackground(); // publishing many oids takes about as long as the force
             }
             storage.publish(position, tid, oids, positions);

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -49,10 +48,12 @@ import org.jodb.storage.recovery.PackCommit;
  *
  * <pre>
  * Durability: a commit is durable when finish() returns (SYNC): its record, whose trailer is the commit
- *   point, has been forced with MappedByteBuffer.force. Committers that wait at the same time share one
- *   force (group commit). DEFERRED returns from finish() before the force and forces every
- *   flushIntervalMillis from a daemon thread; a machine crash may lose that window, never a part of a
- *   transaction, because recovery accepts only records whose CRC covers header, data and trailer.
+ *   point, was written with pwrite and forced with fdatasync (the segments stay mapped for reading).
+ *   Committers that wait at the same time share one force (group commit). DEFERRED returns from finish()
+ *   before the force and forces every flushIntervalMillis from a daemon thread; a machine crash may lose
+ *   that window, never a part of a transaction, because recovery accepts only records whose CRC covers
+ *   header, data and trailer. A failed force closes the storage (see breakDown): only a reopen, reading
+ *   what the disk holds, is safe after one.
  * Concurrency: one commit lock, taken at vote and released at finish/abort (or when vote fails), orders
  *   the log: conflict checks, tid choice, the append and the index update all happen under it. Loads
  *   take no lock: they read the index (Chronicle Map, internally locked per segment) and then immutable
@@ -103,21 +104,13 @@ public final class MappedFileStorage implements Storage {
     final ReentrantLock packLock = new ReentrantLock();
     /** For tests: runs on the packing thread while pack copies without the commit lock. */
     volatile Runnable whilePackCopies = () -> { };
+    /** For tests: runs on the packing thread right after pack's commit point, before the swap. */
+    volatile Runnable atPackCommitPoint = () -> { };
     /**
      * No oid above this is in the index (commit lock). Starts below the oid allocator's value at open, which
      * is above every oid in the log; raised as commits publish.
      */
     private long maxIndexedOid;
-    /** Orders checkpoint writes of {@code index.meta} with the one that withdraws them when the store breaks. */
-    private final Object metaLock = new Object();
-    /** Checkpoints written since open (for tests). */
-    int checkpoints;
-    /** Transactions replayed into the index at open (for tests: a trusted index replays only the tail). */
-    final long replayedAtOpen;
-    /** This boot of the machine, for checkpoints; {@code null} where the OS does not say (no checkpoints). */
-    private final UUID bootId = IndexMeta.currentBootId();
-    /** The last tid that was durable when the store opened, for {@code index.meta} (FORMAT.md invariant (7)). */
-    private final long durableTidAtOpen;
     /** Whether open trusted the persisted index (no log scan) instead of rebuilding it. */
     final boolean openedFromIndex;
 
@@ -134,8 +127,6 @@ public final class MappedFileStorage implements Storage {
         this.maxIndexedOid = this.nextOid.get() - 1;
         this.lastTid = state.lastTid();
         this.lastTxn = state.lastTxn();
-        this.durableTidAtOpen = state.lastTid();
-        this.replayedAtOpen = state.transactions();
         if (options.durability() == StorageOptions.Durability.DEFERRED) {
             flusher = new Thread(this::flushLoop, "jodb-flusher " + dir);
             flusher.setDaemon(true);
@@ -200,12 +191,8 @@ public final class MappedFileStorage implements Storage {
             }
             IndexHolder holder = new IndexHolder(dir, meta == null ? 0 : meta.generation());
             LogRecovery.Result state = null;
-            if (meta != null && (meta.clean() || meta.writtenThisBoot())) {
+            if (meta != null && meta.clean()) {
                 state = catchUp(segments, meta, holder);
-                if (state == null) {
-                    segments.forEach(Segment::close); // recovery may have changed the files: start afresh
-                    segments = LogRecovery.openSegments(dir);
-                }
             }
             boolean fromIndex = state != null;
             if (state == null) {
@@ -214,17 +201,15 @@ public final class MappedFileStorage implements Storage {
                 long start = LogPosition.of(segments.get(0).id, RecordCodec.SEGMENT_HEADER_SIZE);
                 state = LogRecovery.recover(segments, start, LogPosition.NONE, NO_TID, 1, true, holder::apply);
             }
-            if (meta != null && state.lastTid() < meta.durableTid()) {
-                // FORMAT.md invariant (7): the side file only ever names durable transactions as durable.
+            if (meta != null && state.lastTid() < meta.lastTid()) {
+                // FORMAT.md invariant (7): the side file only ever names durable transactions.
                 throw new CorruptStorageException(dir + ": the log ends at tid " + state.lastTid() + " ("
                         + LogPosition.describe(state.end()) + ") but " + IndexMeta.FILE_NAME + " records tid "
-                        + meta.durableTid() + " as committed: log segments are missing or were replaced by older"
+                        + meta.lastTid() + " as committed: log segments are missing or were replaced by older"
                         + " copies. Restore the store from a backup.");
             }
-            // Forced: from here on the side file must not say "clean" on disk (FORMAT.md invariant (6)).
             new IndexMeta(false, state.end(), state.lastTxn(), state.lastTid(), state.nextOid(),
-                    holder.index.capacity(), holder.index.size(), holder.index.generation(), state.lastTid(),
-                    IndexMeta.currentBootId()).write(dir);
+                    holder.index.capacity(), holder.index.size(), holder.index.generation()).write(dir);
             deleteIndexFilesExcept(dir, holder.index.generation());
             Log log = new Log(dir, options.segmentSize(), io, state.segments(), state.end(), state.endClosed());
             return new MappedFileStorage(dir, options, lock, log, holder.index, state, fromIndex);
@@ -235,23 +220,18 @@ public final class MappedFileStorage implements Storage {
     }
 
     /**
-     * The fast path: trust the index up to {@code meta.logEnd} and replay only what follows. After a clean
-     * close that is normally nothing. After a crash in this same boot of the machine (FORMAT.md 5) it is what
-     * was committed since the last checkpoint, replayed over the index as the process left it in the page
-     * cache (replaying a transaction the index already reflects changes nothing). Returns {@code null} when
-     * the index cannot be trusted (then it is rebuilt).
+     * The fast path of a cleanly closed store: trust the index up to {@code meta.logEnd} and replay only what
+     * follows (normally nothing). Returns {@code null} when the index cannot be trusted (then it is rebuilt).
      */
     private static LogRecovery.Result catchUp(List<Segment> segments, IndexMeta meta, IndexHolder holder) {
-        boolean crashed = !meta.clean();
         try {
-            holder.index = crashed ? OidIndex.recover(holder.dir, meta.generation(), meta.capacity())
-                    : OidIndex.open(holder.dir, meta.generation(), meta.capacity());
-            if (!crashed && holder.index.size() != meta.count()) {
+            holder.index = OidIndex.open(holder.dir, meta.generation(), meta.capacity());
+            if (holder.index.size() != meta.count()) {
                 throw new StorageException("index holds " + holder.index.size() + " oids, " + IndexMeta.FILE_NAME
                         + " says " + meta.count());
             }
             return LogRecovery.recover(segments, meta.logEnd(), meta.lastTxn(), meta.lastTid(), meta.nextOid(),
-                    crashed, holder::apply);
+                    false, holder::apply);
         } catch (CorruptStorageException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -533,30 +513,6 @@ public final class MappedFileStorage implements Storage {
     void ensureIndexRoom(int newOids) {
         if (index.needsGrowth(newOids)) {
             swapIndex(grow(index, newOids, nextIndexGeneration()));
-            checkpoint();
-        }
-    }
-
-    /**
-     * Records in {@code index.meta}, unforced, that the index reflects the log exactly up to its committed
-     * end (commit lock: every finished transaction is published, none is half published). A crash in this
-     * boot of the machine then replays only the log after this point (FORMAT.md 5). Called when the log
-     * rolls over to a new segment, when the index is replaced, and after pack. Best effort: a failed or torn
-     * write only means a full rebuild after a crash.
-     */
-    void checkpoint() {
-        synchronized (metaLock) {
-            if (bootId == null || broken != null) {
-                return;
-            }
-            OidIndex current = index;
-            try {
-                new IndexMeta(false, log.committedEnd(), lastTxn, lastTid, nextOid.get(), current.capacity(),
-                        current.size(), current.generation(), durableTidAtOpen, bootId).write(dir, false);
-                checkpoints++;
-            } catch (RuntimeException e) {
-                // the previous checkpoint, or none, stays
-            }
         }
     }
 
@@ -581,30 +537,13 @@ public final class MappedFileStorage implements Storage {
      * it broken and closes it. Returns the exception for the caller to throw.
      */
     StorageException breakDown(RuntimeException cause) {
-        synchronized (metaLock) {
-            if (broken == null) {
-                broken = cause;
-                invalidateCheckpoint();
-            }
+        if (broken == null) {
+            broken = cause;
         }
         closeQuietly();
         return new StorageException("the storage " + dir + " failed (" + cause.getMessage() + ") and was closed;"
                 + " reopen it: recovery keeps every durable commit, and a transaction whose commit reported this"
                 + " error is either wholly present or wholly absent.", cause);
-    }
-
-    /** Withdraws the checkpoint (metaLock): the next open rebuilds the index from the log. */
-    private void invalidateCheckpoint() {
-        if (bootId == null) {
-            return;
-        }
-        // After a failed force the page cache may no longer match the disk, even in this boot.
-        try {
-            new IndexMeta(false, LogPosition.NONE, LogPosition.NONE, NO_TID, 1, 0, 0, 0, durableTidAtOpen, null)
-                    .write(dir, true);
-        } catch (RuntimeException e) {
-            // a storage this broken may not write either; the next open may then trust a checkpoint
-        }
     }
 
     /** Whether a failure of the log means this storage must stop (see {@link Log#failure()}). */
@@ -619,8 +558,10 @@ public final class MappedFileStorage implements Storage {
             try {
                 log.forceAll();
             } catch (RuntimeException e) {
-                if (!closed) {
+                if (!closed && !stopping) {
                     breakDown(e);
+                } else if (broken == null) {
+                    broken = e; // close is under way and waits for this thread: it must not wait for close
                 }
                 return;
             }
@@ -685,7 +626,7 @@ public final class MappedFileStorage implements Storage {
                 try (FileChannel ch = FileChannel.open(last.file(), StandardOpenOption.WRITE)) {
                     ch.force(true);
                     new IndexMeta(true, log.committedEnd(), lastTxn, lastTid, nextOid.get(), capacity, count,
-                            last.generation(), lastTid, bootId).write(dir);
+                            last.generation()).write(dir);
                     deleteIndexFilesExcept(dir, last.generation());
                 } catch (IOException | RuntimeException e) {
                     // the next open sees an "open" side file and rebuilds the index from the log

@@ -151,6 +151,7 @@ final class Pack {
         PackCommit.write(dir, old.get(0).id, old.get(old.size() - 1).id, out.segments.get(0).id,
                 out.segments.get(out.segments.size() - 1).id);
         pastCommitPoint = true;
+        storage.atPackCommitPoint.run();
         for (Segment s : out.segments) {
             s.moveTo(dir.resolve(Segment.fileName(s.id)));
         }
@@ -166,7 +167,6 @@ final class Pack {
         storage.swapIndex(packed);
         storage.lastTxn = prevTxn;
         log.retire(old);
-        storage.checkpoint(); // the last one named the old segments and index
     }
 
     private void discard() {

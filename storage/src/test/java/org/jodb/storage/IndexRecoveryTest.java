@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 
 import org.jodb.spi.ConflictResolver;
 import org.jodb.spi.Storage;
@@ -109,34 +108,6 @@ class IndexRecoveryTest {
             try (MappedFileStorage after = MappedFileStorage.open(crashed, options())) {
                 assertFalse(after.openedFromIndex, "a store that was not closed cleanly rebuilds its index");
                 assertAllLoad(after, 120);
-            }
-        }
-    }
-
-    @Test
-    void aProcessCrashInThisBootReplaysOnlyTheLogAfterTheLastCheckpoint() throws IOException {
-        StorageOptions small = StorageOptions.builder().segmentSize(4096).indexCapacity(1_000).build();
-        try (MappedFileStorage storage = MappedFileStorage.open(dir, small)) {
-            fill(storage, 2_000, 20); // 100 transactions; the log rolls over and the index grows: checkpoints
-            assertTrue(storage.checkpoints > 10, "checkpoints " + storage.checkpoints);
-            Path crashed = elsewhere.resolve("crashed");
-            StoreFiles.copyProcessCrashImage(dir, crashed);
-            try (MappedFileStorage after = MappedFileStorage.open(crashed, small)) {
-                assertTrue(after.openedFromIndex, "the index left in the page cache is trusted up to the checkpoint");
-                assertTrue(after.replayedAtOpen < 10, "replayed " + after.replayedAtOpen + " of 100 transactions");
-                assertAllLoad(after, 2_000);
-                fill(after, 100, 10);
-                assertAllLoad(after, 2_100);
-            }
-
-            Path rebooted = elsewhere.resolve("rebooted");
-            StoreFiles.copyProcessCrashImage(dir, rebooted);
-            IndexMeta m = IndexMeta.read(rebooted);
-            new IndexMeta(m.clean(), m.logEnd(), m.lastTxn(), m.lastTid(), m.nextOid(), m.capacity(), m.count(),
-                    m.generation(), m.durableTid(), UUID.randomUUID()).write(rebooted);
-            try (MappedFileStorage after = MappedFileStorage.open(rebooted, small)) {
-                assertFalse(after.openedFromIndex, "after a reboot unforced index pages may be lost: rebuild");
-                assertAllLoad(after, 2_000);
             }
         }
     }

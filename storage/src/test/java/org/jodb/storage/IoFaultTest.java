@@ -85,7 +85,7 @@ class IoFaultTest {
                 assertTrue(threw, where + ": the failure reaches the committer");
                 io.disarm();
                 Path crash = tmp.resolve("crash-" + n);
-                StoreFiles.copyProcessCrashImage(dir, crash);
+                StoreFiles.copyCrashImage(dir, crash);
                 if (!storage.isClosed()) {
                     assertEquals(acknowledged, state(storage), where + ": the failed commit left nothing visible");
                     Map<Long, String> atFailure = new TreeMap<>(acknowledged);
@@ -203,12 +203,14 @@ class IoFaultTest {
     /** Writes "r<round>-<oid>" into every object; adds the round's values to {@code into} once committed. */
     private static void commitRound(Storage storage, int round, Map<Long, String> into) {
         Map<Long, String> values = new HashMap<>();
-        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("u", "round " + round), ConflictResolver.NONE);
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("u", "round " + round),
+                ConflictResolver.NONE);
         try {
             for (long oid = 0; oid < OBJECTS; oid++) {
                 Revision current = storage.load(oid);
                 String value = "r" + round + "-" + oid;
-                txn.store(oid, current == null ? Storage.NO_TID : current.tid(), value.getBytes(StandardCharsets.UTF_8));
+                byte[] data = value.getBytes(StandardCharsets.UTF_8);
+                txn.store(oid, current == null ? Storage.NO_TID : current.tid(), data);
                 values.put(oid, value);
             }
             txn.vote();

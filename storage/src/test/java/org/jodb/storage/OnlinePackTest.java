@@ -187,6 +187,62 @@ class OnlinePackTest {
         }
     }
 
+    /**
+     * A crash while pack runs, with writers having added segments meanwhile: before pack's commit point the
+     * reopened store is the unpacked one with every commit; after it, the packed one with every commit.
+     */
+    @ParameterizedTest(name = "crash after the commit point: {0}")
+    @ValueSource(booleans = {false, true})
+    void aCrashDuringPackLosesNothing(boolean afterCommitPoint) throws Exception {
+        Path dir = tmp.resolve("store");
+        Path image = tmp.resolve("image");
+        long child;
+        long orphan;
+        try (MappedFileStorage storage = MappedFileStorage.open(dir, options(512))) {
+            child = storage.newOid();
+            orphan = storage.newOid();
+            commit(storage, Map.of(Storage.ROOT_OID, record("root", child, orphan), child, record("0"),
+                    orphan, record("orphan")));
+            commit(storage, Map.of(Storage.ROOT_OID, record("root v2", child))); // orphan unreachable
+            Runnable crash = () -> {
+                try {
+                    StoreFiles.copyCrashImage(dir, image);
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            };
+            storage.whilePackCopies = () -> {
+                for (int i = 1; i <= 5; i++) { // each rolls the 512-byte segments over
+                    commit(storage, Map.of(child, record(Integer.toString(i))));
+                }
+                if (!afterCommitPoint) {
+                    crash.run();
+                }
+            };
+            if (afterCommitPoint) {
+                storage.atPackCommitPoint = crash;
+            }
+            storage.pack(storage.lastTid(), REFERENCES);
+        }
+        try (MappedFileStorage reopened = MappedFileStorage.open(image, options(512))) {
+            assertEquals("5", label(reopened.load(child)), "every commit made during pack survives the crash");
+            assertEquals("root v2", label(reopened.load(Storage.ROOT_OID)));
+            if (afterCommitPoint) {
+                assertNull(reopened.load(orphan), "the committed pack was completed at open");
+            } else {
+                assertEquals("orphan", label(reopened.load(orphan)), "the uncommitted pack was dropped at open");
+            }
+            commit(reopened, Map.of(child, record("6")));
+        }
+        try (MappedFileStorage reopened = MappedFileStorage.open(image, options(512))) {
+            assertEquals("6", label(reopened.load(child)));
+            try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(image)) {
+                assertTrue(files.noneMatch(p -> p.toString().endsWith(".pack") || p.endsWith("pack.commit")),
+                        "no pack leftovers");
+            }
+        }
+    }
+
     private static long[] append(long[] a, long b) {
         long[] r = java.util.Arrays.copyOf(a, a.length + 1);
         r[a.length] = b;

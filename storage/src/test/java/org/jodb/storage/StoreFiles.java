@@ -28,19 +28,6 @@ public final class StoreFiles {
         }
     }
 
-    /**
-     * Copies every file of a store that is open, index included, as a process crash (kill -9) in this boot of
-     * the machine leaves them: the page cache keeps everything written, forced or not.
-     */
-    public static void copyProcessCrashImage(Path from, Path to) throws IOException {
-        Files.createDirectories(to);
-        try (Stream<Path> files = Files.list(from)) {
-            for (Path p : files.toList()) {
-                Files.copy(p, to.resolve(p.getFileName()));
-            }
-        }
-    }
-
     public static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;

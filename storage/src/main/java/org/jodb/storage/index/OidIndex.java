@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
@@ -86,31 +84,6 @@ public final class OidIndex implements AutoCloseable {
         } catch (IOException | RuntimeException | LinkageError e) {
             throw new StorageException("cannot open the oid index " + file + ": " + e, e);
         }
-    }
-
-    /**
-     * Opens the index file a crashed process left behind, letting Chronicle Map repair what an interrupted
-     * update left (held segment locks, counters).
-     *
-     * @throws StorageException when the file is missing or Chronicle Map reports any corruption (then rebuild)
-     */
-    public static OidIndex recover(Path dir, int generation, long capacity) {
-        Path file = file(dir, generation);
-        if (!Files.isRegularFile(file)) {
-            throw new StorageException("no index file " + file);
-        }
-        List<String> corruption = new ArrayList<>();
-        ChronicleMap<Long, byte[]> map;
-        try {
-            map = builder(capacity).recoverPersistedTo(file.toFile(), true, c -> corruption.add(c.message()));
-        } catch (IOException | RuntimeException | LinkageError e) {
-            throw new StorageException("cannot recover the oid index " + file + ": " + e, e);
-        }
-        if (!corruption.isEmpty()) {
-            map.close();
-            throw new StorageException("the oid index " + file + " was damaged: " + corruption.get(0));
-        }
-        return new OidIndex(map, file, generation, capacity);
     }
 
     private static ChronicleMapBuilder<Long, byte[]> builder(long capacity) {

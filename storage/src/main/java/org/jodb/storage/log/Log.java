@@ -24,8 +24,9 @@ import org.jodb.spi.StorageException;
  * (group commit).
  *
  * <p>Concurrency: appends ({@link #reserve}, {@link #writeBody}, {@link #writeTrailer}, {@link #discard},
- * {@link #adopt}, {@link #retire}) are called under the storage's commit lock, one transaction at a time; reads go straight
- * to the segments and may run on any thread at any time.
+ * {@link #adopt}, {@link #retire}) are called under the storage's commit lock, one transaction at a time;
+ * reads go straight to the segments and may run on any thread at any time; forces may come from any thread
+ * ({@link #awaitDurable}).
  */
 public final class Log {
 

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 
 /**
  * The few file operations the {@link Log} performs while committing: creating a segment, writing to a
- * segment ({@code pwrite}), forcing it ({@code fdatasync}). {@link #REAL} does them; the seam exists so that tests can make
- * any one of them fail, the way SQLite's test VFS simulates I/O errors (pagerfault.test).
+ * segment ({@code pwrite}), forcing it ({@code fdatasync}). {@link #REAL} does them; the seam exists so that
+ * tests can make any one of them fail, the way SQLite's test VFS simulates I/O errors (pagerfault.test).
  *
  * <p>How each can fail in reality, and what the log does about it:
  * <ul>

@@ -23,7 +23,6 @@ import org.jodb.spi.Storage;
 import org.jodb.spi.StorageException;
 import org.jodb.storage.MappedFileStorage;
 import org.jodb.storage.StorageOptions;
-import org.jodb.storage.StoreInternals;
 import org.jodb.storage.index.ChronicleFlags;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -61,17 +60,9 @@ class KillProcessTest {
             child.waitFor(30, TimeUnit.SECONDS);
             reader.join(10_000);
             acknowledged.addAll(acks);
-            if (check(context, acknowledged)) {
-                trustedIndex++;
-            }
+            check(context, acknowledged);
         }
-        // A killed process leaves its index in the page cache: reopening in this boot trusts it up to the
-        // last checkpoint unless Chronicle Map reports damage (a kill in the middle of an update), so most
-        // reopens should take that path; none at all would mean the path is broken.
-        assertTrue(trustedIndex > 0, "no reopen after a kill trusted the index (seed " + seed + ")");
     }
-
-    private int trustedIndex;
 
     private static void readAcks(Process child, List<Long> acks, CountDownLatch first) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
@@ -87,8 +78,7 @@ class KillProcessTest {
         }
     }
 
-    /** Checks the reopened store; returns whether open trusted the index the killed process left. */
-    private boolean check(String context, Set<Long> acknowledged) {
+    private void check(String context, Set<Long> acknowledged) {
         try (MappedFileStorage storage = MappedFileStorage.open(dir, CrashWorker.options(StorageOptions.Durability.SYNC))) {
             long total = 0;
             for (long oid = 1; oid <= CrashWorker.ACCOUNTS; oid++) {
@@ -103,7 +93,6 @@ class KillProcessTest {
             for (long tid : acknowledged) {
                 assertTrue(present.contains(tid), context + ": acknowledged commit " + tid + " was lost");
             }
-            return StoreInternals.openedFromIndex(storage);
         }
     }
 

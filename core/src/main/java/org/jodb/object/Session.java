@@ -379,7 +379,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         PersistentObject ghost = (PersistentObject) codec.newInstance(type);
         ObjectState s = new ObjectState(ghost, this, ObjectStatus.GHOST);
         s.oid = oid;
-        s.created = created.contains(oid); // an earlier instance was collected after a savepoint
+        s.created = !created.isEmpty() && created.contains(oid); // an earlier instance was collected after a savepoint
         ghost.$jodbState(s);
         cache.put(s);
         return ghost;

@@ -16,6 +16,10 @@ final class JodbKryo extends Kryo {
     private final RecordCodec codec;
     /** True while a codec call uses this instance. */
     boolean busy;
+    /** True for an instance of the codec's pool (nested use), false for a thread's first choice. */
+    boolean pooled;
+    /** The top-level serializer of {@code RecordCodec.readInto} (read side). */
+    final RecordCodec.ReadInto readInto = new RecordCodec.ReadInto();
     /** The connection the current call works for; null between calls. */
     RecordContext context;
     /** Oids (references and registry entries) met while writing the current record. */

@@ -26,8 +26,12 @@ import java.util.function.Consumer;
 final class ObjectCache {
     private static final int MIN_CAPACITY = 64;
 
-    /** The oid table: weak entries, null for a free slot; its length is a power of two. */
+    /**
+     * The oid table: weak entries, null for a free slot; its length is a power of two. {@link #keys}
+     * holds each slot's oid, so that probing and growing read one array instead of every entry.
+     */
     private Entry[] table = new Entry[MIN_CAPACITY];
+    private long[] keys = new long[MIN_CAPACITY];
     private int entries;
     private final ReferenceQueue<PersistentObject> collected = new ReferenceQueue<>();
     /** The least recently used loaded object (head of the recency list), or null. */
@@ -81,13 +85,14 @@ final class ObjectCache {
     /** The instance for {@code oid}, or null. */
     PersistentObject get(long oid) {
         Entry[] t = table;
+        long[] k = keys;
         int mask = t.length - 1;
         for (int i = slot(oid, mask); ; i = (i + 1) & mask) {
             Entry e = t[i];
             if (e == null) {
                 return null;
             }
-            if (e.oid == oid) {
+            if (k[i] == oid) {
                 return e.get();
             }
         }
@@ -97,17 +102,18 @@ final class ObjectCache {
         purge();
         Entry fresh = new Entry(state.self, state.oid, collected);
         Entry[] t = table;
+        long[] k = keys;
         int mask = t.length - 1;
         for (int i = slot(state.oid, mask); ; i = (i + 1) & mask) {
-            Entry e = t[i];
-            if (e == null) {
+            if (t[i] == null) {
                 t[i] = fresh;
+                k[i] = state.oid;
                 if (++entries > t.length / 2) {
                     grow();
                 }
                 return;
             }
-            if (e.oid == state.oid) {
+            if (k[i] == state.oid) {
                 t[i] = fresh;
                 return;
             }
@@ -254,6 +260,7 @@ final class ObjectCache {
      */
     private Entry removeEntry(long oid, Entry expected) {
         Entry[] t = table;
+        long[] k = keys;
         int mask = t.length - 1;
         int i = slot(oid, mask);
         while (true) {
@@ -261,7 +268,7 @@ final class ObjectCache {
             if (e == null) {
                 return null;
             }
-            if (e.oid == oid) {
+            if (k[i] == oid) {
                 if (expected != null && e != expected) {
                     return null; // a newer instance took the oid: the collected one is gone already
                 }
@@ -272,10 +279,11 @@ final class ObjectCache {
         Entry removed = t[i];
         int hole = i;
         for (int j = (hole + 1) & mask; t[j] != null; j = (j + 1) & mask) {
-            int home = slot(t[j].oid, mask);
+            int home = slot(k[j], mask);
             // move t[j] into the hole unless its home lies cyclically in (hole, j]
             if (((j - home) & mask) >= ((j - hole) & mask)) {
                 t[hole] = t[j];
+                k[hole] = k[j];
                 hole = j;
             }
         }
@@ -286,18 +294,22 @@ final class ObjectCache {
 
     private void grow() {
         Entry[] old = table;
+        long[] oldKeys = keys;
         Entry[] t = new Entry[old.length * 2];
+        long[] k = new long[t.length];
         int mask = t.length - 1;
-        for (Entry e : old) {
-            if (e != null) {
-                int i = slot(e.oid, mask);
+        for (int j = 0; j < old.length; j++) {
+            if (old[j] != null) {
+                int i = slot(oldKeys[j], mask);
                 while (t[i] != null) {
                     i = (i + 1) & mask;
                 }
-                t[i] = e;
+                t[i] = old[j];
+                k[i] = oldKeys[j];
             }
         }
         table = t;
+        keys = k;
     }
 
     private static int slot(long oid, int mask) {

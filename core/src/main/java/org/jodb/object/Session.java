@@ -555,7 +555,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private void load(ObjectState state) {
         byte[] data;
         long serial;
-        if (writes.contains(state.oid)) {
+        if (!writes.isEmpty() && writes.contains(state.oid)) { // most loads happen with nothing written
             data = writes.get(state.oid);
             serial = writes.serial(state.oid);
         } else {

@@ -80,6 +80,11 @@ final class JodbKryo extends Kryo {
 
     /** The serializer of a persistent object's own state (its fields), not of a reference to it. */
     FieldsSerializer stateSerializer(Class<?> userClass) {
-        return topSerializers.computeIfAbsent(userClass, c -> new FieldsSerializer(this, c));
+        FieldsSerializer s = topSerializers.get(userClass); // no capturing lambda per record read
+        if (s == null) {
+            s = new FieldsSerializer(this, userClass);
+            topSerializers.put(userClass, s);
+        }
+        return s;
     }
 }

@@ -312,11 +312,16 @@ public final class RecordCodec {
             } else {
                 throw new IllegalStateException("registry entry " + id + " is not a class: " + entry);
             }
-            if (!ClassNames.isJShellClass(types.userClass(type))) {
+            if (!isRedefinable(type)) {
                 classes.put(id, type); // a JShell class may be redefined by any snippet: resolve it each time
             }
         }
         return type;
+    }
+
+    /** True for a (proxy of a) JShell class: any snippet may redefine it, so it is never cached by id. */
+    boolean isRedefinable(Class<?> type) {
+        return ClassNames.isJShellClass(types.userClass(type));
     }
 
     Schema schema(long id, RecordContext ctx) {

@@ -312,9 +312,14 @@ final class ObjectCache {
         keys = k;
     }
 
+    /**
+     * The home slot of an oid. Oids are handed out in sequence and objects are mostly loaded in runs of
+     * neighbouring oids (a map's values, a list's elements), so runs keep neighbouring slots and the
+     * table is walked like an array; higher bits are folded in so that oids a large power of two apart
+     * do not share a slot.
+     */
     private static int slot(long oid, int mask) {
-        long h = oid * 0x9E3779B97F4A7C15L;
-        return (int) (h ^ (h >>> 32)) & mask;
+        return (int) (oid ^ (oid >>> 16) ^ (oid >>> 32) ^ (oid >>> 48)) & mask;
     }
 
     private static final class Entry extends WeakReference<PersistentObject> {

@@ -115,6 +115,11 @@ final class FieldsSerializer extends Serializer<Object> {
         this.schemaEntry = schema.encode();
     }
 
+    /** The class this serializer reads and writes. */
+    Class<?> type() {
+        return type;
+    }
+
     boolean storesNoState() {
         return storesNoState;
     }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Random operation sequences on a PersistentMap against a LinkedHashMap model, across commits, aborts,
- * savepoint rollbacks, cache minimization, reads from a second connection and a second database, with the
+ * savepoint rollbacks, cache minimization and a tiny cache, reads from a second connection and a second database, with the
  * size crossing the chunk limits both ways.
  */
 class PersistentMapModelTest {
@@ -35,6 +35,9 @@ class PersistentMapModelTest {
         try (Database db = Database.open(storage)) {
             TransactionManager tm = new TransactionManager(false);
             Connection conn = db.open(tm);
+            if (seed % 2 == 1) {
+                conn.setCacheSize(3); // savepoints and commits turn clean chunks into ghosts
+            }
             TransactionManager otherTm = new TransactionManager(false);
             Connection other = db.open(otherTm);
             conn.root().put("m", new PersistentMap<Integer, Integer>());

@@ -111,6 +111,11 @@ public final class MappedFileStorage implements Storage {
      * is above every oid in the log; raised as commits publish.
      */
     private long maxIndexedOid;
+    /**
+     * What packs removed since open, for vote's check of references (commit lock to replace; see
+     * {@link RemovedOids}).
+     */
+    volatile RemovedOids removedOids = RemovedOids.NONE;
     /** Whether open trusted the persisted index (no log scan) instead of rebuilding it. */
     final boolean openedFromIndex;
 
@@ -343,8 +348,12 @@ public final class MappedFileStorage implements Storage {
             if (entry == null) {
                 return null;
             }
-            RevisionView revision = RevisionView.read(log, entry.position());
+            RevisionView revision = RevisionView.read(log, entry.position(), oid);
             if (revision != null) {
+                if (revision.tid() != entry.tid()) {
+                    throw revision.segment().damaged(LogPosition.offset(entry.position()), "the index gives oid " + oid
+                            + " tid " + entry.tid() + ", the record found there has tid " + revision.tid());
+                }
                 return new Revision(oid, revision.tid(), revision.data());
             }
             missingSegment(used, oid, entry.position()); // or a pack swapped the log meanwhile: look again
@@ -362,12 +371,15 @@ public final class MappedFileStorage implements Storage {
                 return null;
             }
             long position = entry.position();
+            long newer = Long.MAX_VALUE;
             while (true) {
-                RevisionView revision = RevisionView.read(log, position);
+                RevisionView revision = RevisionView.read(log, position, oid);
                 if (revision == null) {
                     missingSegment(used, oid, position);
                     continue retry;
                 }
+                olderThan(revision, newer);
+                newer = revision.tid();
                 if (revision.tid() <= tid) {
                     return new Revision(oid, revision.tid(), revision.data());
                 }
@@ -381,6 +393,15 @@ public final class MappedFileStorage implements Storage {
                 }
                 position = revision.prev();
             }
+        }
+    }
+
+    /** Checks that a revision reached through a newer one's {@code prev} is older (FORMAT.md invariant (9)). */
+    private static void olderThan(RevisionView revision, long newerTid) {
+        if (revision.tid() >= newerTid) {
+            throw revision.segment().damaged(LogPosition.offset(revision.position()), "oid " + revision.oid()
+                    + "'s revision with tid " + revision.tid() + " is named as older than its revision with tid "
+                    + newerTid);
         }
     }
 
@@ -422,9 +443,15 @@ public final class MappedFileStorage implements Storage {
                     }
                     continue retry;
                 }
-                TransactionView txn = TransactionView.read(segment, LogPosition.offset(position));
+                TransactionView txn = TransactionView.read(segment, LogPosition.offset(position),
+                        log.committedEnd());
                 if (txn.tid <= tid) {
                     break;
+                }
+                if (txn.prevTxn < LogPosition.NONE || txn.prevTxn >= position) {
+                    // FORMAT.md invariant (1); also keeps a damaged chain from looping
+                    throw segment.damaged(LogPosition.offset(position), "transaction " + txn.tid + " names "
+                            + LogPosition.describe(txn.prevTxn) + " as the transaction before it");
                 }
                 found.add(new CommittedTransaction(txn.tid, txn.oids()));
                 position = txn.prevTxn;
@@ -450,13 +477,16 @@ public final class MappedFileStorage implements Storage {
             OidIndex used = index;
             OidIndex.Entry entry = used.get(oid);
             long position = entry == null ? LogPosition.NONE : entry.position();
+            long newer = Long.MAX_VALUE;
             while (found.size() < max && position != LogPosition.NONE && position != LogPosition.PACKED) {
-                RevisionView revision = RevisionView.read(log, position);
+                RevisionView revision = RevisionView.read(log, position, oid);
                 if (revision == null) {
                     missingSegment(used, oid, position);
                     continue retry;
                 }
-                TransactionView txn = revision.transaction();
+                olderThan(revision, newer);
+                newer = revision.tid();
+                TransactionView txn = revision.transaction(log.committedEnd());
                 found.add(new RevisionInfo(revision.tid(), txn.timeMillis, txn.user, txn.note, revision.dataLength()));
                 position = revision.prev();
             }

@@ -167,6 +167,7 @@ public final class MappedFileStorage implements Storage {
             throw new CorruptStorageException(dir + " is a file, not a jodb store (a store is a directory)."
                     + " Pass the store's directory, or a path that does not exist yet to create one.");
         }
+        refuseForeignDirectory(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -179,6 +180,42 @@ public final class MappedFileStorage implements Storage {
         } catch (RuntimeException | Error e) {
             lock.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses to create a store in a directory that holds files but no log segment: a wrong path (a home or
+     * project directory) would otherwise become a store silently, and an existing store whose segments are
+     * gone would be taken for a new one. A missing or empty directory, or one holding only jodb's own files,
+     * is fine (FORMAT.md 1).
+     */
+    private static void refuseForeignDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<String> foreign = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                if (Segment.idOf(p) >= 0) {
+                    return; // a store: its segments are checked when they are opened
+                }
+                String name = p.getFileName().toString();
+                boolean ours = name.equals(StoreLock.FILE_NAME) || name.startsWith(IndexMeta.FILE_NAME)
+                        || name.equals(PackCommit.FILE_NAME) || OidIndex.isIndexFile(p) || name.startsWith("log-");
+                if (!ours) {
+                    foreign.add(Files.isDirectory(p) ? name + "/" : name);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot list the store directory " + dir + ": " + e.getMessage(), e);
+        }
+        if (!foreign.isEmpty()) {
+            Collections.sort(foreign);
+            String shown = String.join(", ", foreign.subList(0, Math.min(10, foreign.size())))
+                    + (foreign.size() > 10 ? ", ... (" + foreign.size() + " entries)" : "");
+            throw new CorruptStorageException(dir + " is not a jodb store and not empty: it holds no log segment"
+                    + " (log-*.seg) but " + shown + ". Pass the directory of an existing store, or an empty or"
+                    + " missing directory to create one.");
         }
     }
 

@@ -36,8 +36,10 @@ import org.jodb.storage.recovery.PackCommit;
  * (3) Under the commit lock again, copy the transactions committed meanwhile whole, force, commit the pack
  * and swap segments and index. Phase 3 costs what was written during phase 2, not the store's size.
  *
- * <p>Kept: every revision, of an object reachable from the root as of the pack point, with a tid after
- * packTid, plus the newest one at or before packTid; and everything committed after the pack point. Every
+ * <p>Kept: of every live object, each revision with a tid after packTid up to the pack point plus the newest
+ * one at or before packTid; and everything committed after the pack point. Live is what the references of
+ * those kept revisions reach from oid 0, from pinned records and from every object written after packTid
+ * (see {@link #live}), so that any snapshot at or after packTid still finds what it refers to. Every
  * transaction header is kept (with only its kept revisions), so the tid chain, {@code transactionsAfter} and
  * {@code history} metadata survive. When the store has no root object yet nothing counts as unreachable.
  *

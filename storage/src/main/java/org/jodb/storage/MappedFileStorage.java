@@ -91,7 +91,8 @@ public final class MappedFileStorage implements Storage {
     private volatile boolean closed;
     /** Set by close to end the flusher's loop. */
     private volatile boolean stopping;
-    private final Thread flusher;
+    /** Forces DEFERRED commits every flushIntervalMillis; {@code null} in SYNC mode. */
+    final Thread flusher;
     /**
      * Why the storage closed itself (a failed force, or a failure after a commit point was written), or
      * {@code null}. Set once; a broken storage never writes a "clean" side file, so reopening rebuilds the
@@ -550,7 +551,15 @@ public final class MappedFileStorage implements Storage {
                 }
             }
         } finally {
-            packLock.unlock();
+            try {
+                if (broken != null) {
+                    closeAfterPack(); // the storage broke while pack ran: breakDown left the close to us
+                }
+            } catch (RuntimeException ignored) {
+                // the pack's own outcome (or the failure that broke the storage) is what the caller sees
+            } finally {
+                packLock.unlock();
+            }
         }
     }
 
@@ -607,7 +616,7 @@ public final class MappedFileStorage implements Storage {
         if (broken == null) {
             broken = cause;
         }
-        closeQuietly();
+        closeUnlessPackRuns();
         return new StorageException("the storage " + dir + " failed (" + cause.getMessage() + ") and was closed;"
                 + " reopen it: recovery keeps every durable commit, and a transaction whose commit reported this"
                 + " error is either wholly present or wholly absent.", cause);
@@ -625,11 +634,12 @@ public final class MappedFileStorage implements Storage {
             try {
                 log.forceAll();
             } catch (RuntimeException e) {
-                if (!closed && !stopping) {
-                    breakDown(e);
-                } else if (broken == null) {
-                    broken = e; // close is under way and waits for this thread: it must not wait for close
+                if (broken == null) {
+                    broken = e;
                 }
+                if (!closed && !stopping) {
+                    closeUnlessPackRuns();
+                } // else close is under way and waits for this thread: it must not wait for close
                 return;
             }
         }
@@ -706,11 +716,22 @@ public final class MappedFileStorage implements Storage {
         }
     }
 
-    private void closeQuietly() {
+    /**
+     * Closes a broken storage now, unless a pack or a close holds the pack lock: that one closes it when it
+     * ends, seeing {@link #broken}. Waiting for the pack lock here could stall for as long as a pack runs,
+     * and on the flusher it would stall close, which joins the flusher while holding the pack lock (a pack
+     * that fails after its commit point closes the storage itself).
+     */
+    private void closeUnlessPackRuns() {
+        if (!packLock.tryLock()) {
+            return;
+        }
         try {
-            close();
+            closeAfterPack();
         } catch (RuntimeException ignored) {
             // the failure that made us close is what the caller reports
+        } finally {
+            packLock.unlock();
         }
     }
 

@@ -10,10 +10,11 @@ import java.util.regex.Pattern;
 /**
  * Maps classes to the stable names stored in a database and back.
  *
- * <p>A stable name is {@link Class#getName()}, except for classes declared in a JShell session: JShell
- * wraps each snippet's declarations in a generated class ({@code REPL.$JShell$12$Account}); such a class
- * is stored under its declared name ({@code Account}), so that a class redefined in a later snippet still
- * loads the records written with the earlier definition.
+ * <p>A stable name is {@link Class#getName()}, with two exceptions. A JDK-internal class of a public type
+ * that has a serializer of its own is stored under that type ({@link PortableClasses}). A class declared in
+ * a JShell session: JShell wraps each snippet's declarations in a generated class
+ * ({@code REPL.$JShell$12$Account}); such a class is stored under its declared name ({@code Account}), so
+ * that a class redefined in a later snippet still loads the records written with the earlier definition.
  *
  * <p>Resolution of a stored name, in order: the renames given when the database was opened; the thread's
  * context class loader; jodb's own class loader; the class most recently seen by jodb under that stable
@@ -58,6 +59,7 @@ public final class ClassNames {
 
     /** The name under which {@code type} is stored; remembers {@code type} for {@link #resolve}. */
     public static String stableName(Class<?> type) {
+        type = PortableClasses.storedAs(type); // sun.nio.fs.UnixPath is stored as java.nio.file.Path
         String name = STABLE.get(type);
         if (seen(name) != type) {
             if (SEEN.put(name, new WeakReference<>(type)) != null) {

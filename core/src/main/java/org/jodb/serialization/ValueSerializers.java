@@ -1,6 +1,7 @@
 package org.jodb.serialization;
 
 import com.esotericsoftware.kryo.Kryo;
+import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
@@ -10,6 +11,7 @@ import java.net.URI;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -23,8 +25,14 @@ import org.jodb.UnsupportedClassException;
  * {@code java.base} keeps closed to reflection: {@code UUID}, {@code URI}, {@code Pattern} (its source and
  * flags), {@code File} and {@code Path} (their path string; a {@code Path} only of the default file
  * system), {@code AtomicBoolean}/{@code Integer}/{@code Long}/{@code Reference} (their current value), and
- * {@code EnumMap} ({@link EnumMapByName}). BigDecimal, BigInteger, java.time, Optional, URL, Locale and
- * Currency have serializers in Kryo already.
+ * {@code EnumMap} ({@link EnumMapByName}), and the map-backed sets of {@link SetSerializers}. BigDecimal,
+ * BigInteger, java.time, Optional, URL, Locale, Currency, Charset, TimeZone, BitSet and the immutable
+ * {@code List.of}/{@code Set.of}/{@code Map.of} have serializers in Kryo already; an immutable list that
+ * holds null ({@code Stream.toList()}), which Kryo's would fail on with "object cannot be null", is refused
+ * with a remedy instead.
+ *
+ * <p>Platform-specific classes ({@code sun.nio.fs.UnixPath}) are stored under their public type
+ * ({@link PortableClasses}), so a store moves between operating systems.
  */
 final class ValueSerializers {
     private ValueSerializers() {
@@ -41,6 +49,46 @@ final class ValueSerializers {
         kryo.addDefaultSerializer(File.class, new FileByPath());
         kryo.addDefaultSerializer(Path.class, new PathByString());
         kryo.addDefaultSerializer(EnumMap.class, new EnumMapByName());
+        SetSerializers.register(kryo);
+        Class<?> listN = List.of(1, 2, 3).getClass();
+        kryo.addDefaultSerializer(listN, new NoNullElements(kryo.getDefaultSerializer(listN)));
+    }
+
+    /**
+     * Kryo's serializer of the JDK's immutable lists rebuilds them with {@code List.of}, which refuses null,
+     * so it cannot write the lists of {@code Stream.toList()} that hold null: refuse those with a remedy,
+     * and leave every other list (and the format of its records) to Kryo.
+     */
+    private static final class NoNullElements extends Serializer<List<?>> {
+        private final Serializer<List<?>> kryos;
+
+        @SuppressWarnings("unchecked")
+        NoNullElements(Serializer<?> kryos) {
+            this.kryos = (Serializer<List<?>>) kryos;
+        }
+
+        @Override
+        public void write(Kryo kryo, Output output, List<?> list) {
+            if (holdsNull(list)) {
+                throw new UnsupportedClassException("jodb cannot store an immutable " + list.getClass().getName()
+                        + " that holds null (from Stream.toList()); store new ArrayList<>(list), or"
+                        + " Collections.unmodifiableList(new ArrayList<>(list)) to keep it unmodifiable");
+            }
+            kryos.write(kryo, output, list);
+        }
+
+        @Override
+        public List<?> read(Kryo kryo, Input input, Class<? extends List<?>> type) {
+            return kryos.read(kryo, input, type);
+        }
+
+        private static boolean holdsNull(List<?> list) {
+            try {
+                return list.contains(null);
+            } catch (NullPointerException nullHostile) {
+                return false; // List.of: cannot hold null, says so by throwing
+            }
+        }
     }
 
     private static final class FileByPath extends ImmutableSerializer<File> {

@@ -30,6 +30,9 @@ import java.util.concurrent.Callable;
  * tm.begin(); ...; tm.commit();                          // ZODB style; abort() on failure
  * try (Transaction tx = tm.begin()) { ...; tx.commit(); } // aborts unless committed
  * int n = tm.run(3, () -> { ...; return count; });       // retries TransientException, e.g. conflicts
+ * for (Attempt attempt : tm.attempts(3)) {                // the same, as a loop (see Attempt)
+ *     try (attempt) { ...; attempt.commit(); }
+ * }
  * }</pre>
  *
  * <h2>Synchronizers</h2>
@@ -51,6 +54,8 @@ public class TransactionManager {
     /** The current transaction; null when none is active (after commit or abort, or in explicit mode). */
     private RealTransaction current;
     private final Synchronizers synchronizers = new Synchronizers();
+    /** How many attempts {@link #run(Callable)} and {@link #attempts()} make; 3, as in ZODB. */
+    private int defaultAttempts = 3;
 
     /** An implicit-mode manager. */
     public TransactionManager() {
@@ -202,14 +207,33 @@ public class TransactionManager {
         return get().isDoomed();
     }
 
+    /** How many attempts {@link #run(Callable)}, {@link #run(Runnable)} and {@link #attempts()} make. */
+    public int defaultAttempts() {
+        return defaultAttempts;
+    }
+
+    /**
+     * Sets how many attempts {@link #run(Callable)}, {@link #run(Runnable)} and {@link #attempts()} make;
+     * 3 unless set (ZODB's default).
+     *
+     * @throws IllegalArgumentException if {@code attempts < 1}
+     */
+    public void setDefaultAttempts(int attempts) {
+        this.defaultAttempts = requirePositive(attempts);
+    }
+
     /**
      * Runs {@code work} in a transaction of its own and commits it, retrying in a new transaction when the
      * failure {@linkplain Transaction#isRetryable is retryable} (a {@link TransientException} such as a
-     * conflict, or a data manager says so) and attempts remain. Each attempt: {@code begin()}, {@code work},
-     * {@code commit()}; on any failure the transaction is aborted (after asking whether to retry). The
-     * failure of the last attempt, or a non-retryable one, is thrown as it was; a checked exception of
-     * {@code work} is thrown wrapped in a {@link TransactionException}. {@code work} must not end the
-     * transaction itself.
+     * conflict, or a data manager says so) and attempts remain. Each attempt: {@code begin()}, a note naming
+     * the work, {@code work}, {@code commit()}; on any failure the transaction is aborted (after asking
+     * whether to retry). The failure of the last attempt, or a non-retryable one, is thrown as it was; a
+     * checked exception of {@code work} is thrown wrapped in a {@link TransactionException}. {@code work}
+     * must not end the transaction itself.
+     *
+     * <p>The note: ZODB notes the function's name and docstring. Java lambdas and method references have
+     * neither, so only work of a named class ({@code class MonthlyInterest implements Callable<...>}) is
+     * noted, by the class's simple name.
      *
      * @param attempts how many times to try at most, at least 1
      * @return what {@code work} returned in the attempt that committed
@@ -219,11 +243,41 @@ public class TransactionManager {
      */
     public <T> T run(int attempts, Callable<T> work) {
         Objects.requireNonNull(work, "work");
-        if (attempts < 1) {
-            throw new IllegalArgumentException("attempts < 1: " + attempts);
-        }
+        return run(attempts, work, work);
+    }
+
+    /**
+     * Like {@link #run(int, Callable)} for work that returns nothing.
+     *
+     * @throws IllegalArgumentException if {@code attempts < 1}
+     */
+    public void run(int attempts, Runnable work) {
+        Objects.requireNonNull(work, "work");
+        run(attempts, work, () -> {
+            work.run();
+            return null;
+        });
+    }
+
+    /**
+     * {@link #run(int, Callable)} with the {@linkplain #defaultAttempts() default number of attempts}: the
+     * Java form of ZODB's decorator {@code @transaction.manager.run}.
+     */
+    public <T> T run(Callable<T> work) {
+        return run(defaultAttempts, work);
+    }
+
+    /** {@link #run(int, Runnable)} with the {@linkplain #defaultAttempts() default number of attempts}. */
+    public void run(Runnable work) {
+        run(defaultAttempts, work);
+    }
+
+    private <T> T run(int attempts, Object named, Callable<T> work) {
+        requirePositive(attempts);
+        String note = noteFor(named);
         for (int attempt = 1; ; attempt++) {
             Transaction txn = begin();
+            txn.note(note);
             try {
                 T result = work.call();
                 commit();
@@ -245,20 +299,52 @@ public class TransactionManager {
         }
     }
 
+    /** The simple name of a named class; null for lambdas, method references and anonymous classes. */
+    private static String noteFor(Object work) {
+        Class<?> type = work.getClass();
+        if (type.isSynthetic() || type.isHidden() || type.isAnonymousClass()) {
+            return null;
+        }
+        return type.getSimpleName();
+    }
+
     /**
-     * Like {@link #run(int, Callable)} for work that returns nothing.
+     * The attempts of a piece of work, each in a transaction of its own, as a loop: the Java rendering of
+     * ZODB's {@code for attempt in tm.attempts(n): with attempt: ...}. Each step of the loop begins a
+     * transaction and hands out an {@link Attempt}; the loop goes on only after an attempt failed with a
+     * retryable error (a {@link TransientException}, or one a joined data manager's
+     * {@link DataManager#shouldRetry} accepts) and at most {@code attempts} times; the last attempt throws
+     * whatever fails it. See {@link Attempt} for the loop body.
+     *
+     * <p>Iterating begins transactions, so each iteration of the returned {@code Iterable} is a new run.
      *
      * @throws IllegalArgumentException if {@code attempts < 1}
      */
-    public void run(int attempts, Runnable work) {
-        Objects.requireNonNull(work, "work");
-        run(attempts, () -> {
-            work.run();
-            return null;
-        });
+    public Iterable<Attempt> attempts(int attempts) {
+        requirePositive(attempts);
+        return () -> new Attempts(this, attempts);
     }
 
-    private static RuntimeException rethrowable(Throwable failure) {
+    /** {@link #attempts(int)} with the {@linkplain #defaultAttempts() default number of attempts}. */
+    public Iterable<Attempt> attempts() {
+        return attempts(defaultAttempts);
+    }
+
+    /** Begins the transaction of an attempt. */
+    Attempt beginAttempt(boolean last) {
+        begin();
+        return new Attempt(current, last);
+    }
+
+    private static int requirePositive(int attempts) {
+        if (attempts < 1) {
+            throw new IllegalArgumentException("attempts < 1: " + attempts);
+        }
+        return attempts;
+    }
+
+    /** {@code failure} as something to throw: itself if unchecked, else wrapped; an Error is thrown here. */
+    static RuntimeException rethrowable(Throwable failure) {
         if (failure instanceof RuntimeException) {
             return (RuntimeException) failure;
         }

@@ -76,4 +76,24 @@ public final class Transactions {
     public static void run(int attempts, Runnable work) {
         manager().run(attempts, work);
     }
+
+    /** See {@link TransactionManager#run(Callable)}. */
+    public static <T> T run(Callable<T> work) {
+        return manager().run(work);
+    }
+
+    /** See {@link TransactionManager#run(Runnable)}. */
+    public static void run(Runnable work) {
+        manager().run(work);
+    }
+
+    /** See {@link TransactionManager#attempts(int)}. */
+    public static Iterable<Attempt> attempts(int attempts) {
+        return manager().attempts(attempts);
+    }
+
+    /** See {@link TransactionManager#attempts()}. */
+    public static Iterable<Attempt> attempts() {
+        return manager().attempts();
+    }
 }

@@ -10,10 +10,11 @@
  * exception extends {@link org.jodb.transaction.TransactionException}; retryable ones extend
  * {@link org.jodb.transaction.TransientException}.
  *
- * <p>Where jodb differs from ZODB: there is no {@code attempts()} iterator or decorator form of
- * {@code run} (use {@code TransactionManager.run(attempts, work)}); {@code with tm:} becomes
- * try-with-resources on the transaction, which aborts unless it was committed; an ended transaction refuses
- * further commits, joins and savepoints with {@link java.lang.IllegalStateException} instead of silently
- * accepting them; a transaction, and its savepoints, may only be used from the thread it was created on.
+ * <p>Where jodb differs from ZODB: {@code with tm:} becomes try-with-resources on the transaction, which
+ * aborts unless it was committed; {@code with attempt:} becomes try-with-resources on an
+ * {@link org.jodb.transaction.Attempt}, whose block calls {@code commit()} itself and hands a failure of the
+ * work to {@code retryOrThrow}; the decorator {@code @tm.run} becomes {@code run(work)}; an ended
+ * transaction refuses further commits, joins and savepoints with {@link java.lang.IllegalStateException}
+ * instead of silently accepting them; a transaction, and its savepoints, may only be used from the thread it was created on.
  */
 package org.jodb.transaction;

@@ -159,8 +159,6 @@ class SerializationRegressionTest {
                 Arguments.of("TreeMap.descendingMap", tree.descendingMap(), "TreeMap"),
                 Arguments.of("ConcurrentHashMap.keySet", concurrent.keySet(), "LinkedHashSet"),
                 Arguments.of("ConcurrentHashMap.values", concurrent.values(), "ArrayList"),
-                Arguments.of("ConcurrentHashMap.newKeySet", ConcurrentHashMap.newKeySet(), "LinkedHashSet"),
-                Arguments.of("Collections.newSetFromMap", Collections.newSetFromMap(new HashMap<>()), "LinkedHashSet"),
                 Arguments.of("Collections.nCopies", Collections.nCopies(3, "x"), "ArrayList"),
                 Arguments.of("Collections.checkedList",
                         Collections.checkedList(new ArrayList<>(List.of("a")), String.class), "ArrayList"),

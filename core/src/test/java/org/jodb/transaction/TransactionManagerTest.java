@@ -459,6 +459,238 @@ class TransactionManagerTest {
         assertTrue(tm.isActive());
     }
 
+    @Test
+    void behaviour19_runWithoutACountUsesTheManagersDefaultAttempts() {
+        TransactionManager tm = new TransactionManager();
+        assertEquals(3, tm.defaultAttempts(), "ZODB's default");
+        AtomicInteger attempts = new AtomicInteger();
+        assertThrows(TransientException.class, () -> tm.run(() -> {
+            throw new TransientException("conflict " + attempts.incrementAndGet());
+        }));
+        assertEquals(3, attempts.get());
+        tm.setDefaultAttempts(5);
+        attempts.set(0);
+        String result = tm.run(() -> {
+            if (attempts.incrementAndGet() < 5) {
+                throw new TransientException("conflict");
+            }
+            return "fifth";
+        });
+        assertEquals("fifth", result);
+        assertThrows(IllegalArgumentException.class, () -> tm.setDefaultAttempts(0));
+    }
+
+    /** Work of a named class, noted by its name as ZODB notes a function's name. */
+    static final class MonthlyInterest implements Runnable {
+        String description;
+
+        @Override
+        public void run() {
+            description = Transactions.get().description();
+        }
+    }
+
+    @Test
+    void behaviour19_runNotesTheNameOfANamedWorkClassButNotOfALambda() {
+        MonthlyInterest work = new MonthlyInterest();
+        Transactions.run(work);
+        assertEquals("MonthlyInterest", work.description);
+        String lambda = Transactions.run(() -> Transactions.get().description());
+        assertEquals("", lambda);
+    }
+
+    // ---- behaviour 20: attempts
+
+    @Test
+    void behaviour20_attemptsStopAtTheFirstCommit() {
+        TransactionManager tm = new TransactionManager(true);
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        int loops = 0;
+        for (Attempt attempt : tm.attempts(3)) {
+            try (attempt) {
+                loops++;
+                assertSame(tm.get(), attempt.transaction(), "the attempt's transaction was begun");
+                dm.put("x", 1);
+                assertTrue(attempt.commit());
+            }
+        }
+        assertEquals(1, loops);
+        assertEquals(1, dm.committed("x"));
+        assertFalse(tm.isActive());
+    }
+
+    @Test
+    void behaviour20_aRetryableCommitFailureIsDroppedAndTheLoopGoesOn() {
+        TransactionManager tm = new TransactionManager(true);
+        SampleDataManager dm = new SampleDataManager("a", tm).failOn("tpcVote", new TransientException("conflict"));
+        List<Boolean> commits = new ArrayList<>();
+        int loops = 0;
+        for (Attempt attempt : tm.attempts(3)) {
+            try (attempt) {
+                if (++loops == 2) {
+                    dm.heal();
+                }
+                dm.put("x", loops);
+                commits.add(attempt.commit());
+            }
+        }
+        assertEquals(List.of(false, true), commits);
+        assertEquals(2, dm.committed("x"));
+        assertEquals(List.of("tpcBegin", "commit", "tpcVote", "abort", "tpcAbort", "abort",
+                "tpcBegin", "commit", "tpcVote", "tpcFinish"), dm.calls);
+        assertFalse(tm.isActive(), "the failed attempt was aborted before the next began");
+    }
+
+    @Test
+    void behaviour20_aRetryableFailureOfTheWorkIsRetriedThroughRetryOrThrow() {
+        TransactionManager tm = new TransactionManager();
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        int loops = 0;
+        for (Attempt attempt : tm.attempts(3)) {
+            try (attempt) {
+                dm.put("x", ++loops);
+                if (loops < 3) {
+                    throw new TransientException("conflict " + loops);
+                }
+                attempt.commit();
+            } catch (RuntimeException e) {
+                attempt.retryOrThrow(e);
+            }
+        }
+        assertEquals(3, loops);
+        assertEquals(3, dm.committed("x"));
+        assertEquals(List.of("abort", "abort", "tpcBegin", "commit", "tpcVote", "tpcFinish"), dm.calls);
+    }
+
+    @Test
+    void behaviour20_theLastAttemptThrowsItsRetryableFailure() {
+        TransactionManager tm = new TransactionManager(true);
+        SampleDataManager dm = new SampleDataManager("a", tm).failOn("tpcVote", new TransientException("busy"));
+        List<Boolean> last = new ArrayList<>();
+        TransientException e = assertThrows(TransientException.class, () -> {
+            for (Attempt attempt : tm.attempts(2)) {
+                try (attempt) {
+                    last.add(attempt.isLast());
+                    dm.put("x", 1);
+                    attempt.commit();
+                }
+            }
+        });
+        assertEquals("busy", e.getMessage());
+        assertEquals(List.of(false, true), last);
+        assertFalse(tm.isActive(), "the failed last attempt was aborted");
+    }
+
+    @Test
+    void behaviour20_aFailureThatIsNotRetryableEndsTheLoopAtOnce() {
+        TransactionManager tm = new TransactionManager();
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        AtomicInteger loops = new AtomicInteger();
+        assertThrows(IllegalStateException.class, () -> {
+            for (Attempt attempt : tm.attempts(3)) {
+                try (attempt) {
+                    loops.incrementAndGet();
+                    dm.put("x", 1);
+                    throw new IllegalStateException("bug");
+                } catch (RuntimeException e) {
+                    attempt.retryOrThrow(e);
+                }
+            }
+        });
+        assertEquals(1, loops.get());
+        assertEquals(List.of("abort"), dm.calls);
+        assertFalse(tm.isActive());
+    }
+
+    @Test
+    void behaviour20_dataManagersJudgeRetryabilityEvenAfterCloseAborted() {
+        TransactionManager tm = new TransactionManager();
+        RuntimeException serialization = new RuntimeException("could not serialize access");
+        SampleDataManager jdbc = new SampleDataManager("jdbc", tm) {
+            @Override
+            public boolean shouldRetry(Throwable error) {
+                return error == serialization;
+            }
+        };
+        int loops = 0;
+        for (Attempt attempt : tm.attempts(3)) {
+            try (attempt) {
+                jdbc.put("row", ++loops);
+                if (loops == 1) {
+                    throw serialization;
+                }
+                attempt.commit();
+            } catch (RuntimeException e) {
+                assertFalse(tm.isActive(), "close() aborted before the catch");
+                attempt.retryOrThrow(e);
+            }
+        }
+        assertEquals(2, loops);
+        assertEquals(2, jdbc.committed("row"));
+    }
+
+    @Test
+    void behaviour20_aBlockThatNeitherCommitsNorFailsIsAbortedAndEndsTheLoop() {
+        TransactionManager tm = new TransactionManager();
+        SampleDataManager dm = new SampleDataManager("a", tm);
+        int loops = 0;
+        for (Attempt attempt : tm.attempts(3)) {
+            try (attempt) {
+                loops++;
+                dm.put("x", 1);
+            }
+        }
+        assertEquals(1, loops);
+        assertEquals(List.of("abort"), dm.calls);
+        assertNull(dm.committed("x"));
+    }
+
+    @Test
+    void behaviour20_attemptsCountIsValidatedAndDefaultsToTheManagers() {
+        TransactionManager tm = new TransactionManager();
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tm.attempts(0));
+        assertEquals("attempts < 1: 0", e.getMessage());
+        tm.setDefaultAttempts(4);
+        int loops = 0;
+        for (Attempt attempt : tm.attempts()) {
+            try (attempt) {
+                loops++;
+                if (!attempt.isLast()) {
+                    throw new TransientException("conflict");
+                }
+                attempt.commit();
+            } catch (TransientException t) {
+                attempt.retryOrThrow(t);
+            }
+        }
+        assertEquals(4, loops);
+    }
+
+    @Test
+    void behaviour20_attemptsInExplicitModeRefuseANestedTransaction() {
+        TransactionManager tm = new TransactionManager(true);
+        Transaction outer = tm.begin();
+        assertThrows(AlreadyInTransactionException.class, () -> tm.attempts(3).iterator().next());
+        assertSame(outer, tm.get());
+    }
+
+    @Test
+    void behaviour20_facadeAttemptsUseTheThreadsManager() {
+        try {
+            int loops = 0;
+            for (Attempt attempt : Transactions.attempts(2)) {
+                try (attempt) {
+                    loops++;
+                    assertSame(Transactions.get(), attempt.transaction());
+                    attempt.commit();
+                }
+            }
+            assertEquals(1, loops);
+        } finally {
+            Transactions.abort();
+        }
+    }
+
     // ---- behaviour 21: retryable errors
 
     @Test

@@ -9,7 +9,8 @@ import org.jodb.object.PersistentObject;
  * ghost without touching it (so reading writes nothing and costs no comparison at commit); a method that
  * may change the content, or hands out a view or iterator through which it could change, goes through
  * {@link #forChange()}, which touches it, and the next savepoint or commit compares its bytes. Equality,
- * hash code and text are the content's.
+ * hash code and text are the content's. ({@link PersistentMap} refines this: its views touch when they
+ * are iterated or changed through, and a large map touches only the chunks an operation changes.)
  *
  * <p>Its only field is transient, so it adds nothing to the records of its subclasses. Not thread-safe.
  *

@@ -1,22 +1,43 @@
 package org.jodb;
 
+import java.util.AbstractMap;
 import java.util.Collection;
+import java.util.ConcurrentModificationException;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.jodb.object.MapLayout;
+import org.jodb.object.MapRecord;
 
 /**
  * A map that is a persistent object of its own: it has its own record, and the objects holding it keep
  * only a reference (ZODB's {@code PersistentMapping}). Create it with {@code new}; it becomes persistent
  * when it is reachable from the root at a savepoint or commit. Iteration follows insertion order.
  *
- * <p>Reading methods load it when it is a ghost; changing methods and views (whose changes jodb cannot
- * see one by one) mark it touched, and the next savepoint or commit writes it if its content changed.
- * Keys and values are stored inside the map's record, except persistent objects, which are stored as
- * references.
+ * <p>Reading methods ({@code get}, {@code containsKey}, {@code size}, {@code forEach}, ...) load it when
+ * it is a ghost and touch nothing; changing methods mark touched what they change, and the next savepoint
+ * or commit writes it if its content changed. Iterating {@code values()} or {@code entrySet()} touches
+ * what it walks over, because a value reached there may be changed in place (jodb cannot see such changes
+ * one by one); iterating {@code keySet()} touches only through its iterator's {@code remove}. Keys and
+ * values are stored inside the map's records, except persistent objects, which are stored as references.
+ *
+ * <h2>Large maps</h2>
+ * A map of up to {@value #CHUNKED_ABOVE} entries is one record. Past that it keeps its entries, in
+ * insertion order, in chunks of up to 512 entries, each a record of its own, and its own record keeps the
+ * list of chunks and the size; it goes back to one record when it shrinks below {@value #SINGLE_BELOW}
+ * entries (the gap keeps a map near the limit from switching at every change). So a commit costs what it
+ * changed: adding keys rewrites the last chunk and the map's short record, replacing a value rewrites the
+ * chunk holding the key. Insertion-ordered chunks (not hash buckets) are what makes adding keys cheap:
+ * a batch of new keys lands in one or two chunks, where hashing would spread it over nearly all of them.
+ * The switch is invisible to the application (identity, order, views and iterators keep working; a
+ * record written before chunks existed loads as the single-record form). The price: the first access by
+ * key ({@code get}, {@code containsKey}, {@code put}, {@code remove}) after the map was loaded loads every
+ * chunk to build an in-memory index from key to chunk, the same cost as loading a single-record map;
+ * iterating and {@code size()} need no index.
  *
  * <h2>Concurrent changes</h2>
  * When two transactions change one map, the second commit is merged instead of failing with
@@ -25,24 +46,41 @@ import java.util.function.Function;
  * resolved</b> (ConflictException, retry) are different changes to one key, keys that are persistent
  * objects, and values that cannot be compared (values are compared with {@code equals}, persistent objects
  * by identity, so a value class without {@code equals} counts as changed). The merged map keeps the
- * committed entries in their order and appends new keys. Only {@code PersistentMap} itself is merged: a
- * subclass, whose own fields are part of its state, always gets {@code ConflictException} for concurrent
- * changes.
+ * committed entries in their order and appends new keys. In a large map, in addition, both transactions
+ * inserting or both removing the same key is not resolved, nor is a change of its chunk list made by
+ * either (a new chunk started, an emptied one dropped, a switch between the forms), which is rare: at
+ * most once per 512 insertions. Only {@code PersistentMap} itself is merged: a subclass, whose own fields
+ * are part of its state, always gets {@code ConflictException} for concurrent changes to its own record
+ * (concurrent replacements of values in different chunks of a large subclass map do not meet there and
+ * both commit).
  *
  * <p>Not thread-safe, like the connection it belongs to.
  *
  * @param <K> key type
  * @param <V> value type
  */
-public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>> implements Map<K, V> {
+public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>>
+        implements Map<K, V>, MapRecord {
+    /** A map with more entries than this switches to chunks. */
+    static final int CHUNKED_ABOVE = 1024;
+    /** A chunked map with fewer entries than this goes back to one record. */
+    static final int SINGLE_BELOW = 256;
+
+    /** The entries of the single-record form; null in the chunked form. */
     private LinkedHashMap<K, V> map;
+    /** The chunked form; null in the single-record form. */
+    private MapLayout layout;
 
     public PersistentMap() {
         map = new LinkedHashMap<>();
     }
 
     public PersistentMap(Map<? extends K, ? extends V> content) {
-        map = new LinkedHashMap<>(content);
+        if (content.size() > CHUNKED_ABOVE) {
+            layout = MapLayout.of(content);
+        } else {
+            map = new LinkedHashMap<>(content);
+        }
     }
 
     @Override
@@ -51,117 +89,312 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
     }
 
     @Override
+    @SuppressWarnings("unchecked")
+    public final LinkedHashMap<Object, Object> $jodbEntries() {
+        return (LinkedHashMap<Object, Object>) map;
+    }
+
+    @Override
+    public final MapLayout $jodbLayout() {
+        return layout;
+    }
+
+    @Override
     public int size() {
-        return forRead().size();
+        LinkedHashMap<K, V> m = forRead();
+        return m != null ? m.size() : layout.size();
     }
 
     @Override
     public boolean isEmpty() {
-        return forRead().isEmpty();
+        return size() == 0;
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return forRead().containsKey(key);
+        LinkedHashMap<K, V> m = forRead();
+        return m != null ? m.containsKey(key) : layout.containsKey(key);
     }
 
     @Override
     public boolean containsValue(Object value) {
-        return forRead().containsValue(value);
+        LinkedHashMap<K, V> m = forRead();
+        return m != null ? m.containsValue(value) : layout.containsValue(value);
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public V get(Object key) {
-        return forRead().get(key);
+        LinkedHashMap<K, V> m = forRead();
+        return m != null ? m.get(key) : (V) layout.get(key);
     }
 
     @Override
     public V getOrDefault(Object key, V defaultValue) {
-        return forRead().getOrDefault(key, defaultValue);
+        LinkedHashMap<K, V> m = forRead();
+        if (m != null) {
+            return m.getOrDefault(key, defaultValue);
+        }
+        return layout.containsKey(key) ? get(key) : defaultValue;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void forEach(BiConsumer<? super K, ? super V> action) {
-        forRead().forEach(action);
+        LinkedHashMap<K, V> m = forRead();
+        if (m != null) {
+            m.forEach(action);
+        } else {
+            layout.forEach((k, v) -> action.accept((K) k, (V) v));
+        }
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public V put(K key, V value) {
-        return forChange().put(key, value);
+        if (forRead() == null) {
+            return (V) layout.put(this, key, value);
+        }
+        V old = forChange().put(key, value);
+        grown();
+        return old;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public V remove(Object key) {
+        if (forRead() == null) {
+            V old = (V) layout.remove(this, key);
+            shrunk();
+            return old;
+        }
         return forChange().remove(key);
     }
 
     @Override
     public void putAll(Map<? extends K, ? extends V> m) {
+        if (forRead() == null) {
+            for (Entry<? extends K, ? extends V> e : m.entrySet()) {
+                layout.put(this, e.getKey(), e.getValue());
+            }
+            return;
+        }
         forChange().putAll(m);
+        grown();
     }
 
     @Override
     public void clear() {
-        forChange().clear();
+        forChange();
+        map = new LinkedHashMap<>();
+        layout = null;
     }
+
+    // The default methods below: in the single-record form the LinkedHashMap's own (one touch, the JDK's
+    // exact semantics); in the chunked form Map's defaults, built on get/containsKey/put/remove above,
+    // which touch precisely.
 
     @Override
     public V putIfAbsent(K key, V value) {
-        return forChange().putIfAbsent(key, value);
+        if (forRead() == null) {
+            return Map.super.putIfAbsent(key, value);
+        }
+        V v = forChange().putIfAbsent(key, value);
+        grown();
+        return v;
     }
 
     @Override
     public boolean remove(Object key, Object value) {
+        if (forRead() == null) {
+            return Map.super.remove(key, value);
+        }
         return forChange().remove(key, value);
     }
 
     @Override
     public boolean replace(K key, V oldValue, V newValue) {
-        return forChange().replace(key, oldValue, newValue);
+        return forRead() == null ? Map.super.replace(key, oldValue, newValue)
+                : forChange().replace(key, oldValue, newValue);
     }
 
     @Override
     public V replace(K key, V value) {
-        return forChange().replace(key, value);
+        return forRead() == null ? Map.super.replace(key, value) : forChange().replace(key, value);
     }
 
     @Override
     public V computeIfAbsent(K key, Function<? super K, ? extends V> f) {
-        return forChange().computeIfAbsent(key, f);
+        if (forRead() == null) {
+            return Map.super.computeIfAbsent(key, f);
+        }
+        V v = forChange().computeIfAbsent(key, f);
+        grown();
+        return v;
     }
 
     @Override
     public V computeIfPresent(K key, BiFunction<? super K, ? super V, ? extends V> f) {
+        if (forRead() == null) {
+            return Map.super.computeIfPresent(key, f);
+        }
         return forChange().computeIfPresent(key, f);
     }
 
     @Override
     public V compute(K key, BiFunction<? super K, ? super V, ? extends V> f) {
-        return forChange().compute(key, f);
+        if (forRead() == null) {
+            return Map.super.compute(key, f);
+        }
+        V v = forChange().compute(key, f);
+        grown();
+        return v;
     }
 
     @Override
     public V merge(K key, V value, BiFunction<? super V, ? super V, ? extends V> f) {
-        return forChange().merge(key, value, f);
+        if (forRead() == null) {
+            return Map.super.merge(key, value, f);
+        }
+        V v = forChange().merge(key, value, f);
+        grown();
+        return v;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void replaceAll(BiFunction<? super K, ? super V, ? extends V> f) {
-        forChange().replaceAll(f);
+        if (forRead() == null) {
+            layout.replaceAll((k, v) -> f.apply((K) k, (V) v));
+        } else {
+            forChange().replaceAll(f);
+        }
     }
 
     @Override
     public Set<K> keySet() {
-        return forChange().keySet();
+        return new MapViews.Keys<>(this);
     }
 
     @Override
     public Collection<V> values() {
-        return forChange().values();
+        return new MapViews.Values<>(this);
     }
 
     @Override
     public Set<Entry<K, V>> entrySet() {
-        return forChange().entrySet();
+        return new MapViews.Entries<>(this, true);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (o == this) {
+            return true;
+        }
+        LinkedHashMap<K, V> m = forRead();
+        return m != null ? m.equals(o) : asAbstractMap().equals(o);
+    }
+
+    @Override
+    public int hashCode() {
+        LinkedHashMap<K, V> m = forRead();
+        return m != null ? m.hashCode() : asAbstractMap().hashCode();
+    }
+
+    @Override
+    public String toString() {
+        LinkedHashMap<K, V> m = forRead();
+        return m != null ? m.toString() : asAbstractMap().toString();
+    }
+
+    /**
+     * The entries in order, for the views. With {@code touch}, what the iteration walks over is touched
+     * (the map, or each chunk when the iteration reaches it); without, only what the iterator's
+     * {@code remove} and its entries' {@code setValue} change.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    Iterator<Entry<K, V>> entryIterator(boolean touch) {
+        LinkedHashMap<K, V> m = touch ? forChange() : forRead();
+        if (m == null) {
+            return (Iterator) layout.iterator(this, touch);
+        }
+        Iterator<Entry<K, V>> it = m.entrySet().iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return it.hasNext();
+            }
+
+            @Override
+            public Entry<K, V> next() {
+                Entry<K, V> e = it.next();
+                return new AbstractMap.SimpleEntry<>(e) {
+                    @Override
+                    public V setValue(V value) {
+                        checkSame(m).put(e.getKey(), value);
+                        return super.setValue(value);
+                    }
+                };
+            }
+
+            @Override
+            public void remove() {
+                checkSame(m);
+                it.remove();
+            }
+        };
+    }
+
+    /** Touches the single-record form for a change through a view of {@code m}; fails if m was replaced. */
+    private LinkedHashMap<K, V> checkSame(LinkedHashMap<K, V> m) {
+        LinkedHashMap<K, V> now = forRead() == m ? forChange() : null;
+        if (now != m) {
+            throw new ConcurrentModificationException("the map was reloaded or changed form since this"
+                    + " iterator was made; iterate again");
+        }
+        return now;
+    }
+
+    /** Switches to chunks when the single-record form grew past {@link #CHUNKED_ABOVE}. */
+    private void grown() {
+        if (map.size() > CHUNKED_ABOVE) {
+            layout = MapLayout.of(map);
+            map = null;
+        }
+    }
+
+    /** Goes back to one record when the chunked form shrank below {@link #SINGLE_BELOW}. */
+    @SuppressWarnings("unchecked")
+    private void shrunk() {
+        if (layout.size() < SINGLE_BELOW) {
+            forChange();
+            map = (LinkedHashMap<K, V>) layout.toMap();
+            layout = null;
+        }
+    }
+
+    private Map<K, V> asAbstractMap() {
+        PersistentMap<K, V> self = this;
+        return new AbstractMap<>() {
+            @Override
+            public Set<Entry<K, V>> entrySet() {
+                return new MapViews.Entries<>(self, false);
+            }
+
+            @Override
+            public int size() {
+                return self.size();
+            }
+
+            @Override
+            public V get(Object key) {
+                return self.get(key);
+            }
+
+            @Override
+            public boolean containsKey(Object key) {
+                return self.containsKey(key);
+            }
+        };
     }
 }

@@ -14,12 +14,23 @@ import org.jodb.spi.ConflictResolver;
  * Merges concurrent writes to one {@code PersistentMap} (ZODB's BTrees do the same): two transactions
  * that insert, replace or remove <em>different</em> keys both commit; the result holds both changes.
  *
- * <p>Resolved: changes to disjoint keys; and the same change made by both (same key, equal value).
- * Not resolved (the commit fails with {@code ConflictException}): both changed one key differently;
- * values compared are neither persistent (compared by identity) nor equal by {@code equals} (a value
- * class without {@code equals} counts as changed); keys that are persistent objects; subclasses of
- * {@code PersistentMap} (their own fields are part of the state, and this merge knows only the entries),
- * other map classes and every other persistent class; any record that cannot be decoded without the storage.
+ * <p>Three kinds of records are merged:
+ * <ul>
+ * <li>the record of a {@code PersistentMap} in its single-record form, and a {@link MapChunk} of a large
+ *     one: their entries. Resolved: changes to disjoint keys; and the same change made by both (same key,
+ *     equal value), except, in a chunk, both inserting or both removing one key (the map's size counter
+ *     would count it twice). Not resolved: both changed one key differently; values compared are neither
+ *     persistent (compared by identity) nor equal by {@code equals} (a value class without {@code equals}
+ *     counts as changed); keys that are persistent objects.</li>
+ * <li>the record of a {@code PersistentMap} in its chunked form ({@link MapLayout}): resolved when the
+ *     three revisions have the same chunk list; the counters add up ({@code committed + mine - old}).
+ *     Different chunk lists (a chunk added or dropped, a change of form) are not resolved. This keeps a
+ *     key in one chunk: under one chunk list both writers insert into the same last chunk, whose own
+ *     merge sees both insertions.</li>
+ * </ul>
+ * Never merged: subclasses of {@code PersistentMap} (their own fields are part of the state, and this
+ * merge knows only the entries), other map classes and every other persistent class; any record that
+ * cannot be decoded without the storage.
  *
  * <p>Runs inside the storage's vote, holding its commit lock: it reads nothing from the storage, only
  * the database's registry and the committing connection's own new entries.
@@ -42,50 +53,81 @@ final class MapConflictResolver implements ConflictResolver {
             Decoding ctx = new Decoding();
             RecordCodec codec = store.codec;
             Class<?> type = codec.typeOf(committedState, ctx);
-            // exactly PersistentMap: a subclass may have fields of its own, which this merge would drop
-            if (type != PersistentMap.class
-                    || codec.typeOf(oldState, ctx) != type || codec.typeOf(newState, ctx) != type) {
+            if (codec.typeOf(oldState, ctx) != type || codec.typeOf(newState, ctx) != type) {
                 return null;
             }
-            Map<Object, Object> old = decode(oldState, type, ctx);
-            Map<Object, Object> committed = decode(committedState, type, ctx);
-            Map<Object, Object> mine = decode(newState, type, ctx);
-            Set<Object> keys = new LinkedHashSet<>(old.keySet());
-            keys.addAll(mine.keySet());
-            for (Object key : keys) {
-                if (key instanceof PersistentObject) {
-                    return null;
-                }
-                boolean inOld = old.containsKey(key);
-                boolean inMine = mine.containsKey(key);
-                if (inOld == inMine && same(old.get(key), mine.get(key))) {
-                    continue; // this transaction did not change the key
-                }
-                boolean inCommitted = committed.containsKey(key);
-                boolean theyChanged = !(inOld == inCommitted && same(old.get(key), committed.get(key)));
-                if (theyChanged) {
-                    if (inMine == inCommitted && same(mine.get(key), committed.get(key))) {
-                        continue; // both made the same change
-                    }
-                    return null;
-                }
-                if (inMine) {
-                    committed.put(key, mine.get(key));
-                } else {
-                    committed.remove(key);
-                }
+            if (type == MapChunk.class) {
+                MapChunk committed = (MapChunk) decode(committedState, type, ctx);
+                boolean merged = mergeEntries(((MapChunk) decode(oldState, type, ctx)).decoded(),
+                        committed.decoded(), ((MapChunk) decode(newState, type, ctx)).decoded(), true);
+                return merged ? codec.write(committed, ctx) : null;
             }
+            // exactly PersistentMap: a subclass may have fields of its own, which this merge would drop
+            if (type != PersistentMap.class) {
+                return null;
+            }
+            MapRecord old = (MapRecord) decode(oldState, type, ctx);
+            MapRecord committed = (MapRecord) decode(committedState, type, ctx);
+            MapRecord mine = (MapRecord) decode(newState, type, ctx);
+            if (old.$jodbEntries() != null && committed.$jodbEntries() != null && mine.$jodbEntries() != null) {
+                boolean merged = mergeEntries(old.$jodbEntries(), committed.$jodbEntries(), mine.$jodbEntries(),
+                        false);
+                return merged ? codec.write(committed, ctx) : null;
+            }
+            MapLayout o = old.$jodbLayout();
+            MapLayout c = committed.$jodbLayout();
+            MapLayout m = mine.$jodbLayout();
+            if (o == null || c == null || m == null || !o.chunks().equals(c.chunks())
+                    || !o.chunks().equals(m.chunks())) {
+                return null;
+            }
+            c.counters(c.size() + m.size() - o.size(), c.changes() + m.changes() - o.changes());
             return codec.write(committed, ctx);
         } catch (RuntimeException unresolvable) {
             return null; // the writer gets a ConflictException, which is always safe
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private Map<Object, Object> decode(byte[] record, Class<?> type, Decoding ctx) {
-        Object map = store.codec.newInstance(type);
-        store.codec.readInto(record, map, ctx);
-        return (Map<Object, Object>) map; // no state: behaves as a plain map
+    /**
+     * Applies to {@code committed} what this transaction changed from {@code old} to {@code mine}; false
+     * when that cannot be done safely. With {@code strict}, the same insertion or removal made by both is
+     * refused too (chunks: the map's size counts each transaction's insertions and removals).
+     */
+    private static boolean mergeEntries(Map<Object, Object> old, Map<Object, Object> committed,
+            Map<Object, Object> mine, boolean strict) {
+        Set<Object> keys = new LinkedHashSet<>(old.keySet());
+        keys.addAll(mine.keySet());
+        for (Object key : keys) {
+            if (key instanceof PersistentObject) {
+                return false;
+            }
+            boolean inOld = old.containsKey(key);
+            boolean inMine = mine.containsKey(key);
+            if (inOld == inMine && same(old.get(key), mine.get(key))) {
+                continue; // this transaction did not change the key
+            }
+            boolean inCommitted = committed.containsKey(key);
+            boolean theyChanged = !(inOld == inCommitted && same(old.get(key), committed.get(key)));
+            if (theyChanged) {
+                if (inMine == inCommitted && same(mine.get(key), committed.get(key))
+                        && !(strict && inOld != inMine)) {
+                    continue; // both made the same change
+                }
+                return false;
+            }
+            if (inMine) {
+                committed.put(key, mine.get(key));
+            } else {
+                committed.remove(key);
+            }
+        }
+        return true;
+    }
+
+    private Object decode(byte[] record, Class<?> type, Decoding ctx) {
+        Object object = store.codec.newInstance(type);
+        store.codec.readInto(record, object, ctx);
+        return object; // no state: its content is plain
     }
 
     private static boolean same(Object a, Object b) {

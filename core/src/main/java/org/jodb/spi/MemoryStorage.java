@@ -1,6 +1,7 @@
 package org.jodb.spi;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -38,6 +39,10 @@ public final class MemoryStorage implements Storage {
     /** Snapshots older than this tid can no longer be served: pack removed what they need. */
     private volatile long packedBefore = NO_TID;
     private volatile boolean closed;
+    /** Oids pack removed, sorted (commit lock); a vote refuses records that refer to one of them. */
+    private long[] removed = new long[0];
+    /** The finder the last pack was given; {@code null} before the first pack. */
+    private ReferenceFinder finder;
 
     private record TransactionRecord(long tid, long timeMillis, String user, String note, long[] oids) {
     }
@@ -124,9 +129,11 @@ public final class MemoryStorage implements Storage {
         commitLock.lock();
         try {
             Set<Long> reachable = reachableFromRoot(packTid, references);
+            List<Long> dropped = new ArrayList<>();
             for (Map.Entry<Long, Revision[]> e : revisions.entrySet()) {
                 if (!reachable.contains(e.getKey())) {
                     revisions.remove(e.getKey());
+                    dropped.add(e.getKey());
                     continue;
                 }
                 Revision[] chain = e.getValue();
@@ -138,20 +145,33 @@ public final class MemoryStorage implements Storage {
                 }
             }
             packedBefore = Math.max(packedBefore, Math.min(packTid, lastTid));
+            if (!dropped.isEmpty()) {
+                long[] more = Arrays.copyOf(removed, removed.length + dropped.size());
+                for (int i = 0; i < dropped.size(); i++) {
+                    more[removed.length + i] = dropped.get(i);
+                }
+                Arrays.sort(more);
+                removed = more;
+                finder = references;
+            }
         } finally {
             commitLock.unlock();
         }
     }
 
-    /** The oids reachable from the root through any revision that a snapshot at or after packTid can read. */
+    /**
+     * The oids reachable through any revision that a snapshot at or after packTid can read, from the root,
+     * from pinned records and from every object written after packTid.
+     */
     private Set<Long> reachableFromRoot(long packTid, ReferenceFinder references) {
         Set<Long> seen = new HashSet<>();
         List<Long> todo = new ArrayList<>();
         todo.add(ROOT_OID);
         for (Map.Entry<Long, Revision[]> e : revisions.entrySet()) {
             Revision[] chain = e.getValue();
-            if (references.pinned(chain[chain.length - 1].data())) {
-                todo.add(e.getKey());
+            Revision newest = chain[chain.length - 1];
+            if (newest.tid() > packTid || references.pinned(newest.data())) {
+                todo.add(e.getKey()); // written after packTid (a root, as in ZODB's fspack), or pinned
             }
         }
         while (!todo.isEmpty()) {
@@ -278,11 +298,26 @@ public final class MemoryStorage implements Storage {
                         throw new StorageConflictException(e.getKey(), e.getValue(), current, true);
                     }
                 }
+                checkReferences();
                 tid = lastTid + 1;
                 return resolved.stream().mapToLong(Long::longValue).toArray();
             } catch (RuntimeException failure) {
                 release();
                 throw failure;
+            }
+        }
+
+        /** Refuses a record that refers to an object pack removed (Storage#pack, DanglingReferenceException). */
+        private void checkReferences() {
+            if (removed.length == 0) {
+                return;
+            }
+            for (Map.Entry<Long, byte[]> e : data.entrySet()) {
+                finder.references(e.getValue(), ref -> {
+                    if (Arrays.binarySearch(removed, ref) >= 0) {
+                        throw new DanglingReferenceException(e.getKey(), ref);
+                    }
+                });
             }
         }
 

@@ -101,9 +101,16 @@ public interface Storage extends AutoCloseable {
     List<RevisionInfo> history(long oid, int max);
 
     /**
-     * Removes revisions that no snapshot at or after {@code packTid} can read, and every object not
-     * reachable from {@link #ROOT_OID} as of the newest revision, following references reported by
-     * {@code references}. Readers and writers may continue while it runs.
+     * Removes revisions that no snapshot at or after {@code packTid} can read, and every object that no
+     * such snapshot can reach from {@link #ROOT_OID}, following references reported by {@code references}:
+     * objects referred to by any kept revision (not only the newest), by a record the finder pins, or
+     * written after {@code packTid}, are kept. Readers and writers may continue while it runs.
+     *
+     * <p>A connection may still hold an object pack removed and link it again. From then on, until the
+     * storage is closed, {@link StorageTransaction#vote()} checks the records it writes with the finder of
+     * the last pack and throws {@link DanglingReferenceException} (a {@link StorageConflictException})
+     * instead of committing a reference to a removed object. Before any pack removed something, vote pays
+     * nothing for this.
      */
     void pack(long packTid, ReferenceFinder references);
 

@@ -12,8 +12,15 @@ public class StorageConflictException extends StorageException {
     private final boolean readConflict;
 
     public StorageConflictException(long oid, long readSerial, long currentSerial, boolean readConflict) {
-        super((readConflict ? "read conflict" : "write conflict") + " on oid " + oid
-                + ": read serial " + readSerial + ", committed serial " + currentSerial);
+        this((readConflict ? "read conflict" : "write conflict") + " on oid " + oid
+                + ": read serial " + readSerial + ", committed serial " + currentSerial,
+                oid, readSerial, currentSerial, readConflict);
+    }
+
+    /** For subclasses that explain the conflict in their own words. */
+    protected StorageConflictException(String message, long oid, long readSerial, long currentSerial,
+                                       boolean readConflict) {
+        super(message);
         this.oid = oid;
         this.readSerial = readSerial;
         this.currentSerial = currentSerial;

@@ -25,8 +25,9 @@ public interface StorageTransaction {
      * through the resolver given at begin, then writes the data (not yet visible).
      *
      * @return the oids whose stored bytes were replaced by a resolver's merge (the caller must reload them)
-     * @throws StorageConflictException on the first conflict that cannot be resolved; the transaction
-     *         must then be aborted
+     * @throws StorageConflictException on the first conflict that cannot be resolved, or a {@link
+     *         DanglingReferenceException} when a record refers to an object {@link Storage#pack} removed;
+     *         the transaction must then be aborted
      */
     long[] vote();
 

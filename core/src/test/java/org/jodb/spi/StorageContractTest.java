@@ -562,6 +562,63 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void packKeepsWhatRevisionsAfterPackTidReferTo() {
+        long old = storage.newOid();
+        long t1 = commit(storage, new TransactionMetadata("", ""), new long[]{Storage.ROOT_OID, old},
+                new long[]{Storage.NO_TID, Storage.NO_TID}, record("root v1", old), record("old"));
+        long t2 = commit(Storage.ROOT_OID, t1, record("root v2")); // old is unreachable from the newest root
+        long lonely = storage.newOid();
+        long t3 = commit(lonely, Storage.NO_TID, record("written after packTid, referred to by nothing"));
+
+        storage.pack(t1, REFERENCES);
+
+        assertEquals("old", label(storage.loadAt(old, t1)), "a snapshot at packTid still reaches old");
+        assertEquals("root v1", label(storage.loadAt(Storage.ROOT_OID, t1)));
+        assertEquals("root v2", label(storage.loadAt(Storage.ROOT_OID, t2)));
+        assertNotNull(storage.load(lonely), "records after packTid are roots (as in ZODB's fspack)");
+        assertEquals(t3, storage.lastTid());
+        if (reopenable()) {
+            storage = reopen(storage);
+            assertEquals("old", label(storage.loadAt(old, t1)));
+        }
+
+        storage.pack(storage.lastTid(), REFERENCES); // now no snapshot can reach them
+        assertNull(storage.load(old));
+        assertNull(storage.load(lonely));
+    }
+
+    @Test
+    void aCommitThatLinksAnObjectPackRemovedIsRefused() {
+        long kept = storage.newOid();
+        long dropped = storage.newOid();
+        long t1 = commit(storage, new TransactionMetadata("", ""), new long[]{Storage.ROOT_OID, kept, dropped},
+                new long[]{Storage.NO_TID, Storage.NO_TID, Storage.NO_TID},
+                record("root", kept, dropped), record("kept"), record("dropped"));
+        long t2 = commit(Storage.ROOT_OID, t1, record("root v2", kept));
+        storage.pack(t2, REFERENCES);
+        assertNull(storage.load(dropped));
+
+        // a writer that still held the dropped object links it again, through a new object
+        long fresh = storage.newOid();
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        txn.store(Storage.ROOT_OID, t2, record("root v3", kept, fresh));
+        txn.store(fresh, Storage.NO_TID, record("fresh", dropped));
+        DanglingReferenceException e = assertThrows(DanglingReferenceException.class, txn::vote);
+        txn.abort();
+        assertEquals(dropped, e.oid());
+        assertEquals(fresh, e.referencingOid());
+        assertTrue(e.getMessage().contains("pack removed"), e.getMessage());
+        assertEquals(t2, storage.lastTid(), "nothing was committed");
+        assertEquals("root v2", label(storage.load(Storage.ROOT_OID)));
+
+        // references to objects that exist, new ones included, still commit
+        long t3 = commit(storage, new TransactionMetadata("", ""), new long[]{Storage.ROOT_OID, fresh},
+                new long[]{t2, Storage.NO_TID}, record("root v3", kept, fresh), record("fresh", kept));
+        assertEquals(t3, storage.lastTid());
+        assertEquals("fresh", label(storage.load(fresh)));
+    }
+
+    @Test
     void packRunsWhileOthersCommitAndRead() throws Exception {
         long counter = storage.newOid();
         long t = commit(storage, new TransactionMetadata("", ""), new long[]{Storage.ROOT_OID, counter},

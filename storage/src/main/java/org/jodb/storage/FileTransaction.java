@@ -112,6 +112,7 @@ final class FileTransaction implements StorageTransaction {
                 records.add(new RecordCodec.DataRecord(oid, current == null ? LogPosition.NONE : current.position(),
                         data));
             }
+            storage.removedOids.check(records); // no reference to an object pack removed: RemovedOids
             storage.ensureIndexRoom(fresh);
             tid = storage.nextTid();
             byte[] user = RecordCodec.truncatedUtf8(metadata.user());

@@ -91,7 +91,8 @@ public final class MappedFileStorage implements Storage {
     private volatile boolean closed;
     /** Set by close to end the flusher's loop. */
     private volatile boolean stopping;
-    private final Thread flusher;
+    /** Forces DEFERRED commits every flushIntervalMillis; {@code null} in SYNC mode. */
+    final Thread flusher;
     /**
      * Why the storage closed itself (a failed force, or a failure after a commit point was written), or
      * {@code null}. Set once; a broken storage never writes a "clean" side file, so reopening rebuilds the
@@ -111,6 +112,11 @@ public final class MappedFileStorage implements Storage {
      * is above every oid in the log; raised as commits publish.
      */
     private long maxIndexedOid;
+    /**
+     * What packs removed since open, for vote's check of references (commit lock to replace; see
+     * {@link RemovedOids}).
+     */
+    volatile RemovedOids removedOids = RemovedOids.NONE;
     /** Whether open trusted the persisted index (no log scan) instead of rebuilding it. */
     final boolean openedFromIndex;
 
@@ -162,6 +168,7 @@ public final class MappedFileStorage implements Storage {
             throw new CorruptStorageException(dir + " is a file, not a jodb store (a store is a directory)."
                     + " Pass the store's directory, or a path that does not exist yet to create one.");
         }
+        refuseForeignDirectory(dir);
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
@@ -174,6 +181,42 @@ public final class MappedFileStorage implements Storage {
         } catch (RuntimeException | Error e) {
             lock.close();
             throw e;
+        }
+    }
+
+    /**
+     * Refuses to create a store in a directory that holds files but no log segment: a wrong path (a home or
+     * project directory) would otherwise become a store silently, and an existing store whose segments are
+     * gone would be taken for a new one. A missing or empty directory, or one holding only jodb's own files,
+     * is fine (FORMAT.md 1).
+     */
+    private static void refuseForeignDirectory(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return;
+        }
+        List<String> foreign = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(dir)) {
+            for (Path p : entries) {
+                if (Segment.idOf(p) >= 0) {
+                    return; // a store: its segments are checked when they are opened
+                }
+                String name = p.getFileName().toString();
+                boolean ours = name.equals(StoreLock.FILE_NAME) || name.startsWith(IndexMeta.FILE_NAME)
+                        || name.equals(PackCommit.FILE_NAME) || OidIndex.isIndexFile(p) || name.startsWith("log-");
+                if (!ours) {
+                    foreign.add(Files.isDirectory(p) ? name + "/" : name);
+                }
+            }
+        } catch (IOException e) {
+            throw new StorageException("cannot list the store directory " + dir + ": " + e.getMessage(), e);
+        }
+        if (!foreign.isEmpty()) {
+            Collections.sort(foreign);
+            String shown = String.join(", ", foreign.subList(0, Math.min(10, foreign.size())))
+                    + (foreign.size() > 10 ? ", ... (" + foreign.size() + " entries)" : "");
+            throw new CorruptStorageException(dir + " is not a jodb store and not empty: it holds no log segment"
+                    + " (log-*.seg) but " + shown + ". Pass the directory of an existing store, or an empty or"
+                    + " missing directory to create one.");
         }
     }
 
@@ -343,8 +386,12 @@ public final class MappedFileStorage implements Storage {
             if (entry == null) {
                 return null;
             }
-            RevisionView revision = RevisionView.read(log, entry.position());
+            RevisionView revision = RevisionView.read(log, entry.position(), oid);
             if (revision != null) {
+                if (revision.tid() != entry.tid()) {
+                    throw revision.segment().damaged(LogPosition.offset(entry.position()), "the index gives oid " + oid
+                            + " tid " + entry.tid() + ", the record found there has tid " + revision.tid());
+                }
                 return new Revision(oid, revision.tid(), revision.data());
             }
             missingSegment(used, oid, entry.position()); // or a pack swapped the log meanwhile: look again
@@ -362,12 +409,15 @@ public final class MappedFileStorage implements Storage {
                 return null;
             }
             long position = entry.position();
+            long newer = Long.MAX_VALUE;
             while (true) {
-                RevisionView revision = RevisionView.read(log, position);
+                RevisionView revision = RevisionView.read(log, position, oid);
                 if (revision == null) {
                     missingSegment(used, oid, position);
                     continue retry;
                 }
+                olderThan(revision, newer);
+                newer = revision.tid();
                 if (revision.tid() <= tid) {
                     return new Revision(oid, revision.tid(), revision.data());
                 }
@@ -381,6 +431,15 @@ public final class MappedFileStorage implements Storage {
                 }
                 position = revision.prev();
             }
+        }
+    }
+
+    /** Checks that a revision reached through a newer one's {@code prev} is older (FORMAT.md invariant (9)). */
+    private static void olderThan(RevisionView revision, long newerTid) {
+        if (revision.tid() >= newerTid) {
+            throw revision.segment().damaged(LogPosition.offset(revision.position()), "oid " + revision.oid()
+                    + "'s revision with tid " + revision.tid() + " is named as older than its revision with tid "
+                    + newerTid);
         }
     }
 
@@ -422,9 +481,15 @@ public final class MappedFileStorage implements Storage {
                     }
                     continue retry;
                 }
-                TransactionView txn = TransactionView.read(segment, LogPosition.offset(position));
+                TransactionView txn = TransactionView.read(segment, LogPosition.offset(position),
+                        log.committedEnd());
                 if (txn.tid <= tid) {
                     break;
+                }
+                if (txn.prevTxn < LogPosition.NONE || txn.prevTxn >= position) {
+                    // FORMAT.md invariant (1); also keeps a damaged chain from looping
+                    throw segment.damaged(LogPosition.offset(position), "transaction " + txn.tid + " names "
+                            + LogPosition.describe(txn.prevTxn) + " as the transaction before it");
                 }
                 found.add(new CommittedTransaction(txn.tid, txn.oids()));
                 position = txn.prevTxn;
@@ -450,13 +515,16 @@ public final class MappedFileStorage implements Storage {
             OidIndex used = index;
             OidIndex.Entry entry = used.get(oid);
             long position = entry == null ? LogPosition.NONE : entry.position();
+            long newer = Long.MAX_VALUE;
             while (found.size() < max && position != LogPosition.NONE && position != LogPosition.PACKED) {
-                RevisionView revision = RevisionView.read(log, position);
+                RevisionView revision = RevisionView.read(log, position, oid);
                 if (revision == null) {
                     missingSegment(used, oid, position);
                     continue retry;
                 }
-                TransactionView txn = revision.transaction();
+                olderThan(revision, newer);
+                newer = revision.tid();
+                TransactionView txn = revision.transaction(log.committedEnd());
                 found.add(new RevisionInfo(revision.tid(), txn.timeMillis, txn.user, txn.note, revision.dataLength()));
                 position = revision.prev();
             }
@@ -483,7 +551,15 @@ public final class MappedFileStorage implements Storage {
                 }
             }
         } finally {
-            packLock.unlock();
+            try {
+                if (broken != null) {
+                    closeAfterPack(); // the storage broke while pack ran: breakDown left the close to us
+                }
+            } catch (RuntimeException ignored) {
+                // the pack's own outcome (or the failure that broke the storage) is what the caller sees
+            } finally {
+                packLock.unlock();
+            }
         }
     }
 
@@ -540,7 +616,7 @@ public final class MappedFileStorage implements Storage {
         if (broken == null) {
             broken = cause;
         }
-        closeQuietly();
+        closeUnlessPackRuns();
         return new StorageException("the storage " + dir + " failed (" + cause.getMessage() + ") and was closed;"
                 + " reopen it: recovery keeps every durable commit, and a transaction whose commit reported this"
                 + " error is either wholly present or wholly absent.", cause);
@@ -558,11 +634,12 @@ public final class MappedFileStorage implements Storage {
             try {
                 log.forceAll();
             } catch (RuntimeException e) {
-                if (!closed && !stopping) {
-                    breakDown(e);
-                } else if (broken == null) {
-                    broken = e; // close is under way and waits for this thread: it must not wait for close
+                if (broken == null) {
+                    broken = e;
                 }
+                if (!closed && !stopping) {
+                    closeUnlessPackRuns();
+                } // else close is under way and waits for this thread: it must not wait for close
                 return;
             }
         }
@@ -639,11 +716,22 @@ public final class MappedFileStorage implements Storage {
         }
     }
 
-    private void closeQuietly() {
+    /**
+     * Closes a broken storage now, unless a pack or a close holds the pack lock: that one closes it when it
+     * ends, seeing {@link #broken}. Waiting for the pack lock here could stall for as long as a pack runs,
+     * and on the flusher it would stall close, which joins the flusher while holding the pack lock (a pack
+     * that fails after its commit point closes the storage itself).
+     */
+    private void closeUnlessPackRuns() {
+        if (!packLock.tryLock()) {
+            return;
+        }
         try {
-            close();
+            closeAfterPack();
         } catch (RuntimeException ignored) {
             // the failure that made us close is what the caller reports
+        } finally {
+            packLock.unlock();
         }
     }
 

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import org.jodb.spi.CorruptStorageException;
 import org.jodb.spi.ReferenceFinder;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageException;
@@ -35,8 +36,10 @@ import org.jodb.storage.recovery.PackCommit;
  * (3) Under the commit lock again, copy the transactions committed meanwhile whole, force, commit the pack
  * and swap segments and index. Phase 3 costs what was written during phase 2, not the store's size.
  *
- * <p>Kept: every revision, of an object reachable from the root as of the pack point, with a tid after
- * packTid, plus the newest one at or before packTid; and everything committed after the pack point. Every
+ * <p>Kept: of every live object, each revision with a tid after packTid up to the pack point plus the newest
+ * one at or before packTid; and everything committed after the pack point. Live is what the references of
+ * those kept revisions reach from oid 0, from pinned records and from every object written after packTid
+ * (see {@link #live}), so that any snapshot at or after packTid still finds what it refers to. Every
  * transaction header is kept (with only its kept revisions), so the tid chain, {@code transactionsAfter} and
  * {@code history} metadata survive. When the store has no root object yet nothing counts as unreachable.
  *
@@ -62,6 +65,8 @@ final class Pack {
     private long prevTxn = LogPosition.NONE;
     private Output out;
     private OidIndex packed;
+    /** Every oid in the index when pack began to copy; those not copied are what this pack removes. */
+    private final List<Long> candidates = new ArrayList<>();
     /** Set once {@code pack.commit} is written: from then on the pack must complete, here or at the next open. */
     private boolean pastCommitPoint;
 
@@ -96,7 +101,7 @@ final class Pack {
         }
         packed = OidIndex.create(dir, generation, capacity);
         try {
-            Map<Long, Long> keepFrom = oldestKept(packTid, packPointTid, live(packPointTid, references));
+            Map<Long, Long> keepFrom = live(packTid, packPointTid, references);
             for (long p : transactionsBetween(LogPosition.NONE, packTxn)) {
                 copy(p, keepFrom, null);
             }
@@ -121,7 +126,7 @@ final class Pack {
                         return false; // revived: see the class comment
                     }
                 }
-                swap();
+                swap(references);
             } finally {
                 storage.commitLock.unlock();
             }
@@ -141,7 +146,7 @@ final class Pack {
     }
 
     /** Commits the pack and swaps its output in (commit lock). */
-    private void swap() throws IOException {
+    private void swap(ReferenceFinder references) throws IOException {
         if (out.segments.isEmpty()) {
             out.reserve(0); // nothing kept at all: the log continues in one empty output segment
         }
@@ -166,6 +171,9 @@ final class Pack {
         log.adopt(out.segments, out.end());
         storage.swapIndex(packed);
         storage.lastTxn = prevTxn;
+        // a vote from now on refuses references to what this pack removed (FORMAT.md invariant (11))
+        storage.removedOids = storage.removedOids.plus(candidates.stream().filter(oid -> !head.containsKey(oid))
+                .mapToLong(Long::longValue).toArray(), references);
         log.retire(old);
     }
 
@@ -190,78 +198,105 @@ final class Pack {
         return found;
     }
 
+    /** The transaction record at {@code position}, its header checked (its CRC is checked when it is copied). */
     private TransactionView transaction(long position) {
-        return TransactionView.read(log.segment(LogPosition.segment(position)), LogPosition.offset(position));
+        Segment segment = log.segment(LogPosition.segment(position));
+        if (segment == null) {
+            throw new CorruptStorageException(dir + ": the transaction chain reaches " + LogPosition.describe(position)
+                    + ", which is not part of the log. Nothing changed; restore the store from a backup.");
+        }
+        TransactionView txn = TransactionView.read(segment, LogPosition.offset(position), log.committedEnd());
+        if (txn.prevTxn < LogPosition.NONE || txn.prevTxn >= position) {
+            throw segment.damaged(LogPosition.offset(position), "transaction " + txn.tid + " names "
+                    + LogPosition.describe(txn.prevTxn) + " as the transaction before it");
+        }
+        return txn;
     }
 
-    /** The newest revision of {@code oid} with a tid at or before {@code tid}, or {@code null}. */
-    private RevisionView asOf(long oid, long tid) {
-        OidIndex.Entry entry = storage.index.get(oid);
-        if (entry == null) {
-            return null;
-        }
-        RevisionView revision = RevisionView.read(log, entry.position());
-        while (revision.tid() > tid) {
-            if (revision.prev() == LogPosition.NONE || revision.prev() == LogPosition.PACKED) {
-                return null; // created after the pack point (or its older revisions were packed away)
-            }
-            revision = RevisionView.read(log, revision.prev());
+    /** Reads a revision of {@code oid} (checked: FORMAT.md invariant (10)); pack holds the segments it reads. */
+    private RevisionView revision(long position, long oid) {
+        RevisionView revision = RevisionView.read(log, position, oid);
+        if (revision == null) {
+            throw new CorruptStorageException(dir + ": the index names " + LogPosition.describe(position) + " for oid "
+                    + oid + ", which is not part of the log. Nothing changed; close the store and delete its"
+                    + " index-*.cm files to rebuild the index from the log.");
         }
         return revision;
     }
 
-    /** The oids live at the pack point: reachable from the root, or all of them when there is no root yet. */
-    private Set<Long> live(long packPointTid, ReferenceFinder references) {
-        Set<Long> live = new HashSet<>();
-        if (asOf(Storage.ROOT_OID, packPointTid) == null) {
-            List<Long> all = new ArrayList<>();
-            storage.index.forEach((oid, position, tid) -> all.add(oid));
-            for (long oid : all) {
-                if (asOf(oid, packPointTid) != null) {
-                    live.add(oid);
-                }
-            }
-            return live;
+    /**
+     * The revisions of {@code oid} pack keeps, newest first: those with a tid after packTid up to the pack
+     * point, then the newest at or before packTid (or its oldest, when every one is newer). Empty when the
+     * object did not exist at the pack point (it is copied with the transactions committed since, or gone).
+     */
+    private List<RevisionView> kept(long oid, long packTid, long packPointTid) {
+        List<RevisionView> kept = new ArrayList<>(1);
+        OidIndex.Entry entry = storage.index.get(oid);
+        if (entry == null) {
+            return kept;
         }
+        RevisionView revision = revision(entry.position(), oid);
+        while (revision.tid() > packPointTid) { // committed after the pack point: phase 3 copies it whole
+            if (revision.prev() == LogPosition.NONE || revision.prev() == LogPosition.PACKED) {
+                return kept;
+            }
+            revision = revision(revision.prev(), oid);
+        }
+        while (true) {
+            kept.add(revision);
+            if (revision.tid() <= packTid || revision.prev() == LogPosition.NONE
+                    || revision.prev() == LogPosition.PACKED) {
+                return kept;
+            }
+            revision = revision(revision.prev(), oid);
+        }
+    }
+
+    /**
+     * Finds what is live as of the pack point and returns, for each live oid, the position of its oldest kept
+     * revision. Roots: oid 0; records the finder pins; and every object with a revision after packTid, as in
+     * ZODB's fspack, where records after the pack time are roots too. From each live object the walk follows
+     * the references of every revision kept of it, not only the newest: a snapshot at or after packTid may
+     * read any of them, and what they name must still be there. When the store has no root yet, every
+     * object is live.
+     */
+    private Map<Long, Long> live(long packTid, long packPointTid, ReferenceFinder references) {
+        Map<Long, Long> keepFrom = new HashMap<>();
+        storage.index.forEach((oid, position, tid) -> candidates.add(oid));
+        boolean noRoot = kept(Storage.ROOT_OID, packTid, packPointTid).isEmpty();
         ArrayDeque<Long> todo = new ArrayDeque<>();
         todo.push(Storage.ROOT_OID);
-        List<Long> all = new ArrayList<>();
-        storage.index.forEach((oid, position, tid) -> all.add(oid));
-        for (long oid : all) {
-            RevisionView revision = asOf(oid, packPointTid);
-            if (revision != null && references.pinned(revision.data())) {
-                todo.push(oid); // kept whatever refers to it (ReferenceFinder.pinned)
+        for (long oid : candidates) {
+            List<RevisionView> kept = kept(oid, packTid, packPointTid);
+            if (kept.isEmpty()) {
+                continue;
             }
+            if (noRoot) {
+                keepFrom.put(oid, kept.get(kept.size() - 1).position());
+            } else if (kept.get(0).tid() > packTid || references.pinned(kept.get(0).data())) {
+                todo.push(oid); // written after packTid, or pinned (ReferenceFinder.pinned): a root
+            }
+        }
+        if (noRoot) {
+            return keepFrom;
         }
         while (!todo.isEmpty()) {
             long oid = todo.pop();
-            if (live.contains(oid)) {
+            if (keepFrom.containsKey(oid)) {
                 continue;
             }
-            RevisionView revision = asOf(oid, packPointTid);
-            if (revision == null) {
-                continue; // dangling reference
+            List<RevisionView> kept = kept(oid, packTid, packPointTid);
+            if (kept.isEmpty()) {
+                continue; // a dangling reference: nothing to keep
             }
-            live.add(oid);
-            references.references(revision.data(), ref -> {
-                if (!live.contains(ref)) {
-                    todo.push(ref);
-                }
-            });
-        }
-        return live;
-    }
-
-    /** For each live oid, the position of its oldest revision to keep. */
-    private Map<Long, Long> oldestKept(long packTid, long packPointTid, Set<Long> live) {
-        Map<Long, Long> keepFrom = new HashMap<>(live.size() * 2);
-        for (long oid : live) {
-            RevisionView revision = asOf(oid, packPointTid);
-            while (revision.tid() > packTid && revision.prev() != LogPosition.NONE
-                    && revision.prev() != LogPosition.PACKED) {
-                revision = RevisionView.read(log, revision.prev());
+            keepFrom.put(oid, kept.get(kept.size() - 1).position());
+            for (RevisionView revision : kept) {
+                references.references(revision.data(), ref -> {
+                    if (!keepFrom.containsKey(ref)) {
+                        todo.push(ref);
+                    }
+                });
             }
-            keepFrom.put(oid, revision.position());
         }
         return keepFrom;
     }
@@ -277,6 +312,7 @@ final class Pack {
      */
     private void copy(long p, Map<Long, Long> keepFrom, DataVisitor copied) {
         TransactionView txn = transaction(p);
+        txn.verify(); // a damaged record must not be copied under a fresh CRC
         List<RecordCodec.DataRecord> kept = new ArrayList<>();
         txn.forEachRevision((oid, tid, prev, position, length) -> {
             if (keepFrom != null) {
@@ -287,7 +323,7 @@ final class Pack {
             }
             Long newer = head.get(oid);
             long newPrev = newer != null ? newer : prev == LogPosition.NONE ? LogPosition.NONE : LogPosition.PACKED;
-            byte[] data = RevisionView.read(log, position).data();
+            byte[] data = revision(position, oid).data();
             kept.add(new RecordCodec.DataRecord(oid, newPrev, data));
             if (copied != null) {
                 copied.visit(data);

@@ -59,6 +59,31 @@ class OpenRefusalTest {
     }
 
     @Test
+    void aNonEmptyDirectoryWithoutAStoreIsRefusedNamingWhatItHolds() throws IOException {
+        Files.writeString(dir.resolve("notes.txt"), "mine");
+        Files.createDirectory(dir.resolve("photos"));
+        CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> MappedFileStorage.open(dir, options()));
+        assertTrue(e.getMessage().contains(dir.toString()) && e.getMessage().contains("notes.txt, photos/")
+                && e.getMessage().contains("empty or missing directory"), e.getMessage());
+        try (var left = Files.list(dir)) {
+            assertEquals(2, left.count(), "nothing was created: no lock, no segment");
+        }
+    }
+
+    @Test
+    void aMissingOrEmptyDirectoryBecomesAStoreAndForeignFilesBesideAStoreAreIgnored() throws IOException {
+        Path empty = Files.createDirectory(dir.resolve("empty"));
+        MappedFileStorage.open(empty, options()).close();
+        MappedFileStorage.open(dir.resolve("missing").resolve("nested"), options()).close();
+        Files.writeString(empty.resolve("README.txt"), "the store of the shop");
+        MappedFileStorage.open(empty, options()).close();
+        Files.delete(empty.resolve("log-00000001.seg")); // no segment left: no longer recognisably a store
+        CorruptStorageException e = assertThrows(CorruptStorageException.class,
+                () -> MappedFileStorage.open(empty, options()));
+        assertTrue(e.getMessage().contains("README.txt"), e.getMessage());
+    }
+
+    @Test
     void aNewerFormatIsRefusedWithTheVersions() throws IOException {
         commitSomething();
         Path segment = dir.resolve("log-00000001.seg");

@@ -143,6 +143,18 @@ public final class Segment {
         }
     }
 
+    /**
+     * The exception for bytes of this segment that do not hold what a committed record must (FORMAT.md 8,
+     * "damage"): names the file, the offset and the mismatch, and the remedy. Nothing is changed on disk and
+     * other records stay readable.
+     */
+    public CorruptStorageException damaged(int offset, String what) {
+        return new CorruptStorageException(file + " offset " + offset + ": " + what + ". The committed log (or the"
+                + " index naming this place) is damaged; other objects stay readable. Restore the store from a"
+                + " backup. To tell damage of the log from a stale index, open a copy of the store after deleting"
+                + " its index-*.cm files: the rebuild checks every transaction's CRC and names the damaged one.");
+    }
+
     public int getInt(int offset) {
         return map.getInt(offset);
     }

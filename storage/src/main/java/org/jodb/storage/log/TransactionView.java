@@ -44,9 +44,68 @@ public final class TransactionView {
         this.dataStart = offset + firstDataOffset(userLength, noteLength);
     }
 
-    /** Reads the record at {@code offset}; the caller knows it is a committed record. */
+    /**
+     * Reads a record that {@link #check} accepted (recovery): its bounds are checked against the segment only.
+     *
+     * @throws org.jodb.spi.CorruptStorageException when the header is implausible (see the other overload)
+     */
     public static TransactionView read(Segment segment, int offset) {
+        return read(segment, offset, LogPosition.of(segment.id, segment.capacity));
+    }
+
+    /**
+     * Reads the committed record at {@code offset}, checking that its header is plausible: the magic, a length
+     * that keeps the record inside the committed bytes of the segment (before {@code committedEnd}), user and
+     * note lengths and a record count that fit inside it. The CRC is not checked here ({@link #verify}).
+     *
+     * @throws org.jodb.spi.CorruptStorageException naming the file and offset when a check fails
+     */
+    public static TransactionView read(Segment segment, int offset, long committedEnd) {
+        int limit = committedLimit(segment, committedEnd);
+        if (offset < SEGMENT_HEADER_SIZE || offset > limit - TXN_HEADER_SIZE - TRAILER_SIZE) {
+            throw segment.damaged(offset, "a transaction record is expected here, but the committed bytes of the"
+                    + " segment end at offset " + limit);
+        }
+        int magic = segment.getInt(offset + T_MAGIC);
+        if (magic != TXN_MAGIC) {
+            throw segment.damaged(offset, String.format("no transaction magic (found 0x%08x)", magic));
+        }
+        int length = segment.getInt(offset + T_LENGTH);
+        if (length < TXN_HEADER_SIZE + TRAILER_SIZE || length > limit - offset) {
+            throw segment.damaged(offset, "transaction length " + length + " out of range (" + (limit - offset)
+                    + " committed bytes from here)");
+        }
+        int dataStart = firstDataOffset(Short.toUnsignedInt(segment.getShort(offset + T_USER_LEN)),
+                Short.toUnsignedInt(segment.getShort(offset + T_NOTE_LEN)));
+        int count = segment.getInt(offset + T_COUNT);
+        if (dataStart > length - TRAILER_SIZE || count < 0
+                || count > (length - TRAILER_SIZE - dataStart) / DATA_HEADER_SIZE) {
+            throw segment.damaged(offset, "user, note or record count (" + count + ") do not fit the transaction's"
+                    + " length " + length);
+        }
         return new TransactionView(segment, offset);
+    }
+
+    /**
+     * The offset up to which segment {@code s} holds committed bytes, given the log's committed end: its
+     * capacity for a segment before the end's, the end's offset in the end's segment, nothing after it.
+     */
+    static int committedLimit(Segment s, long committedEnd) {
+        int endSegment = LogPosition.segment(committedEnd);
+        return s.id < endSegment ? s.capacity : s.id == endSegment ? LogPosition.offset(committedEnd) : 0;
+    }
+
+    /**
+     * Checks the commit magic and the CRC32C over the whole record and that its data records fill it exactly
+     * (what recovery checks, FORMAT.md 8).
+     *
+     * @throws org.jodb.spi.CorruptStorageException naming the file and offset when they do not match
+     */
+    public void verify() {
+        String problem = check(segment, offset);
+        if (problem != null) {
+            throw segment.damaged(offset, "transaction record: " + problem);
+        }
     }
 
     /** Receives each data record of a transaction. */
@@ -60,10 +119,20 @@ public final class TransactionView {
         void visit(long oid, long tid, long prev, long position, int dataLength);
     }
 
+    /**
+     * Visits the data records in order.
+     *
+     * @throws org.jodb.spi.CorruptStorageException when a data record's length runs past the transaction record
+     */
     public void forEachRevision(RevisionVisitor visitor) {
         int at = dataStart;
+        int end = offset + length - TRAILER_SIZE;
         for (int i = 0; i < count; i++) {
-            int dataLength = segment.getInt(at + D_LENGTH);
+            int dataLength = at > end - DATA_HEADER_SIZE ? -1 : segment.getInt(at + D_LENGTH);
+            if (dataLength < 0 || dataLength > end - at - DATA_HEADER_SIZE) {
+                throw segment.damaged(at, "data record " + (i + 1) + " of " + count + " of the transaction at offset "
+                        + offset + " runs past the transaction's end at offset " + end);
+            }
             visitor.visit(segment.getLong(at + D_OID), segment.getLong(at + D_TID), segment.getLong(at + D_PREV),
                     LogPosition.of(segment.id, at), dataLength);
             at += DATA_HEADER_SIZE + dataLength;

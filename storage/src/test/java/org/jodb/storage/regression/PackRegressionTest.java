@@ -1,14 +1,19 @@
 package org.jodb.storage.regression;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.nio.file.Path;
 import org.jodb.Account;
+import org.jodb.ConflictException;
 import org.jodb.Connection;
 import org.jodb.Database;
+import org.jodb.Persistence;
+import org.jodb.spi.DanglingReferenceException;
 import org.jodb.transaction.TransactionManager;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -65,13 +70,13 @@ class PackRegressionTest {
     }
 
     /**
-     * Expected: an object that was unlinked, then re-linked by a connection that still held it, is
-     * readable after pack ran in between. Actual: pack removed the unreachable object; the later commit
-     * only rewrites the root (the object itself did not change), so the root now names an oid with no
-     * record and loading it fails after the commit was acknowledged (ObjectNotFoundException).
+     * An object that was unlinked, packed away, then linked again by a connection that still held it. Was: the
+     * commit only rewrote the root (the object itself did not change), so the root named an oid with no record
+     * and loading it failed after the commit was acknowledged. Now the commit is refused at vote with a
+     * retryable ConflictException caused by DanglingReferenceException, nothing is written, and the store
+     * stays whole after a restart.
      */
     @Test
-    @Disabled("defect: a commit may reference an object that pack removed; the reference dangles")
     void objectRelinkedAfterPackRemovedItIsNotLost() {
         Path dir = tmp.resolve("db2");
         try (Database db = Database.open(dir)) {
@@ -81,16 +86,26 @@ class PackRegressionTest {
             c.root().put("a", a);
             c.root().put("keep", c.create(Account.class, "keep", 1L)); // keeps Account's registry entries live
             tm.commit();
+            long oid = Persistence.oid(a).orElseThrow();
             c.root().remove("a");
             tm.commit();
             db.pack();
             c.root().put("again", a); // the application still holds the object
+            ConflictException e = assertThrows(ConflictException.class, tm::commit);
+            DanglingReferenceException cause = assertInstanceOf(DanglingReferenceException.class, e.getCause());
+            assertEquals(oid, e.oid());
+            assertEquals(oid, cause.oid());
+            tm.abort();
+            assertNull(c.root().get("again"));
+            c.root().put("copy", c.create(Account.class, "a", a.balance())); // the remedy: store it again
             tm.commit();
         }
         try (Database db = Database.open(dir)) {
             TransactionManager tm = new TransactionManager(false);
-            Account a = (Account) db.open(tm).root().get("again");
-            assertEquals(5, a.balance());
+            Connection c = db.open(tm);
+            assertNull(c.root().get("again"));
+            assertEquals(5, ((Account) c.root().get("copy")).balance());
+            assertEquals(1, ((Account) c.root().get("keep")).balance());
             tm.abort();
         }
     }

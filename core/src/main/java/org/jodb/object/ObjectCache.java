@@ -99,7 +99,6 @@ final class ObjectCache {
     }
 
     void put(ObjectState state) {
-        purge();
         Entry fresh = new Entry(state.self, state.oid, collected);
         Entry[] t = table;
         long[] k = keys;
@@ -109,7 +108,10 @@ final class ObjectCache {
                 t[i] = fresh;
                 k[i] = state.oid;
                 if (++entries > t.length / 2) {
-                    grow();
+                    purge(); // entries of collected ghosts go at the latest here, and in gc at each boundary
+                    if (entries > table.length / 2) {
+                        grow();
+                    }
                 }
                 return;
             }

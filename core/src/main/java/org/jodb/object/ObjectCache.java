@@ -122,15 +122,10 @@ final class ObjectCache {
         }
     }
 
-    void remove(long oid) {
-        Entry e = removeEntry(oid, null);
-        if (e != null) {
-            PersistentObject p = e.get();
-            ObjectState s = p == null ? null : p.$jodbState();
-            if (s != null) {
-                unlink(s);
-            }
-        }
+    /** Forgets the object of {@code state} (it is disowned): no longer found by oid, not held. */
+    void remove(ObjectState state) {
+        removeEntry(state.oid, null);
+        unlink(state);
     }
 
     /** The object was loaded or used: keep it strongly, as the most recently used. */

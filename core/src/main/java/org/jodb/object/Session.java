@@ -694,7 +694,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             // ghosted after a savepoint: give the application back the object's latest state
             codec.readInto(writes.get(s.oid), s.self, this);
         }
-        cache.remove(s.oid);
+        cache.remove(s);
         s.self.$jodbState(null);
     }
 

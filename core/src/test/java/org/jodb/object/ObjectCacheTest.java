@@ -53,8 +53,10 @@ class ObjectCacheTest {
             // clustered oids (like the storage's) and a few far apart, to exercise probe runs and wrap-around
             long oid = random.nextInt(10) == 0 ? random.nextLong() : random.nextInt(5_000);
             if (random.nextInt(3) == 0) {
-                cache.remove(oid);
-                model.remove(oid);
+                ObjectState gone = model.remove(oid);
+                if (gone != null) {
+                    cache.remove(gone);
+                }
             } else {
                 ObjectState s = thing(oid, ObjectStatus.CLEAN);
                 cache.put(s);
@@ -97,7 +99,7 @@ class ObjectCacheTest {
         cache.ghosted(a);
         cache.ghosted(a);
         assertEquals(List.of(2L), oids(cache.loaded()));
-        cache.remove(2);
+        cache.remove(b);
         assertEquals(List.of(), oids(cache.loaded()));
         assertEquals(0, cache.loadedCount());
         assertNull(cache.get(2));

@@ -113,6 +113,7 @@ public final class RecordCodec {
             }
         });
         ValueSerializers.register(k);
+        AsciiStrings.register(k);
         WrapperSerializers.register(k);
         return k;
     }

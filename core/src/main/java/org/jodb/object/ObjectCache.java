@@ -3,11 +3,7 @@ package org.jodb.object;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -17,22 +13,37 @@ import java.util.function.Consumer;
  * number of bytes, estimated as the sum of the loaded objects' record sizes ({@link ObjectState#estimatedSize});
  * gc ghosts until both hold.
  *
- * <p>Invariants: (1) at most one instance per oid: every instance handed out is in {@link #byOid} until
+ * <p>Invariants: (1) at most one instance per oid: every instance handed out is in the oid table until
  * it is garbage or disowned; (2) ghosts are held weakly, so a ghost nobody references is collected; (3)
- * loaded objects are held strongly in {@link #recent}, least recently used first, and {@link #gc} turns
+ * loaded objects are held strongly in the recency list, least recently used first, and {@link #gc} turns
  * the oldest clean ones back into ghosts until at most {@code target} remain; touched objects are never
  * ghosted by gc (ZODB-SEMANTICS 42). Not thread-safe: used by the connection's thread.
+ *
+ * <p>Every object loaded passes through here, so both structures avoid per-call allocation: the oid
+ * table is open-addressed on the primitive oid (linear probing, deletion by backward shift), and the
+ * recency list is threaded through the states themselves ({@link ObjectState#newer}/{@link ObjectState#older}).
  */
 final class ObjectCache {
-    private final Map<Long, Entry> byOid = new HashMap<>();
+    private static final int MIN_CAPACITY = 64;
+
+    /**
+     * The oid table: weak entries, null for a free slot; its length is a power of two. {@link #keys}
+     * holds each slot's oid, so that probing and growing read one array instead of every entry.
+     */
+    private Entry[] table = new Entry[MIN_CAPACITY];
+    private long[] keys = new long[MIN_CAPACITY];
+    private int entries;
     private final ReferenceQueue<PersistentObject> collected = new ReferenceQueue<>();
-    /** Loaded (non-ghost) objects, least recently used first; strong references. */
-    private final LinkedHashMap<Long, ObjectState> recent = new LinkedHashMap<>(64, 0.75f, true);
+    /** The least recently used loaded object (head of the recency list), or null. */
+    private ObjectState oldest;
+    /** The most recently used loaded object (tail of the recency list), or null. */
+    private ObjectState newest;
+    private int loadedCount;
     /** The number of loaded objects gc keeps; at least 0. */
     private int target;
     /** The estimated bytes of loaded objects gc keeps; 0 for no byte target. */
     private long targetBytes;
-    /** The sum of {@link ObjectState#estimatedSize} over {@link #recent}, in bytes. */
+    /** The sum of {@link ObjectState#estimatedSize} over the recency list, in bytes. */
     private long loadedBytes;
 
     ObjectCache(int target, long targetBytes) {
@@ -54,7 +65,7 @@ final class ObjectCache {
 
     /** The object's record size changed (loaded or saved): keeps {@link #loadedBytes} right. */
     void resized(ObjectState state, int size) {
-        if (recent.containsKey(state.oid)) {
+        if (state.inRecent) {
             loadedBytes += size - state.estimatedSize;
         }
         state.estimatedSize = size;
@@ -73,49 +84,111 @@ final class ObjectCache {
 
     /** The instance for {@code oid}, or null. */
     PersistentObject get(long oid) {
-        Entry e = byOid.get(oid);
-        return e == null ? null : e.get();
+        Entry[] t = table;
+        long[] k = keys;
+        int mask = t.length - 1;
+        for (int i = slot(oid, mask); ; i = (i + 1) & mask) {
+            Entry e = t[i];
+            if (e == null) {
+                return null;
+            }
+            if (k[i] == oid) {
+                return e.get();
+            }
+        }
     }
 
     void put(ObjectState state) {
-        purge();
-        byOid.put(state.oid, new Entry(state.self, state.oid, collected));
+        Entry fresh = new Entry(state.self, state.oid, collected);
+        Entry[] t = table;
+        long[] k = keys;
+        int mask = t.length - 1;
+        for (int i = slot(state.oid, mask); ; i = (i + 1) & mask) {
+            if (t[i] == null) {
+                t[i] = fresh;
+                k[i] = state.oid;
+                if (++entries > t.length / 2) {
+                    purge(); // entries of collected ghosts go at the latest here, and in gc at each boundary
+                    if (entries > table.length / 2) {
+                        grow();
+                    }
+                }
+                return;
+            }
+            if (k[i] == state.oid) {
+                t[i] = fresh;
+                return;
+            }
+        }
     }
 
-    void remove(long oid) {
-        byOid.remove(oid);
-        unload(oid);
+    /** Forgets the object of {@code state} (it is disowned): no longer found by oid, not held. */
+    void remove(ObjectState state) {
+        removeEntry(state.oid, null);
+        unlink(state);
     }
 
     /** The object was loaded or used: keep it strongly, as the most recently used. */
     void used(ObjectState state) {
-        if (recent.get(state.oid) == null) {
-            recent.put(state.oid, state);
+        if (state.inRecent) {
+            if (state == newest) {
+                return;
+            }
+            detach(state);
+        } else {
+            state.inRecent = true;
+            loadedCount++;
             loadedBytes += state.estimatedSize;
         }
+        state.older = newest;
+        state.newer = null;
+        if (newest == null) {
+            oldest = state;
+        } else {
+            newest.newer = state;
+        }
+        newest = state;
     }
 
     /** The object became a ghost: hold it weakly only. */
     void ghosted(ObjectState state) {
-        unload(state.oid);
+        unlink(state);
     }
 
-    private void unload(long oid) {
-        ObjectState s = recent.remove(oid);
-        if (s != null) {
-            loadedBytes -= s.estimatedSize;
+    /** Takes {@code state} off the recency list, if it is on it. */
+    private void unlink(ObjectState state) {
+        if (state.inRecent) {
+            detach(state);
+            state.older = null;
+            state.newer = null;
+            state.inRecent = false;
+            loadedCount--;
+            loadedBytes -= state.estimatedSize;
+        }
+    }
+
+    private void detach(ObjectState s) {
+        if (s.older == null) {
+            oldest = s.newer;
+        } else {
+            s.older.newer = s.newer;
+        }
+        if (s.newer == null) {
+            newest = s.older;
+        } else {
+            s.newer.older = s.older;
         }
     }
 
     /** Number of loaded objects held. */
     int loadedCount() {
-        return recent.size();
+        return loadedCount;
     }
 
     /** Number of instances known (ghosts included, collected ones not yet purged included). */
     int size() {
         purge();
-        return byOid.size();
+        return entries;
     }
 
     /**
@@ -126,14 +199,13 @@ final class ObjectCache {
      */
     void gc(Consumer<ObjectState> ghost) {
         purge();
-        int count = recent.size();
+        int count = loadedCount;
         long bytes = loadedBytes;
         if (!over(count, bytes)) {
             return;
         }
         List<ObjectState> victims = new ArrayList<>();
-        for (Iterator<ObjectState> it = recent.values().iterator(); it.hasNext() && over(count, bytes); ) {
-            ObjectState s = it.next();
+        for (ObjectState s = oldest; s != null && over(count, bytes); s = s.newer) {
             if (s.status == ObjectStatus.CLEAN) {
                 victims.add(s);
                 count--;
@@ -142,7 +214,7 @@ final class ObjectCache {
         }
         for (ObjectState s : victims) {
             ghost.accept(s);
-            unload(s.oid);
+            unlink(s);
         }
     }
 
@@ -150,17 +222,21 @@ final class ObjectCache {
         return count > target || (targetBytes > 0 && bytes > targetBytes);
     }
 
-    /** Every loaded object (a copy). */
+    /** Every loaded object (a copy), least recently used first. */
     List<ObjectState> loaded() {
-        return new ArrayList<>(recent.values());
+        List<ObjectState> out = new ArrayList<>(loadedCount);
+        for (ObjectState s = oldest; s != null; s = s.newer) {
+            out.add(s);
+        }
+        return out;
     }
 
     /** Every live instance (a copy), ghosts included. */
     List<PersistentObject> all() {
         purge();
-        List<PersistentObject> out = new ArrayList<>(byOid.size());
-        for (Entry e : byOid.values()) {
-            PersistentObject p = e.get();
+        List<PersistentObject> out = new ArrayList<>(entries);
+        for (Entry e : table) {
+            PersistentObject p = e == null ? null : e.get();
             if (p != null) {
                 out.add(p);
             }
@@ -171,10 +247,76 @@ final class ObjectCache {
     private void purge() {
         for (Object ref; (ref = collected.poll()) != null; ) {
             Entry e = (Entry) ref;
-            if (byOid.get(e.oid) == e) {
-                byOid.remove(e.oid);
+            removeEntry(e.oid, e);
+        }
+    }
+
+    /**
+     * Removes the entry for {@code oid} (only if it is {@code expected}, when that is not null) and
+     * returns it, or null. Backward-shift deletion keeps every probe run unbroken.
+     */
+    private Entry removeEntry(long oid, Entry expected) {
+        Entry[] t = table;
+        long[] k = keys;
+        int mask = t.length - 1;
+        int i = slot(oid, mask);
+        while (true) {
+            Entry e = t[i];
+            if (e == null) {
+                return null;
+            }
+            if (k[i] == oid) {
+                if (expected != null && e != expected) {
+                    return null; // a newer instance took the oid: the collected one is gone already
+                }
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        Entry removed = t[i];
+        int hole = i;
+        for (int j = (hole + 1) & mask; t[j] != null; j = (j + 1) & mask) {
+            int home = slot(k[j], mask);
+            // move t[j] into the hole unless its home lies cyclically in (hole, j]
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                t[hole] = t[j];
+                k[hole] = k[j];
+                hole = j;
             }
         }
+        t[hole] = null;
+        entries--;
+        return removed;
+    }
+
+    private void grow() {
+        Entry[] old = table;
+        long[] oldKeys = keys;
+        Entry[] t = new Entry[old.length * 2];
+        long[] k = new long[t.length];
+        int mask = t.length - 1;
+        for (int j = 0; j < old.length; j++) {
+            if (old[j] != null) {
+                int i = slot(oldKeys[j], mask);
+                while (t[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                t[i] = old[j];
+                k[i] = oldKeys[j];
+            }
+        }
+        table = t;
+        keys = k;
+    }
+
+    /**
+     * The home slot of an oid. Oids are handed out in sequence and objects are mostly loaded in runs of
+     * neighbouring oids (a map's values, a list's elements), so runs keep neighbouring slots and the
+     * table is walked like an array; higher bits are folded in so that oids a large power of two apart
+     * do not share a slot.
+     */
+    private static int slot(long oid, int mask) {
+        return (int) (oid ^ (oid >>> 16) ^ (oid >>> 32) ^ (oid >>> 48)) & mask;
     }
 
     private static final class Entry extends WeakReference<PersistentObject> {

@@ -32,6 +32,12 @@ public final class ObjectState {
     boolean forced;
     /** Whether the object got its oid in the current transaction (forgotten on abort). */
     boolean created;
+    /** Whether the object is on its cache's recency list (loaded and held strongly); see ObjectCache. */
+    boolean inRecent;
+    /** The next more recently used loaded object on the cache's recency list, or null. */
+    ObjectState newer;
+    /** The next less recently used loaded object on the cache's recency list, or null. */
+    ObjectState older;
 
     ObjectState(PersistentObject self, ObjectJar jar, ObjectStatus status) {
         this.self = self;

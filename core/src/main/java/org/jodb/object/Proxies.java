@@ -95,10 +95,10 @@ public final class Proxies implements PersistentTypes {
     @SuppressWarnings("unchecked")
     public <T> T instantiate(Class<T> userClass, Object[] args) {
         Class<?> proxy = proxyClass(userClass);
-        Constructor<?> match = null;
-        for (Constructor<?> c : proxy.getDeclaredConstructors()) {
-            if (accepts(c.getParameterTypes(), args)) {
-                if (match == null || moreSpecific(c.getParameterTypes(), match.getParameterTypes())) {
+        Creator match = null;
+        for (Creator c : CREATORS.get(proxy)) {
+            if (accepts(c.parameters, args)) {
+                if (match == null || moreSpecific(c.parameters, match.parameters)) {
                     match = c;
                 }
             }
@@ -109,8 +109,7 @@ public final class Proxies implements PersistentTypes {
                     + " constructor with these parameters, or pass arguments that fit one");
         }
         try {
-            match.setAccessible(true);
-            return (T) match.newInstance(args);
+            return (T) match.constructor.newInstance(args);
         } catch (InvocationTargetException e) {
             Throwable cause = e.getCause();
             if (cause instanceof RuntimeException r) {
@@ -124,6 +123,27 @@ public final class Proxies implements PersistentTypes {
             throw new UnsupportedClassException("cannot call the constructor of " + userClass.getName()
                     + ": " + e, e);
         }
+    }
+
+    /**
+     * A proxy class's constructors, made accessible once: {@code getDeclaredConstructors} copies every
+     * constructor (and its parameter types) on each call, and {@link #instantiate} runs for every new object.
+     */
+    private static final ClassValue<Creator[]> CREATORS = new ClassValue<>() {
+        @Override
+        protected Creator[] computeValue(Class<?> proxy) {
+            Constructor<?>[] constructors = proxy.getDeclaredConstructors();
+            Creator[] creators = new Creator[constructors.length];
+            for (int i = 0; i < constructors.length; i++) {
+                constructors[i].setAccessible(true);
+                creators[i] = new Creator(constructors[i], constructors[i].getParameterTypes());
+            }
+            return creators;
+        }
+    };
+
+    /** One constructor of a proxy class and its parameter types. */
+    private record Creator(Constructor<?> constructor, Class<?>[] parameters) {
     }
 
     private static Class<?> generate(Class<?> type) {

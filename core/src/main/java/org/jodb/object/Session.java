@@ -379,7 +379,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         PersistentObject ghost = (PersistentObject) codec.newInstance(type);
         ObjectState s = new ObjectState(ghost, this, ObjectStatus.GHOST);
         s.oid = oid;
-        s.created = created.contains(oid); // an earlier instance was collected after a savepoint
+        s.created = !created.isEmpty() && created.contains(oid); // an earlier instance was collected after a savepoint
         ghost.$jodbState(s);
         cache.put(s);
         return ghost;
@@ -555,7 +555,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private void load(ObjectState state) {
         byte[] data;
         long serial;
-        if (writes.contains(state.oid)) {
+        if (!writes.isEmpty() && writes.contains(state.oid)) { // most loads happen with nothing written
             data = writes.get(state.oid);
             serial = writes.serial(state.oid);
         } else {
@@ -694,7 +694,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             // ghosted after a savepoint: give the application back the object's latest state
             codec.readInto(writes.get(s.oid), s.self, this);
         }
-        cache.remove(s.oid);
+        cache.remove(s);
         s.self.$jodbState(null);
     }
 

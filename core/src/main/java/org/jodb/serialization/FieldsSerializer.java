@@ -42,8 +42,10 @@ final class FieldsSerializer extends Serializer<Object> {
     private final char[] kinds;
     private final String schemaEntry;
     private final Map<String, Integer> indexByName = new HashMap<>();
-    /** Per stored layout id: for each stored field, the index of the field to set, or -1 to skip. */
-    private final Map<Long, int[]> bindings = new HashMap<>();
+    /** Per stored layout id: how its fields map onto this class's. */
+    private final Map<Long, Binding> bindings = new HashMap<>();
+    /** The binding used last: records of a class nearly always share one layout. */
+    private Binding lastBinding;
 
     /** jodb's own live objects: storing one would copy a database into a record. */
     private static final java.util.Set<String> LIVE = java.util.Set.of("org.jodb.Database", "org.jodb.Connection",
@@ -113,6 +115,11 @@ final class FieldsSerializer extends Serializer<Object> {
         this.schemaEntry = schema.encode();
     }
 
+    /** The class this serializer reads and writes. */
+    Class<?> type() {
+        return type;
+    }
+
     boolean storesNoState() {
         return storesNoState;
     }
@@ -156,34 +163,56 @@ final class FieldsSerializer extends Serializer<Object> {
     /** Reads a record's fields into {@code object}, which must already be registered as a reference. */
     void readFields(JodbKryo kryo, Input input, Object object) {
         long layoutId = input.readVarLong(true);
-        int[] binding = bindings.get(layoutId);
-        Schema stored = kryo.codec().schema(layoutId, kryo.context);
-        if (binding == null) {
-            binding = bind(stored);
-            bindings.put(layoutId, binding);
-        }
-        boolean[] set = new boolean[fields.length];
-        for (int i = 0; i < binding.length; i++) {
-            Object value = switch (stored.kinds[i]) {
-                case 'Z' -> input.readBoolean();
-                case 'B' -> input.readByte();
-                case 'C' -> input.readChar();
-                case 'S' -> input.readShort();
-                case 'I' -> input.readVarInt(false);
-                case 'J' -> input.readVarLong(false);
-                case 'F' -> input.readFloat();
-                case 'D' -> input.readDouble();
-                default -> kryo.readClassAndObject(input);
-            };
-            int target = binding[i];
-            if (target >= 0 && assign(object, fields[target], value)) {
-                set[target] = true;
+        Binding b = lastBinding;
+        if (b == null || b.layoutId != layoutId) {
+            b = bindings.get(layoutId);
+            if (b == null) {
+                b = bind(layoutId, kryo.codec().schema(layoutId, kryo.context));
+                bindings.put(layoutId, b);
             }
+            lastBinding = b;
         }
-        for (int i = 0; i < fields.length; i++) {
-            if (!set[i]) {
-                assign(object, fields[i], null);
+        char[] kinds = b.kinds;
+        int[] targets = b.targets;
+        boolean[] direct = b.direct;
+        try {
+            for (int i = 0; i < targets.length; i++) {
+                char kind = kinds[i];
+                if (direct[i]) { // same primitive type stored and declared: no boxing, no conversion
+                    Field f = fields[targets[i]];
+                    switch (kind) {
+                        case 'Z' -> f.setBoolean(object, input.readBoolean());
+                        case 'B' -> f.setByte(object, input.readByte());
+                        case 'C' -> f.setChar(object, input.readChar());
+                        case 'S' -> f.setShort(object, input.readShort());
+                        case 'I' -> f.setInt(object, input.readVarInt(false));
+                        case 'J' -> f.setLong(object, input.readVarLong(false));
+                        case 'F' -> f.setFloat(object, input.readFloat());
+                        default -> f.setDouble(object, input.readDouble());
+                    }
+                    continue;
+                }
+                Object value = switch (kind) {
+                    case 'Z' -> input.readBoolean();
+                    case 'B' -> input.readByte();
+                    case 'C' -> input.readChar();
+                    case 'S' -> input.readShort();
+                    case 'I' -> input.readVarInt(false);
+                    case 'J' -> input.readVarLong(false);
+                    case 'F' -> input.readFloat();
+                    case 'D' -> input.readDouble();
+                    default -> kryo.readClassAndObject(input);
+                };
+                int target = targets[i];
+                if (target >= 0 && !assign(object, fields[target], value)) {
+                    assign(object, fields[target], null); // a value the field cannot hold: its default
+                }
             }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+        for (int missing : b.missing) {
+            assign(object, fields[missing], null);
         }
     }
 
@@ -202,13 +231,35 @@ final class FieldsSerializer extends Serializer<Object> {
         }
     }
 
-    private int[] bind(Schema stored) {
-        int[] binding = new int[stored.names.length];
-        for (int i = 0; i < binding.length; i++) {
+    private Binding bind(long layoutId, Schema stored) {
+        int[] targets = new int[stored.names.length];
+        boolean[] direct = new boolean[targets.length];
+        boolean[] covered = new boolean[fields.length];
+        for (int i = 0; i < targets.length; i++) {
             Integer index = indexByName.get(stored.names[i]);
-            binding[i] = index == null ? -1 : index;
+            targets[i] = index == null ? -1 : index;
+            if (index != null) {
+                covered[index] = true;
+                char kind = stored.kinds[i];
+                direct[i] = kind != 'L' && Schema.kindOf(fields[index].getType()) == kind;
+            }
         }
-        return binding;
+        int n = 0;
+        int[] missing = new int[fields.length];
+        for (int i = 0; i < fields.length; i++) {
+            if (!covered[i]) {
+                missing[n++] = i;
+            }
+        }
+        return new Binding(layoutId, stored.kinds, targets, direct, java.util.Arrays.copyOf(missing, n));
+    }
+
+    /**
+     * How a stored layout maps onto this class: for each stored field its kind, the index of the field to
+     * set (-1 to skip) and whether it is the same primitive type (set without conversion); and the fields
+     * the layout lacks, which get their default.
+     */
+    private record Binding(long layoutId, char[] kinds, int[] targets, boolean[] direct, int[] missing) {
     }
 
     /** Sets a field, converting between primitive and boxed kinds; null means the type's default. */

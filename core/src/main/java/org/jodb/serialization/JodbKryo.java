@@ -13,9 +13,15 @@ final class JodbKryo extends Kryo {
     final Output header = new Output(64, -1);
     final Input input = new Input();
     private final Map<Class<?>, FieldsSerializer> topSerializers = new HashMap<>();
+    /** The serializer {@link #stateSerializer} returned last. */
+    private FieldsSerializer lastStateSerializer;
     private final RecordCodec codec;
     /** True while a codec call uses this instance. */
     boolean busy;
+    /** True for an instance of the codec's pool (nested use), false for a thread's first choice. */
+    boolean pooled;
+    /** The top-level serializer of {@code RecordCodec.readInto} (read side). */
+    final RecordCodec.ReadInto readInto = new RecordCodec.ReadInto();
     /** The connection the current call works for; null between calls. */
     RecordContext context;
     /** Oids (references and registry entries) met while writing the current record. */
@@ -76,6 +82,16 @@ final class JodbKryo extends Kryo {
 
     /** The serializer of a persistent object's own state (its fields), not of a reference to it. */
     FieldsSerializer stateSerializer(Class<?> userClass) {
-        return topSerializers.computeIfAbsent(userClass, c -> new FieldsSerializer(this, c));
+        FieldsSerializer s = lastStateSerializer;
+        if (s != null && s.type() == userClass) {
+            return s; // loads come in runs of one class: skip the map lookup
+        }
+        s = topSerializers.get(userClass); // no capturing lambda per record read
+        if (s == null) {
+            s = new FieldsSerializer(this, userClass);
+            topSerializers.put(userClass, s);
+        }
+        lastStateSerializer = s;
+        return s;
     }
 }

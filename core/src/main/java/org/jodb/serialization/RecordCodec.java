@@ -4,6 +4,7 @@ import com.esotericsoftware.kryo.KryoException;
 import com.esotericsoftware.kryo.SerializerFactory;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 import org.jodb.UnsupportedClassException;
+import org.objenesis.instantiator.ObjectInstantiator;
 import org.objenesis.strategy.StdInstantiatorStrategy;
 
 /**
@@ -41,6 +43,7 @@ public final class RecordCodec {
     static final byte ENTRY = 2;
     static final String CLASS = "C:";
     static final String PROXY = "P:";
+    private static final byte[] NO_BYTES = new byte[0];
 
     private final PersistentTypes types;
     private final ClassNames classNames;
@@ -51,11 +54,29 @@ public final class RecordCodec {
     private final Pool<JodbKryo> pool = new Pool<>(true, false, 64) {
         @Override
         protected JodbKryo create() {
-            return newKryo();
+            JodbKryo k = newKryo();
+            k.pooled = true;
+            return k;
         }
     };
     /** The first-choice instance of each thread: no locking on the common path. */
     private final ThreadLocal<JodbKryo> local = ThreadLocal.withInitial(this::newKryo);
+    /**
+     * The thread that last called, with its first-choice instance: a connection's loads come from one
+     * thread, and this spares them the thread-local lookup (slow in a thread with many thread-locals).
+     * Immutable, so it is safely shared without locking.
+     */
+    private ThreadKryo lastThread;
+    /** How every Kryo instance, and {@link #newInstance}, makes objects. Stateless. */
+    private final DefaultInstantiatorStrategy instantiation =
+            new DefaultInstantiatorStrategy(new StdInstantiatorStrategy());
+    /** The instantiator of each class, made once (the strategy looks up constructors reflectively). */
+    private final ClassValue<ObjectInstantiator<?>> instantiators = new ClassValue<>() {
+        @Override
+        protected ObjectInstantiator<?> computeValue(Class<?> type) {
+            return instantiation.newInstantiatorOf(type);
+        }
+    };
     private final ClassValue<String> classEntries = new ClassValue<>() {
         @Override
         protected String computeValue(Class<?> type) {
@@ -77,8 +98,7 @@ public final class RecordCodec {
         k.setRegistrationRequired(false);
         k.setReferences(true);
         k.setAutoReset(false);
-        k.setInstantiatorStrategy(new com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy(
-                new StdInstantiatorStrategy()));
+        k.setInstantiatorStrategy(instantiation);
         k.setDefaultSerializer(new SerializerFactory.BaseSerializerFactory<FieldsSerializer>() {
             @Override
             public FieldsSerializer newSerializer(com.esotericsoftware.kryo.Kryo kryo, Class type) {
@@ -93,6 +113,7 @@ public final class RecordCodec {
             }
         });
         ValueSerializers.register(k);
+        AsciiStrings.register(k);
         WrapperSerializers.register(k);
         return k;
     }
@@ -151,23 +172,14 @@ public final class RecordCodec {
             skipRefs(in);
             in.readVarLong(true);
             Class<?> userClass = types.userClass(target.getClass());
-            FieldsSerializer fs = k.stateSerializer(userClass);
-            k.readObject(in, userClass, new com.esotericsoftware.kryo.Serializer<Object>() {
-                @Override
-                public void write(com.esotericsoftware.kryo.Kryo kryo, Output output, Object object) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public Object read(com.esotericsoftware.kryo.Kryo kryo, Input input, Class<?> type) {
-                    kryo.reference(target);
-                    fs.clearTransients(target); // a reload must not keep what was derived from the old state
-                    fs.readFields(k, input, target);
-                    return target;
-                }
-            });
+            ReadInto into = k.readInto;
+            into.target = target;
+            into.fields = k.stateSerializer(userClass);
+            k.readObject(in, userClass, into);
         } finally {
-            k.input.setBuffer(new byte[0]);
+            k.readInto.target = null;
+            k.readInto.fields = null;
+            k.input.setBuffer(NO_BYTES); // holds no record between calls
             k.end();
             free(k);
         }
@@ -186,14 +198,13 @@ public final class RecordCodec {
         }
     }
 
-    /** An instance of {@code type} made without running a constructor (for ghosts). */
+    /**
+     * An instance of {@code type} for a ghost, made as Kryo makes instances: by the class's no-argument
+     * constructor when it has one, else without running a constructor.
+     */
+    @SuppressWarnings("unchecked")
     public <T> T newInstance(Class<T> type) {
-        JodbKryo k = obtain();
-        try {
-            return k.newInstance(type);
-        } finally {
-            free(k);
-        }
+        return (T) instantiators.get(type).newInstance();
     }
 
     /** The oids an object record refers to (persistent objects and registry entries); for pack. */
@@ -236,7 +247,15 @@ public final class RecordCodec {
     }
 
     private JodbKryo obtain() {
-        JodbKryo k = local.get();
+        Thread thread = Thread.currentThread();
+        ThreadKryo last = lastThread;
+        JodbKryo k;
+        if (last != null && last.thread == thread) {
+            k = last.kryo;
+        } else {
+            k = local.get();
+            lastThread = new ThreadKryo(thread, k);
+        }
         if (k.busy) {
             k = pool.obtain();
         }
@@ -246,8 +265,35 @@ public final class RecordCodec {
 
     private void free(JodbKryo k) {
         k.busy = false;
-        if (k != local.get()) {
+        if (k.pooled) {
             pool.free(k);
+        }
+    }
+
+    /** A thread and its first-choice Kryo instance (see {@link #lastThread}). */
+    private record ThreadKryo(Thread thread, JodbKryo kryo) {
+    }
+
+    /**
+     * Reads a record's fields into an existing instance: the top-level serializer of {@link #readInto},
+     * one per Kryo instance, set up for each call.
+     */
+    static final class ReadInto extends com.esotericsoftware.kryo.Serializer<Object> {
+        Object target;
+        FieldsSerializer fields;
+
+        @Override
+        public void write(com.esotericsoftware.kryo.Kryo kryo, Output output, Object object) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Object read(com.esotericsoftware.kryo.Kryo kryo, Input input, Class<?> type) {
+            Object t = target;
+            kryo.reference(t);
+            fields.clearTransients(t); // a reload must not keep what was derived from the old state
+            fields.readFields((JodbKryo) kryo, input, t);
+            return t;
         }
     }
 
@@ -267,11 +313,16 @@ public final class RecordCodec {
             } else {
                 throw new IllegalStateException("registry entry " + id + " is not a class: " + entry);
             }
-            if (!ClassNames.isJShellClass(types.userClass(type))) {
+            if (!isRedefinable(type)) {
                 classes.put(id, type); // a JShell class may be redefined by any snippet: resolve it each time
             }
         }
         return type;
+    }
+
+    /** True for a (proxy of a) JShell class: any snippet may redefine it, so it is never cached by id. */
+    boolean isRedefinable(Class<?> type) {
+        return ClassNames.isJShellClass(types.userClass(type));
     }
 
     Schema schema(long id, RecordContext ctx) {

@@ -14,10 +14,12 @@ import java.util.IdentityHashMap;
 final class RecordReferenceResolver implements ReferenceResolver {
     /** Tables larger than this are replaced on reset rather than emptied one object at a time. */
     private static final int SMALL = 64;
+    /** Read tables larger than this are dropped on reset rather than kept for the next record. */
+    private static final int LARGE = 16_384;
 
     private IdentityHashMap<Object, Integer> written = new IdentityHashMap<>();
     private final ArrayList<Object> writtenOrder = new ArrayList<>();
-    private final ArrayList<Object> read = new ArrayList<>();
+    private ArrayList<Object> read = new ArrayList<>();
 
     @Override
     public void setKryo(Kryo kryo) {
@@ -64,11 +66,10 @@ final class RecordReferenceResolver implements ReferenceResolver {
             }
         }
         writtenOrder.clear();
-        if (read.size() > SMALL) {
-            read.clear();
-            read.trimToSize();
+        if (read.size() > LARGE) {
+            read = new ArrayList<>(); // do not keep a huge table for one huge record
         } else {
-            read.clear();
+            read.clear(); // keep the capacity: records of a few thousand values (a map chunk) come in runs
         }
     }
 

@@ -6,12 +6,15 @@ import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.ImmutableSerializer;
+import com.esotericsoftware.kryo.serializers.MapSerializer;
 import java.io.File;
 import java.net.URI;
 import java.nio.file.FileSystems;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -25,7 +28,8 @@ import org.jodb.UnsupportedClassException;
  * {@code java.base} keeps closed to reflection: {@code UUID}, {@code URI}, {@code Pattern} (its source and
  * flags), {@code File} and {@code Path} (their path string; a {@code Path} only of the default file
  * system), {@code AtomicBoolean}/{@code Integer}/{@code Long}/{@code Reference} (their current value), and
- * {@code EnumMap} ({@link EnumMapByName}), and the map-backed sets of {@link SetSerializers}. BigDecimal,
+ * {@code EnumMap} ({@link EnumMapByName}), and the map-backed sets of {@link SetSerializers}; a
+ * {@code LinkedHashMap} is read into a map sized for its entries ({@link SizedLinkedHashMaps}). BigDecimal,
  * BigInteger, java.time, Optional, URL, Locale, Currency, Charset, TimeZone, BitSet and the immutable
  * {@code List.of}/{@code Set.of}/{@code Map.of} have serializers in Kryo already; an immutable list that
  * holds null ({@code Stream.toList()}), which Kryo's would fail on with "object cannot be null", is refused
@@ -50,6 +54,7 @@ final class ValueSerializers {
         kryo.addDefaultSerializer(Path.class, new PathByString());
         kryo.addDefaultSerializer(EnumMap.class, new EnumMapByName());
         SetSerializers.register(kryo);
+        kryo.addDefaultSerializer(LinkedHashMap.class, new SizedLinkedHashMaps());
         Class<?> listN = List.of(1, 2, 3).getClass();
         kryo.addDefaultSerializer(listN, new NoNullElements(kryo.getDefaultSerializer(listN)));
     }
@@ -88,6 +93,23 @@ final class ValueSerializers {
             } catch (NullPointerException nullHostile) {
                 return false; // List.of: cannot hold null, says so by throwing
             }
+        }
+    }
+
+    /**
+     * Kryo's map serializer, which sizes a {@code HashMap} for the entries it reads but makes every other
+     * map empty, so a large {@code LinkedHashMap} (a {@code PersistentMap}'s content) was rehashed again
+     * and again while loading. Same records; only {@code LinkedHashMap} itself is presized, a subclass is
+     * made as before.
+     */
+    private static final class SizedLinkedHashMaps extends MapSerializer<Map<Object, Object>> {
+        @Override
+        protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type,
+                int size) {
+            if ((Class<?>) type == LinkedHashMap.class) {
+                return new LinkedHashMap<>(size < 3 ? size + 1 : (int) (size / 0.75f + 1));
+            }
+            return super.create(kryo, input, type, size);
         }
     }
 

@@ -90,6 +90,27 @@ class RecordCodecTest {
         private List<String> tags;
     }
 
+    public static class Counts {
+        private long count;
+        private int small;
+        private Long boxed;
+        private String label;
+        private double ratio;
+        private boolean flag;
+        private char letter;
+    }
+
+    /** Counts after its field types changed; {@code label} can no longer hold what was stored. */
+    public static class CountsV2 {
+        private int count;
+        private long small;
+        private long boxed;
+        private int label = 7;
+        private double ratio;
+        private boolean flag;
+        private char letter;
+    }
+
     public static class Holder {
         private Object value;
     }
@@ -154,6 +175,40 @@ class RecordCodecTest {
         assertEquals("Grace", v2.name);
         assertEquals(List.of("navy"), v2.tags);
         assertNull(v2.email, "a field the record lacks gets its default");
+    }
+
+    @Test
+    void storedPrimitivesLoadIntoFieldsOfTheSameOrAnotherTypeAndUnfitValuesBecomeDefaults() {
+        MapContext ctx = new MapContext();
+        Counts c = new Counts();
+        c.count = 5;
+        c.small = 3;
+        c.boxed = 9L;
+        c.label = "x";
+        c.ratio = 0.5;
+        c.flag = true;
+        c.letter = 'q';
+        byte[] record = codec.write(c, ctx);
+
+        Counts same = new Counts();
+        codec.readInto(record, same, ctx);
+        assertEquals(5, same.count);
+        assertEquals(3, same.small);
+        assertEquals(9L, same.boxed);
+        assertEquals("x", same.label);
+        assertEquals(0.5, same.ratio);
+        assertTrue(same.flag);
+        assertEquals('q', same.letter);
+
+        CountsV2 changed = new CountsV2();
+        codec.readInto(record, changed, ctx);
+        assertEquals(5, changed.count, "long stored, int declared");
+        assertEquals(3L, changed.small, "int stored, long declared");
+        assertEquals(9L, changed.boxed, "Long stored, long declared");
+        assertEquals(0, changed.label, "a String cannot go into an int: the field gets its default");
+        assertEquals(0.5, changed.ratio);
+        assertTrue(changed.flag);
+        assertEquals('q', changed.letter);
     }
 
     @Test

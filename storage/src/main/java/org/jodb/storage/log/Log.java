@@ -6,12 +6,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.locks.LockSupport;
 
 import org.jodb.spi.StorageException;
 
@@ -44,14 +44,12 @@ public final class Log {
     private volatile long durableEnd;
     /** Held while forcing: orders the commit force with the one at a segment rollover. */
     private final Object flushLock = new Object();
-    /** Guards {@link #forcing} and {@link #waiters}; held only for a few instructions. */
+    /** Guards {@link #flushing}; held only for a few instructions. */
     private final Object flushState = new Object();
-    /** Whether a thread leads forces (see {@link #awaitDurable}); flushState. */
-    private boolean forcing;
-    /** Committers parked until a force covers them, oldest first; not empty only while forcing. flushState. */
-    private final List<Waiter> waiters = new ArrayList<>();
     /** Runs {@link #forceInBackground} forces; made when first needed. */
     private volatile ExecutorService forcer;
+    /** The force in progress, completed when it ends; {@code null} when none runs. */
+    private CompletableFuture<Void> flushing;
     /** The file operations used for appending and forcing (a seam for fault-injection tests). */
     private final LogIo io;
     /** Set when a force (or a commit point's write) failed: from then on the log refuses all work. */
@@ -267,132 +265,71 @@ public final class Log {
     }
 
     /**
-     * Returns once every byte before {@code end} is forced (group commit). A caller that finds no force
-     * running leads: it forces up to the newest committed end, wakes exactly the waiters that force covered,
-     * and hands the lead to the oldest waiter it did not cover (one that committed while it forced), which
-     * forces next. Callers that arrive while a force runs park until their end is durable or they are handed
-     * the lead.
+     * Returns once every byte before {@code end} is forced. One caller at a time leads a force, up to the
+     * newest committed end; callers that arrive meanwhile wait for that force together and then find their
+     * commit covered, or elect one of them to force for all that committed during it (group commit).
      *
-     * <p>Why this shape: each waiter is woken once, when it is durable or must lead. With one future completed
-     * per force (the earlier design) every waiter woke after every force, those not yet covered only to park
-     * again; with 8 committers on 2 cores those wake-ups competed for the CPU with the commits themselves.
-     * A leader that kept forcing for the others instead of handing the lead on was measured too: it covered
-     * fewer commits per force (3.9 against 4.4), since its own thread stopped committing meanwhile.
+     * <p>Why not simply a monitor around the force: waiters queued on a monitor are handed it one at a time,
+     * and each hand-off waits for the next thread to be scheduled; on a busy machine that serial chain took
+     * longer than the force itself, so few commits shared each force. Completing a future wakes all waiters
+     * at once.
      */
     public void awaitDurable(long end) {
         while (durableEnd < end) {
-            Waiter me = null;
+            CompletableFuture<Void> running;
+            boolean lead = false;
             synchronized (flushState) {
                 if (durableEnd >= end) {
                     return;
                 }
                 checkUsable();
-                if (forcing) {
-                    me = new Waiter(Thread.currentThread(), end);
-                    waiters.add(me);
-                } else {
-                    forcing = true;
+                running = flushing;
+                if (running == null) {
+                    flushing = running = new CompletableFuture<>();
+                    lead = true;
                 }
             }
-            if (me == null || me.park()) {
-                lead();
+            if (!lead) {
+                awaitQuietly(running);
+                continue;
             }
-            // else woken: durable now, or the force failed (checkUsable above throws), or the leader's force
-            // threw something else (then this thread tries again)
-        }
-    }
-
-    /**
-     * Forces once as the thread that holds {@link #forcing}, then wakes the waiters it covered and hands the
-     * lead on (or gives it up if nobody else waits); throws if the force failed, after waking every waiter
-     * (they find the log failed).
-     */
-    private void lead() {
-        Throwable failed = null;
-        try {
-            forceCommitted();
-        } catch (RuntimeException | Error e) {
-            failed = e;
-        }
-        List<Waiter> wake = new ArrayList<>();
-        Waiter next = null;
-        synchronized (flushState) {
-            long durable = durableEnd;
-            for (Iterator<Waiter> it = waiters.iterator(); it.hasNext(); ) {
-                Waiter w = it.next();
-                if (failed != null || w.end <= durable) {
-                    it.remove();
-                    wake.add(w);
+            try {
+                synchronized (flushLock) {
+                    checkUsable();
+                    long target = committedEnd;
+                    if (durableEnd < target) {
+                        try {
+                            forceRange(durableEnd, target);
+                        } catch (RuntimeException | InternalError e) {
+                            throw fail("force the log up to " + LogPosition.describe(target), e);
+                        }
+                        durableEnd = target;
+                    }
                 }
-            }
-            if (waiters.isEmpty()) {
-                forcing = false;
-            } else {
-                next = waiters.remove(0);
-            }
-        }
-        if (next != null) {
-            next.wake(true); // first: the next force should not wait for the wake-ups below
-        }
-        for (Waiter w : wake) {
-            w.wake(false);
-        }
-        if (failed instanceof RuntimeException e) {
-            throw e;
-        } else if (failed != null) {
-            throw (Error) failed;
-        }
-    }
-
-    /** Forces everything committed so far (one force, or none if it is durable already). */
-    private void forceCommitted() {
-        synchronized (flushLock) {
-            checkUsable();
-            long target = committedEnd;
-            if (durableEnd < target) {
-                try {
-                    forceRange(durableEnd, target);
-                } catch (RuntimeException | InternalError e) {
-                    throw fail("force the log up to " + LogPosition.describe(target), e);
+            } finally {
+                synchronized (flushState) {
+                    flushing = null;
                 }
-                durableEnd = target;
+                running.complete(null);
             }
         }
     }
 
-    /** A committer parked until its end is durable or it is handed the lead. */
-    private static final class Waiter {
-        final Thread thread;
-        final long end;
-        /** 0 waiting, 1 woken, 2 woken to lead. */
-        private volatile int state;
-
-        Waiter(Thread thread, long end) {
-            this.thread = thread;
-            this.end = end;
-        }
-
-        void wake(boolean lead) {
-            state = lead ? 2 : 1;
-            LockSupport.unpark(thread);
-        }
-
-        /**
-         * Parks until woken; returns whether this thread now leads. Interrupts do not end the wait (a
-         * commit's durability is not abandoned half way); the flag is kept.
-         */
-        boolean park() {
-            boolean interrupted = false;
-            while (state == 0) {
-                LockSupport.park(this);
-                if (Thread.interrupted()) {
-                    interrupted = true;
-                }
+    /** Waits for a force led by another thread; its outcome is read from {@link #durableEnd} and the failure. */
+    private static void awaitQuietly(CompletableFuture<Void> force) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                force.get();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true; // a commit's durability is not abandoned half way; the flag is kept
+            } catch (ExecutionException e) {
+                break; // never completed exceptionally
             }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            return state == 2;
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -7,8 +7,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Entry point of {@code jodb-bench.jar}: the peer comparison ({@link PeerBenchmark}), or with
- * {@code --jmh} the JMH microbenchmarks (all further arguments go to JMH).
+ * Entry point of {@code jodb-bench.jar}: the peer comparison ({@link PeerBenchmark}), with
+ * {@code --scaling} the concurrent writers ({@link ScalingBenchmark}), with {@code --storage} the storage
+ * alone against issue 5's targets ({@link StorageAloneBenchmark}), or with {@code --jmh} the JMH
+ * microbenchmarks (all further arguments go to JMH).
  */
 public final class BenchMain {
     private BenchMain() {
@@ -28,8 +30,10 @@ public final class BenchMain {
         }
         String command = "java -jar bench/target/jodb-bench.jar" + (args.length == 0 ? "" : " " + String.join(" ", args));
         boolean scaling = Arrays.asList(args).contains("--scaling");
-        if (scaling) {
-            args = Arrays.stream(args).filter(a -> !a.equals("--scaling")).toArray(String[]::new);
+        boolean storage = Arrays.asList(args).contains("--storage");
+        if (scaling || storage) {
+            args = Arrays.stream(args).filter(a -> !a.equals("--scaling") && !a.equals("--storage"))
+                    .toArray(String[]::new);
         }
         BenchOptions options;
         try {
@@ -37,6 +41,15 @@ public final class BenchMain {
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
             System.exit(2);
+            return;
+        }
+        if (storage) {
+            String md = new StorageAloneBenchmark(options, System.out).run();
+            System.out.println(md);
+            Files.createDirectories(options.outDir());
+            Path file = options.outDir().resolve(options.quick() ? "storage-quick.md" : "storage.md");
+            Files.writeString(file, md + "Command: `" + command + "`\n");
+            System.out.println("wrote " + file);
             return;
         }
         if (scaling) {

@@ -34,6 +34,8 @@ record BenchOptions(boolean quick, List<String> stores, Set<Workload> workloads,
             "           [--updates N] [--cap SECONDS] [--data DIR] [--out DIR]",
             "       java -jar bench/target/jodb-bench.jar --scaling [--quick] [--stores ...] [--modes ...]",
             "           (1/2/4/8 writer threads on disjoint and shared accounts)",
+            "       java -jar bench/target/jodb-bench.jar --storage [--quick] [--rounds N] [--accounts N] [--data DIR]",
+            "           (the storage alone against issue 5's targets; --accounts objects, 10x that for the open)",
             "       java -jar bench/target/jodb-bench.jar --jmh [JMH options]   (microbenchmarks)");
 
     static BenchOptions parse(String... args) {

@@ -14,7 +14,10 @@ public interface ObjectJar {
      */
     void beforeFirstCall(ObjectState state);
 
-    /** Load the state of a ghost without marking it touched (read-only container methods). */
+    /**
+     * Load the state of a ghost, or mark a loaded object recently used, without marking it touched
+     * (read-only container methods).
+     */
     void activate(ObjectState state);
 
     /** A short description for messages. */

@@ -54,9 +54,13 @@ public final class ObjectState {
         jar.beforeFirstCall(this);
     }
 
-    /** Called before a read-only method of a container: loads a ghost but does not touch. */
+    /**
+     * Called before a read-only method of a container: loads a ghost but does not touch; a loaded one is
+     * marked recently used, so that the cache's gc does not ghost a container read in every transaction.
+     */
     public void beforeRead() {
-        if (status == ObjectStatus.GHOST) {
+        ObjectStatus s = status;
+        if (s == ObjectStatus.GHOST || s == ObjectStatus.CLEAN) {
             jar.activate(this);
         }
     }

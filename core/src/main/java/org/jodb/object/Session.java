@@ -325,6 +325,8 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         checkOpen();
         if (state.status == ObjectStatus.GHOST) {
             load(state);
+        } else {
+            cache.used(state); // read in this transaction: the cache's gc ghosts least recently used first
         }
     }
 

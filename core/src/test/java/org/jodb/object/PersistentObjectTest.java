@@ -278,6 +278,21 @@ class PersistentObjectTest {
     }
 
     @Test
+    void c42_aContainerReadInEveryTransactionStaysLoaded() {
+        for (int i = 0; i < 6; i++) {
+            conn.root().put("a" + i, conn.create(Account.class, "a" + i, 1L));
+        }
+        tm.commit();
+        conn.setCacheSize(3);
+        for (int i = 0; i < 6; i++) {
+            ((Account) conn.root().get("a" + i)).deposit(1); // read-only on the root, a write on an account
+            tm.commit(); // gc after the transaction: the oldest clean objects are ghosted
+            assertEquals(ObjectStatus.CLEAN, state(conn.root()).status(),
+                    "the root map, read in this transaction, is among the most recently used");
+        }
+    }
+
+    @Test
     void e59_serialIsTheTidOfTheLoadedRevision() {
         Account a = conn.create(Account.class, "a", 1L);
         assertEquals(0, state(a).serial());

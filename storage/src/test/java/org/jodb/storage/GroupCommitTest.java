@@ -21,7 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Commits that wait while a force runs share the next one (group commit): one committer's force is held
- * until four more transactions have committed; then exactly one more force makes all four durable.
+ * until four more transactions have committed; then exactly one more force makes all four durable. A force
+ * that fails fails every commit waiting for it.
  */
 class GroupCommitTest {
 
@@ -63,6 +64,60 @@ class GroupCommitTest {
             }
             assertEquals(2, forces.get(), "the four commits made during the first force shared one force");
         }
+    }
+
+    @Test
+    void aFailedForceFailsEveryCommitWaitingForIt() throws Exception {
+        CountDownLatch forceEntered = new CountDownLatch(1);
+        CountDownLatch releaseForce = new CountDownLatch(1);
+        LogIo io = new LogIo() {
+            @Override
+            public void force(Segment segment, int from, int to) {
+                forceEntered.countDown();
+                await(releaseForce);
+                throw new java.io.UncheckedIOException(new java.io.IOException("injected fdatasync failure"));
+            }
+        };
+        List<Throwable> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (MappedFileStorage storage = MappedFileStorage.open(dir,
+                StorageOptions.builder().indexCapacity(1_000).build(), io)) {
+            List<Thread> committers = new ArrayList<>();
+            committers.add(commitInThread(storage, outcomes));
+            assertTrue(forceEntered.await(30, TimeUnit.SECONDS), "the first commit reached its force");
+            long before = storage.lastTid();
+            for (int i = 0; i < 3; i++) {
+                committers.add(commitInThread(storage, outcomes));
+            }
+            while (countCommitsAfter(storage, before) < 3) {
+                Thread.onSpinWait();
+            }
+            releaseForce.countDown();
+            for (Thread t : committers) {
+                t.join(30_000);
+                assertTrue(!t.isAlive(), "every commit returned or failed; none hangs");
+            }
+        }
+        assertEquals(4, outcomes.size());
+        for (Throwable outcome : outcomes) {
+            assertTrue(outcome instanceof org.jodb.spi.StorageException,
+                    "a commit whose force failed must not report success: " + outcome);
+        }
+    }
+
+    private static Thread commitInThread(Storage storage, List<Throwable> outcomes) {
+        Thread t = new Thread(() -> {
+            try {
+                StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+                txn.store(storage.newOid(), Storage.NO_TID, new byte[]{1});
+                txn.vote();
+                txn.finish();
+                outcomes.add(new AssertionError("finish returned"));
+            } catch (RuntimeException e) {
+                outcomes.add(e);
+            }
+        });
+        t.start();
+        return t;
     }
 
     private static int countCommitsAfter(Storage storage, long tid) {

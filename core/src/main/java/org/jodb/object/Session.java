@@ -423,7 +423,8 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         flush(); // objects touched by other data managers' commit calls, if any
         entries.storeInto(storageTxn);
-        writes.forEach((oid, data) -> storageTxn.store(oid, writes.serial(oid), data));
+        StorageTransaction target = storageTxn;
+        writes.forEach(target::store);
         readChecks.forEach((oid, serial) -> {
             if (!writes.contains(oid)) {
                 storageTxn.checkCurrent(oid, serial);
@@ -461,7 +462,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         long tid = storageTxn.finish();
         storageTxn = null;
         ownTid = tid;
-        for (Long oid : writes.oids()) {
+        writes.forEachOid(oid -> {
             ObjectState s = stateOf(cache.get(oid));
             if (s != null) {
                 s.created = false;
@@ -473,7 +474,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
                     }
                 }
             }
-        }
+        });
         entries.committed();
         writes.clear();
         endTransaction();
@@ -648,12 +649,12 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             forget(s, Set.of());
         }
         touched.clear();
-        for (Long oid : writes.oids()) {
+        writes.forEachOid(oid -> {
             ObjectState s = stateOf(cache.get(oid));
             if (s != null) {
                 forget(s, Set.of());
             }
-        }
+        });
         for (Long oid : created) {
             ObjectState s = stateOf(cache.get(oid));
             if (s != null) {

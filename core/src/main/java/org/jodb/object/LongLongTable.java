@@ -12,6 +12,8 @@ import java.util.Arrays;
 final class LongLongTable {
     /** Marks a free slot; no key is negative. */
     private static final long FREE = -1;
+    /** Tables larger than this are dropped by {@link #clear} rather than kept. */
+    private static final int KEPT_SLOTS = 1 << 16;
 
     private long[] keys;
     private long[] values;
@@ -80,6 +82,16 @@ final class LongLongTable {
                 visitor.visit(k[i], values[i]);
             }
         }
+    }
+
+    /** Removes every entry; keeps the room (up to a limit) for the next transaction's as many oids. */
+    void clear() {
+        if (keys.length > KEPT_SLOTS) {
+            keys = new long[16];
+            values = new long[16];
+        }
+        Arrays.fill(keys, FREE);
+        size = 0;
     }
 
     LongLongTable copy() {

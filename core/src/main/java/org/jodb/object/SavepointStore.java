@@ -142,8 +142,8 @@ final class SavepointStore implements AutoCloseable {
 
     /** Forgets every record and deletes the spill file. */
     void clear() {
-        index = new LongLongTable(); // fresh tables: a large transaction's are not kept
-        serials = new LongLongTable();
+        index.clear(); // never shared: marks and restore copy it
+        serials.clear();
         heap.clear();
         heapBytes = 0;
         releaseFile();

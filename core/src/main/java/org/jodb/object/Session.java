@@ -669,7 +669,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     private void endTransaction() {
-        created = new LongLongTable();
+        created.clear(); // never shared: savepoints and rollback copy it
         readChecks.clear();
         touched.clear();
         joined = null;

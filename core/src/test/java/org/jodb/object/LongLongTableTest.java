@@ -37,4 +37,21 @@ class LongLongTableTest {
         assertEquals(expected.size() + 1, table.size());
         assertTrue(new LongLongTable().isEmpty());
     }
+
+    @Test
+    void clearEmptiesTheTableForReuse() {
+        LongLongTable table = new LongLongTable();
+        for (long k = 0; k < 100_000; k += 3) { // large enough to be dropped by clear
+            table.put(k, k);
+        }
+        table.clear();
+        assertTrue(table.isEmpty());
+        assertFalse(table.containsKey(3));
+        table.put(3, 4);
+        table.clear();
+        assertEquals(-1, table.get(3, -1));
+        table.put(5, 6);
+        assertEquals(6, table.get(5, -1));
+        assertEquals(1, table.size());
+    }
 }

@@ -14,7 +14,6 @@ import java.util.Map;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /** Review of the chunked PersistentMap: paths the map's own tests do not walk. */
@@ -56,8 +55,6 @@ class PersistentMapReviewTest {
      * before it was ghosted: the key must be gone (or the iterator must fail), never half removed.
      */
     @Test
-    @Disabled("defect: MapLayout.EntryIterator.remove after the chunk (and map) were ghosted by cacheMinimize"
-            + " removes from the stale entries and stale layout: the removal is silently lost")
     void keySetIteratorRemoveAfterTheChunkWasGhosted() {
         PersistentMap<String, Integer> m = committedLarge();
         Iterator<String> it = m.keySet().iterator();
@@ -83,8 +80,6 @@ class PersistentMapReviewTest {
 
     /** The same through a savepoint taken while iterating (the batch-job habit), with a small cache. */
     @Test
-    @Disabled("defect: a savepoint's cache gc ghosts the untouched chunks and map under a keySet iterator;"
-            + " its later remove() calls are lost (1,200 of 1,500 here)")
     void keySetIteratorRemoveAcrossASavepointWithASmallCache() {
         PersistentMap<String, Integer> m = committedLarge();
         c1.setCacheSize(2);
@@ -214,8 +209,6 @@ class PersistentMapReviewTest {
      * replacement lands in a chunk the map no longer lists: a lost update.
      */
     @Test
-    @Disabled("defect: lost update; MapConflictResolver/MapLayout.compact: a chunk dropped by a merge is not"
-            + " rewritten, so a concurrent value replacement in it commits without conflict into an unlisted chunk")
     @SuppressWarnings("unchecked")
     void aReplacementInAChunkDroppedByAConcurrentMergeIsNotLost() {
         int n = 5 * 512 + 100; // five full chunks and a tail of 100
@@ -242,8 +235,6 @@ class PersistentMapReviewTest {
 
     /** The same when the concurrent transaction shrinks the map back into one record. */
     @Test
-    @Disabled("defect: lost update; PersistentMap.shrunk drops every chunk without rewriting it, so a concurrent"
-            + " value replacement in a chunk commits without conflict into an unlisted chunk")
     @SuppressWarnings("unchecked")
     void aReplacementInAChunkOfAMapThatWentBackToOneRecordIsNotLost() {
         c1.root().put("m", new PersistentMap<>(entries(0, LARGE)));
@@ -268,8 +259,6 @@ class PersistentMapReviewTest {
 
     /** The other order: the replacement commits first, the merging transaction then copies the stale tail. */
     @Test
-    @Disabled("defect: lost update; MapLayout.absorb copies entries read at the transaction's snapshot into"
-            + " the surviving chunk, overwriting a replacement committed meanwhile, without conflict")
     @SuppressWarnings("unchecked")
     void aMergeOfChunksDoesNotUndoAReplacementCommittedMeanwhile() {
         int n = 5 * 512 + 100;

@@ -282,4 +282,184 @@ class PersistentMapReviewTest {
         tm2.begin();
         assertEquals(-1, m2.get("k" + (n - 1)), "c2's committed replacement survives c1's merge of chunks");
     }
+
+    /** Five full chunks and a tail of 100: removing from chunk 4 makes it absorb the tail. */
+    private static final int FIVE_AND_A_TAIL = 5 * 512 + 100;
+
+    /** c1 removes keys of chunk 4 until it absorbs the tail chunk (which leaves the chunk list). */
+    private static void mergeTheTail(PersistentMap<String, Integer> m1) {
+        int chunks = m1.$jodbLayout().chunkCount();
+        for (int i = 4 * 512; m1.$jodbLayout().chunkCount() == chunks; i++) {
+            m1.remove("k" + i);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private PersistentMap<String, Integer> mapOf(Connection c) {
+        return (PersistentMap<String, Integer>) c.root().get("m");
+    }
+
+    /**
+     * Runs {@code first} in c1 and {@code second} in c2 on one committed map, both from the same snapshot,
+     * commits c1's (or c2's, with {@code c2First}) first; returns whether the later commit conflicted.
+     */
+    private boolean race(int n, java.util.function.Consumer<PersistentMap<String, Integer>> one,
+            java.util.function.Consumer<PersistentMap<String, Integer>> two, boolean twoFirst) {
+        c1.root().put("m", new PersistentMap<>(entries(0, n)));
+        tm1.commit();
+        tm2.begin();
+        PersistentMap<String, Integer> m1 = mapOf(c1);
+        PersistentMap<String, Integer> m2 = mapOf(c2);
+        m1.get("k0"); // both loaded at the same snapshot, with their indexes
+        m2.get("k0");
+        one.accept(m1);
+        two.accept(m2);
+        TransactionManager first = twoFirst ? tm2 : tm1;
+        TransactionManager later = twoFirst ? tm1 : tm2;
+        first.commit();
+        try {
+            later.commit();
+            return false;
+        } catch (ConflictException expected) {
+            later.abort();
+            return true;
+        }
+    }
+
+    @Test
+    void clearConflictsWithAConcurrentReplacementInEitherOrder() {
+        for (boolean replacementFirst : new boolean[] {false, true}) {
+            assertTrue(race(LARGE, PersistentMap::clear, m -> m.put("k" + (LARGE - 1), -1), replacementFirst),
+                    "replacement first: " + replacementFirst);
+            tm1.begin();
+            tm2.begin();
+            assertEquals(replacementFirst ? LARGE : 0, mapOf(c1).size());
+            assertEquals(mapOf(c1), mapOf(c2));
+        }
+    }
+
+    @Test
+    void aMergeConflictsWithAConcurrentInsertionIntoTheAbsorbedTailInEitherOrder() {
+        for (boolean insertionFirst : new boolean[] {false, true}) {
+            assertTrue(race(FIVE_AND_A_TAIL, PersistentMapReviewTest::mergeTheTail, m -> m.put("new", 1),
+                    insertionFirst), "insertion first: " + insertionFirst);
+            tm1.begin();
+            tm2.begin();
+            assertEquals(insertionFirst, mapOf(c1).containsKey("new"));
+            assertEquals(mapOf(c1), mapOf(c2));
+            assertEquals(mapOf(c1).size(), new ArrayList<>(mapOf(c1).keySet()).size());
+        }
+    }
+
+    @Test
+    void aMergeConflictsWithAConcurrentRemovalFromTheAbsorbedTailInEitherOrder() {
+        String last = "k" + (FIVE_AND_A_TAIL - 1);
+        for (boolean removalFirst : new boolean[] {false, true}) {
+            assertTrue(race(FIVE_AND_A_TAIL, PersistentMapReviewTest::mergeTheTail, m -> m.remove(last),
+                    removalFirst), "removal first: " + removalFirst);
+            tm1.begin();
+            tm2.begin();
+            assertEquals(!removalFirst, mapOf(c1).containsKey(last));
+            assertEquals(mapOf(c1), mapOf(c2));
+        }
+    }
+
+    @Test
+    void aReplacementInAChunkThatStaysListedStillMergesWithAConcurrentMerge() {
+        for (boolean replacementFirst : new boolean[] {false, true}) {
+            assertFalse(race(FIVE_AND_A_TAIL, PersistentMapReviewTest::mergeTheTail, m -> m.put("k0", -1),
+                    replacementFirst), "replacement first: " + replacementFirst);
+            tm1.begin();
+            tm2.begin();
+            assertEquals(-1, mapOf(c1).get("k0"));
+            assertEquals(FIVE_AND_A_TAIL - 1, mapOf(c1).get("k" + (FIVE_AND_A_TAIL - 1)));
+            assertEquals(mapOf(c1), mapOf(c2));
+        }
+    }
+
+    /** The emptied, unlisted chunks of a merge and a shrink stay harmless, before and after a pack. */
+    @Test
+    void chunksLeftByAMergeAndAShrinkAreHarmlessBeforeAndAfterAPack() {
+        PersistentMap<String, Integer> m = new PersistentMap<>(entries(0, FIVE_AND_A_TAIL));
+        c1.root().put("m", m);
+        tm1.commit();
+        mergeTheTail(m);
+        tm1.commit();
+        LinkedHashMap<String, Integer> expected = new LinkedHashMap<>(m);
+        db.pack();
+        tm2.begin();
+        assertEquals(new ArrayList<>(expected.entrySet()), new ArrayList<>(mapOf(c2).entrySet()));
+        for (int i = 0; m.$jodbLayout() != null; i++) {
+            m.remove("k" + i);
+        }
+        tm1.commit();
+        db.pack();
+        c1.cacheMinimize();
+        tm2.begin();
+        assertEquals(m, mapOf(c2));
+        assertEquals(new ArrayList<>(m.keySet()), new ArrayList<>(mapOf(c2).keySet()));
+    }
+
+    /** entrySet and values iterators across a savepoint and a cacheMinimize: changes reach the live map. */
+    @Test
+    void entryAndValueIteratorsKeepWorkingAfterTheCacheGhostedTheirChunks() {
+        PersistentMap<String, Integer> m = committedLarge();
+        Iterator<Map.Entry<String, Integer>> entries = m.entrySet().iterator();
+        assertEquals("k0", entries.next().getKey());
+        tm1.savepoint();
+        c1.cacheMinimize();
+        Map.Entry<String, Integer> e = entries.next();
+        assertEquals("k1", e.getKey());
+        assertEquals(1, e.setValue(-1));
+        assertEquals(-1, e.getValue());
+        entries.remove();
+        tm1.savepoint();
+        c1.cacheMinimize();
+        Iterator<Integer> values = m.values().iterator();
+        assertEquals(0, values.next());
+        assertEquals(2, values.next());
+        tm1.savepoint();
+        c1.cacheMinimize();
+        values.remove();
+        int seen = 2;
+        while (values.hasNext()) {
+            values.next();
+            seen++;
+        }
+        assertEquals(LARGE - 1, seen, "every key left after k1 seen once");
+        tm1.commit();
+        tm2.begin();
+        LinkedHashMap<String, Integer> expected = entries(0, LARGE);
+        expected.remove("k1");
+        expected.remove("k2");
+        assertEquals(new ArrayList<>(expected.entrySet()), new ArrayList<>(mapOf(c2).entrySet()));
+    }
+
+    /** The batch job on a map small enough for one record. */
+    @Test
+    void singleRecordKeySetIteratorRemoveAcrossASavepointWithASmallCache() {
+        c1.root().put("m", new PersistentMap<>(entries(0, 500)));
+        tm1.commit();
+        PersistentMap<String, Integer> m = mapOf(c1);
+        c1.setCacheSize(2);
+        c1.cacheMinimize();
+        LinkedHashMap<String, Integer> model = entries(0, 500);
+        Iterator<String> it = m.keySet().iterator();
+        int i = 0;
+        while (it.hasNext()) {
+            String k = it.next();
+            if (i++ % 10 == 0) {
+                tm1.savepoint();
+            }
+            if (Integer.parseInt(k.substring(1)) % 3 == 0) {
+                it.remove();
+                model.remove(k);
+            }
+        }
+        assertEquals(500, i);
+        assertEquals(new ArrayList<>(model.keySet()), new ArrayList<>(m.keySet()));
+        tm1.commit();
+        tm2.begin();
+        assertEquals(model, mapOf(c2));
+    }
 }

@@ -46,10 +46,13 @@ import org.jodb.object.MapRecord;
  * resolved</b> (ConflictException, retry) are different changes to one key, keys that are persistent
  * objects, and values that cannot be compared (values are compared with {@code equals}, persistent objects
  * by identity, so a value class without {@code equals} counts as changed). The merged map keeps the
- * committed entries in their order and appends new keys. In a large map, in addition, both transactions
- * inserting or both removing the same key is not resolved, nor is a change of its chunk list made by
- * either (a new chunk started, an emptied one dropped, a switch between the forms), which is rare: at
- * most once per 512 insertions. Only {@code PersistentMap} itself is merged: a subclass, whose own fields
+ * committed entries in their order and appends new keys. In a large map, in addition, not resolved are:
+ * both transactions inserting or both removing the same key; a change of the chunk list by one (a new
+ * chunk started, an emptied one dropped, two merged, a switch between the forms; rare: at most once per
+ * 512 insertions) and an insertion or removal by the other; a chunk leaving the list (merged, emptied,
+ * or all of them on a switch back to one record or a {@link #clear()}, which are written empty for this)
+ * and any change to an entry of that chunk by the other, a replacement included. A replacement in a
+ * chunk that stays listed merges with a change of the chunk list. Only {@code PersistentMap} itself is merged: a subclass, whose own fields
  * are part of its state, always gets {@code ConflictException} for concurrent changes to its own record
  * (concurrent replacements of values in different chunks of a large subclass map do not meet there and
  * both commit).

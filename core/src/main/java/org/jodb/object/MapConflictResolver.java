@@ -20,9 +20,10 @@ import org.jodb.spi.ConflictResolver;
  *     one: their entries. Resolved: changes to disjoint keys; and the same change made by both (same key,
  *     equal value), except, in a chunk, both inserting or both removing one key (the map's size counter
  *     would count it twice), and a chunk that either side emptied (a chunk that leaves its map's chunk
- *     list is written empty: a change the other side made to it would land outside the map). Not resolved: both changed one key differently; values compared are neither
- *     persistent (compared by identity) nor equal by {@code equals} (a value class without {@code equals}
- *     counts as changed); keys that are persistent objects.</li>
+ *     list is written empty: a change the other side made to it would land outside the map). Not
+ *     resolved: both changed one key differently; values compared are neither persistent (compared by
+ *     identity) nor equal by {@code equals} (a value class without {@code equals} counts as changed);
+ *     keys that are persistent objects.</li>
  * <li>the record of a {@code PersistentMap} in its chunked form ({@link MapLayout}): resolved when the
  *     three revisions have the same chunk list; the counters add up ({@code committed + mine - old}).
  *     Different chunk lists (a chunk added or dropped, a change of form) are not resolved. This keeps a

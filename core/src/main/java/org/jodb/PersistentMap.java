@@ -52,10 +52,10 @@ import org.jodb.object.MapRecord;
  * 512 insertions) and an insertion or removal by the other; a chunk leaving the list (merged, emptied,
  * or all of them on a switch back to one record or a {@link #clear()}, which are written empty for this)
  * and any change to an entry of that chunk by the other, a replacement included. A replacement in a
- * chunk that stays listed merges with a change of the chunk list. Only {@code PersistentMap} itself is merged: a subclass, whose own fields
- * are part of its state, always gets {@code ConflictException} for concurrent changes to its own record
- * (concurrent replacements of values in different chunks of a large subclass map do not meet there and
- * both commit).
+ * chunk that stays listed merges with a change of the chunk list. Only {@code PersistentMap} itself is
+ * merged: a subclass, whose own fields are part of its state, always gets {@code ConflictException} for
+ * concurrent changes to its own record (concurrent replacements of values in different chunks of a large
+ * subclass map do not meet there and both commit).
  *
  * <p>Not thread-safe, like the connection it belongs to.
  *

@@ -14,6 +14,7 @@ import org.jodb.serialization.ClassNames;
 import org.jodb.serialization.RecordCodec;
 import org.jodb.serialization.RecordContext;
 import org.jodb.spi.CommittedTransaction;
+import org.jodb.spi.DanglingReferenceException;
 import org.jodb.spi.Revision;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageConflictException;
@@ -748,7 +749,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         PersistentObject p = cache.get(e.oid());
         String className = p == null ? "class unknown to this connection"
                 : store.proxies.userClass(p.getClass()).getName();
-        ConflictException c = e.isReadConflict()
+        ConflictException c = e instanceof DanglingReferenceException
+                ? new ConflictException(e.oid(), className, e.readSerial(), e.currentSerial(),
+                        "cannot commit a reference to oid " + e.oid() + " (" + className + "): " + e.getMessage())
+                : e.isReadConflict()
                 ? new ReadConflictException(e.oid(), className, e.readSerial(), e.currentSerial())
                 : new ConflictException(e.oid(), className, e.readSerial(), e.currentSerial());
         c.initCause(e);

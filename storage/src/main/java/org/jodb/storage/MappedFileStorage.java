@@ -86,9 +86,9 @@ public final class MappedFileStorage implements Storage {
     /** Indexes replaced while readers may still use them; closed at close. */
     private final List<OidIndex> retired = new CopyOnWriteArrayList<>();
     private final AtomicLong nextOid;
-    /** Tid of the last published transaction (its index entries are in; see {@link #publish}). */
+    /** Tid of the last finished transaction. */
     volatile long lastTid;
-    /** Position of the last published transaction, {@link LogPosition#NONE} for an empty store. */
+    /** Position of the last finished transaction, {@link LogPosition#NONE} for an empty store. */
     volatile long lastTxn;
     /** The newest commits, for transactionsAfter and vote's conflict checks (see RecentCommits). */
     final RecentCommits recent = new RecentCommits();

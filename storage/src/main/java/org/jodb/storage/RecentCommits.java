@@ -15,8 +15,7 @@ import org.jodb.storage.index.OidIndex;
  * readers use it instead of the log and the index: {@link MappedFileStorage#transactionsAfter} (every
  * connection asks at every transaction start, and walking the log chain for each of them cost as much as
  * the commits themselves), and a vote, which looks its oids up in the index before it takes the commit
- * lock and then only corrects them for the commits made meanwhile, published or not (see
- * {@link FileTransaction#vote}). The oid arrays are shared with every caller of transactionsAfter: read only.
+ * lock and then only corrects them for the commits published meanwhile (see {@link FileTransaction#vote}).
  *
  * <p>Concurrency: {@link #add} and {@link #clear} are called under the commit lock, one at a time; the
  * readers take no lock. Each slot holds an immutable {@link Commit} stamped with its sequence number, so a

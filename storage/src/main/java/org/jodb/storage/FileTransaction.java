@@ -21,8 +21,7 @@ import org.jodb.storage.log.RecordCodec;
 /**
  * One transaction's two-phase commit against a {@link MappedFileStorage} (FORMAT.md 7 maps each step to
  * the bytes written). Writes are buffered in memory until vote; vote takes the storage's commit lock and
- * holds it until finish or abort. Finish updates the index after it released the commit lock, under the
- * publish lock (see MappedFileStorage's design block).
+ * holds it until finish or abort.
  */
 final class FileTransaction implements StorageTransaction {
 
@@ -83,7 +82,7 @@ final class FileTransaction implements StorageTransaction {
         // The index lookups of the conflict checks run before the commit lock, so that it is held for less
         // time (each is a Chronicle Map query); under the lock they are corrected for what was committed
         // meanwhile from the storage's RecentCommits. lastTid is read first: every commit up to it has its
-        // index entries published (MappedFileStorage invariant (3)), every later one is in RecentCommits.
+        // index entries published (MappedFileStorage invariant (3)).
         long seen = storage.lastTid;
         long packMark = storage.recent.packMark();
         long[] keys = lookupKeys();
@@ -102,9 +101,8 @@ final class FileTransaction implements StorageTransaction {
         try {
             storage.checkOpen();
             if (!looked || storage.recent.packMark() != packMark
-                    || (storage.committedTid() != seen && !storage.recent.applySince(seen, keys, found))) {
-                storage.awaitPublished(); // a pack moved revisions, or too much was committed meanwhile
-                lookUp(keys, found);
+                    || (storage.lastTid != seen && !storage.recent.applySince(seen, keys, found))) {
+                lookUp(keys, found); // a pack moved revisions, or too much was committed meanwhile
             }
             int next = 0;
             for (Map.Entry<Long, Long> check : checks.entrySet()) {
@@ -144,7 +142,7 @@ final class FileTransaction implements StorageTransaction {
             position = storage.log.reserve(RecordCodec.transactionSize(user, note, records));
             int offset = LogPosition.offset(position);
             record = RecordCodec.encodeTransaction(
-                    new RecordCodec.TxnHeader(tid, System.currentTimeMillis(), storage.committedTxn(),
+                    new RecordCodec.TxnHeader(tid, System.currentTimeMillis(), storage.lastTxn,
                             storage.log.durableEnd(), storage.peekNextOid()),
                     metadata.user(), metadata.note(), records, offset);
             oids = new long[records.size()];
@@ -196,7 +194,6 @@ final class FileTransaction implements StorageTransaction {
     }
 
     private byte[] resolve(long oid, long serial, long currentTid, byte[] mine) {
-        storage.awaitPublished(); // the resolver reads the committed state through the index
         Revision committed = storage.load(oid);
         byte[] old = null;
         if (serial != Storage.NO_TID) {
@@ -219,33 +216,19 @@ final class FileTransaction implements StorageTransaction {
         requireState(State.VOTED, "finish");
         long end = 0;
         RuntimeException failure = null;
-        boolean publishing = false;
         try {
             storage.log.writeTrailer(position, record); // the commit point: FORMAT.md 7.1, step 6
             if (oids.length >= OVERLAP_FORCE_RECORDS
                     && storage.options().durability() == StorageOptions.Durability.SYNC) {
                 storage.log.forceInBackground(); // publishing many oids takes about as long as the force
             }
-            storage.committed(position, tid, oids, positions);
+            storage.publish(position, tid, oids, positions);
             end = storage.log.committedEnd();
-            // Taken before the commit lock is released: publications keep commit order, and the next
-            // commit's vote and append overlap this one's index updates.
-            storage.publishLock.lock();
-            publishing = true;
         } catch (RuntimeException e) {
             failure = e;
         } finally {
             state = State.FINISHED; // the lock is released exactly once, whatever happened
             storage.commitLock.unlock();
-        }
-        if (publishing) {
-            try {
-                storage.publish(position, tid, oids, positions);
-            } catch (RuntimeException e) {
-                failure = e;
-            } finally {
-                storage.publishLock.unlock(); // before breakDown, which takes the commit lock
-            }
         }
         if (failure != null) {
             // Finish must not fail short of a broken storage (Storage contract): the log or the index may now

@@ -55,16 +55,13 @@ import org.jodb.storage.recovery.PackCommit;
  *   header, data and trailer. A failed force closes the storage (see breakDown): only a reopen, reading
  *   what the disk holds, is safe after one.
  * Concurrency: one commit lock, taken at vote and released at finish/abort (or when vote fails), orders
- *   the log: conflict checks, tid choice and the append happen under it (a vote looks its oids up before
- *   taking it and corrects them under it from RecentCommits). The index update follows under the publish
- *   lock, which a committer takes before it releases the commit lock: updates happen in commit order and
- *   overlap the next commit; whoever needs the whole index under the commit lock waits for the publish
- *   lock first (awaitPublished). Loads
+ *   the log: conflict checks, tid choice, the append and the index update all happen under it (a vote
+ *   looks its oids up before taking it and corrects them under it from RecentCommits). Loads
  *   take no lock: they read the index (Chronicle Map, internally locked per segment) and then immutable
  *   log bytes. A commit publishes its index entries before lastTid, so a reader that sees a tid can load
  *   its revisions. Pack copies without the commit lock and takes it only to copy what was committed
  *   meanwhile and swap (see Pack); readers continue on the old segments, and a reader that finds a
- *   segment gone after pack's swap starts over from the new index. Lock order: packLock, commitLock, publishLock.
+ *   segment gone after pack's swap starts over from the new index. Lock order: packLock, commitLock.
  * Invariants: (1) the index never names a position beyond the committed end of the log; (2) every
  *   revision's prev pointer names an older revision of the same oid, NONE for its first revision, or
  *   PACKED once pack removed the older ones; (3) lastTid is the tid of the transaction at lastTxn, and
@@ -94,16 +91,6 @@ public final class MappedFileStorage implements Storage {
     final RecentCommits recent = new RecentCommits();
     /** Orders commits and pack; see the design block. */
     final ReentrantLock commitLock = new ReentrantLock();
-    /**
-     * Orders index publication: a committer takes it before it releases the commit lock and publishes under
-     * it alone, so publications happen in commit order and overlap the next commit. Lock order: commitLock,
-     * publishLock; see {@link #awaitPublished}.
-     */
-    final ReentrantLock publishLock = new ReentrantLock();
-    /** Tid of the last committed transaction, published or not (commit lock). */
-    private long committedTid;
-    /** Position of the last committed transaction, published or not (commit lock). */
-    private long committedTxn;
     private volatile boolean closed;
     /** Set by close to end the flusher's loop. */
     private volatile boolean stopping;
@@ -152,8 +139,6 @@ public final class MappedFileStorage implements Storage {
         this.maxIndexedOid = this.nextOid.get() - 1;
         this.lastTid = state.lastTid();
         this.lastTxn = state.lastTxn();
-        this.committedTid = lastTid;
-        this.committedTxn = lastTxn;
         if (options.durability() == StorageOptions.Durability.DEFERRED) {
             flusher = new Thread(this::flushLoop, "jodb-flusher " + dir);
             flusher.setDaemon(true);
@@ -498,11 +483,10 @@ public final class MappedFileStorage implements Storage {
     @Override
     public List<CommittedTransaction> transactionsAfter(long tid) {
         checkOpen();
-        long published = lastTid; // the list may hold commits not yet published: not reported before they are
-        if (tid >= published) {
+        if (tid >= lastTid) {
             return List.of();
         }
-        List<CommittedTransaction> known = recent.after(tid, published);
+        List<CommittedTransaction> known = recent.after(tid);
         if (known != null) {
             return known;
         }
@@ -585,7 +569,6 @@ public final class MappedFileStorage implements Storage {
                 commitLock.lock();
                 try {
                     checkOpen();
-                    awaitPublished();
                     new Pack(this, dir).run(packTid, references);
                 } finally {
                     commitLock.unlock();
@@ -606,37 +589,14 @@ public final class MappedFileStorage implements Storage {
 
     // ------------------------------------------------------------------------------------ commit support
 
-    /** The tid for a transaction voting now (commit lock): after the last commit's, and after the clock. */
+    /** The tid for a transaction voting now (commit lock): after lastTid, and after the clock. */
     long nextTid() {
         // FORMAT.md invariant (1). The clock part makes tids readable as times (tid >>> 20 ≈ milliseconds)
         // and keeps them increasing across restarts even if the log were replaced by an older copy.
-        return Math.max(committedTid + 1, System.currentTimeMillis() << 20);
+        return Math.max(lastTid + 1, System.currentTimeMillis() << 20);
     }
 
-    /** Tid of the last committed transaction, published or not (commit lock). */
-    long committedTid() {
-        return committedTid;
-    }
-
-    /** Position of the last committed transaction, published or not: the next one's prevTxn (commit lock). */
-    long committedTxn() {
-        return committedTxn;
-    }
-
-    /**
-     * Records a transaction whose commit point was written (commit lock): the next vote chains to it and
-     * checks against it (through {@link #recent}) before {@link #publish} made it visible to readers.
-     */
-    void committed(long txnPosition, long tid, long[] oids, long[] positions) {
-        recent.add(tid, oids, positions);
-        committedTid = tid;
-        committedTxn = txnPosition;
-    }
-
-    /**
-     * Makes a committed transaction visible (publish lock, taken before the commit lock was released). Index
-     * first, then lastTid: invariant (3).
-     */
+    /** Makes a finished transaction visible (commit lock). Index first, then lastTid: invariant (3). */
     void publish(long txnPosition, long tid, long[] oids, long[] positions) {
         OidIndex current = index;
         long max = maxIndexedOid;
@@ -645,35 +605,16 @@ public final class MappedFileStorage implements Storage {
             max = Math.max(max, oids[i]);
         }
         maxIndexedOid = max;
+        recent.add(tid, oids, positions);
         lastTxn = txnPosition;
         lastTid = tid;
-    }
-
-    /**
-     * Returns once every committed transaction is published (commit lock held, so none is added): for those
-     * that need the whole index under the commit lock (a vote looking up again or resolving, growth, pack,
-     * close).
-     */
-    void awaitPublished() {
-        publishLock.lock();
-        publishLock.unlock();
-    }
-
-    /** Pack's new chain head (commit lock, everything published). */
-    void packedChainHead(long txnPosition) {
-        lastTxn = txnPosition;
-        committedTxn = txnPosition;
     }
 
     /** Grows the index before a commit that adds {@code newOids} oids could overfill it (commit lock). */
     void ensureIndexRoom(int newOids) {
         // Only new oids fill the index; and asking costs a walk over all of Chronicle Map's segments
         // (1-2 µs at a capacity of 1,500,000), which a commit of updates need not pay.
-        if (newOids <= 0) {
-            return;
-        }
-        awaitPublished(); // the index's size, and the copy, must include every commit
-        if (index.needsGrowth(newOids)) {
+        if (newOids > 0 && index.needsGrowth(newOids)) {
             swapIndex(grow(index, newOids, nextIndexGeneration()));
         }
     }
@@ -769,7 +710,6 @@ public final class MappedFileStorage implements Storage {
         // flusher closing a broken storage) has then finished, and the store's lock is released, on return.
         commitLock.lock(); // lets a transaction between vote and finish complete first
         try {
-            awaitPublished();
             if (closed) {
                 return;
             }

@@ -88,7 +88,6 @@ final class Pack {
         storage.commitLock.lock();
         try {
             storage.checkOpen();
-            storage.awaitPublished();
             if (storage.lastTxn == LogPosition.NONE) {
                 return true;
             }
@@ -110,7 +109,6 @@ final class Pack {
             storage.commitLock.lock();
             try {
                 storage.checkOpen();
-                storage.awaitPublished();
                 if (storage.logFailed()) {
                     throw new StorageException("the log failed while pack copied: " + log.failure().getMessage());
                 }
@@ -173,7 +171,7 @@ final class Pack {
         log.adopt(out.segments, out.end());
         storage.swapIndex(packed);
         storage.recent.clear(); // the revisions it names moved: votes look up the new index
-        storage.packedChainHead(prevTxn);
+        storage.lastTxn = prevTxn;
         // a vote from now on refuses references to what this pack removed (FORMAT.md invariant (11))
         storage.removedOids = storage.removedOids.plus(candidates.stream().filter(oid -> !head.containsKey(oid))
                 .mapToLong(Long::longValue).toArray(), references);

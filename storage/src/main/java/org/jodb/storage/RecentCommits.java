@@ -42,7 +42,7 @@ final class RecentCommits {
      */
     private volatile long first;
 
-    /** Records a commit whose commit point was written (commit lock), before it is published. */
+    /** Records a published commit (commit lock), after its index entries and before lastTid. */
     void add(long tid, long[] oids, long[] positions) {
         long seq = count;
         Commit c = oids.length > MAX_OIDS ? new Commit(seq, new CommittedTransaction(tid, null), null)
@@ -57,11 +57,10 @@ final class RecentCommits {
     }
 
     /**
-     * The commits with a tid above {@code tid} and at most {@code upTo}, oldest first, or {@code null} when
-     * they are not all known here (then the caller reads the log). Sees every commit whose {@link #add}
-     * returned before the call.
+     * The commits with a tid above {@code tid}, oldest first, or {@code null} when they are not all known
+     * here (then the caller reads the log). Sees every commit whose {@link #add} returned before the call.
      */
-    List<CommittedTransaction> after(long tid, long upTo) {
+    List<CommittedTransaction> after(long tid) {
         List<CommittedTransaction> found = new ArrayList<>();
         long newest = count;
         // pack does not change which oids a commit wrote, so first (see clear) does not matter here
@@ -73,9 +72,6 @@ final class RecentCommits {
             Commit c = slots.get((int) (seq % CAPACITY));
             if (c == null || c.seq != seq) {
                 return null; // overwritten while we read
-            }
-            if (c.txn.tid() > upTo) {
-                continue; // committed, not yet published
             }
             if (c.txn.tid() <= tid) {
                 break;

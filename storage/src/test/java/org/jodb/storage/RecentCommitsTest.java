@@ -21,23 +21,23 @@ class RecentCommitsTest {
         recent.add(10, new long[]{1, 2}, new long[]{100, 200});
         recent.add(20, new long[]{3}, new long[]{300});
         recent.add(30, new long[]{1}, new long[]{400});
-        List<CommittedTransaction> after = recent.after(10, Long.MAX_VALUE);
+        List<CommittedTransaction> after = recent.after(10);
         assertEquals(2, after.size());
         assertEquals(20, after.get(0).tid());
         assertArrayEquals(new long[]{1}, after.get(1).oids());
-        assertEquals(List.of(), recent.after(30, Long.MAX_VALUE));
+        assertEquals(List.of(), recent.after(30));
     }
 
     @Test
     void isNotCoveredBeforeItsOldestCommitOrPastItsCapacity() {
         RecentCommits recent = new RecentCommits();
         recent.add(10, new long[]{1}, new long[]{100});
-        assertNull(recent.after(5, Long.MAX_VALUE), "commits before open are not known here");
+        assertNull(recent.after(5), "commits before open are not known here");
         for (int i = 0; i < RecentCommits.CAPACITY; i++) {
             recent.add(11 + i, new long[]{2}, new long[]{200});
         }
-        assertNull(recent.after(10, Long.MAX_VALUE), "the commit right after tid 10 was overwritten");
-        assertEquals(1, recent.after(11 + RecentCommits.CAPACITY - 2, Long.MAX_VALUE).size());
+        assertNull(recent.after(10), "the commit right after tid 10 was overwritten");
+        assertEquals(1, recent.after(11 + RecentCommits.CAPACITY - 2).size());
     }
 
     @Test
@@ -46,8 +46,8 @@ class RecentCommitsTest {
         recent.add(10, new long[]{1}, new long[]{100});
         recent.add(20, new long[RecentCommits.MAX_OIDS + 1], new long[RecentCommits.MAX_OIDS + 1]);
         recent.add(30, new long[]{1}, new long[]{300});
-        assertNull(recent.after(10, Long.MAX_VALUE));
-        assertEquals(1, recent.after(20, Long.MAX_VALUE).size());
+        assertNull(recent.after(10));
+        assertEquals(1, recent.after(20).size());
         assertFalse(recent.applySince(10, new long[]{1}, new OidIndex.Entry[1]));
     }
 
@@ -74,6 +74,6 @@ class RecentCommitsTest {
         recent.clear();
         assertTrue(recent.packMark() != mark);
         assertFalse(recent.applySince(10, new long[]{1}, new OidIndex.Entry[1]));
-        assertEquals(1, recent.after(10, Long.MAX_VALUE).size(), "which oids a commit wrote does not change with pack");
+        assertEquals(1, recent.after(10).size(), "which oids a commit wrote does not change with pack");
     }
 }

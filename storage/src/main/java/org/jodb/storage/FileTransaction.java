@@ -1,7 +1,6 @@
 package org.jodb.storage;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,37 +78,16 @@ final class FileTransaction implements StorageTransaction {
     public long[] vote() {
         requireState(State.ACTIVE, "vote");
         storage.checkOpen();
-        // The index lookups of the conflict checks run before the commit lock, so that it is held for less
-        // time (each is a Chronicle Map query); under the lock they are corrected for what was committed
-        // meanwhile from the storage's RecentCommits. lastTid is read first: every commit up to it has its
-        // index entries published (MappedFileStorage invariant (3)).
-        long seen = storage.lastTid;
-        long packMark = storage.recent.packMark();
-        long[] keys = lookupKeys();
-        OidIndex.Entry[] found = new OidIndex.Entry[keys.length];
-        boolean looked;
-        try {
-            lookUp(keys, found);
-            looked = true;
-        } catch (RuntimeException closing) {
-            looked = false; // a close or pack retired the index meanwhile: under the lock it is settled
-        }
-        storage.beforeCommitLock.run();
         storage.commitLock.lock();
         boolean voted = false;
         StorageException failure;
         try {
             storage.checkOpen();
-            if (!looked || storage.recent.packMark() != packMark
-                    || (storage.lastTid != seen && !storage.recent.applySince(seen, keys, found))) {
-                lookUp(keys, found); // a pack moved revisions, or too much was committed meanwhile
-            }
-            int next = 0;
             for (Map.Entry<Long, Long> check : checks.entrySet()) {
                 if (writes.containsKey(check.getKey())) {
                     continue; // the write check covers it
                 }
-                OidIndex.Entry current = found[next++];
+                OidIndex.Entry current = storage.current(check.getKey());
                 long currentTid = current == null ? Storage.NO_TID : current.tid();
                 if (currentTid != check.getValue()) {
                     throw new StorageConflictException(check.getKey(), check.getValue(), currentTid, true);
@@ -122,7 +100,7 @@ final class FileTransaction implements StorageTransaction {
                 long oid = write.getKey();
                 long serial = (Long) write.getValue()[0];
                 byte[] data = (byte[]) write.getValue()[1];
-                OidIndex.Entry current = found[next++];
+                OidIndex.Entry current = storage.current(oid);
                 long currentTid = current == null ? Storage.NO_TID : current.tid();
                 if (currentTid != serial) {
                     data = resolve(oid, serial, currentTid, data);
@@ -170,27 +148,6 @@ final class FileTransaction implements StorageTransaction {
             }
         }
         throw storage.breakDown(failure); // after the unlock: closing takes the commit lock
-    }
-
-    /** The oids vote looks up: those only checked (in check order), then those written (in record order). */
-    private long[] lookupKeys() {
-        long[] keys = new long[writes.size() + checks.size()];
-        int n = 0;
-        for (Long oid : checks.keySet()) {
-            if (!writes.containsKey(oid)) {
-                keys[n++] = oid;
-            }
-        }
-        for (Long oid : writes.keySet()) {
-            keys[n++] = oid;
-        }
-        return n == keys.length ? keys : Arrays.copyOf(keys, n);
-    }
-
-    private void lookUp(long[] keys, OidIndex.Entry[] found) {
-        for (int i = 0; i < keys.length; i++) {
-            found[i] = storage.current(keys[i]);
-        }
     }
 
     private byte[] resolve(long oid, long serial, long currentTid, byte[] mine) {

@@ -55,8 +55,7 @@ import org.jodb.storage.recovery.PackCommit;
  *   header, data and trailer. A failed force closes the storage (see breakDown): only a reopen, reading
  *   what the disk holds, is safe after one.
  * Concurrency: one commit lock, taken at vote and released at finish/abort (or when vote fails), orders
- *   the log: conflict checks, tid choice, the append and the index update all happen under it (a vote
- *   looks its oids up before taking it and corrects them under it from RecentCommits). Loads
+ *   the log: conflict checks, tid choice, the append and the index update all happen under it. Loads
  *   take no lock: they read the index (Chronicle Map, internally locked per segment) and then immutable
  *   log bytes. A commit publishes its index entries before lastTid, so a reader that sees a tid can load
  *   its revisions. Pack copies without the commit lock and takes it only to copy what was committed
@@ -87,8 +86,6 @@ public final class MappedFileStorage implements Storage {
     volatile long lastTid;
     /** Position of the last finished transaction, {@link LogPosition#NONE} for an empty store. */
     volatile long lastTxn;
-    /** The newest commits, for transactionsAfter and vote's conflict checks (see RecentCommits). */
-    final RecentCommits recent = new RecentCommits();
     /** Orders commits and pack; see the design block. */
     final ReentrantLock commitLock = new ReentrantLock();
     private volatile boolean closed;
@@ -108,16 +105,13 @@ public final class MappedFileStorage implements Storage {
     final ReentrantLock packLock = new ReentrantLock();
     /** For tests: runs on the packing thread while pack copies without the commit lock. */
     volatile Runnable whilePackCopies = () -> { };
-    /** For tests: runs in vote after the conflict checks' index lookups, before the commit lock is taken. */
-    volatile Runnable beforeCommitLock = () -> { };
     /** For tests: runs on the packing thread right after pack's commit point, before the swap. */
     volatile Runnable atPackCommitPoint = () -> { };
     /**
-     * No oid above this is in the index (written under the commit lock, read by votes before they take it;
-     * raised before lastTid, so a vote that read lastTid sees every oid up to it). Starts below the oid allocator's value at open, which
+     * No oid above this is in the index (commit lock). Starts below the oid allocator's value at open, which
      * is above every oid in the log; raised as commits publish.
      */
-    private volatile long maxIndexedOid;
+    private long maxIndexedOid;
     /**
      * What packs removed since open, for vote's check of references (commit lock to replace; see
      * {@link RemovedOids}).
@@ -470,10 +464,7 @@ public final class MappedFileStorage implements Storage {
         }
     }
 
-    /**
-     * The current index entry of {@code oid}, for conflict checks: exact under the commit lock; before it,
-     * at least as new as lastTid read before the call.
-     */
+    /** The current index entry of {@code oid}, for conflict checks (commit lock). */
     OidIndex.Entry current(long oid) {
         // An oid above every indexed one cannot be in the index: new objects, stored in allocation order,
         // skip the lookup (a Chronicle Map query costs about as much as the rest of their commit).
@@ -483,13 +474,6 @@ public final class MappedFileStorage implements Storage {
     @Override
     public List<CommittedTransaction> transactionsAfter(long tid) {
         checkOpen();
-        if (tid >= lastTid) {
-            return List.of();
-        }
-        List<CommittedTransaction> known = recent.after(tid);
-        if (known != null) {
-            return known;
-        }
         retry:
         while (true) {
             List<CommittedTransaction> found = new ArrayList<>();
@@ -605,7 +589,6 @@ public final class MappedFileStorage implements Storage {
             max = Math.max(max, oids[i]);
         }
         maxIndexedOid = max;
-        recent.add(tid, oids, positions);
         lastTxn = txnPosition;
         lastTid = tid;
     }

@@ -170,7 +170,6 @@ final class Pack {
         // the old segments gone; a reader that misses a segment therefore always sees a newer index
         log.adopt(out.segments, out.end());
         storage.swapIndex(packed);
-        storage.recent.clear(); // the revisions it names moved: votes look up the new index
         storage.lastTxn = prevTxn;
         // a vote from now on refuses references to what this pack removed (FORMAT.md invariant (11))
         storage.removedOids = storage.removedOids.plus(candidates.stream().filter(oid -> !head.containsKey(oid))

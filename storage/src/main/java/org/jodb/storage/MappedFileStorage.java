@@ -403,13 +403,13 @@ public final class MappedFileStorage implements Storage {
             long position = entry.position();
             Segment s = log.segment(LogPosition.segment(position));
             if (s != null) {
-                int length = RevisionView.check(s, log.committedEnd(), position, oid);
+                byte[] data = RevisionView.checkedData(s, log.committedEnd(), position, oid);
                 long tid = RevisionView.tidAt(s, position);
                 if (tid != entry.tid()) {
                     throw s.damaged(LogPosition.offset(position), "the index gives oid " + oid + " tid "
                             + entry.tid() + ", the record found there has tid " + tid);
                 }
-                return new Revision(oid, tid, RevisionView.dataAt(s, position, length));
+                return new Revision(oid, tid, data);
             }
             missingSegment(used, oid, position); // or a pack swapped the log meanwhile: look again
         }
@@ -434,12 +434,14 @@ public final class MappedFileStorage implements Storage {
                     missingSegment(used, oid, position);
                     continue retry;
                 }
-                int length = RevisionView.check(s, committedEnd, position, oid);
-                long found = RevisionView.tidAt(s, position);
-                olderThan(s, position, oid, found, newer);
+                long found = RevisionView.tidAt(s, position); // checked with the whole record before it counts
                 if (found <= tid) {
-                    return new Revision(oid, found, RevisionView.dataAt(s, position, length));
+                    byte[] data = RevisionView.checkedData(s, committedEnd, position, oid);
+                    olderThan(s, position, oid, found, newer);
+                    return new Revision(oid, found, data);
                 }
+                RevisionView.check(s, committedEnd, position, oid);
+                olderThan(s, position, oid, found, newer);
                 long prev = RevisionView.prevAt(s, position);
                 if (prev == LogPosition.NONE) {
                     return null;

@@ -2,6 +2,8 @@ package org.jodb.storage.log;
 
 import static org.jodb.storage.log.RecordCodec.*;
 
+import org.jodb.spi.CorruptStorageException;
+
 /**
  * A data record read back from the log (FORMAT.md 3.3): one revision of one object.
  *
@@ -39,12 +41,48 @@ public record RevisionView(Segment segment, long position, long oid, long tid, l
     /**
      * Checks the data record of {@code oid} at {@code position} in {@code s}, as {@link #read} describes, and
      * returns its data length: the allocation-free form of {@link #read} for loads, which then take
-     * {@link #tidAt}, {@link #prevAt} and {@link #dataAt} straight from the segment.
+     * {@link #tidAt} and {@link #prevAt} straight from the segment
+     * ({@link #checkedData} checks and copies in one pass).
      *
      * @param committedEnd the log's committed end, read once by the caller
      * @throws org.jodb.spi.CorruptStorageException naming the file and offset when a check fails
      */
     public static int check(Segment s, long committedEnd, long position, long oid) {
+        int length = checkStructure(s, committedEnd, position, oid);
+        int at = LogPosition.offset(position);
+        int stored = s.getInt(at + D_CRC);
+        int actual = s.dataRecordCrc(at, length);
+        if (stored != actual) {
+            throw crcMismatch(s, at, oid, length, stored, actual);
+        }
+        return length;
+    }
+
+    /**
+     * Checks the data record of {@code oid} at {@code position} as {@link #check} does and returns a copy of
+     * its data: one copy out of the mapping, the CRC computed over that copy.
+     *
+     * @throws org.jodb.spi.CorruptStorageException naming the file and offset when a check fails
+     */
+    public static byte[] checkedData(Segment s, long committedEnd, long position, long oid) {
+        int length = checkStructure(s, committedEnd, position, oid);
+        int at = LogPosition.offset(position);
+        byte[] data = s.read(at + DATA_HEADER_SIZE, length);
+        int stored = s.getInt(at + D_CRC);
+        int actual = s.dataRecordCrc(at, data);
+        if (stored != actual) {
+            throw crcMismatch(s, at, oid, length, stored, actual);
+        }
+        return data;
+    }
+
+    private static CorruptStorageException crcMismatch(Segment s, int at, long oid, int length, int stored, int actual) {
+        return s.damaged(at, String.format("CRC32C mismatch of oid %d's data record (tid %d, %d bytes): stored"
+                + " 0x%08x, computed 0x%08x", oid, s.getLong(at + D_TID), length, stored, actual));
+    }
+
+    /** The structural checks of {@link #check}, all but the CRC; returns the data length. */
+    private static int checkStructure(Segment s, long committedEnd, long position, long oid) {
         int at = LogPosition.offset(position);
         int limit = TransactionView.committedLimit(s, committedEnd);
         if (at < SEGMENT_HEADER_SIZE + TXN_HEADER_SIZE || at > limit - DATA_HEADER_SIZE - TRAILER_SIZE) {
@@ -77,12 +115,6 @@ public record RevisionView(Segment segment, long position, long oid, long tid, l
                 || (long) at + DATA_HEADER_SIZE + length > (long) txnOffset + txnLength - TRAILER_SIZE) {
             throw s.damaged(at, "oid " + oid + "'s record (tid " + tid + ", " + length + " bytes) does not lie inside"
                     + " the transaction record it names at offset " + txnOffset);
-        }
-        int stored = s.getInt(at + D_CRC);
-        int actual = s.dataRecordCrc(at, length);
-        if (stored != actual) {
-            throw s.damaged(at, String.format("CRC32C mismatch of oid %d's data record (tid %d, %d bytes): stored"
-                    + " 0x%08x, computed 0x%08x", oid, tid, length, stored, actual));
         }
         return length;
     }

@@ -223,6 +223,14 @@ public final class Segment {
         return (int) crc.getValue();
     }
 
+    /** {@link #dataRecordCrc(int, int)} of the record at {@code offset} whose data was copied into {@code data}. */
+    public int dataRecordCrc(int offset, byte[] data) {
+        CRC32C crc = new CRC32C();
+        crc.update(map.slice(offset, RecordCodec.D_CRC));
+        crc.update(data, 0, data.length);
+        return (int) crc.getValue();
+    }
+
     /**
      * Writes zeros over {@code [from, to)}, from its first to its last byte that is not zero already (a cut
      * torn tail is mostly zeros; pages that are zero stay clean).

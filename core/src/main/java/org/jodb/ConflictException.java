@@ -20,8 +20,17 @@ public class ConflictException extends TransientException {
     }
 
     protected ConflictException(String kind, long oid, String className, long readSerial, long currentSerial) {
-        super(kind + " on oid " + oid + " (" + className + "): this transaction read serial " + readSerial
-                + ", another committed serial " + currentSerial + "; abort and retry the transaction");
+        this(oid, className, readSerial, currentSerial, kind + " on oid " + oid + " (" + className
+                + "): this transaction read serial " + readSerial + ", another committed serial " + currentSerial
+                + "; abort and retry the transaction");
+    }
+
+    /**
+     * A conflict the storage explained itself, e.g. a record referring to an object that pack removed
+     * ({@code org.jodb.spi.DanglingReferenceException}): {@code message} is the whole text.
+     */
+    public ConflictException(long oid, String className, long readSerial, long currentSerial, String message) {
+        super(message);
         this.oid = oid;
         this.className = className;
         this.readSerial = readSerial;

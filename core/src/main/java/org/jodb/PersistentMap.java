@@ -46,13 +46,16 @@ import org.jodb.object.MapRecord;
  * resolved</b> (ConflictException, retry) are different changes to one key, keys that are persistent
  * objects, and values that cannot be compared (values are compared with {@code equals}, persistent objects
  * by identity, so a value class without {@code equals} counts as changed). The merged map keeps the
- * committed entries in their order and appends new keys. In a large map, in addition, both transactions
- * inserting or both removing the same key is not resolved, nor is a change of its chunk list made by
- * either (a new chunk started, an emptied one dropped, a switch between the forms), which is rare: at
- * most once per 512 insertions. Only {@code PersistentMap} itself is merged: a subclass, whose own fields
- * are part of its state, always gets {@code ConflictException} for concurrent changes to its own record
- * (concurrent replacements of values in different chunks of a large subclass map do not meet there and
- * both commit).
+ * committed entries in their order and appends new keys. In a large map, in addition, not resolved are:
+ * both transactions inserting or both removing the same key; a change of the chunk list by one (a new
+ * chunk started, an emptied one dropped, two merged, a switch between the forms; rare: at most once per
+ * 512 insertions) and an insertion or removal by the other; a chunk leaving the list (merged, emptied,
+ * or all of them on a switch back to one record or a {@link #clear()}, which are written empty for this)
+ * and any change to an entry of that chunk by the other, a replacement included. A replacement in a
+ * chunk that stays listed merges with a change of the chunk list. Only {@code PersistentMap} itself is
+ * merged: a subclass, whose own fields are part of its state, always gets {@code ConflictException} for
+ * concurrent changes to its own record (concurrent replacements of values in different chunks of a large
+ * subclass map do not meet there and both commit).
  *
  * <p>Not thread-safe, like the connection it belongs to.
  *
@@ -186,6 +189,9 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
     @Override
     public void clear() {
         forChange();
+        if (layout != null) {
+            layout.release(); // its chunks are written empty: a concurrent change in one of them conflicts
+        }
         map = new LinkedHashMap<>();
         layout = null;
     }
@@ -311,6 +317,11 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
      * The entries in order, for the views. With {@code touch}, what the iteration walks over is touched
      * (the map, or each chunk when the iteration reaches it); without, only what the iterator's
      * {@code remove} and its entries' {@code setValue} change.
+     *
+     * <p>The cache may turn the map (or a chunk) into a ghost under an iteration (cacheMinimize, a
+     * savepoint's gc in a batch job): only a clean one, whose reload equals what the iterator saw. The
+     * iteration then goes on over what it walked, now a copy, and reads values from, and removes keys
+     * from, the reloaded content, by key. A change of form under the iterator fails it.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
     Iterator<Entry<K, V>> entryIterator(boolean touch) {
@@ -320,6 +331,10 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
         }
         Iterator<Entry<K, V>> it = m.entrySet().iterator();
         return new Iterator<>() {
+            /** The key next() returned last; valid while canRemove. */
+            private K lastKey;
+            private boolean canRemove;
+
             @Override
             public boolean hasNext() {
                 return it.hasNext();
@@ -328,31 +343,58 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
             @Override
             public Entry<K, V> next() {
                 Entry<K, V> e = it.next();
-                return new AbstractMap.SimpleEntry<>(e) {
+                LinkedHashMap<K, V> now = live(touch);
+                K key = e.getKey();
+                V value = e.getValue();
+                if (now != m) { // reloaded: the value is the live one
+                    if (!now.containsKey(key)) {
+                        throw new ConcurrentModificationException("the key was removed from the map around"
+                                + " this iterator");
+                    }
+                    value = now.get(key);
+                }
+                lastKey = key;
+                canRemove = true;
+                return new AbstractMap.SimpleEntry<>(key, value) {
                     @Override
-                    public V setValue(V value) {
-                        checkSame(m).put(e.getKey(), value);
-                        return super.setValue(value);
+                    public V setValue(V newValue) {
+                        LinkedHashMap<K, V> target = live(true);
+                        if (!target.containsKey(key)) {
+                            throw new ConcurrentModificationException("the entry was removed from the map");
+                        }
+                        target.put(key, newValue);
+                        return super.setValue(newValue);
                     }
                 };
             }
 
             @Override
             public void remove() {
-                checkSame(m);
-                it.remove();
+                if (!canRemove) {
+                    throw new IllegalStateException("remove() without next(), or twice");
+                }
+                LinkedHashMap<K, V> now = live(true);
+                if (now == m) {
+                    it.remove();
+                } else { // reloaded: what it walks is a copy now, and stays untouched
+                    if (!now.containsKey(lastKey)) {
+                        throw new ConcurrentModificationException("the key was removed from the map around"
+                                + " this iterator");
+                    }
+                    now.remove(lastKey);
+                }
+                canRemove = false;
             }
         };
     }
 
-    /** Touches the single-record form for a change through a view of {@code m}; fails if m was replaced. */
-    private LinkedHashMap<K, V> checkSame(LinkedHashMap<K, V> m) {
-        LinkedHashMap<K, V> now = forRead() == m ? forChange() : null;
-        if (now != m) {
-            throw new ConcurrentModificationException("the map was reloaded or changed form since this"
-                    + " iterator was made; iterate again");
+    /** The single-record content, loaded, touched with {@code touch}; fails if the map changed form. */
+    private LinkedHashMap<K, V> live(boolean touch) {
+        if (forRead() == null) {
+            throw new ConcurrentModificationException("the map changed form (single record, chunks) since"
+                    + " this iterator was made; iterate again");
         }
-        return now;
+        return touch ? forChange() : forRead();
     }
 
     /** Switches to chunks when the single-record form grew past {@link #CHUNKED_ABOVE}. */
@@ -369,6 +411,7 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
         if (layout.size() < SINGLE_BELOW) {
             forChange();
             map = (LinkedHashMap<K, V>) layout.toMap();
+            layout.release(); // its chunks are written empty: a concurrent change in one of them conflicts
             layout = null;
         }
     }

@@ -19,9 +19,11 @@ import org.jodb.spi.ConflictResolver;
  * <li>the record of a {@code PersistentMap} in its single-record form, and a {@link MapChunk} of a large
  *     one: their entries. Resolved: changes to disjoint keys; and the same change made by both (same key,
  *     equal value), except, in a chunk, both inserting or both removing one key (the map's size counter
- *     would count it twice). Not resolved: both changed one key differently; values compared are neither
- *     persistent (compared by identity) nor equal by {@code equals} (a value class without {@code equals}
- *     counts as changed); keys that are persistent objects.</li>
+ *     would count it twice), and a chunk that either side emptied (a chunk that leaves its map's chunk
+ *     list is written empty: a change the other side made to it would land outside the map). Not
+ *     resolved: both changed one key differently; values compared are neither persistent (compared by
+ *     identity) nor equal by {@code equals} (a value class without {@code equals} counts as changed);
+ *     keys that are persistent objects.</li>
  * <li>the record of a {@code PersistentMap} in its chunked form ({@link MapLayout}): resolved when the
  *     three revisions have the same chunk list; the counters add up ({@code committed + mine - old}).
  *     Different chunk lists (a chunk added or dropped, a change of form) are not resolved. This keeps a
@@ -58,8 +60,12 @@ final class MapConflictResolver implements ConflictResolver {
             }
             if (type == MapChunk.class) {
                 MapChunk committed = (MapChunk) decode(committedState, type, ctx);
-                boolean merged = mergeEntries(((MapChunk) decode(oldState, type, ctx)).decoded(),
-                        committed.decoded(), ((MapChunk) decode(newState, type, ctx)).decoded(), true);
+                Map<Object, Object> old = ((MapChunk) decode(oldState, type, ctx)).decoded();
+                Map<Object, Object> mine = ((MapChunk) decode(newState, type, ctx)).decoded();
+                if (!old.isEmpty() && (committed.decoded().isEmpty() || mine.isEmpty())) {
+                    return null; // one side took the chunk out of its map: the other's change has no place
+                }
+                boolean merged = mergeEntries(old, committed.decoded(), mine, true);
                 return merged ? codec.write(committed, ctx) : null;
             }
             // exactly PersistentMap: a subclass may have fields of its own, which this merge would drop

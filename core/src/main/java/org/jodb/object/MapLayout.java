@@ -1,5 +1,6 @@
 package org.jodb.object;
 
+import java.util.AbstractMap;
 import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.HashMap;
@@ -34,6 +35,11 @@ import java.util.function.BiFunction;
  *   ghosting, a resolved conflict) decodes a new instance, whose index starts empty.
  * Touching: an operation touches exactly the records it changes: a chunk whose entries change, and the
  *   map (through {@code owner}) when the counters or the chunk list change.
+ * Leaving: a chunk that leaves the list (emptied, merged into a neighbour, or every chunk when the map
+ *   goes back to one record or is cleared) is written empty. So a concurrent transaction that changes an
+ *   entry of that chunk, which writes the chunk only, conflicts with it in either commit order (its
+ *   conflict resolution sees the key removed on one side, changed on the other) instead of committing
+ *   into a record the map no longer lists. The empty record is unreachable; pack removes it.
  * </pre>
  *
  * <p>Internal to jodb: public only for {@code org.jodb.PersistentMap}. Not thread-safe.
@@ -159,6 +165,19 @@ public final class MapLayout {
         }
     }
 
+    /**
+     * Empties every chunk: the map leaves the chunked form (it goes back to one record, or is cleared), and
+     * a chunk it leaves is written empty (see Leaving above). Loads the chunks that are ghosts.
+     */
+    public void release() {
+        for (MapChunk c : chunks) {
+            c.change().clear();
+        }
+        if (index != null) {
+            index.clear();
+        }
+    }
+
     /** Every entry in order, in one map (for turning back into a single record). */
     public LinkedHashMap<Object, Object> toMap() {
         LinkedHashMap<Object, Object> all = new LinkedHashMap<>(Math.max(16, size * 4 / 3 + 1));
@@ -239,15 +258,42 @@ public final class MapLayout {
         return -1;
     }
 
-    /** Appends the entries of {@code from} to {@code into} (from follows into in the order). */
+    /**
+     * Appends the entries of {@code from} to {@code into} (from follows into in the order) and empties
+     * {@code from}, which leaves the list: written empty, it conflicts with a concurrent change of its
+     * entries (see Leaving above).
+     */
     private void absorb(MapChunk into, MapChunk from) {
         LinkedHashMap<Object, Object> target = into.change();
-        for (Map.Entry<Object, Object> e : from.read().entrySet()) {
+        LinkedHashMap<Object, Object> source = from.change();
+        for (Map.Entry<Object, Object> e : source.entrySet()) {
             target.put(e.getKey(), e.getValue());
             if (index != null) {
                 index.put(e.getKey(), into);
             }
         }
+        source.clear();
+    }
+
+    /**
+     * Removes {@code key} from chunk {@code c} without merging chunks (an iterator walks them): through
+     * {@code walking}, the iterator over c's own entries that returned the key last, or by key when null;
+     * returns the position of {@code c} when that emptied and dropped it, else -1. Fails when {@code c}
+     * is no longer listed or no longer holds the key (the map was changed around the iterator). The
+     * caller has touched the map.
+     */
+    private int removeFrom(MapChunk c, Object key, Iterator<Map.Entry<Object, Object>> walking) {
+        position(c);
+        LinkedHashMap<Object, Object> entries = c.change();
+        if (walking != null) {
+            walking.remove();
+        } else if (entries.containsKey(key)) {
+            entries.remove(key);
+        } else {
+            throw new ConcurrentModificationException("the key was removed from the map around this iterator");
+        }
+        removed(key);
+        return compact(c, false);
     }
 
     private int position(MapChunk c) {
@@ -266,16 +312,28 @@ public final class MapLayout {
         }
     }
 
-    /** Walks the chunks by position, so that dropping an emptied chunk while iterating is safe. */
+    /**
+     * Walks the chunks by position, so that dropping an emptied chunk while iterating is safe.
+     *
+     * <p>The cache may turn the map or a chunk into a ghost while an iteration is under way (cacheMinimize,
+     * a savepoint's gc): only clean ones, whose reload is what the iterator saw, so the iteration goes on
+     * over what it walked, which is no longer the live content. Then an entry handed out carries the value
+     * of the live chunk (the one a change in place must reach), and {@link #remove()} removes the key
+     * through the live layout, by key, still without merging chunks (the walk goes on over the list it
+     * walked, where a chunk emptied meanwhile is simply empty).
+     */
     private final class EntryIterator implements Iterator<Map.Entry<Object, Object>> {
         private final PersistentObject owner;
         private final boolean touch;
-        /** Position of the next chunk to open. */
+        /** Position in {@link #chunks} of the next chunk to open. */
         private int nextChunk;
-        private Iterator<Map.Entry<Object, Object>> current;
         private MapChunk currentChunk;
-        /** What {@link #next} returned last, for remove; null when remove is not allowed. */
+        /** The entries {@link #current} walks: the chunk's own, until the chunk is reloaded. */
+        private LinkedHashMap<Object, Object> currentEntries;
+        private Iterator<Map.Entry<Object, Object>> current;
+        /** What {@link #next} returned last, for remove; lastIterator is null when remove is not allowed. */
         private Iterator<Map.Entry<Object, Object>> lastIterator;
+        private LinkedHashMap<Object, Object> lastEntries;
         private MapChunk lastChunk;
         private Object lastKey;
 
@@ -288,7 +346,8 @@ public final class MapLayout {
         public boolean hasNext() {
             while ((current == null || !current.hasNext()) && nextChunk < chunks.size()) {
                 currentChunk = chunks.get(nextChunk++);
-                current = (touch ? currentChunk.change() : currentChunk.read()).entrySet().iterator();
+                currentEntries = live(currentChunk);
+                current = currentEntries.entrySet().iterator();
             }
             return current != null && current.hasNext();
         }
@@ -299,7 +358,16 @@ public final class MapLayout {
                 throw new NoSuchElementException();
             }
             Map.Entry<Object, Object> e = current.next();
+            LinkedHashMap<Object, Object> live = live(currentChunk);
+            if (live != currentEntries) { // reloaded: hand out the live value
+                if (!live.containsKey(e.getKey())) {
+                    throw new ConcurrentModificationException("the key was removed from the map around this"
+                            + " iterator");
+                }
+                e = new AbstractMap.SimpleEntry<>(e.getKey(), live.get(e.getKey()));
+            }
             lastIterator = current;
+            lastEntries = currentEntries;
             lastChunk = currentChunk;
             lastKey = e.getKey();
             return new ChunkEntry(currentChunk, e);
@@ -311,14 +379,23 @@ public final class MapLayout {
                 throw new IllegalStateException("remove() without next(), or twice");
             }
             touch(owner);
-            lastChunk.change();
-            lastIterator.remove();
-            removed(lastKey);
-            int dropped = compact(lastChunk, false);
-            if (dropped >= 0 && dropped < nextChunk) {
+            MapLayout live = ((MapRecord) owner).$jodbLayout(); // the owner is the map this layout is of
+            if (live == null) {
+                throw new ConcurrentModificationException("the map went back to one record around this"
+                        + " iterator; iterate again");
+            }
+            // the chunk reloaded, what lastIterator walks is a copy now (left untouched): remove by key
+            boolean own = lastChunk.read() == lastEntries;
+            int dropped = live.removeFrom(lastChunk, lastKey, own ? lastIterator : null);
+            if (live == MapLayout.this && dropped >= 0 && dropped < nextChunk) {
                 nextChunk--;
             }
             lastIterator = null;
+        }
+
+        /** The chunk's live entries: loaded if it is a ghost, touched when this iteration touches. */
+        private LinkedHashMap<Object, Object> live(MapChunk c) {
+            return touch ? c.change() : c.read();
         }
     }
 
@@ -348,7 +425,9 @@ public final class MapLayout {
             if (!entries.containsKey(entry.getKey())) {
                 throw new ConcurrentModificationException("the entry was removed from the map");
             }
-            return entries.put(entry.getKey(), value);
+            Object old = entries.put(entry.getKey(), value);
+            entry.setValue(value); // the same when entry is the chunk's own; else getValue must agree
+            return old;
         }
 
         @Override

@@ -66,6 +66,10 @@ public final class Proxies implements PersistentTypes {
 
     @Override
     public boolean isProxy(Class<?> type) {
+        return isProxyClass(type);
+    }
+
+    private static boolean isProxyClass(Class<?> type) {
         return PersistentObject.class.isAssignableFrom(type) && type.getName().endsWith(SUFFIX);
     }
 
@@ -94,9 +98,8 @@ public final class Proxies implements PersistentTypes {
      */
     @SuppressWarnings("unchecked")
     public <T> T instantiate(Class<T> userClass, Object[] args) {
-        Class<?> proxy = proxyClass(userClass);
         Creator match = null;
-        for (Creator c : CREATORS.get(proxy)) {
+        for (Creator c : CREATORS.get(userClass)) {
             if (accepts(c.parameters, args)) {
                 if (match == null || moreSpecific(c.parameters, match.parameters)) {
                     match = c;
@@ -126,12 +129,15 @@ public final class Proxies implements PersistentTypes {
     }
 
     /**
-     * A proxy class's constructors, made accessible once: {@code getDeclaredConstructors} copies every
-     * constructor (and its parameter types) on each call, and {@link #instantiate} runs for every new object.
+     * The constructors of a user class's proxy (or of a proxy class), made accessible once:
+     * {@code getDeclaredConstructors} copies every constructor (and its parameter types) on each call, and
+     * {@link #instantiate} runs for every new object. Keyed by the class {@code instantiate} is given, so
+     * that one lookup finds them.
      */
     private static final ClassValue<Creator[]> CREATORS = new ClassValue<>() {
         @Override
-        protected Creator[] computeValue(Class<?> proxy) {
+        protected Creator[] computeValue(Class<?> type) {
+            Class<?> proxy = isProxyClass(type) ? type : PROXY.get(type);
             Constructor<?>[] constructors = proxy.getDeclaredConstructors();
             Creator[] creators = new Creator[constructors.length];
             for (int i = 0; i < constructors.length; i++) {

@@ -10,12 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
+import java.util.function.LongConsumer;
 import org.jodb.spi.StorageException;
 
 /**
@@ -31,15 +29,17 @@ import org.jodb.spi.StorageException;
  * <p>Not thread-safe: used by one connection's thread.
  */
 final class SavepointStore implements AutoCloseable {
+    /** No location: {@code index} holds offsets {@code >= 0} and heap positions {@code < 0}, never this. */
+    private static final long NONE = Long.MIN_VALUE;
     /** Size of each mapped region of the spill file, in bytes. */
     private static final int REGION = 32 << 20;
 
     /** Bytes kept on the heap before records go to the spill file. */
     private final long spillThreshold;
     /** oid → location: {@code >= 0} an offset in the spill file, {@code < 0} {@code -(index + 1)} in {@link #heap}. */
-    private Map<Long, Long> index = new HashMap<>();
+    private LongLongTable index = new LongLongTable();
     /** oid → serial read by the writer; entries are never removed before clear (serials do not change). */
-    private final Map<Long, Long> serials = new HashMap<>();
+    private LongLongTable serials = new LongLongTable();
     private final List<byte[]> heap = new ArrayList<>();
     /** Bytes appended to the heap so far. */
     private long heapBytes;
@@ -56,9 +56,9 @@ final class SavepointStore implements AutoCloseable {
 
     /** The state of the store at a savepoint. Immutable. */
     static final class Mark {
-        final Map<Long, Long> index;
+        final LongLongTable index;
 
-        Mark(Map<Long, Long> index) {
+        Mark(LongLongTable index) {
             this.index = index;
         }
     }
@@ -93,17 +93,17 @@ final class SavepointStore implements AutoCloseable {
 
     /** The latest bytes written for {@code oid}, or null. */
     byte[] get(long oid) {
-        Long location = index.get(oid);
-        return location == null ? null : read(location);
+        long location = index.get(oid, NONE);
+        return location == NONE ? null : read(location);
     }
 
     /** The serial the writer read for {@code oid}; only valid when {@link #contains} is true. */
     long serial(long oid) {
-        return serials.getOrDefault(oid, 0L);
+        return serials.get(oid, 0L);
     }
 
     Mark mark() {
-        return new Mark(new HashMap<>(index));
+        return new Mark(index.copy());
     }
 
     /**
@@ -112,23 +112,27 @@ final class SavepointStore implements AutoCloseable {
      * @param changed receives each oid whose record differs from the one at the mark (written after it)
      */
     void restore(Mark mark, java.util.function.LongConsumer changed) {
-        for (Map.Entry<Long, Long> e : index.entrySet()) {
-            if (!e.getValue().equals(mark.index.get(e.getKey()))) {
-                changed.accept(e.getKey());
+        index.forEach((oid, location) -> {
+            if (mark.index.get(oid, NONE) != location) {
+                changed.accept(oid);
             }
-        }
-        index = new HashMap<>(mark.index);
+        });
+        index = mark.index.copy();
     }
 
-    Set<Long> oids() {
-        return index.keySet();
+    /** Every oid that has a record. */
+    void forEachOid(LongConsumer action) {
+        index.forEach((oid, location) -> action.accept(oid));
     }
 
-    /** Every record, as (oid, bytes). */
-    void forEach(BiConsumer<Long, byte[]> action) {
-        for (Map.Entry<Long, Long> e : index.entrySet()) {
-            action.accept(e.getKey(), read(e.getValue()));
-        }
+    /** Receives one record. */
+    interface RecordVisitor {
+        void visit(long oid, long serial, byte[] data);
+    }
+
+    /** Every record, with the serial its writer read. */
+    void forEach(RecordVisitor visitor) {
+        index.forEach((oid, location) -> visitor.visit(oid, serials.get(oid, 0L), read(location)));
     }
 
     /** The spill file, or null while every record is on the heap. For tests. */
@@ -138,7 +142,7 @@ final class SavepointStore implements AutoCloseable {
 
     /** Forgets every record and deletes the spill file. */
     void clear() {
-        index = new HashMap<>();
+        index.clear(); // never shared: marks and restore copy it
         serials.clear();
         heap.clear();
         heapBytes = 0;

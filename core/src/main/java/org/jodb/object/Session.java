@@ -3,12 +3,10 @@ package org.jodb.object;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
-import java.util.Set;
 import org.jodb.ConflictException;
 import org.jodb.ObjectNotFoundException;
 import org.jodb.ReadConflictException;
@@ -16,6 +14,7 @@ import org.jodb.serialization.ClassNames;
 import org.jodb.serialization.RecordCodec;
 import org.jodb.serialization.RecordContext;
 import org.jodb.spi.CommittedTransaction;
+import org.jodb.spi.DanglingReferenceException;
 import org.jodb.spi.Revision;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageConflictException;
@@ -61,7 +60,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Objects a method ran on while no transaction was active (explicit mode). */
     private final ArrayDeque<ObjectState> outside = new ArrayDeque<>();
     /** Oids assigned in the current transaction. */
-    private Set<Long> created = new HashSet<>();
+    private LongLongTable created = new LongLongTable(); // as a set: the values are unused
     /** oid → serial for {@link #readCurrent}. */
     private final Map<Long, Long> readChecks = new HashMap<>();
     /** The tid this connection reads at. */
@@ -364,7 +363,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             s.oid = storage.newOid();
             s.created = true;
             s.status = ObjectStatus.TOUCHED;
-            created.add(s.oid);
+            created.put(s.oid, 0);
             cache.put(s);
             cache.used(s);
             touched.add(s);
@@ -381,7 +380,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         PersistentObject ghost = (PersistentObject) codec.newInstance(type);
         ObjectState s = new ObjectState(ghost, this, ObjectStatus.GHOST);
         s.oid = oid;
-        s.created = !created.isEmpty() && created.contains(oid); // an earlier instance was collected after a savepoint
+        s.created = !created.isEmpty() && created.containsKey(oid); // an earlier instance was collected after a savepoint
         ghost.$jodbState(s);
         cache.put(s);
         return ghost;
@@ -423,7 +422,8 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         flush(); // objects touched by other data managers' commit calls, if any
         entries.storeInto(storageTxn);
-        writes.forEach((oid, data) -> storageTxn.store(oid, writes.serial(oid), data));
+        StorageTransaction target = storageTxn;
+        writes.forEach(target::store);
         readChecks.forEach((oid, serial) -> {
             if (!writes.contains(oid)) {
                 storageTxn.checkCurrent(oid, serial);
@@ -461,7 +461,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         long tid = storageTxn.finish();
         storageTxn = null;
         ownTid = tid;
-        for (Long oid : writes.oids()) {
+        writes.forEachOid(oid -> {
             ObjectState s = stateOf(cache.get(oid));
             if (s != null) {
                 s.created = false;
@@ -473,7 +473,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
                     }
                 }
             }
-        }
+        });
         entries.committed();
         writes.clear();
         endTransaction();
@@ -505,7 +505,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         checkOpen();
         flush();
         SavepointStore.Mark mark = writes.mark();
-        Set<Long> createdAtMark = new HashSet<>(created);
+        LongLongTable createdAtMark = created.copy();
         cache.gc(this::ghostAndClear);
         return () -> {
             if (isJoinedTo(owner)) {
@@ -619,7 +619,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         return false;
     }
 
-    private void rollback(SavepointStore.Mark mark, Set<Long> createdAtMark) {
+    private void rollback(SavepointStore.Mark mark, LongLongTable createdAtMark) {
         checkOpen();
         for (ObjectState s : touched) {
             forget(s, createdAtMark);
@@ -631,35 +631,35 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
                 forget(s, createdAtMark);
             }
         });
-        for (Long oid : created) {
-            if (!createdAtMark.contains(oid)) {
+        created.forEach((oid, unused) -> {
+            if (!createdAtMark.containsKey(oid)) {
                 ObjectState s = stateOf(cache.get(oid));
                 if (s != null) {
                     disown(s);
                 }
             }
-        }
-        created = new HashSet<>(createdAtMark);
+        });
+        created = createdAtMark.copy(); // the mark stays usable: a savepoint can be rolled back again
     }
 
     /** Throws away the transaction's changes: changed objects become ghosts, new ones are disowned. */
     private void discard() {
         for (ObjectState s : touched) {
-            forget(s, Set.of());
+            forget(s, null);
         }
         touched.clear();
-        for (Long oid : writes.oids()) {
+        writes.forEachOid(oid -> {
             ObjectState s = stateOf(cache.get(oid));
             if (s != null) {
-                forget(s, Set.of());
+                forget(s, null);
             }
-        }
-        for (Long oid : created) {
+        });
+        created.forEach((oid, unused) -> {
             ObjectState s = stateOf(cache.get(oid));
             if (s != null) {
                 disown(s);
             }
-        }
+        });
         if (storageTxn != null) {
             storageTxn.abort();
             storageTxn = null;
@@ -670,18 +670,21 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     private void endTransaction() {
-        created = new HashSet<>();
+        created.clear(); // never shared: savepoints and rollback copy it
         readChecks.clear();
         touched.clear();
         joined = null;
     }
 
-    /** Rolls one object back: disowned if it got its oid after the point rolled back to, else a ghost. */
-    private void forget(ObjectState s, Set<Long> keptCreations) {
+    /**
+     * Rolls one object back: disowned if it got its oid after the point rolled back to (not in
+     * {@code keptCreations}; null keeps none), else a ghost.
+     */
+    private void forget(ObjectState s, LongLongTable keptCreations) {
         if (s.self.$jodbState() != s) {
             return;
         }
-        if (s.created && !keptCreations.contains(s.oid)) {
+        if (s.created && (keptCreations == null || !keptCreations.containsKey(s.oid))) {
             disown(s);
         } else {
             s.status = ObjectStatus.GHOST;
@@ -746,7 +749,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         PersistentObject p = cache.get(e.oid());
         String className = p == null ? "class unknown to this connection"
                 : store.proxies.userClass(p.getClass()).getName();
-        ConflictException c = e.isReadConflict()
+        ConflictException c = e instanceof DanglingReferenceException
+                ? new ConflictException(e.oid(), className, e.readSerial(), e.currentSerial(),
+                        "cannot commit a reference to oid " + e.oid() + " (" + className + "): " + e.getMessage())
+                : e.isReadConflict()
                 ? new ReadConflictException(e.oid(), className, e.readSerial(), e.currentSerial())
                 : new ConflictException(e.oid(), className, e.readSerial(), e.currentSerial());
         c.initCause(e);

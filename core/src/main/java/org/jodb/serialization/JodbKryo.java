@@ -61,17 +61,23 @@ final class JodbKryo extends Kryo {
         refs[refCount++] = oid;
     }
 
-    /** The distinct oids met, sorted. */
-    long[] distinctRefs() {
-        long[] sorted = Arrays.copyOf(refs, refCount);
-        Arrays.sort(sorted);
+    /** The distinct oids met, sorted, in {@link #refs} from 0; returns how many (ends the record's refs). */
+    int distinctRefs() {
+        long[] sorted = refs;
+        Arrays.sort(sorted, 0, refCount);
         int n = 0;
-        for (int i = 0; i < sorted.length; i++) {
+        for (int i = 0; i < refCount; i++) {
             if (i == 0 || sorted[i] != sorted[i - 1]) {
                 sorted[n++] = sorted[i];
             }
         }
-        return Arrays.copyOf(sorted, n);
+        refCount = n;
+        return n;
+    }
+
+    /** The oids of {@link #distinctRefs}. */
+    long[] refs() {
+        return refs;
     }
 
     long entryId(String entry) {

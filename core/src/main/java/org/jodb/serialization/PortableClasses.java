@@ -22,6 +22,18 @@ final class PortableClasses {
 
     /** The class to store {@code type} under: its public type if it is a JDK-internal implementation of one. */
     static Class<?> storedAs(Class<?> type) {
+        return STORED_AS.get(type);
+    }
+
+    /** Asked for every new persistent object ({@code ClassNames.stableName}): worked out once per class. */
+    private static final ClassValue<Class<?>> STORED_AS = new ClassValue<>() {
+        @Override
+        protected Class<?> computeValue(Class<?> type) {
+            return publicTypeOf(type);
+        }
+    };
+
+    private static Class<?> publicTypeOf(Class<?> type) {
         if (!isInternal(type)) {
             return type;
         }

@@ -128,13 +128,14 @@ public final class RecordCodec {
             Output body = k.body;
             body.reset();
             k.writeObject(body, object, k.stateSerializer(userClass));
-            long[] refs = k.distinctRefs();
+            int refCount = k.distinctRefs();
+            long[] refs = k.refs();
             Output header = k.header;
             header.reset();
             header.writeByte(OBJECT);
-            header.writeVarInt(refs.length, true);
-            for (long ref : refs) {
-                header.writeVarLong(ref, true);
+            header.writeVarInt(refCount, true);
+            for (int i = 0; i < refCount; i++) {
+                header.writeVarLong(refs[i], true);
             }
             header.writeVarLong(typeId, true);
             byte[] record = new byte[header.position() + body.position()];

@@ -4,21 +4,31 @@ import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.ReferenceResolver;
 import com.esotericsoftware.kryo.util.Util;
 import java.util.ArrayList;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
 
 /**
  * Kryo's references for one record at a time. Unlike Kryo's {@code MapReferenceResolver}, whose reset
  * clears a whole hash table (thousands of slots once one large record was written), resetting this one
  * costs in proportion to what the last record used: savepoints write many small records in a row.
+ *
+ * <p>The written objects live in an open-addressing identity table of unboxed ids that is kept from
+ * record to record (up to {@link #LARGE} slots): a map chunk writes a thousand keys and references per
+ * record, and an {@code IdentityHashMap} rebuilt for each of them grew, and boxed every id, each time.
  */
 final class RecordReferenceResolver implements ReferenceResolver {
-    /** Tables larger than this are replaced on reset rather than emptied one object at a time. */
+    /** The objects a new write table has room for. */
     private static final int SMALL = 64;
-    /** Read tables larger than this are dropped on reset rather than kept for the next record. */
+    /** Tables larger than this are dropped on reset rather than kept for the next record. */
     private static final int LARGE = 16_384;
 
-    private IdentityHashMap<Object, Integer> written = new IdentityHashMap<>();
-    private final ArrayList<Object> writtenOrder = new ArrayList<>();
+    /** Open addressing, linear probing; a slot is free when its key is null. Length a power of two. */
+    private Object[] keys = new Object[SMALL * 2];
+    /** The id of the object in the same slot of {@link #keys}. */
+    private int[] ids = new int[SMALL * 2];
+    /** The slot of each written object, in id order: reset empties exactly these. */
+    private int[] slots = new int[SMALL];
+    /** The number of objects written in the current record (the next id). */
+    private int count;
     private ArrayList<Object> read = new ArrayList<>();
 
     @Override
@@ -27,16 +37,58 @@ final class RecordReferenceResolver implements ReferenceResolver {
 
     @Override
     public int getWrittenId(Object object) {
-        Integer id = written.get(object);
-        return id == null ? -1 : id;
+        Object[] k = keys;
+        int mask = k.length - 1;
+        for (int i = slotOf(object, mask); ; i = (i + 1) & mask) {
+            Object o = k[i];
+            if (o == object) {
+                return ids[i];
+            }
+            if (o == null) {
+                return -1;
+            }
+        }
     }
 
     @Override
     public int addWrittenObject(Object object) {
-        int id = writtenOrder.size();
-        written.put(object, id);
-        writtenOrder.add(object);
+        if ((count + 1) * 2 > keys.length) {
+            grow();
+        }
+        int id = count++;
+        if (id == slots.length) {
+            slots = Arrays.copyOf(slots, id * 2);
+        }
+        slots[id] = insert(object, id);
         return id;
+    }
+
+    /** Puts {@code object} (not in the table) with {@code id}; returns its slot. */
+    private int insert(Object object, int id) {
+        Object[] k = keys;
+        int mask = k.length - 1;
+        int i = slotOf(object, mask);
+        while (k[i] != null) {
+            i = (i + 1) & mask;
+        }
+        k[i] = object;
+        ids[i] = id;
+        return i;
+    }
+
+    /** Doubles the table, placing the objects of the current record again. */
+    private void grow() {
+        Object[] oldKeys = keys;
+        keys = new Object[oldKeys.length * 2];
+        ids = new int[keys.length];
+        for (int id = 0; id < count; id++) {
+            slots[id] = insert(oldKeys[slots[id]], id);
+        }
+    }
+
+    private static int slotOf(Object object, int mask) {
+        int h = System.identityHashCode(object) * 0x9E3779B9; // spreads the low bits that the mask keeps
+        return (h ^ (h >>> 16)) & mask;
     }
 
     @Override
@@ -58,14 +110,17 @@ final class RecordReferenceResolver implements ReferenceResolver {
 
     @Override
     public void reset() {
-        if (writtenOrder.size() > SMALL) {
-            written = new IdentityHashMap<>();
+        if (keys.length > LARGE) {
+            keys = new Object[SMALL * 2]; // do not keep a huge table for one huge record
+            ids = new int[SMALL * 2];
+            slots = new int[SMALL];
         } else {
-            for (Object o : writtenOrder) {
-                written.remove(o);
+            Object[] k = keys;
+            for (int id = 0; id < count; id++) {
+                k[slots[id]] = null; // releases the objects too: the table holds nothing between records
             }
         }
-        writtenOrder.clear();
+        count = 0;
         if (read.size() > LARGE) {
             read = new ArrayList<>(); // do not keep a huge table for one huge record
         } else {

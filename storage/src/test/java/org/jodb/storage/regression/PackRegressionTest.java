@@ -2,9 +2,10 @@ package org.jodb.storage.regression;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.jodb.Account;
@@ -95,6 +96,8 @@ class PackRegressionTest {
             DanglingReferenceException cause = assertInstanceOf(DanglingReferenceException.class, e.getCause());
             assertEquals(oid, e.oid());
             assertEquals(oid, cause.oid());
+            assertTrue(e.getMessage().startsWith("cannot commit a reference to oid " + oid + " (")
+                    && e.getMessage().contains("which pack removed"), e.getMessage());
             tm.abort();
             assertNull(c.root().get("again"));
             c.root().put("copy", c.create(Account.class, "a", a.balance())); // the remedy: store it again

@@ -385,69 +385,83 @@ public final class MappedFileStorage implements Storage {
         return lastTid;
     }
 
+    /**
+     * Each thread's holder for index lookups: a load allocates nothing but its result (the profile of a
+     * read-everything workload had a boxed entry, a view object and a byte array per load).
+     */
+    private static final ThreadLocal<OidIndex.Lookup> LOOKUP = ThreadLocal.withInitial(OidIndex.Lookup::new);
+
     @Override
     public Revision load(long oid) {
         checkOpen();
+        OidIndex.Lookup entry = LOOKUP.get();
         while (true) {
             OidIndex used = index;
-            OidIndex.Entry entry = used.get(oid);
-            if (entry == null) {
+            if (!used.get(oid, entry)) {
                 return null;
             }
-            RevisionView revision = RevisionView.read(log, entry.position(), oid);
-            if (revision != null) {
-                if (revision.tid() != entry.tid()) {
-                    throw revision.segment().damaged(LogPosition.offset(entry.position()), "the index gives oid " + oid
-                            + " tid " + entry.tid() + ", the record found there has tid " + revision.tid());
+            long position = entry.position();
+            Segment s = log.segment(LogPosition.segment(position));
+            if (s != null) {
+                byte[] data = RevisionView.checkedData(s, log.committedEnd(), position, oid);
+                long tid = RevisionView.tidAt(s, position);
+                if (tid != entry.tid()) {
+                    throw s.damaged(LogPosition.offset(position), "the index gives oid " + oid + " tid "
+                            + entry.tid() + ", the record found there has tid " + tid);
                 }
-                return new Revision(oid, revision.tid(), revision.data());
+                return new Revision(oid, tid, data);
             }
-            missingSegment(used, oid, entry.position()); // or a pack swapped the log meanwhile: look again
+            missingSegment(used, oid, position); // or a pack swapped the log meanwhile: look again
         }
     }
 
     @Override
     public Revision loadAt(long oid, long tid) {
         checkOpen();
+        OidIndex.Lookup entry = LOOKUP.get();
         retry:
         while (true) {
             OidIndex used = index;
-            OidIndex.Entry entry = used.get(oid);
-            if (entry == null) {
+            if (!used.get(oid, entry)) {
                 return null;
             }
             long position = entry.position();
             long newer = Long.MAX_VALUE;
+            long committedEnd = log.committedEnd();
             while (true) {
-                RevisionView revision = RevisionView.read(log, position, oid);
-                if (revision == null) {
+                Segment s = log.segment(LogPosition.segment(position));
+                if (s == null) {
                     missingSegment(used, oid, position);
                     continue retry;
                 }
-                olderThan(revision, newer);
-                newer = revision.tid();
-                if (revision.tid() <= tid) {
-                    return new Revision(oid, revision.tid(), revision.data());
+                long found = RevisionView.tidAt(s, position); // checked with the whole record before it counts
+                if (found <= tid) {
+                    byte[] data = RevisionView.checkedData(s, committedEnd, position, oid);
+                    olderThan(s, position, oid, found, newer);
+                    return new Revision(oid, found, data);
                 }
-                if (revision.prev() == LogPosition.NONE) {
+                RevisionView.check(s, committedEnd, position, oid);
+                olderThan(s, position, oid, found, newer);
+                long prev = RevisionView.prevAt(s, position);
+                if (prev == LogPosition.NONE) {
                     return null;
                 }
-                if (revision.prev() == LogPosition.PACKED) {
+                if (prev == LogPosition.PACKED) {
                     throw new StorageException("the revision of oid " + oid + " as of tid " + tid + " was removed by"
-                            + " pack; the oldest kept revision has tid " + revision.tid()
+                            + " pack; the oldest kept revision has tid " + found
                             + ". Start a new transaction to read a newer snapshot.");
                 }
-                position = revision.prev();
+                newer = found;
+                position = prev;
             }
         }
     }
 
     /** Checks that a revision reached through a newer one's {@code prev} is older (FORMAT.md invariant (9)). */
-    private static void olderThan(RevisionView revision, long newerTid) {
-        if (revision.tid() >= newerTid) {
-            throw revision.segment().damaged(LogPosition.offset(revision.position()), "oid " + revision.oid()
-                    + "'s revision with tid " + revision.tid() + " is named as older than its revision with tid "
-                    + newerTid);
+    private static void olderThan(Segment s, long position, long oid, long tid, long newerTid) {
+        if (tid >= newerTid) {
+            throw s.damaged(LogPosition.offset(position), "oid " + oid + "'s revision with tid " + tid
+                    + " is named as older than its revision with tid " + newerTid);
         }
     }
 
@@ -530,7 +544,7 @@ public final class MappedFileStorage implements Storage {
                     missingSegment(used, oid, position);
                     continue retry;
                 }
-                olderThan(revision, newer);
+                olderThan(revision.segment(), position, oid, revision.tid(), newer);
                 newer = revision.tid();
                 TransactionView txn = revision.transaction(log.committedEnd());
                 found.add(new RevisionInfo(revision.tid(), txn.timeMillis, txn.user, txn.note, revision.dataLength()));

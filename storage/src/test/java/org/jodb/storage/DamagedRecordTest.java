@@ -109,12 +109,12 @@ class DamagedRecordTest {
         assertThrows(CorruptStorageException.class, () -> s.load(A));
     }
 
-    // data record fields (FORMAT.md 3.3): oid 0, tid 8, prev 16, txnOffset 24, length 28, data 32
+    // data record fields (FORMAT.md 3.3): oid 0, tid 8, prev 16, txnOffset 24, length 28, crc 32, data 36
     @ParameterizedTest(name = "damaged field at +{0}")
-    @ValueSource(ints = {0, 8, 16, 24, 28, 32})
+    @ValueSource(ints = {0, 8, 16, 24, 28, 32, 36, 50})
     void aDamagedFieldOfTheNewestRevisionFailsLoadClearly(int field) throws IOException {
         makeStore(20);
-        int size = field == 24 || field == 28 ? 4 : field == 32 ? 1 : 8;
+        int size = field == 24 || field == 28 || field == 32 ? 4 : field >= 36 ? 1 : 8;
         damage(aNew, field, b -> {
             if (field == 16) {
                 b.putLong(0, aNew + 1); // a "previous" revision after this one
@@ -171,32 +171,34 @@ class DamagedRecordTest {
             assertNamesPlace(assertThrows(CorruptStorageException.class, () -> s.history(B, 10)),
                     txn);
             assertThrows(CorruptStorageException.class, () -> s.transactionsAfter(Storage.NO_TID));
-            assertThrows(CorruptStorageException.class, () -> s.load(B), "the CRC of a small transaction is checked");
+            assertArrayEquals("bravo".getBytes(), s.load(B).data(), "a load checks B's own record, which is intact");
             assertEquals('A', s.load(A).data()[0], "A's newest revision is in an intact transaction");
         }
     }
 
     @Test
-    void inALargeTransactionStructureIsCheckedOnLoadAndTheCrcByPack() throws IOException {
-        makeStore(RevisionViewLimit.BIGGER_THAN_CRC_LIMIT);
-        damage(aNew, 40, b -> b.put(0, (byte) 'x'), 1); // inside the data: only a CRC can see it
+    void inALargeTransactionAFlippedDataByteFailsLoadAndPack() throws IOException {
+        makeStore(LARGE);
+        damage(aNew, 36 + 4000, b -> b.put(0, (byte) 'x'), 1); // deep inside the data: only a CRC can see it
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
-            assertEquals('x', s.load(A).data()[8], "documented: no CRC on load above the limit (FORMAT.md (10))");
-            CorruptStorageException e = assertThrows(CorruptStorageException.class,
-                    () -> s.pack(s.lastTid(), (r, refs) -> { }));
+            CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> s.load(A));
+            assertNamesPlace(e, aNew);
+            assertTrue(e.getMessage().contains("CRC32C mismatch of oid " + A + "'s data record"), e.getMessage());
+            assertThrows(CorruptStorageException.class, () -> s.loadAt(A, tidOld), "the walk starts at the damage");
+            assertThrows(CorruptStorageException.class, () -> s.history(A, 10));
+            e = assertThrows(CorruptStorageException.class, () -> s.pack(s.lastTid(), (r, refs) -> { }));
             assertTrue(e.getMessage().contains("CRC32C mismatch"), e.getMessage());
-            assertEquals(2, s.history(A, 10).size(), "the pack that met damage changed nothing");
+            assertStillUsable(s);
         }
-        damage(aNew, 28, b -> b.putInt(0, b.getInt(0) + 100), 4);
+        damage(aNew, 36 + 4000, b -> b.put(0, (byte) 'A'), 1); // repaired: the pack that met damage changed nothing
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
-            assertNamesPlace(assertThrows(CorruptStorageException.class, () -> s.load(A)), aNew);
+            assertEquals(LARGE, s.load(A).data().length);
+            assertEquals('a', s.loadAt(A, tidOld).data()[4000]);
         }
     }
 
-    /** Sizes relative to the CRC-on-read limit. */
-    private static final class RevisionViewLimit {
-        static final int BIGGER_THAN_CRC_LIMIT = org.jodb.storage.log.RevisionView.CRC_ON_READ_LIMIT + 100;
-    }
+    /** Bytes of A in the large-transaction case: well above the 4 KiB that format 1 checked by CRC on load. */
+    private static final int LARGE = 10_000;
 
     @Test
     void aGhostWhoseRecordIsDamagedFailsWithTheStorageException() throws IOException {

@@ -1,5 +1,6 @@
 package org.jodb.storage;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -92,7 +93,28 @@ class OpenRefusalTest {
         }
         UnsupportedFormatException e = assertThrows(UnsupportedFormatException.class,
                 () -> MappedFileStorage.open(dir, options()));
-        assertTrue(e.getMessage().contains(segment.toString()) && e.getMessage().contains("version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains(segment.toString())
+                && e.getMessage().contains("version " + (RecordCodec.FORMAT_READ_VERSION + 1)), e.getMessage());
+    }
+
+    @Test
+    void aStoreOfFormat1IsRefusedWithTheRemedyAndLeftAlone() throws IOException {
+        commitSomething();
+        Path segment = dir.resolve("log-00000001.seg");
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer header = ByteBuffer.allocate(RecordCodec.SEGMENT_HEADER_SIZE);
+            ch.read(header, 0);
+            header.putShort(8, (short) 1).putShort(10, (short) 1); // what format 1 wrote, with a valid CRC
+            header.putInt(60, RecordCodec.crc(header.array(), 0, 60));
+            ch.write(header.rewind(), 0);
+        }
+        byte[] before = Files.readAllBytes(segment);
+        UnsupportedFormatException e = assertThrows(UnsupportedFormatException.class,
+                () -> MappedFileStorage.open(dir, options()));
+        String m = e.getMessage();
+        assertTrue(m.contains(segment.toString()) && m.contains("read version 1")
+                && m.contains("copy its objects into a new store"), m);
+        assertArrayEquals(before, Files.readAllBytes(segment), "nothing is written before the refusal");
     }
 
     @Test

@@ -1,7 +1,10 @@
 package org.jodb.storage.index;
 
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -30,6 +33,29 @@ public final class OidIndex implements AutoCloseable {
     /** Where a revision lives and which transaction wrote it. */
     public record Entry(long position, long tid) {
     }
+
+    /**
+     * One thread's place for the result of {@link #get(long, Lookup)}: the 16 value bytes Chronicle Map copies
+     * out, reused from lookup to lookup so that a load allocates nothing for its index entry. Not thread-safe;
+     * keep one per thread.
+     */
+    public static final class Lookup {
+        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+        private final byte[] value = new byte[VALUE_SIZE];
+
+        /** The position of the oid's newest data record, as of the last successful lookup. */
+        public long position() {
+            return (long) LONGS.get(value, 0);
+        }
+
+        /** Its tid, as of the last successful lookup. */
+        public long tid() {
+            return (long) LONGS.get(value, 8);
+        }
+    }
+
+    /** Bytes of a value: position (8) and tid (8), big-endian (FORMAT.md 3.7). */
+    private static final int VALUE_SIZE = 16;
 
     private final ChronicleMap<Long, byte[]> map;
     private final Path file;
@@ -90,7 +116,26 @@ public final class OidIndex implements AutoCloseable {
         return ChronicleMapBuilder.of(Long.class, byte[].class)
                 .name("jodb-oid-index")
                 .entries(capacity)
-                .constantValueSizeBySample(new byte[16]);
+                .constantValueSizeBySample(new byte[VALUE_SIZE]);
+    }
+
+    /**
+     * Looks {@code oid} up into {@code into} without allocating (Chronicle Map's {@code getUsing} copies the
+     * value into the holder's array).
+     *
+     * @return whether the oid is in the index; when not, {@code into} holds nothing meaningful
+     */
+    public boolean get(long oid, Lookup into) {
+        byte[] value = map.getUsing(oid, into.value);
+        if (value == null) {
+            return false;
+        }
+        if (value != into.value) { // the reader reuses an array of the right size: any other is a damaged file
+            throw new StorageException("the oid index " + file + " holds " + value.length + " bytes for oid " + oid
+                    + " instead of " + VALUE_SIZE + ". Close the store and delete its index-*.cm files to rebuild"
+                    + " the index from the log.");
+        }
+        return true;
     }
 
     public Entry get(long oid) {

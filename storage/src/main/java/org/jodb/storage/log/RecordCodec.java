@@ -13,9 +13,14 @@ import java.util.zip.CRC32C;
 public final class RecordCodec {
 
     /** The oldest format version a reader must understand to read a store written now (FORMAT.md 4). */
-    public static final short FORMAT_READ_VERSION = 1;
+    public static final short FORMAT_READ_VERSION = 2;
     /** The format version this code writes (FORMAT.md 4). */
-    public static final short FORMAT_WRITE_VERSION = 1;
+    public static final short FORMAT_WRITE_VERSION = 2;
+    /**
+     * The oldest format version this code reads: format 1 had no per-record CRC, and its data records are
+     * 4 bytes shorter; a store written in it is refused (FORMAT.md 4).
+     */
+    public static final short OLDEST_READABLE_VERSION = 2;
 
     /** First 8 bytes of every segment file: ASCII {@code jodb-log}. */
     public static final byte[] SEGMENT_MAGIC = "jodb-log".getBytes(StandardCharsets.US_ASCII);
@@ -32,7 +37,7 @@ public final class RecordCodec {
     /** Fixed part of a transaction header, in bytes (user and note follow). */
     public static final int TXN_HEADER_SIZE = 56;
     /** Fixed part of a data record, in bytes (the data follows). */
-    public static final int DATA_HEADER_SIZE = 32;
+    public static final int DATA_HEADER_SIZE = 36;
     /** Commit magic plus CRC32C. */
     public static final int TRAILER_SIZE = 8;
     /** Room always kept free at the end of a segment for the end marker. */
@@ -42,7 +47,7 @@ public final class RecordCodec {
     static final int T_MAGIC = 0, T_LENGTH = 4, T_TID = 8, T_TIME = 16, T_PREV_TXN = 24, T_DURABLE = 32,
             T_NEXT_OID = 40, T_COUNT = 48, T_USER_LEN = 52, T_NOTE_LEN = 54;
     // data record field offsets (FORMAT.md 3.3)
-    static final int D_OID = 0, D_TID = 8, D_PREV = 16, D_TXN_OFFSET = 24, D_LENGTH = 28;
+    static final int D_OID = 0, D_TID = 8, D_PREV = 16, D_TXN_OFFSET = 24, D_LENGTH = 28, D_CRC = 32;
     // segment header field offsets (FORMAT.md 3.1)
     static final int S_READ_VERSION = 8, S_WRITE_VERSION = 10, S_ID = 12, S_CAPACITY = 16, S_HEADER_SIZE = 20,
             S_CREATED = 24, S_CRC = 60;
@@ -84,8 +89,10 @@ public final class RecordCodec {
                 .putLong(header.prevTxn()).putLong(header.durableAt()).putLong(header.nextOid())
                 .putInt(records.size()).putShort((short) u.length).putShort((short) n.length).put(u).put(n);
         for (DataRecord r : records) {
+            int at = b.position();
             b.putLong(r.oid()).putLong(header.tid()).putLong(r.prev()).putInt(txnOffset)
-                    .putInt(r.data().length).put(r.data());
+                    .putInt(r.data().length).putInt(0).put(r.data());
+            b.putInt(at + D_CRC, dataRecordCrc(b.array(), at, r.data().length));
         }
         b.putInt(COMMIT_MAGIC);
         b.putInt(crc(b.array(), 0, size - 4));
@@ -106,6 +113,17 @@ public final class RecordCodec {
     /** Offset of the first data record inside a transaction record. */
     public static int firstDataOffset(int userLength, int noteLength) {
         return TXN_HEADER_SIZE + userLength + noteLength;
+    }
+
+    /**
+     * The CRC32C of the data record at {@code at} in {@code bytes} with {@code dataLength} data bytes: over its
+     * header up to the CRC field, then its data (FORMAT.md 3.3).
+     */
+    public static int dataRecordCrc(byte[] bytes, int at, int dataLength) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes, at, D_CRC);
+        crc.update(bytes, at + DATA_HEADER_SIZE, dataLength);
+        return (int) crc.getValue();
     }
 
     public static int crc(byte[] bytes, int from, int to) {

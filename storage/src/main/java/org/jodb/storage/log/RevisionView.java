@@ -2,6 +2,8 @@ package org.jodb.storage.log;
 
 import static org.jodb.storage.log.RecordCodec.*;
 
+import org.jodb.spi.CorruptStorageException;
+
 /**
  * A data record read back from the log (FORMAT.md 3.3): one revision of one object.
  *
@@ -16,20 +18,12 @@ public record RevisionView(Segment segment, long position, long oid, long tid, l
                            int dataLength) {
 
     /**
-     * A transaction record up to this many bytes long has its CRC32C checked on every read of one of its
-     * revisions (about 0.2 µs at 4 KiB); a longer one only gets the structural checks, because checking it
-     * would cost each read of a small object in a large transaction as much as reading the whole transaction.
-     * FORMAT.md invariant (10).
-     */
-    public static final int CRC_ON_READ_LIMIT = 4096;
-
-    /**
      * Reads the data record of {@code oid} at {@code position}, or returns {@code null} when its segment is
      * gone (a pack swapped the log meanwhile; the caller starts over from the index). The record is checked
      * before any of it is used (FORMAT.md invariant (10)): it lies inside the committed bytes of its segment;
      * it is a record of {@code oid}; its length keeps it inside the transaction record it names, which holds
-     * the same tid and precedes it; its {@code prev} is older (invariant (9)); and a transaction record of at
-     * most {@link #CRC_ON_READ_LIMIT} bytes matches its CRC32C.
+     * the same tid and precedes it; its {@code prev} is older (invariant (9)); and it matches its own CRC32C
+     * (FORMAT.md 3.3), whatever the size of its transaction: every load is checked completely.
      *
      * @throws org.jodb.spi.CorruptStorageException naming the file and offset when a check fails
      */
@@ -38,8 +32,59 @@ public record RevisionView(Segment segment, long position, long oid, long tid, l
         if (s == null) {
             return null;
         }
+        int length = check(s, log.committedEnd(), position, oid);
         int at = LogPosition.offset(position);
-        int limit = TransactionView.committedLimit(s, log.committedEnd());
+        return new RevisionView(s, position, oid, s.getLong(at + D_TID), s.getLong(at + D_PREV),
+                LogPosition.of(s.id, s.getInt(at + D_TXN_OFFSET)), length);
+    }
+
+    /**
+     * Checks the data record of {@code oid} at {@code position} in {@code s}, as {@link #read} describes, and
+     * returns its data length: the allocation-free form of {@link #read} for loads, which then take
+     * {@link #tidAt} and {@link #prevAt} straight from the segment
+     * ({@link #checkedData} checks and copies in one pass).
+     *
+     * @param committedEnd the log's committed end, read once by the caller
+     * @throws org.jodb.spi.CorruptStorageException naming the file and offset when a check fails
+     */
+    public static int check(Segment s, long committedEnd, long position, long oid) {
+        int length = checkStructure(s, committedEnd, position, oid);
+        int at = LogPosition.offset(position);
+        int stored = s.getInt(at + D_CRC);
+        int actual = s.dataRecordCrc(at, length);
+        if (stored != actual) {
+            throw crcMismatch(s, at, oid, length, stored, actual);
+        }
+        return length;
+    }
+
+    /**
+     * Checks the data record of {@code oid} at {@code position} as {@link #check} does and returns a copy of
+     * its data: one copy out of the mapping, the CRC computed over that copy.
+     *
+     * @throws org.jodb.spi.CorruptStorageException naming the file and offset when a check fails
+     */
+    public static byte[] checkedData(Segment s, long committedEnd, long position, long oid) {
+        int length = checkStructure(s, committedEnd, position, oid);
+        int at = LogPosition.offset(position);
+        byte[] data = s.read(at + DATA_HEADER_SIZE, length);
+        int stored = s.getInt(at + D_CRC);
+        int actual = s.dataRecordCrc(at, data);
+        if (stored != actual) {
+            throw crcMismatch(s, at, oid, length, stored, actual);
+        }
+        return data;
+    }
+
+    private static CorruptStorageException crcMismatch(Segment s, int at, long oid, int length, int stored, int actual) {
+        return s.damaged(at, String.format("CRC32C mismatch of oid %d's data record (tid %d, %d bytes): stored"
+                + " 0x%08x, computed 0x%08x", oid, s.getLong(at + D_TID), length, stored, actual));
+    }
+
+    /** The structural checks of {@link #check}, all but the CRC; returns the data length. */
+    private static int checkStructure(Segment s, long committedEnd, long position, long oid) {
+        int at = LogPosition.offset(position);
+        int limit = TransactionView.committedLimit(s, committedEnd);
         if (at < SEGMENT_HEADER_SIZE + TXN_HEADER_SIZE || at > limit - DATA_HEADER_SIZE - TRAILER_SIZE) {
             throw s.damaged(at, "a data record of oid " + oid + " is expected here, but the committed bytes of the"
                     + " segment end at offset " + limit);
@@ -71,19 +116,27 @@ public record RevisionView(Segment segment, long position, long oid, long tid, l
             throw s.damaged(at, "oid " + oid + "'s record (tid " + tid + ", " + length + " bytes) does not lie inside"
                     + " the transaction record it names at offset " + txnOffset);
         }
-        if (txnLength <= CRC_ON_READ_LIMIT) {
-            int trailer = txnOffset + txnLength - TRAILER_SIZE;
-            if (s.getInt(trailer) != COMMIT_MAGIC || s.getInt(trailer + 4) != s.crc(txnOffset, txnLength - 4)) {
-                throw s.damaged(txnOffset, "CRC32C mismatch of the transaction record holding oid " + oid
-                        + "'s revision at offset " + at);
-            }
-        }
-        return new RevisionView(s, position, oid, tid, prev, LogPosition.of(s.id, txnOffset), length);
+        return length;
+    }
+
+    /** The tid of the data record at {@code position}, which {@link #check} passed. */
+    public static long tidAt(Segment s, long position) {
+        return s.getLong(LogPosition.offset(position) + D_TID);
+    }
+
+    /** The {@code prev} of the data record at {@code position}, which {@link #check} passed. */
+    public static long prevAt(Segment s, long position) {
+        return s.getLong(LogPosition.offset(position) + D_PREV);
+    }
+
+    /** A copy of the {@code length} data bytes of the record at {@code position}, which {@link #check} passed. */
+    public static byte[] dataAt(Segment s, long position, int length) {
+        return s.read(LogPosition.offset(position) + DATA_HEADER_SIZE, length);
     }
 
     /** A copy of the revision's bytes. */
     public byte[] data() {
-        return segment.read(LogPosition.offset(position) + DATA_HEADER_SIZE, dataLength);
+        return dataAt(segment, position, dataLength);
     }
 
     /**

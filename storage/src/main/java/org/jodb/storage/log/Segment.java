@@ -129,6 +129,14 @@ public final class Segment {
                     + writeVersion + " (offset " + RecordCodec.S_READ_VERSION + "); this jodb reads and writes version "
                     + RecordCodec.FORMAT_WRITE_VERSION + ". Open it with a newer jodb.");
         }
+        if (readVersion < RecordCodec.OLDEST_READABLE_VERSION) {
+            throw new UnsupportedFormatException(file + " has format read version " + readVersion + " (offset "
+                    + RecordCodec.S_READ_VERSION + "), written by an older jodb; this jodb reads versions "
+                    + RecordCodec.OLDEST_READABLE_VERSION + " to " + RecordCodec.FORMAT_READ_VERSION + " only (format "
+                    + RecordCodec.OLDEST_READABLE_VERSION + " added a CRC32C to every data record). Open the store with"
+                    + " the jodb that wrote it and copy its objects into a new store, or delete it if it holds"
+                    + " nothing worth keeping.");
+        }
         if (read < RecordCodec.SEGMENT_HEADER_SIZE
                 || b.getInt(RecordCodec.S_CRC) != RecordCodec.crc(h, 0, RecordCodec.S_CRC)) {
             throw new CorruptStorageException(file + ": segment header checksum mismatch at offset "
@@ -201,6 +209,25 @@ public final class Segment {
     public int crc(int offset, int length) {
         CRC32C crc = new CRC32C();
         crc.update(map.slice(offset, length));
+        return (int) crc.getValue();
+    }
+
+    /**
+     * The CRC32C of the data record at {@code offset} with {@code dataLength} data bytes, computed as
+     * {@link RecordCodec#dataRecordCrc} does (its header up to the CRC field, then its data).
+     */
+    public int dataRecordCrc(int offset, int dataLength) {
+        CRC32C crc = new CRC32C();
+        crc.update(map.slice(offset, RecordCodec.D_CRC));
+        crc.update(map.slice(offset + RecordCodec.DATA_HEADER_SIZE, dataLength));
+        return (int) crc.getValue();
+    }
+
+    /** {@link #dataRecordCrc(int, int)} of the record at {@code offset} whose data was copied into {@code data}. */
+    public int dataRecordCrc(int offset, byte[] data) {
+        CRC32C crc = new CRC32C();
+        crc.update(map.slice(offset, RecordCodec.D_CRC));
+        crc.update(data, 0, data.length);
         return (int) crc.getValue();
     }
 

@@ -148,7 +148,8 @@ public final class TransactionView {
     }
 
     /**
-     * Whether the bytes at {@code offset} form a complete committed transaction record.
+     * Whether the bytes at {@code offset} form a complete committed transaction record: commit magic, the
+     * transaction's CRC32C, data records that fill it exactly, each matching its own CRC32C (FORMAT.md 8).
      *
      * @return {@code null} if they do, otherwise what is wrong (for messages)
      */
@@ -181,8 +182,14 @@ public final class TransactionView {
         int seen = 0;
         while (seen < count && at <= end - DATA_HEADER_SIZE) {
             int dataLength = segment.getInt((int) at + D_LENGTH);
-            if (dataLength < 0) {
+            if (dataLength < 0 || dataLength > end - at - DATA_HEADER_SIZE) {
                 break;
+            }
+            int storedRecord = segment.getInt((int) at + D_CRC);
+            int actualRecord = segment.dataRecordCrc((int) at, dataLength);
+            if (storedRecord != actualRecord) {
+                return String.format("data record %d of %d at offset %d: CRC32C mismatch (stored 0x%08x, computed"
+                        + " 0x%08x)", seen + 1, count, at, storedRecord, actualRecord);
             }
             at += DATA_HEADER_SIZE + (long) dataLength;
             seen++;

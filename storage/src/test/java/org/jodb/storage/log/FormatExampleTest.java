@@ -12,13 +12,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.zip.CRC32C;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Keeps storage/FORMAT.md true: the worked example (section 10) is produced here by the real codec, must
- * equal the golden file {@code format/example-v1.hex} byte for byte, must appear verbatim in FORMAT.md, and
+ * equal the golden file {@code format/example-v2.hex} byte for byte, must appear verbatim in FORMAT.md, and
  * must read back through the real reader. FORMAT.md must also state the current format versions.
  * {@code -Djodb.format.regenerate=true} rewrites the golden file after a deliberate format change.
  */
@@ -26,7 +27,7 @@ class FormatExampleTest {
 
     static final long CREATED = 1_700_000_000_000L;
     static final long TID = CREATED << 20;
-    private static final Path GOLDEN = Path.of("src/test/resources/format/example-v1.hex");
+    private static final Path GOLDEN = Path.of("src/test/resources/format/example-v2.hex");
     private static final Path FORMAT_MD = Path.of("FORMAT.md");
 
     @TempDir
@@ -107,9 +108,17 @@ class FormatExampleTest {
             assertEquals(2, txn.nextOid);
             assertArrayEquals(new long[]{0, 1}, txn.oids());
             List<String> data = new ArrayList<>();
-            txn.forEachRevision((oid, tid, prev, position, length) ->
-                    data.add(new String(segment.read(LogPosition.offset(position) + RecordCodec.DATA_HEADER_SIZE,
-                            length), StandardCharsets.US_ASCII)));
+            txn.forEachRevision((oid, tid, prev, position, length) -> {
+                int at = LogPosition.offset(position);
+                data.add(new String(segment.read(at + RecordCodec.DATA_HEADER_SIZE, length),
+                        StandardCharsets.US_ASCII));
+                // FORMAT.md 3.3: the record's CRC32C covers bytes 0-31 of it, then its data
+                CRC32C crc = new CRC32C();
+                crc.update(segment.read(at, 32));
+                crc.update(segment.read(at + 36, length));
+                assertEquals((int) crc.getValue(), segment.getInt(at + 32), "data record CRC of oid " + oid);
+                assertEquals(length, RevisionView.check(segment, LogPosition.of(1, 4096), position, oid));
+            });
             assertEquals(List.of("root", "hello"), data);
             assertEquals(0, segment.getInt(usedLength(example())), "zeros follow the last record");
         } finally {

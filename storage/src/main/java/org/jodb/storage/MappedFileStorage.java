@@ -86,6 +86,8 @@ public final class MappedFileStorage implements Storage {
     volatile long lastTid;
     /** Position of the last finished transaction, {@link LogPosition#NONE} for an empty store. */
     volatile long lastTxn;
+    /** The newest commits' oids, for transactionsAfter (see RecentCommits). */
+    final RecentCommits recent = new RecentCommits();
     /** Orders commits and pack; see the design block. */
     final ReentrantLock commitLock = new ReentrantLock();
     private volatile boolean closed;
@@ -488,6 +490,15 @@ public final class MappedFileStorage implements Storage {
     @Override
     public List<CommittedTransaction> transactionsAfter(long tid) {
         checkOpen();
+        if (tid >= lastTid) {
+            return List.of();
+        }
+        // Every connection asks at every transaction start: the newest commits come from memory, and only a
+        // connection that fell further behind walks the log.
+        List<CommittedTransaction> known = recent.after(tid);
+        if (known != null) {
+            return known;
+        }
         retry:
         while (true) {
             List<CommittedTransaction> found = new ArrayList<>();
@@ -603,6 +614,7 @@ public final class MappedFileStorage implements Storage {
             max = Math.max(max, oids[i]);
         }
         maxIndexedOid = max;
+        recent.add(tid, oids);
         lastTxn = txnPosition;
         lastTid = tid;
     }

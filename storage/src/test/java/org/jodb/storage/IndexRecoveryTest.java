@@ -118,6 +118,8 @@ class IndexRecoveryTest {
             fill(storage, 5_000, 250);
             assertAllLoad(storage, 5_000);
             assertTrue(storage.index.capacity() >= 5_000 / 0.75, "capacity " + storage.index.capacity());
+            // fourfold growth: 1,000 -> 4,000 (at 750 entries) -> 16,000 (at 3,000), each copy made once
+            assertEquals(16_000, storage.index.capacity());
         }
         IndexMeta meta = IndexMeta.read(dir);
         assertTrue(meta.clean());

@@ -5,6 +5,7 @@ import java.util.AbstractSet;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * The views of a {@link PersistentMap}: keySet, values and entrySet. Each call goes to the map as it is
@@ -17,6 +18,27 @@ final class MapViews {
     private MapViews() {
     }
 
+    /** The entries seen through {@code part} (key or value); a removal goes to the entry iterator. */
+    private static <K, V, T> Iterator<T> project(Iterator<Map.Entry<K, V>> entries,
+                                                 Function<Map.Entry<K, V>, T> part) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return entries.hasNext();
+            }
+
+            @Override
+            public T next() {
+                return part.apply(entries.next());
+            }
+
+            @Override
+            public void remove() {
+                entries.remove();
+            }
+        };
+    }
+
     static final class Keys<K, V> extends AbstractSet<K> {
         private final PersistentMap<K, V> map;
 
@@ -26,23 +48,7 @@ final class MapViews {
 
         @Override
         public Iterator<K> iterator() {
-            Iterator<Map.Entry<K, V>> it = map.entryIterator(false);
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public K next() {
-                    return it.next().getKey();
-                }
-
-                @Override
-                public void remove() {
-                    it.remove();
-                }
-            };
+            return project(map.entryIterator(false), Map.Entry::getKey);
         }
 
         @Override
@@ -79,23 +85,7 @@ final class MapViews {
 
         @Override
         public Iterator<V> iterator() {
-            Iterator<Map.Entry<K, V>> it = map.entryIterator(true);
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return it.hasNext();
-                }
-
-                @Override
-                public V next() {
-                    return it.next().getValue();
-                }
-
-                @Override
-                public void remove() {
-                    it.remove();
-                }
-            };
+            return project(map.entryIterator(true), Map.Entry::getValue);
         }
 
         @Override

@@ -59,40 +59,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** JDK value types a user would keep in a persistent object: each loads back equal in a new connection. */
 class ValueSerializersTest {
 
-    /** A persistent class with one field of any type. */
-    public static class Holder {
-        private Object value;
-
-        public Holder(Object value) {
-            this.value = value;
-        }
-
-        protected Holder() {
-        }
-
-        public Object value() {
-            return value;
-        }
-    }
-
     record Point(int x, int y, List<String> tags) {
     }
 
     enum Planet { MERCURY, VENUS { @Override public String toString() { return "venus"; } }, EARTH }
-
-    static Object roundTrip(Object value) {
-        try (Database db = Database.inMemory()) {
-            TransactionManager tm = new TransactionManager(false);
-            Connection c = db.open(tm);
-            c.root().put("h", c.create(Holder.class, value));
-            tm.commit();
-            TransactionManager reader = new TransactionManager(false);
-            Holder h = (Holder) db.open(reader).root().get("h");
-            Object back = h.value();
-            reader.abort();
-            return back;
-        }
-    }
 
     /** The bytes of every record of {@code storage}, as Latin-1 text, to look for class names. */
     private static String allRecords(Storage storage) {
@@ -141,24 +111,24 @@ class ValueSerializersTest {
         identity.add(new String("k"));
 
         @SuppressWarnings("unchecked")
-        Set<String> keySetBack = (Set<String>) roundTrip(newKeySet);
+        Set<String> keySetBack = (Set<String>) Holder.roundTrip(newKeySet);
         assertEquals(newKeySet.getClass(), keySetBack.getClass());
         assertTrue(keySetBack.add("b"), "a new key set can add");
         assertEquals(Set.of("a", "b"), keySetBack);
 
         @SuppressWarnings("unchecked")
-        Set<String> linkedBack = (Set<String>) roundTrip(linked);
+        Set<String> linkedBack = (Set<String>) Holder.roundTrip(linked);
         assertEquals(linked.getClass(), linkedBack.getClass());
         assertEquals(List.of("z", "a", "m"), new ArrayList<>(linkedBack), "insertion order of the LinkedHashMap");
         linkedBack.add("b");
         assertEquals(List.of("z", "a", "m", "b"), new ArrayList<>(linkedBack));
 
         @SuppressWarnings("unchecked")
-        Set<String> sortedBack = (Set<String>) roundTrip(sorted);
+        Set<String> sortedBack = (Set<String>) Holder.roundTrip(sorted);
         assertEquals(List.of("c", "b", "a"), new ArrayList<>(sortedBack), "the TreeMap's comparator is kept");
 
         @SuppressWarnings("unchecked")
-        Set<Object> identityBack = (Set<Object>) roundTrip(identity);
+        Set<Object> identityBack = (Set<Object>) Holder.roundTrip(identity);
         assertEquals(1, identityBack.size());
         assertFalse(identityBack.contains("k"), "an equal but different String is not in an identity set");
         assertTrue(identityBack.contains(identityBack.iterator().next()));
@@ -290,7 +260,7 @@ class ValueSerializersTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("values")
     void valueLoadsBackEqualInANewConnection(String name, Object value) {
-        assertEquals(comparable(value), comparable(roundTrip(value)));
+        assertEquals(comparable(value), comparable(Holder.roundTrip(value)));
     }
 
     private static Object classOf(Object o) {

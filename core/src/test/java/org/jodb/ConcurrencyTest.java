@@ -9,26 +9,11 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jodb.object.ObjectStatus;
 import org.jodb.object.PersistentObject;
-import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.TransactionManager;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Snapshots, conflicts and merges between connections (ZODB-SEMANTICS 39–41, 44; issue 4). */
-class ConcurrencyTest {
-    private final Database db = Database.open(new MemoryStorage());
-    private final TransactionManager tm1 = new TransactionManager(false);
-    private final TransactionManager tm2 = new TransactionManager(false);
-    private final Connection c1 = db.open(tm1);
-    private final Connection c2 = db.open(tm2);
-
-    @AfterEach
-    void close() {
-        tm1.abort();
-        tm2.abort();
-        db.close();
-    }
-
+class ConcurrencyTest extends TwoConnections {
     private void setUp(long balance) {
         c1.root().put("a", c1.create(Account.class, "a", balance));
         tm1.commit();

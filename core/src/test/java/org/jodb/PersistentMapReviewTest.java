@@ -11,40 +11,16 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.TransactionManager;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Review of the chunked PersistentMap: paths the map's own tests do not walk. */
-class PersistentMapReviewTest {
+class PersistentMapReviewTest extends TwoConnections {
     private static final int LARGE = 3000;
-
-    private final MemoryStorage storage = new MemoryStorage();
-    private final Database db = Database.open(storage);
-    private final TransactionManager tm1 = new TransactionManager(false);
-    private final TransactionManager tm2 = new TransactionManager(false);
-    private final Connection c1 = db.open(tm1);
-    private final Connection c2 = db.open(tm2);
-
-    @AfterEach
-    void close() {
-        tm1.abort();
-        tm2.abort();
-        db.close();
-    }
-
-    private static LinkedHashMap<String, Integer> entries(int from, int to) {
-        LinkedHashMap<String, Integer> m = new LinkedHashMap<>();
-        for (int i = from; i < to; i++) {
-            m.put("k" + i, i);
-        }
-        return m;
-    }
 
     @SuppressWarnings("unchecked")
     private PersistentMap<String, Integer> committedLarge() {
-        c1.root().put("m", new PersistentMap<>(entries(0, LARGE)));
+        c1.root().put("m", new PersistentMap<>(PersistentMapTest.entries(0, LARGE)));
         tm1.commit();
         return (PersistentMap<String, Integer>) c1.root().get("m");
     }
@@ -85,7 +61,7 @@ class PersistentMapReviewTest {
         c1.setCacheSize(2);
         tm1.commit();
         c1.cacheMinimize();
-        LinkedHashMap<String, Integer> model = entries(0, LARGE);
+        LinkedHashMap<String, Integer> model = PersistentMapTest.entries(0, LARGE);
         Iterator<String> it = m.keySet().iterator();
         int i = 0;
         while (it.hasNext()) {
@@ -108,7 +84,7 @@ class PersistentMapReviewTest {
     @Test
     void equalsAndHashCodeAgreeWithPlainMapsInBothDirections() {
         PersistentMap<String, Integer> m = committedLarge();
-        HashMap<String, Integer> plain = new HashMap<>(entries(0, LARGE));
+        HashMap<String, Integer> plain = new HashMap<>(PersistentMapTest.entries(0, LARGE));
         assertEquals(plain, m);
         assertEquals(m, plain);
         assertEquals(plain.hashCode(), m.hashCode());
@@ -119,7 +95,7 @@ class PersistentMapReviewTest {
         assertFalse(m.equals(plain));
         assertFalse(plain.equals(m));
         c1.cacheMinimize();
-        assertEquals(entries(0, LARGE), m, "a ghost map compares by content");
+        assertEquals(PersistentMapTest.entries(0, LARGE), m, "a ghost map compares by content");
     }
 
     /** A key that is a persistent object: stored as a reference, found again after a reload. */
@@ -128,7 +104,7 @@ class PersistentMapReviewTest {
         PersistentMap<Object, Integer> m = new PersistentMap<>();
         PersistentList<String> key = new PersistentList<>();
         key.add("me");
-        m.putAll(entries(0, LARGE));
+        m.putAll(PersistentMapTest.entries(0, LARGE));
         m.put(key, 42);
         c1.root().put("m", m);
         c1.root().put("key", key);
@@ -151,13 +127,13 @@ class PersistentMapReviewTest {
                 it.remove();
             }
         }
-        assertEquals(entries(0, 10), m);
+        assertEquals(PersistentMapTest.entries(0, 10), m);
         tm1.commit();
         m.put("x", 1);
         m.remove("k0");
         tm1.commit();
         tm2.begin();
-        LinkedHashMap<String, Integer> expected = entries(1, 10);
+        LinkedHashMap<String, Integer> expected = PersistentMapTest.entries(1, 10);
         expected.put("x", 1);
         assertEquals(new ArrayList<>(expected.entrySet()),
                 new ArrayList<>(((Map<?, ?>) c2.root().get("m")).entrySet()));
@@ -166,12 +142,12 @@ class PersistentMapReviewTest {
     /** A map changing form under an open single-record iterator: the iterator fails, it does not lie. */
     @Test
     void singleRecordIteratorFailsAfterTheMapGrewIntoChunks() {
-        PersistentMap<String, Integer> m = new PersistentMap<>(entries(0, 1000));
+        PersistentMap<String, Integer> m = new PersistentMap<>(PersistentMapTest.entries(0, 1000));
         c1.root().put("m", m);
         tm1.commit();
         Iterator<String> it = m.keySet().iterator();
         it.next();
-        m.putAll(entries(1000, 1100));
+        m.putAll(PersistentMapTest.entries(1000, 1100));
         assertThrows(ConcurrentModificationException.class, it::remove);
     }
 
@@ -212,7 +188,7 @@ class PersistentMapReviewTest {
     @SuppressWarnings("unchecked")
     void aReplacementInAChunkDroppedByAConcurrentMergeIsNotLost() {
         int n = 5 * 512 + 100; // five full chunks and a tail of 100
-        c1.root().put("m", new PersistentMap<>(entries(0, n)));
+        c1.root().put("m", new PersistentMap<>(PersistentMapTest.entries(0, n)));
         tm1.commit();
         tm2.begin();
         Map<String, Integer> m2 = (Map<String, Integer>) c2.root().get("m");
@@ -237,7 +213,7 @@ class PersistentMapReviewTest {
     @Test
     @SuppressWarnings("unchecked")
     void aReplacementInAChunkOfAMapThatWentBackToOneRecordIsNotLost() {
-        c1.root().put("m", new PersistentMap<>(entries(0, LARGE)));
+        c1.root().put("m", new PersistentMap<>(PersistentMapTest.entries(0, LARGE)));
         tm1.commit();
         tm2.begin();
         Map<String, Integer> m2 = (Map<String, Integer>) c2.root().get("m");
@@ -262,7 +238,7 @@ class PersistentMapReviewTest {
     @SuppressWarnings("unchecked")
     void aMergeOfChunksDoesNotUndoAReplacementCommittedMeanwhile() {
         int n = 5 * 512 + 100;
-        c1.root().put("m", new PersistentMap<>(entries(0, n)));
+        c1.root().put("m", new PersistentMap<>(PersistentMapTest.entries(0, n)));
         tm1.commit();
         tm2.begin();
         Map<String, Integer> m2 = (Map<String, Integer>) c2.root().get("m");
@@ -305,7 +281,7 @@ class PersistentMapReviewTest {
      */
     private boolean race(int n, java.util.function.Consumer<PersistentMap<String, Integer>> one,
             java.util.function.Consumer<PersistentMap<String, Integer>> two, boolean twoFirst) {
-        c1.root().put("m", new PersistentMap<>(entries(0, n)));
+        c1.root().put("m", new PersistentMap<>(PersistentMapTest.entries(0, n)));
         tm1.commit();
         tm2.begin();
         PersistentMap<String, Integer> m1 = mapOf(c1);
@@ -380,7 +356,7 @@ class PersistentMapReviewTest {
     /** The emptied, unlisted chunks of a merge and a shrink stay harmless, before and after a pack. */
     @Test
     void chunksLeftByAMergeAndAShrinkAreHarmlessBeforeAndAfterAPack() {
-        PersistentMap<String, Integer> m = new PersistentMap<>(entries(0, FIVE_AND_A_TAIL));
+        PersistentMap<String, Integer> m = new PersistentMap<>(PersistentMapTest.entries(0, FIVE_AND_A_TAIL));
         c1.root().put("m", m);
         tm1.commit();
         mergeTheTail(m);
@@ -429,7 +405,7 @@ class PersistentMapReviewTest {
         assertEquals(LARGE - 1, seen, "every key left after k1 seen once");
         tm1.commit();
         tm2.begin();
-        LinkedHashMap<String, Integer> expected = entries(0, LARGE);
+        LinkedHashMap<String, Integer> expected = PersistentMapTest.entries(0, LARGE);
         expected.remove("k1");
         expected.remove("k2");
         assertEquals(new ArrayList<>(expected.entrySet()), new ArrayList<>(mapOf(c2).entrySet()));
@@ -438,12 +414,12 @@ class PersistentMapReviewTest {
     /** The batch job on a map small enough for one record. */
     @Test
     void singleRecordKeySetIteratorRemoveAcrossASavepointWithASmallCache() {
-        c1.root().put("m", new PersistentMap<>(entries(0, 500)));
+        c1.root().put("m", new PersistentMap<>(PersistentMapTest.entries(0, 500)));
         tm1.commit();
         PersistentMap<String, Integer> m = mapOf(c1);
         c1.setCacheSize(2);
         c1.cacheMinimize();
-        LinkedHashMap<String, Integer> model = entries(0, 500);
+        LinkedHashMap<String, Integer> model = PersistentMapTest.entries(0, 500);
         Iterator<String> it = m.keySet().iterator();
         int i = 0;
         while (it.hasNext()) {

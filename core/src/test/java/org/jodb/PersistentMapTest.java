@@ -13,31 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.Savepoint;
 import org.jodb.transaction.TransactionManager;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** PersistentMap in both of its forms: switching, precise writes, views, reloads, merges. */
-class PersistentMapTest {
+class PersistentMapTest extends TwoConnections {
     private static final int LARGE = 3000; // six chunks, the last with room
 
-    private final MemoryStorage storage = new MemoryStorage();
-    private final Database db = Database.open(storage);
-    private final TransactionManager tm1 = new TransactionManager(false);
-    private final TransactionManager tm2 = new TransactionManager(false);
-    private final Connection c1 = db.open(tm1);
-    private final Connection c2 = db.open(tm2);
-
-    @AfterEach
-    void close() {
-        tm1.abort();
-        tm2.abort();
-        db.close();
-    }
-
-    private static LinkedHashMap<String, Integer> entries(int from, int to) {
+    /** Entries "k" + i → i for i in [from, to), in that order. */
+    static LinkedHashMap<String, Integer> entries(int from, int to) {
         LinkedHashMap<String, Integer> m = new LinkedHashMap<>();
         for (int i = from; i < to; i++) {
             m.put("k" + i, i);

@@ -28,7 +28,7 @@ final class FileTransaction implements StorageTransaction {
     private enum State {
         /** Collecting writes: store, checkCurrent, vote or abort allowed. */
         ACTIVE,
-        /** Voted: the body is in the log and the commit lock is held; finish or abort allowed. */
+        /** Voted: the record is encoded, its place reserved, the commit lock held; finish or abort allowed. */
         VOTED,
         /** Finish returned; nothing more allowed. */
         FINISHED,
@@ -131,12 +131,11 @@ final class FileTransaction implements StorageTransaction {
                 positions[i] = LogPosition.of(LogPosition.segment(position), at);
                 at += RecordCodec.DATA_HEADER_SIZE + records.get(i).data().length;
             }
-            storage.log.writeBody(position, record);
-            state = State.VOTED;
+            state = State.VOTED; // the record is written at finish: FORMAT.md 7.1, step 6
             voted = true;
             return resolved.stream().mapToLong(Long::longValue).toArray();
         } catch (StorageException e) {
-            // A failed segment creation or write changed nothing; a failed force leaves the log unusable.
+            // A failed segment creation or end marker changed nothing; a failed force leaves the log unusable.
             if (!storage.logFailed()) {
                 throw e;
             }
@@ -174,7 +173,7 @@ final class FileTransaction implements StorageTransaction {
         long end = 0;
         RuntimeException failure = null;
         try {
-            storage.log.writeTrailer(position, record); // the commit point: FORMAT.md 7.1, step 6
+            storage.log.writeRecord(position, record); // ends with the commit point: FORMAT.md 7.1, step 6
             if (oids.length >= OVERLAP_FORCE_RECORDS
                     && storage.options().durability() == StorageOptions.Durability.SYNC) {
                 storage.log.forceInBackground(); // publishing many oids takes about as long as the force
@@ -199,12 +198,8 @@ final class FileTransaction implements StorageTransaction {
     @Override
     public void abort() {
         if (state == State.VOTED) {
-            try {
-                storage.log.discard(position, record);
-            } finally {
-                state = State.ABORTED;
-                storage.commitLock.unlock();
-            }
+            state = State.ABORTED; // nothing of it was written: the record goes to the log only at finish
+            storage.commitLock.unlock();
         } else if (state == State.ACTIVE) {
             state = State.ABORTED;
         }

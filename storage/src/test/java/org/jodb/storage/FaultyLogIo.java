@@ -12,14 +12,15 @@ import org.jodb.storage.log.Segment;
 
 /**
  * The log's real file operations, made to fail at the Nth operation once armed, each the way it fails in
- * reality: segment creation with "no space left" (as {@link Segment#create} reports it), a write
+ * reality: segment creation, at the rollover or ahead of time, with "no space left" (as {@link Segment#create}
+ * reports it), a write
  * after writing half its bytes, a force, each with an I/O error.
  * A persistent fault keeps failing every later operation until disarmed (a disk that stays full).
  */
 final class FaultyLogIo implements LogIo {
 
     /** The kinds of operation. */
-    enum Op { CREATE, WRITE, FORCE }
+    enum Op { CREATE, PREPARE, WRITE, FORCE }
 
     private int countdown;
     private Set<Op> kinds = EnumSet.allOf(Op.class);
@@ -71,6 +72,15 @@ final class FaultyLogIo implements LogIo {
                     + ": injected: No space left on device");
         }
         return LogIo.super.createSegment(dir, name, id, capacity);
+    }
+
+    @Override
+    public Segment prepareSegment(Path dir, String name, int id, int capacity) {
+        if (shouldFail(Op.PREPARE, "prepare " + name)) {
+            throw new StorageException("cannot create log segment " + dir.resolve(name)
+                    + ": injected: No space left on device");
+        }
+        return LogIo.super.prepareSegment(dir, name, id, capacity);
     }
 
     @Override

@@ -116,7 +116,8 @@ public final class OidIndex implements AutoCloseable {
         return ChronicleMapBuilder.of(Long.class, byte[].class)
                 .name("jodb-oid-index")
                 .entries(capacity)
-                .constantValueSizeBySample(new byte[VALUE_SIZE]);
+                .constantValueSizeBySample(new byte[VALUE_SIZE])
+                .putReturnsNull(true);
     }
 
     /**

@@ -11,7 +11,9 @@ import java.nio.file.Path;
  * <ul>
  *   <li>{@link #createSegment}: disk full or no permission while the new file is written (it is allocated
  *       whole, FORMAT.md 3.1). Throws {@link org.jodb.spi.StorageException}; no file is left under the
- *       segment's name. The commit that needed the room fails; the store stays usable.</li>
+ *       segment's name. The commit that needed the room fails; the store stays usable.
+ *       {@link #prepareSegment}, which makes the next segment ahead of time, fails the same way but fails
+ *       nothing: the rollover then calls {@link #createSegment}, which reports the failure.</li>
  *   <li>{@link #write}: the file is allocated whole, so a write cannot meet a full disk; it fails only on a
  *       device error ({@link java.io.UncheckedIOException}), and the bytes may be partly written. The log
  *       zeroes what it wrote; the commit fails; the store stays usable.</li>
@@ -30,6 +32,14 @@ public interface LogIo {
     /** Creates segment {@code id} in {@code dir} under {@code name}, allocated whole and forced. */
     default Segment createSegment(Path dir, String name, int id, int capacity) {
         return Segment.create(dir, name, id, capacity);
+    }
+
+    /**
+     * Makes segment {@code id} ahead of time under a temporary name ({@link Segment#prepare}); runs on a thread
+     * of its own. A failure only means the rollover makes the segment itself, with {@link #createSegment}.
+     */
+    default Segment prepareSegment(Path dir, String name, int id, int capacity) {
+        return Segment.prepare(dir, name, id, capacity);
     }
 
     /** Writes {@code length} bytes of {@code bytes} from {@code from} at {@code offset} of the segment. */

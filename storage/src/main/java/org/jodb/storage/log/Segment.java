@@ -33,7 +33,7 @@ public final class Segment {
 
     /** This segment's id; the high half of every {@link LogPosition} inside it. */
     public final int id;
-    /** The file, for messages; changes only when pack renames its output into place. */
+    /** The file, for messages; changes only when a made segment or pack's output is renamed into place. */
     public volatile Path file;
     /** The file's length in bytes, header included. */
     public final int capacity;
@@ -64,7 +64,23 @@ public final class Segment {
      * forced, then renamed, so a segment file never exists with a partial header (FORMAT.md invariant (3)).
      */
     public static Segment create(Path dir, String name, int id, int capacity) {
-        Path file = dir.resolve(name);
+        Segment made = prepare(dir, name, id, capacity);
+        try {
+            made.install(dir.resolve(name));
+        } catch (StorageException e) {
+            made.close();
+            deleteQuietly(made.file);
+            throw e;
+        }
+        return made;
+    }
+
+    /**
+     * The first half of {@link #create}: segment {@code id}, written in full and forced under the temporary
+     * name {@code name + ".tmp"} (which open deletes, FORMAT.md 2), and opened. {@link #install} gives it its
+     * name. Lets the log make its next segment ahead of time, off the commit path.
+     */
+    public static Segment prepare(Path dir, String name, int id, int capacity) {
         Path tmp = dir.resolve(name + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -78,18 +94,36 @@ public final class Segment {
                 }
                 ch.force(true);
             }
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE);
-            forceDirectory(dir);
-        } catch (IOException | UncheckedIOException e) {
-            try {
-                Files.deleteIfExists(tmp);
-            } catch (IOException ignored) {
-                // the original failure is what the caller needs to see
-            }
-            throw new StorageException("cannot create log segment " + file + " (" + capacity
+            return open(tmp, id);
+        } catch (IOException | UncheckedIOException | StorageException e) {
+            deleteQuietly(tmp);
+            throw new StorageException("cannot create log segment " + dir.resolve(name) + " (" + capacity
                     + " bytes): " + e.getMessage() + ". Free disk space or check permissions, then retry.", e);
         }
-        return open(file, id);
+    }
+
+    /**
+     * Renames a {@link #prepare}d segment to {@code file}, its final name, and forces the directory: from
+     * then on the segment is part of the store (FORMAT.md invariant (3)). On failure it keeps its old name.
+     */
+    public void install(Path target) {
+        try {
+            moveTo(target);
+        } catch (IOException e) {
+            throw new StorageException("cannot name log segment " + target + ": " + e.getMessage()
+                    + ". Check the directory's permissions, then retry.", e);
+        }
+        forceDirectory(target.getParent());
+    }
+
+    /** Deletes a file that is no use any more (a segment that never became part of the log). */
+    public static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // harmless: open deletes leftover *.tmp files, and a named empty segment after the log's end is
+            // deleted by recovery (FORMAT.md 8)
+        }
     }
 
     /** Opens and checks an existing segment file (FORMAT.md 3.1). */
@@ -268,7 +302,7 @@ public final class Segment {
         }
     }
 
-    /** Renames the file (pack output taking its final name); the mapping stays valid. */
+    /** Renames the file (a segment or pack output taking its final name); the mapping stays valid. */
     public void moveTo(Path target) throws IOException {
         Files.move(file, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         file = target;

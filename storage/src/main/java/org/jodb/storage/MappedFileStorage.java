@@ -403,12 +403,15 @@ public final class MappedFileStorage implements Storage {
      * read-everything workload had a boxed entry, a view object and a byte array per load).
      */
     private static final ThreadLocal<OidIndex.Lookup> LOOKUP = ThreadLocal.withInitial(OidIndex.Lookup::new);
+    /** Each thread's memo of what its loads found, for its votes: {@link LoadMemo}. */
+    private static final ThreadLocal<LoadMemo> MEMO = ThreadLocal.withInitial(LoadMemo::new);
 
     @Override
     public Revision load(long oid) {
         checkOpen();
         OidIndex.Lookup entry = LOOKUP.get();
         while (true) {
+            long seen = lastTid; // before the index is asked: LoadMemo
             OidIndex used = index;
             if (!used.get(oid, entry)) {
                 return null;
@@ -422,6 +425,7 @@ public final class MappedFileStorage implements Storage {
                     throw s.damaged(LogPosition.offset(position), "the index gives oid " + oid + " tid "
                             + entry.tid() + ", the record found there has tid " + tid);
                 }
+                MEMO.get().remember(used, seen, oid, position, tid);
                 return new Revision(oid, tid, data);
             }
             missingSegment(used, oid, position); // or a pack swapped the log meanwhile: look again
@@ -495,7 +499,11 @@ public final class MappedFileStorage implements Storage {
     OidIndex.Entry current(long oid) {
         // An oid above every indexed one cannot be in the index: new objects, stored in allocation order,
         // skip the lookup (a Chronicle Map query costs about as much as the rest of their commit).
-        return oid > maxIndexedOid ? null : index.get(oid);
+        if (oid > maxIndexedOid) {
+            return null;
+        }
+        OidIndex.Entry loaded = MEMO.get().recall(index, lastTid, oid);
+        return loaded != null ? loaded : index.get(oid);
     }
 
     @Override

@@ -291,6 +291,14 @@ public final class Log {
      * at once.
      */
     public void awaitDurable(long end) {
+        awaitDurable(end, true);
+    }
+
+    /**
+     * @param handOff whether a force that ends with commits waiting for the next one passes that next force to
+     *                the forcer thread (committers in SYNC mode), rather than leaving them to elect a leader
+     */
+    private void awaitDurable(long end, boolean handOff) {
         while (durableEnd < end) {
             CompletableFuture<Void> running;
             boolean lead = false;
@@ -305,29 +313,69 @@ public final class Log {
                     lead = true;
                 }
             }
-            if (!lead) {
+            if (lead) {
+                lead(running, handOff); // throws if the force failed
+            } else {
                 awaitQuietly(running);
-                continue;
             }
-            try {
-                synchronized (flushLock) {
-                    checkUsable();
-                    long target = committedEnd;
-                    if (durableEnd < target) {
-                        try {
-                            forceRange(durableEnd, target);
-                        } catch (RuntimeException | InternalError e) {
-                            throw fail("force the log up to " + LogPosition.describe(target), e);
-                        }
-                        durableEnd = target;
+        }
+    }
+
+    /**
+     * Forces up to the committed end for everyone waiting on {@code running}, then completes it. When commits
+     * finished during the force (so their committers wait for the next one) and {@code handOff} is set, the
+     * next force is started on the forcer thread before {@code running} completes, and becomes
+     * {@link #flushing}: under load the forces then follow each other back to back. Without it the waiters
+     * woke, one of them found no force running and led the next, and the disk stood idle meanwhile (39 µs
+     * between forces of about 110 µs with 8 committers on 2 cores), while this thread, whose own commit is
+     * durable, returns to its caller at once either way.
+     */
+    private void lead(CompletableFuture<Void> running, boolean handOff) {
+        boolean forced = false;
+        try {
+            synchronized (flushLock) {
+                checkUsable();
+                long target = committedEnd;
+                if (durableEnd < target) {
+                    try {
+                        forceRange(durableEnd, target);
+                    } catch (RuntimeException | InternalError e) {
+                        throw fail("force the log up to " + LogPosition.describe(target), e);
                     }
+                    durableEnd = target;
                 }
-            } finally {
-                synchronized (flushState) {
-                    flushing = null;
-                }
-                running.complete(null);
+                forced = true;
             }
+        } finally {
+            CompletableFuture<Void> next = null;
+            synchronized (flushState) {
+                flushing = null;
+                if (forced && handOff && committedEnd > durableEnd && failure == null) {
+                    flushing = next = new CompletableFuture<>();
+                }
+            }
+            if (next != null) {
+                startOnForcer(next);
+            }
+            running.complete(null);
+        }
+    }
+
+    /** Leads the force of {@code next} on the forcer thread; if the log is closing, leaves it to the waiters. */
+    private void startOnForcer(CompletableFuture<Void> next) {
+        try {
+            forcer().execute(() -> {
+                try {
+                    lead(next, true);
+                } catch (RuntimeException e) {
+                    // recorded in failure: each waiter reads it when it looks again
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            synchronized (flushState) {
+                flushing = null;
+            }
+            next.complete(null); // its waiters look again and one of them forces
         }
     }
 
@@ -389,7 +437,7 @@ public final class Log {
 
     /** Forces everything committed so far. */
     public void forceAll() {
-        awaitDurable(committedEnd);
+        awaitDurable(committedEnd, false); // DEFERRED's flusher and close: one force, never a chain of them
     }
 
     private void forceRange(long from, long to) {

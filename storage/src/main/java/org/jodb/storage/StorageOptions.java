@@ -50,7 +50,11 @@ public final class StorageOptions {
         return new Builder();
     }
 
-    /** Size of a new log segment file, in bytes; a transaction larger than that gets a segment of its own. */
+    /**
+     * Size of a new log segment file, in bytes; a transaction larger than that gets a segment of its own.
+     * Segments are allocated whole; from 1 MiB on, the next one is made ahead of time once the current one
+     * is half full, so a store holds up to one segment more than its log needs (FORMAT.md 7.1, step 4).
+     */
     public int segmentSize() {
         return segmentSize;
     }

@@ -68,8 +68,7 @@ final class FaultyLogIo implements LogIo {
     @Override
     public Segment createSegment(Path dir, String name, int id, int capacity) {
         if (shouldFail(Op.CREATE, "create " + name)) {
-            throw new StorageException("cannot create log segment " + dir.resolve(name)
-                    + ": injected: No space left on device");
+            throw diskFull(dir, name);
         }
         return LogIo.super.createSegment(dir, name, id, capacity);
     }
@@ -77,10 +76,14 @@ final class FaultyLogIo implements LogIo {
     @Override
     public Segment prepareSegment(Path dir, String name, int id, int capacity) {
         if (shouldFail(Op.PREPARE, "prepare " + name)) {
-            throw new StorageException("cannot create log segment " + dir.resolve(name)
-                    + ": injected: No space left on device");
+            throw diskFull(dir, name);
         }
         return LogIo.super.prepareSegment(dir, name, id, capacity);
+    }
+
+    private static StorageException diskFull(Path dir, String name) {
+        return new StorageException("cannot create log segment " + dir.resolve(name)
+                + ": injected: No space left on device");
     }
 
     @Override

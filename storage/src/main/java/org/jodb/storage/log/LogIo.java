@@ -16,7 +16,10 @@ import java.nio.file.Path;
  *       nothing: the rollover then calls {@link #createSegment}, which reports the failure.</li>
  *   <li>{@link #write}: the file is allocated whole, so a write cannot meet a full disk; it fails only on a
  *       device error ({@link java.io.UncheckedIOException}), and the bytes may be partly written. The log
- *       zeroes what it wrote; the commit fails; the store stays usable.</li>
+ *       zeroes what it wrote (best effort). A failed end marker, at a rollover in vote, fails only that
+ *       commit, and the store stays usable. A failed transaction record, written at finish with its commit
+ *       point, fails the log as a failed force does: the storage closes itself, and reopening finds the
+ *       transaction wholly present or wholly absent.</li>
  *   <li>{@link #force}: {@code fdatasync} failed ({@link java.io.UncheckedIOException}). After a failed force the
  *       kernel may already have dropped the dirty pages, so nothing written since the last good force can be
  *       trusted to reach the disk: the log refuses all further work and the storage closes itself; reopening

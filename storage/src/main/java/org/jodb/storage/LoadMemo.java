@@ -14,11 +14,15 @@ import org.jodb.storage.index.OidIndex;
  * {@code lastTid} before it asks the index, so an entry it saw half-way through a publish is remembered
  * with the older {@code lastTid} and never recalled.
  *
- * <p>Direct-mapped by oid, {@value #SIZE} entries; one per thread, not thread-safe.
+ * <p>Direct-mapped by oid, {@value #SIZE} entries; one per thread, not thread-safe. It also carries the
+ * thread's {@link OidIndex.Lookup}, so that a load finds both with one thread-local lookup.
  */
 final class LoadMemo {
 
     static final int SIZE = 64;
+
+    /** The thread's holder for index answers, reused by each of its loads. */
+    final OidIndex.Lookup lookup = new OidIndex.Lookup();
 
     private final OidIndex[] indexes = new OidIndex[SIZE];
     private final long[] oids = new long[SIZE];

@@ -399,17 +399,17 @@ public final class MappedFileStorage implements Storage {
     }
 
     /**
-     * Each thread's holder for index lookups: a load allocates nothing but its result (the profile of a
-     * read-everything workload had a boxed entry, a view object and a byte array per load).
+     * Each thread's holder for index lookups, so that a load allocates nothing but its result (the profile of
+     * a read-everything workload had a boxed entry, a view object and a byte array per load), and its memo of
+     * what its loads found, for its votes ({@link LoadMemo}): one thread-local lookup per load serves both.
      */
-    private static final ThreadLocal<OidIndex.Lookup> LOOKUP = ThreadLocal.withInitial(OidIndex.Lookup::new);
-    /** Each thread's memo of what its loads found, for its votes: {@link LoadMemo}. */
-    private static final ThreadLocal<LoadMemo> MEMO = ThreadLocal.withInitial(LoadMemo::new);
+    private static final ThreadLocal<LoadMemo> READS = ThreadLocal.withInitial(LoadMemo::new);
 
     @Override
     public Revision load(long oid) {
         checkOpen();
-        OidIndex.Lookup entry = LOOKUP.get();
+        LoadMemo reads = READS.get();
+        OidIndex.Lookup entry = reads.lookup;
         while (true) {
             long seen = lastTid; // before the index is asked: LoadMemo
             OidIndex used = index;
@@ -425,7 +425,7 @@ public final class MappedFileStorage implements Storage {
                     throw s.damaged(LogPosition.offset(position), "the index gives oid " + oid + " tid "
                             + entry.tid() + ", the record found there has tid " + tid);
                 }
-                MEMO.get().remember(used, seen, oid, position, tid);
+                reads.remember(used, seen, oid, position, tid);
                 return new Revision(oid, tid, data);
             }
             missingSegment(used, oid, position); // or a pack swapped the log meanwhile: look again
@@ -435,7 +435,7 @@ public final class MappedFileStorage implements Storage {
     @Override
     public Revision loadAt(long oid, long tid) {
         checkOpen();
-        OidIndex.Lookup entry = LOOKUP.get();
+        OidIndex.Lookup entry = READS.get().lookup;
         retry:
         while (true) {
             OidIndex used = index;
@@ -502,7 +502,7 @@ public final class MappedFileStorage implements Storage {
         if (oid > maxIndexedOid) {
             return null;
         }
-        OidIndex.Entry loaded = MEMO.get().recall(index, lastTid, oid);
+        OidIndex.Entry loaded = READS.get().recall(index, lastTid, oid);
         return loaded != null ? loaded : index.get(oid);
     }
 

@@ -44,21 +44,11 @@ public final class BenchMain {
             return;
         }
         if (storage) {
-            String md = new StorageAloneBenchmark(options, System.out).run();
-            System.out.println(md);
-            Files.createDirectories(options.outDir());
-            Path file = options.outDir().resolve(options.quick() ? "storage-quick.md" : "storage.md");
-            Files.writeString(file, md + "Command: `" + command + "`\n");
-            System.out.println("wrote " + file);
+            writeReport(options, "storage", new StorageAloneBenchmark(options, System.out).run(), command);
             return;
         }
         if (scaling) {
-            String md = new ScalingBenchmark(options, System.out).run();
-            System.out.println(md);
-            Files.createDirectories(options.outDir());
-            Path file = options.outDir().resolve(options.quick() ? "scaling-quick.md" : "scaling.md");
-            Files.writeString(file, md + "Command: `" + command + "`\n");
-            System.out.println("wrote " + file);
+            writeReport(options, "scaling", new ScalingBenchmark(options, System.out).run(), command);
             return;
         }
         long t0 = System.nanoTime();
@@ -69,6 +59,16 @@ public final class BenchMain {
         System.out.println();
         System.out.println(md);
         write(options, report, md);
+    }
+
+    /** Prints a markdown report and writes it, with the command that made it, to {@code <stem>[-quick].md}. */
+    private static void writeReport(BenchOptions options, String stem, String md, String command)
+            throws IOException {
+        System.out.println(md);
+        Files.createDirectories(options.outDir());
+        Path file = options.outDir().resolve(options.quick() ? stem + "-quick.md" : stem + ".md");
+        Files.writeString(file, md + "Command: `" + command + "`\n");
+        System.out.println("wrote " + file);
     }
 
     private static void write(BenchOptions options, MarkdownReport report, String md) {

@@ -48,7 +48,7 @@ public final class ObjectState {
     /** Called before every method of a persistent object runs. Cheap when already touched. */
     public void beforeCall() {
         ObjectStatus s = status;
-        if (s == ObjectStatus.TOUCHED || s == ObjectStatus.UNSAVED) {
+        if (s == ObjectStatus.TOUCHED || s == ObjectStatus.UNSAVED || s == ObjectStatus.LOADING) {
             return;
         }
         jar.beforeFirstCall(this);

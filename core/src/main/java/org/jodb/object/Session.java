@@ -575,7 +575,13 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     private void fill(ObjectState state, byte[] data, long serial) {
-        codec.readInto(data, state.self, this);
+        state.status = ObjectStatus.LOADING; // a call on it while its record is read must not load it again
+        try {
+            codec.readInto(data, state.self, this);
+        } catch (RuntimeException | Error e) {
+            state.status = ObjectStatus.GHOST;
+            throw e;
+        }
         cache.resized(state, data.length);
         state.saved = data;
         state.serial = serial;

@@ -229,13 +229,14 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
                 throw new IllegalStateException("cannot close a connection joined to a transaction with"
                         + " changes; commit or abort the transaction first");
             }
+            // Leave the transaction: the session goes back to the pool and may serve another manager, or
+            // this one again, in this very transaction; joined twice, it would begin and vote its storage
+            // transaction twice at commit. Savepoint parts it left behind check isJoinedTo.
+            joined.leave(this);
             for (ObjectState s : touched) {
                 s.status = ObjectStatus.CLEAN;
             }
             touched.clear();
-            // Detach from the transaction: it still lists this session as a resource and will call it at
-            // its end, but the session goes back to the pool and may serve another manager by then. The
-            // DataManager methods ignore any transaction but the joined one (see isJoinedTo).
             endTransaction();
         }
         settleOutside();

@@ -70,6 +70,8 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** The transaction this connection has joined, or null. */
     private Transaction joined;
     private StorageTransaction storageTxn;
+    /** The transaction this session is registered for in {@code store.writers}, or null. */
+    private Transaction writingFor;
     private boolean closed;
     /** The tid a historical session reads at, or -1 for a normal one. */
     private long historicalTid = -1;
@@ -412,6 +414,14 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
                     + ") is read-only: abort the transaction, and change objects through a connection made"
                     + " by Database.open()");
         }
+        Session other = store.writers.putIfAbsent(txn, this);
+        if (other != null && other != this) {
+            throw new IllegalStateException("one transaction changed objects through two connections of the"
+                    + " same database (" + storage.name() + "), which cannot commit together; make the"
+                    + " changes through one connection, or give each connection its own TransactionManager"
+                    + " (ZODB refuses this too)");
+        }
+        writingFor = txn;
         storageTxn = storage.tpcBegin(new TransactionMetadata(txn.user(), txn.description()),
                 new MapConflictResolver(store, this));
     }
@@ -461,6 +471,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         long tid = storageTxn.finish();
         storageTxn = null;
+        stopWriting();
         ownTid = tid;
         writes.forEachOid(oid -> {
             ObjectState s = stateOf(cache.get(oid));
@@ -489,6 +500,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             storageTxn.abort();
             storageTxn = null;
         }
+        stopWriting();
         discard();
     }
 
@@ -671,9 +683,18 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             storageTxn.abort();
             storageTxn = null;
         }
+        stopWriting();
         writes.clear();
         entries.clear();
         endTransaction();
+    }
+
+    /** This session's storage transaction has ended: another session may commit for the transaction. */
+    private void stopWriting() {
+        if (writingFor != null) {
+            store.writers.remove(writingFor, this);
+            writingFor = null;
+        }
     }
 
     private void endTransaction() {

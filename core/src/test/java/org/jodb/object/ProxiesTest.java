@@ -54,6 +54,27 @@ class ProxiesTest {
         }
     }
 
+    /** Overloads that differ only by primitive width. */
+    public static class Amounts {
+        private String picked;
+
+        public Amounts(long amount) {
+            picked = "long " + amount;
+        }
+
+        public Amounts(double amount) {
+            picked = "double " + amount;
+        }
+
+        public Amounts(short amount) {
+            picked = "short " + amount;
+        }
+
+        public String picked() {
+            return picked;
+        }
+    }
+
     /** Records the calls the proxy reports. */
     static final class RecordingJar implements ObjectJar {
         int firstCalls;
@@ -113,5 +134,22 @@ class ProxiesTest {
         assertTrue(e.getMessage().contains("no accessible constructor"), e.getMessage());
         assertEquals("NoDefault", proxies.instantiate(NoDefault.class, new Object[] {"x"}).getClass()
                 .getSuperclass().getSimpleName());
+    }
+
+    /**
+     * Expected: {@code create(Amounts.class, 5)} calls the constructor that {@code new Amounts(5)} calls.
+     * Actual: an int argument matched no long parameter ("no accessible constructor ... accepts
+     * (Integer)"), since only boxed types were compared; Java and reflection widen primitives.
+     */
+    @Test
+    void primitiveArgumentsWidenAsInAJavaCallAndPickTheClosestConstructor() {
+        assertEquals("long 5", proxies.instantiate(Amounts.class, new Object[] {5}).picked());
+        assertEquals("long 7", proxies.instantiate(Amounts.class, new Object[] {'\u0007'}).picked());
+        assertEquals("short 3", proxies.instantiate(Amounts.class, new Object[] {(byte) 3}).picked());
+        assertEquals("double 1.5", proxies.instantiate(Amounts.class, new Object[] {1.5f}).picked());
+        assertEquals("long 9", proxies.instantiate(Amounts.class, new Object[] {9L}).picked());
+        UnsupportedClassException e = assertThrows(UnsupportedClassException.class,
+                () -> proxies.instantiate(Amounts.class, new Object[] {true}));
+        assertTrue(e.getMessage().contains("accepts (Boolean)"), e.getMessage());
     }
 }

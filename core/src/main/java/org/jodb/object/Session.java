@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.jodb.ConflictException;
 import org.jodb.ObjectNotFoundException;
@@ -25,6 +26,7 @@ import org.jodb.transaction.DataManagerSavepoint;
 import org.jodb.transaction.Synchronizer;
 import org.jodb.transaction.Transaction;
 import org.jodb.transaction.TransactionManager;
+import org.jodb.transaction.TransactionStatus;
 
 /**
  * The engine behind one {@code Connection}: its objects, its snapshot, and its part in transactions.
@@ -277,14 +279,31 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         if (state.status == ObjectStatus.GHOST) {
             load(state);
         }
-        state.status = ObjectStatus.TOUCHED;
-        (inTransaction ? touched : outside).add(state);
+        if (inTransaction) {
+            state.status = ObjectStatus.TOUCHED;
+            touched.add(state);
+        } else if (manager.isExplicit() && manager.current().isEmpty()) {
+            state.status = ObjectStatus.TOUCHED; // until begin(), which settles it
+            outside.add(state);
+        } else if (outside.peekLast() != state) {
+            // an after-commit hook: the object stays CLEAN, so that its first call in the next transaction
+            // (which may begin implicitly, without a boundary) comes here and joins; join() settles it first
+            outside.add(state);
+        }
         cache.used(state);
     }
 
-    /** False in explicit mode with no transaction begun: calls then only read (see {@link #settleOutside}). */
+    /**
+     * False in explicit mode with no transaction begun, and while the current transaction runs its
+     * after-commit hooks (it has committed and can no longer be joined): calls then only read (see
+     * {@link #settleOutside}).
+     */
     private boolean canJoin() {
-        return !manager.isExplicit() || manager.current().isPresent();
+        Optional<Transaction> current = manager.current();
+        if (current.isEmpty()) {
+            return !manager.isExplicit();
+        }
+        return current.get().status() != TransactionStatus.COMMITTED;
     }
 
     /**
@@ -297,7 +316,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         ObjectState s;
         boolean lost = false;
         while ((s = outside.poll()) != null) {
-            if (s.status != ObjectStatus.TOUCHED || s.self.$jodbState() != s) {
+            if ((s.status != ObjectStatus.TOUCHED && s.status != ObjectStatus.CLEAN) || s.self.$jodbState() != s) {
                 continue;
             }
             byte[] bytes = codec.write(s.self, this);
@@ -317,8 +336,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         if (lost) {
             System.getLogger(Session.class.getName()).log(System.Logger.Level.WARNING, "objects changed"
-                    + " outside a transaction of an explicit-mode manager lost their changes; change"
-                    + " persistent objects only between begin() and commit()");
+                    + " outside a transaction (with an explicit-mode manager and no transaction begun, or in an"
+                    + " after-commit hook) lost their changes; change persistent objects only inside a"
+                    + " transaction");
         }
     }
 
@@ -561,6 +581,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     private void join() {
         if (joined == null) {
+            if (!outside.isEmpty()) {
+                settleOutside(); // objects read in an after-commit hook, before this transaction changes them
+            }
             Transaction txn = manager.get();
             txn.join(this);
             joined = txn;

@@ -27,11 +27,16 @@ public final class ObjectStore {
     /** Bytes a transaction's savepoint data keeps on the heap before spilling to a temporary file. */
     final long spillThreshold;
     /**
-     * The session that has a storage transaction open for each transaction being committed. One per
-     * transaction: a storage commits one transaction at a time per thread (a second vote on the thread
+     * The session that has a storage transaction open, for each transaction being committed and storage.
+     * One per pair: a storage commits one transaction at a time per thread (a second vote on the thread
      * that holds the commit lock would be let through by a reentrant lock, sharing a tid, or wait forever).
+     * Static: two databases may be opened on one storage object.
      */
-    final Map<Transaction, Session> writers = new ConcurrentHashMap<>();
+    static final Map<Writing, Session> WRITERS = new ConcurrentHashMap<>();
+
+    /** A transaction writing to a storage (both compared by identity: neither overrides equals). */
+    record Writing(Transaction transaction, Storage storage) {
+    }
 
     public ObjectStore(Storage storage, int cacheSize, long cacheSizeBytes, long spillThreshold,
             Map<String, String> renames) {

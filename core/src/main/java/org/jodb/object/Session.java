@@ -72,8 +72,8 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** The transaction this connection has joined, or null. */
     private Transaction joined;
     private StorageTransaction storageTxn;
-    /** The transaction this session is registered for in {@code store.writers}, or null. */
-    private Transaction writingFor;
+    /** What this session is registered for in {@code ObjectStore.WRITERS}, or null. */
+    private ObjectStore.Writing writingFor;
     private boolean closed;
     /** The tid a historical session reads at, or -1 for a normal one. */
     private long historicalTid = -1;
@@ -434,14 +434,15 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
                     + ") is read-only: abort the transaction, and change objects through a connection made"
                     + " by Database.open()");
         }
-        Session other = store.writers.putIfAbsent(txn, this);
+        ObjectStore.Writing writing = new ObjectStore.Writing(txn, storage);
+        Session other = ObjectStore.WRITERS.putIfAbsent(writing, this);
         if (other != null && other != this) {
-            throw new IllegalStateException("one transaction changed objects through two connections of the"
-                    + " same database (" + storage.name() + "), which cannot commit together; make the"
+            throw new IllegalStateException("one transaction changed objects through two connections of one"
+                    + " database (storage " + storage.name() + "), which cannot commit together; make the"
                     + " changes through one connection, or give each connection its own TransactionManager"
                     + " (ZODB refuses this too)");
         }
-        writingFor = txn;
+        writingFor = writing;
         storageTxn = storage.tpcBegin(new TransactionMetadata(txn.user(), txn.description()),
                 new MapConflictResolver(store, this));
     }
@@ -715,7 +716,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** This session's storage transaction has ended: another session may commit for the transaction. */
     private void stopWriting() {
         if (writingFor != null) {
-            store.writers.remove(writingFor, this);
+            ObjectStore.WRITERS.remove(writingFor, this);
             writingFor = null;
         }
     }

@@ -58,6 +58,23 @@ class TwoConnectionsOneTransactionTest {
     }
 
     @Test
+    void twoDatabasesOpenedOnOneStorageAreRefusedToo() {
+        try (Database db = Database.open(storage)) {
+            Database again = Database.open(storage); // shares the storage; closing db closes it
+            TransactionManager tm = new TransactionManager(false);
+            db.open(tm).root().put("a", 1);
+            again.open(tm).root().put("b", 2);
+            long before = storage.lastTid();
+            assertThrows(IllegalStateException.class, tm::commit);
+            tm.abort();
+            assertEquals(before, storage.lastTid());
+            db.open(tm).root().put("a", 1);
+            tm.commit();
+            assertEquals(before + 1, storage.lastTid(), "the refusal left nothing registered behind");
+        }
+    }
+
+    @Test
     void aSecondConnectionThatOnlyReadsDoesNotStopTheCommit() {
         try (Database db = Database.open(storage)) {
             TransactionManager tm = new TransactionManager(false);

@@ -1,6 +1,7 @@
 package org.jodb.object;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
@@ -59,6 +60,11 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private final PendingEntries entries;
     /** Objects a method ran on since the last flush, plus new objects waiting to be written. */
     private final ArrayDeque<ObjectState> touched = new ArrayDeque<>();
+    /**
+     * Objects whose method was still running when their transaction committed (a commit inside one of
+     * their methods): touched again when this session joins its next transaction.
+     */
+    private final ArrayDeque<ObjectState> carried = new ArrayDeque<>();
     /** Objects a method ran on while no transaction was active (explicit mode). */
     private final ArrayDeque<ObjectState> outside = new ArrayDeque<>();
     /** Oids assigned in the current transaction. */
@@ -184,7 +190,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Ghosts every unchanged loaded object (ZODB's cacheMinimize). */
     public void minimizeCache() {
         for (ObjectState s : cache.loaded()) {
-            if (s.status == ObjectStatus.CLEAN) {
+            if (s.status == ObjectStatus.CLEAN && s.calls == 0) { // a running method reads its fields
                 ghostAndClear(s);
                 cache.ghosted(s);
             }
@@ -244,6 +250,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             endTransaction();
         }
         settleOutside();
+        carried.clear();
         closed = true;
         manager.unregisterSynchronizer(this);
         cache.gc(this::ghostAndClear);
@@ -588,6 +595,13 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             Transaction txn = manager.get();
             txn.join(this);
             joined = txn;
+            ObjectState s;
+            while ((s = carried.poll()) != null) {
+                if (s.status == ObjectStatus.CLEAN && s.calls > 0 && s.self.$jodbState() == s) {
+                    s.status = ObjectStatus.TOUCHED; // its method still runs and may have changed it
+                    touched.add(s);
+                }
+            }
         }
     }
 
@@ -630,6 +644,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Writes every touched object whose bytes changed into {@link #writes}. */
     private void flush() {
         ObjectState s;
+        List<ObjectState> running = null;
         // peek, and remove only once written: an object whose serialization throws must stay queued,
         // so that the abort that follows turns it back into a ghost instead of leaving it changed
         while ((s = touched.peek()) != null) {
@@ -645,7 +660,19 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
                 cache.resized(s, bytes.length);
             }
             s.forced = false;
-            s.status = ObjectStatus.CLEAN;
+            if (s.calls > 0) {
+                // a method of it is running (this is a savepoint taken inside it): what the method changes
+                // after this point reaches no method entry, so the object stays touched
+                if (running == null) {
+                    running = new ArrayList<>();
+                }
+                running.add(s);
+            } else {
+                s.status = ObjectStatus.CLEAN;
+            }
+        }
+        if (running != null) {
+            touched.addAll(running);
         }
     }
 
@@ -724,6 +751,14 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private void endTransaction() {
         created.clear(); // never shared: savepoints and rollback copy it
         readChecks.clear();
+        for (ObjectState s : touched) {
+            if (s.status == ObjectStatus.TOUCHED && s.self.$jodbState() == s) {
+                // kept touched by flush for a running method (a commit inside it): written already; what
+                // the method changes from now on belongs to the next transaction this session joins
+                s.status = ObjectStatus.CLEAN;
+                carried.add(s);
+            }
+        }
         touched.clear();
         joined = null;
     }

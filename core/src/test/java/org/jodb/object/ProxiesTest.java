@@ -54,6 +54,24 @@ class ProxiesTest {
         }
     }
 
+    /** Reports how many of its calls were running when {@link #during} ran, and can fail. */
+    public static class Nested {
+        private Runnable during = () -> { };
+
+        public void run(Runnable r) {
+            during = r;
+            during.run();
+        }
+
+        public void fail() {
+            throw new IllegalArgumentException("body");
+        }
+
+        public void outer(Runnable r) {
+            run(r);
+        }
+    }
+
     /** Overloads that differ only by primitive width. */
     public static class Amounts {
         private String picked;
@@ -151,5 +169,38 @@ class ProxiesTest {
         UnsupportedClassException e = assertThrows(UnsupportedClassException.class,
                 () -> proxies.instantiate(Amounts.class, new Object[] {true}));
         assertTrue(e.getMessage().contains("accepts (Boolean)"), e.getMessage());
+    }
+
+    @Test
+    void runningCallsAreCountedAndUncountedHoweverTheyEnd() {
+        Nested n = proxies.instantiate(Nested.class, new Object[0]);
+        PersistentObject p = (PersistentObject) n;
+        ObjectState state = new ObjectState(p, new RecordingJar(), ObjectStatus.CLEAN);
+        p.$jodbState(state);
+        int[] seen = new int[1];
+        n.outer(() -> seen[0] = state.calls);
+        assertEquals(2, seen[0], "outer and run are running");
+        assertEquals(0, state.calls);
+        assertThrows(IllegalArgumentException.class, n::fail);
+        assertEquals(0, state.calls, "uncounted when the body throws");
+
+        ObjectState refusing = new ObjectState(p, new ObjectJar() {
+            @Override
+            public void beforeFirstCall(ObjectState s) {
+                throw new IllegalStateException("connection closed");
+            }
+
+            @Override
+            public void activate(ObjectState s) {
+            }
+
+            @Override
+            public String describe() {
+                return "refusing";
+            }
+        }, ObjectStatus.GHOST);
+        p.$jodbState(refusing);
+        assertThrows(IllegalStateException.class, n::fail);
+        assertEquals(0, refusing.calls, "never counted when the call was refused before it started");
     }
 }

@@ -114,6 +114,31 @@ class SavepointTest {
         }
     }
 
+    /** A job that commits inside its method and then records that it is done. */
+    public static class Job {
+        private boolean done;
+
+        public void finish(TransactionManager tm) {
+            tm.commit();
+            done = true; // after the commit: belongs to the next transaction
+        }
+
+        public boolean done() {
+            return done;
+        }
+    }
+
+    @Test
+    void aChangeAMethodMakesAfterCommittingInsideItGoesWithTheNextTransaction() {
+        Job j = conn.create(Job.class);
+        conn.root().put("j", j);
+        tm.commit();
+        j.finish(tm);
+        conn.root().put("other", 1); // the connection joins its next transaction
+        tm.commit();
+        assertTrue(((Job) db.open(new TransactionManager(false)).root().get("j")).done());
+    }
+
     @Test
     void d48_rollbackRestoresStateInPlaceAndCanBeRepeated() {
         Account a = committedAccount("a", 1);

@@ -597,8 +597,8 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             joined = txn;
             ObjectState s;
             while ((s = carried.poll()) != null) {
-                if (s.status == ObjectStatus.CLEAN && s.calls > 0 && s.self.$jodbState() == s) {
-                    s.status = ObjectStatus.TOUCHED; // its method still runs and may have changed it
+                if (s.status == ObjectStatus.CLEAN && s.self.$jodbState() == s) {
+                    s.status = ObjectStatus.TOUCHED; // its method ran on after the commit and may have changed it
                     touched.add(s);
                 }
             }

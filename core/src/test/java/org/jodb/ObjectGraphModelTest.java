@@ -143,6 +143,13 @@ class ObjectGraphModelTest {
                     committed = model.copy();
                     endSavepoints(savepoints, atSavepoint, invalid);
                     model = restore(committed, handles);
+                    if (rnd.nextInt(3) == 0) {
+                        // a read joins the next transaction; closing leaves it, and the pool hands the same
+                        // connection (cache, objects) back for the rest of that transaction
+                        handles.values().stream().findAny().ifPresent(Account::balance);
+                        conn.close();
+                        conn = db.open(tm);
+                    }
                 } else if (op < 78) {
                     tm.abort();
                     endSavepoints(savepoints, atSavepoint, invalid);

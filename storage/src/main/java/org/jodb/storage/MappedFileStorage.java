@@ -270,6 +270,9 @@ public final class MappedFileStorage implements Storage {
      */
     private static LogRecovery.Result catchUp(List<Segment> segments, IndexMeta meta, IndexHolder holder) {
         try {
+            if (!describesLog(segments, meta)) {
+                return null; // a side file of another store, or of another state of this log: rebuild
+            }
             holder.index = OidIndex.open(holder.dir, meta.generation(), meta.capacity());
             if (holder.index.size() != meta.count()) {
                 throw new StorageException("index holds " + holder.index.size() + " oids, " + IndexMeta.FILE_NAME
@@ -286,6 +289,37 @@ public final class MappedFileStorage implements Storage {
             }
             return null; // missing, stale or damaged: rebuild from the log
         }
+    }
+
+    /**
+     * Whether {@code meta}'s end of the log is a record boundary of this log: its {@code lastTxn} is a complete
+     * transaction record here with its {@code lastTid}, and {@code logEnd} is that record's end or the start of a
+     * later segment. Replaying from any other place would read the middle of a record as the log's end (zeros
+     * in a record's data look like the end) and append over committed bytes, or cut them as a torn tail.
+     */
+    private static boolean describesLog(List<Segment> segments, IndexMeta meta) {
+        int endId = LogPosition.segment(meta.logEnd());
+        int endOffset = LogPosition.offset(meta.logEnd());
+        if (meta.lastTxn() == LogPosition.NONE) {
+            return meta.lastTid() == NO_TID && endId == segments.get(0).id
+                    && endOffset == RecordCodec.SEGMENT_HEADER_SIZE;
+        }
+        Segment segment = null;
+        for (Segment s : segments) {
+            if (s.id == LogPosition.segment(meta.lastTxn())) {
+                segment = s;
+            }
+        }
+        int offset = LogPosition.offset(meta.lastTxn());
+        if (segment == null || offset < RecordCodec.SEGMENT_HEADER_SIZE
+                || offset > segment.capacity - RecordCodec.TXN_HEADER_SIZE - RecordCodec.TRAILER_SIZE
+                || TransactionView.check(segment, offset) != null) {
+            return false;
+        }
+        TransactionView last = TransactionView.read(segment, offset);
+        return last.tid == meta.lastTid()
+                && (meta.logEnd() == LogPosition.of(segment.id, offset + last.length)
+                || endId > segment.id && endOffset == RecordCodec.SEGMENT_HEADER_SIZE);
     }
 
     /** The index while it is being rebuilt or caught up at open, grown as needed. */

@@ -107,6 +107,8 @@ public final class MappedFileStorage implements Storage {
     final ReentrantLock packLock = new ReentrantLock();
     /** For tests: runs on the packing thread while pack copies without the commit lock. */
     volatile Runnable whilePackCopies = () -> { };
+    /** For tests: runs while pack writes {@code pack.commit}, after its bytes are written, before they are forced. */
+    volatile Runnable beforePackCommitForce = () -> { };
     /** For tests: runs on the packing thread right after pack's commit point, before the swap. */
     volatile Runnable atPackCommitPoint = () -> { };
     /**

@@ -246,7 +246,8 @@ public final class MappedFileStorage implements Storage {
                 long capacity = Math.max(options.indexCapacity(), meta == null ? 0 : meta.capacity());
                 holder.index = OidIndex.create(dir, holder.generation + 1, capacity);
                 long start = LogPosition.of(segments.get(0).id, RecordCodec.SEGMENT_HEADER_SIZE);
-                state = LogRecovery.recover(segments, start, LogPosition.NONE, NO_TID, 1, true, holder::apply);
+                state = LogRecovery.recover(segments, start, LogPosition.NONE, NO_TID, 1, true,
+                        meta == null ? NO_TID : meta.lastTid(), holder::apply);
             }
             if (meta != null && state.lastTid() < meta.lastTid()) {
                 // FORMAT.md invariant (7): the side file only ever names durable transactions.
@@ -281,7 +282,7 @@ public final class MappedFileStorage implements Storage {
                         + " says " + meta.count());
             }
             return LogRecovery.recover(segments, meta.logEnd(), meta.lastTxn(), meta.lastTid(), meta.nextOid(),
-                    false, holder::apply);
+                    false, NO_TID, holder::apply);
         } catch (CorruptStorageException e) {
             throw e;
         } catch (RuntimeException e) {

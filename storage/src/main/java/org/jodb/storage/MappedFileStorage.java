@@ -107,6 +107,8 @@ public final class MappedFileStorage implements Storage {
     final ReentrantLock packLock = new ReentrantLock();
     /** For tests: runs on the packing thread while pack copies without the commit lock. */
     volatile Runnable whilePackCopies = () -> { };
+    /** For tests: runs while pack writes {@code pack.commit}, after its bytes are written, before they are forced. */
+    volatile Runnable beforePackCommitForce = () -> { };
     /** For tests: runs on the packing thread right after pack's commit point, before the swap. */
     volatile Runnable atPackCommitPoint = () -> { };
     /**
@@ -244,7 +246,8 @@ public final class MappedFileStorage implements Storage {
                 long capacity = Math.max(options.indexCapacity(), meta == null ? 0 : meta.capacity());
                 holder.index = OidIndex.create(dir, holder.generation + 1, capacity);
                 long start = LogPosition.of(segments.get(0).id, RecordCodec.SEGMENT_HEADER_SIZE);
-                state = LogRecovery.recover(segments, start, LogPosition.NONE, NO_TID, 1, true, holder::apply);
+                state = LogRecovery.recover(segments, start, LogPosition.NONE, NO_TID, 1, true,
+                        meta == null ? NO_TID : meta.lastTid(), holder::apply);
             }
             if (meta != null && state.lastTid() < meta.lastTid()) {
                 // FORMAT.md invariant (7): the side file only ever names durable transactions.
@@ -270,13 +273,16 @@ public final class MappedFileStorage implements Storage {
      */
     private static LogRecovery.Result catchUp(List<Segment> segments, IndexMeta meta, IndexHolder holder) {
         try {
+            if (!describesLog(segments, meta)) {
+                return null; // a side file of another store, or of another state of this log: rebuild
+            }
             holder.index = OidIndex.open(holder.dir, meta.generation(), meta.capacity());
             if (holder.index.size() != meta.count()) {
                 throw new StorageException("index holds " + holder.index.size() + " oids, " + IndexMeta.FILE_NAME
                         + " says " + meta.count());
             }
             return LogRecovery.recover(segments, meta.logEnd(), meta.lastTxn(), meta.lastTid(), meta.nextOid(),
-                    false, holder::apply);
+                    false, NO_TID, holder::apply);
         } catch (CorruptStorageException e) {
             throw e;
         } catch (RuntimeException e) {
@@ -286,6 +292,45 @@ public final class MappedFileStorage implements Storage {
             }
             return null; // missing, stale or damaged: rebuild from the log
         }
+    }
+
+    /**
+     * Whether {@code meta}'s end of the log is a record boundary of this log: its {@code lastTxn} is a complete
+     * transaction record here with its {@code lastTid}, and {@code logEnd} is that record's end or the start of a
+     * later segment. Replaying from any other place would read the middle of a record as the log's end (zeros
+     * in a record's data look like the end) and append over committed bytes, or cut them as a torn tail.
+     */
+    private static boolean describesLog(List<Segment> segments, IndexMeta meta) {
+        int endId = LogPosition.segment(meta.logEnd());
+        int endOffset = LogPosition.offset(meta.logEnd());
+        if (meta.lastTxn() == LogPosition.NONE) {
+            return meta.lastTid() == NO_TID && endId == segments.get(0).id
+                    && endOffset == RecordCodec.SEGMENT_HEADER_SIZE;
+        }
+        Segment segment = null;
+        for (Segment s : segments) {
+            if (s.id == LogPosition.segment(meta.lastTxn())) {
+                segment = s;
+            }
+        }
+        int offset = LogPosition.offset(meta.lastTxn());
+        if (segment == null || offset < RecordCodec.SEGMENT_HEADER_SIZE
+                || offset > segment.capacity - RecordCodec.TXN_HEADER_SIZE - RecordCodec.TRAILER_SIZE) {
+            return false;
+        }
+        // The header and the commit magic only, not the CRC: damage inside a record of a cleanly closed store
+        // is reported by the reads that meet it (invariant (10)), and a foreign side file fails on the tid.
+        TransactionView last;
+        try {
+            last = TransactionView.read(segment, offset);
+        } catch (CorruptStorageException e) {
+            return false;
+        }
+        int end = offset + last.length;
+        return last.tid == meta.lastTid()
+                && segment.getInt(end - RecordCodec.TRAILER_SIZE) == RecordCodec.COMMIT_MAGIC
+                && (meta.logEnd() == LogPosition.of(segment.id, end)
+                || endId > segment.id && endOffset == RecordCodec.SEGMENT_HEADER_SIZE);
     }
 
     /** The index while it is being rebuilt or caught up at open, grown as needed. */

@@ -153,8 +153,15 @@ final class Pack {
         List<Segment> old = log.ordered();
         out.forceAll();
         // the commit point of pack: from here on the swap is redone after a crash (FORMAT.md 7.3)
-        PackCommit.write(dir, old.get(0).id, old.get(old.size() - 1).id, out.segments.get(0).id,
-                out.segments.get(out.segments.size() - 1).id);
+        try {
+            PackCommit.write(dir, old.get(0).id, old.get(old.size() - 1).id, out.segments.get(0).id,
+                    out.segments.get(out.segments.size() - 1).id, storage.beforePackCommitForce);
+        } catch (RuntimeException e) {
+            // A failed force may leave the file whole: the next open would then finish this pack and delete the
+            // old segments, with every commit made after this failure. Unless it is gone, the pack is committed.
+            pastCommitPoint = !PackCommit.remove(dir);
+            throw e;
+        }
         pastCommitPoint = true;
         storage.atPackCommitPoint.run();
         for (Segment s : out.segments) {

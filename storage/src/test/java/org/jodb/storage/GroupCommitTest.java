@@ -34,9 +34,14 @@ class GroupCommitTest {
         CountDownLatch forceEntered = new CountDownLatch(1);
         CountDownLatch releaseForce = new CountDownLatch(1);
         AtomicInteger forces = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
         LogIo io = new LogIo() {
             @Override
             public void force(Segment segment, int from, int to) {
+                if (!opened.get()) {
+                    LogIo.super.force(segment, from, to); // open forces the recovered end: not a commit's
+                    return;
+                }
                 if (forces.incrementAndGet() == 1) {
                     forceEntered.countDown();
                     await(releaseForce);
@@ -46,6 +51,7 @@ class GroupCommitTest {
         };
         try (MappedFileStorage storage = MappedFileStorage.open(dir,
                 StorageOptions.builder().indexCapacity(1_000).build(), io)) {
+            opened.set(true);
             List<Thread> committers = new ArrayList<>();
             Thread first = commitInThread(storage);
             committers.add(first);
@@ -70,9 +76,14 @@ class GroupCommitTest {
     void aFailedForceFailsEveryCommitWaitingForIt() throws Exception {
         CountDownLatch forceEntered = new CountDownLatch(1);
         CountDownLatch releaseForce = new CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean opened = new java.util.concurrent.atomic.AtomicBoolean();
         LogIo io = new LogIo() {
             @Override
             public void force(Segment segment, int from, int to) {
+                if (!opened.get()) {
+                    LogIo.super.force(segment, from, to); // open forces the recovered end: not a commit's
+                    return;
+                }
                 forceEntered.countDown();
                 await(releaseForce);
                 throw new java.io.UncheckedIOException(new java.io.IOException("injected fdatasync failure"));
@@ -81,6 +92,7 @@ class GroupCommitTest {
         List<Throwable> outcomes = java.util.Collections.synchronizedList(new ArrayList<>());
         try (MappedFileStorage storage = MappedFileStorage.open(dir,
                 StorageOptions.builder().indexCapacity(1_000).build(), io)) {
+            opened.set(true);
             List<Thread> committers = new ArrayList<>();
             committers.add(commitInThread(storage, outcomes));
             assertTrue(forceEntered.await(30, TimeUnit.SECONDS), "the first commit reached its force");

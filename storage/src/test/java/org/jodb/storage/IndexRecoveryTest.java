@@ -131,4 +131,45 @@ class IndexRecoveryTest {
             assertAllLoad(storage, 6_000);
         }
     }
+
+    /**
+     * An index (side file and map file) copied in from another store describes another log: its logEnd may fall
+     * inside one of this log's committed records. Opening must rebuild the index, never take this log's records
+     * for a torn tail and cut them (that lost the last committed transaction), nor refuse the store.
+     */
+    @Test
+    void indexOfAnotherStoreIsRebuiltAndNeverCutsTheLog() throws IOException {
+        Path other = elsewhere.resolve("other");
+        try (MappedFileStorage storage = MappedFileStorage.open(other, options())) {
+            StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+            txn.store(storage.newOid(), Storage.NO_TID, new byte[200]);
+            txn.vote();
+            txn.finish();
+        }
+        try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
+            fill(storage, 1, 1);
+            StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+            txn.store(storage.newOid(), Storage.NO_TID, new byte[1_000]);
+            txn.vote();
+            txn.finish();
+        }
+        IndexMeta foreign = IndexMeta.read(other);
+        for (Path p : Files.list(dir).filter(OidIndex::isIndexFile).toList()) {
+            Files.delete(p);
+        }
+        Files.copy(OidIndex.file(other, foreign.generation()), OidIndex.file(dir, foreign.generation()));
+        Files.copy(other.resolve(IndexMeta.FILE_NAME), dir.resolve(IndexMeta.FILE_NAME),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
+            assertFalse(storage.openedFromIndex, "an index of another log is not trusted");
+            assertEquals("v1", new String(storage.load(1).data()));
+            assertEquals(1_000, storage.load(2).data().length, "the last committed transaction survives");
+            fill(storage, 1, 1); // appends after the real end, not over the record the foreign end fell into
+        }
+        try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
+            assertTrue(storage.openedFromIndex);
+            assertEquals(1_000, storage.load(2).data().length);
+            assertEquals("v3", new String(storage.load(3).data()));
+        }
+    }
 }

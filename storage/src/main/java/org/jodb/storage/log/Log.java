@@ -73,7 +73,21 @@ public final class Log {
         this.current = ordered.get(ordered.size() - 1);
         this.appendOffset = endClosed ? current.capacity : LogPosition.offset(end);
         this.committedEnd = end;
-        this.durableEnd = end; // recovery forced what it kept
+        // FORMAT.md invariant (5): the next record's durableAt will say every byte before `end` was forced. A
+        // process killed before its force (DEFERRED, or SYNC between write and force) left its last records in
+        // the page cache only, so force them now: else a power loss could keep a later record that names them
+        // durable and lose them, and recovery would refuse the torn tail as damage. Segments before the last
+        // two were forced whole before their successor got a record (invariant (4)).
+        for (int i = Math.max(0, ordered.size() - 2); i < ordered.size(); i++) {
+            Segment s = ordered.get(i);
+            try {
+                io.force(s, 0, s.capacity);
+            } catch (RuntimeException | InternalError e) {
+                throw new StorageException("cannot force log segment " + s + " at open: " + e
+                        + ". Check the device, then reopen.", e);
+            }
+        }
+        this.durableEnd = end;
     }
 
     /** Creates the first segment of a new store. */

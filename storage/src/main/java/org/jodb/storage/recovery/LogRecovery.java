@@ -80,10 +80,12 @@ public final class LogRecovery {
      * @param nextOid     the oid counter as of {@code start}
      * @param thorough    also check that nothing but zeros follows the end (crash recovery); a cleanly closed
      *                    store skips this so that opening does not read the whole last segment
+     * @param durableTid  a tid known to be durable (what {@code index.meta} records), or 0: bad bytes met before
+     *                    the walk reached it are damage, not a torn tail, and are refused before anything is cut
      * @param visitor     receives every complete transaction at or after {@code start}, oldest first
      */
     public static Result recover(List<Segment> segments, long start, long lastTxn, long lastTid, long nextOid,
-                                 boolean thorough, Consumer<TransactionView> visitor) {
+                                 boolean thorough, long durableTid, Consumer<TransactionView> visitor) {
         int index = indexOf(segments, LogPosition.segment(start));
         if (index < 0) {
             throw new StorageException("recovery start " + LogPosition.describe(start) + " is not in the log");
@@ -135,6 +137,13 @@ public final class LogRecovery {
                 throw new CorruptStorageException(segment.file + " offset " + offset + ": " + problem
                         + ", inside the committed region (the transaction at " + LogPosition.describe(proof)
                         + " was written after this one was durable). Restore the store from a backup.");
+            }
+            if (lastTid < durableTid) {
+                // FORMAT.md invariant (7): the side file names only durable transactions
+                throw new CorruptStorageException(segment.file + " offset " + offset + ": " + problem + ", before"
+                        + " transaction " + durableTid + ", which index.meta records as durable: the committed"
+                        + " log is damaged (or its segments were replaced by older copies). Nothing was changed."
+                        + " Restore the store from a backup.");
             }
             cut(segments, index, offset);
             return new Result(segments.subList(0, index + 1), position, false, lastTxn, lastTid, nextOid, count, true);

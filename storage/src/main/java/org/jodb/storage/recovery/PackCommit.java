@@ -1,6 +1,7 @@
 package org.jodb.storage.recovery;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -33,6 +34,14 @@ public final class PackCommit {
 
     /** Records the decision to replace segments {@code [oldFirst, oldLast]} by {@code [newFirst, newLast]}. */
     public static void write(Path dir, int oldFirst, int oldLast, int newFirst, int newLast) {
+        write(dir, oldFirst, oldLast, newFirst, newLast, () -> { });
+    }
+
+    /**
+     * {@link #write(Path, int, int, int, int)}, running {@code beforeForce} once the bytes are written and
+     * before they are forced (tests make the force fail there).
+     */
+    public static void write(Path dir, int oldFirst, int oldLast, int newFirst, int newLast, Runnable beforeForce) {
         ByteBuffer b = ByteBuffer.allocate(SIZE);
         b.put(MAGIC).putInt(oldFirst).putInt(oldLast).putInt(newFirst).putInt(newLast);
         b.putInt(RecordCodec.crc(b.array(), 0, SIZE - 4));
@@ -42,14 +51,48 @@ public final class PackCommit {
             while (b.hasRemaining()) {
                 ch.write(b);
             }
+            beforeForce.run();
             ch.force(true);
-        } catch (IOException e) {
+        } catch (IOException | UncheckedIOException e) {
             throw new StorageException("pack could not write " + dir.resolve(FILE_NAME) + ": " + e.getMessage(), e);
         }
         Segment.forceDirectory(dir);
     }
 
-    /** Finishes a committed pack, or clears the leftovers of one that did not commit. Runs before recovery. */
+    /** Whether every output segment of a pack is there, under its final name or still as pack output. */
+    private static boolean outputPresent(Path dir, int newFirst, int newLast) {
+        if (newFirst > newLast) {
+            return false;
+        }
+        for (int id = newFirst; id <= newLast; id++) {
+            if (!Files.isRegularFile(dir.resolve(Segment.fileName(id) + OUTPUT_SUFFIX))
+                    && !Files.isRegularFile(dir.resolve(Segment.fileName(id)))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Deletes {@code pack.commit} after {@link #write} failed, and makes the deletion durable.
+     *
+     * @return whether the file is gone; if not, its bytes may be whole and the next open finishes the pack
+     */
+    public static boolean remove(Path dir) {
+        try {
+            Files.deleteIfExists(dir.resolve(FILE_NAME));
+        } catch (IOException e) {
+            return false;
+        }
+        Segment.forceDirectory(dir);
+        return true;
+    }
+
+    /**
+     * Finishes a committed pack, or clears the leftovers of one that did not commit. Runs before recovery. A
+     * {@code pack.commit} whose output is not all there is no commit (pack writes it only once its output is
+     * forced in place): it is deleted and the old segments stay the log.
+     */
     public static void complete(Path dir) {
         Path marker = dir.resolve(FILE_NAME);
         try {
@@ -57,7 +100,8 @@ public final class PackCommit {
                 byte[] bytes = Files.readAllBytes(marker);
                 ByteBuffer b = ByteBuffer.wrap(bytes);
                 if (bytes.length == SIZE && Arrays.equals(Arrays.copyOf(bytes, 8), MAGIC)
-                        && b.getInt(SIZE - 4) == RecordCodec.crc(bytes, 0, SIZE - 4)) {
+                        && b.getInt(SIZE - 4) == RecordCodec.crc(bytes, 0, SIZE - 4)
+                        && outputPresent(dir, b.getInt(16), b.getInt(20))) {
                     int oldFirst = b.getInt(8), oldLast = b.getInt(12), newFirst = b.getInt(16), newLast = b.getInt(20);
                     for (int id = newFirst; id <= newLast; id++) {
                         Path output = dir.resolve(Segment.fileName(id) + OUTPUT_SUFFIX);

@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Random;
 
 import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.ReferenceFinder;
 import org.jodb.spi.Revision;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageTransaction;
@@ -18,6 +19,9 @@ import org.jodb.storage.StorageOptions;
  *   <li>{@code transfer DIR SYNC|DEFERRED SEED}: creates {@value #ACCOUNTS} accounts of {@value #START_BALANCE}
  *       if the store is empty, then moves money between random accounts forever, one transaction per transfer,
  *       printing {@code ACK <tid>} after each commit returned;</li>
+ *   <li>{@code transferpack DIR SEED}: like {@code transfer} (SYNC), also creating an unreferenced object in
+ *       every other transaction (new oids grow the index), while a second thread packs again and again,
+ *       printing {@code PACK} after each pack returned;</li>
  *   <li>{@code hold DIR}: opens the store, prints {@code OPEN} and waits to be killed;</li>
  *   <li>{@code open DIR}: tries to open the store and prints {@code OK} or {@code ERR <class>: <message>}.</li>
  * </ul>
@@ -47,6 +51,7 @@ public final class CrashWorker {
         Path dir = Path.of(args[1]);
         switch (args[0]) {
             case "transfer" -> transfer(dir, StorageOptions.Durability.valueOf(args[2]), Long.parseLong(args[3]));
+            case "transferpack" -> transferWhilePacking(dir, Long.parseLong(args[2]));
             case "hold" -> {
                 MappedFileStorage storage = MappedFileStorage.open(dir, options(StorageOptions.Durability.SYNC));
                 System.out.println("OPEN " + storage.lastTid());
@@ -64,9 +69,32 @@ public final class CrashWorker {
         }
     }
 
+    /** Every record refers to every account: the accounts stay live through pack, other objects are garbage. */
+    static final ReferenceFinder ACCOUNTS_LIVE = (data, oids) -> {
+        for (long oid = 1; oid <= ACCOUNTS; oid++) {
+            oids.accept(oid);
+        }
+    };
+
+    private static void transferWhilePacking(Path dir, long seed) {
+        Storage storage = MappedFileStorage.open(dir, options(StorageOptions.Durability.SYNC));
+        Thread packer = new Thread(() -> {
+            while (true) {
+                storage.pack(storage.lastTid(), ACCOUNTS_LIVE);
+                System.out.println("PACK");
+                System.out.flush();
+            }
+        });
+        packer.setDaemon(true);
+        transfer(storage, seed, true, packer);
+    }
+
     private static void transfer(Path dir, StorageOptions.Durability durability, long seed) {
+        transfer(MappedFileStorage.open(dir, options(durability)), seed, false, null);
+    }
+
+    private static void transfer(Storage storage, long seed, boolean garbage, Thread packer) {
         Random random = new Random(seed);
-        Storage storage = MappedFileStorage.open(dir, options(durability));
         if (storage.load(Storage.ROOT_OID) == null) {
             StorageTransaction init = storage.tpcBegin(new TransactionMetadata("crash", "accounts"), ConflictResolver.NONE);
             init.store(Storage.ROOT_OID, Storage.NO_TID, "accounts".getBytes());
@@ -75,6 +103,9 @@ public final class CrashWorker {
             }
             init.vote();
             System.out.println("ACK " + init.finish());
+        }
+        if (packer != null) {
+            packer.start();
         }
         while (true) {
             long from = 1 + random.nextInt(ACCOUNTS);
@@ -92,6 +123,9 @@ public final class CrashWorker {
             txn.store(to, b.tid(), balance(balance(b) + amount));
             if (random.nextInt(4) == 0) {
                 txn.store(Storage.ROOT_OID, storage.load(Storage.ROOT_OID).tid(), new byte[random.nextInt(3000)]);
+            }
+            if (garbage && random.nextBoolean()) {
+                txn.store(storage.newOid(), Storage.NO_TID, new byte[random.nextInt(100)]);
             }
             txn.vote();
             long tid = txn.finish();

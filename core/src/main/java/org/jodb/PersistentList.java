@@ -18,7 +18,10 @@ import java.util.function.UnaryOperator;
  * it is reachable from the root at a savepoint or commit.
  *
  * <p>Reading methods load it when it is a ghost; changing methods, iterators and views mark it touched,
- * and the next savepoint or commit writes it if its content changed.
+ * and the next savepoint or commit writes it if its content changed. {@code get} touches it too when the
+ * element could be changed in place (a plain list or object; not a string, number, enum, {@code java.time}
+ * value, record of such, or persistent object), so that {@code list.get(0).add(x)} is committed;
+ * {@code forEach} never touches (see {@code core/LIMITATIONS.md}).
  *
  * <h2>Concurrent changes</h2>
  * Two transactions that change one list conflict ({@link ConflictException}, retry): positions make a
@@ -76,7 +79,11 @@ public class PersistentList<E> extends PersistentContainer<ArrayList<E>> impleme
 
     @Override
     public E get(int index) {
-        return forRead().get(index);
+        E element = forRead().get(index);
+        if (InPlaceChanges.possible(element)) {
+            forChange(); // list.get(i).add(x): a change in place must be found at commit
+        }
+        return element;
     }
 
     @Override

@@ -18,11 +18,14 @@ import org.jodb.object.MapRecord;
  * only a reference (ZODB's {@code PersistentMapping}). Create it with {@code new}; it becomes persistent
  * when it is reachable from the root at a savepoint or commit. Iteration follows insertion order.
  *
- * <p>Reading methods ({@code get}, {@code containsKey}, {@code size}, {@code forEach}, ...) load it when
- * it is a ghost and touch nothing; changing methods mark touched what they change, and the next savepoint
- * or commit writes it if its content changed. Iterating {@code values()} or {@code entrySet()} touches
- * what it walks over, because a value reached there may be changed in place (jodb cannot see such changes
- * one by one); iterating {@code keySet()} touches only through its iterator's {@code remove}. Keys and
+ * <p>Reading methods ({@code containsKey}, {@code size}, {@code forEach}, ...) load it when it is a ghost
+ * and touch nothing; changing methods mark touched what they change, and the next savepoint or commit
+ * writes it if its content changed. Iterating {@code values()} or {@code entrySet()} touches what it walks
+ * over, and {@code get}/{@code getOrDefault} touch what holds the value they return when it could be
+ * changed in place (a plain list or object; not a string, number, enum, {@code java.time} value, record of
+ * such, or persistent object), because jodb cannot see such changes one by one: {@code map.get(k).add(x)}
+ * is committed. Iterating {@code keySet()} touches only through its iterator's {@code remove};
+ * {@code forEach} never touches (a value changed in place there is not found: use {@code entrySet()}). Keys and
  * values are stored inside the map's records, except persistent objects, which are stored as references.
  *
  * <h2>Large maps</h2>
@@ -129,16 +132,32 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
     @SuppressWarnings("unchecked")
     public V get(Object key) {
         LinkedHashMap<K, V> m = forRead();
-        return m != null ? m.get(key) : (V) layout.get(key);
+        V value = m != null ? m.get(key) : (V) layout.get(key);
+        if (InPlaceChanges.possible(value)) {
+            touchValueOf(key); // map.get(k).add(x): a change in place must be found at commit
+        }
+        return value;
     }
 
     @Override
     public V getOrDefault(Object key, V defaultValue) {
         LinkedHashMap<K, V> m = forRead();
         if (m != null) {
-            return m.getOrDefault(key, defaultValue);
+            if (!m.containsKey(key)) {
+                return defaultValue;
+            }
+            return get(key);
         }
         return layout.containsKey(key) ? get(key) : defaultValue;
+    }
+
+    /** Touches what holds the value of {@code key}: the map, or in a large map the key's chunk. */
+    private void touchValueOf(Object key) {
+        if (layout == null) {
+            forChange();
+        } else {
+            layout.touchValueOf(key);
+        }
     }
 
     @Override

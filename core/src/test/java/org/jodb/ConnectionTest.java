@@ -65,6 +65,47 @@ class ConnectionTest {
         assertEquals(9_999, e.oid());
     }
 
+    /**
+     * Expected (ZODB-SEMANTICS 16): an after-commit hook can read persistent objects. Actual: the hook's
+     * first method call tried to join the transaction, which had committed: IllegalStateException, logged
+     * and swallowed as a failed hook, so the hook silently did nothing.
+     */
+    @Test
+    void afterCommitHookReadsObjectsAndTheNextTransactionStillCommitsTheirChanges() {
+        Connection conn = db.open(tm);
+        Account a = conn.create(Account.class, "ann", 1L);
+        conn.root().put("a", a);
+        tm.commit();
+        a.deposit(5);
+        List<String> seen = new java.util.ArrayList<>();
+        tm.get().addAfterCommitHook(ok -> seen.add(ok + " " + a.balance() + " " + a.history()));
+        tm.commit();
+        assertEquals(List.of("true 6 [deposit 5]"), seen);
+
+        a.deposit(10); // the implicit next transaction: read in the hook, the object must join it now
+        tm.commit();
+        assertEquals(16, ((Account) db.open(new TransactionManager(false)).root().get("a")).balance());
+    }
+
+    @Test
+    void aChangeMadeInAnAfterCommitHookBelongsToNoTransaction() {
+        Connection conn = db.open(tm);
+        Account a = conn.create(Account.class, "ann", 1L);
+        Account b = conn.create(Account.class, "bob", 1L);
+        conn.root().put("a", a);
+        conn.root().put("b", b);
+        tm.commit();
+        b.deposit(1);
+        tm.get().addAfterCommitHook(ok -> a.deposit(100));
+        tm.commit();
+        b.deposit(1); // joins the next transaction: a's change from the hook is dropped first
+        tm.commit();
+        assertEquals(1, a.balance(), "the hook's change was dropped");
+        Connection other = db.open(new TransactionManager(false));
+        assertEquals(1, ((Account) other.root().get("a")).balance());
+        assertEquals(3, ((Account) other.root().get("b")).balance());
+    }
+
     @Test
     void plainListInAFieldChangedThroughAMethodIsCommitted() {
         Connection conn = db.open(tm);

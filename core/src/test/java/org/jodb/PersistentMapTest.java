@@ -91,6 +91,69 @@ class PersistentMapTest extends TwoConnections {
         assertEquals(before, storage.lastTid(), "reading writes nothing");
     }
 
+    /**
+     * Expected (DESIGN: a change to a plain collection inside a persistent object is found): a plain list
+     * got from a map or list and changed in place is committed. Actual: get() only read the container, so
+     * the change was silently lost at commit (iterating values() already touched for this reason).
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void aPlainValueGotByKeyOrIndexAndChangedInPlaceIsCommitted() {
+        PersistentMap<String, List<Integer>> small = new PersistentMap<>();
+        small.put("k", new ArrayList<>(List.of(1)));
+        PersistentMap<String, List<Integer>> large = new PersistentMap<>();
+        for (int i = 0; i < LARGE; i++) {
+            large.put("k" + i, new ArrayList<>(List.of(i)));
+        }
+        PersistentList<List<Integer>> list = new PersistentList<>();
+        list.add(new ArrayList<>(List.of(1)));
+        c1.root().put("small", small);
+        c1.root().put("large", large);
+        c1.root().put("list", list);
+        tm1.commit();
+        long before = storage.lastTid();
+
+        small.get("k").add(2);
+        large.get("k2000").add(-1);
+        large.getOrDefault("k5", null).add(-5);
+        list.get(0).add(2);
+        tm1.commit();
+        assertEquals(4, oidsOfLastCommit(before).length, "the small map, two chunks of the large one, the list");
+
+        tm2.begin();
+        assertEquals(List.of(1, 2), ((PersistentMap<String, List<Integer>>) c2.root().get("small")).get("k"));
+        PersistentMap<String, List<Integer>> large2 = (PersistentMap<String, List<Integer>>) c2.root().get("large");
+        assertEquals(List.of(2000, -1), large2.get("k2000"));
+        assertEquals(List.of(5, -5), large2.get("k5"));
+        assertEquals(List.of(1, 2), ((PersistentList<List<Integer>>) c2.root().get("list")).get(0));
+    }
+
+    @Test
+    void readingImmutableValuesByKeyTouchesNothing() {
+        record Price(String sku, long cents, java.time.LocalDate since) {
+        }
+        PersistentMap<String, Object> m = new PersistentMap<>();
+        m.put("s", "text");
+        m.put("n", 5L);
+        m.put("p", new Price("a", 100, java.time.LocalDate.of(2026, 1, 1)));
+        c1.root().put("m", m);
+        tm1.commit();
+        m.get("s");
+        m.get("n");
+        m.get("p");
+        m.get("absent");
+        assertFalse(isTouched(m), "reading immutable values touches nothing");
+        m.put("l", new ArrayList<>());
+        tm1.commit();
+        m.get("l");
+        assertTrue(isTouched(m), "a mutable value touches the map");
+    }
+
+    private static boolean isTouched(Object persistent) {
+        return ((org.jodb.object.PersistentObject) persistent).$jodbState().status()
+                == org.jodb.object.ObjectStatus.TOUCHED;
+    }
+
     @Test
     void reopenedLargeMapIteratesInInsertionOrder() {
         LinkedHashMap<String, Integer> expected = entries(0, LARGE);

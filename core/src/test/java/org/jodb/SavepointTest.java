@@ -36,6 +36,109 @@ class SavepointTest {
         return (Account) db.open(new TransactionManager(false)).root().get(key);
     }
 
+    /** A persistent batch job whose method takes a savepoint every ten items, as batch jobs do. */
+    public static class Batch {
+        private final List<Account> accounts = new java.util.ArrayList<>();
+        private int processed;
+
+        public void add(Account a) {
+            accounts.add(a);
+        }
+
+        public int process(TransactionManager tm, boolean commit) {
+            for (Account a : accounts) {
+                a.deposit(1);
+                processed++;
+                if (processed % 10 == 0) {
+                    if (commit) {
+                        tm.commit();
+                    } else {
+                        tm.savepoint();
+                    }
+                }
+            }
+            return accounts.size() + processed; // reads its fields after the last savepoint or commit
+        }
+
+        public int processed() {
+            return processed;
+        }
+
+        public List<Account> accounts() {
+            return accounts;
+        }
+    }
+
+    private Batch committedBatch(int items) {
+        Batch b = conn.create(Batch.class);
+        for (int i = 0; i < items; i++) {
+            b.add(conn.create(Account.class, "a" + i, 0L));
+        }
+        conn.root().put("batch", b);
+        tm.commit();
+        return b;
+    }
+
+    /**
+     * Expected: what a method changes in its own object after a savepoint taken inside it is committed.
+     * Actual: the savepoint wrote the object and marked it clean; the method's later field writes reach
+     * no method entry, so nothing touched it again and the commit silently kept the value of the first
+     * savepoint (10 of 55).
+     */
+    @Test
+    void d47_changesAMethodMakesAfterASavepointItTookAreCommitted() {
+        Batch b = committedBatch(55);
+        assertEquals(110, b.process(tm, false));
+        tm.commit();
+        Batch again = (Batch) db.open(new TransactionManager(false)).root().get("batch");
+        assertEquals(55, again.processed());
+    }
+
+    /**
+     * Expected: the cache's gc at a savepoint does not clear the fields of an object whose method is
+     * running. Actual: the savepoint marked it clean, gc turned it into a ghost and cleared its fields
+     * under the running method (its list became null: NullPointerException).
+     */
+    @Test
+    void d47_aSavepointOrCommitInsideAMethodLeavesItsObjectLoaded() {
+        Batch b = committedBatch(55);
+        conn.setCacheSize(3);
+        assertEquals(55 + 55, b.process(tm, false));
+        tm.commit();
+        assertEquals(55 + 110, b.process(tm, true), "gc after each commit spares the running method's object");
+        tm.commit();
+        Batch again = (Batch) db.open(new TransactionManager(false)).root().get("batch");
+        assertEquals(110, again.processed(), "the last commit inside the method came after the last item");
+        for (Account a : again.accounts()) {
+            assertEquals(2, a.balance(), a.owner());
+        }
+    }
+
+    /** A job that commits inside its method and then records that it is done. */
+    public static class Job {
+        private boolean done;
+
+        public void finish(TransactionManager tm) {
+            tm.commit();
+            done = true; // after the commit: belongs to the next transaction
+        }
+
+        public boolean done() {
+            return done;
+        }
+    }
+
+    @Test
+    void aChangeAMethodMakesAfterCommittingInsideItGoesWithTheNextTransaction() {
+        Job j = conn.create(Job.class);
+        conn.root().put("j", j);
+        tm.commit();
+        j.finish(tm);
+        conn.root().put("other", 1); // the connection joins its next transaction
+        tm.commit();
+        assertTrue(((Job) db.open(new TransactionManager(false)).root().get("j")).done());
+    }
+
     @Test
     void d48_rollbackRestoresStateInPlaceAndCanBeRepeated() {
         Account a = committedAccount("a", 1);

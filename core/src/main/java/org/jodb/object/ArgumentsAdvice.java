@@ -19,10 +19,11 @@ public final class ArgumentsAdvice {
     }
 
     @Advice.OnMethodEnter
-    public static void enter(@Advice.This Object self, @Advice.AllArguments Object[] args) {
+    public static ObjectState enter(@Advice.This Object self, @Advice.AllArguments Object[] args) {
         ObjectState state = ((PersistentObject) self).$jodbState();
         if (state != null) {
             state.beforeCall();
+            state.callStarted();
         }
         for (Object arg : args) {
             if (arg != self && arg instanceof PersistentObject p) {
@@ -32,6 +33,14 @@ public final class ArgumentsAdvice {
                     other.beforeCall();
                 }
             }
+        }
+        return state;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    public static void exit(@Advice.Enter ObjectState state) {
+        if (state != null) {
+            state.callEnded();
         }
     }
 }

@@ -101,6 +101,14 @@ public final class MapLayout {
         return c == null ? null : c.read().get(key);
     }
 
+    /** Touches the chunk holding {@code key}, if any: its value was handed out and may change in place. */
+    public void touchValueOf(Object key) {
+        MapChunk c = index().get(key);
+        if (c != null) {
+            c.change();
+        }
+    }
+
     public boolean containsValue(Object value) {
         for (MapChunk c : chunks) {
             if (c.read().containsValue(value)) {

@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  * <p>Invariants: (1) at most one instance per oid: every instance handed out is in the oid table until
  * it is garbage or disowned; (2) ghosts are held weakly, so a ghost nobody references is collected; (3)
  * loaded objects are held strongly in the recency list, least recently used first, and {@link #gc} turns
- * the oldest clean ones back into ghosts until at most {@code target} remain; touched objects are never
- * ghosted by gc (ZODB-SEMANTICS 42). Not thread-safe: used by the connection's thread.
+ * the oldest clean ones back into ghosts until at most {@code target} remain; touched objects, and objects
+ * with a method running, are never ghosted by gc (ZODB-SEMANTICS 42). Not thread-safe: used by the connection's thread.
  *
  * <p>Every object loaded passes through here, so both structures avoid per-call allocation: the oid
  * table is open-addressed on the primitive oid (linear probing, deletion by backward shift), and the
@@ -206,7 +206,7 @@ final class ObjectCache {
         }
         List<ObjectState> victims = new ArrayList<>();
         for (ObjectState s = oldest; s != null && over(count, bytes); s = s.newer) {
-            if (s.status == ObjectStatus.CLEAN) {
+            if (s.status == ObjectStatus.CLEAN && s.calls == 0) { // a running method reads its fields
                 victims.add(s);
                 count--;
                 bytes -= s.estimatedSize;

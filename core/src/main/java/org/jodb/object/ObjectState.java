@@ -32,6 +32,12 @@ public final class ObjectState {
     boolean forced;
     /** Whether the object got its oid in the current transaction (forgotten on abort). */
     boolean created;
+    /**
+     * How many of the object's methods are running (on the connection's thread): while one runs, it may
+     * change the object's fields after a savepoint taken inside it, so the savepoint keeps the object
+     * touched (compared again at the next savepoint or commit, never ghosted by the cache).
+     */
+    int calls;
     /** Whether the object is on its cache's recency list (loaded and held strongly); see ObjectCache. */
     boolean inRecent;
     /** The next more recently used loaded object on the cache's recency list, or null. */
@@ -48,10 +54,20 @@ public final class ObjectState {
     /** Called before every method of a persistent object runs. Cheap when already touched. */
     public void beforeCall() {
         ObjectStatus s = status;
-        if (s == ObjectStatus.TOUCHED || s == ObjectStatus.UNSAVED) {
+        if (s == ObjectStatus.TOUCHED || s == ObjectStatus.UNSAVED || s == ObjectStatus.LOADING) {
             return;
         }
         jar.beforeFirstCall(this);
+    }
+
+    /** Called by a proxy when one of the object's methods starts, after {@link #beforeCall()}. */
+    public void callStarted() {
+        calls++;
+    }
+
+    /** Called by a proxy when one of the object's methods ends, normally or by an exception. */
+    public void callEnded() {
+        calls--;
     }
 
     /**

@@ -2,12 +2,14 @@ package org.jodb.object;
 
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongConsumer;
 import org.jodb.serialization.ClassNames;
 import org.jodb.serialization.RecordCodec;
 import org.jodb.serialization.TypeRegistry;
 import org.jodb.spi.ReferenceFinder;
 import org.jodb.spi.Storage;
+import org.jodb.transaction.Transaction;
 
 /**
  * What every connection of one database shares: the storage, the record codec with its registry, the
@@ -24,6 +26,17 @@ public final class ObjectStore {
     final long cacheSizeBytes;
     /** Bytes a transaction's savepoint data keeps on the heap before spilling to a temporary file. */
     final long spillThreshold;
+    /**
+     * The session that has a storage transaction open, for each transaction being committed and storage.
+     * One per pair: a storage commits one transaction at a time per thread (a second vote on the thread
+     * that holds the commit lock would be let through by a reentrant lock, sharing a tid, or wait forever).
+     * Static: two databases may be opened on one storage object.
+     */
+    static final Map<Writing, Session> WRITERS = new ConcurrentHashMap<>();
+
+    /** A transaction writing to a storage (both compared by identity: neither overrides equals). */
+    record Writing(Transaction transaction, Storage storage) {
+    }
 
     public ObjectStore(Storage storage, int cacheSize, long cacheSizeBytes, long spillThreshold,
             Map<String, String> renames) {

@@ -264,7 +264,7 @@ public final class Proxies implements PersistentTypes {
                 if (p.isPrimitive()) {
                     return false;
                 }
-            } else if (!box(p).isInstance(a)) {
+            } else if (!box(p).isInstance(a) && !(p.isPrimitive() && widens(unbox(a.getClass()), p))) {
                 return false;
             }
         }
@@ -273,11 +273,41 @@ public final class Proxies implements PersistentTypes {
 
     private static boolean moreSpecific(Class<?>[] a, Class<?>[] b) {
         for (int i = 0; i < a.length; i++) {
-            if (!box(b[i]).isAssignableFrom(box(a[i]))) {
+            if (!box(b[i]).isAssignableFrom(box(a[i])) && !(a[i].isPrimitive() && widens(a[i], b[i]))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * Whether Java widens primitive {@code from} to primitive {@code to} (JLS 5.1.2), as a call
+     * {@code new Account("a", 5)} does for a {@code long} parameter; reflection widens the same way.
+     */
+    private static boolean widens(Class<?> from, Class<?> to) {
+        if (from == null || !to.isPrimitive()) {
+            return false;
+        }
+        String targets = switch (from.getName()) {
+            case "byte" -> "short int long float double";
+            case "short", "char" -> "int long float double";
+            case "int" -> "long float double";
+            case "long" -> "float double";
+            case "float" -> "double";
+            default -> "";
+        };
+        return List.of(targets.split(" ")).contains(to.getName());
+    }
+
+    /** The primitive type of a wrapper class, or null. */
+    private static Class<?> unbox(Class<?> c) {
+        for (Class<?> p : new Class<?>[] {int.class, long.class, boolean.class, double.class, float.class,
+                char.class, byte.class, short.class}) {
+            if (box(p) == c) {
+                return p;
+            }
+        }
+        return null;
     }
 
     private static Class<?> box(Class<?> c) {

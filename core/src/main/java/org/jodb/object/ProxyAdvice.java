@@ -3,19 +3,30 @@ package org.jodb.object;
 import net.bytebuddy.asm.Advice;
 
 /**
- * The code Byte Buddy inlines at the start of every overridable method of a proxy: load a ghost, mark the
- * object touched. Inlined (not delegated), so that after JIT compilation a call costs a field read and a
- * compare more than a plain call.
+ * The code Byte Buddy inlines around every overridable method of a proxy: at the start, load a ghost, mark
+ * the object touched and count the call; at the end, however it ends, uncount it. Inlined (not delegated),
+ * so that after JIT compilation a call costs a few field reads and writes more than a plain call. The count
+ * tells a savepoint that the method is still running and may change the object's fields after it (see
+ * {@link ObjectState#callStarted}).
  */
 public final class ProxyAdvice {
     private ProxyAdvice() {
     }
 
     @Advice.OnMethodEnter
-    public static void enter(@Advice.This Object self) {
+    public static ObjectState enter(@Advice.This Object self) {
         ObjectState state = ((PersistentObject) self).$jodbState();
         if (state != null) {
             state.beforeCall();
+            state.callStarted();
+        }
+        return state;
+    }
+
+    @Advice.OnMethodExit(onThrowable = Throwable.class)
+    public static void exit(@Advice.Enter ObjectState state) {
+        if (state != null) {
+            state.callEnded();
         }
     }
 }

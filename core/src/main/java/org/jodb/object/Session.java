@@ -1,11 +1,13 @@
 package org.jodb.object;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalLong;
 import org.jodb.ConflictException;
 import org.jodb.ObjectNotFoundException;
@@ -25,6 +27,7 @@ import org.jodb.transaction.DataManagerSavepoint;
 import org.jodb.transaction.Synchronizer;
 import org.jodb.transaction.Transaction;
 import org.jodb.transaction.TransactionManager;
+import org.jodb.transaction.TransactionStatus;
 
 /**
  * The engine behind one {@code Connection}: its objects, its snapshot, and its part in transactions.
@@ -57,6 +60,11 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private final PendingEntries entries;
     /** Objects a method ran on since the last flush, plus new objects waiting to be written. */
     private final ArrayDeque<ObjectState> touched = new ArrayDeque<>();
+    /**
+     * Objects whose method was still running when their transaction committed (a commit inside one of
+     * their methods): touched again when this session joins its next transaction.
+     */
+    private final ArrayDeque<ObjectState> carried = new ArrayDeque<>();
     /** Objects a method ran on while no transaction was active (explicit mode). */
     private final ArrayDeque<ObjectState> outside = new ArrayDeque<>();
     /** Oids assigned in the current transaction. */
@@ -70,6 +78,8 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** The transaction this connection has joined, or null. */
     private Transaction joined;
     private StorageTransaction storageTxn;
+    /** What this session is registered for in {@code ObjectStore.WRITERS}, or null. */
+    private ObjectStore.Writing writingFor;
     private boolean closed;
     /** The tid a historical session reads at, or -1 for a normal one. */
     private long historicalTid = -1;
@@ -180,7 +190,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Ghosts every unchanged loaded object (ZODB's cacheMinimize). */
     public void minimizeCache() {
         for (ObjectState s : cache.loaded()) {
-            if (s.status == ObjectStatus.CLEAN) {
+            if (s.status == ObjectStatus.CLEAN && s.calls == 0) { // a running method reads its fields
                 ghostAndClear(s);
                 cache.ghosted(s);
             }
@@ -229,16 +239,18 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
                 throw new IllegalStateException("cannot close a connection joined to a transaction with"
                         + " changes; commit or abort the transaction first");
             }
+            // Leave the transaction: the session goes back to the pool and may serve another manager, or
+            // this one again, in this very transaction; joined twice, it would begin and vote its storage
+            // transaction twice at commit. Savepoint parts it left behind check isJoinedTo.
+            joined.leave(this);
             for (ObjectState s : touched) {
                 s.status = ObjectStatus.CLEAN;
             }
             touched.clear();
-            // Detach from the transaction: it still lists this session as a resource and will call it at
-            // its end, but the session goes back to the pool and may serve another manager by then. The
-            // DataManager methods ignore any transaction but the joined one (see isJoinedTo).
             endTransaction();
         }
         settleOutside();
+        carried.clear();
         closed = true;
         manager.unregisterSynchronizer(this);
         cache.gc(this::ghostAndClear);
@@ -274,14 +286,31 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         if (state.status == ObjectStatus.GHOST) {
             load(state);
         }
-        state.status = ObjectStatus.TOUCHED;
-        (inTransaction ? touched : outside).add(state);
+        if (inTransaction) {
+            state.status = ObjectStatus.TOUCHED;
+            touched.add(state);
+        } else if (manager.isExplicit() && manager.current().isEmpty()) {
+            state.status = ObjectStatus.TOUCHED; // until begin(), which settles it
+            outside.add(state);
+        } else if (outside.peekLast() != state) {
+            // an after-commit hook: the object stays CLEAN, so that its first call in the next transaction
+            // (which may begin implicitly, without a boundary) comes here and joins; join() settles it first
+            outside.add(state);
+        }
         cache.used(state);
     }
 
-    /** False in explicit mode with no transaction begun: calls then only read (see {@link #settleOutside}). */
+    /**
+     * False in explicit mode with no transaction begun, and while the current transaction runs its
+     * after-commit hooks (it has committed and can no longer be joined): calls then only read (see
+     * {@link #settleOutside}).
+     */
     private boolean canJoin() {
-        return !manager.isExplicit() || manager.current().isPresent();
+        Optional<Transaction> current = manager.current();
+        if (current.isEmpty()) {
+            return !manager.isExplicit();
+        }
+        return current.get().status() != TransactionStatus.COMMITTED;
     }
 
     /**
@@ -294,7 +323,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         ObjectState s;
         boolean lost = false;
         while ((s = outside.poll()) != null) {
-            if (s.status != ObjectStatus.TOUCHED || s.self.$jodbState() != s) {
+            if ((s.status != ObjectStatus.TOUCHED && s.status != ObjectStatus.CLEAN) || s.self.$jodbState() != s) {
                 continue;
             }
             byte[] bytes = codec.write(s.self, this);
@@ -314,8 +343,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         if (lost) {
             System.getLogger(Session.class.getName()).log(System.Logger.Level.WARNING, "objects changed"
-                    + " outside a transaction of an explicit-mode manager lost their changes; change"
-                    + " persistent objects only between begin() and commit()");
+                    + " outside a transaction (with an explicit-mode manager and no transaction begun, or in an"
+                    + " after-commit hook) lost their changes; change persistent objects only inside a"
+                    + " transaction");
         }
     }
 
@@ -411,6 +441,15 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
                     + ") is read-only: abort the transaction, and change objects through a connection made"
                     + " by Database.open()");
         }
+        ObjectStore.Writing writing = new ObjectStore.Writing(txn, storage);
+        Session other = ObjectStore.WRITERS.putIfAbsent(writing, this);
+        if (other != null && other != this) {
+            throw new IllegalStateException("one transaction changed objects through two connections of one"
+                    + " database (storage " + storage.name() + "), which cannot commit together; make the"
+                    + " changes through one connection, or give each connection its own TransactionManager"
+                    + " (ZODB refuses this too)");
+        }
+        writingFor = writing;
         storageTxn = storage.tpcBegin(new TransactionMetadata(txn.user(), txn.description()),
                 new MapConflictResolver(store, this));
     }
@@ -460,6 +499,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         long tid = storageTxn.finish();
         storageTxn = null;
+        stopWriting();
         ownTid = tid;
         writes.forEachOid(oid -> {
             ObjectState s = stateOf(cache.get(oid));
@@ -488,6 +528,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             storageTxn.abort();
             storageTxn = null;
         }
+        stopWriting();
         discard();
     }
 
@@ -548,9 +589,19 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     private void join() {
         if (joined == null) {
+            if (!outside.isEmpty()) {
+                settleOutside(); // objects read in an after-commit hook, before this transaction changes them
+            }
             Transaction txn = manager.get();
             txn.join(this);
             joined = txn;
+            ObjectState s;
+            while ((s = carried.poll()) != null) {
+                if (s.status == ObjectStatus.CLEAN && s.self.$jodbState() == s) {
+                    s.status = ObjectStatus.TOUCHED; // its method ran on after the commit and may have changed it
+                    touched.add(s);
+                }
+            }
         }
     }
 
@@ -575,7 +626,13 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     private void fill(ObjectState state, byte[] data, long serial) {
-        codec.readInto(data, state.self, this);
+        state.status = ObjectStatus.LOADING; // a call on it while its record is read must not load it again
+        try {
+            codec.readInto(data, state.self, this);
+        } catch (RuntimeException | Error e) {
+            state.status = ObjectStatus.GHOST;
+            throw e;
+        }
         cache.resized(state, data.length);
         state.saved = data;
         state.serial = serial;
@@ -587,6 +644,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Writes every touched object whose bytes changed into {@link #writes}. */
     private void flush() {
         ObjectState s;
+        List<ObjectState> running = null;
         // peek, and remove only once written: an object whose serialization throws must stay queued,
         // so that the abort that follows turns it back into a ghost instead of leaving it changed
         while ((s = touched.peek()) != null) {
@@ -602,7 +660,19 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
                 cache.resized(s, bytes.length);
             }
             s.forced = false;
-            s.status = ObjectStatus.CLEAN;
+            if (s.calls > 0) {
+                // a method of it is running (this is a savepoint taken inside it): what the method changes
+                // after this point reaches no method entry, so the object stays touched
+                if (running == null) {
+                    running = new ArrayList<>();
+                }
+                running.add(s);
+            } else {
+                s.status = ObjectStatus.CLEAN;
+            }
+        }
+        if (running != null) {
+            touched.addAll(running);
         }
     }
 
@@ -664,14 +734,31 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             storageTxn.abort();
             storageTxn = null;
         }
+        stopWriting();
         writes.clear();
         entries.clear();
         endTransaction();
     }
 
+    /** This session's storage transaction has ended: another session may commit for the transaction. */
+    private void stopWriting() {
+        if (writingFor != null) {
+            ObjectStore.WRITERS.remove(writingFor, this);
+            writingFor = null;
+        }
+    }
+
     private void endTransaction() {
         created.clear(); // never shared: savepoints and rollback copy it
         readChecks.clear();
+        for (ObjectState s : touched) {
+            if (s.status == ObjectStatus.TOUCHED && s.self.$jodbState() == s) {
+                // kept touched by flush for a running method (a commit inside it): written already; what
+                // the method changes from now on belongs to the next transaction this session joins
+                s.status = ObjectStatus.CLEAN;
+                carried.add(s);
+            }
+        }
         touched.clear();
         joined = null;
     }

@@ -450,6 +450,14 @@ final class RealTransaction implements Transaction {
         }
     }
 
+    @Override
+    public void leave(DataManager dataManager) {
+        Objects.requireNonNull(dataManager, "dataManager");
+        checkOwner();
+        checkNotCommitting("leave");
+        unjoin(dataManager);
+    }
+
     /** Takes every occurrence of {@code dataManager} out of the transaction (by identity). */
     void unjoin(DataManager dataManager) {
         resources.removeIf(r -> r == dataManager);

@@ -137,6 +137,17 @@ public interface Transaction extends AutoCloseable {
     void join(DataManager dataManager);
 
     /**
+     * Takes a data manager out of this transaction again (every time it joined): the transaction no longer
+     * calls it at commit, abort or savepoints, and it can join again later. For a data manager that has
+     * nothing to commit and stops serving the transaction, such as a connection closed while joined
+     * without changes (it goes back to the database's pool and may join this transaction again when
+     * reopened). Does nothing for a data manager that has not joined.
+     *
+     * @throws IllegalStateException if the transaction is committing or belongs to another thread
+     */
+    void leave(DataManager dataManager);
+
+    /**
      * Marks an active transaction so that it can only be aborted: {@link #commit()} then throws
      * {@link DoomedTransactionException}. Useful when work found that it must not be committed but still has
      * to read. Dooming a doomed transaction does nothing.

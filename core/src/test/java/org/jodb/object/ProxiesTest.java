@@ -54,6 +54,45 @@ class ProxiesTest {
         }
     }
 
+    /** Reports how many of its calls were running when {@link #during} ran, and can fail. */
+    public static class Nested {
+        private Runnable during = () -> { };
+
+        public void run(Runnable r) {
+            during = r;
+            during.run();
+        }
+
+        public void fail() {
+            throw new IllegalArgumentException("body");
+        }
+
+        public void outer(Runnable r) {
+            run(r);
+        }
+    }
+
+    /** Overloads that differ only by primitive width. */
+    public static class Amounts {
+        private String picked;
+
+        public Amounts(long amount) {
+            picked = "long " + amount;
+        }
+
+        public Amounts(double amount) {
+            picked = "double " + amount;
+        }
+
+        public Amounts(short amount) {
+            picked = "short " + amount;
+        }
+
+        public String picked() {
+            return picked;
+        }
+    }
+
     /** Records the calls the proxy reports. */
     static final class RecordingJar implements ObjectJar {
         int firstCalls;
@@ -113,5 +152,55 @@ class ProxiesTest {
         assertTrue(e.getMessage().contains("no accessible constructor"), e.getMessage());
         assertEquals("NoDefault", proxies.instantiate(NoDefault.class, new Object[] {"x"}).getClass()
                 .getSuperclass().getSimpleName());
+    }
+
+    /**
+     * Expected: {@code create(Amounts.class, 5)} calls the constructor that {@code new Amounts(5)} calls.
+     * Actual: an int argument matched no long parameter ("no accessible constructor ... accepts
+     * (Integer)"), since only boxed types were compared; Java and reflection widen primitives.
+     */
+    @Test
+    void primitiveArgumentsWidenAsInAJavaCallAndPickTheClosestConstructor() {
+        assertEquals("long 5", proxies.instantiate(Amounts.class, new Object[] {5}).picked());
+        assertEquals("long 7", proxies.instantiate(Amounts.class, new Object[] {'\u0007'}).picked());
+        assertEquals("short 3", proxies.instantiate(Amounts.class, new Object[] {(byte) 3}).picked());
+        assertEquals("double 1.5", proxies.instantiate(Amounts.class, new Object[] {1.5f}).picked());
+        assertEquals("long 9", proxies.instantiate(Amounts.class, new Object[] {9L}).picked());
+        UnsupportedClassException e = assertThrows(UnsupportedClassException.class,
+                () -> proxies.instantiate(Amounts.class, new Object[] {true}));
+        assertTrue(e.getMessage().contains("accepts (Boolean)"), e.getMessage());
+    }
+
+    @Test
+    void runningCallsAreCountedAndUncountedHoweverTheyEnd() {
+        Nested n = proxies.instantiate(Nested.class, new Object[0]);
+        PersistentObject p = (PersistentObject) n;
+        ObjectState state = new ObjectState(p, new RecordingJar(), ObjectStatus.CLEAN);
+        p.$jodbState(state);
+        int[] seen = new int[1];
+        n.outer(() -> seen[0] = state.calls);
+        assertEquals(2, seen[0], "outer and run are running");
+        assertEquals(0, state.calls);
+        assertThrows(IllegalArgumentException.class, n::fail);
+        assertEquals(0, state.calls, "uncounted when the body throws");
+
+        ObjectState refusing = new ObjectState(p, new ObjectJar() {
+            @Override
+            public void beforeFirstCall(ObjectState s) {
+                throw new IllegalStateException("connection closed");
+            }
+
+            @Override
+            public void activate(ObjectState s) {
+            }
+
+            @Override
+            public String describe() {
+                return "refusing";
+            }
+        }, ObjectStatus.GHOST);
+        p.$jodbState(refusing);
+        assertThrows(IllegalStateException.class, n::fail);
+        assertEquals(0, refusing.calls, "never counted when the call was refused before it started");
     }
 }

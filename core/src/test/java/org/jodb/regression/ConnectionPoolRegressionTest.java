@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import org.jodb.Account;
 import org.jodb.Connection;
 import org.jodb.Database;
+import org.jodb.transaction.Savepoint;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 
@@ -41,6 +42,63 @@ class ConnectionPoolRegressionTest {
             TransactionManager tm3 = new TransactionManager(false);
             assertEquals(5, ((Account) db.open(tm3).root().get("a")).balance(), "tm2's acknowledged commit");
             tm3.abort();
+        }
+    }
+
+    /**
+     * Expected: a connection read, closed and opened again on the same manager inside one transaction (a
+     * thread that serves a read and then a write with the thread's implicit manager) commits its change.
+     * Actual: the pooled session left the transaction only in its own bookkeeping; the transaction still
+     * listed it, its next change joined it a second time, and commit began and voted its storage
+     * transaction twice: IllegalStateException "vote twice" from the storage, and the commit failed.
+     */
+    @Test
+    void connectionReopenedInsideTheTransactionItWasClosedInCommitsOnce() {
+        try (Database db = Database.inMemory()) {
+            TransactionManager tm = new TransactionManager(false);
+            Connection c0 = db.open(tm);
+            c0.root().put("a", c0.create(Account.class, "a", 0L));
+            tm.commit();
+            ((Account) c0.root().get("a")).balance(); // joins tm's transaction, reads only
+            c0.close();
+
+            Connection c1 = db.open(tm); // the pool hands back the same session, in the same transaction
+            ((Account) c1.root().get("a")).deposit(5);
+            tm.commit();
+
+            TransactionManager reader = new TransactionManager(false);
+            assertEquals(5, ((Account) db.open(reader).root().get("a")).balance());
+            reader.abort();
+        }
+    }
+
+    /** A savepoint taken before the close still rolls back what the reopened connection changed. */
+    @Test
+    void savepointTakenBeforeTheCloseRollsBackChangesMadeAfterTheReopen() {
+        try (Database db = Database.inMemory()) {
+            TransactionManager tm = new TransactionManager(false);
+            Connection c0 = db.open(tm);
+            c0.root().put("a", c0.create(Account.class, "a", 1L));
+            tm.commit();
+            ((Account) c0.root().get("a")).balance();
+            Savepoint before = tm.savepoint();
+            c0.close();
+
+            Connection c1 = db.open(tm);
+            Account a = (Account) c1.root().get("a");
+            a.deposit(5);
+            Savepoint after = tm.savepoint();
+            a.deposit(7);
+            after.rollback();
+            assertEquals(6, a.balance());
+            before.rollback();
+            assertEquals(1, a.balance(), "rolled back to before the reopen");
+            a.deposit(100);
+            tm.commit();
+
+            TransactionManager reader = new TransactionManager(false);
+            assertEquals(101, ((Account) db.open(reader).root().get("a")).balance());
+            reader.abort();
         }
     }
 }

@@ -65,6 +65,22 @@ class TransactionTest {
     }
 
     @Test
+    void leaveTakesEveryJoinOfADataManagerOutAndItCanJoinAgain() {
+        SampleDataManager a = new SampleDataManager("a", tm);
+        SampleDataManager b = new SampleDataManager("b", tm);
+        Transaction t = tm.get();
+        t.join(a);
+        t.join(b);
+        t.join(a);
+        t.leave(a);
+        assertEquals(List.of(b), ((RealTransaction) t).resources());
+        t.leave(a); // not joined: nothing happens
+        t.join(a);
+        t.commit();
+        assertEquals(List.of("tpcBegin", "commit", "tpcVote", "tpcFinish"), a.calls);
+    }
+
+    @Test
     void behaviour7_joinRefusedWhenFailedCommittingOrEnded() {
         SampleDataManager bad = new SampleDataManager("bad", tm).failOn("commit", new IllegalStateException("x"));
         bad.put("k", 1);

@@ -2,6 +2,7 @@ package org.jodb.storage.recovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -18,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 import org.jodb.spi.CommittedTransaction;
@@ -50,11 +52,13 @@ class KillWhilePackingTest {
             Process child = ChildJvm.start(true, "transferpack", dir.toString(), Long.toString(random.nextLong()));
             List<Long> acks = new CopyOnWriteArrayList<>();
             AtomicInteger packed = new AtomicInteger();
+            AtomicReference<String> failed = new AtomicReference<>();
             CountDownLatch first = new CountDownLatch(1);
-            Thread reader = new Thread(() -> read(child, acks, packed, first));
+            Thread reader = new Thread(() -> read(child, acks, packed, failed, first));
             reader.start();
             String context = "run " + run + " (seed " + seed + ")";
-            assertTrue(first.await(60, TimeUnit.SECONDS), context + ": the child never packed");
+            assertTrue(first.await(60, TimeUnit.SECONDS), context + ": the child never got through a pack (done or refused)");
+            assertNull(failed.get(), context + ": pack failed in the child");
             Thread.sleep(random.nextInt(300));
             child.destroyForcibly();
             child.waitFor(30, TimeUnit.SECONDS);
@@ -66,7 +70,12 @@ class KillWhilePackingTest {
         assertTrue(packs >= runs, "packs completed: " + packs);
     }
 
-    private static void read(Process child, List<Long> acks, AtomicInteger packed, CountDownLatch first) {
+    /**
+     * Collects the child's acknowledgements and counts its packs; {@code first} opens at the first pack that
+     * returned or was refused (the writers outran its copy: it wrote output, then discarded it), or at a failure.
+     */
+    private static void read(Process child, List<Long> acks, AtomicInteger packed, AtomicReference<String> failed,
+                             CountDownLatch first) {
         try (BufferedReader in = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
             String line;
             while ((line = in.readLine()) != null) {
@@ -74,6 +83,11 @@ class KillWhilePackingTest {
                     acks.add(Long.parseLong(line.substring(4).trim()));
                 } else if (line.equals("PACK")) {
                     packed.incrementAndGet();
+                    first.countDown();
+                } else if (line.equals("PACK REFUSED")) {
+                    first.countDown();
+                } else if (line.startsWith("PACK FAILED ")) {
+                    failed.set(line.substring("PACK FAILED ".length()));
                     first.countDown();
                 }
             }

@@ -268,6 +268,11 @@ public final class MemoryStorage implements Storage {
         @Override
         public long[] vote() {
             requireState(!locked && !ended, "vote twice or after the end of the transaction");
+            if (commitLock.isHeldByCurrentThread()) {
+                throw new IllegalStateException("another transaction of storage " + name() + " voted on this thread and has not finished or"
+                    + " aborted: finish or abort it before the next one votes (one storage, one transaction"
+                    + " between vote and finish per thread)");
+            }
             checkOpen();
             commitLock.lock();
             locked = true;

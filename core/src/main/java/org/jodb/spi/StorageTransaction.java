@@ -25,9 +25,15 @@ public interface StorageTransaction {
      * through the resolver given at begin, then writes the data (not yet visible).
      *
      * @return the oids whose stored bytes were replaced by a resolver's merge (the caller must reload them)
+     * <p>From a successful vote to {@link #finish} or {@link #abort} the transaction holds the storage's
+     * commit lock: another transaction of the same storage votes only after that, and never on the same
+     * thread (it could not wait for a lock its own thread holds, and both would get the same tid).
+     *
      * @throws StorageConflictException on the first conflict that cannot be resolved, or a {@link
      *         DanglingReferenceException} when a record refers to an object {@link Storage#pack} removed;
      *         the transaction must then be aborted
+     * @throws IllegalStateException when another transaction of this storage voted on this thread and has not
+     *         finished or aborted
      */
     long[] vote();
 

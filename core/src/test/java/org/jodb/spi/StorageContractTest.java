@@ -287,6 +287,32 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void aSecondTransactionCannotVoteOnTheThreadOfAVotedOne() {
+        long a = storage.newOid();
+        long b = storage.newOid();
+        StorageTransaction first = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        first.store(a, Storage.NO_TID, record("first"));
+        first.vote();
+        StorageTransaction second = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        second.store(b, Storage.NO_TID, record("second"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, second::vote);
+        assertTrue(e.getMessage().contains("finish or abort it"), e.getMessage());
+        second.abort();
+
+        long tid = first.finish(); // the refusal cost the first transaction nothing
+        assertEquals(tid, storage.lastTid());
+        assertEquals("first", label(storage.load(a)));
+        assertNull(storage.load(b));
+        long next = commit(b, Storage.NO_TID, record("second, again")); // and the thread votes again after it
+        assertTrue(next > tid);
+        if (reopenable()) {
+            storage = reopen(storage);
+            assertEquals(List.of(tid, next), storage.transactionsAfter(Storage.NO_TID).stream()
+                    .map(CommittedTransaction::tid).toList());
+        }
+    }
+
+    @Test
     void abortBeforeOrAfterVoteLeavesNothing() {
         long oid = storage.newOid();
         long t1 = commit(oid, Storage.NO_TID, record("kept"));

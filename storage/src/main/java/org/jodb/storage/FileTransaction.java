@@ -78,6 +78,11 @@ final class FileTransaction implements StorageTransaction {
     public long[] vote() {
         requireState(State.ACTIVE, "vote");
         storage.checkOpen();
+        if (storage.commitLock.isHeldByCurrentThread()) {
+            throw new IllegalStateException("another transaction of storage " + storage.name() + " voted on this thread and has not finished or"
+                    + " aborted: finish or abort it before the next one votes (one storage, one transaction"
+                    + " between vote and finish per thread)");
+        }
         storage.commitLock.lock();
         boolean voted = false;
         StorageException failure;

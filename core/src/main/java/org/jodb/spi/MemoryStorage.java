@@ -144,6 +144,7 @@ public final class MemoryStorage implements Storage {
                     revisions.put(e.getKey(), kept);
                 }
             }
+            dropEmptyTransactions(Math.min(packTid, lastTid));
             packedBefore = Math.max(packedBefore, Math.min(packTid, lastTid));
             if (!dropped.isEmpty()) {
                 long[] more = Arrays.copyOf(removed, removed.length + dropped.size());
@@ -157,6 +158,32 @@ public final class MemoryStorage implements Storage {
         } finally {
             commitLock.unlock();
         }
+    }
+
+    /**
+     * Drops the transactions with a tid up to {@code upTo} of which pack kept no revision, but the newest
+     * (Storage#pack): their metadata goes with their last revision, as in ZODB's pack.
+     */
+    private void dropEmptyTransactions(long upTo) {
+        for (TransactionRecord t : transactions.headMap(upTo, true).values()) {
+            if (t.tid() != lastTid && !keepsRevision(t)) {
+                transactions.remove(t.tid());
+            }
+        }
+    }
+
+    private boolean keepsRevision(TransactionRecord t) {
+        for (long oid : t.oids()) {
+            Revision[] chain = revisions.get(oid);
+            if (chain != null) {
+                for (Revision r : chain) {
+                    if (r.tid() == t.tid()) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /**

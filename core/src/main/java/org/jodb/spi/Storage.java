@@ -106,6 +106,10 @@ public interface Storage extends AutoCloseable {
      * objects referred to by any kept revision (not only the newest), by a record the finder pins, or
      * written after {@code packTid}, are kept. Readers and writers may continue while it runs.
      *
+     * <p>A transaction with a tid at or before {@code packTid} of which no revision is kept is dropped with its
+     * metadata, as in ZODB's pack: {@link #transactionsAfter} and {@link #history} no longer list it. The newest
+     * transaction is always kept ({@link #lastTid} never goes back).
+     *
      * <p>A connection may still hold an object pack removed and link it again. From then on, until the
      * storage is closed, {@link StorageTransaction#vote()} checks the records it writes with the finder of
      * the last pack and throws {@link DanglingReferenceException} (a {@link StorageConflictException})

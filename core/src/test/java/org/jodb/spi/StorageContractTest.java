@@ -558,6 +558,46 @@ public abstract class StorageContractTest {
     }
 
     @Test
+    void packDropsTheTransactionsItKeepsNoRevisionOfButTheNewest() {
+        long a = storage.newOid();
+        long t1 = commit(storage, new TransactionMetadata("", ""), new long[]{Storage.ROOT_OID, a},
+                new long[]{Storage.NO_TID, Storage.NO_TID}, record("root", a), record("a v1"));
+        long t2 = commit(a, t1, record("a v2"));
+        long t3 = commit(a, t2, record("a v3"));
+        long garbage = storage.newOid();
+        long t4 = commit(garbage, Storage.NO_TID, record("nobody refers to this"));
+        long t5 = commit(a, t3, record("a v4"));
+
+        storage.pack(t4, REFERENCES);
+
+        // t2 and t4 keep no revision: gone with their metadata; t5 came after packTid
+        assertEquals(List.of(t1, t3, t5), tids(storage.transactionsAfter(Storage.NO_TID)));
+        assertEquals(List.of(t3, t5), tids(storage.transactionsAfter(t2)), "asked from a dropped tid");
+        assertEquals(List.of(t5, t3), storage.history(a, 10).stream().map(RevisionInfo::tid).toList());
+        assertEquals(t5, storage.lastTid());
+
+        // the newest transaction stays even when it keeps nothing: lastTid and the oid counter never go back
+        long garbage2 = storage.newOid();
+        long t6 = commit(garbage2, Storage.NO_TID, record("nor to this"));
+        storage.pack(t6, REFERENCES);
+        assertEquals(List.of(t1, t5, t6), tids(storage.transactionsAfter(Storage.NO_TID)));
+        assertEquals(t6, storage.lastTid());
+        assertNull(storage.load(garbage2));
+        assertEquals("a v4", label(storage.load(a)));
+        if (reopenable()) {
+            storage = reopen(storage);
+            assertEquals(List.of(t1, t5, t6), tids(storage.transactionsAfter(Storage.NO_TID)));
+            assertEquals(t6, storage.lastTid());
+            assertTrue(storage.newOid() > garbage2, "pack must not make oids reusable");
+            assertTrue(commit(a, t5, record("a v5")) > t6);
+        }
+    }
+
+    private static List<Long> tids(List<CommittedTransaction> transactions) {
+        return transactions.stream().map(CommittedTransaction::tid).toList();
+    }
+
+    @Test
     void packKeepsPinnedRecordsThatNothingReferences() {
         long pinned = storage.newOid();
         long orphan = storage.newOid();

@@ -40,8 +40,10 @@ import org.jodb.storage.recovery.PackCommit;
  * one at or before packTid; and everything committed after the pack point. Live is what the references of
  * those kept revisions reach from oid 0, from pinned records and from every object written after packTid
  * (see {@link #live}), so that any snapshot at or after packTid still finds what it refers to. Every
- * transaction header is kept (with only its kept revisions), so the tid chain, {@code transactionsAfter} and
- * {@code history} metadata survive. When the store has no root object yet nothing counts as unreachable.
+ * transaction that keeps a revision is kept with its header (with only its kept revisions), so
+ * {@code history} metadata survives; a transaction with a tid at or before packTid that keeps none is
+ * dropped, but for the pack point's own, and {@code transactionsAfter} no longer lists it. When the store has no root
+ * object yet nothing counts as unreachable.
  *
  * <p>A transaction committed during phase 2 may refer to an object that was unreachable at the pack point
  * (a writer kept it in memory and linked it again). Its revisions were not copied, so phase 3 then gives up
@@ -103,7 +105,7 @@ final class Pack {
         try {
             Map<Long, Long> keepFrom = live(packTid, packPointTid, references);
             for (long p : transactionsBetween(LogPosition.NONE, packTxn)) {
-                copy(p, keepFrom, null);
+                copy(p, keepFrom, null, p == packTxn ? Long.MIN_VALUE : packTid);
             }
             storage.whilePackCopies.run();
             storage.commitLock.lock();
@@ -118,7 +120,7 @@ final class Pack {
                 }
                 Set<Long> referenced = new HashSet<>();
                 for (long p : transactionsBetween(packTxn, storage.lastTxn)) {
-                    copy(p, null, data -> references.references(data, referenced::add));
+                    copy(p, null, data -> references.references(data, referenced::add), Long.MIN_VALUE);
                 }
                 for (long oid : referenced) {
                     if (!head.containsKey(oid) && storage.current(oid) != null) {
@@ -126,7 +128,7 @@ final class Pack {
                         return false; // revived: see the class comment
                     }
                 }
-                swap(references);
+                swap(references, packTid);
             } finally {
                 storage.commitLock.unlock();
             }
@@ -146,7 +148,7 @@ final class Pack {
     }
 
     /** Commits the pack and swaps its output in (commit lock). */
-    private void swap(ReferenceFinder references) throws IOException {
+    private void swap(ReferenceFinder references, long packTid) throws IOException {
         if (out.segments.isEmpty()) {
             out.reserve(0); // nothing kept at all: the log continues in one empty output segment
         }
@@ -178,6 +180,7 @@ final class Pack {
         log.adopt(out.segments, out.end());
         storage.swapIndex(packed);
         storage.lastTxn = prevTxn;
+        storage.recent.packed(packTid); // it may still list commits this pack dropped
         // a vote from now on refuses references to what this pack removed (FORMAT.md invariant (11))
         storage.removedOids = storage.removedOids.plus(candidates.stream().filter(oid -> !head.containsKey(oid))
                 .mapToLong(Long::longValue).toArray(), references);
@@ -315,9 +318,12 @@ final class Pack {
 
     /**
      * Copies the transaction at {@code p} into the output with the revisions {@code keepFrom} keeps, or all
-     * of them when it is {@code null}.
+     * of them when it is {@code null}. A transaction with a tid at or before {@code dropEmptyUpTo} left with no
+     * revision is dropped: as in ZODB's pack, its metadata goes with its last revision, so the log does not
+     * grow by a header per transaction forever. The caller passes {@link Long#MIN_VALUE} for the pack point's
+     * transaction, which carries the newest tid and oid counter, and for those committed after it.
      */
-    private void copy(long p, Map<Long, Long> keepFrom, DataVisitor copied) {
+    private void copy(long p, Map<Long, Long> keepFrom, DataVisitor copied, long dropEmptyUpTo) {
         TransactionView txn = transaction(p);
         txn.verify(); // a damaged record must not be copied under a fresh CRC
         List<RecordCodec.DataRecord> kept = new ArrayList<>();
@@ -336,6 +342,9 @@ final class Pack {
                 copied.visit(data);
             }
         });
+        if (kept.isEmpty() && txn.tid <= dropEmptyUpTo) {
+            return;
+        }
         if (packed.needsGrowth(kept.size())) {
             OidIndex old = packed;
             packed = MappedFileStorage.grow(old, kept.size(), storage.nextIndexGeneration());

@@ -15,8 +15,9 @@ import org.jodb.spi.CommittedTransaction;
  * <p>Concurrency: {@link #add} is called under the commit lock, one at a time; {@link #after} takes no
  * lock. Each slot holds an immutable {@link Commit} stamped with its sequence number, so a reader that
  * finds a slot overwritten by a newer commit knows it and answers "not covered" ({@code null}); the caller
- * then walks the log. Pack does not change which oids a commit wrote, so nothing here depends on it. The
- * oid arrays are shared with every caller: read only.
+ * then walks the log. Pack does not change which oids a commit wrote, but it drops the commits at or before
+ * its packTid of which it kept no revision: after a pack, a question about an older tid is left to the
+ * log ({@link #packed}). The oid arrays are shared with every caller: read only.
  */
 final class RecentCommits {
 
@@ -32,6 +33,13 @@ final class RecentCommits {
     private final AtomicReferenceArray<Commit> slots = new AtomicReferenceArray<>(CAPACITY);
     /** Commits added since open; the newest is {@code count - 1}. Written after its slot. */
     private volatile long count;
+    /** The packTid of the last pack swapped in: commits up to it may be gone from the log. */
+    private volatile long packedUpTo = Long.MIN_VALUE;
+
+    /** Records that a pack up to {@code packTid} was swapped in (commit lock). */
+    void packed(long packTid) {
+        packedUpTo = Math.max(packedUpTo, packTid);
+    }
 
     /** Records a commit (commit lock), after its index entries and before lastTid are published. */
     void add(long tid, long[] oids) {
@@ -46,6 +54,9 @@ final class RecentCommits {
      * here (then the caller reads the log). Sees every commit whose {@link #add} returned before the call.
      */
     List<CommittedTransaction> after(long tid) {
+        if (tid < packedUpTo) {
+            return null; // commits after tid up to packTid may have been dropped by pack: the log knows
+        }
         List<CommittedTransaction> found = new ArrayList<>();
         long newest = count;
         long low = Math.max(0, newest - CAPACITY);

@@ -22,7 +22,7 @@ import org.jodb.storage.StorageOptions;
  *       printing {@code ACK <tid>} after each commit returned;</li>
  *   <li>{@code transferpack DIR SEED}: like {@code transfer} (SYNC), also creating an unreferenced object in
  *       every other transaction (new oids grow the index), while a second thread packs again and again,
- *       printing {@code PACK} after each pack returned, {@code PACK REFUSED} after pack refused because the
+ *       printing {@code PACKING <packTid>} before each pack and {@code PACK} after it returned, {@code PACK REFUSED} after pack refused because the
  *       writers outran its copy (nothing changed), or {@code PACK FAILED <exception>} before exiting with 3
  *       on any other failure;</li>
  *   <li>{@code hold DIR}: opens the store, prints {@code OPEN} and waits to be killed;</li>
@@ -87,7 +87,10 @@ public final class CrashWorker {
         Thread packer = new Thread(() -> {
             while (true) {
                 try {
-                    storage.pack(storage.lastTid(), ACCOUNTS_LIVE);
+                    long packTid = storage.lastTid();
+                    System.out.println("PACKING " + packTid); // before: a kill may land after its commit point
+                    System.out.flush();
+                    storage.pack(packTid, ACCOUNTS_LIVE);
                     System.out.println("PACK");
                 } catch (StorageException e) {
                     if (!e.getMessage().contains(PACK_OUTRUN)) {

@@ -247,7 +247,8 @@ public final class Database implements AutoCloseable {
 
     /**
      * Removes old revisions and unreachable objects from the storage (see {@link Storage#pack}): keeps what
-     * snapshots at or after the current last transaction can read.
+     * snapshots at or after the current last transaction can read. A transaction none of whose revisions is
+     * kept goes with them: the storage's {@link Storage#history} no longer lists it.
      */
     public void pack() {
         checkOpen();

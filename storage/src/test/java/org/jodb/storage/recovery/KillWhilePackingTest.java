@@ -1,7 +1,6 @@
 package org.jodb.storage.recovery;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -23,10 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
-import org.jodb.spi.CommittedTransaction;
-import org.jodb.spi.Storage;
-import org.jodb.storage.MappedFileStorage;
-import org.jodb.storage.StorageOptions;
 import org.jodb.storage.index.OidIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,31 +97,9 @@ class KillWhilePackingTest {
         }
     }
 
-    /**
-     * The reopened store holds all the money and every acknowledged commit: those after {@code packedUpTo}
-     * are listed; older ones pack may have dropped (it keeps no transaction at or before packTid whose every
-     * revision a later one replaced), and since the log only loses a suffix, they are there if the newest tid
-     * is at least theirs.
-     */
+    /** The reopened store's money and acknowledged commits, then its directory: no pack leftovers. */
     private void check(String context, Set<Long> acknowledged, long packedUpTo) throws IOException {
-        try (MappedFileStorage storage = MappedFileStorage.open(dir, CrashWorker.options(StorageOptions.Durability.SYNC))) {
-            long total = 0;
-            for (long oid = 1; oid <= CrashWorker.ACCOUNTS; oid++) {
-                assertNotNull(storage.load(oid), context + ": account " + oid + " missing");
-                total += CrashWorker.balance(storage.load(oid));
-            }
-            assertEquals(CrashWorker.ACCOUNTS * CrashWorker.START_BALANCE, total, context + ": money changed");
-            Set<Long> present = new HashSet<>();
-            for (CommittedTransaction txn : storage.transactionsAfter(Storage.NO_TID)) {
-                present.add(txn.tid());
-            }
-            for (long tid : acknowledged) {
-                assertTrue(tid <= storage.lastTid(), context + ": acknowledged commit " + tid + " is after the log's"
-                        + " end (" + storage.lastTid() + ")");
-                assertTrue(tid <= packedUpTo || present.contains(tid), context + ": acknowledged commit " + tid
-                        + " was lost");
-            }
-        }
+        CrashChecks.assertMoneyAndAcknowledgedCommits(dir, context, acknowledged, packedUpTo);
         try (Stream<Path> files = Files.list(dir)) {
             int indexes = 0;
             for (Path p : files.toList()) {

@@ -83,6 +83,11 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private boolean closed;
     /** The tid a historical session reads at, or -1 for a normal one. */
     private long historicalTid = -1;
+    /**
+     * Whether applying other transactions' commits at the last transaction boundary failed (the storage
+     * closed itself, say): the boundary is retried, and its failure thrown, at this session's next use.
+     */
+    private boolean pollPending;
 
     /**
      * A historical session (ZODB-SEMANTICS 45): reads as of {@code atTid} forever and refuses to commit
@@ -561,7 +566,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     public void newTransaction(Transaction txn) {
         if (!closed && joined == null) {
             settleOutside();
-            poll();
+            pollAtBoundary();
         }
     }
 
@@ -571,7 +576,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             discard(); // a commit that failed and was not aborted yet leaves nothing behind either
         }
         if (!closed && joined == null) {
-            poll();
+            pollAtBoundary();
             cache.gc(this::ghostAndClear);
         }
     }
@@ -817,6 +822,21 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
     }
 
+    /**
+     * {@link #poll} at a transaction boundary. The boundary itself cannot fail: the transaction has ended
+     * (an abort after a commit that broke the storage must still abort, and the manager's other data managers
+     * must still get their next transaction), so a failing storage is asked again, and its failure thrown,
+     * at this session's next use ({@link #checkOpen}).
+     */
+    private void pollAtBoundary() {
+        try {
+            poll();
+            pollPending = false;
+        } catch (RuntimeException e) {
+            pollPending = true;
+        }
+    }
+
     private ObjectState own(Object object) {
         if (!(object instanceof PersistentObject p)) {
             throw new IllegalArgumentException("not a persistent object: " + object);
@@ -849,6 +869,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private void checkOpen() {
         if (closed) {
             throw new IllegalStateException("connection closed; open a new one with Database.open()");
+        }
+        if (pollPending && joined == null) {
+            poll(); // throws the storage's failure again, while there is one
+            pollPending = false;
         }
     }
 

@@ -1,0 +1,94 @@
+package org.jodb.storage.failures;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jodb.Connection;
+import org.jodb.Database;
+import org.jodb.PersistentMap;
+import org.jodb.spi.StorageException;
+import org.jodb.storage.MappedFileStorage;
+import org.jodb.storage.StorageOptions;
+import org.jodb.transaction.Transaction;
+import org.jodb.transaction.TransactionManager;
+import org.jodb.transaction.TransactionStatus;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FailedCommitTest {
+
+    @TempDir
+    Path dir;
+
+    private static StorageOptions small() {
+        return StorageOptions.builder().segmentSize(4096).indexCapacity(1_000).build();
+    }
+
+    /**
+     * A force fails at finish: the storage closes itself. The committer is told to reopen; aborting the failed
+     * transaction must still work (it used to throw the storage's bare "closed: dir" from the connection's
+     * after-completion poll, and so did every later begin() of that manager); every connection is then refused
+     * with the reason and the remedy; the reopened database has the transaction wholly or not at all.
+     */
+    @Test
+    void aCommitThatBreaksTheStorageCanBeAbortedAndEveryConnectionIsToldToReopen() {
+        FailingDisk disk = new FailingDisk();
+        Database db = Database.open(FailingDisk.open(dir, small(), disk));
+        TransactionManager tm = new TransactionManager();
+        TransactionManager tm2 = new TransactionManager();
+        Connection c = db.open(tm);
+        Connection other = db.open(tm2);
+        tm.begin();
+        PersistentMap<String, Object> m = new PersistentMap<>();
+        c.root().put("m", m);
+        m.put("a", 1);
+        tm.commit();
+        tm2.begin();
+        other.root().get("m");
+        tm2.commit();
+
+        Transaction t = tm.begin();
+        List<Boolean> outcome = new ArrayList<>();
+        t.addAfterCommitHook(outcome::add);
+        m.put("a", 2);
+        c.root().put("x", "new");
+        disk.failNext(FailingDisk.Op.FORCE, true);
+        StorageException failed = assertThrows(StorageException.class, tm::commit);
+        assertTrue(failed.getMessage().contains("reopen"), failed.getMessage());
+        assertEquals(0, failed.getSuppressed().length, "nothing but the storage's failure is reported");
+        assertEquals(List.of(false), outcome, "the after-commit hook is told the commit failed");
+        assertEquals(TransactionStatus.COMMIT_FAILED, t.status());
+
+        tm.abort(); // must not throw: the transaction is over, whatever the storage says
+        assertFalse(tm.isActive());
+        IllegalStateException mine = assertThrows(IllegalStateException.class, () -> m.get("a"));
+        assertTrue(mine.getMessage().contains("failed") && mine.getMessage().contains("open it again"),
+                mine.getMessage());
+        tm2.begin(); // the other manager's boundary does not fail either
+        IllegalStateException theirs = assertThrows(IllegalStateException.class, () -> other.root().get("m"));
+        assertTrue(theirs.getMessage().contains("open it again"), theirs.getMessage());
+        tm2.abort();
+        assertThrows(IllegalStateException.class, db::open);
+        c.close();
+        other.close();
+        db.close();
+
+        try (Database again = Database.open(MappedFileStorage.open(dir, small()))) {
+            Connection r = again.open(tm);
+            tm.begin();
+            @SuppressWarnings("unchecked")
+            PersistentMap<String, Object> reread = (PersistentMap<String, Object>) r.root().get("m");
+            boolean present = Integer.valueOf(2).equals(reread.get("a"));
+            assertEquals(present ? 2 : 1, reread.get("a"));
+            assertEquals(present ? "new" : null, r.root().get("x"), "wholly present or wholly absent");
+            reread.put("a", 3);
+            tm.commit();
+        }
+    }
+}

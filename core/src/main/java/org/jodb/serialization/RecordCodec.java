@@ -145,6 +145,13 @@ public final class RecordCodec {
         } catch (KryoException e) {
             throw new UnsupportedClassException("jodb cannot store an object of "
                     + types.userClass(object.getClass()).getName() + ": " + e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            // values are written recursively: a long chain of non-persistent objects (a hand-made linked
+            // list, arrays in arrays) overflows the stack; the stack is unwound here, and end() resets Kryo
+            throw new UnsupportedClassException("jodb cannot store an object of "
+                    + types.userClass(object.getClass()).getName() + ": its state nests non-persistent values"
+                    + " too deeply to serialize (the stack overflowed); make the links of a long chain persistent"
+                    + " objects (each is then a record of its own), or hold the values in a flat collection", e);
         } finally {
             k.end();
             free(k);

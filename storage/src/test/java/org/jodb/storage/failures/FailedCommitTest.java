@@ -91,4 +91,60 @@ class FailedCommitTest {
             tm.commit();
         }
     }
+
+    /**
+     * Disk full at the rollover of a commit's vote: the storage stays open. After abort the connection shows
+     * the last committed state, new objects of the failed commit are disowned (and can be added again), and
+     * the retry after room was made commits exactly the retried state.
+     */
+    @Test
+    void aCommitRefusedForAFullDiskCanBeRetriedOnTheSameConnection() {
+        FailingDisk disk = new FailingDisk();
+        String big = "x".repeat(3000); // two of them do not fit a 4 KiB segment: the vote rolls over
+        try (Database db = Database.open(FailingDisk.open(dir, small(), disk))) {
+            TransactionManager tm = new TransactionManager();
+            Connection c = db.open(tm);
+            tm.begin();
+            c.root().put("big", big + 1);
+            tm.commit();
+
+            tm.begin();
+            c.root().put("big", big + 2);
+            PersistentMap<String, Object> fresh = new PersistentMap<>();
+            fresh.put("k", "v");
+            c.root().put("fresh", fresh);
+            disk.failNext(FailingDisk.Op.CREATE, true);
+            StorageException full = assertThrows(StorageException.class, tm::commit);
+            assertTrue(full.getMessage().contains("No space left"), full.getMessage());
+            assertEquals(TransactionStatus.COMMIT_FAILED, tm.get().status());
+            tm.abort();
+            assertEquals(big + 1, c.root().get("big"), "the aborted change is gone");
+            assertEquals(null, c.root().get("fresh"));
+            assertEquals("v", fresh.get("k"), "a disowned new object keeps its state for the application");
+
+            tm.begin(); // still full: refused again, and nothing changes
+            c.root().put("big", big + 3);
+            assertThrows(StorageException.class, tm::commit);
+            tm.abort();
+
+            disk.heal();
+            tm.begin();
+            c.root().put("big", big + 4);
+            c.root().put("fresh", fresh);
+            tm.commit();
+            tm.begin();
+            assertEquals(big + 4, c.root().get("big"));
+            tm.abort();
+        }
+        try (Database again = Database.open(MappedFileStorage.open(dir, small()))) {
+            TransactionManager tm = new TransactionManager();
+            Connection r = again.open(tm);
+            tm.begin();
+            assertEquals(big + 4, r.root().get("big"));
+            @SuppressWarnings("unchecked")
+            PersistentMap<String, Object> fresh = (PersistentMap<String, Object>) r.root().get("fresh");
+            assertEquals("v", fresh.get("k"));
+            tm.abort();
+        }
+    }
 }

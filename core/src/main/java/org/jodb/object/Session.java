@@ -650,20 +650,21 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private void flush() {
         ObjectState s;
         List<ObjectState> running = null;
-        // peek, and remove only once written: an object whose serialization throws must stay queued,
-        // so that the abort that follows turns it back into a ghost instead of leaving it changed
+        // peek, and remove only once written: an object whose serialization, or the write of whose record
+        // (to the savepoint spill file), throws must stay queued, so that the abort that follows turns it
+        // back into a ghost instead of leaving it changed and no longer tracked
         while ((s = touched.peek()) != null) {
             if (s.status != ObjectStatus.TOUCHED || s.self.$jodbState() != s) {
                 touched.poll();
                 continue; // ghosted or disowned meanwhile
             }
             byte[] bytes = codec.write(s.self, this);
-            touched.poll();
             if (s.forced || s.saved == null || !Arrays.equals(bytes, s.saved)) {
                 writes.put(s.oid, s.created ? Storage.NO_TID : s.serial, bytes);
                 s.saved = bytes;
                 cache.resized(s, bytes.length);
             }
+            touched.poll();
             s.forced = false;
             if (s.calls > 0) {
                 // a method of it is running (this is a savepoint taken inside it): what the method changes

@@ -88,6 +88,8 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
      * closed itself, say): the boundary is retried, and its failure thrown, at this session's next use.
      */
     private boolean pollPending;
+    /** Whether the database closed this session with itself ({@link #release}). */
+    private boolean released;
 
     /**
      * A historical session (ZODB-SEMANTICS 45): reads as of {@code atTid} forever and refuses to commit
@@ -265,6 +267,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Releases everything: the database is closing. */
     public void release() {
         closed = true;
+        released = true;
         writes.close();
     }
 
@@ -869,7 +872,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     private void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("connection closed; open a new one with Database.open()");
+            throw new IllegalStateException(released
+                    ? "database closed, and its connections with it; open the database again"
+                    : "connection closed; open a new one with Database.open()");
         }
         if (pollPending && joined == null) {
             poll(); // throws the storage's failure again, while there is one

@@ -67,6 +67,17 @@ class FailedCommitTest {
 
         tm.abort(); // must not throw: the transaction is over, whatever the storage says
         assertFalse(tm.isActive());
+        try (Database healthy = Database.inMemory()) {
+            // the same manager, another database: the broken one's connection does not get in its way
+            Connection elsewhere = healthy.open(tm);
+            tm.begin();
+            elsewhere.root().put("still", "working");
+            tm.commit();
+            tm.begin();
+            assertEquals("working", elsewhere.root().get("still"));
+            tm.abort();
+            elsewhere.close();
+        }
         IllegalStateException mine = assertThrows(IllegalStateException.class, () -> m.get("a"));
         assertTrue(mine.getMessage().contains("failed") && mine.getMessage().contains("open it again"),
                 mine.getMessage());

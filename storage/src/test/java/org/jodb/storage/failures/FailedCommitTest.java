@@ -50,8 +50,11 @@ class FailedCommitTest {
         m.put("a", 1);
         tm.commit();
         tm2.begin();
-        other.root().get("m");
+        @SuppressWarnings("unchecked")
+        PersistentMap<String, Object> theirMap = (PersistentMap<String, Object>) other.root().get("m");
         tm2.commit();
+        tm2.begin();
+        theirMap.put("b", 1); // a change in progress when the storage breaks
 
         Transaction t = tm.begin();
         List<Boolean> outcome = new ArrayList<>();
@@ -81,6 +84,9 @@ class FailedCommitTest {
         IllegalStateException mine = assertThrows(IllegalStateException.class, () -> m.get("a"));
         assertTrue(mine.getMessage().contains("failed") && mine.getMessage().contains("open it again"),
                 mine.getMessage());
+        IllegalStateException refused = assertThrows(IllegalStateException.class, tm2::commit);
+        assertTrue(refused.getMessage().contains("open it again"), refused.getMessage());
+        tm2.abort();
         tm2.begin(); // the other manager's boundary does not fail either
         IllegalStateException theirs = assertThrows(IllegalStateException.class, () -> other.root().get("m"));
         assertTrue(theirs.getMessage().contains("open it again"), theirs.getMessage());

@@ -439,6 +439,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         if (!isJoinedTo(txn)) {
             return;
         }
+        checkOpen(); // joined and closed: the database closed under the transaction
         // serialize before the storage transaction begins: the storage may serialize commits from here on
         flush();
         if (writes.isEmpty() && readChecks.isEmpty()) {

@@ -68,4 +68,22 @@ class ClosedDatabaseTest {
         assertTrue(refused.getMessage().contains("database closed"), refused.getMessage());
         db.close(); // idempotent
     }
+
+    @Test
+    void aTransactionWhoseDatabaseClosedUnderItFailsToCommitSayingSoAndAborts() {
+        Database db = Database.inMemory();
+        TransactionManager tm = new TransactionManager();
+        Connection c = db.open(tm);
+        tm.begin();
+        Account a = c.create(Account.class, "a", 1L);
+        c.root().put("a", a);
+        tm.commit();
+        tm.begin();
+        a.deposit(5);
+        db.close();
+        IllegalStateException e = assertThrows(IllegalStateException.class, tm::commit);
+        assertTrue(e.getMessage().contains("database closed"), e.getMessage());
+        tm.abort();
+        assertFalse(tm.isActive());
+    }
 }

@@ -7,6 +7,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -82,6 +83,14 @@ public final class RecordCodec {
         protected String computeValue(Class<?> type) {
             if (!type.isEnum() && type.getSuperclass() != null && type.getSuperclass().isEnum()) {
                 type = type.getSuperclass(); // a constant with a body: stored under its enum's name
+            }
+            if (type.isHidden()) {
+                // a lambda's class is found again only in the JVM that made it: after a restart, the record
+                // naming it (the root map, say) could not be loaded at all
+                throw new UnsupportedClassException("jodb cannot store a " + type.getName() + ": it is a lambda"
+                        + " (or another hidden class), which no later run of the JVM can load again; store an"
+                        + " instance of a named class instead (a class, record or enum implementing "
+                        + Arrays.toString(type.getInterfaces()) + ")");
             }
             return types.isProxy(type) ? PROXY + ClassNames.stableName(types.userClass(type))
                     : CLASS + ClassNames.stableName(type);

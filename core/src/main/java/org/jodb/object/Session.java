@@ -334,8 +334,15 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             if ((s.status != ObjectStatus.TOUCHED && s.status != ObjectStatus.CLEAN) || s.self.$jodbState() != s) {
                 continue;
             }
-            byte[] bytes = codec.write(s.self, this);
-            if (s.forced || !Arrays.equals(bytes, s.saved)) {
+            byte[] bytes;
+            try {
+                bytes = codec.write(s.self, this);
+            } catch (RuntimeException unwritable) {
+                // changed to a value jodb cannot store: a change all the same, dropped like the others (thrown,
+                // it failed begin() and left the object touched but queued nowhere, so never written again)
+                bytes = null;
+            }
+            if (bytes == null || s.forced || !Arrays.equals(bytes, s.saved)) {
                 lost = true;
                 s.status = ObjectStatus.GHOST;
                 s.saved = null;

@@ -334,14 +334,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             if ((s.status != ObjectStatus.TOUCHED && s.status != ObjectStatus.CLEAN) || s.self.$jodbState() != s) {
                 continue;
             }
-            byte[] bytes;
-            try {
-                bytes = codec.write(s.self, this);
-            } catch (RuntimeException unwritable) {
-                // changed to a value jodb cannot store: a change all the same, dropped like the others (thrown,
-                // it failed begin() and left the object touched but queued nowhere, so never written again)
-                bytes = null;
-            }
+            // changed to a value jodb cannot store: a change all the same, dropped like the others (thrown, it
+            // failed begin() and left the object touched but queued nowhere, so never written again)
+            byte[] bytes = writtenOrNull(s);
             if (bytes == null || s.forced || !Arrays.equals(bytes, s.saved)) {
                 lost = true;
                 s.status = ObjectStatus.GHOST;
@@ -699,11 +694,20 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         for (ObjectState s : touched) {
             if (s.status == ObjectStatus.TOUCHED && s.self.$jodbState() == s
-                    && (s.forced || s.saved == null || !Arrays.equals(codec.write(s.self, this), s.saved))) {
+                    && (s.forced || s.saved == null || !Arrays.equals(writtenOrNull(s), s.saved))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The state of {@code s} as a record, or null when it holds a value jodb cannot store (a change too). */
+    private byte[] writtenOrNull(ObjectState s) {
+        try {
+            return codec.write(s.self, this);
+        } catch (RuntimeException unwritable) {
+            return null;
+        }
     }
 
     private void rollback(SavepointStore.Mark mark, LongLongTable createdAtMark) {

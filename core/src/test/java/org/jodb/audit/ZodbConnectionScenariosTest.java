@@ -189,4 +189,56 @@ class ZodbConnectionScenariosTest {
         assertEquals(7, ((Account) reread("a")).balance());
         assertFalse(conn.root().containsKey("b"));
     }
+
+    @Test
+    void getFindsAnObjectAddedInThisTransactionAndNotOneWhoseAddWasUndone() {
+        Account a = conn.create(Account.class, "a", 1L);
+        conn.root().put("a", a);
+        Savepoint sp = tm.savepoint();
+        long oid = Persistence.oid(a).getAsLong();
+        assertTrue(conn.get(oid) == a, "ZODB's get looks in the objects added by this transaction");
+        Account b = conn.create(Account.class, "b", 2L);
+        a.setPartner(b);
+        tm.savepoint();
+        long oidB = Persistence.oid(b).getAsLong();
+        sp.rollback();
+        assertThrows(org.jodb.ObjectNotFoundException.class, () -> conn.get(oidB));
+        assertTrue(conn.get(oid) == a);
+        tm.abort();
+        assertThrows(org.jodb.ObjectNotFoundException.class, () -> conn.get(oid));
+    }
+
+    @Test
+    void changesMadeByABeforeCommitHookAreCommitted() {
+        Account a = conn.create(Account.class, "a", 1L);
+        conn.root().put("a", a);
+        tm.commit();
+        tm.get().addBeforeCommitHook(() -> {
+            a.deposit(10);
+            conn.root().put("indexed", "yes");
+        });
+        tm.commit();
+        assertEquals(11, ((Account) reread("a")).balance());
+        assertEquals("yes", reread("indexed"));
+    }
+
+    @Test
+    void aFailedCommitRunsTheAbortHooksOnlyAtTheAbort() {
+        List<String> ran = new ArrayList<>();
+        conn.root().put("x", 1);
+        Transaction t = tm.get();
+        t.addBeforeAbortHook(() -> ran.add("before-abort"));
+        t.addAfterAbortHook(() -> ran.add("after-abort"));
+        t.join(new PoisonedSavepoints() {
+            @Override
+            public void tpcVote(Transaction txn) {
+                throw new IllegalStateException("vote refused");
+            }
+        });
+        assertThrows(IllegalStateException.class, tm::commit);
+        assertEquals(List.of(), ran);
+        tm.abort();
+        assertEquals(List.of("before-abort", "after-abort"), ran);
+        assertEquals(null, reread("x"));
+    }
 }

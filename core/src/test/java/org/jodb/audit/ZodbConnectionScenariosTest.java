@@ -241,4 +241,61 @@ class ZodbConnectionScenariosTest {
         assertEquals(List.of("before-abort", "after-abort"), ran);
         assertEquals(null, reread("x"));
     }
+
+    @Test
+    void aConnectionJoiningAfterASavepointIsAbortedByItsRollbackAndCanJoinAgain() {
+        Account a = conn.create(Account.class, "a", 1L);
+        conn.root().put("a", a);
+        tm.commit();
+        Savepoint empty = tm.savepoint(); // taken before the connection joined
+        a.deposit(10);
+        Account b = conn.create(Account.class, "b", 2L);
+        conn.root().put("b", b);
+        Savepoint later = tm.savepoint();
+        empty.rollback();
+        assertFalse(later.isValid());
+        assertEquals(1, a.balance());
+        assertFalse(conn.root().containsKey("b"));
+        assertTrue(Persistence.oid(b).isEmpty());
+        a.deposit(100);
+        empty.rollback();
+        assertEquals(1, a.balance(), "rolled back again: the connection joined again after the first rollback");
+        a.deposit(5);
+        conn.root().put("b", b);
+        tm.commit();
+        assertEquals(6, ((Account) reread("a")).balance());
+        assertEquals(2, ((Account) reread("b")).balance());
+    }
+
+    @Test
+    void aDoomedTransactionCanChangeTakeSavepointsAndRollBackButOnlyAbort() {
+        Account a = conn.create(Account.class, "a", 1L);
+        conn.root().put("a", a);
+        tm.commit();
+        tm.doom();
+        a.deposit(1);
+        Savepoint sp = tm.savepoint();
+        a.deposit(1);
+        sp.rollback();
+        assertEquals(2, a.balance());
+        assertThrows(org.jodb.transaction.DoomedTransactionException.class, tm::commit);
+        assertEquals(2, a.balance(), "a refused commit of a doomed transaction touches nothing");
+        tm.abort();
+        assertEquals(1, a.balance());
+        assertEquals(1, ((Account) reread("a")).balance());
+    }
+
+    @Test
+    void implicitBeginAbortsTheConnectionsChanges() {
+        Account a = conn.create(Account.class, "a", 1L);
+        conn.root().put("a", a);
+        tm.commit();
+        a.deposit(1);
+        conn.root().put("b", 2);
+        tm.begin();
+        assertEquals(1, a.balance());
+        assertFalse(conn.root().containsKey("b"));
+        tm.commit();
+        assertEquals(null, reread("b"));
+    }
 }

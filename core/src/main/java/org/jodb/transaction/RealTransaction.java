@@ -119,6 +119,12 @@ final class RealTransaction implements Transaction {
         for (Synchronizer s : manager.synchronizers().live()) {
             s.beforeCompletion(this);
         }
+        if (ended != null) {
+            // ZODB would go on and "commit" the emptied transaction without a word: nothing is written then
+            throw new IllegalStateException("cannot commit: a before-commit hook or synchronizer ended the"
+                    + " transaction (it was " + ended + "); nothing was committed. Do not end a transaction from"
+                    + " its own before-commit hook; doom() it to make the commit fail instead");
+        }
         status = TransactionStatus.COMMITTING;
         try {
             commitResources();

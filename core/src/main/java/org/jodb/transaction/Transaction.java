@@ -210,7 +210,9 @@ public interface Transaction extends AutoCloseable {
     /**
      * Adds a hook run at the start of {@link #commit()}, before any data manager is called; hooks run first
      * added first, and a hook may add more. A hook failure propagates out of {@code commit()}, leaving the
-     * transaction active. Hooks are used up by the commit attempt; savepoints do not run them.
+     * transaction active. Hooks are used up by the commit attempt; savepoints do not run them. A hook that
+     * ends the transaction (aborts it) makes {@code commit()} throw {@link IllegalStateException}: nothing
+     * is committed.
      */
     void addBeforeCommitHook(Runnable hook);
 

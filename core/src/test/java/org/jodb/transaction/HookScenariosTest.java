@@ -1,6 +1,7 @@
 package org.jodb.transaction;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
@@ -82,5 +83,22 @@ class HookScenariosTest {
         assertEquals(TransactionStatus.ACTIVE, t.status());
         t.commit();
         assertEquals(List.of("after-commit true"), log);
+    }
+
+    @Test
+    void aBeforeCommitHookThatAbortsMakesTheCommitFailInsteadOfReportingACommit() {
+        SampleDataManager dm = new SampleDataManager("a", tm, log);
+        dm.put("x", 1);
+        Transaction t = tm.get();
+        t.addBeforeCommitHook(t::abort);
+        IllegalStateException e = assertThrows(IllegalStateException.class, t::commit);
+        assertEquals("cannot commit: a before-commit hook or synchronizer ended the transaction (it was aborted);"
+                + " nothing was committed. Do not end a transaction from its own before-commit hook; doom() it to"
+                + " make the commit fail instead", e.getMessage());
+        assertEquals(TransactionStatus.ACTIVE, t.status(), "not reported as committed");
+        assertEquals(List.of("a.abort"), log);
+        assertNull(dm.committed("x"));
+        assertEquals(false, tm.isActive());
+        tm.commit();
     }
 }

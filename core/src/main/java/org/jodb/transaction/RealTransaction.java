@@ -107,6 +107,11 @@ final class RealTransaction implements Transaction {
         checkOwner();
         checkNotEnded("commit");
         checkNotCommitting("commit");
+        if (status == TransactionStatus.COMMITTED) { // called from an after-commit hook
+            throw new IllegalStateException("cannot commit: the transaction has already been committed (this is"
+                    + " one of its after-commit hooks); commit further work in a new transaction after commit()"
+                    + " returns");
+        }
         if (status == TransactionStatus.DOOMED) {
             throw new DoomedTransactionException("the transaction is doomed and cannot be committed;"
                     + " abort it");
@@ -260,8 +265,8 @@ final class RealTransaction implements Transaction {
     @Override
     public void abort() {
         checkOwner();
-        if (ended != null) {
-            return;
+        if (ended != null || status == TransactionStatus.COMMITTED) {
+            return; // nothing to abort; from an after-commit hook, the commit ends the transaction itself
         }
         checkNotCommitting("abort");
         Throwable first = null;

@@ -218,7 +218,9 @@ public interface Transaction extends AutoCloseable {
 
     /**
      * Adds a hook run after {@link #commit()}: it receives true when the transaction committed, false when
-     * its commit failed in two-phase commit. Hook failures are logged and ignored. Not run on abort.
+     * its commit failed in two-phase commit. Hook failures are logged and ignored. Not run on abort. After a
+     * successful commit, {@code abort()} from a hook does nothing and {@code commit()} throws
+     * {@link IllegalStateException}: the commit ends the transaction once its hooks have run.
      */
     void addAfterCommitHook(Consumer<Boolean> hook);
 

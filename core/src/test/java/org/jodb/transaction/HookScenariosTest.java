@@ -3,6 +3,7 @@ package org.jodb.transaction;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -100,5 +101,26 @@ class HookScenariosTest {
         assertNull(dm.committed("x"));
         assertEquals(false, tm.isActive());
         tm.commit();
+    }
+
+    @Test
+    void anAbortInAnAfterCommitHookChangesNothingAndTheCommitSucceeds() {
+        SampleDataManager dm = new SampleDataManager("a", tm, log);
+        dm.put("x", 1);
+        Transaction t = tm.get();
+        List<Throwable> refused = new ArrayList<>();
+        t.addAfterCommitHook(ok -> {
+            t.abort();
+            tm.abort(); // the manager's current transaction is still the committed one
+            refused.add(assertThrows(IllegalStateException.class, t::commit));
+        });
+        t.addAfterCommitHook(ok -> log.add("next hook " + ok));
+        t.commit();
+        assertEquals(TransactionStatus.COMMITTED, t.status());
+        assertEquals(1, dm.committed("x"));
+        assertEquals(List.of("a.tpcBegin", "a.commit", "a.tpcVote", "a.tpcFinish", "next hook true", "a.abort"), log);
+        assertEquals(false, tm.isActive());
+        assertTrue(refused.get(0).getMessage().startsWith("cannot commit: the transaction has already been committed"),
+                refused.get(0).getMessage());
     }
 }

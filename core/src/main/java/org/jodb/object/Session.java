@@ -278,8 +278,17 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public void beforeFirstCall(ObjectState state) {
+        beforeFirstCall(state, false);
+    }
+
+    @Override
+    public void beforeFirstWrite(ObjectState state) {
+        beforeFirstCall(state, true);
+    }
+
+    private void beforeFirstCall(ObjectState state, boolean write) {
         checkOpen();
-        boolean inTransaction = joined != null || canJoin();
+        boolean inTransaction = joined != null || canJoin(write);
         if (inTransaction) {
             join();
         }
@@ -293,24 +302,28 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             state.status = ObjectStatus.TOUCHED; // until begin(), which settles it
             outside.add(state);
         } else if (outside.peekLast() != state) {
-            // an after-commit hook: the object stays CLEAN, so that its first call in the next transaction
-            // (which may begin implicitly, without a boundary) comes here and joins; join() settles it first
+            // an after-commit hook, or a failed transaction not yet aborted: the object stays CLEAN, so that
+            // its first call in the next transaction (which may begin implicitly, without a boundary) comes
+            // here and joins; join() settles it first
             outside.add(state);
         }
         cache.used(state);
     }
 
     /**
-     * False in explicit mode with no transaction begun, and while the current transaction runs its
-     * after-commit hooks (it has committed and can no longer be joined): calls then only read (see
-     * {@link #settleOutside}).
+     * False in explicit mode with no transaction begun, while the current transaction runs its
+     * after-commit hooks (it has committed and can no longer be joined), and, for a call that may only
+     * read, while the current transaction has failed (a commit, savepoint or rollback threw) and waits for
+     * its abort: calls then only read (see {@link #settleOutside}). As in ZODB, objects can be read then,
+     * e.g. to report what failed; a known write ({@code write}) joins, and the failed transaction refuses it.
      */
-    private boolean canJoin() {
+    private boolean canJoin(boolean write) {
         Optional<Transaction> current = manager.current();
         if (current.isEmpty()) {
             return !manager.isExplicit();
         }
-        return current.get().status() != TransactionStatus.COMMITTED;
+        TransactionStatus status = current.get().status();
+        return status != TransactionStatus.COMMITTED && (write || status != TransactionStatus.COMMIT_FAILED);
     }
 
     /**
@@ -343,9 +356,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         if (lost) {
             System.getLogger(Session.class.getName()).log(System.Logger.Level.WARNING, "objects changed"
-                    + " outside a transaction (with an explicit-mode manager and no transaction begun, or in an"
-                    + " after-commit hook) lost their changes; change persistent objects only inside a"
-                    + " transaction");
+                    + " outside a transaction (with an explicit-mode manager and no transaction begun, in an"
+                    + " after-commit hook, or in a failed transaction before its abort) lost their changes;"
+                    + " change persistent objects only inside a transaction");
         }
     }
 

@@ -247,12 +247,25 @@ public final class Database implements AutoCloseable {
 
     /**
      * Removes old revisions and unreachable objects from the storage (see {@link Storage#pack}): keeps what
-     * snapshots at or after the current last transaction can read. A transaction none of whose revisions is
-     * kept goes with them: the storage's {@link Storage#history} no longer lists it.
+     * the snapshots of this database's open connections can read, and what snapshots at or after the current
+     * last transaction can. A connection in the middle of a long transaction (or a historical one from
+     * {@link #openAt}) therefore keeps reading its snapshot while pack runs, and pack keeps the revisions
+     * committed after the oldest open connection's snapshot; close connections, or let them reach a
+     * transaction boundary, to let a later pack drop more. A transaction none of whose revisions is kept
+     * goes with them: the storage's {@link Storage#history} no longer lists it.
      */
     public void pack() {
         checkOpen();
-        store.storage().pack(store.storage().lastTid(), store.referenceFinder());
+        // lastTid first: a connection opened after the loop below starts at or after it (ZODB packs by time
+        // and leaves old snapshots to fail with ReadConflictError; here no open connection's snapshot breaks)
+        long packTid = store.storage().lastTid();
+        synchronized (this) {
+            checkOpen();
+            for (Session s : open) {
+                packTid = Math.min(packTid, s.snapshot());
+            }
+        }
+        store.storage().pack(packTid, store.referenceFinder());
     }
 
     /** The storage under this database. */

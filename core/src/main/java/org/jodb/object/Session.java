@@ -71,8 +71,8 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private LongLongTable created = new LongLongTable(); // as a set: the values are unused
     /** oid → serial for {@link #readCurrent}. */
     private final Map<Long, Long> readChecks = new HashMap<>();
-    /** The tid this connection reads at. */
-    private long snapshot;
+    /** The tid this connection reads at; read by {@code Database.pack} on another thread. */
+    private volatile long snapshot;
     /** The tid of this connection's last commit: its own writes need no invalidation. */
     private long ownTid = -1;
     /** The transaction this connection has joined, or null. */
@@ -215,6 +215,14 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     public boolean isClosed() {
         return closed;
+    }
+
+    /**
+     * The tid this session reads at. Only grows (a historical session's never moves), so a value read on
+     * another thread is at most older than the current one.
+     */
+    public long snapshot() {
+        return snapshot;
     }
 
     public boolean isHistorical() {

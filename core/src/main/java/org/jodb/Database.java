@@ -247,12 +247,14 @@ public final class Database implements AutoCloseable {
 
     /**
      * Removes old revisions and unreachable objects from the storage (see {@link Storage#pack}): keeps what
-     * the snapshots of this database's open connections can read, and what snapshots at or after the current
-     * last transaction can. A connection in the middle of a long transaction (or a historical one from
-     * {@link #openAt}) therefore keeps reading its snapshot while pack runs, and pack keeps the revisions
-     * committed after the oldest open connection's snapshot; close connections, or let them reach a
-     * transaction boundary, to let a later pack drop more. A transaction none of whose revisions is kept
-     * goes with them: the storage's {@link Storage#history} no longer lists it.
+     * snapshots at or after the current last transaction can read, and what the snapshots of this
+     * database's open connections can read, historical ones ({@link #openAt}) included. A transaction that
+     * began before the pack keeps reading its snapshot while and after pack runs; so does the next
+     * transaction of a connection between transactions, which reads at the snapshot fixed when its last one
+     * ended (in implicit mode) until its manager's {@code begin()}. Pack therefore keeps what was committed
+     * since the oldest open connection's snapshot: to let it drop more, close idle connections (closed ones
+     * wait in the pool, which holds nothing back) or let them begin a new transaction. A transaction none of
+     * whose revisions is kept goes with them: the storage's {@link Storage#history} no longer lists it.
      */
     public void pack() {
         checkOpen();

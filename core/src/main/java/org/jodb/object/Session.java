@@ -221,8 +221,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     /**
-     * The tid this session reads at. Only grows (a historical session's never moves), so a value read on
-     * another thread is at most older than the current one.
+     * The tid this session reads at, for {@code Database.pack} on another thread. Between transactions too:
+     * the next transaction of an implicit-mode manager, and reads outside one in explicit mode, read at the
+     * snapshot fixed when the last one ended. Only grows (a historical session's never moves), so a value
+     * read on another thread is at most older than the current one.
      */
     public long snapshot() {
         return snapshot;

@@ -1,6 +1,7 @@
 package org.jodb.mvcc;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import org.jodb.ConflictException;
 import org.jodb.Connection;
 import org.jodb.Database;
 import org.jodb.PersistentMap;
+import org.jodb.object.Session;
 import org.jodb.spi.Storage;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.AfterEach;
@@ -88,6 +90,30 @@ public abstract class MvccContractTest {
         r.abort();
         assertEquals(START + 15, account(reader, 1).balance(), "a new transaction sees the commits");
         r.abort();
+    }
+
+    /**
+     * An implicit-mode connection between transactions reads its next transaction at the snapshot its last
+     * one ended with: pack keeps what that needs, and its begin() (or closing it) lets a later pack drop it.
+     */
+    @Test
+    void anIdleConnectionKeepsItsSnapshotUntilItBegins() {
+        TransactionManager w = new TransactionManager(), idle = new TransactionManager();
+        Connection writer = db.open(w), other = db.open(idle);
+        assertEquals(START, account(other, 0).balance());
+        idle.abort();
+        writer.root().put("gone", writer.create(Account.class, "gone", 1L));
+        w.commit();
+        long oid = Session.oidOf(writer.root().get("gone")).getAsLong();
+        writer.root().remove("gone");
+        account(writer, 0).deposit(1);
+        w.commit();
+        db.pack();
+        assertEquals(START, account(other, 0).balance(), "the idle connection's next transaction, after pack");
+        idle.abort();
+        db.pack();
+        assertNull(db.storage().load(oid), "once no snapshot reaches it, pack removes the unreachable object");
+        assertEquals(START + 1, account(other, 0).balance());
     }
 
     /** A historical connection keeps reading its tid across a pack while it is open. */
@@ -185,10 +211,10 @@ public abstract class MvccContractTest {
             t.start();
         }
         start.await();
-        while (writersLeft.get() > 0) {
+        do {
             db.pack();
             packs.incrementAndGet();
-        }
+        } while (writersLeft.get() > 0);
         for (Thread t : threads) {
             t.join(60_000);
         }

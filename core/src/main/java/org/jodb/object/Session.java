@@ -71,8 +71,8 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private LongLongTable created = new LongLongTable(); // as a set: the values are unused
     /** oid → serial for {@link #readCurrent}. */
     private final Map<Long, Long> readChecks = new HashMap<>();
-    /** The tid this connection reads at. */
-    private long snapshot;
+    /** The tid this connection reads at; read by {@code Database.pack} on another thread. */
+    private volatile long snapshot;
     /** The tid of this connection's last commit: its own writes need no invalidation. */
     private long ownTid = -1;
     /** The transaction this connection has joined, or null. */
@@ -80,7 +80,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private StorageTransaction storageTxn;
     /** What this session is registered for in {@code ObjectStore.WRITERS}, or null. */
     private ObjectStore.Writing writingFor;
-    private boolean closed;
+    /** Volatile: {@link #release} sets it on the thread that closes the database. */
+    private volatile boolean closed;
+    /** Closed by {@link #release}: the database closed, maybe while this session's thread was using it. */
+    private volatile boolean released;
     /** The tid a historical session reads at, or -1 for a normal one. */
     private long historicalTid = -1;
 
@@ -217,6 +220,16 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         return closed;
     }
 
+    /**
+     * The tid this session reads at, for {@code Database.pack} on another thread. Between transactions too:
+     * the next transaction of an implicit-mode manager, and reads outside one in explicit mode, read at the
+     * snapshot fixed when the last one ended. Only grows (a historical session's never moves), so a value
+     * read on another thread is at most older than the current one.
+     */
+    public long snapshot() {
+        return snapshot;
+    }
+
     public boolean isHistorical() {
         return historicalTid >= 0;
     }
@@ -257,10 +270,15 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         return true;
     }
 
-    /** Releases everything: the database is closing. */
+    /**
+     * The database is closing: further calls fail. Called on the closing thread, maybe while this session's
+     * own thread is in a transaction: the transaction's savepoint data stays with it (a commit then is
+     * refused, and its abort deletes that data). Throwing it away here made a commit that raced the close
+     * write only the changes made after the last savepoint.
+     */
     public void release() {
+        released = true;
         closed = true;
-        writes.close();
     }
 
     /** The oid of a persistent object of this session, empty when it has none yet. */
@@ -448,6 +466,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         flush();
         if (writes.isEmpty() && readChecks.isEmpty()) {
             return; // nothing changed: no storage transaction at all
+        }
+        if (released) {
+            throw new IllegalStateException("the database was closed during this transaction: abort it, and"
+                    + " open the database again to make the changes");
         }
         if (historicalTid >= 0) {
             throw new IllegalStateException("a historical connection (reading as of tid " + historicalTid
@@ -860,6 +882,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     private void checkOpen() {
+        if (released) {
+            throw new IllegalStateException("connection closed: its database was closed; open the database"
+                    + " again");
+        }
         if (closed) {
             throw new IllegalStateException("connection closed; open a new one with Database.open()");
         }

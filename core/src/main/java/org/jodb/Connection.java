@@ -163,7 +163,7 @@ public final class Connection implements AutoCloseable {
     private void checkOpen() {
         if (isClosed()) {
             throw new IllegalStateException(database.isClosed()
-                    ? "database closed, and its connections with it; open the database again"
+                    ? "connection closed: its database was closed; open the database again"
                     : "connection closed; open a new one with Database.open()");
         }
     }

@@ -247,12 +247,27 @@ public final class Database implements AutoCloseable {
 
     /**
      * Removes old revisions and unreachable objects from the storage (see {@link Storage#pack}): keeps what
-     * snapshots at or after the current last transaction can read. A transaction none of whose revisions is
-     * kept goes with them: the storage's {@link Storage#history} no longer lists it.
+     * snapshots at or after the current last transaction can read, and what the snapshots of this
+     * database's open connections can read, historical ones ({@link #openAt}) included. A transaction that
+     * began before the pack keeps reading its snapshot while and after pack runs; so does the next
+     * transaction of a connection between transactions, which reads at the snapshot fixed when its last one
+     * ended (in implicit mode) until its manager's {@code begin()}. Pack therefore keeps what was committed
+     * since the oldest open connection's snapshot: to let it drop more, close idle connections (closed ones
+     * wait in the pool, which holds nothing back) or let them begin a new transaction. A transaction none of
+     * whose revisions is kept goes with them: the storage's {@link Storage#history} no longer lists it.
      */
     public void pack() {
         checkOpen();
-        store.storage().pack(store.storage().lastTid(), store.referenceFinder());
+        // lastTid first: a connection opened after the loop below starts at or after it (ZODB packs by time
+        // and leaves old snapshots to fail with ReadConflictError; here no open connection's snapshot breaks)
+        long packTid = store.storage().lastTid();
+        synchronized (this) {
+            checkOpen();
+            for (Session s : open) {
+                packTid = Math.min(packTid, s.snapshot());
+            }
+        }
+        store.storage().pack(packTid, store.referenceFinder());
     }
 
     /** The storage under this database. */

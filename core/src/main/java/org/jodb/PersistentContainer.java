@@ -45,7 +45,7 @@ abstract class PersistentContainer<C> implements PersistentObject {
     final C forChange() {
         ObjectState s = $jodbState;
         if (s != null) {
-            s.beforeCall();
+            s.beforeChange();
         }
         return content();
     }

@@ -15,6 +15,15 @@ public interface ObjectJar {
     void beforeFirstCall(ObjectState state);
 
     /**
+     * Like {@link #beforeFirstCall}, for a method known to change the object (a container's mutator,
+     * {@code Persistence.markChanged}): where a call could only read (a failed transaction not yet
+     * aborted), a write is refused instead.
+     */
+    default void beforeFirstWrite(ObjectState state) {
+        beforeFirstCall(state);
+    }
+
+    /**
      * Load the state of a ghost, or mark a loaded object recently used, without marking it touched
      * (read-only container methods).
      */

@@ -71,6 +71,18 @@ public final class ObjectState {
     }
 
     /**
+     * Called before a container method that changes the content or hands out a value that may be changed
+     * in place: like {@link #beforeCall()}, but refused where calls may only read (a failed transaction).
+     */
+    public void beforeChange() {
+        ObjectStatus s = status;
+        if (s == ObjectStatus.TOUCHED || s == ObjectStatus.UNSAVED || s == ObjectStatus.LOADING) {
+            return;
+        }
+        jar.beforeFirstWrite(this);
+    }
+
+    /**
      * Called before a read-only method of a container: loads a ghost but does not touch; a loaded one is
      * marked recently used, so that the cache's gc does not ghost a container read in every transaction.
      */
@@ -83,7 +95,7 @@ public final class ObjectState {
 
     /** Called before a mutating method of a container: touches and forces a write. */
     public void beforeWrite() {
-        beforeCall();
+        beforeChange();
         forced = true;
     }
 

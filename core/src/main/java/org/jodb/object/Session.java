@@ -71,8 +71,8 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private LongLongTable created = new LongLongTable(); // as a set: the values are unused
     /** oid → serial for {@link #readCurrent}. */
     private final Map<Long, Long> readChecks = new HashMap<>();
-    /** The tid this connection reads at. */
-    private long snapshot;
+    /** The tid this connection reads at; read by {@code Database.pack} on another thread. */
+    private volatile long snapshot;
     /** The tid of this connection's last commit: its own writes need no invalidation. */
     private long ownTid = -1;
     /** The transaction this connection has joined, or null. */
@@ -80,7 +80,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private StorageTransaction storageTxn;
     /** What this session is registered for in {@code ObjectStore.WRITERS}, or null. */
     private ObjectStore.Writing writingFor;
-    private boolean closed;
+    /** Volatile: {@link #release} sets it on the thread that closes the database. */
+    private volatile boolean closed;
+    /** Closed by {@link #release}: the database closed, maybe while this session's thread was using it. */
+    private volatile boolean released;
     /** The tid a historical session reads at, or -1 for a normal one. */
     private long historicalTid = -1;
     /**
@@ -88,8 +91,6 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
      * closed itself, say): the boundary is retried, and its failure thrown, at this session's next use.
      */
     private boolean pollPending;
-    /** Whether the database closed this session with itself ({@link #release}). */
-    private boolean released;
 
     /**
      * A historical session (ZODB-SEMANTICS 45): reads as of {@code atTid} forever and refuses to commit
@@ -224,6 +225,16 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         return closed;
     }
 
+    /**
+     * The tid this session reads at, for {@code Database.pack} on another thread. Between transactions too:
+     * the next transaction of an implicit-mode manager, and reads outside one in explicit mode, read at the
+     * snapshot fixed when the last one ended. Only grows (a historical session's never moves), so a value
+     * read on another thread is at most older than the current one.
+     */
+    public long snapshot() {
+        return snapshot;
+    }
+
     public boolean isHistorical() {
         return historicalTid >= 0;
     }
@@ -264,11 +275,15 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         return true;
     }
 
-    /** Releases everything: the database is closing. */
+    /**
+     * The database is closing: further calls fail. Called on the closing thread, maybe while this session's
+     * own thread is in a transaction: the transaction's savepoint data stays with it (a commit then is
+     * refused, and its abort deletes that data). Throwing it away here made a commit that raced the close
+     * write only the changes made after the last savepoint.
+     */
     public void release() {
-        closed = true;
         released = true;
-        writes.close();
+        closed = true;
     }
 
     /** The oid of a persistent object of this session, empty when it has none yet. */
@@ -286,8 +301,17 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public void beforeFirstCall(ObjectState state) {
+        beforeFirstCall(state, false);
+    }
+
+    @Override
+    public void beforeFirstWrite(ObjectState state) {
+        beforeFirstCall(state, true);
+    }
+
+    private void beforeFirstCall(ObjectState state, boolean write) {
         checkOpen();
-        boolean inTransaction = joined != null || canJoin();
+        boolean inTransaction = joined != null || canJoin(write);
         if (inTransaction) {
             join();
         }
@@ -301,24 +325,28 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             state.status = ObjectStatus.TOUCHED; // until begin(), which settles it
             outside.add(state);
         } else if (outside.peekLast() != state) {
-            // an after-commit hook: the object stays CLEAN, so that its first call in the next transaction
-            // (which may begin implicitly, without a boundary) comes here and joins; join() settles it first
+            // an after-commit hook, or a failed transaction not yet aborted: the object stays CLEAN, so that
+            // its first call in the next transaction (which may begin implicitly, without a boundary) comes
+            // here and joins; join() settles it first
             outside.add(state);
         }
         cache.used(state);
     }
 
     /**
-     * False in explicit mode with no transaction begun, and while the current transaction runs its
-     * after-commit hooks (it has committed and can no longer be joined): calls then only read (see
-     * {@link #settleOutside}).
+     * False in explicit mode with no transaction begun, while the current transaction runs its
+     * after-commit hooks (it has committed and can no longer be joined), and, for a call that may only
+     * read, while the current transaction has failed (a commit, savepoint or rollback threw) and waits for
+     * its abort: calls then only read (see {@link #settleOutside}). As in ZODB, objects can be read then,
+     * e.g. to report what failed; a known write ({@code write}) joins, and the failed transaction refuses it.
      */
-    private boolean canJoin() {
+    private boolean canJoin(boolean write) {
         Optional<Transaction> current = manager.current();
         if (current.isEmpty()) {
             return !manager.isExplicit();
         }
-        return current.get().status() != TransactionStatus.COMMITTED;
+        TransactionStatus status = current.get().status();
+        return status != TransactionStatus.COMMITTED && (write || status != TransactionStatus.COMMIT_FAILED);
     }
 
     /**
@@ -353,9 +381,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         if (lost) {
             System.getLogger(Session.class.getName()).log(System.Logger.Level.WARNING, "objects changed"
-                    + " outside a transaction (with an explicit-mode manager and no transaction begun, or in an"
-                    + " after-commit hook) lost their changes; change persistent objects only inside a"
-                    + " transaction");
+                    + " outside a transaction (with an explicit-mode manager and no transaction begun, in an"
+                    + " after-commit hook, or in a failed transaction before its abort) lost their changes;"
+                    + " change persistent objects only inside a transaction");
         }
     }
 
@@ -441,11 +469,14 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         if (!isJoinedTo(txn)) {
             return;
         }
-        checkOpen(); // joined and closed: the database closed under the transaction
         // serialize before the storage transaction begins: the storage may serialize commits from here on
         flush();
         if (writes.isEmpty() && readChecks.isEmpty()) {
             return; // nothing changed: no storage transaction at all
+        }
+        if (released) {
+            throw new IllegalStateException("the database was closed during this transaction: abort it, and"
+                    + " open the database again to make the changes");
         }
         if (historicalTid >= 0) {
             throw new IllegalStateException("a historical connection (reading as of tid " + historicalTid
@@ -883,10 +914,12 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     private void checkOpen() {
+        if (released) {
+            throw new IllegalStateException("connection closed: its database was closed; open the database"
+                    + " again");
+        }
         if (closed) {
-            throw new IllegalStateException(released
-                    ? "database closed, and its connections with it; open the database again"
-                    : "connection closed; open a new one with Database.open()");
+            throw new IllegalStateException("connection closed; open a new one with Database.open()");
         }
         if (pollPending && joined == null) {
             poll(); // throws the storage's failure again, while there is one

@@ -107,6 +107,11 @@ final class RealTransaction implements Transaction {
         checkOwner();
         checkNotEnded("commit");
         checkNotCommitting("commit");
+        if (status == TransactionStatus.COMMITTED) { // called from an after-commit hook
+            throw new IllegalStateException("cannot commit: the transaction has already been committed (this is"
+                    + " one of its after-commit hooks); commit further work in a new transaction after commit()"
+                    + " returns");
+        }
         if (status == TransactionStatus.DOOMED) {
             throw new DoomedTransactionException("the transaction is doomed and cannot be committed;"
                     + " abort it");
@@ -118,6 +123,12 @@ final class RealTransaction implements Transaction {
         runHooks(beforeCommitHooks);
         for (Synchronizer s : manager.synchronizers().live()) {
             s.beforeCompletion(this);
+        }
+        if (ended != null) {
+            // ZODB would go on and "commit" the emptied transaction without a word: nothing is written then
+            throw new IllegalStateException("cannot commit: a before-commit hook or synchronizer ended the"
+                    + " transaction (it was " + ended + "); nothing was committed. Do not end a transaction from"
+                    + " its own before-commit hook; doom() it to make the commit fail instead");
         }
         status = TransactionStatus.COMMITTING;
         try {
@@ -254,8 +265,8 @@ final class RealTransaction implements Transaction {
     @Override
     public void abort() {
         checkOwner();
-        if (ended != null) {
-            return;
+        if (ended != null || status == TransactionStatus.COMMITTED) {
+            return; // nothing to abort; from an after-commit hook, the commit ends the transaction itself
         }
         checkNotCommitting("abort");
         Throwable first = null;

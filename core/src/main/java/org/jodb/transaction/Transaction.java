@@ -210,13 +210,17 @@ public interface Transaction extends AutoCloseable {
     /**
      * Adds a hook run at the start of {@link #commit()}, before any data manager is called; hooks run first
      * added first, and a hook may add more. A hook failure propagates out of {@code commit()}, leaving the
-     * transaction active. Hooks are used up by the commit attempt; savepoints do not run them.
+     * transaction active. Hooks are used up by the commit attempt; savepoints do not run them. A hook that
+     * ends the transaction (aborts it) makes {@code commit()} throw {@link IllegalStateException}: nothing
+     * is committed.
      */
     void addBeforeCommitHook(Runnable hook);
 
     /**
      * Adds a hook run after {@link #commit()}: it receives true when the transaction committed, false when
-     * its commit failed in two-phase commit. Hook failures are logged and ignored. Not run on abort.
+     * its commit failed in two-phase commit. Hook failures are logged and ignored. Not run on abort. After a
+     * successful commit, {@code abort()} from a hook does nothing and {@code commit()} throws
+     * {@link IllegalStateException}: the commit ends the transaction once its hooks have run.
      */
     void addAfterCommitHook(Consumer<Boolean> hook);
 

@@ -19,8 +19,9 @@ import org.junit.jupiter.api.function.Executable;
 /**
  * A database closed under an open connection, in the middle of a transaction with changes: every use of the
  * connection and of its objects that needs the database is refused with an {@link IllegalStateException}
- * that says the database closed (it used to tell the user to open a new connection with Database.open(),
- * which the closed database refuses too); the transaction can still be aborted, and the manager goes on.
+ * that says the database was closed (the connection's own methods used to tell the user to open a new
+ * connection with Database.open(), which the closed database refuses too); the transaction can still be
+ * aborted, and the manager goes on.
  */
 class ClosedDatabaseTest {
 
@@ -54,7 +55,7 @@ class ClosedDatabaseTest {
             while (!(e instanceof IllegalStateException) && e.getCause() != null) {
                 e = e.getCause(); // the savepoint wraps it in the transaction's failure
             }
-            assertTrue(e instanceof IllegalStateException && e.getMessage().contains("database closed"),
+            assertTrue(e instanceof IllegalStateException && e.getMessage().contains("database was closed"),
                     use.getKey() + ": " + e);
         }
         assertTrue(c.isClosed());
@@ -82,7 +83,7 @@ class ClosedDatabaseTest {
         a.deposit(5);
         db.close();
         IllegalStateException e = assertThrows(IllegalStateException.class, tm::commit);
-        assertTrue(e.getMessage().contains("database closed"), e.getMessage());
+        assertTrue(e.getMessage().contains("database was closed"), e.getMessage());
         tm.abort();
         assertFalse(tm.isActive());
     }

@@ -20,6 +20,8 @@ import org.jodb.transaction.TransactionManager;
 import org.jodb.transaction.TransactionStatus;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class FailedCommitTest {
 
@@ -31,13 +33,15 @@ class FailedCommitTest {
     }
 
     /**
-     * A force fails at finish: the storage closes itself. The committer is told to reopen; aborting the failed
-     * transaction must still work (it used to throw the storage's bare "closed: dir" from the connection's
-     * after-completion poll, and so did every later begin() of that manager); every connection is then refused
-     * with the reason and the remedy; the reopened database has the transaction wholly or not at all.
+     * The write of the transaction record, or its force, fails at finish: the storage closes itself. The
+     * committer is told to reopen; aborting the failed transaction must still work (it used to throw the
+     * storage's bare "closed: dir" from the connection's after-completion poll, and so did every later begin()
+     * of that manager); every connection is then refused with the reason and the remedy; the reopened database
+     * has the transaction wholly or not at all.
      */
-    @Test
-    void aCommitThatBreaksTheStorageCanBeAbortedAndEveryConnectionIsToldToReopen() {
+    @ParameterizedTest
+    @EnumSource(value = FailingDisk.Op.class, names = {"WRITE", "FORCE"})
+    void aCommitThatBreaksTheStorageCanBeAbortedAndEveryConnectionIsToldToReopen(FailingDisk.Op fault) {
         FailingDisk disk = new FailingDisk();
         Database db = Database.open(FailingDisk.open(dir, small(), disk));
         TransactionManager tm = new TransactionManager();
@@ -61,7 +65,7 @@ class FailedCommitTest {
         t.addAfterCommitHook(outcome::add);
         m.put("a", 2);
         c.root().put("x", "new");
-        disk.failNext(FailingDisk.Op.FORCE, true);
+        disk.failNext(fault, true);
         StorageException failed = assertThrows(StorageException.class, tm::commit);
         assertTrue(failed.getMessage().contains("reopen"), failed.getMessage());
         assertEquals(0, failed.getSuppressed().length, "nothing but the storage's failure is reported");

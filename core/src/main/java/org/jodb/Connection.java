@@ -162,7 +162,9 @@ public final class Connection implements AutoCloseable {
 
     private void checkOpen() {
         if (isClosed()) {
-            throw new IllegalStateException("connection closed; open a new one with Database.open()");
+            throw new IllegalStateException(database.isClosed()
+                    ? "connection closed: its database was closed; open the database again"
+                    : "connection closed; open a new one with Database.open()");
         }
     }
 }

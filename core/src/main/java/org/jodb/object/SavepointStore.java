@@ -157,8 +157,14 @@ final class SavepointStore implements AutoCloseable {
     private long spill(byte[] data) {
         try {
             if (file == null) {
-                file = Files.createTempFile("jodb-savepoint-", ".tmp");
-                channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                Path created = Files.createTempFile("jodb-savepoint-", ".tmp");
+                try {
+                    channel = FileChannel.open(created, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                } catch (IOException e) {
+                    Files.deleteIfExists(created); // file stays null: the next spill tries afresh
+                    throw e;
+                }
+                file = created;
             }
             int need = data.length + 4;
             Map.Entry<Long, MappedByteBuffer> last = regions.lastEntry();
@@ -175,9 +181,10 @@ final class SavepointStore implements AutoCloseable {
             fileEnd += need;
             return offset;
         } catch (IOException e) {
-            throw new StorageException("cannot write the savepoint spill file " + file + ": " + e.getMessage()
-                    + "; free disk space in " + System.getProperty("java.io.tmpdir") + " or raise the"
-                    + " savepoint spill threshold", e);
+            String dir = System.getProperty("java.io.tmpdir");
+            throw new StorageException("cannot write the savepoint spill file " + (file != null ? file : "in " + dir)
+                    + ": " + e + "; free disk space in " + dir + " (or set java.io.tmpdir to a writable directory),"
+                    + " or raise the savepoint spill threshold; then abort the transaction", e);
         }
     }
 

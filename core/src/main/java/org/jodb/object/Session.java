@@ -86,6 +86,11 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private volatile boolean released;
     /** The tid a historical session reads at, or -1 for a normal one. */
     private long historicalTid = -1;
+    /**
+     * Whether applying other transactions' commits at the last transaction boundary failed (the storage
+     * closed itself, say): the boundary is retried, and its failure thrown, at this session's next use.
+     */
+    private boolean pollPending;
 
     /**
      * A historical session (ZODB-SEMANTICS 45): reads as of {@code atTid} forever and refuses to commit
@@ -357,8 +362,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             if ((s.status != ObjectStatus.TOUCHED && s.status != ObjectStatus.CLEAN) || s.self.$jodbState() != s) {
                 continue;
             }
-            byte[] bytes = codec.write(s.self, this);
-            if (s.forced || !Arrays.equals(bytes, s.saved)) {
+            // changed to a value jodb cannot store: a change all the same, dropped like the others (thrown, it
+            // failed begin() and left the object touched but queued nowhere, so never written again)
+            byte[] bytes = writtenOrNull(s);
+            if (bytes == null || s.forced || !Arrays.equals(bytes, s.saved)) {
                 lost = true;
                 s.status = ObjectStatus.GHOST;
                 s.saved = null;
@@ -596,7 +603,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     public void newTransaction(Transaction txn) {
         if (!closed && joined == null) {
             settleOutside();
-            poll();
+            pollAtBoundary();
         }
     }
 
@@ -606,7 +613,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             discard(); // a commit that failed and was not aborted yet leaves nothing behind either
         }
         if (!closed && joined == null) {
-            poll();
+            pollAtBoundary();
             cache.gc(this::ghostAndClear);
         }
     }
@@ -680,20 +687,21 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private void flush() {
         ObjectState s;
         List<ObjectState> running = null;
-        // peek, and remove only once written: an object whose serialization throws must stay queued,
-        // so that the abort that follows turns it back into a ghost instead of leaving it changed
+        // peek, and remove only once written: an object whose serialization, or the write of whose record
+        // (to the savepoint spill file), throws must stay queued, so that the abort that follows turns it
+        // back into a ghost instead of leaving it changed and no longer tracked
         while ((s = touched.peek()) != null) {
             if (s.status != ObjectStatus.TOUCHED || s.self.$jodbState() != s) {
                 touched.poll();
                 continue; // ghosted or disowned meanwhile
             }
             byte[] bytes = codec.write(s.self, this);
-            touched.poll();
             if (s.forced || s.saved == null || !Arrays.equals(bytes, s.saved)) {
                 writes.put(s.oid, s.created ? Storage.NO_TID : s.serial, bytes);
                 s.saved = bytes;
                 cache.resized(s, bytes.length);
             }
+            touched.poll();
             s.forced = false;
             if (s.calls > 0) {
                 // a method of it is running (this is a savepoint taken inside it): what the method changes
@@ -717,11 +725,20 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         for (ObjectState s : touched) {
             if (s.status == ObjectStatus.TOUCHED && s.self.$jodbState() == s
-                    && (s.forced || s.saved == null || !Arrays.equals(codec.write(s.self, this), s.saved))) {
+                    && (s.forced || s.saved == null || !Arrays.equals(writtenOrNull(s), s.saved))) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The state of {@code s} as a record, or null when it holds a value jodb cannot store (a change too). */
+    private byte[] writtenOrNull(ObjectState s) {
+        try {
+            return codec.write(s.self, this);
+        } catch (RuntimeException unwritable) {
+            return null;
+        }
     }
 
     private void rollback(SavepointStore.Mark mark, LongLongTable createdAtMark) {
@@ -852,6 +869,21 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
     }
 
+    /**
+     * {@link #poll} at a transaction boundary. The boundary itself cannot fail: the transaction has ended
+     * (an abort after a commit that broke the storage must still abort, and the manager's other data managers
+     * must still get their next transaction), so a failing storage is asked again, and its failure thrown,
+     * at this session's next use ({@link #checkOpen}).
+     */
+    private void pollAtBoundary() {
+        try {
+            poll();
+            pollPending = false;
+        } catch (RuntimeException e) {
+            pollPending = true;
+        }
+    }
+
     private ObjectState own(Object object) {
         if (!(object instanceof PersistentObject p)) {
             throw new IllegalArgumentException("not a persistent object: " + object);
@@ -888,6 +920,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         if (closed) {
             throw new IllegalStateException("connection closed; open a new one with Database.open()");
+        }
+        if (pollPending && joined == null) {
+            poll(); // throws the storage's failure again, while there is one
+            pollPending = false;
         }
     }
 

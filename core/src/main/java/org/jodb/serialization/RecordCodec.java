@@ -7,6 +7,7 @@ import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy;
 import com.esotericsoftware.kryo.util.Pool;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -83,6 +84,14 @@ public final class RecordCodec {
             if (!type.isEnum() && type.getSuperclass() != null && type.getSuperclass().isEnum()) {
                 type = type.getSuperclass(); // a constant with a body: stored under its enum's name
             }
+            if (type.isHidden()) {
+                // a lambda's class is found again only in the JVM that made it: after a restart, the record
+                // naming it (the root map, say) could not be loaded at all
+                throw new UnsupportedClassException("jodb cannot store a " + type.getName() + ": it is a lambda"
+                        + " (or another hidden class), which no later run of the JVM can load again; store an"
+                        + " instance of a named class instead (a class, record or enum implementing "
+                        + Arrays.toString(type.getInterfaces()) + ")");
+            }
             return types.isProxy(type) ? PROXY + ClassNames.stableName(types.userClass(type))
                     : CLASS + ClassNames.stableName(type);
         }
@@ -145,6 +154,13 @@ public final class RecordCodec {
         } catch (KryoException e) {
             throw new UnsupportedClassException("jodb cannot store an object of "
                     + types.userClass(object.getClass()).getName() + ": " + e.getMessage(), e);
+        } catch (StackOverflowError e) {
+            // values are written recursively: a long chain of non-persistent objects (a hand-made linked
+            // list, arrays in arrays) overflows the stack; the stack is unwound here, and end() resets Kryo
+            throw new UnsupportedClassException("jodb cannot store an object of "
+                    + types.userClass(object.getClass()).getName() + ": its state nests non-persistent values"
+                    + " too deeply to serialize (the stack overflowed); make the links of a long chain persistent"
+                    + " objects (each is then a record of its own), or hold the values in a flat collection", e);
         } finally {
             k.end();
             free(k);

@@ -747,7 +747,14 @@ public final class MappedFileStorage implements Storage {
 
     void checkOpen() {
         if (closed) {
-            throw new IllegalStateException("closed: " + dir);
+            RuntimeException cause = broken;
+            if (cause != null) {
+                // the user of another connection learns why, and what to do, not only that it is closed
+                throw new IllegalStateException("the storage " + dir + " failed (" + cause.getMessage()
+                        + ") and closed itself; close the database and open it again: recovery keeps every"
+                        + " durable commit", cause);
+            }
+            throw new IllegalStateException("closed: " + dir + "; open the storage again to use it");
         }
     }
 

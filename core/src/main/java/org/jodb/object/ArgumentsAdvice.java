@@ -20,11 +20,7 @@ public final class ArgumentsAdvice {
 
     @Advice.OnMethodEnter
     public static ObjectState enter(@Advice.This Object self, @Advice.AllArguments Object[] args) {
-        ObjectState state = ((PersistentObject) self).$jodbState();
-        if (state != null) {
-            state.beforeCall();
-            state.callStarted();
-        }
+        ObjectState state = ProxyAdvice.enter(self); // what every proxy method does for this
         for (Object arg : args) {
             if (arg != self && arg instanceof PersistentObject p) {
                 ObjectState other = p.$jodbState();
@@ -39,8 +35,6 @@ public final class ArgumentsAdvice {
 
     @Advice.OnMethodExit(onThrowable = Throwable.class)
     public static void exit(@Advice.Enter ObjectState state) {
-        if (state != null) {
-            state.callEnded();
-        }
+        ProxyAdvice.exit(state);
     }
 }

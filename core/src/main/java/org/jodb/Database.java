@@ -212,10 +212,27 @@ public final class Database implements AutoCloseable {
             }
             open.add(session);
         }
-        if (session.manager() != manager || session.isClosed()) {
-            session.attach(manager);
+        try {
+            if (session.manager() != manager || session.isClosed()) {
+                session.attach(manager);
+            }
+            return new Connection(this, session);
+        } catch (RuntimeException | Error failure) {
+            abandon(session);
+            throw failure;
         }
-        return new Connection(this, session);
+    }
+
+    /**
+     * Undoes the registration of a session whose open failed: left among the open connections, its snapshot
+     * would hold every later pack back until the database closes. It is dropped, not pooled: its state is
+     * whatever the failure left.
+     */
+    private void abandon(Session session) {
+        synchronized (this) {
+            open.remove(session);
+        }
+        session.release();
     }
 
     /**

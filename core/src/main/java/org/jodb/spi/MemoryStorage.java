@@ -77,8 +77,8 @@ public final class MemoryStorage implements Storage {
         long oldest = packedBefore;
         if (tid < oldest) {
             throw new StorageException("snapshot tid " + tid + " is older than the oldest snapshot storage " + name()
-                    + " keeps (tid " + oldest + ", where the last pack packed): the revisions it needs were"
-                    + " removed. Start a new transaction to read a newer snapshot.");
+                    + " keeps (tid " + oldest + "): what it reads was removed by pack. Start a new transaction to"
+                    + " read a newer snapshot.");
         }
         Revision[] chain = revisions.get(oid);
         if (chain == null) {

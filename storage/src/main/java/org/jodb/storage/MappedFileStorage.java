@@ -502,8 +502,8 @@ public final class MappedFileStorage implements Storage {
             // also for an object whose revision at tid survived: a snapshot is served whole or not at all, as
             // an object pack removed as unreachable would otherwise read as never having existed
             throw new StorageException("snapshot tid " + tid + " is older than the oldest snapshot storage " + dir
-                    + " keeps (tid " + oldest + ", where a pack packed): the revisions it needs were removed."
-                    + " Start a new transaction to read a newer snapshot.");
+                    + " keeps (tid " + oldest + "): what it reads was removed by pack. Start a new transaction to"
+                    + " read a newer snapshot.");
         }
         OidIndex.Lookup entry = READS.get().lookup;
         retry:

@@ -52,7 +52,14 @@ public final class Main {
                 out.println("no such file or directory: " + root.toAbsolutePath());
                 return 2;
             }
-            files.addAll(markdownFiles(root));
+            List<Path> found = markdownFiles(root);
+            if (found.isEmpty()) {
+                // Most likely a wrong path: passing with nothing run would hide that.
+                out.println("no .md files under " + root.toAbsolutePath() + "; name a scenario file or a"
+                        + " directory that holds some");
+                return 2;
+            }
+            files.addAll(found);
         }
         int failedFiles = 0;
         int examples = 0;

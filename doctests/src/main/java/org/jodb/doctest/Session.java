@@ -42,7 +42,7 @@ import jdk.jshell.UnresolvedReferenceException;
  *
  * <p>Not thread-safe: one caller evaluates snippets one at a time.
  */
-final class Session implements AutoCloseable {
+final class Session {
 
     /** System property: seconds a single snippet may run before it is stopped (default 120). */
     static final String TIMEOUT_PROPERTY = "jodb.doctest.timeout";
@@ -269,8 +269,17 @@ final class Session implements AutoCloseable {
         return String.join(File.pathSeparator, entries);
     }
 
-    @Override
-    public void close() {
-        shell.close();
+    /**
+     * Closes the databases the file left open (see {@link Leftovers}), then the JShell session.
+     *
+     * @param held receives the paths the file's variables hold, for {@link TemporaryFiles#deleteNew}
+     * @return what could not be closed
+     */
+    List<String> close(Set<Path> held) {
+        try {
+            return engine.closeLeftovers(held);
+        } finally {
+            shell.close();
+        }
     }
 }

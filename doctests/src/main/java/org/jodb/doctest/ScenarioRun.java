@@ -92,9 +92,15 @@ final class ScenarioRun implements AutoCloseable {
 
     /** Runs every example of the file, telling {@code listener} about each, and closes the session. */
     static List<ExampleResult> runAll(Path file, Consumer<ExampleResult> listener) {
+        return runAll(file, example -> { }, listener);
+    }
+
+    /** As {@link #runAll(Path, Consumer)}, telling {@code starting} about each example before it runs. */
+    static List<ExampleResult> runAll(Path file, Consumer<Example> starting, Consumer<ExampleResult> listener) {
         List<ExampleResult> results = new ArrayList<>();
         try (ScenarioRun run = new ScenarioRun(file)) {
             for (Example example : run.examples()) {
+                starting.accept(example);
                 ExampleResult result = run.run(example);
                 listener.accept(result);
                 results.add(result);

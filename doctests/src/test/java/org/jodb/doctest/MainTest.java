@@ -81,6 +81,21 @@ class MainTest {
     }
 
     @Test
+    void aSnippetThatCallsSystemExitFailsTheRunInsteadOfPassingIt() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String file = ScenarioRunTest.FIXTURES.resolve("exits.md").toString();
+        Process process = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
+                Main.class.getName(), file, ScenarioRunTest.FIXTURES.resolve("wildcard.md").toString())
+                .redirectErrorStream(true)
+                .start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+        assertEquals(1, process.waitFor(), output);
+        assertTrue(output.contains("FAILED: the run stopped before it finished, while running " + file
+                + ":6: System.exit(0)"), output);
+    }
+
+    @Test
     void missingPathAndNoArgumentsAreUsageErrors() {
         assertEquals(2, main("no/such/file.md"));
         assertEquals(2, main());

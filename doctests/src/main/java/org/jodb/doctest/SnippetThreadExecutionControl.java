@@ -1,5 +1,6 @@
 package org.jodb.doctest;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.nio.file.Path;
@@ -64,7 +65,16 @@ final class SnippetThreadExecutionControl extends DirectExecutionControl {
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         Object value = doitMethod.invoke(null);
-        return renderValues ? valueString(value) : "";
+        if (!renderValues) {
+            return "";
+        }
+        try {
+            return valueString(value);
+        } catch (RuntimeException | Error e) {
+            // A toString() that throws (a persistent object whose connection is closed, say) is an
+            // exception of the snippet: JShell would swallow it and show an empty value.
+            throw new InvocationTargetException(e);
+        }
     }
 
     @Override

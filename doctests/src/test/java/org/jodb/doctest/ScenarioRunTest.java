@@ -135,6 +135,15 @@ class ScenarioRunTest {
     }
 
     @Test
+    void aValueWhoseToStringThrowsShowsTheException() {
+        List<ExampleResult> results = run("rendering.md");
+
+        assertEquals(6, results.size());
+        assertTrue(results.stream().allMatch(ExampleResult::passed), () -> results.stream()
+                .filter(result -> !result.passed()).map(ExampleResult::report).collect(Collectors.joining("\n")));
+    }
+
+    @Test
     void snippetsShareOneThreadAndTheClassesDeclaredBeforeOrAfter() {
         List<ExampleResult> results = run("sessions.md");
 

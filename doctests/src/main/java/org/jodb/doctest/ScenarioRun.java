@@ -27,6 +27,8 @@ final class ScenarioRun implements AutoCloseable {
     private boolean closed;
     /** What the temporary directory held before this file: see {@link #close()}. */
     private final TemporaryFiles temporaryFiles;
+    /** The JVM's defaults before this file: put back by {@link #close()}. */
+    private final ProcessDefaults defaults;
     /** Declarations that used names not declared yet, with the example that made them. */
     private final Map<Snippet, Example> unresolved = new LinkedHashMap<>();
 
@@ -37,6 +39,7 @@ final class ScenarioRun implements AutoCloseable {
     /** @param timeout how long one snippet may run before it fails and the rest of the file is skipped */
     ScenarioRun(Path file, Duration timeout) {
         this.temporaryFiles = new TemporaryFiles();
+        this.defaults = new ProcessDefaults();
         this.file = file;
         this.examples = ScenarioParser.parse(file);
         this.timeout = timeout;
@@ -115,7 +118,8 @@ final class ScenarioRun implements AutoCloseable {
 
     /**
      * Ends the file: closes the databases it left open and its JShell session, and deletes the
-     * temporary files it made (see {@link Leftovers}, {@link TemporaryFiles}), also after a failure or
+     * temporary files it made, and puts back the JVM defaults it changed (see {@link Leftovers},
+     * {@link TemporaryFiles}, {@link ProcessDefaults}), also after a failure or
      * an exception, so that the next file starts clean. What cannot be cleaned up is told on
      * {@code System.err}; it does not fail the file.
      */
@@ -133,6 +137,7 @@ final class ScenarioRun implements AutoCloseable {
             problems.addAll(ending.close(held));
         }
         temporaryFiles.deleteNew(held).forEach(path -> problems.add("could not delete " + path));
+        defaults.restore();
         problems.forEach(problem -> System.err.println("warning: " + file + ": " + problem));
     }
 }

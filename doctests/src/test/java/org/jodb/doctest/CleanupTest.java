@@ -2,18 +2,25 @@ package org.jodb.doctest;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
+import java.util.TimeZone;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** A file that fails half way leaves nothing behind for the next file: no open store, no temporary files. */
+/**
+ * A file leaves nothing behind for the next file, also when it fails half way: no open store, no
+ * temporary files, no changed JVM defaults.
+ */
 class CleanupTest {
 
     @TempDir
@@ -41,6 +48,32 @@ class CleanupTest {
         assertEquals(2, first.stream().filter(result -> !result.passed()).count(), failures(first));
         assertTrue(second.stream().allMatch(ExampleResult::passed), failures(second));
         assertTrue(Files.isDirectory(store), "a store outside the file's own temporary entries is kept");
+    }
+
+    @Test
+    void theDefaultsAFileChangedAreRestoredForTheNextFile() {
+        Locale locale = Locale.getDefault();
+        Locale format = Locale.getDefault(Locale.Category.FORMAT);
+        TimeZone zone = TimeZone.getDefault();
+        InputStream in = System.in;
+        System.setProperty("jodb.doctest.test.setting", "original");
+        try {
+            List<ExampleResult> results = ScenarioRun.runAll(
+                    ScenarioRunTest.FIXTURES.resolve("changes-defaults.md"), any -> { });
+
+            assertTrue(results.stream().allMatch(ExampleResult::passed), failures(results));
+            assertEquals(locale, Locale.getDefault());
+            assertEquals(format, Locale.getDefault(Locale.Category.FORMAT));
+            assertEquals(zone, TimeZone.getDefault());
+            assertSame(in, System.in);
+            assertEquals("original", System.getProperty("jodb.doctest.test.setting"));
+        } finally {
+            Locale.setDefault(locale);
+            Locale.setDefault(Locale.Category.FORMAT, format);
+            TimeZone.setDefault(zone);
+            System.setIn(in);
+            System.clearProperty("jodb.doctest.test.setting");
+        }
     }
 
     @Test

@@ -47,6 +47,9 @@ final class Session {
     /** System property: seconds a single snippet may run before it is stopped (default 120). */
     static final String TIMEOUT_PROPERTY = "jodb.doctest.timeout";
 
+    /** JShell's wrapper of a snippet ({@code REPL.$JShell$12B}) and the separator after it. */
+    private static final String WRAPPER_PREFIX = "REPL\\.\\$JShell\\$\\d+[A-Z]?[.$]";
+
     /** The imports of JShell's DEFAULT startup, so scenarios read as they would in the jshell tool. */
     static final List<String> DEFAULT_IMPORTS = List.of(
             "java.io.*", "java.math.*", "java.net.*", "java.nio.file.*", "java.util.*",
@@ -195,7 +198,8 @@ final class Session {
         String type = thrown instanceof EvalException
                 ? ((EvalException) thrown).getExceptionClassName()
                 : thrown.getClass().getName();
-        return "Exception " + declaredName(type) + (thrown.getMessage() == null ? "" : ": " + thrown.getMessage());
+        return "Exception " + declaredName(type)
+                + (thrown.getMessage() == null ? "" : ": " + declaredNamesIn(thrown.getMessage()));
     }
 
     /**
@@ -203,7 +207,17 @@ final class Session {
      * ({@code REPL.$JShell$16$CustomFailure}); name it as the scenario declared it ({@code CustomFailure}).
      */
     static String declaredName(String className) {
-        return className.replaceFirst("^REPL\\.\\$JShell\\$\\d+[A-Z]?\\$", "");
+        return className.replaceFirst("^" + WRAPPER_PREFIX, "");
+    }
+
+    /**
+     * The same inside a message: a helpful {@code NullPointerException} says
+     * {@code "REPL.$JShell$13.db" is null}, jodb's conflicts name {@code REPL.$JShell$16$Counter}; the
+     * scenario reads {@code "db" is null} and {@code Counter}, which do not change when a snippet is
+     * added above them.
+     */
+    static String declaredNamesIn(String message) {
+        return message.replaceAll(WRAPPER_PREFIX, "");
     }
 
     private String compileErrors(Snippet snippet) {

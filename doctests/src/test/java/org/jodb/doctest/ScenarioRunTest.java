@@ -129,7 +129,7 @@ class ScenarioRunTest {
     void exceptionsRenderWithAndWithoutMessages() {
         List<ExampleResult> results = run("exceptions.md");
 
-        assertEquals(6, results.size());
+        assertEquals(10, results.size());
         assertTrue(results.stream().allMatch(ExampleResult::passed), () -> results.stream()
                 .filter(result -> !result.passed()).map(ExampleResult::report).collect(Collectors.joining("\n")));
     }

@@ -3,6 +3,7 @@ package org.jodb.doctest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -98,9 +99,13 @@ final class Session {
         }
         PrintStream out = System.out;
         PrintStream err = System.err;
+        InputStream in = System.in;
         captured.reset();
         System.setOut(capture);
         System.setErr(capture);
+        // A snippet reading System.in would wait on the runner's own input: a terminal, or under Maven
+        // the channel through which surefire talks to its forked JVM. It reads end of input instead.
+        System.setIn(new ByteArrayInputStream(new byte[0]));
         try {
             List<Snippet> unresolved = new ArrayList<>();
             Outcome.Kind kind = evaluatePieces(source, unresolved);
@@ -110,6 +115,7 @@ final class Session {
         } finally {
             System.setOut(out);
             System.setErr(err);
+            System.setIn(in);
         }
     }
 

@@ -1,5 +1,7 @@
 package org.jodb.doctest;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -29,7 +31,8 @@ public final class Main {
     public static void main(String[] args) {
         // Before any Chronicle class loads: it would otherwise try to send usage analytics.
         System.setProperty("chronicle.analytics.disable", "true");
-        PrintStream out = System.out;
+        PrintStream out = new EscapingPrintStream(new FileOutputStream(FileDescriptor.out),
+                EscapingPrintStream.stdoutCharset());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stoppedEarly(out), "jodb-doctests exit guard"));
         int status = run(args, out);
         finished = true;

@@ -1,5 +1,7 @@
 package org.jodb.doctest;
 
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -20,10 +22,39 @@ public final class Main {
     private Main() {
     }
 
+    /** The example running now, for {@link #stoppedEarly}; {@code null} between files. */
+    private static volatile Example running;
+
+    /** Set when {@link #run} returned: from then on, the JVM's exit is the runner's own. */
+    private static volatile boolean finished;
+
     public static void main(String[] args) {
         // Before any Chronicle class loads: it would otherwise try to send usage analytics.
         System.setProperty("chronicle.analytics.disable", "true");
-        System.exit(run(args, System.out));
+        PrintStream out = new EscapingPrintStream(new FileOutputStream(FileDescriptor.out),
+                EscapingPrintStream.stdoutCharset());
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stoppedEarly(out), "jodb-doctests exit guard"));
+        int status = run(args, out);
+        finished = true;
+        System.exit(status);
+    }
+
+    /**
+     * A snippet that calls {@code System.exit(0)} would end the run with status 0, silently, with the
+     * files after it never run. The JVM runs this hook whenever it exits: unless the runner itself
+     * finished, it says which example was running and makes the status 1.
+     */
+    static void stoppedEarly(PrintStream out) {
+        if (finished) {
+            return;
+        }
+        Example at = running;
+        out.println();
+        out.println("FAILED: the run stopped before it finished"
+                + (at == null ? "" : ", while running " + at.location() + ": " + at.title())
+                + " (a snippet called System.exit, or the JVM was told to stop); the rest did not run");
+        out.flush();
+        Runtime.getRuntime().halt(1);
     }
 
     static int run(String[] args, PrintStream out) {
@@ -52,7 +83,14 @@ public final class Main {
                 out.println("no such file or directory: " + root.toAbsolutePath());
                 return 2;
             }
-            files.addAll(markdownFiles(root));
+            List<Path> found = markdownFiles(root);
+            if (found.isEmpty()) {
+                // Most likely a wrong path: passing with nothing run would hide that.
+                out.println("no .md files under " + root.toAbsolutePath() + "; name a scenario file or a"
+                        + " directory that holds some");
+                return 2;
+            }
+            files.addAll(found);
         }
         int failedFiles = 0;
         int examples = 0;
@@ -60,7 +98,7 @@ public final class Main {
         for (Path file : files) {
             List<ExampleResult> failures = new ArrayList<>();
             boolean listEach = verbose;
-            List<ExampleResult> results = ScenarioRun.runAll(file, result -> {
+            List<ExampleResult> results = ScenarioRun.runAll(file, example -> running = example, result -> {
                 if (listEach) {
                     out.println("  " + (result.passed() ? "ok  " : "FAIL") + " line " + result.example().line()
                             + ": " + result.example().title());
@@ -69,6 +107,7 @@ public final class Main {
                     failures.add(result);
                 }
             });
+            running = null;
             int run = (int) results.stream().map(ExampleResult::example).distinct().count();
             examples += run;
             int failed = (int) failures.stream().map(ExampleResult::example).distinct().count();

@@ -1,7 +1,11 @@
 package org.jodb.doctest;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,12 +32,37 @@ final class ScenarioParser {
     private ScenarioParser() {
     }
 
+    /**
+     * The examples of a file. A file that cannot be read, or is not UTF-8 text, gives one malformed
+     * example (at the line of its first undecodable byte): a failure of that file alone, so the runner
+     * goes on with the next file.
+     */
     static List<Example> parse(Path file) {
+        byte[] bytes;
         try {
-            return parse(file, Files.readString(file, StandardCharsets.UTF_8));
+            bytes = Files.readAllBytes(file);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read scenario " + file + ": " + e.getMessage(), e);
+            return List.of(Example.malformed(file, 1, "(the whole file)",
+                    "cannot read the file: " + e + "; check that it exists and is readable"));
         }
+        CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        ByteBuffer input = ByteBuffer.wrap(bytes);
+        CharBuffer text = CharBuffer.allocate(bytes.length);
+        CoderResult result = utf8.decode(input, text, true);
+        if (result.isError()) {
+            int line = 1;
+            for (int i = 0; i < input.position(); i++) {
+                line += bytes[i] == '\n' ? 1 : 0;
+            }
+            return List.of(Example.malformed(file, line, String.format("(byte 0x%02X at offset %d)",
+                    bytes[input.position()] & 0xff, input.position()),
+                    "the file is not UTF-8 text; save it as UTF-8 (none of its snippets were run)"));
+        }
+        String markdown = text.flip().toString();
+        // Some editors start UTF-8 files with a byte order mark; left in, it would hide a fence on line 1.
+        return parse(file, markdown.startsWith("\uFEFF") ? markdown.substring(1) : markdown);
     }
 
     static List<Example> parse(Path file, String markdown) {

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import jdk.jshell.Snippet;
 import java.util.List;
 import java.util.function.Consumer;
@@ -22,6 +24,11 @@ final class ScenarioRun implements AutoCloseable {
     private final List<Example> examples;
     private final Duration timeout;
     private Session session;
+    private boolean closed;
+    /** What the temporary directory held before this file: see {@link #close()}. */
+    private final TemporaryFiles temporaryFiles;
+    /** The JVM's defaults before this file: put back by {@link #close()}. */
+    private final ProcessDefaults defaults;
     /** Declarations that used names not declared yet, with the example that made them. */
     private final Map<Snippet, Example> unresolved = new LinkedHashMap<>();
 
@@ -31,6 +38,8 @@ final class ScenarioRun implements AutoCloseable {
 
     /** @param timeout how long one snippet may run before it fails and the rest of the file is skipped */
     ScenarioRun(Path file, Duration timeout) {
+        this.temporaryFiles = new TemporaryFiles();
+        this.defaults = new ProcessDefaults();
         this.file = file;
         this.examples = ScenarioParser.parse(file);
         this.timeout = timeout;
@@ -86,9 +95,15 @@ final class ScenarioRun implements AutoCloseable {
 
     /** Runs every example of the file, telling {@code listener} about each, and closes the session. */
     static List<ExampleResult> runAll(Path file, Consumer<ExampleResult> listener) {
+        return runAll(file, example -> { }, listener);
+    }
+
+    /** As {@link #runAll(Path, Consumer)}, telling {@code starting} about each example before it runs. */
+    static List<ExampleResult> runAll(Path file, Consumer<Example> starting, Consumer<ExampleResult> listener) {
         List<ExampleResult> results = new ArrayList<>();
         try (ScenarioRun run = new ScenarioRun(file)) {
             for (Example example : run.examples()) {
+                starting.accept(example);
                 ExampleResult result = run.run(example);
                 listener.accept(result);
                 results.add(result);
@@ -101,11 +116,28 @@ final class ScenarioRun implements AutoCloseable {
         return results;
     }
 
+    /**
+     * Ends the file: closes the databases it left open and its JShell session, and deletes the
+     * temporary files it made, and puts back the JVM defaults it changed (see {@link Leftovers},
+     * {@link TemporaryFiles}, {@link ProcessDefaults}), also after a failure or
+     * an exception, so that the next file starts clean. What cannot be cleaned up is told on
+     * {@code System.err}; it does not fail the file.
+     */
     @Override
     public void close() {
-        if (session != null) {
-            session.close();
-            session = null;
+        if (closed) {
+            return; // a second close may come when another file already runs: its files are not ours
         }
+        closed = true;
+        List<String> problems = new ArrayList<>();
+        Set<Path> held = new LinkedHashSet<>();
+        if (session != null) {
+            Session ending = session;
+            session = null;
+            problems.addAll(ending.close(held));
+        }
+        temporaryFiles.deleteNew(held).forEach(path -> problems.add("could not delete " + path));
+        defaults.restore();
+        problems.forEach(problem -> System.err.println("warning: " + file + ": " + problem));
     }
 }

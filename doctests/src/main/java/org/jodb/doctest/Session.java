@@ -3,6 +3,7 @@ package org.jodb.doctest;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
+import java.io.InputStream;
 import java.io.PrintStream;
 import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
@@ -42,10 +43,13 @@ import jdk.jshell.UnresolvedReferenceException;
  *
  * <p>Not thread-safe: one caller evaluates snippets one at a time.
  */
-final class Session implements AutoCloseable {
+final class Session {
 
     /** System property: seconds a single snippet may run before it is stopped (default 120). */
     static final String TIMEOUT_PROPERTY = "jodb.doctest.timeout";
+
+    /** JShell's wrapper of a snippet ({@code REPL.$JShell$12B}) and the separator after it. */
+    private static final String WRAPPER_PREFIX = "REPL\\.\\$JShell\\$\\d+[A-Z]?[.$]";
 
     /** The imports of JShell's DEFAULT startup, so scenarios read as they would in the jshell tool. */
     static final List<String> DEFAULT_IMPORTS = List.of(
@@ -95,9 +99,13 @@ final class Session implements AutoCloseable {
         }
         PrintStream out = System.out;
         PrintStream err = System.err;
+        InputStream in = System.in;
         captured.reset();
         System.setOut(capture);
         System.setErr(capture);
+        // A snippet reading System.in would wait on the runner's own input: a terminal, or under Maven
+        // the channel through which surefire talks to its forked JVM. It reads end of input instead.
+        System.setIn(new ByteArrayInputStream(new byte[0]));
         try {
             List<Snippet> unresolved = new ArrayList<>();
             Outcome.Kind kind = evaluatePieces(source, unresolved);
@@ -107,6 +115,7 @@ final class Session implements AutoCloseable {
         } finally {
             System.setOut(out);
             System.setErr(err);
+            System.setIn(in);
         }
     }
 
@@ -195,7 +204,8 @@ final class Session implements AutoCloseable {
         String type = thrown instanceof EvalException
                 ? ((EvalException) thrown).getExceptionClassName()
                 : thrown.getClass().getName();
-        return "Exception " + declaredName(type) + (thrown.getMessage() == null ? "" : ": " + thrown.getMessage());
+        return "Exception " + declaredName(type)
+                + (thrown.getMessage() == null ? "" : ": " + declaredNamesIn(thrown.getMessage()));
     }
 
     /**
@@ -203,7 +213,17 @@ final class Session implements AutoCloseable {
      * ({@code REPL.$JShell$16$CustomFailure}); name it as the scenario declared it ({@code CustomFailure}).
      */
     static String declaredName(String className) {
-        return className.replaceFirst("^REPL\\.\\$JShell\\$\\d+[A-Z]?\\$", "");
+        return className.replaceFirst("^" + WRAPPER_PREFIX, "");
+    }
+
+    /**
+     * The same inside a message: a helpful {@code NullPointerException} says
+     * {@code "REPL.$JShell$13.db" is null}, jodb's conflicts name {@code REPL.$JShell$16$Counter}; the
+     * scenario reads {@code "db" is null} and {@code Counter}, which do not change when a snippet is
+     * added above them.
+     */
+    static String declaredNamesIn(String message) {
+        return message.replaceAll(WRAPPER_PREFIX, "");
     }
 
     private String compileErrors(Snippet snippet) {
@@ -269,8 +289,17 @@ final class Session implements AutoCloseable {
         return String.join(File.pathSeparator, entries);
     }
 
-    @Override
-    public void close() {
-        shell.close();
+    /**
+     * Closes the databases the file left open (see {@link Leftovers}), then the JShell session.
+     *
+     * @param held receives the paths the file's variables hold, for {@link TemporaryFiles#deleteNew}
+     * @return what could not be closed
+     */
+    List<String> close(Set<Path> held) {
+        try {
+            return engine.closeLeftovers(held);
+        } finally {
+            shell.close();
+        }
     }
 }

@@ -2,7 +2,9 @@ package org.jodb.doctest;
 
 import java.io.File;
 import java.net.MalformedURLException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import jdk.jshell.execution.LoaderDelegate;
 import jdk.jshell.spi.ExecutionControl.ClassBytecodes;
@@ -21,6 +23,11 @@ final class SnippetLoaderDelegate implements LoaderDelegate {
 
     SnippetClassLoader loader() {
         return loader;
+    }
+
+    /** Every class installed so far, the wrappers of the snippets included. */
+    synchronized List<Class<?>> loadedClasses() {
+        return new ArrayList<>(classes.values());
     }
 
     @Override

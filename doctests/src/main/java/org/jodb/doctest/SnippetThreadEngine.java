@@ -1,6 +1,9 @@
 package org.jodb.doctest;
 
 import java.time.Duration;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import jdk.jshell.spi.ExecutionControl;
 import jdk.jshell.spi.ExecutionControlProvider;
@@ -38,6 +41,12 @@ final class SnippetThreadEngine implements ExecutionControlProvider {
         if (current != null) {
             current.renderValues(render);
         }
+    }
+
+    /** See {@link SnippetThreadExecutionControl#closeLeftovers()}. */
+    List<String> closeLeftovers(Set<Path> held) {
+        SnippetThreadExecutionControl current = control;
+        return current == null ? List.of() : current.closeLeftovers(held);
     }
 
     /** True when a snippet overran its time and may still occupy the snippet thread. */

@@ -1,7 +1,11 @@
 package org.jodb.doctest;
 
+import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -26,6 +30,7 @@ import jdk.jshell.execution.DirectExecutionControl;
 final class SnippetThreadExecutionControl extends DirectExecutionControl {
 
     private final ExecutorService snippetThread;
+    private final SnippetLoaderDelegate delegate;
     private final Duration timeout;
     private volatile Future<?> running;
     private volatile boolean stuck;
@@ -34,6 +39,7 @@ final class SnippetThreadExecutionControl extends DirectExecutionControl {
 
     SnippetThreadExecutionControl(SnippetLoaderDelegate delegate, Duration timeout, String threadName) {
         super(delegate);
+        this.delegate = delegate;
         this.timeout = timeout;
         this.snippetThread = Executors.newSingleThreadExecutor(task -> {
             Thread thread = new Thread(task, threadName);
@@ -59,7 +65,16 @@ final class SnippetThreadExecutionControl extends DirectExecutionControl {
     @Override
     protected String invoke(Method doitMethod) throws Exception {
         Object value = doitMethod.invoke(null);
-        return renderValues ? valueString(value) : "";
+        if (!renderValues) {
+            return "";
+        }
+        try {
+            return valueString(value);
+        } catch (RuntimeException | Error e) {
+            // A toString() that throws (a persistent object whose connection is closed, say) is an
+            // exception of the snippet: JShell would swallow it and show an empty value.
+            throw new InvocationTargetException(e);
+        }
     }
 
     @Override
@@ -76,6 +91,36 @@ final class SnippetThreadExecutionControl extends DirectExecutionControl {
         }
         // Rendering a value calls its toString(), which may load a persistent object: same thread.
         return onSnippetThread(() -> super.varValue(className, varName));
+    }
+
+    /**
+     * Closes the databases the snippets' variables still hold ({@link Leftovers}), on the snippet
+     * thread, before the session ends; nothing when a snippet is still running.
+     *
+     * @param held receives the paths the variables hold (see {@link Leftovers#paths()})
+     * @return what could not be closed
+     */
+    List<String> closeLeftovers(Set<Path> held) {
+        if (stuck) {
+            return List.of("an earlier snippet is still running; its databases were left open");
+        }
+        Future<List<String>> closing = snippetThread.submit(() -> {
+            Leftovers leftovers = new Leftovers(delegate.loadedClasses());
+            held.addAll(leftovers.paths());
+            return leftovers.close();
+        });
+        try {
+            return closing.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            stuck = true;
+            closing.cancel(true);
+            return List.of("closing the file's open databases took longer than " + timeout.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return List.of("interrupted while closing the file's open databases");
+        } catch (ExecutionException e) {
+            return List.of("closing the file's open databases failed: " + e.getCause());
+        }
     }
 
     @Override

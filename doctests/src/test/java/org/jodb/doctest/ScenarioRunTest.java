@@ -3,6 +3,9 @@ package org.jodb.doctest;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.InputStream;
+import java.io.PipedInputStream;
+import java.io.PipedOutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -129,6 +132,15 @@ class ScenarioRunTest {
     void exceptionsRenderWithAndWithoutMessages() {
         List<ExampleResult> results = run("exceptions.md");
 
+        assertEquals(10, results.size());
+        assertTrue(results.stream().allMatch(ExampleResult::passed), () -> results.stream()
+                .filter(result -> !result.passed()).map(ExampleResult::report).collect(Collectors.joining("\n")));
+    }
+
+    @Test
+    void aValueWhoseToStringThrowsShowsTheException() {
+        List<ExampleResult> results = run("rendering.md");
+
         assertEquals(6, results.size());
         assertTrue(results.stream().allMatch(ExampleResult::passed), () -> results.stream()
                 .filter(result -> !result.passed()).map(ExampleResult::report).collect(Collectors.joining("\n")));
@@ -144,6 +156,25 @@ class ScenarioRunTest {
     }
 
     @Test
+    void aSnippetReadingSystemInReadsEndOfInputNotTheRunnersInput() throws Exception {
+        InputStream in = System.in;
+        // An input that never ends, like a terminal nobody types into.
+        try (PipedOutputStream neverWritten = new PipedOutputStream()) {
+            System.setIn(new PipedInputStream(neverWritten));
+            List<ExampleResult> results;
+            try (ScenarioRun run = new ScenarioRun(FIXTURES.resolve("stdin.md"), Duration.ofSeconds(10))) {
+                results = run.examples().stream().map(run::run).collect(Collectors.toList());
+            }
+
+            assertTrue(results.stream().allMatch(ExampleResult::passed), () -> results.stream()
+                    .filter(result -> !result.passed()).map(ExampleResult::report).collect(Collectors.joining("\n")));
+            assertEquals(2, results.size());
+        } finally {
+            System.setIn(in);
+        }
+    }
+
+        @Test
     void aSnippetPastTheTimeoutFailsAndTheRestOfTheFileIsNotRun() {
         List<ExampleResult> results;
         try (ScenarioRun run = new ScenarioRun(FIXTURES.resolve("timeout.md"), Duration.ofSeconds(1))) {

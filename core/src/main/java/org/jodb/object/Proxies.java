@@ -33,6 +33,7 @@ import net.bytebuddy.implementation.SuperMethodCall;
 import net.bytebuddy.matcher.ElementMatcher;
 import org.jodb.UnsupportedClassException;
 import org.jodb.serialization.PersistentTypes;
+import org.jodb.serialization.UnstoredState;
 
 /**
  * Generates and caches the proxy class of a user class: a Byte Buddy subclass whose every overridable
@@ -51,6 +52,9 @@ import org.jodb.serialization.PersistentTypes;
 public final class Proxies implements PersistentTypes {
     static final String SUFFIX = "$$JodbProxy";
     private static final String STATE_FIELD = "$jodbState";
+    /** Why a proxy is defined outside its class's package. */
+    private static final String OUTSIDE = "its class loader does not see jodb's classes, or its module does"
+            + " not open its package";
 
     private static final ClassValue<Class<?>> PROXY = new ClassValue<>() {
         @Override
@@ -107,9 +111,15 @@ public final class Proxies implements PersistentTypes {
             }
         }
         if (match == null) {
-            throw new UnsupportedClassException("no accessible constructor of " + userClass.getName()
-                    + " accepts " + describe(args) + "; add a public, protected or package-private"
-                    + " constructor with these parameters, or pass arguments that fit one");
+            Class<?> type = isProxyClass(userClass) ? userClass.getSuperclass() : userClass;
+            String kinds = outsidePackage(proxyClass(type)) ? "public or protected constructor (" + OUTSIDE
+                    + ", so the proxy cannot call a package-private one)" : "public, protected or package-private"
+                    + " constructor";
+            String privateClass = Modifier.isPrivate(type.getModifiers()) ? " (the default constructor of a"
+                    + " private class is private too: declare the class package-private or public)" : "";
+            throw new UnsupportedClassException("no accessible constructor of " + type.getName() + " accepts "
+                    + describe(args) + privateClass + "; add a " + kinds + " with these parameters, or pass"
+                    + " arguments that fit one");
         }
         try {
             return (T) match.constructor.newInstance(args);
@@ -138,15 +148,32 @@ public final class Proxies implements PersistentTypes {
         @Override
         protected Creator[] computeValue(Class<?> type) {
             Class<?> proxy = isProxyClass(type) ? type : PROXY.get(type);
-            Constructor<?>[] constructors = proxy.getDeclaredConstructors();
-            Creator[] creators = new Creator[constructors.length];
-            for (int i = 0; i < constructors.length; i++) {
-                constructors[i].setAccessible(true);
-                creators[i] = new Creator(constructors[i], constructors[i].getParameterTypes());
+            List<Creator> creators = new ArrayList<>();
+            for (Constructor<?> constructor : proxy.getDeclaredConstructors()) {
+                Class<?>[] parameters = constructor.getParameterTypes();
+                if (outsidePackage(proxy) && packagePrivate(proxy.getSuperclass(), parameters)) {
+                    continue; // its call of super(...) would throw IllegalAccessError
+                }
+                constructor.setAccessible(true);
+                creators.add(new Creator(constructor, parameters));
             }
-            return creators;
+            return creators.toArray(new Creator[0]);
         }
     };
+
+    /** Whether a proxy class was defined in a class loader of its own, outside its user class's package. */
+    private static boolean outsidePackage(Class<?> proxy) {
+        return proxy.getClassLoader() != proxy.getSuperclass().getClassLoader();
+    }
+
+    private static boolean packagePrivate(Class<?> type, Class<?>[] parameters) {
+        try {
+            int m = type.getDeclaredConstructor(parameters).getModifiers();
+            return !Modifier.isPublic(m) && !Modifier.isProtected(m) && !Modifier.isPrivate(m);
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
 
     /** One constructor of a proxy class and its parameter types. */
     private record Creator(Constructor<?> constructor, Class<?>[] parameters) {
@@ -178,6 +205,15 @@ public final class Proxies implements PersistentTypes {
                         .getLoaded();
             } catch (IllegalAccessException | RuntimeException | LinkageError e) {
                 // fall back to a loader of our own below
+            }
+        }
+        // the proxy lands in another runtime package: it can extend only a public class (else the JVM
+        // throws IllegalAccessError when the proxy is loaded)
+        for (Class<?> c = type; c != null; c = c.getDeclaringClass()) {
+            if (!Modifier.isPublic(c.getModifiers())) {
+                throw new UnsupportedClassException(type.getName() + " cannot be proxied: " + c.getName()
+                        + " is not public, and the proxy cannot be defined in its package (" + OUTSIDE
+                        + "); make it public, or load it through a class loader that sees jodb");
             }
         }
         ClassLoader both = new MultipleParentClassLoader.Builder()
@@ -231,7 +267,9 @@ public final class Proxies implements PersistentTypes {
                     + " static or top-level");
         }
         List<String> problems = new ArrayList<>();
+        Class<?> jdkClass = null; // the first JDK superclass with a problem: its fields are beyond the user's reach
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            int before = problems.size();
             for (Field f : c.getDeclaredFields()) {
                 int m = f.getModifiers();
                 if (!Modifier.isStatic(m) && !Modifier.isPrivate(m) && !f.isSynthetic()) {
@@ -247,9 +285,24 @@ public final class Proxies implements PersistentTypes {
                             + "() (it cannot be intercepted; remove final)");
                 }
             }
+            ClassLoader loader = c.getClassLoader();
+            if (problems.size() > before && jdkClass == null
+                    && (loader == null || loader == ClassLoader.getPlatformClassLoader())) {
+                jdkClass = c;
+            }
+        }
+        if (jdkClass != null) {
+            throw new UnsupportedClassException(name + " cannot be proxied: it extends " + jdkClass.getName()
+                    + ", a JDK class whose state jodb cannot track through a proxy (it has non-private fields"
+                    + " or final methods); keep the " + jdkClass.getSimpleName() + " in a private field of a class"
+                    + " of your own instead, or use PersistentMap or PersistentList");
         }
         if (!problems.isEmpty()) {
             throw new UnsupportedClassException(name + " cannot be proxied: " + String.join("; ", problems));
+        }
+        String unstored = UnstoredState.problem(type);
+        if (unstored != null) {
+            throw new UnsupportedClassException(name + " cannot be a persistent object: " + unstored);
         }
     }
 

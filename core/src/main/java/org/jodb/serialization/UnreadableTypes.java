@@ -24,7 +24,9 @@ import org.jodb.UnsupportedClassException;
  * {@code Collections.nCopies}, {@code Collections.checked*}, {@code ConcurrentHashMap.keySet}). Also refused: a
  * JDK class that jodb would write field by field but whose every instance field is transient (its state
  * lives in fields that Java serialization writes by hand, such as {@code InetAddress}'s); it would load
- * empty.
+ * empty. And a class of the application whose state field-by-field records would miss
+ * ({@link UnstoredState}: an inner class's enclosing instance, a captured variable, transient fields written by
+ * {@code writeObject}).
  *
  * <p>Collections with a usable constructor ({@code ArrayList}, {@code HashMap}, {@code Vector}, ...) and the
  * classes with serializers of their own (immutable {@code List.of}, {@code Arrays.asList}, {@code EnumSet},
@@ -45,6 +47,13 @@ final class UnreadableTypes {
                     : "Kryo cannot rebuild it without a no-argument constructor; give "
                     + type.getSimpleName() + " one (it may be private)";
             return new Refusing(serializer, "jodb cannot store a " + type.getName() + ": " + remedy);
+        }
+        if (serializer instanceof FieldsSerializer && !isJdk(type)) {
+            String problem = UnstoredState.problem(type);
+            if (problem != null) {
+                return new Refusing(serializer, "jodb cannot store an instance of " + type.getName() + ": "
+                        + problem);
+            }
         }
         if (serializer instanceof FieldsSerializer fs && isJdk(type) && fs.storesNoState()) {
             return new Refusing(serializer, "jodb cannot store a " + type.getName() + ": its state is only in"

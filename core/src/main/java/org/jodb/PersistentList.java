@@ -34,10 +34,12 @@ import java.util.function.UnaryOperator;
 public class PersistentList<E> extends PersistentContainer<ArrayList<E>> implements List<E>, RandomAccess {
     private ArrayList<E> list;
 
+    /** An empty list; it becomes persistent when it is reachable from the root at commit. */
     public PersistentList() {
         list = new ArrayList<>();
     }
 
+    /** A list holding the elements of {@code content}, in its iteration order. */
     public PersistentList(Collection<? extends E> content) {
         list = new ArrayList<>(content);
     }

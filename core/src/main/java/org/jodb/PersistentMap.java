@@ -77,10 +77,12 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
     /** The chunked form; null in the single-record form. */
     private MapLayout layout;
 
+    /** An empty map; it becomes persistent when it is reachable from the root at commit. */
     public PersistentMap() {
         map = new LinkedHashMap<>();
     }
 
+    /** A map holding the entries of {@code content}, in its iteration order. */
     public PersistentMap(Map<? extends K, ? extends V> content) {
         if (content.size() > CHUNKED_ABOVE) {
             layout = MapLayout.of(content);

@@ -7,6 +7,7 @@ import static net.bytebuddy.matcher.ElementMatchers.isFinal;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.reflect.Constructor;
@@ -38,7 +39,8 @@ import org.jodb.serialization.UnstoredState;
 /**
  * Generates and caches the proxy class of a user class: a Byte Buddy subclass whose every overridable
  * method first runs {@link ProxyAdvice} (load a ghost, mark touched; {@link ArgumentsAdvice} also for
- * the persistent arguments of a method that takes an instance of the class), and which carries the object's
+ * the persistent arguments of a method that takes an instance of the class; {@link CloneAdvice} for
+ * {@code clone()}, whose copy gets a state of its own), and which carries the object's
  * {@link ObjectState} in a field of its own.
  *
  * <p>The proxy is defined next to the user class, in its class loader and package, through a
@@ -195,6 +197,8 @@ public final class Proxies implements PersistentTypes {
                 .intercept(Advice.to(ProxyAdvice.class).wrap(SuperMethodCall.INSTANCE))
                 .method(intercepted.and(takesAnInstanceOf(type)))
                 .intercept(Advice.to(ArgumentsAdvice.class).wrap(SuperMethodCall.INSTANCE))
+                .method(named("clone").and(takesArguments(0)).and(not(isStatic())))
+                .intercept(Advice.to(CloneAdvice.class).wrap(SuperMethodCall.INSTANCE))
                 .method(named(STATE_FIELD).and(isDeclaredBy(PersistentObject.class)))
                 .intercept(FieldAccessor.ofField(STATE_FIELD))
                 .make();
@@ -292,8 +296,9 @@ public final class Proxies implements PersistentTypes {
             }
         }
         if (jdkClass != null) {
-            throw new UnsupportedClassException(name + " cannot be proxied: it extends " + jdkClass.getName()
-                    + ", a JDK class whose state jodb cannot track through a proxy (it has non-private fields"
+            String what = jdkClass == type ? "it is " : "it extends " + jdkClass.getName() + ", ";
+            throw new UnsupportedClassException(name + " cannot be proxied: " + what
+                    + "a JDK class whose state jodb cannot track through a proxy (it has non-private fields"
                     + " or final methods); keep the " + jdkClass.getSimpleName() + " in a private field of a class"
                     + " of your own instead, or use PersistentMap or PersistentList");
         }

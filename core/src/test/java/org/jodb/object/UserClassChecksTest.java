@@ -109,6 +109,9 @@ class UserClassChecksTest {
                 && e.getMessage().contains("extends java.util.HashMap")
                 && e.getMessage().contains("PersistentMap")
                 && !e.getMessage().contains("make it private"), e.getMessage());
+        e = assertThrows(UnsupportedClassException.class, () -> proxies.proxyClass(java.util.ArrayList.class));
+        assertTrue(e.getMessage().contains("java.util.ArrayList cannot be proxied: it is a JDK class"),
+                e.getMessage());
     }
 
     /** A private nested class has a private default constructor: the message says so. */

@@ -29,6 +29,7 @@ import org.jodb.UnsupportedClassException;
  * name for the superclass's copy. One instance per Kryo instance and class; not thread-safe.
  */
 final class FieldsSerializer extends Serializer<Object> {
+    private static final System.Logger LOG = System.getLogger(FieldsSerializer.class.getName());
     private final Class<?> type;
     private final Field[] fields;
     /**
@@ -206,6 +207,10 @@ final class FieldsSerializer extends Serializer<Object> {
                 int target = targets[i];
                 if (target >= 0 && !assign(object, fields[target], value)) {
                     assign(object, fields[target], null); // a value the field cannot hold: its default
+                    if (!b.warned[i]) {
+                        b.warned[i] = true;
+                        warnUnassignable(fields[target], value);
+                    }
                 }
             }
         } catch (IllegalAccessException e) {
@@ -214,6 +219,20 @@ final class FieldsSerializer extends Serializer<Object> {
         for (int missing : b.missing) {
             assign(object, fields[missing], null);
         }
+    }
+
+    /**
+     * The field's type changed since records were written (a {@code String price} became a {@code BigDecimal
+     * price}): the value loads as the default, and is gone for good once the object is written again. Said
+     * once per field and stored layout, so that the change does not go unnoticed.
+     */
+    private void warnUnassignable(Field f, Object value) {
+        LOG.log(System.Logger.Level.WARNING, "stored records of " + type.getName() + " hold a "
+                + value.getClass().getName() + " in field " + f.getName() + ", which its type "
+                + f.getType().getName() + " cannot hold: it loads as " + (f.getType().isPrimitive() ? "0/false"
+                : "null") + ", and the stored value is lost when the object is written again. To convert it,"
+                + " keep a field of the old type under the old name, declare the new type under a new name,"
+                + " and copy the values over in a migration");
     }
 
     /** Sets every stored and every transient field to its default (the object becomes a ghost). */
@@ -251,15 +270,18 @@ final class FieldsSerializer extends Serializer<Object> {
                 missing[n++] = i;
             }
         }
-        return new Binding(layoutId, stored.kinds, targets, direct, java.util.Arrays.copyOf(missing, n));
+        return new Binding(layoutId, stored.kinds, targets, direct, java.util.Arrays.copyOf(missing, n),
+                new boolean[targets.length]);
     }
 
     /**
      * How a stored layout maps onto this class: for each stored field its kind, the index of the field to
-     * set (-1 to skip) and whether it is the same primitive type (set without conversion); and the fields
-     * the layout lacks, which get their default.
+     * set (-1 to skip) and whether it is the same primitive type (set without conversion); the fields
+     * the layout lacks, which get their default; and the stored fields already reported as holding values
+     * their field can no longer hold.
      */
-    private record Binding(long layoutId, char[] kinds, int[] targets, boolean[] direct, int[] missing) {
+    private record Binding(long layoutId, char[] kinds, int[] targets, boolean[] direct, int[] missing,
+                           boolean[] warned) {
     }
 
     /** Sets a field, converting between primitive and boxed kinds; null means the type's default. */

@@ -10,6 +10,7 @@ import static net.bytebuddy.matcher.ElementMatchers.not;
 import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -113,15 +114,33 @@ public final class Proxies implements PersistentTypes {
             }
         }
         if (match == null) {
+            // as a Java call would: a varargs constructor takes the trailing arguments as its array
+            for (Creator c : CREATORS.get(userClass)) {
+                if (c.varargs && acceptsVarargs(c.parameters, args)) {
+                    args = packVarargs(c.parameters, args);
+                    match = c;
+                    break;
+                }
+            }
+        }
+        if (match == null) {
             Class<?> type = isProxyClass(userClass) ? userClass.getSuperclass() : userClass;
             String kinds = outsidePackage(proxyClass(type)) ? "public or protected constructor (" + OUTSIDE
                     + ", so the proxy cannot call a package-private one)" : "public, protected or package-private"
                     + " constructor";
             String privateClass = Modifier.isPrivate(type.getModifiers()) ? " (the default constructor of a"
                     + " private class is private too: declare the class package-private or public)" : "";
+            String spread = "";
+            for (Creator c : CREATORS.get(userClass)) {
+                if (!c.varargs && c.parameters.length == 1 && c.parameters[0].isArray() && args.length > 0
+                        && acceptsVarargs(c.parameters, args)) {
+                    spread = " (an array passed to create(type, array) is spread into the arguments, as Java"
+                            + " does for Object...: pass it as create(type, (Object) array))";
+                }
+            }
             throw new UnsupportedClassException("no accessible constructor of " + type.getName() + " accepts "
-                    + describe(args) + privateClass + "; add a " + kinds + " with these parameters, or pass"
-                    + " arguments that fit one");
+                    + describe(args) + privateClass + spread + "; add a " + kinds + " with these parameters, or"
+                    + " pass arguments that fit one");
         }
         try {
             return (T) match.constructor.newInstance(args);
@@ -157,7 +176,7 @@ public final class Proxies implements PersistentTypes {
                     continue; // its call of super(...) would throw IllegalAccessError
                 }
                 constructor.setAccessible(true);
-                creators.add(new Creator(constructor, parameters));
+                creators.add(new Creator(constructor, parameters, varargs(proxy.getSuperclass(), parameters)));
             }
             return creators.toArray(new Creator[0]);
         }
@@ -178,7 +197,40 @@ public final class Proxies implements PersistentTypes {
     }
 
     /** One constructor of a proxy class and its parameter types. */
-    private record Creator(Constructor<?> constructor, Class<?>[] parameters) {
+    private record Creator(Constructor<?> constructor, Class<?>[] parameters, boolean varargs) {
+    }
+
+    /** Whether the user class's constructor with these parameters is declared with {@code ...}. */
+    private static boolean varargs(Class<?> type, Class<?>[] parameters) {
+        try {
+            return type.getDeclaredConstructor(parameters).isVarArgs();
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code args} fit a varargs parameter list with the trailing ones spread (not as an array). */
+    private static boolean acceptsVarargs(Class<?>[] params, Object[] args) {
+        int fixed = params.length - 1;
+        if (args.length < fixed) {
+            return false;
+        }
+        Class<?>[] spread = new Class<?>[args.length];
+        System.arraycopy(params, 0, spread, 0, fixed);
+        Arrays.fill(spread, fixed, spread.length, params[fixed].getComponentType());
+        return accepts(spread, args);
+    }
+
+    /** {@code args} with the trailing ones packed into the array a varargs constructor takes. */
+    private static Object[] packVarargs(Class<?>[] params, Object[] args) {
+        int fixed = params.length - 1;
+        Object array = Array.newInstance(params[fixed].getComponentType(), args.length - fixed);
+        for (int i = fixed; i < args.length; i++) {
+            Array.set(array, i - fixed, args[i]); // unboxes and widens for a primitive component type
+        }
+        Object[] packed = Arrays.copyOf(args, params.length);
+        packed[fixed] = array;
+        return packed;
     }
 
     private static Class<?> generate(Class<?> type) {

@@ -339,6 +339,12 @@ public final class Proxies implements PersistentTypes {
                         && !method.isSynthetic()) {
                     problems.add("final method " + c.getSimpleName() + "." + method.getName()
                             + "() (it cannot be intercepted; remove final)");
+                } else if (!Modifier.isStatic(m) && !Modifier.isPublic(m) && !Modifier.isProtected(m)
+                        && !Modifier.isPrivate(m) && !method.isSynthetic() && !samePackage(c, type)) {
+                    problems.add("package-private method " + c.getSimpleName() + "." + method.getName()
+                            + "() of package " + c.getPackageName() + " (the proxy, in package "
+                            + type.getPackageName() + ", cannot override it, so a call on an object not loaded"
+                            + " yet would see empty fields; make it public or protected)");
                 }
             }
             ClassLoader loader = c.getClassLoader();
@@ -361,6 +367,11 @@ public final class Proxies implements PersistentTypes {
         if (unstored != null) {
             throw new UnsupportedClassException(name + " cannot be a persistent object: " + unstored);
         }
+    }
+
+    /** Whether a and b are in one runtime package (a package-private member of one is visible to the other). */
+    private static boolean samePackage(Class<?> a, Class<?> b) {
+        return a.getPackageName().equals(b.getPackageName()) && a.getClassLoader() == b.getClassLoader();
     }
 
     private static boolean accepts(Class<?>[] params, Object[] args) {

@@ -65,6 +65,26 @@ class UserClassChecksTest {
     public static class Inventory extends HashMap<String, Integer> {
     }
 
+    /** Extends a class of another package that has a package-private method. */
+    public static class Customer extends org.jodb.object.base.Entity {
+        public Customer() {
+        }
+
+        public Customer(String id) {
+            super(id);
+        }
+    }
+
+    /** Extends a class of another package whose methods are public. */
+    public static class Product extends org.jodb.object.base.Named {
+        public Product() {
+        }
+
+        public Product(String name) {
+            super(name);
+        }
+    }
+
     private static class Hidden {
         public void touch() {
         }
@@ -112,6 +132,30 @@ class UserClassChecksTest {
         e = assertThrows(UnsupportedClassException.class, () -> proxies.proxyClass(java.util.ArrayList.class));
         assertTrue(e.getMessage().contains("java.util.ArrayList cannot be proxied: it is a JDK class"),
                 e.getMessage());
+    }
+
+    /**
+     * Expected: a class whose superclass, in another package, has a package-private method is refused.
+     * Actual: it was created; the proxy (in the subclass's package) cannot override that method, so code of
+     * the superclass's package calling it on an object not loaded yet read empty fields ({@code null} id).
+     */
+    @Test
+    void aPackagePrivateMethodOfASuperclassInAnotherPackageIsRefused() {
+        UnsupportedClassException e = assertThrows(UnsupportedClassException.class,
+                () -> proxies.proxyClass(Customer.class));
+        assertTrue(e.getMessage().contains(Customer.class.getName())
+                && e.getMessage().contains("package-private method Entity.id()")
+                && e.getMessage().contains("make it public or protected"), e.getMessage());
+
+        try (Database db = Database.inMemory()) {
+            TransactionManager tm = new TransactionManager(false);
+            Connection c = db.open(tm);
+            c.root().put("p", c.create(Product.class, "lamp"));
+            tm.commit();
+            TransactionManager reader = new TransactionManager(false);
+            assertEquals("lamp", ((Product) db.open(reader).root().get("p")).name());
+            reader.abort();
+        }
     }
 
     /** A private nested class has a private default constructor: the message says so. */

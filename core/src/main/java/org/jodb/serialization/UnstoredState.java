@@ -17,7 +17,9 @@ import java.util.List;
  * <li>the hidden fields of an inner, local or anonymous class ({@code this$0}, the enclosing instance;
  * {@code val$name}, a captured variable), which the compiler marks synthetic and jodb does not store;</li>
  * <li>transient fields of a class that writes them by hand for Java serialization ({@code writeObject} or
- * {@code writeExternal}): jodb never stores transient fields and never calls those methods.</li>
+ * {@code writeExternal}): jodb never stores transient fields and never calls those methods. Only classes of
+ * the application count: a JDK superclass such as {@code Throwable} has transient fields of its own that
+ * need no storing.</li>
  * </ul>
  * Stateless.
  */
@@ -34,6 +36,7 @@ public final class UnstoredState {
         List<String> transients = new ArrayList<>();
         String writer = null;
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            boolean jdk = UnreadableTypes.isJdk(c); // a JDK superclass (Throwable) rebuilds its own transients
             for (Field f : c.getDeclaredFields()) {
                 int m = f.getModifiers();
                 if (Modifier.isStatic(m)) {
@@ -41,11 +44,11 @@ public final class UnstoredState {
                 }
                 if (f.isSynthetic()) {
                     hidden.add(f.getName());
-                } else if (Modifier.isTransient(m) && !f.getName().startsWith("$jodb")) {
+                } else if (!jdk && Modifier.isTransient(m) && !f.getName().startsWith("$jodb")) {
                     transients.add(c.getSimpleName() + "." + f.getName());
                 }
             }
-            if (writer == null) {
+            if (writer == null && !jdk) {
                 writer = handWriter(c);
             }
         }

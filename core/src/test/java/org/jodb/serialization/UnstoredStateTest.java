@@ -73,6 +73,20 @@ class UnstoredStateTest {
         }
     }
 
+    /** An exception of the application, kept as the last error of a job. */
+    public static class Failure extends RuntimeException {
+        private int attempts;
+
+        public Failure(String message, int attempts) {
+            super(message);
+            this.attempts = attempts;
+        }
+
+        int attempts() {
+            return attempts;
+        }
+    }
+
     @Test
     void valuesThatWouldLoseStateAreRefusedAtCommitAndNothingIsWritten() {
         String captured = "captured";
@@ -104,5 +118,10 @@ class UnstoredStateTest {
             });
         }
         assertEquals(5, ((Cached) Holder.roundTrip(new Cached())).value());
+        // Throwable writes transient fields of its own in writeObject: an exception of the application is
+        // stored as before (its fields are opened by the JVM flags the build runs with)
+        Failure failure = (Failure) Holder.roundTrip(new Failure("disk full", 3));
+        assertEquals("disk full", failure.getMessage());
+        assertEquals(3, failure.attempts());
     }
 }

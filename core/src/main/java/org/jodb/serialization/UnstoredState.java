@@ -42,8 +42,10 @@ public final class UnstoredState {
                 if (Modifier.isStatic(m)) {
                     continue;
                 }
-                if (f.isSynthetic()) {
-                    hidden.add(f.getName());
+                if (f.isSynthetic() && (f.getName().startsWith("this$") || f.getName().startsWith("val$"))) {
+                    hidden.add(f.getName()); // javac's names; other compilers' synthetic fields are theirs
+                } else if (f.isSynthetic()) {
+                    continue;
                 } else if (!jdk && Modifier.isTransient(m) && !f.getName().startsWith("$jodb")) {
                     transients.add(c.getSimpleName() + "." + f.getName());
                 }

@@ -319,8 +319,8 @@ public final class Proxies implements PersistentTypes {
         }
         if (type.isAnonymousClass() || type.isLocalClass()
                 || (type.isMemberClass() && !Modifier.isStatic(type.getModifiers()))) {
-            throw new UnsupportedClassException(name + " is an inner (non-static) class; declare it"
-                    + " static or top-level");
+            throw new UnsupportedClassException(name + " is an inner (non-static), local or anonymous class;"
+                    + " declare it as a static nested or top-level class");
         }
         List<String> problems = new ArrayList<>();
         Class<?> jdkClass = null; // the first JDK superclass with a problem: its fields are beyond the user's reach

@@ -93,8 +93,9 @@ final class FieldsSerializer extends Serializer<Object> {
             } catch (InaccessibleObjectException | SecurityException e) {
                 throw new UnsupportedClassException("jodb cannot store " + type.getName() + ": field "
                         + f.getDeclaringClass().getName() + "." + f.getName() + " is not accessible ("
-                        + e.getMessage() + "); store a type of your own or one jodb knows (plain"
-                        + " collections, maps, records, strings, numbers, java.time)", e);
+                        + e.getMessage() + "); a logger, a lock or a random generator is not data: make the"
+                        + " field that holds it static or transient; store a type of your own or one jodb knows"
+                        + " (plain collections, maps, records, strings, numbers, java.time)", e);
             }
             names.add(chosen[i]);
             indexByName.put(chosen[i], i);

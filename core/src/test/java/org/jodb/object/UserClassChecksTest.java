@@ -85,6 +85,16 @@ class UserClassChecksTest {
         }
     }
 
+    /** Holds a logger in an instance field, as much code does. */
+    public static class Job {
+        private java.util.logging.Logger log = java.util.logging.Logger.getLogger("job");
+        private int runs;
+
+        public void run() {
+            runs++;
+        }
+    }
+
     private static class Hidden {
         public void touch() {
         }
@@ -155,6 +165,22 @@ class UserClassChecksTest {
             TransactionManager reader = new TransactionManager(false);
             assertEquals("lamp", ((Product) db.open(reader).root().get("p")).name());
             reader.abort();
+        }
+    }
+
+    /** A logger in an instance field cannot be stored; the message says to make the field static or transient. */
+    @Test
+    void aLoggerFieldIsRefusedWithTheRemedyForWhatIsNotData() {
+        try (Database db = Database.inMemory()) {
+            TransactionManager tm = new TransactionManager(false);
+            Connection c = db.open(tm);
+            Job job = c.create(Job.class);
+            job.run();
+            c.root().put("job", job);
+            UnsupportedClassException e = assertThrows(UnsupportedClassException.class, tm::commit);
+            assertTrue(e.getMessage().contains("Job.log") && e.getMessage().contains("java.util.logging.Logger")
+                    && e.getMessage().contains("static or transient"), e.getMessage());
+            tm.abort();
         }
     }
 

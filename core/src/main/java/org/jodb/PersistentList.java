@@ -27,6 +27,9 @@ import java.util.function.UnaryOperator;
  * Two transactions that change one list conflict ({@link ConflictException}, retry): positions make a
  * safe merge impossible. Keep data that many writers append to in a {@link PersistentMap} with distinct keys.
  *
+ * <p>A subclass may add methods but no fields of its own (other than transient ones); see
+ * {@link PersistentMap}'s "Subclasses".
+ *
  * <p>Not thread-safe, like the connection it belongs to.
  *
  * @param <E> element type

@@ -40,6 +40,8 @@ final class FieldsSerializer extends Serializer<Object> {
     private final Field[] transients;
     /** True when the class has transient instance fields and nothing else to store. */
     private final boolean storesNoState;
+    /** Why instances of the class must not be written (read as usual), or null. */
+    private final String unwritable;
     private final char[] kinds;
     private final String schemaEntry;
     private final Map<String, Integer> indexByName = new HashMap<>();
@@ -112,6 +114,7 @@ final class FieldsSerializer extends Serializer<Object> {
         }
         this.transients = resettable.toArray(new Field[0]);
         this.storesNoState = list.isEmpty() && !volatiles.isEmpty();
+        this.unwritable = containerSubclassFields(type);
         Schema schema = Schema.of(ClassNames.stableName(type), list, names);
         this.kinds = schema.kinds;
         this.schemaEntry = schema.encode();
@@ -126,8 +129,42 @@ final class FieldsSerializer extends Serializer<Object> {
         return storesNoState;
     }
 
+    /**
+     * Why a subclass of {@code PersistentMap} or {@code PersistentList} with fields of its own cannot be
+     * stored, or null. Such a subclass is made with {@code new}, not by {@code Connection.create}, so no proxy
+     * intercepts its methods: while the map is a ghost its fields read empty, and a change to them alone is
+     * never found (before this check, both lost data silently). Records written before still load.
+     */
+    private static String containerSubclassFields(Class<?> type) {
+        List<String> own = new ArrayList<>();
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            String name = c.getName();
+            if (name.equals("org.jodb.PersistentMap") || name.equals("org.jodb.PersistentList")) {
+                if (own.isEmpty()) {
+                    return null;
+                }
+                return "jodb cannot store a " + type.getName() + ": a subclass of " + c.getSimpleName()
+                        + " cannot keep fields of its own (" + String.join(", ", own) + "): it is made with new,"
+                        + " not by Connection.create, so its methods are not intercepted; such a field reads"
+                        + " empty until the " + c.getSimpleName() + " is loaded, and a change to it alone is never"
+                        + " written. Keep those values in the entries, or hold the " + c.getSimpleName()
+                        + " in a field of a class made by Connection.create";
+            }
+            for (Field f : c.getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (!Modifier.isStatic(m) && !Modifier.isTransient(m) && !f.isSynthetic()) {
+                    own.add(c.getSimpleName() + "." + f.getName());
+                }
+            }
+        }
+        return null;
+    }
+
     @Override
     public void write(Kryo kryo, Output output, Object object) {
+        if (unwritable != null) {
+            throw new UnsupportedClassException(unwritable);
+        }
         JodbKryo k = (JodbKryo) kryo;
         output.writeVarLong(k.entryId(schemaEntry), true);
         for (int i = 0; i < fields.length; i++) {

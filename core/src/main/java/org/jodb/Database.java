@@ -218,17 +218,38 @@ public final class Database implements AutoCloseable {
             }
             open.add(session);
         }
-        if (session.manager() != manager || session.isClosed()) {
-            session.attach(manager);
+        try {
+            if (session.manager() != manager || session.isClosed()) {
+                session.attach(manager);
+            }
+            return new Connection(this, session);
+        } catch (RuntimeException | Error failure) {
+            abandon(session);
+            throw failure;
         }
-        return new Connection(this, session);
+    }
+
+    /**
+     * Undoes the registration of a session whose open failed: left among the open connections, its snapshot
+     * would hold every later pack back until the database closes. It is dropped, not pooled: its state is
+     * whatever the failure left.
+     */
+    private void abandon(Session session) {
+        synchronized (this) {
+            open.remove(session);
+        }
+        session.release();
     }
 
     /**
      * A read-only connection that sees the database as it was when transaction {@code tid} committed
      * (ZODB-SEMANTICS 45): its snapshot never moves, and committing a change through it fails.
      *
+     * <p>While it is open, {@link #pack} keeps what it reads. A tid that an earlier pack already passed is
+     * refused: the storage no longer has what that snapshot needs ({@link Storage#oldestSnapshot}).
+     *
      * @param tid a tid of this database's storage, e.g. from {@code Storage.history}
+     * @throws IllegalArgumentException when {@code tid} is older than the oldest snapshot the storage keeps
      */
     public Connection openAt(TransactionManager manager, long tid) {
         Objects.requireNonNull(manager, "manager");
@@ -238,7 +259,20 @@ public final class Database implements AutoCloseable {
             session = Session.historical(store, manager, ++sessions, tid);
             open.add(session);
         }
-        return new Connection(this, session);
+        try {
+            // asked once registered: a pack that starts from here on keeps this snapshot
+            long oldest = store.storage().oldestSnapshot();
+            if (tid < oldest) {
+                throw new IllegalArgumentException("cannot open a historical connection at tid " + tid + ": a pack"
+                        + " already removed revisions that snapshot needs, and the oldest snapshot storage "
+                        + store.storage().name() + " keeps is tid " + oldest + ". Open at tid " + oldest + " or later;"
+                        + " to read old snapshots after packing, open their connections before pack runs.");
+            }
+            return new Connection(this, session);
+        } catch (RuntimeException | Error failure) {
+            abandon(session);
+            throw failure;
+        }
     }
 
     /** Called by {@link Connection#close()}. */

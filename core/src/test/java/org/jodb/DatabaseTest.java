@@ -49,6 +49,63 @@ class DatabaseTest {
         public void close() { }
     }
 
+    /** A MemoryStorage whose next {@code transactionsAfter} fails once, as a read of a failing disk would. */
+    private static final class FailingPoll implements Storage {
+        private final MemoryStorage inner = new MemoryStorage();
+        boolean failNextPoll;
+
+        public String name() { return inner.name(); }
+        public long newOid() { return inner.newOid(); }
+        public long lastTid() { return inner.lastTid(); }
+        public org.jodb.spi.Revision load(long oid) { return inner.load(oid); }
+        public org.jodb.spi.Revision loadAt(long oid, long tid) { return inner.loadAt(oid, tid); }
+        public List<org.jodb.spi.CommittedTransaction> transactionsAfter(long tid) {
+            if (failNextPoll) {
+                failNextPoll = false;
+                throw new org.jodb.spi.StorageException("read failed (test)");
+            }
+            return inner.transactionsAfter(tid);
+        }
+        public org.jodb.spi.StorageTransaction tpcBegin(org.jodb.spi.TransactionMetadata m, org.jodb.spi.ConflictResolver r) {
+            return inner.tpcBegin(m, r);
+        }
+        public List<org.jodb.spi.RevisionInfo> history(long oid, int max) { return inner.history(oid, max); }
+        public void pack(long packTid, org.jodb.spi.ReferenceFinder references) { inner.pack(packTid, references); }
+        public void close() { inner.close(); }
+    }
+
+    /**
+     * An open that fails after the connection was counted as open (a pooled connection catching up with
+     * the storage's commits, whose read fails) leaves no connection behind: pack is not held back by the
+     * failed one's old snapshot, and a later open works.
+     */
+    @Test
+    void anOpenThatFailsDoesNotHoldPackBack() {
+        FailingPoll storage = new FailingPoll();
+        try (Database db = Database.open(storage)) {
+            TransactionManager w = new TransactionManager();
+            Connection writer = db.open(w);
+            writer.root().put("gone", writer.create(Account.class, "gone", 1L));
+            w.commit();
+            long oid = org.jodb.object.Session.oidOf(writer.root().get("gone")).getAsLong();
+            TransactionManager r = new TransactionManager();
+            Connection reader = db.open(r);
+            assertNotNull(reader.root().get("gone"));
+            r.abort();
+            reader.close(); // to the pool, with a snapshot that reaches "gone"
+            writer.root().remove("gone");
+            w.commit();
+
+            storage.failNextPoll = true;
+            assertThrows(org.jodb.spi.StorageException.class, () -> db.open(new TransactionManager()));
+            db.pack();
+            assertEquals(null, storage.load(oid), "pack removes what only the failed open's snapshot reached");
+            TransactionManager again = new TransactionManager();
+            assertEquals(Collections.emptyList(), List.copyOf(db.open(again).root().keySet()));
+            again.abort();
+        }
+    }
+
     @Test
     void recordsAndRegistryEntriesSurviveARestart() {
         Storage storage = new KeepOpen();

@@ -16,10 +16,12 @@ import org.jodb.serialization.ClassNames;
 import org.jodb.serialization.RecordCodec;
 import org.jodb.serialization.RecordContext;
 import org.jodb.spi.CommittedTransaction;
+import org.jodb.spi.CorruptStorageException;
 import org.jodb.spi.DanglingReferenceException;
 import org.jodb.spi.Revision;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageConflictException;
+import org.jodb.spi.StorageException;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
 import org.jodb.transaction.DataManager;
@@ -144,7 +146,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             data = writes.get(oid);
             serial = writes.serial(oid);
         } else {
-            Revision r = storage.loadAt(oid, snapshot);
+            Revision r = loadAtSnapshot(oid);
             if (r == null || RecordCodec.isEntryRecord(r.data())) {
                 throw new ObjectNotFoundException(oid, "no object with oid " + oid + " in this connection's"
                         + " snapshot (tid " + snapshot + "); check the oid, or start a new transaction to see"
@@ -654,7 +656,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             data = writes.get(state.oid);
             serial = writes.serial(state.oid);
         } else {
-            Revision r = storage.loadAt(state.oid, snapshot);
+            Revision r = loadAtSnapshot(state.oid);
             if (r == null) {
                 throw new ObjectNotFoundException(state.oid, "object " + state.oid + " ("
                         + store.proxies.userClass(state.self.getClass()).getName() + ") has no record in"
@@ -665,6 +667,29 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             serial = r.tid();
         }
         fill(state, data, serial);
+    }
+
+    /**
+     * The revision of {@code oid} in this session's snapshot. A historical session whose snapshot a pack
+     * passed (one run after it was opened, or on the storage directly) is told so: its snapshot never moves,
+     * so the storage's advice to start a new transaction cannot help it.
+     */
+    private Revision loadAtSnapshot(long oid) {
+        try {
+            return storage.loadAt(oid, snapshot);
+        } catch (StorageException e) {
+            long oldest;
+            if (historicalTid < 0 || e instanceof CorruptStorageException
+                    || historicalTid >= (oldest = storage.oldestSnapshot())) {
+                throw e;
+            }
+            throw new StorageException("this historical connection reads as of tid " + historicalTid + ", which a"
+                    + " pack has since passed: the oldest snapshot storage " + storage.name() + " keeps is tid "
+                    + oldest + ", and the revisions of tid " + historicalTid + " are gone. Its snapshot never moves:"
+                    + " close it, and open one at tid " + oldest + " or later (Database.openAt), or a current one"
+                    + " (Database.open).",
+                    e);
+        }
     }
 
     private void fill(ObjectState state, byte[] data, long serial) {

@@ -9,8 +9,18 @@ import java.util.Map;
 
 /** A pooled Kryo instance with the per-call state of one record read or write. Not thread-safe. */
 final class JodbKryo extends Kryo {
-    final Output body = new Output(4096, -1);
-    final Output header = new Output(64, -1);
+    private static final int BODY_SIZE = 4096;
+    private static final int HEADER_SIZE = 64;
+    private static final int REFS_SIZE = 16;
+    /**
+     * Write buffers (bytes, or oids for {@link #refs}) larger than this are dropped at the end of a call:
+     * one huge record must not leave its buffers with the thread (or the pool) for good, while records up
+     * to this size (map chunks, large objects) come in runs and reuse what the previous one grew.
+     */
+    static final int RETAINED_LIMIT = 1 << 20;
+
+    final Output body = new Output(BODY_SIZE, -1);
+    final Output header = new Output(HEADER_SIZE, -1);
     final Input input = new Input();
     private final Map<Class<?>, FieldsSerializer> topSerializers = new HashMap<>();
     /** The serializer {@link #stateSerializer} returned last. */
@@ -25,7 +35,7 @@ final class JodbKryo extends Kryo {
     /** The connection the current call works for; null between calls. */
     RecordContext context;
     /** Oids (references and registry entries) met while writing the current record. */
-    private long[] refs = new long[16];
+    private long[] refs = new long[REFS_SIZE];
     private int refCount;
 
     JodbKryo(RecordCodec codec, RegistryClassResolver resolver) {
@@ -52,6 +62,16 @@ final class JodbKryo extends Kryo {
     void end() {
         context = null;
         reset();
+        // one length check each: the common small record keeps its buffers and allocates nothing here
+        if (body.getBuffer().length > RETAINED_LIMIT) {
+            body.setBuffer(new byte[BODY_SIZE], -1);
+        }
+        if (header.getBuffer().length > RETAINED_LIMIT) {
+            header.setBuffer(new byte[HEADER_SIZE], -1);
+        }
+        if (refs.length > RETAINED_LIMIT / 8) {
+            refs = new long[REFS_SIZE];
+        }
     }
 
     void addRef(long oid) {
@@ -84,6 +104,11 @@ final class JodbKryo extends Kryo {
         long id = context.entryId(entry);
         addRef(id);
         return id;
+    }
+
+    /** Bytes kept for writing records between calls: the two buffers and the array of oids. */
+    long retainedWriteBytes() {
+        return body.getBuffer().length + header.getBuffer().length + 8L * refs.length;
     }
 
     /** The serializer of a persistent object's own state (its fields), not of a reference to it. */

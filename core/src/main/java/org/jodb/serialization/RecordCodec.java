@@ -263,6 +263,11 @@ public final class RecordCodec {
         return classEntries.get(type);
     }
 
+    /** For tests: bytes the calling thread's own instance keeps for writing records between calls. */
+    long retainedWriteBytes() {
+        return local.get().retainedWriteBytes();
+    }
+
     private JodbKryo obtain() {
         Thread thread = Thread.currentThread();
         ThreadKryo last = lastThread;

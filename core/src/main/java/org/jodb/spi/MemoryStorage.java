@@ -74,9 +74,11 @@ public final class MemoryStorage implements Storage {
     @Override
     public Revision loadAt(long oid, long tid) {
         checkOpen();
-        if (tid < packedBefore) {
-            throw new StorageException("snapshot tid " + tid + " is older than the last pack (tid " + packedBefore
-                    + "): the revisions it needs were removed; start a new transaction to read current data");
+        long oldest = packedBefore;
+        if (tid < oldest) {
+            throw new StorageException("snapshot tid " + tid + " is older than the oldest snapshot storage " + name()
+                    + " keeps (tid " + oldest + "): what it reads was removed by pack. Start a new transaction to"
+                    + " read a newer snapshot.");
         }
         Revision[] chain = revisions.get(oid);
         if (chain == null) {
@@ -88,6 +90,12 @@ public final class MemoryStorage implements Storage {
             }
         }
         return null;
+    }
+
+    @Override
+    public long oldestSnapshot() {
+        checkOpen();
+        return packedBefore;
     }
 
     @Override

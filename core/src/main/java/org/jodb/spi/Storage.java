@@ -77,9 +77,23 @@ public interface Storage extends AutoCloseable {
      * tid is {@code <= tid}.
      *
      * @return that revision, or {@code null} when the object did not exist at {@code tid}
-     * @throws StorageException when the revision needed was removed by {@link #pack}
+     * @throws StorageException when the revision needed was removed by {@link #pack}, or {@code tid} is older
+     *         than {@link #oldestSnapshot()}
      */
     Revision loadAt(long oid, long tid);
+
+    /**
+     * The oldest snapshot {@link #loadAt} still serves: {@link #pack} removed revisions that snapshots older
+     * than this tid need, and {@link #loadAt} at one fails with a {@link StorageException}. {@link #NO_TID}
+     * when no pack is known to have removed any. Only grows.
+     *
+     * <p>A storage that does not record its packs in its files answers for the packs it ran since it was
+     * opened, raised by what its reads find removed: after a reopen, a read at an older snapshot can still be
+     * the first to meet a removed revision (and fail). This default knows of no pack.
+     */
+    default long oldestSnapshot() {
+        return NO_TID;
+    }
 
     /**
      * The oids written by each transaction committed after {@code tid}, oldest first; used to

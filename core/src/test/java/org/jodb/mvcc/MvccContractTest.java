@@ -137,6 +137,61 @@ public abstract class MvccContractTest {
     }
 
     /**
+     * A historical connection at a tid an earlier pack passed is refused when it is opened, naming the tid,
+     * the oldest snapshot the storage keeps and the remedy (before, it opened and its first read failed
+     * with advice to start a new transaction, which cannot move a historical snapshot). At that oldest
+     * snapshot it opens and reads.
+     */
+    @Test
+    void openAtATidAnEarlierPackPassedIsRefused() {
+        TransactionManager w = new TransactionManager();
+        Connection writer = db.open(w);
+        long before = db.storage().lastTid();
+        assertEquals(Storage.NO_TID, db.storage().oldestSnapshot(), "no pack yet");
+        account(writer, 2).deposit(5);
+        w.commit();
+        account(writer, 2).deposit(5);
+        w.commit();
+        writer.close();
+        db.pack();
+        long oldest = db.storage().oldestSnapshot();
+        assertTrue(oldest > before, "pack passed " + before + ": oldest " + oldest);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> db.openAt(new TransactionManager(), before));
+        assertTrue(e.getMessage().contains("tid " + before) && e.getMessage().contains("tid " + oldest + ". Open at tid "
+                + oldest + " or later"), e.getMessage());
+        TransactionManager h = new TransactionManager();
+        Connection at = db.openAt(h, oldest);
+        assertEquals(START + 10, account(at, 2).balance());
+        at.close();
+    }
+
+    /**
+     * A pack the database does not know of (a second Database on the same storage packs without seeing
+     * this one's connections) passes an open historical connection's snapshot: its next read fails naming
+     * the historical snapshot and the oldest one kept, not advising a new transaction.
+     */
+    @Test
+    void aHistoricalConnectionWhoseSnapshotAPackPassedSaysSo() {
+        TransactionManager w = new TransactionManager(), h = new TransactionManager();
+        Connection writer = db.open(w);
+        long before = db.storage().lastTid();
+        Connection past = db.openAt(h, before);
+        account(writer, 4).deposit(3);
+        w.commit();
+        writer.close();
+        Database.open(db.storage()).pack(); // not closed: it would close the shared storage
+        long oldest = db.storage().oldestSnapshot();
+        org.jodb.spi.StorageException e = assertThrows(org.jodb.spi.StorageException.class,
+                () -> account(past, 4).balance());
+        assertTrue(e.getMessage().startsWith("this historical connection reads as of tid " + before + ", which a pack"
+                + " has since passed: the oldest snapshot storage " + db.storage().name() + " keeps is tid " + oldest),
+                e.getMessage());
+        h.abort();
+        past.close();
+    }
+
+    /**
      * Writers move money between accounts on their own threads and connections while readers sum every
      * balance (each sum in one transaction, with a tiny cache that turns objects into ghosts between
      * reads, and a cacheMinimize half way) and one thread packs again and again. Every sum is the total; no

@@ -274,4 +274,35 @@ class RecordCodecTest {
         renaming(ColorV1.class, ColorV3.class).readInto(codec.write(h, ctx), loaded, ctx);
         assertSame(ColorV3.BLUE, loaded.value, "ordinal 2 would not even exist in ColorV3");
     }
+
+    /**
+     * One large record must not leave its buffers with the thread for good (each thread keeps its own Kryo
+     * instance): after it, what the thread keeps is small again, and small records reuse what is kept.
+     */
+    @Test
+    void aLargeRecordDoesNotLeaveItsBuffersWithTheThread() {
+        MapContext ctx = new MapContext();
+        Holder small = new Holder();
+        small.value = "small";
+        codec.write(small, ctx);
+        long kept = codec.retainedWriteBytes();
+        assertTrue(kept < 64 << 10, "a small record keeps small buffers: " + kept);
+
+        Holder large = new Holder();
+        List<Object> many = new ArrayList<>();
+        for (int i = 0; i < 400_000; i++) {
+            many.add(proxies.instantiate(Person.class, new Object[0])); // a reference each: a header of over 1 MiB
+        }
+        large.value = new Object[] {new byte[8 << 20], many};
+        byte[] record = codec.write(large, ctx);
+        assertTrue(record.length > 8 << 20);
+        assertTrue(codec.retainedWriteBytes() < 64 << 10,
+                "after an 8 MiB record the thread keeps " + codec.retainedWriteBytes() + " bytes");
+
+        codec.write(small, ctx);
+        assertEquals(kept, codec.retainedWriteBytes(), "back to what a small record keeps");
+        Holder loaded = new Holder();
+        codec.readInto(record, loaded, ctx);
+        assertEquals(8 << 20, ((byte[]) ((Object[]) loaded.value)[0]).length, "the large record reads back");
+    }
 }

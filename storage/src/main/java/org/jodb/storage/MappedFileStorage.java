@@ -121,6 +121,12 @@ public final class MappedFileStorage implements Storage {
      * {@link RemovedOids}).
      */
     volatile RemovedOids removedOids = RemovedOids.NONE;
+    /**
+     * The oldest snapshot loadAt serves ({@link Storage#oldestSnapshot}): raised by each pack's swap, and by a
+     * read that meets a revision whose older ones a pack removed (packs of earlier runs are not recorded in
+     * the files). Only grows.
+     */
+    private final AtomicLong packedBefore = new AtomicLong(NO_TID);
     /** Whether open trusted the persisted index (no log scan) instead of rebuilding it. */
     final boolean openedFromIndex;
 
@@ -478,8 +484,27 @@ public final class MappedFileStorage implements Storage {
     }
 
     @Override
+    public long oldestSnapshot() {
+        checkOpen();
+        return packedBefore.get();
+    }
+
+    /** Snapshots before {@code tid} can no longer be served: a pack removed revisions they need. */
+    void packedBefore(long tid) {
+        packedBefore.accumulateAndGet(tid, Math::max);
+    }
+
+    @Override
     public Revision loadAt(long oid, long tid) {
         checkOpen();
+        long oldest = packedBefore.get();
+        if (tid < oldest) {
+            // also for an object whose revision at tid survived: a snapshot is served whole or not at all, as
+            // an object pack removed as unreachable would otherwise read as never having existed
+            throw new StorageException("snapshot tid " + tid + " is older than the oldest snapshot storage " + dir
+                    + " keeps (tid " + oldest + "): what it reads was removed by pack. Start a new transaction to"
+                    + " read a newer snapshot.");
+        }
         OidIndex.Lookup entry = READS.get().lookup;
         retry:
         while (true) {
@@ -509,6 +534,7 @@ public final class MappedFileStorage implements Storage {
                     return null;
                 }
                 if (prev == LogPosition.PACKED) {
+                    packedBefore(found); // a pack of an earlier run (the files do not record packs)
                     throw new StorageException("the revision of oid " + oid + " as of tid " + tid + " was removed by"
                             + " pack; the oldest kept revision has tid " + found
                             + ". Start a new transaction to read a newer snapshot.");

@@ -181,6 +181,7 @@ final class Pack {
         storage.swapIndex(packed);
         storage.lastTxn = prevTxn;
         storage.recent.packed(packTid); // it may still list commits this pack dropped
+        storage.packedBefore(Math.min(packTid, storage.lastTid)); // Storage#oldestSnapshot
         // a vote from now on refuses references to what this pack removed (FORMAT.md invariant (11))
         storage.removedOids = storage.removedOids.plus(candidates.stream().filter(oid -> !head.containsKey(oid))
                 .mapToLong(Long::longValue).toArray(), references);

@@ -15,10 +15,15 @@ public class ConflictException extends TransientException {
     private final long readSerial;
     private final long currentSerial;
 
+    /**
+     * A write conflict on object {@code oid} of {@code className}: this transaction read serial
+     * {@code readSerial}, another transaction committed {@code currentSerial}.
+     */
     public ConflictException(long oid, String className, long readSerial, long currentSerial) {
         this("write conflict", oid, className, readSerial, currentSerial);
     }
 
+    /** For subclasses: {@code kind} names the conflict ("read conflict") at the start of the message. */
     protected ConflictException(String kind, long oid, String className, long readSerial, long currentSerial) {
         this(oid, className, readSerial, currentSerial, kind + " on oid " + oid + " (" + className
                 + "): this transaction read serial " + readSerial + ", another committed serial " + currentSerial

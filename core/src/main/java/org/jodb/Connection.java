@@ -129,14 +129,17 @@ public final class Connection implements AutoCloseable {
         return session.cacheLoadedBytes();
     }
 
+    /** The transaction manager whose transactions this connection joins. */
     public TransactionManager transactionManager() {
         return session.manager();
     }
 
+    /** The database this connection was opened on. */
     public Database database() {
         return database;
     }
 
+    /** Whether this connection, or its database, was closed; a closed connection's objects cannot load. */
     public boolean isClosed() {
         return closed || session.isClosed();
     }

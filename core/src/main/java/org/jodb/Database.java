@@ -81,6 +81,7 @@ public final class Database implements AutoCloseable {
         return open(storage, new Options());
     }
 
+    /** A database on {@code storage} with {@code options}; creates the root if the storage is empty. */
     public static Database open(Storage storage, Options options) {
         return new Database(Objects.requireNonNull(storage, "storage"), Objects.requireNonNull(options, "options"));
     }
@@ -95,6 +96,11 @@ public final class Database implements AutoCloseable {
         return open(path, new Options());
     }
 
+    /**
+     * The durable database at {@code path} with {@code options}; see {@link #open(Path)}.
+     *
+     * @throws IllegalStateException when no storage provider is on the class path
+     */
     public static Database open(Path path, Options options) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
@@ -309,6 +315,7 @@ public final class Database implements AutoCloseable {
         return store.storage();
     }
 
+    /** Whether {@link #close()} was called. */
     public synchronized boolean isClosed() {
         return closed;
     }

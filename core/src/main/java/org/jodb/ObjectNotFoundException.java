@@ -10,6 +10,7 @@ package org.jodb;
 public class ObjectNotFoundException extends RuntimeException {
     private final long oid;
 
+    /** Object {@code oid} was not found; {@code message} says where it was looked for and what to do. */
     public ObjectNotFoundException(long oid, String message) {
         super(message);
         this.oid = oid;

@@ -27,6 +27,9 @@ import java.util.function.UnaryOperator;
  * Two transactions that change one list conflict ({@link ConflictException}, retry): positions make a
  * safe merge impossible. Keep data that many writers append to in a {@link PersistentMap} with distinct keys.
  *
+ * <p>A subclass may add methods but no fields of its own (other than transient ones); see
+ * {@link PersistentMap}'s "Subclasses".
+ *
  * <p>Not thread-safe, like the connection it belongs to.
  *
  * @param <E> element type
@@ -34,10 +37,12 @@ import java.util.function.UnaryOperator;
 public class PersistentList<E> extends PersistentContainer<ArrayList<E>> implements List<E>, RandomAccess {
     private ArrayList<E> list;
 
+    /** An empty list; it becomes persistent when it is reachable from the root at commit. */
     public PersistentList() {
         list = new ArrayList<>();
     }
 
+    /** A list holding the elements of {@code content}, in its iteration order. */
     public PersistentList(Collection<? extends E> content) {
         list = new ArrayList<>(content);
     }

@@ -56,9 +56,16 @@ import org.jodb.object.MapRecord;
  * or all of them on a switch back to one record or a {@link #clear()}, which are written empty for this)
  * and any change to an entry of that chunk by the other, a replacement included. A replacement in a
  * chunk that stays listed merges with a change of the chunk list. Only {@code PersistentMap} itself is
- * merged: a subclass, whose own fields are part of its state, always gets {@code ConflictException} for
- * concurrent changes to its own record (concurrent replacements of values in different chunks of a large
- * subclass map do not meet there and both commit).
+ * merged: a subclass always gets {@code ConflictException} for concurrent changes to its own record
+ * (concurrent replacements of values in different chunks of a large subclass map do not meet there and
+ * both commit).
+ *
+ * <h2>Subclasses</h2>
+ * A subclass may add methods that work through the map's own. It cannot declare fields of its own (other
+ * than transient ones): it is made with {@code new}, so no proxy intercepts its methods, and such a field
+ * would read empty while the map is a ghost and a change to it alone would never be written. Writing one is
+ * refused with an {@link UnsupportedClassException}; hold the map in a class made by
+ * {@code Connection.create} instead.
  *
  * <p>Not thread-safe, like the connection it belongs to.
  *
@@ -77,10 +84,12 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
     /** The chunked form; null in the single-record form. */
     private MapLayout layout;
 
+    /** An empty map; it becomes persistent when it is reachable from the root at commit. */
     public PersistentMap() {
         map = new LinkedHashMap<>();
     }
 
+    /** A map holding the entries of {@code content}, in its iteration order. */
     public PersistentMap(Map<? extends K, ? extends V> content) {
         if (content.size() > CHUNKED_ABOVE) {
             layout = MapLayout.of(content);

@@ -9,10 +9,12 @@ package org.jodb;
  * <p>Immutable and thread-safe, like every jodb exception: it may be handed to another thread.
  */
 public class UnsupportedClassException extends RuntimeException {
+    /** With {@code message}, which names the problem and the remedy. */
     public UnsupportedClassException(String message) {
         super(message);
     }
 
+    /** With {@code message}, which names the problem and the remedy, and the {@code cause} it wraps. */
     public UnsupportedClassException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -51,6 +51,17 @@ public final class ObjectState {
         this.status = status;
     }
 
+    /**
+     * Gives {@code copy}, made by {@code Object.clone} of this state's object (and so sharing this state),
+     * a state of its own: a new object of the same connection, not yet stored. Anything else is left alone
+     * (a {@code clone()} may return a new instance of its own making).
+     */
+    public void cloned(Object copy) {
+        if (copy != self && copy instanceof PersistentObject p && p.$jodbState() == this) {
+            p.$jodbState(new ObjectState(p, jar, ObjectStatus.UNSAVED));
+        }
+    }
+
     /** Called before every method of a persistent object runs. Cheap when already touched. */
     public void beforeCall() {
         ObjectStatus s = status;

@@ -7,8 +7,10 @@ import static net.bytebuddy.matcher.ElementMatchers.isFinal;
 import static net.bytebuddy.matcher.ElementMatchers.isStatic;
 import static net.bytebuddy.matcher.ElementMatchers.named;
 import static net.bytebuddy.matcher.ElementMatchers.not;
+import static net.bytebuddy.matcher.ElementMatchers.takesArguments;
 
 import java.lang.invoke.MethodHandles;
+import java.lang.reflect.Array;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.InvocationTargetException;
@@ -33,11 +35,13 @@ import net.bytebuddy.implementation.SuperMethodCall;
 import net.bytebuddy.matcher.ElementMatcher;
 import org.jodb.UnsupportedClassException;
 import org.jodb.serialization.PersistentTypes;
+import org.jodb.serialization.UnstoredState;
 
 /**
  * Generates and caches the proxy class of a user class: a Byte Buddy subclass whose every overridable
  * method first runs {@link ProxyAdvice} (load a ghost, mark touched; {@link ArgumentsAdvice} also for
- * the persistent arguments of a method that takes an instance of the class), and which carries the object's
+ * the persistent arguments of a method that takes an instance of the class; {@link CloneAdvice} for
+ * {@code clone()}, whose copy gets a state of its own), and which carries the object's
  * {@link ObjectState} in a field of its own.
  *
  * <p>The proxy is defined next to the user class, in its class loader and package, through a
@@ -51,6 +55,9 @@ import org.jodb.serialization.PersistentTypes;
 public final class Proxies implements PersistentTypes {
     static final String SUFFIX = "$$JodbProxy";
     private static final String STATE_FIELD = "$jodbState";
+    /** Why a proxy is defined outside its class's package. */
+    private static final String OUTSIDE = "its class loader does not see jodb's classes, or its module does"
+            + " not open its package";
 
     private static final ClassValue<Class<?>> PROXY = new ClassValue<>() {
         @Override
@@ -107,9 +114,33 @@ public final class Proxies implements PersistentTypes {
             }
         }
         if (match == null) {
-            throw new UnsupportedClassException("no accessible constructor of " + userClass.getName()
-                    + " accepts " + describe(args) + "; add a public, protected or package-private"
-                    + " constructor with these parameters, or pass arguments that fit one");
+            // as a Java call would: a varargs constructor takes the trailing arguments as its array
+            for (Creator c : CREATORS.get(userClass)) {
+                if (c.varargs && acceptsVarargs(c.parameters, args)) {
+                    args = packVarargs(c.parameters, args);
+                    match = c;
+                    break;
+                }
+            }
+        }
+        if (match == null) {
+            Class<?> type = isProxyClass(userClass) ? userClass.getSuperclass() : userClass;
+            String kinds = outsidePackage(proxyClass(type)) ? "public or protected constructor (" + OUTSIDE
+                    + ", so the proxy cannot call a package-private one)" : "public, protected or package-private"
+                    + " constructor";
+            String privateClass = Modifier.isPrivate(type.getModifiers()) ? " (the default constructor of a"
+                    + " private class is private too: declare the class package-private or public)" : "";
+            String spread = "";
+            for (Creator c : CREATORS.get(userClass)) {
+                if (!c.varargs && c.parameters.length == 1 && c.parameters[0].isArray() && args.length > 0
+                        && acceptsVarargs(c.parameters, args)) {
+                    spread = " (an array passed to create(type, array) is spread into the arguments, as Java"
+                            + " does for Object...: pass it as create(type, (Object) array))";
+                }
+            }
+            throw new UnsupportedClassException("no accessible constructor of " + type.getName() + " accepts "
+                    + describe(args) + privateClass + spread + "; add a " + kinds + " with these parameters, or"
+                    + " pass arguments that fit one");
         }
         try {
             return (T) match.constructor.newInstance(args);
@@ -138,18 +169,68 @@ public final class Proxies implements PersistentTypes {
         @Override
         protected Creator[] computeValue(Class<?> type) {
             Class<?> proxy = isProxyClass(type) ? type : PROXY.get(type);
-            Constructor<?>[] constructors = proxy.getDeclaredConstructors();
-            Creator[] creators = new Creator[constructors.length];
-            for (int i = 0; i < constructors.length; i++) {
-                constructors[i].setAccessible(true);
-                creators[i] = new Creator(constructors[i], constructors[i].getParameterTypes());
+            List<Creator> creators = new ArrayList<>();
+            for (Constructor<?> constructor : proxy.getDeclaredConstructors()) {
+                Class<?>[] parameters = constructor.getParameterTypes();
+                if (outsidePackage(proxy) && packagePrivate(proxy.getSuperclass(), parameters)) {
+                    continue; // its call of super(...) would throw IllegalAccessError
+                }
+                constructor.setAccessible(true);
+                creators.add(new Creator(constructor, parameters, varargs(proxy.getSuperclass(), parameters)));
             }
-            return creators;
+            return creators.toArray(new Creator[0]);
         }
     };
 
+    /** Whether a proxy class was defined in a class loader of its own, outside its user class's package. */
+    private static boolean outsidePackage(Class<?> proxy) {
+        return proxy.getClassLoader() != proxy.getSuperclass().getClassLoader();
+    }
+
+    private static boolean packagePrivate(Class<?> type, Class<?>[] parameters) {
+        try {
+            int m = type.getDeclaredConstructor(parameters).getModifiers();
+            return !Modifier.isPublic(m) && !Modifier.isProtected(m) && !Modifier.isPrivate(m);
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
     /** One constructor of a proxy class and its parameter types. */
-    private record Creator(Constructor<?> constructor, Class<?>[] parameters) {
+    private record Creator(Constructor<?> constructor, Class<?>[] parameters, boolean varargs) {
+    }
+
+    /** Whether the user class's constructor with these parameters is declared with {@code ...}. */
+    private static boolean varargs(Class<?> type, Class<?>[] parameters) {
+        try {
+            return type.getDeclaredConstructor(parameters).isVarArgs();
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /** Whether {@code args} fit a varargs parameter list with the trailing ones spread (not as an array). */
+    private static boolean acceptsVarargs(Class<?>[] params, Object[] args) {
+        int fixed = params.length - 1;
+        if (args.length < fixed) {
+            return false;
+        }
+        Class<?>[] spread = new Class<?>[args.length];
+        System.arraycopy(params, 0, spread, 0, fixed);
+        Arrays.fill(spread, fixed, spread.length, params[fixed].getComponentType());
+        return accepts(spread, args);
+    }
+
+    /** {@code args} with the trailing ones packed into the array a varargs constructor takes. */
+    private static Object[] packVarargs(Class<?>[] params, Object[] args) {
+        int fixed = params.length - 1;
+        Object array = Array.newInstance(params[fixed].getComponentType(), args.length - fixed);
+        for (int i = fixed; i < args.length; i++) {
+            Array.set(array, i - fixed, args[i]); // unboxes and widens for a primitive component type
+        }
+        Object[] packed = Arrays.copyOf(args, params.length);
+        packed[fixed] = array;
+        return packed;
     }
 
     private static Class<?> generate(Class<?> type) {
@@ -168,6 +249,8 @@ public final class Proxies implements PersistentTypes {
                 .intercept(Advice.to(ProxyAdvice.class).wrap(SuperMethodCall.INSTANCE))
                 .method(intercepted.and(takesAnInstanceOf(type)))
                 .intercept(Advice.to(ArgumentsAdvice.class).wrap(SuperMethodCall.INSTANCE))
+                .method(named("clone").and(takesArguments(0)).and(not(isStatic())))
+                .intercept(Advice.to(CloneAdvice.class).wrap(SuperMethodCall.INSTANCE))
                 .method(named(STATE_FIELD).and(isDeclaredBy(PersistentObject.class)))
                 .intercept(FieldAccessor.ofField(STATE_FIELD))
                 .make();
@@ -178,6 +261,15 @@ public final class Proxies implements PersistentTypes {
                         .getLoaded();
             } catch (IllegalAccessException | RuntimeException | LinkageError e) {
                 // fall back to a loader of our own below
+            }
+        }
+        // the proxy lands in another runtime package: it can extend only a public class (else the JVM
+        // throws IllegalAccessError when the proxy is loaded)
+        for (Class<?> c = type; c != null; c = c.getDeclaringClass()) {
+            if (!Modifier.isPublic(c.getModifiers())) {
+                throw new UnsupportedClassException(type.getName() + " cannot be proxied: " + c.getName()
+                        + " is not public, and the proxy cannot be defined in its package (" + OUTSIDE
+                        + "); make it public, or load it through a class loader that sees jodb");
             }
         }
         ClassLoader both = new MultipleParentClassLoader.Builder()
@@ -227,11 +319,13 @@ public final class Proxies implements PersistentTypes {
         }
         if (type.isAnonymousClass() || type.isLocalClass()
                 || (type.isMemberClass() && !Modifier.isStatic(type.getModifiers()))) {
-            throw new UnsupportedClassException(name + " is an inner (non-static) class; declare it"
-                    + " static or top-level");
+            throw new UnsupportedClassException(name + " is an inner (non-static), local or anonymous class;"
+                    + " declare it as a static nested or top-level class");
         }
         List<String> problems = new ArrayList<>();
+        Class<?> jdkClass = null; // the first JDK superclass with a problem: its fields are beyond the user's reach
         for (Class<?> c = type; c != null && c != Object.class; c = c.getSuperclass()) {
+            int before = problems.size();
             for (Field f : c.getDeclaredFields()) {
                 int m = f.getModifiers();
                 if (!Modifier.isStatic(m) && !Modifier.isPrivate(m) && !f.isSynthetic()) {
@@ -245,12 +339,39 @@ public final class Proxies implements PersistentTypes {
                         && !method.isSynthetic()) {
                     problems.add("final method " + c.getSimpleName() + "." + method.getName()
                             + "() (it cannot be intercepted; remove final)");
+                } else if (!Modifier.isStatic(m) && !Modifier.isPublic(m) && !Modifier.isProtected(m)
+                        && !Modifier.isPrivate(m) && !method.isSynthetic() && !samePackage(c, type)) {
+                    problems.add("package-private method " + c.getSimpleName() + "." + method.getName()
+                            + "() of package " + c.getPackageName() + " (the proxy, in package "
+                            + type.getPackageName() + ", cannot override it, so a call on an object not loaded"
+                            + " yet would see empty fields; make it public or protected)");
                 }
             }
+            ClassLoader loader = c.getClassLoader();
+            if (problems.size() > before && jdkClass == null
+                    && (loader == null || loader == ClassLoader.getPlatformClassLoader())) {
+                jdkClass = c;
+            }
+        }
+        if (jdkClass != null) {
+            String what = jdkClass == type ? "it is " : "it extends " + jdkClass.getName() + ", ";
+            throw new UnsupportedClassException(name + " cannot be proxied: " + what
+                    + "a JDK class whose state jodb cannot track through a proxy (it has non-private fields"
+                    + " or final methods); keep the " + jdkClass.getSimpleName() + " in a private field of a class"
+                    + " of your own instead, or use PersistentMap or PersistentList");
         }
         if (!problems.isEmpty()) {
             throw new UnsupportedClassException(name + " cannot be proxied: " + String.join("; ", problems));
         }
+        String unstored = UnstoredState.problem(type);
+        if (unstored != null) {
+            throw new UnsupportedClassException(name + " cannot be a persistent object: " + unstored);
+        }
+    }
+
+    /** Whether a and b are in one runtime package (a package-private member of one is visible to the other). */
+    private static boolean samePackage(Class<?> a, Class<?> b) {
+        return a.getPackageName().equals(b.getPackageName()) && a.getClassLoader() == b.getClassLoader();
     }
 
     private static boolean accepts(Class<?>[] params, Object[] args) {

@@ -29,6 +29,7 @@ import org.jodb.UnsupportedClassException;
  * name for the superclass's copy. One instance per Kryo instance and class; not thread-safe.
  */
 final class FieldsSerializer extends Serializer<Object> {
+    private static final System.Logger LOG = System.getLogger(FieldsSerializer.class.getName());
     private final Class<?> type;
     private final Field[] fields;
     /**
@@ -39,6 +40,8 @@ final class FieldsSerializer extends Serializer<Object> {
     private final Field[] transients;
     /** True when the class has transient instance fields and nothing else to store. */
     private final boolean storesNoState;
+    /** Why instances of the class must not be written (read as usual), or null. */
+    private final String unwritable;
     private final char[] kinds;
     private final String schemaEntry;
     private final Map<String, Integer> indexByName = new HashMap<>();
@@ -92,8 +95,9 @@ final class FieldsSerializer extends Serializer<Object> {
             } catch (InaccessibleObjectException | SecurityException e) {
                 throw new UnsupportedClassException("jodb cannot store " + type.getName() + ": field "
                         + f.getDeclaringClass().getName() + "." + f.getName() + " is not accessible ("
-                        + e.getMessage() + "); store a type of your own or one jodb knows (plain"
-                        + " collections, maps, records, strings, numbers, java.time)", e);
+                        + e.getMessage() + "); a logger, a lock or a random generator is not data: make the"
+                        + " field that holds it static or transient; store a type of your own or one jodb knows"
+                        + " (plain collections, maps, records, strings, numbers, java.time)", e);
             }
             names.add(chosen[i]);
             indexByName.put(chosen[i], i);
@@ -110,6 +114,7 @@ final class FieldsSerializer extends Serializer<Object> {
         }
         this.transients = resettable.toArray(new Field[0]);
         this.storesNoState = list.isEmpty() && !volatiles.isEmpty();
+        this.unwritable = containerSubclassFields(type);
         Schema schema = Schema.of(ClassNames.stableName(type), list, names);
         this.kinds = schema.kinds;
         this.schemaEntry = schema.encode();
@@ -124,8 +129,42 @@ final class FieldsSerializer extends Serializer<Object> {
         return storesNoState;
     }
 
+    /**
+     * Why a subclass of {@code PersistentMap} or {@code PersistentList} with fields of its own cannot be
+     * stored, or null. Such a subclass is made with {@code new}, not by {@code Connection.create}, so no proxy
+     * intercepts its methods: while the map is a ghost its fields read empty, and a change to them alone is
+     * never found (before this check, both lost data silently). Records written before still load.
+     */
+    private static String containerSubclassFields(Class<?> type) {
+        List<String> own = new ArrayList<>();
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            String name = c.getName();
+            if (name.equals("org.jodb.PersistentMap") || name.equals("org.jodb.PersistentList")) {
+                if (own.isEmpty()) {
+                    return null;
+                }
+                return "jodb cannot store a " + type.getName() + ": a subclass of " + c.getSimpleName()
+                        + " cannot keep fields of its own (" + String.join(", ", own) + "): it is made with new,"
+                        + " not by Connection.create, so its methods are not intercepted; such a field reads"
+                        + " empty until the " + c.getSimpleName() + " is loaded, and a change to it alone is never"
+                        + " written. Keep those values in the entries, or hold the " + c.getSimpleName()
+                        + " in a field of a class made by Connection.create";
+            }
+            for (Field f : c.getDeclaredFields()) {
+                int m = f.getModifiers();
+                if (!Modifier.isStatic(m) && !Modifier.isTransient(m) && !f.isSynthetic()) {
+                    own.add(c.getSimpleName() + "." + f.getName());
+                }
+            }
+        }
+        return null;
+    }
+
     @Override
     public void write(Kryo kryo, Output output, Object object) {
+        if (unwritable != null) {
+            throw new UnsupportedClassException(unwritable);
+        }
         JodbKryo k = (JodbKryo) kryo;
         output.writeVarLong(k.entryId(schemaEntry), true);
         for (int i = 0; i < fields.length; i++) {
@@ -206,6 +245,10 @@ final class FieldsSerializer extends Serializer<Object> {
                 int target = targets[i];
                 if (target >= 0 && !assign(object, fields[target], value)) {
                     assign(object, fields[target], null); // a value the field cannot hold: its default
+                    if (!b.warned[i]) {
+                        b.warned[i] = true;
+                        warnUnassignable(fields[target], value);
+                    }
                 }
             }
         } catch (IllegalAccessException e) {
@@ -214,6 +257,20 @@ final class FieldsSerializer extends Serializer<Object> {
         for (int missing : b.missing) {
             assign(object, fields[missing], null);
         }
+    }
+
+    /**
+     * The field's type changed since records were written (a {@code String price} became a {@code BigDecimal
+     * price}): the value loads as the default, and is gone for good once the object is written again. Said
+     * once per field and stored layout, so that the change does not go unnoticed.
+     */
+    private void warnUnassignable(Field f, Object value) {
+        LOG.log(System.Logger.Level.WARNING, "stored records of " + type.getName() + " hold a "
+                + value.getClass().getName() + " in field " + f.getName() + ", which its type "
+                + f.getType().getName() + " cannot hold: it loads as " + (f.getType().isPrimitive() ? "0/false"
+                : "null") + ", and the stored value is lost when the object is written again. To convert it,"
+                + " keep a field of the old type under the old name, declare the new type under a new name,"
+                + " and copy the values over in a migration");
     }
 
     /** Sets every stored and every transient field to its default (the object becomes a ghost). */
@@ -251,15 +308,18 @@ final class FieldsSerializer extends Serializer<Object> {
                 missing[n++] = i;
             }
         }
-        return new Binding(layoutId, stored.kinds, targets, direct, java.util.Arrays.copyOf(missing, n));
+        return new Binding(layoutId, stored.kinds, targets, direct, java.util.Arrays.copyOf(missing, n),
+                new boolean[targets.length]);
     }
 
     /**
      * How a stored layout maps onto this class: for each stored field its kind, the index of the field to
-     * set (-1 to skip) and whether it is the same primitive type (set without conversion); and the fields
-     * the layout lacks, which get their default.
+     * set (-1 to skip) and whether it is the same primitive type (set without conversion); the fields
+     * the layout lacks, which get their default; and the stored fields already reported as holding values
+     * their field can no longer hold.
      */
-    private record Binding(long layoutId, char[] kinds, int[] targets, boolean[] direct, int[] missing) {
+    private record Binding(long layoutId, char[] kinds, int[] targets, boolean[] direct, int[] missing,
+                           boolean[] warned) {
     }
 
     /** Sets a field, converting between primitive and boxed kinds; null means the type's default. */

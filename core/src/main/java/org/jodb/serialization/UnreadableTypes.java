@@ -5,12 +5,16 @@ import com.esotericsoftware.kryo.Serializer;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
 import com.esotericsoftware.kryo.serializers.CollectionSerializer;
+import com.esotericsoftware.kryo.serializers.DefaultSerializers;
 import com.esotericsoftware.kryo.serializers.MapSerializer;
 import java.lang.reflect.Constructor;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import org.jodb.UnsupportedClassException;
 
 /**
@@ -24,7 +28,10 @@ import org.jodb.UnsupportedClassException;
  * {@code Collections.nCopies}, {@code Collections.checked*}, {@code ConcurrentHashMap.keySet}). Also refused: a
  * JDK class that jodb would write field by field but whose every instance field is transient (its state
  * lives in fields that Java serialization writes by hand, such as {@code InetAddress}'s); it would load
- * empty.
+ * empty. A subclass of {@code TreeMap} or {@code TreeSet} without a public {@code (Comparator)}
+ * constructor, through which Kryo rebuilds it. And a class of the application whose state field-by-field records would miss
+ * ({@link UnstoredState}: an inner class's enclosing instance, a captured variable, transient fields written by
+ * {@code writeObject}).
  *
  * <p>Collections with a usable constructor ({@code ArrayList}, {@code HashMap}, {@code Vector}, ...) and the
  * classes with serializers of their own (immutable {@code List.of}, {@code Arrays.asList}, {@code EnumSet},
@@ -46,12 +53,37 @@ final class UnreadableTypes {
                     + type.getSimpleName() + " one (it may be private)";
             return new Refusing(serializer, "jodb cannot store a " + type.getName() + ": " + remedy);
         }
+        if ((sc == DefaultSerializers.TreeMapSerializer.class || sc == DefaultSerializers.TreeSetSerializer.class)
+                && type != TreeMap.class && type != TreeSet.class && !takesComparator(type)) {
+            // Kryo rebuilds a subclass through its public (Comparator) constructor: without one, the record
+            // would be committed and then fail to load (an anonymous "double brace" TreeMap, say)
+            return new Refusing(serializer, "jodb cannot store a " + type.getName() + ": a subclass of "
+                    + (SortedMap.class.isAssignableFrom(type) ? "TreeMap" : "TreeSet") + " is rebuilt through a"
+                    + " public constructor taking a Comparator, which it lacks; give it one, or store a copy: new "
+                    + copyOf(type) + "<>(" + (SortedMap.class.isAssignableFrom(type) ? "map" : "set") + ")");
+        }
+        if (serializer instanceof FieldsSerializer && !isJdk(type)) {
+            String problem = UnstoredState.problem(type);
+            if (problem != null) {
+                return new Refusing(serializer, "jodb cannot store an instance of " + type.getName() + ": "
+                        + problem);
+            }
+        }
         if (serializer instanceof FieldsSerializer fs && isJdk(type) && fs.storesNoState()) {
             return new Refusing(serializer, "jodb cannot store a " + type.getName() + ": its state is only in"
                     + " transient fields, so it would load empty; store a value that describes it (a String,"
                     + " a byte[], a record of your own)");
         }
         return serializer;
+    }
+
+    private static boolean takesComparator(Class<?> type) {
+        try {
+            type.getConstructor(Comparator.class);
+            return true;
+        } catch (NoSuchMethodException | SecurityException e) {
+            return false;
+        }
     }
 
     /** Whether Kryo's instantiator would run a no-argument constructor (rather than skip constructors). */

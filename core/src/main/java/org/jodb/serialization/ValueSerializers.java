@@ -54,6 +54,7 @@ final class ValueSerializers {
         kryo.addDefaultSerializer(Path.class, new PathByString());
         kryo.addDefaultSerializer(EnumMap.class, new EnumMapByName());
         SetSerializers.register(kryo);
+        TimestampWithNanos.registerIfPresent(kryo);
         kryo.addDefaultSerializer(LinkedHashMap.class, new SizedLinkedHashMaps());
         Class<?> listN = List.of(1, 2, 3).getClass();
         kryo.addDefaultSerializer(listN, new NoNullElements(kryo.getDefaultSerializer(listN)));

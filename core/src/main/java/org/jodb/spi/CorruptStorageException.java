@@ -6,10 +6,12 @@ package org.jodb.spi;
  * file, the offset and what mismatched.
  */
 public class CorruptStorageException extends StorageException {
+    /** With {@code message}, which names the problem and the remedy. */
     public CorruptStorageException(String message) {
         super(message);
     }
 
+    /** With {@code message}, which names the problem and the remedy, and the {@code cause} it wraps. */
     public CorruptStorageException(String message, Throwable cause) {
         super(message, cause);
     }

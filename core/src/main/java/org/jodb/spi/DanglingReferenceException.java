@@ -16,6 +16,7 @@ package org.jodb.spi;
 public class DanglingReferenceException extends StorageConflictException {
     private final long referencingOid;
 
+    /** The new record of {@code referencingOid} refers to {@code removedOid}, which pack removed. */
     public DanglingReferenceException(long referencingOid, long removedOid) {
         super("the new record of oid " + referencingOid + " refers to oid " + removedOid + ", which pack removed"
                 + " because nothing referred to it; nothing was written. Abort, and store that object's values"

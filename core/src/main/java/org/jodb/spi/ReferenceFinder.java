@@ -8,6 +8,7 @@ import java.util.function.LongConsumer;
  */
 @FunctionalInterface
 public interface ReferenceFinder {
+    /** Passes to {@code oids} every oid that {@code record} refers to (repeats allowed). */
     void references(byte[] record, LongConsumer oids);
 
     /**

@@ -11,6 +11,10 @@ public class StorageConflictException extends StorageException {
     private final long currentSerial;
     private final boolean readConflict;
 
+    /**
+     * Object {@code oid} was committed at {@code currentSerial} after the writer read {@code readSerial};
+     * {@code readConflict} when the object was only read (checked), not written.
+     */
     public StorageConflictException(long oid, long readSerial, long currentSerial, boolean readConflict) {
         this((readConflict ? "read conflict" : "write conflict") + " on oid " + oid
                 + ": read serial " + readSerial + ", committed serial " + currentSerial,

@@ -6,10 +6,12 @@ package org.jodb.spi;
  * guarantee consistency, reopen it (recovery runs on open).
  */
 public class StorageException extends RuntimeException {
+    /** With {@code message}, which names the problem and the remedy. */
     public StorageException(String message) {
         super(message);
     }
 
+    /** With {@code message}, which names the problem and the remedy, and the {@code cause} it wraps. */
     public StorageException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -7,6 +7,7 @@ package org.jodb.spi;
  * @param note description, {@code ""} if none
  */
 public record TransactionMetadata(String user, String note) {
+    /** Null user or note becomes {@code ""}. */
     public TransactionMetadata {
         user = user == null ? "" : user;
         note = note == null ? "" : note;

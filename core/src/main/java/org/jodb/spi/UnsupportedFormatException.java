@@ -5,6 +5,7 @@ package org.jodb.spi;
  * changed on disk. Remedy: open it with the jodb version named in the message or newer.
  */
 public class UnsupportedFormatException extends StorageException {
+    /** With {@code message}, which names the problem and the remedy. */
     public UnsupportedFormatException(String message) {
         super(message);
     }

@@ -10,6 +10,7 @@ package org.jodb.transaction;
  * abort when it was false, leaving the caller's transaction to the caller.
  */
 public class AlreadyInTransactionException extends TransactionException {
+    /** With {@code message}, which names the problem and the remedy. */
     public AlreadyInTransactionException(String message) {
         super(message);
     }

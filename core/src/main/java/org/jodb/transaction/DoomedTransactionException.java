@@ -9,6 +9,7 @@ package org.jodb.transaction;
  * can only end by {@code abort()}).
  */
 public class DoomedTransactionException extends TransactionException {
+    /** With {@code message}, which names the problem and the remedy. */
     public DoomedTransactionException(String message) {
         super(message);
     }

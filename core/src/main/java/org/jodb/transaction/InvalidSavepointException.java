@@ -9,6 +9,7 @@ package org.jodb.transaction;
  * The transaction itself is unaffected.
  */
 public class InvalidSavepointException extends TransactionException {
+    /** With {@code message}, which names the problem and the remedy. */
     public InvalidSavepointException(String message) {
         super(message);
     }

@@ -10,6 +10,7 @@ package org.jodb.transaction;
  * when a routine may be called both inside and outside a transaction.
  */
 public class NoTransactionException extends TransactionException {
+    /** With {@code message}, which names the problem and the remedy. */
     public NoTransactionException(String message) {
         super(message);
     }

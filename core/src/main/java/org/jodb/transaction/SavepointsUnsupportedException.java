@@ -10,6 +10,7 @@ package org.jodb.transaction;
  * transactions that need savepoints.
  */
 public class SavepointsUnsupportedException extends TransactionException {
+    /** With {@code message}, which names the problem and the remedy. */
     public SavepointsUnsupportedException(String message) {
         super(message);
     }

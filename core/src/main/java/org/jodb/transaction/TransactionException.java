@@ -8,10 +8,12 @@ package org.jodb.transaction;
  * Remedy: see the subclass or the cause.
  */
 public class TransactionException extends RuntimeException {
+    /** With {@code message}, which names the problem and the remedy. */
     public TransactionException(String message) {
         super(message);
     }
 
+    /** With {@code message}, which names the problem and the remedy, and the {@code cause} it wraps. */
     public TransactionException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -11,6 +11,7 @@ package org.jodb.transaction;
  * {@link TransactionManager#run(int, java.util.concurrent.Callable)} does this for retryable causes.
  */
 public class TransactionFailedException extends TransactionException {
+    /** With {@code message}, which names the problem and the remedy, and the {@code cause} it wraps. */
     public TransactionFailedException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -75,6 +75,7 @@ public class TransactionManager {
         return THREAD_LOCAL.get();
     }
 
+    /** Whether this manager is in explicit mode ({@link #begin()} required before a transaction). */
     public boolean isExplicit() {
         return explicit;
     }

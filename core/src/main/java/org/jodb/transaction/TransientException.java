@@ -9,10 +9,12 @@ package org.jodb.transaction;
  * {@link TransactionManager#run(int, java.util.concurrent.Callable)} does both.
  */
 public class TransientException extends TransactionException {
+    /** With {@code message}, which names the problem and the remedy. */
     public TransientException(String message) {
         super(message);
     }
 
+    /** With {@code message}, which names the problem and the remedy, and the {@code cause} it wraps. */
     public TransientException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -72,6 +72,23 @@ class ProxiesTest {
         }
     }
 
+    /** A varargs constructor, and one taking an array. */
+    public static class Tags {
+        private final String joined;
+
+        public Tags(String first, String... more) {
+            joined = first + String.join("", more);
+        }
+
+        public Tags(long[] numbers) {
+            joined = java.util.Arrays.toString(numbers);
+        }
+
+        String joined() {
+            return joined;
+        }
+    }
+
     /** Overloads that differ only by primitive width. */
     public static class Amounts {
         private String picked;
@@ -152,6 +169,22 @@ class ProxiesTest {
         assertTrue(e.getMessage().contains("no accessible constructor"), e.getMessage());
         assertEquals("NoDefault", proxies.instantiate(NoDefault.class, new Object[] {"x"}).getClass()
                 .getSuperclass().getSimpleName());
+    }
+
+    /**
+     * Expected: {@code create(Tags.class, "a", "b", "c")} calls {@code Tags(String, String...)} as
+     * {@code new Tags("a", "b", "c")} does. Actual: "no accessible constructor ... accepts (String, String,
+     * String)"; only an explicit array worked.
+     */
+    @Test
+    void aVarargsConstructorTakesTheTrailingArgumentsAsInAJavaCall() {
+        assertEquals("abc", proxies.instantiate(Tags.class, new Object[] {"a", "b", "c"}).joined());
+        assertEquals("a", proxies.instantiate(Tags.class, new Object[] {"a"}).joined());
+        assertEquals("ab", proxies.instantiate(Tags.class, new Object[] {"a", new String[] {"b"}}).joined());
+        assertEquals("[1, 2]", proxies.instantiate(Tags.class, new Object[] {new long[] {1, 2}}).joined());
+        UnsupportedClassException e = assertThrows(UnsupportedClassException.class,
+                () -> proxies.instantiate(Tags.class, new Object[] {1L, 2L}));
+        assertTrue(e.getMessage().contains("(Object) array"), e.getMessage());
     }
 
     /**

@@ -47,7 +47,11 @@ public class ConflictException extends TransientException {
         return oid;
     }
 
-    /** The class of the object in conflict, as far as this connection knows it. */
+    /**
+     * The class of the object in conflict, as far as this connection knows it. A large
+     * {@link PersistentMap} keeps its entries in records of their own: a conflict on one of them names
+     * {@code PersistentMap}, with the oid of that record.
+     */
     public String className() {
         return className;
     }

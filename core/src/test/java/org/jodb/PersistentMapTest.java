@@ -235,7 +235,10 @@ class PersistentMapTest extends TwoConnections {
         m1.put("k9", 1);
         tm1.commit();
         m2.put("k9", 2);
-        assertThrows(ConflictException.class, tm2::commit);
+        ConflictException conflict = assertThrows(ConflictException.class, tm2::commit);
+        // the conflict is on a chunk record, but the user knows only the map: the message names that
+        assertEquals(PersistentMap.class.getName(), conflict.className());
+        assertFalse(conflict.getMessage().contains("MapChunk"), conflict.getMessage());
         tm2.abort();
         assertEquals(1, m2.get("k9"));
     }

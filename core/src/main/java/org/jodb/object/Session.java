@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import org.jodb.ConflictException;
 import org.jodb.ObjectNotFoundException;
+import org.jodb.PersistentMap;
 import org.jodb.ReadConflictException;
 import org.jodb.serialization.ClassNames;
 import org.jodb.serialization.RecordCodec;
@@ -927,6 +928,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private ConflictException conflict(StorageConflictException e) {
         PersistentObject p = cache.get(e.oid());
         String className = p == null ? "class unknown to this connection"
+                : p instanceof MapChunk ? PersistentMap.class.getName() // a record of a large map's entries
                 : store.proxies.userClass(p.getClass()).getName();
         ConflictException c = e instanceof DanglingReferenceException
                 ? new ConflictException(e.oid(), className, e.readSerial(), e.currentSerial(),

@@ -172,11 +172,12 @@ public final class Proxies implements PersistentTypes {
             List<Creator> creators = new ArrayList<>();
             for (Constructor<?> constructor : proxy.getDeclaredConstructors()) {
                 Class<?>[] parameters = constructor.getParameterTypes();
-                if (outsidePackage(proxy) && packagePrivate(proxy.getSuperclass(), parameters)) {
+                Constructor<?> declared = declaredConstructor(proxy.getSuperclass(), parameters);
+                if (outsidePackage(proxy) && declared != null && packagePrivate(declared)) {
                     continue; // its call of super(...) would throw IllegalAccessError
                 }
                 constructor.setAccessible(true);
-                creators.add(new Creator(constructor, parameters, varargs(proxy.getSuperclass(), parameters)));
+                creators.add(new Creator(constructor, parameters, declared != null && declared.isVarArgs()));
             }
             return creators.toArray(new Creator[0]);
         }
@@ -187,26 +188,25 @@ public final class Proxies implements PersistentTypes {
         return proxy.getClassLoader() != proxy.getSuperclass().getClassLoader();
     }
 
-    private static boolean packagePrivate(Class<?> type, Class<?>[] parameters) {
+    /** The user class's constructor that a proxy constructor with these parameters calls, or null. */
+    private static Constructor<?> declaredConstructor(Class<?> type, Class<?>[] parameters) {
         try {
-            int m = type.getDeclaredConstructor(parameters).getModifiers();
-            return !Modifier.isPublic(m) && !Modifier.isProtected(m) && !Modifier.isPrivate(m);
+            return type.getDeclaredConstructor(parameters);
         } catch (NoSuchMethodException e) {
-            return false;
+            return null;
         }
     }
 
-    /** One constructor of a proxy class and its parameter types. */
+    private static boolean packagePrivate(Constructor<?> constructor) {
+        int m = constructor.getModifiers();
+        return !Modifier.isPublic(m) && !Modifier.isProtected(m) && !Modifier.isPrivate(m);
+    }
+
+    /**
+     * One constructor of a proxy class, its parameter types, and whether the user class's constructor it
+     * calls is declared with {@code ...}.
+     */
     private record Creator(Constructor<?> constructor, Class<?>[] parameters, boolean varargs) {
-    }
-
-    /** Whether the user class's constructor with these parameters is declared with {@code ...}. */
-    private static boolean varargs(Class<?> type, Class<?>[] parameters) {
-        try {
-            return type.getDeclaredConstructor(parameters).isVarArgs();
-        } catch (NoSuchMethodException e) {
-            return false;
-        }
     }
 
     /** Whether {@code args} fit a varargs parameter list with the trailing ones spread (not as an array). */

@@ -28,7 +28,7 @@ import org.jodb.storage.MappedFileStorage;
 final class Leftovers {
 
     /** JShell's top-level wrapper classes, which hold the snippets' variables. */
-    private static final Pattern WRAPPER = Pattern.compile("^REPL\\.\\$JShell\\$\\d+[A-Z]?$");
+    private static final Pattern WRAPPER = Pattern.compile(Session.WRAPPER);
 
     private final Map<Object, String> databases = new IdentityHashMap<>();
     private final Map<Object, String> storages = new IdentityHashMap<>();

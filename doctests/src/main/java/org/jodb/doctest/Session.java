@@ -48,8 +48,11 @@ final class Session {
     /** System property: seconds a single snippet may run before it is stopped (default 120). */
     static final String TIMEOUT_PROPERTY = "jodb.doctest.timeout";
 
-    /** JShell's wrapper of a snippet ({@code REPL.$JShell$12B}) and the separator after it. */
-    private static final String WRAPPER_PREFIX = "REPL\\.\\$JShell\\$\\d+[A-Z]?[.$]";
+    /** The name of JShell's wrapper class of a snippet ({@code REPL.$JShell$12B}), as a regular expression. */
+    static final String WRAPPER = "REPL\\.\\$JShell\\$\\d+[A-Z]?";
+
+    /** A wrapper's name and the separator after it, as it starts a name declared inside it. */
+    private static final String WRAPPER_PREFIX = WRAPPER + "[.$]";
 
     /** The imports of JShell's DEFAULT startup, so scenarios read as they would in the jshell tool. */
     static final List<String> DEFAULT_IMPORTS = List.of(

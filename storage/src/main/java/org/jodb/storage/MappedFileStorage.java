@@ -38,6 +38,7 @@ import org.jodb.storage.log.RecordCodec;
 import org.jodb.storage.log.RevisionView;
 import org.jodb.storage.log.Segment;
 import org.jodb.storage.log.TransactionView;
+import org.jodb.storage.recovery.DurableProof;
 import org.jodb.storage.recovery.LogRecovery;
 import org.jodb.storage.recovery.PackCommit;
 
@@ -186,8 +187,8 @@ public final class MappedFileStorage implements Storage {
         }
         StoreLock lock = StoreLock.acquire(dir);
         try {
-            PackCommit.complete(dir);
-            return openLocked(dir, options, lock, io);
+            boolean packFinished = PackCommit.complete(dir);
+            return openLocked(dir, options, lock, io, packFinished);
         } catch (RuntimeException | Error e) {
             lock.close();
             throw e;
@@ -230,7 +231,9 @@ public final class MappedFileStorage implements Storage {
         }
     }
 
-    private static MappedFileStorage openLocked(Path dir, StorageOptions options, StoreLock lock, LogIo io) {
+    /** @param packFinished whether this open finished a pack, whose output, the whole log now, was forced */
+    private static MappedFileStorage openLocked(Path dir, StorageOptions options, StoreLock lock, LogIo io,
+                                                boolean packFinished) {
         List<Segment> segments = LogRecovery.openSegments(dir);
         IndexMeta meta = IndexMeta.read(dir);
         try {
@@ -243,29 +246,32 @@ public final class MappedFileStorage implements Storage {
                 meta = null;
             }
             IndexHolder holder = new IndexHolder(dir, meta == null ? 0 : meta.generation());
+            DurableProof durable = (meta == null ? DurableProof.NONE : DurableProof.indexMeta(meta.lastTid()))
+                    .or(packFinished ? DurableProof.packFinishedAtOpen() : DurableProof.NONE);
             LogRecovery.Result state = null;
             if (meta != null && meta.clean()) {
-                state = catchUp(segments, meta, holder);
+                state = catchUp(segments, meta, holder, durable);
             }
             boolean fromIndex = state != null;
             if (state == null) {
                 long capacity = Math.max(options.indexCapacity(), meta == null ? 0 : meta.capacity());
                 holder.index = OidIndex.create(dir, holder.generation + 1, capacity);
                 long start = LogPosition.of(segments.get(0).id, RecordCodec.SEGMENT_HEADER_SIZE);
-                state = LogRecovery.recover(segments, start, LogPosition.NONE, NO_TID, 1, true,
-                        meta == null ? NO_TID : meta.lastTid(), holder::apply);
+                state = LogRecovery.recover(segments, start, LogPosition.NONE, NO_TID, 1, true, durable,
+                        holder::apply);
             }
             if (meta != null && state.lastTid() < meta.lastTid()) {
                 // FORMAT.md invariant (7): the side file only ever names durable transactions.
-                throw new CorruptStorageException(dir + ": the log ends at tid " + state.lastTid() + " ("
-                        + LogPosition.describe(state.end()) + ") but " + IndexMeta.FILE_NAME + " records tid "
+                throw new CorruptStorageException(dir.resolve(Segment.fileName(LogPosition.segment(state.end())))
+                        + " offset " + LogPosition.offset(state.end()) + ": the log ends here, at tid "
+                        + state.lastTid() + ", but " + dir.resolve(IndexMeta.FILE_NAME) + " records tid "
                         + meta.lastTid() + " as committed: log segments are missing or were replaced by older"
                         + " copies. Restore the store from a backup.");
             }
             new IndexMeta(false, state.end(), state.lastTxn(), state.lastTid(), state.nextOid(),
                     holder.index.capacity(), holder.index.size(), holder.index.generation()).write(dir);
             deleteIndexFilesExcept(dir, holder.index.generation());
-            Log log = new Log(dir, options.segmentSize(), io, state.segments(), state.end(), state.endClosed());
+            Log log = new Log(dir, options.segmentSize(), io, state.segments(), state.end());
             return new MappedFileStorage(dir, options, lock, log, holder.index, state, fromIndex);
         } catch (RuntimeException | Error e) {
             segments.forEach(Segment::close);
@@ -277,7 +283,8 @@ public final class MappedFileStorage implements Storage {
      * The fast path of a cleanly closed store: trust the index up to {@code meta.logEnd} and replay only what
      * follows (normally nothing). Returns {@code null} when the index cannot be trusted (then it is rebuilt).
      */
-    private static LogRecovery.Result catchUp(List<Segment> segments, IndexMeta meta, IndexHolder holder) {
+    private static LogRecovery.Result catchUp(List<Segment> segments, IndexMeta meta, IndexHolder holder,
+                                              DurableProof durable) {
         try {
             if (!describesLog(segments, meta)) {
                 return null; // a side file of another store, or of another state of this log: rebuild
@@ -288,7 +295,7 @@ public final class MappedFileStorage implements Storage {
                         + " says " + meta.count());
             }
             return LogRecovery.recover(segments, meta.logEnd(), meta.lastTxn(), meta.lastTid(), meta.nextOid(),
-                    false, NO_TID, holder::apply);
+                    false, durable, holder::apply);
         } catch (CorruptStorageException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -60,10 +60,10 @@ public final class Log {
     /**
      * @param io        the file operations to append and force with ({@link LogIo#REAL} but in tests)
      * @param ordered   the recovered segments, oldest first (at least one)
-     * @param end       where the next record goes
-     * @param endClosed whether the last segment was closed for appends (an end marker at {@code end})
+     * @param end       where the next record goes, in the last segment (recovery refuses a last segment closed
+     *                  with an end marker: its successor is missing)
      */
-    public Log(Path dir, int segmentSize, LogIo io, List<Segment> ordered, long end, boolean endClosed) {
+    public Log(Path dir, int segmentSize, LogIo io, List<Segment> ordered, long end) {
         this.dir = dir;
         this.io = io;
         this.segmentSize = segmentSize;
@@ -71,7 +71,7 @@ public final class Log {
             segments.put(s.id, s);
         }
         this.current = ordered.get(ordered.size() - 1);
-        this.appendOffset = endClosed ? current.capacity : LogPosition.offset(end);
+        this.appendOffset = LogPosition.offset(end);
         this.committedEnd = end;
         // FORMAT.md invariant (5): the next record's durableAt will say every byte before `end` was forced. A
         // process killed before its force (DEFERRED, or SYNC between write and force) left its last records in
@@ -186,8 +186,11 @@ public final class Log {
                 io.write(current, appendOffset, END_MARKER, 0, END_MARKER.length);
             }
         } catch (RuntimeException | InternalError e) {
-            unmark(marked);
-            abandon(next);
+            boolean unmarked = unmarkDurably(marked);
+            abandon(next, unmarked);
+            if (!unmarked) {
+                throw fail("take back the end marker written into log segment " + current, e);
+            }
             throw new StorageException("cannot close log segment " + current + " for appends: " + e
                     + ". Nothing was committed; retry the transaction.", e);
         }
@@ -196,7 +199,7 @@ public final class Log {
                 io.force(current, 0, current.capacity);
             } catch (RuntimeException | InternalError e) {
                 unmark(marked);
-                abandon(next);
+                abandon(next, !marked); // the zeros were not forced: the marker may still reach the disk
                 throw fail("force log segment " + current, e);
             }
             // Everything before the new segment's first record is durable now: the old segment was forced
@@ -244,21 +247,49 @@ public final class Log {
             (byte) (RecordCodec.END_MAGIC >>> 24), (byte) (RecordCodec.END_MAGIC >>> 16),
             (byte) (RecordCodec.END_MAGIC >>> 8), (byte) RecordCodec.END_MAGIC};
 
-    /** Takes back an end marker written by a {@link #reserve} that failed. */
+    /**
+     * Takes back an end marker whose write failed, and forces the zeros: a marker that reached the disk without
+     * its next segment would be taken for a lost segment (FORMAT.md invariant (4)).
+     *
+     * @return whether no marker can be left on disk
+     */
+    private boolean unmarkDurably(boolean marked) {
+        if (!marked) {
+            return true;
+        }
+        try {
+            current.zero(appendOffset, appendOffset + RecordCodec.END_MARKER_SIZE);
+            synchronized (flushLock) {
+                io.force(current, 0, current.capacity);
+            }
+            return true;
+        } catch (RuntimeException | InternalError e) {
+            return false;
+        }
+    }
+
+    /** Takes back an end marker written by a {@link #reserve} that failed (in the page cache: not forced). */
     private void unmark(boolean marked) {
         if (marked) {
             zeroQuietly(current, appendOffset, appendOffset + RecordCodec.END_MARKER_SIZE);
         }
     }
 
-    /** Removes a segment created by a {@link #reserve} that failed: it never became part of the log. */
-    private void abandon(Segment next) {
+    /**
+     * Closes a segment created by a {@link #reserve} that failed: it never became part of the log. It is deleted
+     * only when no end marker was written into the old segment, since recovery takes a marker without a next
+     * segment for a lost segment (FORMAT.md invariant (4)). It is kept only when the log has failed, so no later
+     * reserve or pack meets it; the reopen's recovery deletes an empty segment after the log's end (FORMAT.md 8).
+     */
+    private void abandon(Segment next, boolean delete) {
         next.close();
+        if (!delete) {
+            return;
+        }
         try {
             Files.deleteIfExists(next.file);
         } catch (IOException ignored) {
-            // Harmless if it stays: it holds no record, and the next reserve creates it anew over it;
-            // recovery deletes a later segment that follows the log's end (FORMAT.md 8).
+            // harmless if it stays, as above
         }
         Segment.forceDirectory(dir);
     }

@@ -43,11 +43,11 @@ public final class RecordCodec {
     /** Room always kept free at the end of a segment for the end marker. */
     public static final int END_MARKER_SIZE = 4;
 
-    // transaction header field offsets (FORMAT.md 3.2)
-    static final int T_MAGIC = 0, T_LENGTH = 4, T_TID = 8, T_TIME = 16, T_PREV_TXN = 24, T_DURABLE = 32,
+    // transaction header field offsets (FORMAT.md 3.2); public for recovery's judgement of damaged bytes
+    public static final int T_MAGIC = 0, T_LENGTH = 4, T_TID = 8, T_TIME = 16, T_PREV_TXN = 24, T_DURABLE = 32,
             T_NEXT_OID = 40, T_COUNT = 48, T_USER_LEN = 52, T_NOTE_LEN = 54;
     // data record field offsets (FORMAT.md 3.3)
-    static final int D_OID = 0, D_TID = 8, D_PREV = 16, D_TXN_OFFSET = 24, D_LENGTH = 28, D_CRC = 32;
+    public static final int D_OID = 0, D_TID = 8, D_PREV = 16, D_TXN_OFFSET = 24, D_LENGTH = 28, D_CRC = 32;
     // segment header field offsets (FORMAT.md 3.1)
     static final int S_READ_VERSION = 8, S_WRITE_VERSION = 10, S_ID = 12, S_CAPACITY = 16, S_HEADER_SIZE = 20,
             S_CREATED = 24, S_CRC = 60;

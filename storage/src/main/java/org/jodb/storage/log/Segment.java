@@ -201,6 +201,25 @@ public final class Segment {
         return map.getInt(offset);
     }
 
+    public byte getByte(int offset) {
+        return map.get(offset);
+    }
+
+    /**
+     * The offset just after the last byte of {@code [from, capacity)} that is not zero, or {@code from} when they
+     * are all zero (recovery: where the bytes after the log's walk position end).
+     */
+    public int nonZeroEnd(int from) {
+        int end = capacity;
+        while (end - 8 >= from && map.getLong(end - 8) == 0) {
+            end -= 8;
+        }
+        while (end > from && map.get(end - 1) == 0) {
+            end--;
+        }
+        return end;
+    }
+
     public long getLong(int offset) {
         return map.getLong(offset);
     }

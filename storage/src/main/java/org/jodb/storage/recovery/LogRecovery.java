@@ -16,22 +16,27 @@ import org.jodb.storage.log.Segment;
 import org.jodb.storage.log.TransactionView;
 
 /**
- * Open-time recovery of the log (FORMAT.md 8): opens and checks every segment, walks the transaction
- * records from a starting point, hands each committed one to a visitor (which rebuilds or catches up the
- * index), and decides what follows the last complete transaction:
+ * Open-time recovery of the log (FORMAT.md 8): opens and checks every segment, checks that the log starts where
+ * it must, walks the transaction records from a starting point, hands each committed one to a visitor (which
+ * rebuilds or catches up the index), and decides what follows the last complete transaction:
  * <ul>
- *   <li>zeros or an end marker: the log simply ends there;</li>
- *   <li>anything else (a record without its commit point, a short record, a bad CRC): if a later valid
- *       record proves this one had been forced before it was written (its {@code durableAt} lies beyond),
- *       the damage is inside the committed region and recovery refuses with {@link CorruptStorageException};
- *       otherwise it is a torn tail and is cut off: zeroed, forced, later segments deleted.</li>
+ *   <li>zeros: the log simply ends there;</li>
+ *   <li>an end marker: the log continues in the next segment, which must exist (the marker is written only
+ *       after it was named, FORMAT.md 7.1 step 4);</li>
+ *   <li>anything else: {@link TailJudge} looks for what proves the transaction there complete; if anything
+ *       does, the bytes are damage inside the committed log and recovery refuses with
+ *       {@link CorruptStorageException}, changing nothing; otherwise they are the torn write of the last
+ *       transaction and are cut (zeroed, forced, later empty segments deleted) with a warning naming what was
+ *       dropped.</li>
  * </ul>
  */
 public final class LogRecovery {
 
+    private static final System.Logger LOG = System.getLogger(LogRecovery.class.getName());
+
     /** What the log looks like after recovery. */
-    public record Result(List<Segment> segments, long end, boolean endClosed, long lastTxn, long lastTid,
-                         long nextOid, long transactions, boolean cut) {
+    public record Result(List<Segment> segments, long end, long lastTxn, long lastTid, long nextOid,
+                         long transactions, boolean cut) {
     }
 
     private LogRecovery() {
@@ -63,11 +68,42 @@ public final class LogRecovery {
             for (int id : ids) {
                 segments.add(Segment.open(dir.resolve(Segment.fileName(id)), id));
             }
+            checkStart(segments);
         } catch (RuntimeException e) {
             segments.forEach(Segment::close);
             throw e;
         }
         return segments;
+    }
+
+    /**
+     * Refuses a log whose first segments are missing (FORMAT.md 8, "the start of the log"): its first
+     * transaction record must name no previous one, and a log that does not start at segment 1 is pack's
+     * output, whose first segment starts with a transaction. A first segment holding only an end marker (the
+     * first transaction did not fit it) is skipped. A damaged first record is left to the walk.
+     */
+    static void checkStart(List<Segment> segments) {
+        for (Segment s : segments) {
+            int first = s.getInt(RecordCodec.SEGMENT_HEADER_SIZE);
+            if (first == RecordCodec.END_MAGIC) {
+                continue;
+            }
+            if (first == RecordCodec.TXN_MAGIC) {
+                long prev = s.getLong(RecordCodec.SEGMENT_HEADER_SIZE + RecordCodec.T_PREV_TXN);
+                if (prev != LogPosition.NONE) {
+                    throw new CorruptStorageException(s.file + " offset " + RecordCodec.SEGMENT_HEADER_SIZE + ": the"
+                            + " first transaction of the log names a transaction before it at "
+                            + LogPosition.describe(prev) + ": the segments before " + s.file.getFileName()
+                            + " are missing (or this record is damaged). Restore them from a backup.");
+                }
+            } else if (s.id != 1 && s.nonZeroEnd(RecordCodec.SEGMENT_HEADER_SIZE) == RecordCodec.SEGMENT_HEADER_SIZE) {
+                throw new CorruptStorageException(s.file + " offset " + RecordCodec.SEGMENT_HEADER_SIZE + ": the log"
+                        + " starts at segment " + s.id + ", which holds no transaction; only pack starts a log past"
+                        + " segment 1, and its first segment always starts with one: the segments before "
+                        + s.file.getFileName() + " are missing. Restore them from a backup.");
+            }
+            return;
+        }
     }
 
     /**
@@ -80,12 +116,12 @@ public final class LogRecovery {
      * @param nextOid     the oid counter as of {@code start}
      * @param thorough    also check that nothing but zeros follows the end (crash recovery); a cleanly closed
      *                    store skips this so that opening does not read the whole last segment
-     * @param durableTid  a tid known to be durable (what {@code index.meta} records), or 0: bad bytes met before
-     *                    the walk reached it are damage, not a torn tail, and are refused before anything is cut
+     * @param durable     what is known to be durable from outside the log: bad bytes met before the walk reached
+     *                    it are damage, not a torn tail, and are refused before anything is cut
      * @param visitor     receives every complete transaction at or after {@code start}, oldest first
      */
     public static Result recover(List<Segment> segments, long start, long lastTxn, long lastTid, long nextOid,
-                                 boolean thorough, long durableTid, Consumer<TransactionView> visitor) {
+                                 boolean thorough, DurableProof durable, Consumer<TransactionView> visitor) {
         int index = indexOf(segments, LogPosition.segment(start));
         if (index < 0) {
             throw new StorageException("recovery start " + LogPosition.describe(start) + " is not in the log");
@@ -99,7 +135,11 @@ public final class LogRecovery {
             if (segment.capacity - offset < RecordCodec.END_MARKER_SIZE
                     || segment.getInt(offset) == RecordCodec.END_MAGIC) {
                 if (last) {
-                    return new Result(segments, position, true, lastTxn, lastTid, nextOid, count, false);
+                    // FORMAT.md invariant (4): the marker is written only once the next segment exists
+                    throw new CorruptStorageException(segment.file + " offset " + offset + ": the segment is closed"
+                            + " for appends here (an end marker, written only once the next segment existed), but "
+                            + segment.file.resolveSibling(Segment.fileName(segment.id + 1)).getFileName() + " is"
+                            + " missing: the newest segment and its transactions are gone. Restore it from a backup.");
                 }
                 index++;
                 position = LogPosition.of(segments.get(index).id, RecordCodec.SEGMENT_HEADER_SIZE);
@@ -109,7 +149,7 @@ public final class LogRecovery {
             if (segment.getInt(offset) == 0 && last) {
                 problem = thorough ? nonZeroAfter(segment, offset) : null;
                 if (problem == null) {
-                    return new Result(segments, position, false, lastTxn, lastTid, nextOid, count, false);
+                    return new Result(segments, position, lastTxn, lastTid, nextOid, count, false);
                 }
             } else {
                 problem = TransactionView.check(segment, offset);
@@ -120,7 +160,8 @@ public final class LogRecovery {
                 if (txn.prevTxn != lastTxn || txn.tid <= lastTid) {
                     throw new CorruptStorageException(segment.file + " offset " + offset + ": transaction " + txn.tid
                             + " does not follow transaction " + lastTid + " at " + LogPosition.describe(lastTxn)
-                            + " (it names " + LogPosition.describe(txn.prevTxn) + "). Restore from a backup.");
+                            + " (it names " + LogPosition.describe(txn.prevTxn) + "): the log has a gap or a"
+                            + " replaced segment. Restore from a backup.");
                 }
                 visitor.accept(txn);
                 long[] maxOid = {nextOid};
@@ -132,22 +173,31 @@ public final class LogRecovery {
                 position = LogPosition.of(segment.id, offset + txn.length);
                 continue;
             }
-            long proof = durableRecordAfter(segments, index, offset);
-            if (proof != 0) {
-                throw new CorruptStorageException(segment.file + " offset " + offset + ": " + problem
-                        + ", inside the committed region (the transaction at " + LogPosition.describe(proof)
-                        + " was written after this one was durable). Restore the store from a backup.");
+            TailJudge.Proof proof = TailJudge.proof(segments, index, offset, lastTxn, lastTid, durable);
+            if (proof != null) {
+                throw new CorruptStorageException(segment.file + " offset " + offset + ": " + problem + ", inside the"
+                        + " committed log: " + proof.text() + ". Nothing was changed. Restore the store from a"
+                        + " backup." + (proof.forced() ? "" : " (After a power loss this can also be transactions"
+                        + " whose commits never returned, written to the disk out of order; jodb cannot tell that"
+                        + " from damage and keeps every byte.)"));
             }
-            if (lastTid < durableTid) {
-                // FORMAT.md invariant (7): the side file names only durable transactions
-                throw new CorruptStorageException(segment.file + " offset " + offset + ": " + problem + ", before"
-                        + " transaction " + durableTid + ", which index.meta records as durable: the committed"
-                        + " log is damaged (or its segments were replaced by older copies). Nothing was changed."
-                        + " Restore the store from a backup.");
-            }
+            warnCut(segments, index, offset, problem, lastTid);
             cut(segments, index, offset);
-            return new Result(segments.subList(0, index + 1), position, false, lastTxn, lastTid, nextOid, count, true);
+            return new Result(segments.subList(0, index + 1), position, lastTxn, lastTid, nextOid, count, true);
         }
+    }
+
+    /** Says what a torn-tail cut drops, unless it drops nothing but empty segments. */
+    private static void warnCut(List<Segment> segments, int index, int offset, String problem, long lastTid) {
+        Segment segment = segments.get(index);
+        if (segment.nonZeroEnd(offset) == offset) {
+            return; // a later segment was named, its predecessor's end marker not yet written: nothing is lost
+        }
+        LOG.log(System.Logger.Level.WARNING, segment.file + " offset " + offset + ": " + problem + ". Nothing later"
+                + " in the files proves this last transaction complete, so it is taken for a torn write (a commit"
+                + " that never returned) and cut (FORMAT.md 8): dropped " + TailJudge.dropped(segment, offset)
+                + "; the log now ends after transaction " + lastTid + ". If that commit had returned, the store was"
+                + " damaged: restore it from a backup.");
     }
 
     private static int indexOf(List<Segment> segments, int id) {
@@ -172,27 +222,6 @@ public final class LogRecovery {
             }
         }
         return null;
-    }
-
-    /**
-     * Searches every offset after a bad record for a complete transaction whose {@code durableAt} lies beyond
-     * the bad record: proof that the bad record had been forced, so it is damage, not a torn write.
-     *
-     * @return that transaction's position, or 0 if there is none
-     */
-    private static long durableRecordAfter(List<Segment> segments, int index, int offset) {
-        long bad = LogPosition.of(segments.get(index).id, offset);
-        for (int i = index; i < segments.size(); i++) {
-            Segment s = segments.get(i);
-            int from = i == index ? offset + 1 : RecordCodec.SEGMENT_HEADER_SIZE;
-            for (int at = from; at <= s.capacity - RecordCodec.TXN_HEADER_SIZE; at++) {
-                if (s.getInt(at) == RecordCodec.TXN_MAGIC && TransactionView.check(s, at) == null
-                        && TransactionView.read(s, at).durableAt > bad) {
-                    return LogPosition.of(s.id, at);
-                }
-            }
-        }
-        return 0;
     }
 
     /** Cuts the torn tail: zeros from {@code offset} on, forced; later segments deleted. */

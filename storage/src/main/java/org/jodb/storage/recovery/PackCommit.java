@@ -92,8 +92,12 @@ public final class PackCommit {
      * Finishes a committed pack, or clears the leftovers of one that did not commit. Runs before recovery. A
      * {@code pack.commit} whose output is not all there is no commit (pack writes it only once its output is
      * forced in place): it is deleted and the old segments stay the log.
+     *
+     * @return whether a pack was finished: its output, now the whole log, was forced before its commit point, and
+     *         no writer appended to it (the process died before the swap), so every byte of it is durable
      */
-    public static void complete(Path dir) {
+    public static boolean complete(Path dir) {
+        boolean finished = false;
         Path marker = dir.resolve(FILE_NAME);
         try {
             if (Files.isRegularFile(marker)) {
@@ -115,6 +119,7 @@ public final class PackCommit {
                         Files.deleteIfExists(dir.resolve(Segment.fileName(id)));
                     }
                     Segment.forceDirectory(dir);
+                    finished = true;
                 }
                 Files.delete(marker);
             }
@@ -124,6 +129,7 @@ public final class PackCommit {
                 }
             }
             Segment.forceDirectory(dir);
+            return finished;
         } catch (IOException e) {
             throw new StorageException("cannot finish an interrupted pack in " + dir + ": " + e.getMessage()
                     + ". Check the directory's permissions.", e);

@@ -236,16 +236,19 @@ public final class MappedFileStorage implements Storage {
                                                 boolean packFinished) {
         List<Segment> segments = LogRecovery.openSegments(dir);
         IndexMeta meta = IndexMeta.read(dir);
+        IndexHolder holder = null;
         try {
             if (segments.isEmpty()) {
                 if (meta != null && meta.lastTid() != NO_TID) {
                     throw new CorruptStorageException(dir + " has an index for transactions up to " + meta.lastTid()
-                            + " but no log segments (log-*.seg): the log was deleted. Restore it from a backup.");
+                            + " but no log segments (log-*.seg): the log was deleted, "
+                            + Segment.fileName(LogPosition.segment(meta.lastTxn())) + " (which held the last"
+                            + " transaction) among it. Restore it from a backup.");
                 }
                 segments = new ArrayList<>(List.of(Log.createFirst(dir, options.segmentSize(), io)));
                 meta = null;
             }
-            IndexHolder holder = new IndexHolder(dir, meta == null ? 0 : meta.generation());
+            holder = new IndexHolder(dir, meta == null ? 0 : meta.generation());
             DurableProof durable = (meta == null ? DurableProof.NONE : DurableProof.indexMeta(meta.lastTid()))
                     .or(packFinished ? DurableProof.packFinishedAtOpen() : DurableProof.NONE);
             LogRecovery.Result state = null;
@@ -275,6 +278,9 @@ public final class MappedFileStorage implements Storage {
             return new MappedFileStorage(dir, options, lock, log, holder.index, state, fromIndex);
         } catch (RuntimeException | Error e) {
             segments.forEach(Segment::close);
+            if (holder != null && holder.index != null) {
+                holder.index.close(); // a refused open must not leave the index file mapped
+            }
             throw e;
         }
     }

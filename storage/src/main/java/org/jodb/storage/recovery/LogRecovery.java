@@ -91,16 +91,17 @@ public final class LogRecovery {
             if (first == RecordCodec.TXN_MAGIC) {
                 long prev = s.getLong(RecordCodec.SEGMENT_HEADER_SIZE + RecordCodec.T_PREV_TXN);
                 if (prev != LogPosition.NONE) {
-                    throw new CorruptStorageException(s.file + " offset " + RecordCodec.SEGMENT_HEADER_SIZE + ": the"
-                            + " first transaction of the log names a transaction before it at "
-                            + LogPosition.describe(prev) + ": the segments before " + s.file.getFileName()
-                            + " are missing (or this record is damaged). Restore them from a backup.");
+                    throw new CorruptStorageException(s.file.resolveSibling(Segment.fileName(LogPosition.segment(prev)))
+                            + " is missing: the first transaction of the log, at " + s.file + " offset "
+                            + RecordCodec.SEGMENT_HEADER_SIZE + ", names a transaction before it at "
+                            + LogPosition.describe(prev) + " (or that record is damaged). Restore the segments before "
+                            + s.file.getFileName() + " from a backup.");
                 }
             } else if (s.id != 1 && s.nonZeroEnd(RecordCodec.SEGMENT_HEADER_SIZE) == RecordCodec.SEGMENT_HEADER_SIZE) {
-                throw new CorruptStorageException(s.file + " offset " + RecordCodec.SEGMENT_HEADER_SIZE + ": the log"
-                        + " starts at segment " + s.id + ", which holds no transaction; only pack starts a log past"
-                        + " segment 1, and its first segment always starts with one: the segments before "
-                        + s.file.getFileName() + " are missing. Restore them from a backup.");
+                throw new CorruptStorageException(s.file.resolveSibling(Segment.fileName(s.id - 1)) + " is missing:"
+                        + " the log starts at " + s.file + ", which holds no transaction; only pack starts a log past"
+                        + " segment 1, and its first segment always starts with one. Restore the segments before "
+                        + s.file.getFileName() + " from a backup.");
             }
             return;
         }

@@ -22,7 +22,9 @@ import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
 import org.jodb.storage.MappedFileStorage;
 import org.jodb.storage.StorageOptions;
+import org.jodb.storage.RecoveryWarnings;
 import org.jodb.storage.StoreFiles;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  * then damages the last transaction at every byte offset: zeroing from there on (the write never reached
  * the disk), flipping one byte (a torn sector), truncating the file. Each reopen must show exactly the state
  * after commit k-1 or after commit k, or refuse with {@link CorruptStorageException}; never anything else.
- * Damage to an earlier, durable transaction must be refused. After H2's TestKillProcessWhileWriting and
- * SQLite's pagerfault.test.
+ * Damage to an earlier, durable transaction must be refused. A cut that drops bytes logs a warning naming
+ * where the log now ends (FORMAT.md 8). After H2's TestKillProcessWhileWriting and SQLite's pagerfault.test.
  */
 class TornWriteTest {
 
@@ -51,9 +53,20 @@ class TornWriteTest {
     private int lastStart;
     private int lastEnd;
     private int firstStart;
+    private RecoveryWarnings warnings;
 
     private static StorageOptions options() {
         return StorageOptions.builder().segmentSize(8192).indexCapacity(1_000).build();
+    }
+
+    @BeforeEach
+    void captureWarnings() {
+        warnings = RecoveryWarnings.install();
+    }
+
+    @AfterEach
+    void releaseWarnings() {
+        warnings.close();
     }
 
     @BeforeEach
@@ -176,7 +189,9 @@ class TornWriteTest {
         StoreFiles.deleteTree(work);
         StoreFiles.copyCrashImage(image, work);
         damage.apply(work.resolve(segment.getFileName()));
+        boolean bytesLeft = nonZeroFrom(work.resolve(segment.getFileName()), lastStart);
         MappedFileStorage storage;
+        warnings.clear();
         try {
             storage = MappedFileStorage.open(work, options());
         } catch (CorruptStorageException e) {
@@ -193,11 +208,27 @@ class TornWriteTest {
             } else {
                 assertEquals(stateBefore, state, what + ": neither the state before nor after the last commit");
                 assertEquals(tidBefore, storage.lastTid(), what);
+                // FORMAT.md 8: a cut that drops bytes says so, naming the tid the log now ends at
+                assertEquals(bytesLeft, warnings.messages().stream()
+                        .anyMatch(w -> w.contains("ends after transaction " + tidBefore)), what + ": " + warnings.messages());
             }
             assertEquals(state.equals(stateAfter) ? K : K - 1, storage.transactionsAfter(Storage.NO_TID).size(), what);
         } finally {
             storage.close();
         }
+    }
+
+    private static boolean nonZeroFrom(Path file, int from) throws IOException {
+        if (Files.size(file) <= from) {
+            return false;
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] != 0) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static void flip(Path file, int at) throws IOException {

@@ -84,6 +84,9 @@ public final class LogRecovery {
      */
     static void checkStart(List<Segment> segments) {
         for (Segment s : segments) {
+            if (s.capacity < RecordCodec.SEGMENT_HEADER_SIZE + RecordCodec.TXN_HEADER_SIZE) {
+                return; // too small for a record: the walk finds the segment closed
+            }
             int first = s.getInt(RecordCodec.SEGMENT_HEADER_SIZE);
             if (first == RecordCodec.END_MAGIC) {
                 continue;

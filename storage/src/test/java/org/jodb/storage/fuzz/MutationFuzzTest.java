@@ -102,8 +102,12 @@ class MutationFuzzTest {
                 String where = "trial " + i + " (" + seed.name() + ": " + mutation + ")";
                 Future<List<String>> result = runner.submit(() -> trial(seed, mutation, work, outcomes));
                 try {
-                    result.get(STALL_SECONDS, TimeUnit.SECONDS).forEach(f -> failures.add(where + ": " + f));
+                    List<String> found = result.get(STALL_SECONDS, TimeUnit.SECONDS);
+                    found.forEach(f -> failures.add(where + ": " + f));
+                    found.stream().map(f -> "FAILED: " + f.replaceAll("[:(].*", "").trim()).distinct()
+                            .forEach(f -> count(outcomes, f));
                 } catch (TimeoutException e) {
+                    count(outcomes, "FAILED: stalled");
                     failures.add(where + ": stalled over " + STALL_SECONDS + " s");
                     runner.shutdownNow();
                     runner = Executors.newSingleThreadExecutor();

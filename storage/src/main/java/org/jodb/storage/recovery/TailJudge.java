@@ -166,6 +166,9 @@ final class TailJudge {
      * @return why not, or {@code null} when they can
      */
     private static String notOneRecord(Segment s, int offset, int end, long lastTxn) {
+        if (end - offset <= TXN_HEADER_SIZE + TRAILER_SIZE) {
+            return null; // shorter than the smallest record: nothing can follow the one that starts here
+        }
         int room = s.capacity - offset;
         int length = room >= T_LENGTH + 4 ? s.getInt(offset + T_LENGTH) : 0;
         boolean inRange = length >= TXN_HEADER_SIZE + TRAILER_SIZE && length <= room;

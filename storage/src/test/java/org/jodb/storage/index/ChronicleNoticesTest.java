@@ -81,7 +81,7 @@ class ChronicleNoticesTest {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(ChronicleFlags.REQUIRED); // without the optional jdk.internal.ref export
         if (Runtime.version().feature() >= 24) {
-            command.addAll(List.of("--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow"));
+            command.addAll(ChronicleFlags.JDK24);
         }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));

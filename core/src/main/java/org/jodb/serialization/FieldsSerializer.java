@@ -40,6 +40,8 @@ final class FieldsSerializer extends Serializer<Object> {
     private final Field[] transients;
     /** True when the class has transient instance fields and nothing else to store. */
     private final boolean storesNoState;
+    /** Whether the class is the JDK's: a failure inside it names the class, not its private fields. */
+    private final boolean jdk;
     /** Why instances of the class must not be written (read as usual), or null. */
     private final String unwritable;
     private final char[] kinds;
@@ -56,6 +58,7 @@ final class FieldsSerializer extends Serializer<Object> {
 
     FieldsSerializer(JodbKryo kryo, Class<?> type) {
         this.type = type;
+        this.jdk = UnreadableTypes.isJdk(type);
         if (LIVE.contains(type.getName()) || org.jodb.spi.Storage.class.isAssignableFrom(type)
                 || org.jodb.transaction.Transaction.class.isAssignableFrom(type)) {
             throw new UnsupportedClassException("jodb cannot store a " + type.getName() + ": it is part of"
@@ -93,11 +96,15 @@ final class FieldsSerializer extends Serializer<Object> {
             try {
                 f.setAccessible(true);
             } catch (InaccessibleObjectException | SecurityException e) {
+                if (jdk) {
+                    throw JdkStateRefusals.jdkClass(type, e);
+                }
+                if (UnreadableTypes.isJdk(f.getDeclaringClass())) {
+                    throw JdkStateRefusals.jdkSuperclass(type, e);
+                }
                 throw new UnsupportedClassException("jodb cannot store " + type.getName() + ": field "
                         + f.getDeclaringClass().getName() + "." + f.getName() + " is not accessible ("
-                        + e.getMessage() + "); a logger, a lock or a random generator is not data: make the"
-                        + " field that holds it static or transient; store a type of your own or one jodb knows"
-                        + " (plain collections, maps, records, strings, numbers, java.time)", e);
+                        + e.getMessage() + "); " + JdkStateRefusals.NOT_DATA, e);
             }
             names.add(chosen[i]);
             indexByName.put(chosen[i], i);
@@ -185,6 +192,13 @@ final class FieldsSerializer extends Serializer<Object> {
                 throw new IllegalStateException(e);
             } catch (UnsupportedClassException | KryoException | UnsupportedOperationException
                      | IllegalArgumentException e) {
+                // the path through a JDK class's private fields differs between JDKs: name the class instead
+                if (jdk) {
+                    throw JdkStateRefusals.jdkClass(type, e);
+                }
+                if (UnreadableTypes.isJdk(f.getDeclaringClass())) {
+                    throw JdkStateRefusals.jdkSuperclass(type, e);
+                }
                 throw new UnsupportedClassException("jodb cannot store field " + type.getName() + "."
                         + f.getName() + ": " + e.getMessage(), e);
             }

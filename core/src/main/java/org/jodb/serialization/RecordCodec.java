@@ -40,6 +40,15 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * Thread-safe: Kryo instances come from a pool; each call uses one for its duration.
  */
 public final class RecordCodec {
+    static {
+        // Kryo reads this once, when its Util class initialises; jodb reaches Kryo only through this class, so
+        // this runs first (unless the application used Kryo before). With Unsafe on, Kryo probes
+        // sun.misc.Unsafe at start-up, and JDK 24 and later print a four-line warning about it; jodb's
+        // serializers never use Kryo's Unsafe-based fields or streams, so nothing is lost. An application's
+        // own choice (-Dkryo.unsafe=...) is kept.
+        System.getProperties().putIfAbsent("kryo.unsafe", "false");
+    }
+
     static final byte OBJECT = 1;
     static final byte ENTRY = 2;
     static final String CLASS = "C:";

@@ -29,6 +29,7 @@ import org.jodb.spi.StorageException;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
 import org.jodb.storage.index.ChronicleFlags;
+import org.jodb.storage.index.ChronicleNotices;
 import org.jodb.storage.index.IndexMeta;
 import org.jodb.storage.index.OidIndex;
 import org.jodb.storage.log.Log;
@@ -70,7 +71,10 @@ import org.jodb.storage.recovery.PackCommit;
 public final class MappedFileStorage implements Storage {
 
     static {
+        // Both before any Chronicle class initialises: an embedded database must not phone home, and
+        // Chronicle's advice to use --illegal-access (gone since JDK 17) must not reach users.
         System.setProperty("chronicle.analytics.disable", "true");
+        ChronicleNotices.quiet();
     }
 
     private final Path dir;

@@ -90,8 +90,7 @@ public final class OidIndex implements AutoCloseable {
             Files.deleteIfExists(file);
             return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity);
         } catch (IOException | RuntimeException e) {
-            throw new StorageException("cannot create the oid index " + file + ": " + e
-                    + ". Free disk space or lower StorageOptions.indexCapacity.", e);
+            throw new StorageException(IndexCreationFailure.message(file, e), e);
         }
     }
 

@@ -25,6 +25,19 @@ public final class TypeRegistry {
         return entries.get(id);
     }
 
+    /**
+     * Records an entry whose transaction has voted and is about to finish: records that name it can be
+     * read from now on, but {@link #idOf} does not give it to new records until {@link #addCommitted}.
+     * A record naming it becomes visible to others only when that transaction finishes; until
+     * then the storage lets no other transaction vote, and so no conflict resolution read such a record
+     * before it knew the entry (a connection learns the entries it created only after its commit). An
+     * entry whose transaction aborts after all is never named by a committed record (its id is an oid no one
+     * else gets), so knowing it does no harm.
+     */
+    public void addReadable(long id, String entry) {
+        entries.put(id, entry);
+    }
+
     /** Records an entry known to be committed (written by a finished transaction or read from storage). */
     public void addCommitted(long id, String entry) {
         entries.put(id, entry);

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.Test;
  * Threads that name a class for the first time at the same moment (each {@code create} and each write
  * does) must not look like a redefinition of it: {@link ClassNames#epoch()} moves only when a stored name
  * gets another class (a JShell snippet redefined it), and every move empties the class caches of every
- * database's codec. Before, the threads that lost the race moved it (in 395 of 2000 rounds, and 9936 of 20000, when this test was written).
+ * database's codec. Before, the threads that lost the race moved it (in 395 of 2000 rounds, and 9936 of
+ * 20000, when this test was written).
  */
 class FirstNamingRaceTest {
     private static final int ROUNDS = 2_000;

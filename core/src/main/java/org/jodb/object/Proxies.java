@@ -258,7 +258,7 @@ public final class Proxies implements PersistentTypes {
         if (seesJodb(type.getClassLoader())) {
             Class<?> defined = definedNextTo(type);
             if (defined != null) {
-                return defined; // defined in an earlier attempt whose result was lost: a class is defined once
+                return defined; // an earlier call defined it but did not keep it (failed after): never define twice
             }
             try {
                 MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());

@@ -26,13 +26,12 @@ public final class TypeRegistry {
     }
 
     /**
-     * Records an entry whose transaction has voted and is about to finish: records that name it can be
-     * read from now on, but {@link #idOf} does not give it to new records until {@link #addCommitted}.
-     * A record naming it becomes visible to others only when that transaction finishes; until
-     * then the storage lets no other transaction vote, and so no conflict resolution read such a record
-     * before it knew the entry (a connection learns the entries it created only after its commit). An
-     * entry whose transaction aborts after all is never named by a committed record (its id is an oid no one
-     * else gets), so knowing it does no harm.
+     * Records an entry whose transaction has voted: from now on a record that names it can be decoded, but
+     * {@link #idOf} gives it to new records only after {@link #addCommitted}. Published at vote because
+     * another thread's conflict resolution may decode the transaction's records the moment the storage
+     * finished it, before its connection gets to {@code addCommitted}. An entry whose transaction aborts
+     * after voting is never named by a committed record (its id is an oid no one else gets), so knowing it
+     * does no harm.
      */
     public void addReadable(long id, String entry) {
         entries.put(id, entry);

@@ -522,6 +522,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         try {
             long[] resolved = storageTxn.vote();
+            // before finish makes our records visible: another thread's conflict resolution may decode them
+            // the moment the storage lets it vote, before tpcFinish below publishes the entries
+            entries.voted();
             for (long oid : resolved) {
                 ObjectState s = stateOf(cache.get(oid));
                 if (s != null) {

@@ -2,9 +2,27 @@ package org.jodb.object;
 
 /**
  * The connection side of {@link ObjectState}: what an object asks of the connection that owns it.
- * Calls come from the thread using the connection.
+ * Calls come from the thread using the connection; {@link ObjectState} refuses the others.
  */
 public interface ObjectJar {
+
+    /**
+     * The thread the connection serves now, the only one whose calls its objects accept; null while any
+     * thread may call them. Read before every method of every object: it must cost a field read or two.
+     */
+    default Thread thread() {
+        return null;
+    }
+
+    /**
+     * A method of {@code state}'s object (or a load, or a change) was called on a thread other than
+     * {@code serving}, the {@link #thread()} of the connection: throws, naming both threads and the remedy,
+     * unless the call may go on after all (the serving thread has ended).
+     *
+     * @throws IllegalStateException to refuse the call
+     */
+    default void calledFromOtherThread(ObjectState state, Thread serving) {
+    }
 
     /**
      * A method is about to run on an object that is {@link ObjectStatus#GHOST} or {@link ObjectStatus#CLEAN}:

@@ -40,17 +40,29 @@ import java.util.concurrent.Callable;
  * explicitly and of the completion of every transaction of this manager.
  *
  * <h2>Threads</h2>
- * A manager serves one thread at a time: its transaction belongs to the thread it was created on, and
- * {@link #get()} and the methods that use the current transaction throw {@link IllegalStateException} when
- * called from another thread while that transaction is active. Between transactions a manager may move to
- * another thread. It is not safe for concurrent use.
+ * A manager serves one thread at a time, {@link #thread()}: a {@link #threadLocal()} manager its own thread,
+ * any other the last thread that started a transaction on it. Its transaction belongs to the thread that
+ * started it, and {@link #get()} and the methods that use the current transaction throw
+ * {@link IllegalStateException} when called from another thread while that transaction is active. Between
+ * transactions a manager may move to another thread: the thread that starts the next transaction
+ * ({@link #begin()}, {@link #get()}, {@link #run}, {@link #attempts}) takes it over. Connections opened
+ * with the manager, and their objects, refuse calls from any thread but {@link #thread()}. It is not safe
+ * for concurrent use.
  */
 public class TransactionManager {
 
-    private static final ThreadLocal<TransactionManager> THREAD_LOCAL =
-            ThreadLocal.withInitial(() -> new TransactionManager(false));
+    private static final ThreadLocal<TransactionManager> THREAD_LOCAL = ThreadLocal.withInitial(() -> {
+        TransactionManager manager = new TransactionManager(false);
+        manager.thread = Thread.currentThread();
+        return manager;
+    });
 
     private boolean explicit;
+    /**
+     * The thread this manager serves (see {@link #thread()}); null until a transaction is started. Volatile:
+     * objects of the manager's connections read it on whatever thread calls them, to refuse the wrong one.
+     */
+    private volatile Thread thread;
     /** The current transaction; null when none is active (after commit or abort, or in explicit mode). */
     private RealTransaction current;
     private final Synchronizers synchronizers = new Synchronizers();
@@ -101,6 +113,7 @@ public class TransactionManager {
             }
             current.abort();
         }
+        thread = Thread.currentThread();
         RealTransaction txn = new RealTransaction(this);
         current = txn;
         for (Synchronizer s : synchronizers.live()) {
@@ -122,6 +135,7 @@ public class TransactionManager {
                 throw new NoTransactionException("no transaction in progress (X3 error 48): call begin()"
                         + " first");
             }
+            thread = Thread.currentThread();
             current = new RealTransaction(this);
         }
         current.checkOwner();
@@ -140,6 +154,16 @@ public class TransactionManager {
         }
         current.checkOwner();
         return Optional.of(current);
+    }
+
+    /**
+     * The thread this manager serves: for a {@link #threadLocal()} manager the thread it belongs to, for
+     * another the last thread that started a transaction on it; null for one that has not started a
+     * transaction yet. The connections of this manager and their objects refuse calls from other threads
+     * (see {@code Connection}). Never starts a transaction; may be asked from any thread.
+     */
+    public Thread thread() {
+        return thread;
     }
 
     /**

@@ -7,8 +7,9 @@ package org.jodb.object;
 public interface ObjectJar {
 
     /**
-     * The thread the connection serves now, the only one whose calls its objects accept; null while any
-     * thread may call them. Read before every method of every object: it must cost a field read or two.
+     * The thread the connection served when it last looked, whose calls go straight on; null if none. A cache
+     * read before every method of every object, so a plain field: a call from any other thread (also after
+     * the connection moved to it) asks {@link #checkCaller}.
      */
     default Thread thread() {
         return null;
@@ -16,12 +17,12 @@ public interface ObjectJar {
 
     /**
      * A method of {@code state}'s object (or a load, or a change) was called on a thread other than
-     * {@code serving}, the {@link #thread()} of the connection: throws, naming both threads and the remedy,
-     * unless the call may go on after all (the serving thread has ended).
+     * {@link #thread()}: refreshes that, and throws, naming both threads and the remedy, if the caller is
+     * not the thread the connection serves now (unless that thread has ended).
      *
      * @throws IllegalStateException to refuse the call
      */
-    default void calledFromOtherThread(ObjectState state, Thread serving) {
+    default void checkCaller(ObjectState state) {
     }
 
     /**

@@ -65,13 +65,12 @@ public final class ObjectState {
     }
 
     /**
-     * Refuses a call from a thread other than the one the connection serves. On every call, so two field
-     * reads and a comparison; the message is built only for a refusal.
+     * Refuses a call from a thread other than the one the connection serves. On every call, so it compares
+     * with the connection's cached thread only, and asks the connection when that differs.
      */
     private void checkThread() {
-        Thread serving = jar.thread();
-        if (serving != null && serving != Thread.currentThread()) {
-            jar.calledFromOtherThread(this, serving);
+        if (jar.thread() != Thread.currentThread()) {
+            jar.checkCaller(this);
         }
     }
 

@@ -50,7 +50,7 @@ import org.jodb.transaction.TransactionStatus;
  *   {@link #created} iff it was assigned in the current transaction; (3) outside a transaction
  *   {@link #writes}, {@link #touched} and {@link #created} are empty.
  * Threads: one thread at a time, like the connection: the thread its manager serves
- *   ({@link TransactionManager#thread()}). Objects refuse calls from others (ObjectState.checkThread), and so
+ *   ({@link TransactionManager#thread()}). Objects refuse calls from others ({@link #checkCaller}), and so
  *   do the Connection's operations ({@link #checkThread}), unless that thread has ended. A refused call has
  *   changed nothing: the serving thread's transaction goes on.
  * </pre>
@@ -60,8 +60,15 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private final Storage storage;
     private final RecordCodec codec;
     private final String sortKey;
-    /** Volatile: {@link #thread()} reads it on whatever thread calls one of this session's objects. */
+    /** Volatile: {@link #checkCaller} reads it on whatever thread calls one of this session's objects. */
     private volatile TransactionManager manager;
+    /**
+     * The thread the manager served when last asked ({@link TransactionManager#thread()}): calls of this
+     * thread go straight on, others ask the manager again ({@link #checkCaller}). Plain, as it is read on
+     * every call of every object: a wrong thread may see an outdated value, but only one that a thread
+     * served before, and the thread being served always sees its own.
+     */
+    private Thread thread;
     private final ObjectCache cache;
     private final SavepointStore writes;
     private final PendingEntries entries;
@@ -124,6 +131,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Binds this (closed or new) session to a manager: fresh snapshot, invalidations applied. */
     public void attach(TransactionManager manager) {
         this.manager = Objects.requireNonNull(manager, "manager");
+        this.thread = manager.thread();
         this.closed = false;
         if (snapshot == 0) {
             snapshot = storage.lastTid();
@@ -313,12 +321,13 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     @Override
     public Thread thread() {
-        return manager.thread();
+        return thread;
     }
 
     @Override
-    public void calledFromOtherThread(ObjectState state, Thread serving) {
-        if (serving.isAlive()) {
+    public void checkCaller(ObjectState state) {
+        Thread serving = servingThread();
+        if (refuses(serving)) {
             throw otherThread("a " + store.proxies.userClass(state.self.getClass()).getName() + " of a connection",
                     serving);
         }
@@ -326,10 +335,25 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     /** Refuses a Connection operation from a thread other than the one the connection serves. */
     private void checkThread() {
-        Thread serving = manager.thread();
-        if (serving != null && serving != Thread.currentThread() && serving.isAlive()) {
-            throw otherThread("a connection", serving);
+        Thread serving = thread;
+        if (serving != Thread.currentThread()) {
+            serving = servingThread();
+            if (refuses(serving)) {
+                throw otherThread("a connection", serving);
+            }
         }
+    }
+
+    /** The thread the manager serves now, also kept in {@link #thread} for the next calls. */
+    private Thread servingThread() {
+        Thread serving = manager.thread();
+        thread = serving;
+        return serving;
+    }
+
+    /** Whether a call from this thread is refused while the manager serves {@code serving}. */
+    private static boolean refuses(Thread serving) {
+        return serving != null && serving != Thread.currentThread() && serving.isAlive();
     }
 
     /**

@@ -147,10 +147,16 @@ class WrongThreadTest {
 
     @Test
     void objectsOfAThreadThatEndedMayBeUsedByTheNext() throws Exception {
-        Account account = committedAccount();
-        owner.shutdown();
-        owner.awaitTermination(1, java.util.concurrent.TimeUnit.MINUTES);
-        account.deposit(5); // the next transaction of the manager starts on this thread, and takes it over
+        Account[] made = new Account[1];
+        Thread ended = new Thread(() -> {
+            conn = db.open();
+            made[0] = conn.create(Account.class, "a", 1L);
+            conn.root().put("a", made[0]);
+            Transactions.commit();
+        }, OWNER);
+        ended.start();
+        ended.join();
+        made[0].deposit(5); // the next transaction of the manager starts on this thread, and takes it over
         assertSame(Thread.currentThread(), conn.transactionManager().thread());
         conn.transactionManager().commit();
         TransactionManager reader = new TransactionManager();
@@ -181,5 +187,22 @@ class WrongThreadTest {
         tm.begin(); // and this thread takes it back
         assertEquals(2L, account.balance());
         tm.abort();
+    }
+
+    @Test
+    void aPooledConnectionServesTheThreadThatOpenedItAgain() throws Exception {
+        Account account = committedAccount();
+        onOwner(() -> {
+            conn.close();
+            return null;
+        });
+        Connection again = db.open(); // the pooled connection, with its cache, now serves this thread
+        assertSame(account, again.root().get("a"));
+        IllegalStateException refused = assertThrows(IllegalStateException.class, () -> onOwner(account::balance));
+        assertTrue(refused.getMessage().contains("serving thread '" + Thread.currentThread().getName()
+                + "' was used from thread '" + OWNER + "'"), refused.getMessage());
+        assertEquals(1L, account.balance());
+        Transactions.abort();
+        again.close();
     }
 }

@@ -183,6 +183,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         checkThread();
         ClassNames.stableName(type); // the newest definition of a (JShell) class is the one records load into
         T object = store.proxies.instantiate(type, args);
+        codec.usedAsPersistent(type); // a plain instance of it stored as a value is then reported
         PersistentObject p = (PersistentObject) object;
         p.$jodbState(new ObjectState(p, this, ObjectStatus.UNSAVED));
         return object;

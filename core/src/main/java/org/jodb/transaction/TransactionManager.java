@@ -68,9 +68,9 @@ public class TransactionManager {
     /**
      * How many attempts {@link #run(Callable)} and {@link #attempts()} make unless set
      * ({@link #setDefaultAttempts}): 10, where ZODB makes 3 at once. With the pauses between them, 4 threads
-     * on one hot counter gave up on 0-9 of 2,000 increments; 3 attempts gave up on 73-286 with pauses and
-     * 500-700 without (transactions of 0.1 ms; see DEVIATIONS.md). The pauses before a give-up add up to
-     * at most 0.43 s with the default backoff.
+     * on one hot counter (transactions of 0.1 ms) gave up on 0-1 of 1,000 increments, against 247-273 with 3
+     * attempts retried at once and 71-76 with 10 retried at once (HotCounterRetryTest; DEVIATIONS.md). The
+     * pauses before a give-up add up to at most 0.43 s with the default backoff.
      */
     public static final int DEFAULT_ATTEMPTS = 10;
     /** The longest pause before the first retry, unless set ({@link #setRetryBackoff}). */
@@ -377,8 +377,8 @@ public class TransactionManager {
      * ZODB's {@code for attempt in tm.attempts(n): with attempt: ...}. Each step of the loop begins a
      * transaction and hands out an {@link Attempt}; the loop goes on only after an attempt failed with a
      * retryable error (a {@link TransientException}, or one a joined data manager's
-     * {@link DataManager#shouldRetry} accepts) and at most {@code attempts} times; the last attempt throws
-     * whatever fails it. See {@link Attempt} for the loop body.
+     * {@link DataManager#shouldRetry} accepts) and at most {@code attempts} times, each retry after the pause
+     * of {@link #setRetryBackoff}; the last attempt throws whatever fails it. See {@link Attempt} for the loop body.
      *
      * <p>Iterating begins transactions, so each iteration of the returned {@code Iterable} is a new run.
      *

@@ -68,7 +68,7 @@ public class TransactionManager {
     /**
      * How many attempts {@link #run(Callable)} and {@link #attempts()} make unless set
      * ({@link #setDefaultAttempts}): 10, where ZODB makes 3 at once. With the pauses between them, 4 threads
-     * on one hot counter (transactions of 0.1 ms) gave up on 0-1 of 1,000 increments, against 247-273 with 3
+     * on one hot counter (transactions of 0.1 ms) gave up on 0-2 of 1,000 increments, against 247-296 with 3
      * attempts retried at once and 71-76 with 10 retried at once (HotCounterRetryTest; DEVIATIONS.md). The
      * pauses before a give-up add up to at most 0.43 s with the default backoff.
      */

@@ -41,8 +41,8 @@ import java.util.concurrent.Callable;
  * explicitly and of the completion of every transaction of this manager.
  *
  * <h2>Threads</h2>
- * A manager serves one thread at a time, {@link #thread()}: a {@link #threadLocal()} manager its own thread,
- * any other the last thread that started a transaction on it. Its transaction belongs to the thread that
+ * A manager serves one thread at a time, {@link #thread()}: the last thread that started a transaction on
+ * it (a {@link #threadLocal()} manager, reached only through its thread, serves that thread). Its transaction belongs to the thread that
  * started it, and {@link #get()} and the methods that use the current transaction throw
  * {@link IllegalStateException} when called from another thread while that transaction is active. Between
  * transactions a manager may move to another thread: the thread that starts the next transaction
@@ -173,9 +173,9 @@ public class TransactionManager {
     }
 
     /**
-     * The thread this manager serves: for a {@link #threadLocal()} manager the thread it belongs to, for
-     * another the last thread that started a transaction on it; null for one that has not started a
-     * transaction yet. The connections of this manager and their objects refuse calls from other threads
+     * The thread this manager serves: the last thread that started a transaction on it; before the first,
+     * the thread a {@link #threadLocal()} manager was made for, or null for one made with {@code new}
+     * (which then serves any thread). The connections of this manager and their objects refuse calls from other threads
      * (see {@code Connection}). Never starts a transaction; may be asked from any thread.
      */
     public Thread thread() {

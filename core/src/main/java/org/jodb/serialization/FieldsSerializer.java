@@ -51,14 +51,30 @@ final class FieldsSerializer extends Serializer<Object> {
     private final Map<Long, Binding> bindings = new HashMap<>();
     /** The binding used last: records of a class nearly always share one layout. */
     private Binding lastBinding;
+    /**
+     * For a serializer of values: the class's {@link ValueCopies} flags, tested on each write; null for the
+     * serializer of a persistent object's own state.
+     */
+    private final boolean[] copyFlags;
 
     /** jodb's own live objects: storing one would copy a database into a record. */
     private static final java.util.Set<String> LIVE = java.util.Set.of("org.jodb.Database", "org.jodb.Connection",
             "org.jodb.transaction.TransactionManager", "org.jodb.object.Session", "org.jodb.object.ObjectStore");
 
-    FieldsSerializer(JodbKryo kryo, Class<?> type) {
+    /** A serializer of values of {@code type} (fields of other objects, elements of collections). */
+    static FieldsSerializer forValues(JodbKryo kryo, Class<?> type) {
+        return new FieldsSerializer(kryo, type, kryo.codec().valueCopies().flags(type));
+    }
+
+    /** The serializer of the own state of persistent objects of user class {@code type}. */
+    static FieldsSerializer forState(JodbKryo kryo, Class<?> type) {
+        return new FieldsSerializer(kryo, type, null);
+    }
+
+    private FieldsSerializer(JodbKryo kryo, Class<?> type, boolean[] copyFlags) {
         this.type = type;
         this.jdk = UnreadableTypes.isJdk(type);
+        this.copyFlags = copyFlags;
         if (LIVE.contains(type.getName()) || org.jodb.spi.Storage.class.isAssignableFrom(type)
                 || org.jodb.transaction.Transaction.class.isAssignableFrom(type)) {
             throw new UnsupportedClassException("jodb cannot store a " + type.getName() + ": it is part of"
@@ -171,6 +187,9 @@ final class FieldsSerializer extends Serializer<Object> {
     public void write(Kryo kryo, Output output, Object object) {
         if (unwritable != null) {
             throw new UnsupportedClassException(unwritable);
+        }
+        if (copyFlags != null && copyFlags[ValueCopies.PERSISTENT]) {
+            ValueCopies.warnOnce(type, copyFlags);
         }
         JodbKryo k = (JodbKryo) kryo;
         output.writeVarLong(k.entryId(schemaEntry), true);

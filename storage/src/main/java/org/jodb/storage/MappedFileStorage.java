@@ -300,6 +300,7 @@ public final class MappedFileStorage implements Storage {
                 return null; // a side file of another store, or of another state of this log: rebuild
             }
             holder.index = OidIndex.open(holder.dir, meta.generation(), meta.capacity(), meta.fingerprint());
+            holder.index.unseal(meta.logEnd(), meta.lastTid());
             if (holder.index.size() != meta.count()) {
                 throw new IndexDamagedException("the oid index " + holder.index.file() + " holds "
                         + holder.index.size() + " oids, " + IndexMeta.FILE_NAME + " says " + meta.count(), null);
@@ -476,9 +477,20 @@ public final class MappedFileStorage implements Storage {
         }
     }
 
-    /** {@link #healIndex} for a failure: returns when the caller should ask again, rethrows {@code problem} otherwise. */
+    /**
+     * {@link #healIndex} for a failure: returns when the caller should ask again, rethrows {@code problem}
+     * otherwise. When the rebuild itself meets damage of the log, {@code problem} (which names the record the
+     * caller met) is thrown with the rebuild's failure attached.
+     */
     private void healOrThrow(OidIndex used, RuntimeException problem) {
-        if (!healIndex(used, problem.getMessage())) {
+        boolean healed;
+        try {
+            healed = healIndex(used, problem.getMessage());
+        } catch (CorruptStorageException rebuild) {
+            problem.addSuppressed(rebuild);
+            throw problem;
+        }
+        if (!healed) {
             throw problem;
         }
     }
@@ -489,9 +501,14 @@ public final class MappedFileStorage implements Storage {
      */
     void verifyIndex() {
         OidIndex used = index;
-        if (!used.verified()) {
-            healIndex(used, "checked against the log before pack, which must not miss an object");
+        if (used.verified()) {
+            return;
         }
+        CorruptStorageException failed = rebuildFailure;
+        if (failed != null) {
+            throw new CorruptStorageException(failed.getMessage(), failed);
+        }
+        healIndex(used, "checked against the log before pack, which must not miss an object");
     }
 
     /**
@@ -1044,8 +1061,10 @@ public final class MappedFileStorage implements Storage {
             long capacity = last.capacity();
             long count = 0;
             long headerSpan = 0;
+            long logEnd = log.committedEnd();
             try {
                 count = last.size();
+                last.seal(logEnd, lastTid);
                 headerSpan = last.headerSpan();
             } catch (IndexDamagedException e) {
                 clean = false; // the next open rebuilds it
@@ -1056,7 +1075,7 @@ public final class MappedFileStorage implements Storage {
                 // FORMAT.md invariant (6): "clean" is written only after the log and the index file are forced.
                 try {
                     IndexFingerprint fingerprint = last.fingerprint(headerSpan);
-                    new IndexMeta(true, log.committedEnd(), lastTxn, lastTid, nextOid.get(), capacity, count,
+                    new IndexMeta(true, logEnd, lastTxn, lastTid, nextOid.get(), capacity, count,
                             last.generation(), fingerprint).write(dir);
                     deleteIndexFilesExcept(dir, last.generation());
                 } catch (IOException | RuntimeException e) {

@@ -63,6 +63,8 @@ public final class OidIndex implements AutoCloseable {
 
     /** Bytes of a value: position (8) and tid (8), big-endian (FORMAT.md 3.7). */
     private static final int VALUE_SIZE = 16;
+    /** The key of the seal entry (FORMAT.md 3.7): no oid is negative. */
+    private static final long SEAL_KEY = Long.MIN_VALUE;
 
     private final ChronicleMap<Long, byte[]> map;
     private final Path file;
@@ -174,6 +176,38 @@ public final class OidIndex implements AutoCloseable {
             ch.force(true);
         }
         return IndexFingerprint.of(file, headerSpan);
+    }
+
+    /**
+     * Puts the seal before a clean close (FORMAT.md 3.7): the log end and last tid this file's entries reflect.
+     * A copy of the file from another moment of the log, whose header and length may well match the
+     * fingerprint (updates change neither), then holds another seal. Call {@link #size()} first: the seal is
+     * not an oid.
+     *
+     * @throws IndexDamagedException when Chronicle Map fails on the file
+     */
+    public void seal(long logEnd, long lastTid) {
+        put(SEAL_KEY, logEnd, lastTid);
+    }
+
+    /**
+     * Checks and removes the seal of a file opened from disk.
+     *
+     * @throws IndexDamagedException when the file holds no seal or another one (it is not the file that was
+     *                               closed at {@code logEnd}, {@code lastTid}), or Chronicle Map fails on it
+     */
+    public void unseal(long logEnd, long lastTid) {
+        Entry seal = get(SEAL_KEY);
+        if (seal == null || seal.position() != logEnd || seal.tid() != lastTid) {
+            throw new IndexDamagedException("the oid index " + file + " was not closed with the log at "
+                    + logEnd + ", tid " + lastTid + (seal == null ? " (it holds no seal)" : " (its seal says "
+                    + seal.position() + ", tid " + seal.tid() + ")"), null);
+        }
+        try {
+            map.remove(SEAL_KEY);
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            throw damaged("remove the seal from", e);
+        }
     }
 
     /** The exception for a failure of Chronicle Map on this file: damage of the index, never of the log. */

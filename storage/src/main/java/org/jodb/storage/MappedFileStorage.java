@@ -484,8 +484,12 @@ public final class MappedFileStorage implements Storage {
      */
     private void healOrThrow(OidIndex used, RuntimeException problem) {
         boolean healed;
+        String message = String.valueOf(problem.getMessage());
+        String why = message.endsWith(Segment.DAMAGE_REMEDY) // not a remedy for an index that is rebuilt
+                ? "an entry names " + message.substring(0, message.length() - Segment.DAMAGE_REMEDY.length())
+                : message;
         try {
-            healed = healIndex(used, problem.getMessage());
+            healed = healIndex(used, why);
         } catch (CorruptStorageException rebuild) {
             problem.addSuppressed(rebuild);
             throw problem;

@@ -278,6 +278,11 @@ public final class OidIndex implements AutoCloseable {
         }
     }
 
+    /** Removes {@code oid}'s entry: for tests that make an index lose an oid as damage would. */
+    void remove(long oid) {
+        map.remove(oid);
+    }
+
     /**
      * Number of oids indexed.
      *

@@ -191,9 +191,12 @@ public final class Segment {
      * other records stay readable.
      */
     public CorruptStorageException damaged(int offset, String what) {
-        return new CorruptStorageException(file + " offset " + offset + ": " + what + ". The committed log is"
-                + " damaged here; other objects stay readable. Restore the store from a backup.");
+        return new CorruptStorageException(file + " offset " + offset + ": " + what + DAMAGE_REMEDY);
     }
+
+    /** How every {@link #damaged} message ends: what it means and what to do. */
+    public static final String DAMAGE_REMEDY = ". The committed log is damaged here; other objects stay readable."
+            + " Restore the store from a backup.";
 
     public int getInt(int offset) {
         return map.getInt(offset);

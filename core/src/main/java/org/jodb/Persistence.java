@@ -9,8 +9,8 @@ import org.jodb.object.Session;
  * Questions and the one escape hatch about persistent objects.
  *
  * <p>Threads: a static facade without state of its own. {@link #oid} and {@link #isPersistent} may be asked
- * from any thread; {@link #markChanged} touches the object, so call it from the thread using the object's
- * connection, like any method of the object.
+ * from any thread; {@link #markChanged} touches the object, so it is refused (an {@link IllegalStateException})
+ * from any thread but the one its connection serves, like any method of the object.
  */
 public final class Persistence {
     private Persistence() {

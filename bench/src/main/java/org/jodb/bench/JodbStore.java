@@ -9,6 +9,7 @@ import org.jodb.storage.MappedFileStorage;
 import org.jodb.storage.StorageOptions;
 import org.jodb.transaction.Savepoint;
 import org.jodb.transaction.TransactionManager;
+import org.jodb.transaction.TransientException;
 
 /**
  * jodb on its memory-mapped file storage with default options, except the durability mode: the
@@ -16,7 +17,8 @@ import org.jodb.transaction.TransactionManager;
  * changes are plain method calls, found by jodb at commit.
  *
  * <p>Each writer thread has its own {@link TransactionManager} and connection, as the concurrency
- * design asks; conflicts are retried with {@link TransactionManager#run}.
+ * design asks; conflicts are retried with {@link TransactionManager#run} and its default attempts and pauses
+ * (a transfer it gives up on is counted, see {@link Store.GaveUp}).
  */
 final class JodbStore implements Store {
     private static final String MAP = "accounts";
@@ -95,10 +97,15 @@ final class JodbStore implements Store {
             @Override
             public int transfer(int[] keys) {
                 int[] attempts = {0};
-                tm.run(1000, () -> {
-                    attempts[0]++;
-                    JodbStore.transfer((Map<String, Account>) c.root().get(MAP), keys);
-                });
+                try {
+                    // the default attempts and pauses, as an application would write it
+                    tm.run(() -> {
+                        attempts[0]++;
+                        JodbStore.transfer((Map<String, Account>) c.root().get(MAP), keys);
+                    });
+                } catch (TransientException lastConflict) {
+                    throw new GaveUp(attempts[0], lastConflict);
+                }
                 return attempts[0];
             }
 

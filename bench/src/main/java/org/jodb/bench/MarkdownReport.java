@@ -91,10 +91,11 @@ final class MarkdownReport {
         for (Durability mode : options.modes()) {
             if (options.workloads().contains(Workload.CONCURRENT)) {
                 for (String s : options.stores()) {
-                    double c = results.conflictRate(new Results.Key(s, Workload.CONCURRENT, mode));
+                    Results.Key key = new Results.Key(s, Workload.CONCURRENT, mode);
+                    double c = results.conflictRate(key);
                     if (!Double.isNaN(c)) {
-                        md.append(String.format(Locale.ROOT, "Workload 5, %s, %s: %.4f retries per commit.  %n",
-                                s, mode.label, c));
+                        md.append(String.format(Locale.ROOT, "Workload 5, %s, %s: %.4f retries per commit, %d"
+                                + " transfers given up.  %n", s, mode.label, c, results.giveUps(key)));
                     }
                 }
             }

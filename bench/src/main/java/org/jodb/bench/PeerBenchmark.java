@@ -178,17 +178,26 @@ final class PeerBenchmark {
     }
 
     private long transfers(Store.Writer writer, int count, Random random, long deadline) {
-        return transfers(writer, count, random, deadline, new AtomicLong());
+        return transfers(writer, count, random, deadline, new AtomicLong(), new AtomicLong());
     }
 
-    private long transfers(Store.Writer writer, int count, Random random, long deadline, AtomicLong retries) {
+    /** Up to {@code count} transfers; returns how many committed, adding retries and give-ups. */
+    private long transfers(Store.Writer writer, int count, Random random, long deadline, AtomicLong retries,
+            AtomicLong giveUps) {
         int done = 0;
+        int committed = 0;
         while (done < count && (done == 0 || System.nanoTime() < deadline)) {
-            int attempts = writer.transfer(randomKeys(random, options.keysPerUpdate()));
-            retries.addAndGet(attempts - 1);
+            try {
+                int attempts = writer.transfer(randomKeys(random, options.keysPerUpdate()));
+                retries.addAndGet(attempts - 1);
+                committed++;
+            } catch (Store.GaveUp e) {
+                retries.addAndGet(e.attempts - 1);
+                giveUps.incrementAndGet();
+            }
             done++;
         }
-        return done;
+        return committed;
     }
 
     private long concurrent(Store store, Durability mode, int round, Results results) throws Exception {
@@ -196,6 +205,7 @@ final class PeerBenchmark {
         int perThread = Math.max(1, options.updates() / threads);
         long deadline = deadline();
         AtomicLong retries = new AtomicLong();
+        AtomicLong giveUps = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
             List<Future<Long>> futures = new ArrayList<>();
@@ -203,7 +213,7 @@ final class PeerBenchmark {
                 Random random = new Random(1_000L * round + t);
                 futures.add(pool.submit(() -> {
                     try (Store.Writer writer = store.writer()) {
-                        return transfers(writer, perThread, random, deadline, retries);
+                        return transfers(writer, perThread, random, deadline, retries, giveUps);
                     }
                 }));
             }
@@ -211,7 +221,8 @@ final class PeerBenchmark {
             for (Future<Long> f : futures) {
                 commits += f.get();
             }
-            results.conflicts(new Results.Key(store.name(), Workload.CONCURRENT, mode), commits, retries.get());
+            results.conflicts(new Results.Key(store.name(), Workload.CONCURRENT, mode), commits, retries.get(),
+                    giveUps.get());
             return commits;
         } finally {
             pool.shutdownNow();

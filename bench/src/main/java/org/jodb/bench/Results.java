@@ -50,11 +50,12 @@ final class Results {
         cannot.put(key, Objects.requireNonNull(reason));
     }
 
-    /** Adds {@code commits} and {@code retries} of one round of workload 5. */
-    void conflicts(Key key, long commits, long retries) {
-        long[] c = conflicts.computeIfAbsent(key, k -> new long[2]);
+    /** Adds the {@code commits}, {@code retries} and {@code giveUps} of one round of workload 5. */
+    void conflicts(Key key, long commits, long retries, long giveUps) {
+        long[] c = conflicts.computeIfAbsent(key, k -> new long[3]);
         c[0] += commits;
         c[1] += retries;
+        c[2] += giveUps;
     }
 
     void fsync(long[] nanos) {
@@ -93,6 +94,12 @@ final class Results {
     double conflictRate(Key key) {
         long[] c = conflicts.get(key);
         return c == null || c[0] == 0 ? Double.NaN : (double) c[1] / c[0];
+    }
+
+    /** The transfers of workload 5 the store gave up on (all rounds); 0 when none or not run. */
+    long giveUps(Key key) {
+        long[] c = conflicts.get(key);
+        return c == null ? 0 : c[2];
     }
 
     /** Median fsync latency in nanoseconds, or NaN when the probe did not run. */

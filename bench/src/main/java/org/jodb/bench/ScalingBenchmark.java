@@ -19,7 +19,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * with its own writer, doing transfer transactions of {@link BenchOptions#keysPerUpdate()} accounts
  * for a fixed time, on <em>disjoint</em> objects (each thread owns a slice of the accounts, so
  * conflicts are impossible) and on <em>shared</em> objects (all threads transfer among the same 20
- * accounts, so most transactions collide). Prints commits/s and retries per commit per store and
+ * accounts, so most transactions collide). Prints commits/s, retries per commit and the transfers given up
+ * (jodb retries with its default attempts) per store and
  * mode; run with {@code --scaling}.
  */
 final class ScalingBenchmark {
@@ -38,7 +39,7 @@ final class ScalingBenchmark {
     /** Runs and returns the markdown table. */
     String run() {
         double seconds = options.quick() ? 1 : 3;
-        StringBuilder md = new StringBuilder("# Concurrent writers: commits/s (retries per commit)\n\n");
+        StringBuilder md = new StringBuilder("# Concurrent writers: commits/s (retries per commit; transfers given up, if any)\n\n");
         md.append(String.format(Locale.ROOT, "%,d accounts; transactions of %d accounts; each cell runs %.0f s;"
                 + " shared = all threads among the same %d accounts.%n%n", ACCOUNTS, options.keysPerUpdate(), seconds, HOT));
         md.append("| store | mode | objects |");
@@ -72,9 +73,10 @@ final class ScalingBenchmark {
                                 .append(shared ? "shared" : "disjoint").append(" |");
                         for (int threads : THREADS) {
                             double[] r = measure(store, threads, shared, seconds);
-                            log.printf("  %s %s %s %d threads: %,.0f commits/s, %.3f retries/commit%n", name,
-                                    mode.label, shared ? "shared" : "disjoint", threads, r[0], r[1]);
-                            md.append(String.format(Locale.ROOT, " %s (%.3f) |", MarkdownReport.num(r[0]), r[1]));
+                            log.printf("  %s %s %s %d threads: %,.0f commits/s, %.3f retries/commit, %.0f given"
+                                    + " up%n", name, mode.label, shared ? "shared" : "disjoint", threads, r[0], r[1], r[2]);
+                            md.append(String.format(Locale.ROOT, " %s (%.3f%s) |", MarkdownReport.num(r[0]), r[1],
+                                    r[2] == 0 ? "" : String.format(Locale.ROOT, "; %.0f given up", r[2])));
                         }
                         md.append('\n');
                     }
@@ -96,6 +98,7 @@ final class ScalingBenchmark {
     private double[] measure(Store store, int threads, boolean shared, double seconds) {
         long deadline = System.nanoTime() + (long) (seconds * 1e9);
         AtomicLong retries = new AtomicLong();
+        AtomicLong giveUps = new AtomicLong();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         long t0 = System.nanoTime();
         try {
@@ -113,8 +116,13 @@ final class ScalingBenchmark {
                             for (int i = 0; i < keys.length; i++) {
                                 keys[i] = base + random.nextInt(range);
                             }
-                            retries.addAndGet(writer.transfer(keys) - 1);
-                            commits++;
+                            try {
+                                retries.addAndGet(writer.transfer(keys) - 1);
+                                commits++;
+                            } catch (Store.GaveUp e) {
+                                retries.addAndGet(e.attempts - 1);
+                                giveUps.incrementAndGet();
+                            }
                         }
                     }
                     return commits;
@@ -125,7 +133,7 @@ final class ScalingBenchmark {
                 commits += f.get();
             }
             double elapsed = (System.nanoTime() - t0) / 1e9;
-            return new double[] {commits / elapsed, commits == 0 ? 0 : (double) retries.get() / commits};
+            return new double[] {commits / elapsed, commits == 0 ? 0 : (double) retries.get() / commits, giveUps.get()};
         } catch (Exception e) {
             throw new IllegalStateException(store.name() + " failed the scaling run with " + threads + " threads", e);
         } finally {

@@ -53,6 +53,20 @@ interface Store {
     /** Closes the store; the files stay. */
     void close();
 
+    /**
+     * A transfer the store gave up on after {@code attempts} attempts, each failed by a conflict (jodb's
+     * {@code TransactionManager.run} with its default attempts): nothing of it committed. Counted and
+     * reported, not a failure of the run.
+     */
+    final class GaveUp extends RuntimeException {
+        final int attempts;
+
+        GaveUp(int attempts, Throwable lastConflict) {
+            super("gave up after " + attempts + " attempts", lastConflict);
+            this.attempts = attempts;
+        }
+    }
+
     /** One thread's access to a store for transfer transactions. */
     interface Writer extends AutoCloseable {
         /**
@@ -60,6 +74,7 @@ interface Store {
          * pair, retried on conflicts.
          *
          * @return the number of attempts (1 when there was no conflict)
+         * @throws GaveUp when the store stopped retrying conflicts: nothing of the transfer committed
          */
         int transfer(int[] keys);
 

@@ -35,7 +35,9 @@ import org.jodb.spi.ConflictResolver;
  * cannot be decoded without the storage.
  *
  * <p>Runs inside the storage's vote, holding its commit lock: it reads nothing from the storage, only
- * the database's registry and the committing connection's own new entries.
+ * the database's registry (which knows the entries of a transaction from its vote on, so that the records
+ * it finished are readable here at once), the committing connection's own new entries, and the entries
+ * the decoded records name.
  */
 final class MapConflictResolver implements ConflictResolver {
     private final ObjectStore store;
@@ -146,10 +148,19 @@ final class MapConflictResolver implements ConflictResolver {
     /** Decodes without the storage; references become inert ghosts, one instance per oid. */
     private final class Decoding implements RecordContext, ObjectJar {
         private final Map<Long, PersistentObject> ghosts = new HashMap<>();
+        /**
+         * Entries named by the records decoded here: committed ones (or this transaction's own), even if
+         * the registry does not give their ids to new records yet (a transaction that created one publishes
+         * it only after its finish, which let this vote start).
+         */
+        private final Map<String, Long> decoded = new HashMap<>();
 
         @Override
         public long entryId(String entry) {
             Long id = store.registry.idOf(entry);
+            if (id == null) {
+                id = decoded.get(entry);
+            }
             if (id == null) {
                 id = session.pendingEntryId(entry);
             }
@@ -168,6 +179,7 @@ final class MapConflictResolver implements ConflictResolver {
             if (entry == null) {
                 throw new IllegalStateException("entry unknown without the storage: " + id);
             }
+            decoded.putIfAbsent(entry, id);
             return entry;
         }
 

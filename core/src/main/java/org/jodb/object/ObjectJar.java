@@ -2,9 +2,28 @@ package org.jodb.object;
 
 /**
  * The connection side of {@link ObjectState}: what an object asks of the connection that owns it.
- * Calls come from the thread using the connection.
+ * Calls come from the thread using the connection; {@link ObjectState} refuses the others.
  */
 public interface ObjectJar {
+
+    /**
+     * The thread the connection served when it last looked, whose calls go straight on; null if none. A cache
+     * read before every method of every object, so a plain field: a call from any other thread (also after
+     * the connection moved to it) asks {@link #checkCaller}.
+     */
+    default Thread thread() {
+        return null;
+    }
+
+    /**
+     * A method of {@code state}'s object (or a load, or a change) was called on a thread other than
+     * {@link #thread()}: refreshes that, and throws, naming both threads and the remedy, if the caller is
+     * not the thread the connection serves now (unless that thread has ended).
+     *
+     * @throws IllegalStateException to refuse the call
+     */
+    default void checkCaller(ObjectState state) {
+    }
 
     /**
      * A method is about to run on an object that is {@link ObjectStatus#GHOST} or {@link ObjectStatus#CLEAN}:

@@ -3,7 +3,9 @@ package org.jodb.object;
 /**
  * jodb's bookkeeping for one persistent object (ZODB's {@code _p_*} attributes). Created when the object
  * joins a connection; dropped (the object is "disowned") when an abort or rollback forgets a new object.
- * Used by the thread of the owning connection only.
+ * Used by the thread of the owning connection only: {@link #beforeCall()}, {@link #beforeRead()} and
+ * {@link #beforeChange()}, which every method of the object runs first, refuse any other thread
+ * ({@link ObjectJar#thread()}) before they look at the state, so that a wrong-thread call changes nothing.
  */
 public final class ObjectState {
     /** The oid of an object that has none yet. */
@@ -62,8 +64,19 @@ public final class ObjectState {
         }
     }
 
+    /**
+     * Refuses a call from a thread other than the one the connection serves. On every call, so it compares
+     * with the connection's cached thread only, and asks the connection when that differs.
+     */
+    private void checkThread() {
+        if (jar.thread() != Thread.currentThread()) {
+            jar.checkCaller(this);
+        }
+    }
+
     /** Called before every method of a persistent object runs. Cheap when already touched. */
     public void beforeCall() {
+        checkThread();
         ObjectStatus s = status;
         if (s == ObjectStatus.TOUCHED || s == ObjectStatus.UNSAVED || s == ObjectStatus.LOADING) {
             return;
@@ -86,6 +99,7 @@ public final class ObjectState {
      * in place: like {@link #beforeCall()}, but refused where calls may only read (a failed transaction).
      */
     public void beforeChange() {
+        checkThread();
         ObjectStatus s = status;
         if (s == ObjectStatus.TOUCHED || s == ObjectStatus.UNSAVED || s == ObjectStatus.LOADING) {
             return;
@@ -98,6 +112,7 @@ public final class ObjectState {
      * marked recently used, so that the cache's gc does not ghost a container read in every transaction.
      */
     public void beforeRead() {
+        checkThread();
         ObjectStatus s = status;
         if (s == ObjectStatus.GHOST || s == ObjectStatus.CLEAN) {
             jar.activate(this);

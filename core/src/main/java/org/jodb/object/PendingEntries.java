@@ -71,6 +71,11 @@ final class PendingEntries {
         entries.forEach((id, entry) -> txn.store(id, Storage.NO_TID, RecordCodec.entryRecord(entry)));
     }
 
+    /** The transaction voted: records naming its entries can be read by others as soon as it finishes. */
+    void voted() {
+        entries.forEach(registry::addReadable);
+    }
+
     /** The transaction committed: its entries are shared now. */
     void committed() {
         entries.forEach(registry::addCommitted);

@@ -50,7 +50,8 @@ import org.jodb.serialization.UnstoredState;
  * open the package) the proxy goes into a class loader of its own that sees both; package-private methods
  * of the user class are then not intercepted.
  *
- * <p>Proxy classes are shared by every database in the JVM. Thread-safe.
+ * <p>Proxy classes are shared by every database in the JVM. Thread-safe: one proxy class is defined per
+ * user class, however many threads meet the class for the first time at the same moment.
  */
 public final class Proxies implements PersistentTypes {
     static final String SUFFIX = "$$JodbProxy";
@@ -59,12 +60,12 @@ public final class Proxies implements PersistentTypes {
     private static final String OUTSIDE = "its class loader does not see jodb's classes, or its module does"
             + " not open its package";
 
-    private static final ClassValue<Class<?>> PROXY = new ClassValue<>() {
-        @Override
-        protected Class<?> computeValue(Class<?> type) {
-            return generate(type);
-        }
-    };
+    /**
+     * The proxy class of each user class, generated once: threads that meet a class for the first time at
+     * the same moment (a server starting under load) wait for one definition instead of each defining it,
+     * which the JVM refuses for all but the first.
+     */
+    private static final OncePerClass<Class<?>> PROXY = new OncePerClass<>(Proxies::generate);
 
     @Override
     public Class<?> marker() {
@@ -255,11 +256,19 @@ public final class Proxies implements PersistentTypes {
                 .intercept(FieldAccessor.ofField(STATE_FIELD))
                 .make();
         if (seesJodb(type.getClassLoader())) {
+            Class<?> defined = definedNextTo(type);
+            if (defined != null) {
+                return defined; // an earlier call defined it but did not keep it (failed after): never define twice
+            }
             try {
                 MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(type, MethodHandles.lookup());
                 return unloaded.load(type.getClassLoader(), ClassLoadingStrategy.UsingLookup.of(lookup))
                         .getLoaded();
             } catch (IllegalAccessException | RuntimeException | LinkageError e) {
+                defined = definedNextTo(type);
+                if (defined != null) {
+                    return defined; // a duplicate definition: the one there is the proxy, not a reason to move
+                }
                 // fall back to a loader of our own below
             }
         }
@@ -275,6 +284,22 @@ public final class Proxies implements PersistentTypes {
         ClassLoader both = new MultipleParentClassLoader.Builder()
                 .append(type, PersistentObject.class).build();
         return unloaded.load(both, ClassLoadingStrategy.Default.WRAPPER).getLoaded();
+    }
+
+    /**
+     * The proxy of {@code type} if its class loader has one defined already (in its package, as
+     * {@link #generate} defines it), else null. Only a proxy of this very class counts: a class of the
+     * same name with another superclass is not one.
+     */
+    private static Class<?> definedNextTo(Class<?> type) {
+        ClassLoader loader = type.getClassLoader();
+        try {
+            Class<?> found = Class.forName(type.getName() + SUFFIX, false, loader);
+            return found.getSuperclass() == type && found.getClassLoader() == loader
+                    && PersistentObject.class.isAssignableFrom(found) ? found : null;
+        } catch (ClassNotFoundException | LinkageError e) {
+            return null;
+        }
     }
 
     /** Methods with a parameter that could hold an instance of {@code type} (see {@link ArgumentsAdvice}). */

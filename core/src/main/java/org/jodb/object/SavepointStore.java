@@ -219,8 +219,23 @@ final class SavepointStore implements AutoCloseable {
         channel = null;
     }
 
-    /** Releases a mapping now rather than at garbage collection, so the file's space is freed at once. */
+    /**
+     * Whether {@link #unmap} may call {@code sun.misc.Unsafe.invokeCleaner}: before JDK 24 always; from JDK 24
+     * on, where every memory-access method of {@code Unsafe} prints a warning (and will later fail), only when
+     * the JVM was started with {@code --sun-misc-unsafe-memory-access=allow}, which the file store's flags on
+     * JDK 24 and later include (README, "Embedding jodb"). Otherwise a mapping is left to the garbage collector.
+     */
+    private static final boolean EXPLICIT_UNMAP = Runtime.version().feature() < 24
+            || "allow".equals(System.getProperty("sun.misc.unsafe.memory.access"));
+
+    /**
+     * Releases a mapping now rather than at garbage collection, so the file's space is freed at once (where
+     * {@link #EXPLICIT_UNMAP} allows; the file's name is deleted either way).
+     */
     private static void unmap(MappedByteBuffer buffer) {
+        if (!EXPLICIT_UNMAP) {
+            return;
+        }
         try {
             Class<?> unsafeClass = Class.forName("sun.misc.Unsafe");
             Field f = unsafeClass.getDeclaredField("theUnsafe");

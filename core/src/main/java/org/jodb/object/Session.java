@@ -49,7 +49,10 @@ import org.jodb.transaction.TransactionStatus;
  * Invariants: (1) every object in {@link #touched} has status TOUCHED or was disowned; (2) an oid is in
  *   {@link #created} iff it was assigned in the current transaction; (3) outside a transaction
  *   {@link #writes}, {@link #touched} and {@link #created} are empty.
- * Threads: one thread at a time, like the connection.
+ * Threads: one thread at a time, like the connection: the thread its manager serves
+ *   ({@link TransactionManager#thread()}). Objects refuse calls from others ({@link #checkCaller}), and so
+ *   do the Connection's operations ({@link #checkThread}), unless that thread has ended. A refused call has
+ *   changed nothing: the serving thread's transaction goes on.
  * </pre>
  */
 public final class Session implements DataManager, Synchronizer, ObjectJar, RecordContext {
@@ -57,7 +60,15 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private final Storage storage;
     private final RecordCodec codec;
     private final String sortKey;
-    private TransactionManager manager;
+    /** Volatile: {@link #checkCaller} reads it on whatever thread calls one of this session's objects. */
+    private volatile TransactionManager manager;
+    /**
+     * The thread the manager served when last asked ({@link TransactionManager#thread()}): calls of this
+     * thread go straight on, others ask the manager again ({@link #checkCaller}). Plain, as it is read on
+     * every call of every object: a wrong thread may see an outdated value, but only one that a thread
+     * served before, and the thread being served always sees its own.
+     */
+    private Thread thread;
     private final ObjectCache cache;
     private final SavepointStore writes;
     private final PendingEntries entries;
@@ -120,6 +131,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Binds this (closed or new) session to a manager: fresh snapshot, invalidations applied. */
     public void attach(TransactionManager manager) {
         this.manager = Objects.requireNonNull(manager, "manager");
+        this.thread = manager.thread();
         this.closed = false;
         if (snapshot == 0) {
             snapshot = storage.lastTid();
@@ -137,6 +149,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     public Object get(long oid) {
         checkOpen();
+        checkThread();
         PersistentObject cached = cache.get(oid);
         if (cached != null) {
             return cached;
@@ -167,8 +180,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     public <T> T create(Class<T> type, Object[] args) {
         checkOpen();
+        checkThread();
         ClassNames.stableName(type); // the newest definition of a (JShell) class is the one records load into
         T object = store.proxies.instantiate(type, args);
+        codec.usedAsPersistent(type); // a plain instance of it stored as a value is then reported
         PersistentObject p = (PersistentObject) object;
         p.$jodbState(new ObjectState(p, this, ObjectStatus.UNSAVED));
         return object;
@@ -177,6 +192,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Makes commit fail with a ReadConflictException if {@code object} changed since it was read (41). */
     public void readCurrent(Object object) {
         checkOpen();
+        checkThread();
         ObjectState s = own(object);
         if (s == null || s.oid == ObjectState.NO_OID || s.status == ObjectStatus.GHOST || s.serial == 0) {
             return; // nothing was read, nothing to check (a ghost records nothing)
@@ -188,6 +204,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Applies other transactions' commits now; refused while this connection is in a transaction. */
     public void sync() {
         checkOpen();
+        checkThread();
         if (joined != null) {
             throw new IllegalStateException("sync() inside a transaction: commit or abort it first (the"
                     + " snapshot of a transaction stays fixed)");
@@ -200,6 +217,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     /** Ghosts every unchanged loaded object (ZODB's cacheMinimize). */
     public void minimizeCache() {
+        checkThread();
         for (ObjectState s : cache.loaded()) {
             if (s.status == ObjectStatus.CLEAN && s.calls == 0) { // a running method reads its fields
                 ghostAndClear(s);
@@ -301,6 +319,57 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     }
 
     // ---- ObjectJar ------------------------------------------------------------------------------------
+
+    @Override
+    public Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public void checkCaller(ObjectState state) {
+        Thread serving = servingThread();
+        if (refuses(serving)) {
+            throw otherThread("a " + store.proxies.userClass(state.self.getClass()).getName() + " of a connection",
+                    serving);
+        }
+    }
+
+    /** Refuses a Connection operation from a thread other than the one the connection serves. */
+    private void checkThread() {
+        Thread serving = thread;
+        if (serving != Thread.currentThread()) {
+            serving = servingThread();
+            if (refuses(serving)) {
+                throw otherThread("a connection", serving);
+            }
+        }
+    }
+
+    /** The thread the manager serves now, also kept in {@link #thread} for the next calls. */
+    private Thread servingThread() {
+        Thread serving = manager.thread();
+        thread = serving;
+        return serving;
+    }
+
+    /** Whether a call from this thread is refused while the manager serves {@code serving}. */
+    private static boolean refuses(Thread serving) {
+        return serving != null && serving != Thread.currentThread() && serving.isAlive();
+    }
+
+    /**
+     * The refusal of a call from the wrong thread. A thread that has ended is not waited for: in ZODB terms
+     * the connection is used by one thread at a time, and the next transaction started on the calling thread
+     * takes the manager over.
+     */
+    private IllegalStateException otherThread(String what, Thread serving) {
+        return new IllegalStateException(what + " serving thread '" + serving.getName() + "' was used from thread '"
+                + Thread.currentThread().getName() + "'. A connection and its objects belong to the thread of its"
+                + " TransactionManager, as in ZODB; the call was refused and changed nothing, and thread '"
+                + serving.getName() + "' can go on. On this thread, open a connection of its own (Database.open())"
+                + " and reach the object through it (from its root, or Connection.get with Persistence.oid);"
+                + " pass oids or plain values between threads, not persistent objects.");
+    }
 
     @Override
     public void beforeFirstCall(ObjectState state) {
@@ -522,6 +591,9 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         }
         try {
             long[] resolved = storageTxn.vote();
+            // before finish makes our records visible: another thread's conflict resolution may decode them
+            // the moment the storage lets it vote, before tpcFinish below publishes the entries
+            entries.voted();
             for (long oid : resolved) {
                 ObjectState s = stateOf(cache.get(oid));
                 if (s != null) {

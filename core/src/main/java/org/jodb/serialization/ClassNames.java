@@ -62,7 +62,10 @@ public final class ClassNames {
         type = PortableClasses.storedAs(type); // sun.nio.fs.UnixPath is stored as java.nio.file.Path
         String name = STABLE.get(type);
         if (seen(name) != type) {
-            if (SEEN.put(name, new WeakReference<>(type)) != null) {
+            WeakReference<Class<?>> replaced = SEEN.put(name, new WeakReference<>(type));
+            Class<?> before = replaced == null ? null : replaced.get();
+            // threads meeting a class first at the same moment all put it: only another class is news
+            if (before != null && before != type) {
                 epoch++;
             }
         }

@@ -40,6 +40,8 @@ final class FieldsSerializer extends Serializer<Object> {
     private final Field[] transients;
     /** True when the class has transient instance fields and nothing else to store. */
     private final boolean storesNoState;
+    /** Whether the class is the JDK's: a failure inside it names the class, not its private fields. */
+    private final boolean jdk;
     /** Why instances of the class must not be written (read as usual), or null. */
     private final String unwritable;
     private final char[] kinds;
@@ -49,13 +51,30 @@ final class FieldsSerializer extends Serializer<Object> {
     private final Map<Long, Binding> bindings = new HashMap<>();
     /** The binding used last: records of a class nearly always share one layout. */
     private Binding lastBinding;
+    /**
+     * For a serializer of values: the class's {@link ValueCopies} flags, tested on each write; null for the
+     * serializer of a persistent object's own state.
+     */
+    private final boolean[] copyFlags;
 
     /** jodb's own live objects: storing one would copy a database into a record. */
     private static final java.util.Set<String> LIVE = java.util.Set.of("org.jodb.Database", "org.jodb.Connection",
             "org.jodb.transaction.TransactionManager", "org.jodb.object.Session", "org.jodb.object.ObjectStore");
 
-    FieldsSerializer(JodbKryo kryo, Class<?> type) {
+    /** A serializer of values of {@code type} (fields of other objects, elements of collections). */
+    static FieldsSerializer forValues(JodbKryo kryo, Class<?> type) {
+        return new FieldsSerializer(kryo, type, kryo.codec().valueCopies().flags(type));
+    }
+
+    /** The serializer of the own state of persistent objects of user class {@code type}. */
+    static FieldsSerializer forState(JodbKryo kryo, Class<?> type) {
+        return new FieldsSerializer(kryo, type, null);
+    }
+
+    private FieldsSerializer(JodbKryo kryo, Class<?> type, boolean[] copyFlags) {
         this.type = type;
+        this.jdk = UnreadableTypes.isJdk(type);
+        this.copyFlags = copyFlags;
         if (LIVE.contains(type.getName()) || org.jodb.spi.Storage.class.isAssignableFrom(type)
                 || org.jodb.transaction.Transaction.class.isAssignableFrom(type)) {
             throw new UnsupportedClassException("jodb cannot store a " + type.getName() + ": it is part of"
@@ -93,11 +112,15 @@ final class FieldsSerializer extends Serializer<Object> {
             try {
                 f.setAccessible(true);
             } catch (InaccessibleObjectException | SecurityException e) {
+                if (jdk) {
+                    throw JdkStateRefusals.jdkClass(type, e);
+                }
+                if (UnreadableTypes.isJdk(f.getDeclaringClass())) {
+                    throw JdkStateRefusals.jdkSuperclass(type, e);
+                }
                 throw new UnsupportedClassException("jodb cannot store " + type.getName() + ": field "
                         + f.getDeclaringClass().getName() + "." + f.getName() + " is not accessible ("
-                        + e.getMessage() + "); a logger, a lock or a random generator is not data: make the"
-                        + " field that holds it static or transient; store a type of your own or one jodb knows"
-                        + " (plain collections, maps, records, strings, numbers, java.time)", e);
+                        + e.getMessage() + "); " + JdkStateRefusals.NOT_DATA, e);
             }
             names.add(chosen[i]);
             indexByName.put(chosen[i], i);
@@ -165,6 +188,9 @@ final class FieldsSerializer extends Serializer<Object> {
         if (unwritable != null) {
             throw new UnsupportedClassException(unwritable);
         }
+        if (copyFlags != null && copyFlags[ValueCopies.PERSISTENT]) {
+            ValueCopies.warnOnce(type, copyFlags);
+        }
         JodbKryo k = (JodbKryo) kryo;
         output.writeVarLong(k.entryId(schemaEntry), true);
         for (int i = 0; i < fields.length; i++) {
@@ -185,6 +211,13 @@ final class FieldsSerializer extends Serializer<Object> {
                 throw new IllegalStateException(e);
             } catch (UnsupportedClassException | KryoException | UnsupportedOperationException
                      | IllegalArgumentException e) {
+                // the path through a JDK class's private fields differs between JDKs: name the class instead
+                if (jdk) {
+                    throw JdkStateRefusals.jdkClass(type, e);
+                }
+                if (UnreadableTypes.isJdk(f.getDeclaringClass())) {
+                    throw JdkStateRefusals.jdkSuperclass(type, e);
+                }
                 throw new UnsupportedClassException("jodb cannot store field " + type.getName() + "."
                         + f.getName() + ": " + e.getMessage(), e);
             }

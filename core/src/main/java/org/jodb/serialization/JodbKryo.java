@@ -119,7 +119,7 @@ final class JodbKryo extends Kryo {
         }
         s = topSerializers.get(userClass); // no capturing lambda per record read
         if (s == null) {
-            s = new FieldsSerializer(this, userClass);
+            s = FieldsSerializer.forState(this, userClass);
             topSerializers.put(userClass, s);
         }
         lastStateSerializer = s;

@@ -40,6 +40,15 @@ import org.objenesis.strategy.StdInstantiatorStrategy;
  * Thread-safe: Kryo instances come from a pool; each call uses one for its duration.
  */
 public final class RecordCodec {
+    static {
+        // Kryo reads this once, when its Util class initialises; jodb reaches Kryo only through this class, so
+        // this runs first (unless the application used Kryo before). With Unsafe on, Kryo probes
+        // sun.misc.Unsafe at start-up, and JDK 24 and later print a four-line warning about it; jodb's
+        // serializers never use Kryo's Unsafe-based fields or streams, so nothing is lost. An application's
+        // own choice (-Dkryo.unsafe=...) is kept.
+        System.getProperties().putIfAbsent("kryo.unsafe", "false");
+    }
+
     static final byte OBJECT = 1;
     static final byte ENTRY = 2;
     static final String CLASS = "C:";
@@ -47,6 +56,8 @@ public final class RecordCodec {
     private static final byte[] NO_BYTES = new byte[0];
 
     private final PersistentTypes types;
+    /** Which classes are persistent, to warn about plain instances of them stored as values. */
+    private final ValueCopies valueCopies = new ValueCopies();
     private final ClassNames classNames;
     private final Map<Long, Class<?>> classes = new ConcurrentHashMap<>();
     private volatile int classesEpoch = ClassNames.epoch();
@@ -111,7 +122,7 @@ public final class RecordCodec {
         k.setDefaultSerializer(new SerializerFactory.BaseSerializerFactory<FieldsSerializer>() {
             @Override
             public FieldsSerializer newSerializer(com.esotericsoftware.kryo.Kryo kryo, Class type) {
-                return new FieldsSerializer((JodbKryo) kryo, type);
+                return FieldsSerializer.forValues((JodbKryo) kryo, type);
             }
         });
         k.addDefaultSerializer(types.marker(), new ReferenceSerializer());
@@ -133,6 +144,9 @@ public final class RecordCodec {
         try {
             k.begin(ctx);
             Class<?> userClass = types.userClass(object.getClass());
+            if (userClass != object.getClass()) {
+                valueCopies.persistent(userClass);
+            }
             long typeId = k.entryId(classEntry(object.getClass()));
             Output body = k.body;
             body.reset();
@@ -165,6 +179,18 @@ public final class RecordCodec {
             k.end();
             free(k);
         }
+    }
+
+    /**
+     * {@code userClass} is used as a persistent class ({@code Connection.create} made one): a plain instance
+     * of it written as a value from now on is reported once (see {@link ValueCopies}).
+     */
+    public void usedAsPersistent(Class<?> userClass) {
+        valueCopies.persistent(userClass);
+    }
+
+    ValueCopies valueCopies() {
+        return valueCopies;
     }
 
     /** The class of the instance a record must be read into (a proxy class for a user class). */
@@ -329,7 +355,9 @@ public final class RecordCodec {
         if (type == null) {
             String entry = ctx.entry(id);
             if (entry.startsWith(PROXY)) {
-                type = types.proxyClass(classNames.resolve(entry.substring(PROXY.length())));
+                Class<?> userClass = classNames.resolve(entry.substring(PROXY.length()));
+                valueCopies.persistent(userClass);
+                type = types.proxyClass(userClass);
             } else if (entry.startsWith(CLASS)) {
                 type = classNames.resolve(entry.substring(CLASS.length()));
             } else {

@@ -25,6 +25,18 @@ public final class TypeRegistry {
         return entries.get(id);
     }
 
+    /**
+     * Records an entry whose transaction has voted: from now on a record that names it can be decoded, but
+     * {@link #idOf} gives it to new records only after {@link #addCommitted}. Published at vote because
+     * another thread's conflict resolution may decode the transaction's records the moment the storage
+     * finished it, before its connection gets to {@code addCommitted}. An entry whose transaction aborts
+     * after voting is never named by a committed record (its id is an oid no one else gets), so knowing it
+     * does no harm.
+     */
+    public void addReadable(long id, String entry) {
+        entries.put(id, entry);
+    }
+
     /** Records an entry known to be committed (written by a finished transaction or read from storage). */
     public void addCommitted(long id, String entry) {
         entries.put(id, entry);

@@ -26,7 +26,8 @@ import java.util.Objects;
  *       {@linkplain Transaction#isRetryable retryable} (a {@link TransientException} such as a conflict,
  *       or a joined data manager's {@link DataManager#shouldRetry} says so) and this is not the last
  *       attempt: the transaction is aborted, the error is dropped and the loop hands out the next
- *       attempt, in a new transaction.</li>
+ *       attempt, in a new transaction, after the manager's pause before a retry
+ *       ({@link TransactionManager#setRetryBackoff}).</li>
  *   <li>Any other failure, or a failure of the last attempt: the transaction is aborted and the error is
  *       thrown, ending the loop.</li>
  *   <li>The block ends without {@code commit()} and without a retry: {@link #close()} aborts the

@@ -6,7 +6,8 @@ import java.util.NoSuchElementException;
 /**
  * The loop of {@link TransactionManager#attempts(int)}: hands out the first attempt, and another one only
  * while the previous one failed retryably (ZODB's {@code attempts} generator, which stops at the first
- * attempt that committed). Each {@link #next()} begins the attempt's transaction.
+ * attempt that committed). Each {@link #next()} begins the attempt's transaction, a retry after the
+ * manager's pause ({@link TransactionManager#setRetryBackoff}).
  */
 final class Attempts implements Iterator<Attempt> {
     private final TransactionManager manager;
@@ -32,7 +33,7 @@ final class Attempts implements Iterator<Attempt> {
                     + (made == attempts ? "was the last allowed" : "did not fail retryably"));
         }
         made++;
-        previous = manager.beginAttempt(made == attempts);
+        previous = manager.beginAttempt(made, made == attempts);
         return previous;
     }
 }

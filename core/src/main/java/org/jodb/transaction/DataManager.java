@@ -41,11 +41,13 @@ package org.jodb.transaction;
  * {@code tpcAbort}.
  *
  * <h2>Savepoints</h2>
- * If {@link #supportsSavepoints()} is true, {@link Transaction#savepoint()} calls {@link #savepoint()} on
- * every joined data manager; rolling the transaction's savepoint back calls
- * {@link DataManagerSavepoint#rollback()} on the part this data manager returned, any number of times.
- * If it is false, a non-optimistic savepoint of the transaction fails, and an optimistic one succeeds but
- * cannot be rolled back.
+ * {@link Transaction#savepoint()} calls {@link #savepoint()} on every joined data manager; rolling the
+ * transaction's savepoint back calls {@link DataManagerSavepoint#rollback()} on the part this data manager
+ * returned, any number of times. A data manager that cannot take savepoints simply does not implement
+ * {@link #savepoint()} (the default throws {@link SavepointsUnsupportedException}), or returns null from it,
+ * or throws that exception itself; all three mean the same: a savepoint of the transaction fails with
+ * {@link SavepointsUnsupportedException} and fails the transaction, and an optimistic one
+ * ({@code savepoint(true)}) succeeds but cannot be rolled back. Its commit is not affected.
  *
  * <h2>What may not fail</h2>
  * {@link #tpcFinish} and {@link #tpcAbort} must never fail: after a vote returns, the data manager has
@@ -94,23 +96,21 @@ public interface DataManager {
     String sortKey();
 
     /**
-     * Whether {@link #savepoint()} is supported. A data manager that returns false makes
-     * {@code Transaction.savepoint()} throw {@link SavepointsUnsupportedException} (and fail the
-     * transaction) and {@code savepoint(true)} succeed with a savepoint that cannot be rolled back.
-     */
-    default boolean supportsSavepoints() {
-        return true;
-    }
-
-    /**
-     * Records the data manager's current state for {@code txn} so that it can be restored later, any
-     * number of times. Called only when {@link #supportsSavepoints()} is true. A failure here fails the
-     * transaction: every data manager is aborted at once.
+     * Records the data manager's current state so that it can be restored later, any number of times. Any
+     * failure here fails the transaction: every data manager is aborted at once (except, for an optimistic
+     * savepoint, the "cannot" answers below).
      *
-     * @return a non-null savepoint part
-     * @throws SavepointsUnsupportedException if {@link #supportsSavepoints()} is false
+     * <p>A data manager without savepoints leaves this method out: the default throws
+     * {@link SavepointsUnsupportedException}, the Java form of ZODB's data manager that has no
+     * {@code savepoint} method. Returning null means the same (a {@code java.lang.reflect.Proxy} of this
+     * interface whose handler knows nothing of savepoints returns null).
+     *
+     * @return the savepoint part, or null if this data manager cannot take savepoints
+     * @throws SavepointsUnsupportedException if this data manager cannot take savepoints
      */
-    DataManagerSavepoint savepoint();
+    default DataManagerSavepoint savepoint() {
+        throw new SavepointsUnsupportedException("data manager " + this + " cannot take savepoints");
+    }
 
     /**
      * Whether {@code error}, thrown by work done in a transaction this data manager joined, is worth

@@ -369,9 +369,9 @@ final class RealTransaction implements Transaction {
         List<DataManagerSavepoint> parts = new ArrayList<>(resources.size());
         try {
             for (DataManager dm : resources) {
-                if (dm.supportsSavepoints()) {
-                    parts.add(Objects.requireNonNull(dm.savepoint(),
-                            () -> "savepoint() of data manager " + dm + " returned null"));
+                DataManagerSavepoint part = savepointOf(dm);
+                if (part != null) {
+                    parts.add(part);
                 } else if (optimistic) {
                     parts.add(new NoRollbackSavepoint(dm));
                 } else {
@@ -389,6 +389,18 @@ final class RealTransaction implements Transaction {
         RealSavepoint savepoint = new RealSavepoint(this, ++savepointCount, parts);
         savepoints.add(new WeakReference<>(savepoint));
         return savepoint;
+    }
+
+    /**
+     * The savepoint part of {@code dm}, or null if it cannot take savepoints: it does not implement
+     * {@code savepoint()}, returns null from it, or throws {@link SavepointsUnsupportedException}.
+     */
+    private static DataManagerSavepoint savepointOf(DataManager dm) {
+        try {
+            return dm.savepoint();
+        } catch (SavepointsUnsupportedException cannot) {
+            return null;
+        }
     }
 
     /** Called by a valid savepoint of this transaction, on the owner thread. */

@@ -1,8 +1,8 @@
 package org.jodb.transaction;
 
 /**
- * A savepoint was asked of a transaction with a data manager that cannot take savepoints
- * ({@link DataManager#supportsSavepoints()} is false), or an optimistic savepoint ({@code savepoint(true)})
+ * A savepoint was asked of a transaction with a data manager that cannot take savepoints (its
+ * {@link DataManager#savepoint()} is not implemented, returns null or throws this exception), or an optimistic savepoint ({@code savepoint(true)})
  * of such a transaction was rolled back. Like every failure while taking or rolling back a savepoint, this
  * leaves the transaction failed: it must be aborted.
  *

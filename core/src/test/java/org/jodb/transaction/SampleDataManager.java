@@ -126,11 +126,6 @@ class SampleDataManager implements DataManager {
     }
 
     @Override
-    public boolean supportsSavepoints() {
-        return savepoints;
-    }
-
-    @Override
     public DataManagerSavepoint savepoint() {
         if (!savepoints) {
             throw new SavepointsUnsupportedException(name + " cannot take savepoints");

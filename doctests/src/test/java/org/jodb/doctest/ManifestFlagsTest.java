@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The runnable jar must start with a plain {@code java -jar}: its manifest carries, as {@code Add-Opens}
  * and {@code Add-Exports}, exactly the Chronicle Map flags the build gives the tests ({@code jodb.jvm.flags}
- * in the parent pom). The jar is made after the tests, so this compares the two poms.
+ * in the parent pom), and, as {@code Enable-Native-Access}, the one flag of JDK 24 and later that a manifest
+ * can carry ({@code jodb.jvm.flags.jdk24}). The jar is made after the tests, so this compares the two poms.
  */
 class ManifestFlagsTest {
 
@@ -51,5 +52,16 @@ class ManifestFlagsTest {
         assertEquals(opens, manifest(element(module, "Add-Opens")));
         assertEquals(exports, manifest(element(module, "Add-Exports")));
         assertEquals("org.jodb.doctest.Main", element(module, "mainClass"));
+    }
+
+    @Test
+    void theJarManifestEnablesTheNativeAccessThatJdk24AndLaterAskFor() throws Exception {
+        String parent = Files.readString(Path.of("..", "pom.xml"));
+        String module = Files.readString(Path.of("pom.xml"));
+        Matcher profile = Pattern.compile("<jodb\\.jvm\\.flags\\.jdk24>(--[^<]+)</jodb\\.jvm\\.flags\\.jdk24>")
+                .matcher(parent);
+        assertTrue(profile.find(), "the parent pom's profile for JDK 24+ sets jodb.jvm.flags.jdk24");
+        assertTrue(profile.group(1).contains("--enable-native-access=ALL-UNNAMED"), profile.group(1));
+        assertEquals("ALL-UNNAMED", element(module, "Enable-Native-Access"));
     }
 }

@@ -92,7 +92,7 @@ final class FileTransaction implements StorageTransaction {
                 if (writes.containsKey(check.getKey())) {
                     continue; // the write check covers it
                 }
-                OidIndex.Entry current = storage.current(check.getKey());
+                OidIndex.Entry current = storage.current(check.getKey(), check.getValue());
                 long currentTid = current == null ? Storage.NO_TID : current.tid();
                 if (currentTid != check.getValue()) {
                     throw new StorageConflictException(check.getKey(), check.getValue(), currentTid, true);
@@ -105,7 +105,7 @@ final class FileTransaction implements StorageTransaction {
                 long oid = write.getKey();
                 long serial = (Long) write.getValue()[0];
                 byte[] data = (byte[]) write.getValue()[1];
-                OidIndex.Entry current = storage.current(oid);
+                OidIndex.Entry current = storage.current(oid, serial);
                 long currentTid = current == null ? Storage.NO_TID : current.tid();
                 if (currentTid != serial) {
                     data = resolve(oid, serial, currentTid, data);

@@ -1,11 +1,9 @@
 package org.jodb.storage;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -29,6 +27,9 @@ import org.jodb.spi.StorageException;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
 import org.jodb.storage.index.ChronicleFlags;
+import org.jodb.storage.index.ChronicleNotices;
+import org.jodb.storage.index.IndexDamagedException;
+import org.jodb.storage.index.IndexFingerprint;
 import org.jodb.storage.index.IndexMeta;
 import org.jodb.storage.index.OidIndex;
 import org.jodb.storage.log.Log;
@@ -62,6 +63,11 @@ import org.jodb.storage.recovery.PackCommit;
  *   its revisions. Pack copies without the commit lock and takes it only to copy what was committed
  *   meanwhile and swap (see Pack); readers continue on the old segments, and a reader that finds a
  *   segment gone after pack's swap starts over from the new index. Lock order: packLock, commitLock.
+ * Index damage: an index trusted from disk after a clean close is not verified (OidIndex.verified). Any
+ *   disagreement of it with the log (an entry naming no record of its oid and tid, a place outside the
+ *   committed log, a miss for an oid below nextOid, a failure of Chronicle Map) rebuilds the index from the
+ *   log under the commit lock, swaps it in like growth does, logs one warning and asks again (healIndex).
+ *   Only a disagreement with a verified index is damage of the log.
  * Invariants: (1) the index never names a position beyond the committed end of the log; (2) every
  *   revision's prev pointer names an older revision of the same oid, NONE for its first revision, or
  *   PACKED once pack removed the older ones; (3) lastTid is the tid of the transaction at lastTxn, and
@@ -71,8 +77,13 @@ import org.jodb.storage.recovery.PackCommit;
 public final class MappedFileStorage implements Storage {
 
     static {
+        // Both before any Chronicle class initialises: an embedded database must not phone home, and
+        // Chronicle's advice to use --illegal-access (gone since JDK 17) must not reach users.
         System.setProperty("chronicle.analytics.disable", "true");
+        ChronicleNotices.quiet();
     }
+
+    private static final System.Logger LOG = System.getLogger(MappedFileStorage.class.getName());
 
     private final Path dir;
     private final StorageOptions options;
@@ -130,6 +141,13 @@ public final class MappedFileStorage implements Storage {
     private final AtomicLong packedBefore = new AtomicLong(NO_TID);
     /** Whether open trusted the persisted index (no log scan) instead of rebuilding it. */
     final boolean openedFromIndex;
+    /**
+     * Set when rebuilding an unverified index failed on damage of the log: later disagreements then report
+     * their own damage instead of reading the whole log again.
+     */
+    private volatile CorruptStorageException rebuildFailure;
+    /** For tests: how many times a disagreement rebuilt the index since open. */
+    final AtomicInteger indexRebuilds = new AtomicInteger();
 
     private MappedFileStorage(Path dir, StorageOptions options, StoreLock lock, Log log, OidIndex index,
                               LogRecovery.Result state, boolean openedFromIndex) {
@@ -272,7 +290,8 @@ public final class MappedFileStorage implements Storage {
                         + " copies. Restore the store from a backup.");
             }
             new IndexMeta(false, state.end(), state.lastTxn(), state.lastTid(), state.nextOid(),
-                    holder.index.capacity(), holder.index.size(), holder.index.generation()).write(dir);
+                    holder.index.capacity(), holder.index.size(), holder.index.generation(), IndexFingerprint.NONE)
+                    .write(dir);
             deleteIndexFilesExcept(dir, holder.index.generation());
             Log log = new Log(dir, options.segmentSize(), io, state.segments(), state.end());
             return new MappedFileStorage(dir, options, lock, log, holder.index, state, fromIndex);
@@ -293,12 +312,15 @@ public final class MappedFileStorage implements Storage {
                                               DurableProof durable) {
         try {
             if (!describesLog(segments, meta)) {
+                warnRebuild(OidIndex.file(holder.dir, meta.generation()), IndexMeta.FILE_NAME
+                        + " does not describe this log's last transaction");
                 return null; // a side file of another store, or of another state of this log: rebuild
             }
-            holder.index = OidIndex.open(holder.dir, meta.generation(), meta.capacity());
+            holder.index = OidIndex.open(holder.dir, meta.generation(), meta.capacity(), meta.fingerprint());
+            holder.index.unseal(meta.logEnd(), meta.lastTid());
             if (holder.index.size() != meta.count()) {
-                throw new StorageException("index holds " + holder.index.size() + " oids, " + IndexMeta.FILE_NAME
-                        + " says " + meta.count());
+                throw new IndexDamagedException("the oid index " + holder.index.file() + " holds "
+                        + holder.index.size() + " oids, " + IndexMeta.FILE_NAME + " says " + meta.count(), null);
             }
             return LogRecovery.recover(segments, meta.logEnd(), meta.lastTxn(), meta.lastTid(), meta.nextOid(),
                     false, durable, holder::apply);
@@ -309,6 +331,7 @@ public final class MappedFileStorage implements Storage {
                 holder.index.close();
                 holder.index = null;
             }
+            warnRebuild(OidIndex.file(holder.dir, meta.generation()), e.getMessage());
             return null; // missing, stale or damaged: rebuild from the log
         }
     }
@@ -422,6 +445,93 @@ public final class MappedFileStorage implements Storage {
         index = replacement;
     }
 
+    private static void warnRebuild(Path indexFile, String why) {
+        LOG.log(System.Logger.Level.WARNING, "jodb: the oid index " + indexFile + " is not used (" + why + "); it"
+                + " is rebuilt from the log, which is the truth. Nothing was lost.");
+    }
+
+    /**
+     * Answers a disagreement between the index {@code used} and the log, or a failure of Chronicle Map on it
+     * (FORMAT.md 5): when {@code used} is not {@linkplain OidIndex#verified() verified} (trusted from disk), the
+     * disagreement is taken for damage of the index: the index is rebuilt from the log under the commit lock
+     * and swapped in as growth swaps (readers keep the old one until they ask again), one warning names the
+     * file, and the caller asks again. A thread that finds the index replaced already just asks again.
+     *
+     * @param why what disagreed, for the warning
+     * @return {@code true} when the caller should ask the (new) index again; {@code false} when {@code used} is
+     *         verified, so that the disagreement is the log's (or a genuine miss)
+     * @throws CorruptStorageException naming the log file and offset when the rebuild meets damage of the log
+     */
+    boolean healIndex(OidIndex used, String why) {
+        if (used.verified()) {
+            return false;
+        }
+        checkOpen();
+        CorruptStorageException failed = rebuildFailure;
+        if (failed != null) {
+            return false; // the log is damaged somewhere: the caller reports what it met
+        }
+        commitLock.lock(); // a writer calling from vote or finish holds it already (reentrant)
+        try {
+            checkOpen();
+            if (index != used) {
+                return true; // rebuilt, grown or packed meanwhile
+            }
+            OidIndex rebuilt;
+            try {
+                rebuilt = IndexRebuild.fromLog(log, lastTxn, Math.max(used.capacity(), options.indexCapacity()),
+                        this::nextIndexGeneration);
+            } catch (CorruptStorageException e) {
+                rebuildFailure = e;
+                throw e;
+            }
+            swapIndex(rebuilt);
+            indexRebuilds.incrementAndGet();
+            warnRebuild(used.file(), why + "; now " + rebuilt.file());
+            return true;
+        } finally {
+            commitLock.unlock();
+        }
+    }
+
+    /**
+     * {@link #healIndex} for a failure: returns when the caller should ask again, rethrows {@code problem}
+     * otherwise. When the rebuild itself meets damage of the log, {@code problem} (which names the record the
+     * caller met) is thrown with the rebuild's failure attached.
+     */
+    private void healOrThrow(OidIndex used, RuntimeException problem) {
+        boolean healed;
+        String message = String.valueOf(problem.getMessage());
+        String why = message.endsWith(Segment.DAMAGE_REMEDY) // not a remedy for an index that is rebuilt
+                ? "an entry names " + message.substring(0, message.length() - Segment.DAMAGE_REMEDY.length())
+                : message;
+        try {
+            healed = healIndex(used, why);
+        } catch (CorruptStorageException rebuild) {
+            problem.addSuppressed(rebuild);
+            throw problem;
+        }
+        if (!healed) {
+            throw problem;
+        }
+    }
+
+    /**
+     * Makes sure the index is verified before an operation that must trust its set of oids (pack: an oid the
+     * index lost would count as unreachable and be removed).
+     */
+    void verifyIndex() {
+        OidIndex used = index;
+        if (used.verified()) {
+            return;
+        }
+        CorruptStorageException failed = rebuildFailure;
+        if (failed != null) {
+            throw new CorruptStorageException(failed.getMessage(), failed);
+        }
+        healIndex(used, "checked against the log before pack, which must not miss an object");
+    }
+
     /**
      * Whether open trusted the index a clean close left (replaying at most the log's tail) instead of
      * rebuilding it from the whole log; benchmarks report it beside the open time.
@@ -477,22 +587,29 @@ public final class MappedFileStorage implements Storage {
         while (true) {
             long seen = lastTid; // before the index is asked: LoadMemo
             OidIndex used = index;
-            if (!used.get(oid, entry)) {
-                return null;
-            }
-            long position = entry.position();
-            Segment s = log.segment(LogPosition.segment(position));
-            if (s != null) {
-                byte[] data = RevisionView.checkedData(s, log.committedEnd(), position, oid);
-                long tid = RevisionView.tidAt(s, position);
-                if (tid != entry.tid()) {
-                    throw s.damaged(LogPosition.offset(position), "the index gives oid " + oid + " tid "
-                            + entry.tid() + ", the record found there has tid " + tid);
+            try {
+                if (!used.get(oid, entry)) {
+                    if (oid < nextOid.get() && healIndex(used, "it has no entry for oid " + oid)) {
+                        continue; // lost by damage, or never committed: the rebuilt index knows
+                    }
+                    return null;
                 }
-                reads.remember(used, seen, oid, position, tid);
-                return new Revision(oid, tid, data);
+                long position = entry.position();
+                Segment s = log.segment(LogPosition.segment(position));
+                if (s != null) {
+                    byte[] data = RevisionView.checkedData(s, log.committedEnd(), position, oid);
+                    long tid = RevisionView.tidAt(s, position);
+                    if (tid != entry.tid()) {
+                        throw s.damaged(LogPosition.offset(position), "oid " + oid + "'s newest revision was"
+                                + " recorded with tid " + entry.tid() + ", the record here has tid " + tid);
+                    }
+                    reads.remember(used, seen, oid, position, tid);
+                    return new Revision(oid, tid, data);
+                }
+                missingSegment(used, oid, position); // or a pack swapped the log meanwhile: look again
+            } catch (IndexDamagedException | CorruptStorageException e) {
+                healOrThrow(used, e);
             }
-            missingSegment(used, oid, position); // or a pack swapped the log meanwhile: look again
         }
     }
 
@@ -519,42 +636,76 @@ public final class MappedFileStorage implements Storage {
                     + " read a newer snapshot.");
         }
         OidIndex.Lookup entry = READS.get().lookup;
-        retry:
         while (true) {
             OidIndex used = index;
-            if (!used.get(oid, entry)) {
+            try {
+                Revision found = loadAt(used, entry, oid, tid);
+                if (found != NO_ENTRY) {
+                    return found;
+                }
+                if (oid >= nextOid.get() || !healIndex(used, "it has no entry for oid " + oid)) {
+                    return null; // a miss is asked again only of an index that may have lost the oid
+                }
+            } catch (IndexDamagedException | CorruptStorageException e) {
+                healOrThrow(used, e);
+            } catch (SegmentGone e) {
+                // a pack swapped the log meanwhile: look again
+            }
+        }
+    }
+
+    /** Thrown by a read that found its segment gone after a pack swapped the log (the reader asks again). */
+    private static final class SegmentGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        SegmentGone() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** What {@link #loadAt(OidIndex, OidIndex.Lookup, long, long)} returns when the index has no entry. */
+    private static final Revision NO_ENTRY = new Revision(-1, NO_TID, new byte[0]);
+
+    /**
+     * {@link #loadAt(long, long)} with index {@code used}: {@code null} when the object did not exist at tid,
+     * {@link #NO_ENTRY} when the index has no entry for it.
+     *
+     * @throws SegmentGone when a pack swapped the log meanwhile
+     */
+    private Revision loadAt(OidIndex used, OidIndex.Lookup entry, long oid, long tid) {
+        if (!used.get(oid, entry)) {
+            return NO_ENTRY;
+        }
+        long position = entry.position();
+        long newer = Long.MAX_VALUE;
+        long committedEnd = log.committedEnd();
+        while (true) {
+            Segment s = log.segment(LogPosition.segment(position));
+            if (s == null) {
+                missingSegment(used, oid, position);
+                throw new SegmentGone();
+            }
+            RevisionView.requireInside(s, committedEnd, position, oid); // before its tid is read
+            long found = RevisionView.tidAt(s, position); // checked with the whole record before it counts
+            if (found <= tid) {
+                byte[] data = RevisionView.checkedData(s, committedEnd, position, oid);
+                olderThan(s, position, oid, found, newer);
+                return new Revision(oid, found, data);
+            }
+            RevisionView.check(s, committedEnd, position, oid);
+            olderThan(s, position, oid, found, newer);
+            long prev = RevisionView.prevAt(s, position);
+            if (prev == LogPosition.NONE) {
                 return null;
             }
-            long position = entry.position();
-            long newer = Long.MAX_VALUE;
-            long committedEnd = log.committedEnd();
-            while (true) {
-                Segment s = log.segment(LogPosition.segment(position));
-                if (s == null) {
-                    missingSegment(used, oid, position);
-                    continue retry;
-                }
-                long found = RevisionView.tidAt(s, position); // checked with the whole record before it counts
-                if (found <= tid) {
-                    byte[] data = RevisionView.checkedData(s, committedEnd, position, oid);
-                    olderThan(s, position, oid, found, newer);
-                    return new Revision(oid, found, data);
-                }
-                RevisionView.check(s, committedEnd, position, oid);
-                olderThan(s, position, oid, found, newer);
-                long prev = RevisionView.prevAt(s, position);
-                if (prev == LogPosition.NONE) {
-                    return null;
-                }
-                if (prev == LogPosition.PACKED) {
-                    packedBefore(found); // a pack of an earlier run (the files do not record packs)
-                    throw new StorageException("the revision of oid " + oid + " as of tid " + tid + " was removed by"
-                            + " pack; the oldest kept revision has tid " + found
-                            + ". Start a new transaction to read a newer snapshot.");
-                }
-                newer = found;
-                position = prev;
+            if (prev == LogPosition.PACKED) {
+                packedBefore(found); // a pack of an earlier run (the files do not record packs)
+                throw new StorageException("the revision of oid " + oid + " as of tid " + tid + " was removed by"
+                        + " pack; the oldest kept revision has tid " + found
+                        + ". Start a new transaction to read a newer snapshot.");
             }
+            newer = found;
+            position = prev;
         }
     }
 
@@ -568,26 +719,72 @@ public final class MappedFileStorage implements Storage {
 
     /**
      * A read found no segment at a position: fine if pack replaced the index meanwhile (the caller retries),
-     * a broken invariant (9) otherwise.
+     * a broken invariant (9) otherwise, which an unverified index answers with a rebuild (the caller's
+     * {@link #healOrThrow}) and a verified one, built from the log, only when a segment vanished under it.
      */
     private void missingSegment(OidIndex used, long oid, long position) {
         if (used == index) {
             checkOpen();
-            throw new CorruptStorageException(dir + ": the index names " + LogPosition.describe(position)
-                    + " for oid " + oid + ", but that segment is not part of the log. Close the store and delete"
-                    + " its index-*.cm files to rebuild the index from the log.");
+            throw new CorruptStorageException(dir + ": oid " + oid + "'s newest revision was found at "
+                    + LogPosition.describe(position) + " when the log was read, but that segment is no longer part"
+                    + " of the log (" + Segment.fileName(LogPosition.segment(position)) + " is missing). Restore the"
+                    + " store from a backup.");
         }
     }
 
-    /** The current index entry of {@code oid}, for conflict checks (commit lock). */
+    /** The current index entry of {@code oid}, for pack's checks (commit lock). */
     OidIndex.Entry current(long oid) {
+        return current(oid, NO_TID);
+    }
+
+    /**
+     * The current index entry of {@code oid}, for vote's conflict checks and the new record's {@code prev}
+     * (commit lock). An entry of an unverified index is checked against the log first (a damaged entry would
+     * otherwise become a committed record's {@code prev}), and so is a miss for an oid the writer read at
+     * {@code serial}.
+     *
+     * @param serial the tid the writer read, {@link #NO_TID} for an object it created
+     */
+    OidIndex.Entry current(long oid, long serial) {
         // An oid above every indexed one cannot be in the index: new objects, stored in allocation order,
         // skip the lookup (a Chronicle Map query costs about as much as the rest of their commit).
         if (oid > maxIndexedOid) {
             return null;
         }
-        OidIndex.Entry loaded = READS.get().recall(index, lastTid, oid);
-        return loaded != null ? loaded : index.get(oid);
+        while (true) {
+            OidIndex used = index;
+            OidIndex.Entry loaded = READS.get().recall(used, lastTid, oid); // checked by the load that read it
+            if (loaded != null) {
+                return loaded;
+            }
+            try {
+                OidIndex.Entry entry = used.get(oid);
+                if (used.verified()) {
+                    return entry;
+                }
+                if (entry == null) {
+                    if (serial == NO_TID || !healIndex(used, "it has no entry for oid " + oid + ", read at tid "
+                            + serial)) {
+                        return null;
+                    }
+                    continue;
+                }
+                Segment s = log.segment(LogPosition.segment(entry.position()));
+                if (s == null) {
+                    missingSegment(used, oid, entry.position());
+                    continue;
+                }
+                RevisionView.check(s, log.committedEnd(), entry.position(), oid);
+                long tid = RevisionView.tidAt(s, entry.position());
+                if (tid != entry.tid()) {
+                    throw s.damaged(LogPosition.offset(entry.position()), "oid " + oid + "'s newest revision was"
+                            + " recorded with tid " + entry.tid() + ", the record here has tid " + tid);
+                }
+                return entry;
+            } catch (IndexDamagedException | CorruptStorageException e) {
+                healOrThrow(used, e);
+            }
+        }
     }
 
     @Override
@@ -645,27 +842,50 @@ public final class MappedFileStorage implements Storage {
     @Override
     public List<RevisionInfo> history(long oid, int max) {
         checkOpen();
-        retry:
         while (true) {
-            List<RevisionInfo> found = new ArrayList<>();
             OidIndex used = index;
-            OidIndex.Entry entry = used.get(oid);
-            long position = entry == null ? LogPosition.NONE : entry.position();
-            long newer = Long.MAX_VALUE;
-            while (found.size() < max && position != LogPosition.NONE && position != LogPosition.PACKED) {
-                RevisionView revision = RevisionView.read(log, position, oid);
-                if (revision == null) {
-                    missingSegment(used, oid, position);
-                    continue retry;
+            try {
+                List<RevisionInfo> found = history(used, oid, max);
+                if (found != null) {
+                    return found;
                 }
-                olderThan(revision.segment(), position, oid, revision.tid(), newer);
-                newer = revision.tid();
-                TransactionView txn = revision.transaction(log.committedEnd());
-                found.add(new RevisionInfo(revision.tid(), txn.timeMillis, txn.user, txn.note, revision.dataLength()));
-                position = revision.prev();
+                if (oid >= nextOid.get() || !healIndex(used, "it has no entry for oid " + oid)) {
+                    return List.of(); // a miss is asked again only of an index that may have lost the oid
+                }
+            } catch (IndexDamagedException | CorruptStorageException e) {
+                healOrThrow(used, e);
+            } catch (SegmentGone e) {
+                // a pack swapped the log meanwhile: look again
             }
-            return found;
         }
+    }
+
+    /**
+     * {@link #history(long, int)} with index {@code used}; {@code null} when the index has no entry.
+     *
+     * @throws SegmentGone when a pack swapped the log meanwhile
+     */
+    private List<RevisionInfo> history(OidIndex used, long oid, int max) {
+        OidIndex.Entry entry = used.get(oid);
+        if (entry == null) {
+            return null;
+        }
+        List<RevisionInfo> found = new ArrayList<>();
+        long position = entry.position();
+        long newer = Long.MAX_VALUE;
+        while (found.size() < max && position != LogPosition.NONE && position != LogPosition.PACKED) {
+            RevisionView revision = RevisionView.read(log, position, oid);
+            if (revision == null) {
+                missingSegment(used, oid, position);
+                throw new SegmentGone();
+            }
+            olderThan(revision.segment(), position, oid, revision.tid(), newer);
+            newer = revision.tid();
+            TransactionView txn = revision.transaction(log.committedEnd());
+            found.add(new RevisionInfo(revision.tid(), txn.timeMillis, txn.user, txn.note, revision.dataLength()));
+            position = revision.prev();
+        }
+        return found;
     }
 
     @Override
@@ -675,6 +895,7 @@ public final class MappedFileStorage implements Storage {
         packLock.lock();
         try {
             checkOpen();
+            verifyIndex();
             if (!new Pack(this, dir).run(packTid, references)) {
                 // A transaction committed while pack copied refers to an object pack had found unreachable:
                 // packing again with writers held out cannot meet that (rare) case.
@@ -711,10 +932,22 @@ public final class MappedFileStorage implements Storage {
     /** Makes a finished transaction visible (commit lock). Index first, then lastTid: invariant (3). */
     void publish(long txnPosition, long tid, long[] oids, long[] positions) {
         OidIndex current = index;
+        try {
+            for (int i = 0; i < oids.length; i++) {
+                current.put(oids[i], positions[i], tid);
+            }
+        } catch (IndexDamagedException e) {
+            // The record is written: a rebuild reads it from the log like every other (healIndex, lastTxn is
+            // still the one before it, so it is put again here). A verified index rethrows: finish fails.
+            healOrThrow(current, e);
+            current = index;
+            for (int i = 0; i < oids.length; i++) {
+                current.put(oids[i], positions[i], tid);
+            }
+        }
         long max = maxIndexedOid;
-        for (int i = 0; i < oids.length; i++) {
-            current.put(oids[i], positions[i], tid);
-            max = Math.max(max, oids[i]);
+        for (long oid : oids) {
+            max = Math.max(max, oid);
         }
         maxIndexedOid = max;
         recent.add(tid, oids);
@@ -726,8 +959,14 @@ public final class MappedFileStorage implements Storage {
     void ensureIndexRoom(int newOids) {
         // Only new oids fill the index; and asking costs a walk over all of Chronicle Map's segments
         // (1-2 µs at a capacity of 1,500,000), which a commit of updates need not pay.
-        if (newOids > 0 && index.needsGrowth(newOids)) {
-            swapIndex(grow(index, newOids, nextIndexGeneration()));
+        OidIndex used = index;
+        try {
+            if (newOids > 0 && used.needsGrowth(newOids)) {
+                swapIndex(grow(used, newOids, nextIndexGeneration()));
+            }
+        } catch (IndexDamagedException e) {
+            healOrThrow(used, e); // the rebuilt index may be as full: grow it in turn
+            ensureIndexRoom(newOids);
         }
     }
 
@@ -840,16 +1079,25 @@ public final class MappedFileStorage implements Storage {
                 clean = false;
             }
             OidIndex last = index;
-            long count = last.size();
             long capacity = last.capacity();
+            long count = 0;
+            long headerSpan = 0;
+            long logEnd = log.committedEnd();
+            try {
+                count = last.size();
+                last.seal(logEnd, lastTid);
+                headerSpan = last.headerSpan();
+            } catch (IndexDamagedException e) {
+                clean = false; // the next open rebuilds it
+            }
             last.close();
             retired.forEach(OidIndex::close);
             if (clean) {
                 // FORMAT.md invariant (6): "clean" is written only after the log and the index file are forced.
-                try (FileChannel ch = FileChannel.open(last.file(), StandardOpenOption.WRITE)) {
-                    ch.force(true);
-                    new IndexMeta(true, log.committedEnd(), lastTxn, lastTid, nextOid.get(), capacity, count,
-                            last.generation()).write(dir);
+                try {
+                    IndexFingerprint fingerprint = last.fingerprint(headerSpan);
+                    new IndexMeta(true, logEnd, lastTxn, lastTid, nextOid.get(), capacity, count,
+                            last.generation(), fingerprint).write(dir);
                     deleteIndexFilesExcept(dir, last.generation());
                 } catch (IOException | RuntimeException e) {
                     // the next open sees an "open" side file and rebuilds the index from the log

@@ -228,9 +228,9 @@ final class Pack {
     private RevisionView revision(long position, long oid) {
         RevisionView revision = RevisionView.read(log, position, oid);
         if (revision == null) {
-            throw new CorruptStorageException(dir + ": the index names " + LogPosition.describe(position) + " for oid "
-                    + oid + ", which is not part of the log. Nothing changed; close the store and delete its"
-                    + " index-*.cm files to rebuild the index from the log.");
+            throw new CorruptStorageException(dir + ": a revision of oid " + oid + " was found at "
+                    + LogPosition.describe(position) + " when the log was read, but that segment is no longer part of"
+                    + " the log. Nothing changed; restore the store from a backup.");
         }
         return revision;
     }

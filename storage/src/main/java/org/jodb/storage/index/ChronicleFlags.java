@@ -8,7 +8,8 @@ import org.jodb.spi.StorageException;
 
 /**
  * Chronicle Map needs four JVM flags on JDK 17+ and fails deep inside with obscure errors without them.
- * This checks them up front so that opening a store says exactly what to add.
+ * This checks them up front so that opening a store says exactly what to add (on JDK 24 and later, with the
+ * two that keep the JVM from warning about Chronicle).
  */
 public final class ChronicleFlags {
 
@@ -18,6 +19,14 @@ public final class ChronicleFlags {
             "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
             "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
             "--add-exports=jdk.compiler/com.sun.tools.javac.file=ALL-UNNAMED");
+
+    /**
+     * What JDK 24 and later need beyond {@link #REQUIRED}: not to fail, but to print no warning when Chronicle
+     * loads native code and uses {@code sun.misc.Unsafe}'s memory access. JDK 17 refuses the second.
+     */
+    public static final List<String> JDK24 = List.of(
+            "--enable-native-access=ALL-UNNAMED",
+            "--sun-misc-unsafe-memory-access=allow");
 
     private ChronicleFlags() {
     }
@@ -47,9 +56,16 @@ public final class ChronicleFlags {
     public static void require() {
         List<String> missing = missing();
         if (!missing.isEmpty()) {
-            throw new StorageException("jodb's file storage keeps its index in Chronicle Map, which needs these JVM"
-                    + " flags on JDK 17+ (missing: " + String.join(" ", missing) + "). Start java with: "
-                    + String.join(" ", REQUIRED) + " (and a full JDK: Chronicle compiles code at run time).");
+            throw new StorageException(message(missing, Runtime.version().feature()));
         }
+    }
+
+    /** The refusal for {@code missing} flags on JDK {@code feature}. */
+    static String message(List<String> missing, int feature) {
+        return "jodb's file storage keeps its index in Chronicle Map, which needs these JVM flags on JDK 17+"
+                + " (missing: " + String.join(" ", missing) + "). Start java with: " + String.join(" ", REQUIRED)
+                + (feature >= 24 ? " " + String.join(" ", JDK24) + " (the last two keep JDK " + feature
+                + " from warning about Chronicle's native access and sun.misc.Unsafe)" : "")
+                + " (and a full JDK: Chronicle compiles code at run time).";
     }
 }

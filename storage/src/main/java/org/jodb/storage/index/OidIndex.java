@@ -8,6 +8,7 @@ import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
+import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.jodb.spi.StorageException;
@@ -17,6 +18,12 @@ import org.jodb.spi.StorageException;
  * state (FORMAT.md 5): the log is the truth, and this file is thrown away and rebuilt whenever it cannot
  * be trusted. Chronicle Map's capacity is fixed when the file is created, so the storage grows it (a copy
  * into a larger file) before it fills.
+ *
+ * <p>A file from disk is checked against the fingerprint {@code index.meta} recorded before Chronicle Map reads
+ * it ({@link #open}), and every failure of Chronicle Map on its bytes is an {@link IndexDamagedException} naming
+ * the file; the storage answers both by rebuilding from the log. {@link #verified()} tells an index whose
+ * entries came from the log in this process from one trusted from disk, whose entries the storage checks
+ * against the log before it believes them.
  *
  * <p>Thread-safe: Chronicle Map locks per segment internally; one writer (the committer) and many readers.
  */
@@ -56,17 +63,21 @@ public final class OidIndex implements AutoCloseable {
 
     /** Bytes of a value: position (8) and tid (8), big-endian (FORMAT.md 3.7). */
     private static final int VALUE_SIZE = 16;
+    /** The key of the seal entry (FORMAT.md 3.7): no oid is negative. */
+    private static final long SEAL_KEY = Long.MIN_VALUE;
 
     private final ChronicleMap<Long, byte[]> map;
     private final Path file;
     private final int generation;
     private final long capacity;
+    private final boolean verified;
 
-    private OidIndex(ChronicleMap<Long, byte[]> map, Path file, int generation, long capacity) {
+    private OidIndex(ChronicleMap<Long, byte[]> map, Path file, int generation, long capacity, boolean verified) {
         this.map = map;
         this.file = file;
         this.generation = generation;
         this.capacity = capacity;
+        this.verified = verified;
     }
 
     /**
@@ -83,33 +94,124 @@ public final class OidIndex implements AutoCloseable {
         return file.getFileName().toString().matches("index-\\d{8}\\.cm");
     }
 
-    /** Creates an empty index file for {@code generation}, replacing any file of that generation. */
+    /**
+     * Creates an empty index file for {@code generation}, replacing any file of that generation. It counts as
+     * {@linkplain #verified() verified}: whatever goes into it comes from the log.
+     */
     public static OidIndex create(Path dir, int generation, long capacity) {
+        return create(dir, generation, capacity, true);
+    }
+
+    private static OidIndex create(Path dir, int generation, long capacity, boolean verified) {
         Path file = file(dir, generation);
         try {
             Files.deleteIfExists(file);
-            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity);
+            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity,
+                    verified);
         } catch (IOException | RuntimeException e) {
-            throw new StorageException("cannot create the oid index " + file + ": " + e
-                    + ". Free disk space or lower StorageOptions.indexCapacity.", e);
+            throw new StorageException(IndexCreationFailure.message(file, e), e);
         }
     }
 
     /**
-     * Opens an existing index file.
+     * Opens an existing index file, not {@linkplain #verified() verified}. The file is first checked against
+     * {@code expected}, what {@code index.meta} recorded at close: Chronicle Map never sees a file of another
+     * length or with another header, so it never waits for a "ready" bit or a segment lock that a damaged file
+     * shows (up to a minute each).
      *
-     * @throws StorageException when the file is missing or Chronicle Map cannot read it (then rebuild it)
+     * @throws IndexDamagedException when the file is missing, does not match, or Chronicle Map cannot read it
+     *                               (then rebuild it)
      */
-    public static OidIndex open(Path dir, int generation, long capacity) {
+    public static OidIndex open(Path dir, int generation, long capacity, IndexFingerprint expected) {
         Path file = file(dir, generation);
         if (!Files.isRegularFile(file)) {
-            throw new StorageException("no index file " + file);
+            throw new IndexDamagedException("the oid index " + file + " is missing", null);
+        }
+        String mismatch = expected.mismatch(file);
+        if (mismatch != null) {
+            throw new IndexDamagedException("the oid index " + file + " is not the file " + IndexMeta.FILE_NAME
+                    + " describes: " + mismatch, null);
         }
         try {
-            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity);
-        } catch (IOException | RuntimeException | LinkageError e) {
-            throw new StorageException("cannot open the oid index " + file + ": " + e, e);
+            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity, false);
+        } catch (IOException | RuntimeException | LinkageError | AssertionError e) {
+            throw new IndexDamagedException("cannot open the oid index " + file + ": " + e, e);
         }
+    }
+
+    /**
+     * Whether every entry came from the log in this process: the index was created empty and filled from the
+     * log (open's rebuild, pack), or copied from such an index. One opened from disk is not: a disagreement
+     * between it and the log may be damage of the index file, and the storage rebuilds it before it blames
+     * the log.
+     */
+    public boolean verified() {
+        return verified;
+    }
+
+    /**
+     * How many bytes from the start of the file hold Chronicle Map's header, global state and segment headers
+     * (the span {@link IndexFingerprint} checks); the hash lookups and entries of the segments follow.
+     */
+    public long headerSpan() {
+        try {
+            // Chronicle Map 2026.1's layout: its public fields and sizeInBytesWithoutTiers(), which is the
+            // segment headers' offset plus, per segment, a segment header and a first tier.
+            VanillaChronicleHash<?, ?, ?, ?> hash = (VanillaChronicleHash<?, ?, ?, ?>) map;
+            return hash.sizeInBytesWithoutTiers() - hash.actualSegments * hash.tierSize;
+        } catch (RuntimeException e) {
+            throw damaged("read the layout of", e);
+        }
+    }
+
+    /**
+     * Forces the closed file and takes its fingerprint, for {@code index.meta}.
+     *
+     * @param headerSpan {@link #headerSpan()}, asked before the index was closed
+     */
+    public IndexFingerprint fingerprint(long headerSpan) throws IOException {
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.WRITE)) {
+            ch.force(true);
+        }
+        return IndexFingerprint.of(file, headerSpan);
+    }
+
+    /**
+     * Puts the seal before a clean close (FORMAT.md 3.7): the log end and last tid this file's entries reflect.
+     * A copy of the file from another moment of the log, whose header and length may well match the
+     * fingerprint (updates change neither), then holds another seal. Call {@link #size()} first: the seal is
+     * not an oid.
+     *
+     * @throws IndexDamagedException when Chronicle Map fails on the file
+     */
+    public void seal(long logEnd, long lastTid) {
+        put(SEAL_KEY, logEnd, lastTid);
+    }
+
+    /**
+     * Checks and removes the seal of a file opened from disk.
+     *
+     * @throws IndexDamagedException when the file holds no seal or another one (it is not the file that was
+     *                               closed at {@code logEnd}, {@code lastTid}), or Chronicle Map fails on it
+     */
+    public void unseal(long logEnd, long lastTid) {
+        Entry seal = get(SEAL_KEY);
+        if (seal == null || seal.position() != logEnd || seal.tid() != lastTid) {
+            throw new IndexDamagedException("the oid index " + file + " was not closed with the log at "
+                    + logEnd + ", tid " + lastTid + (seal == null ? " (it holds no seal)" : " (its seal says "
+                    + seal.position() + ", tid " + seal.tid() + ")"), null);
+        }
+        try {
+            map.remove(SEAL_KEY);
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            throw damaged("remove the seal from", e);
+        }
+    }
+
+    /** The exception for a failure of Chronicle Map on this file: damage of the index, never of the log. */
+    private IndexDamagedException damaged(String doing, Throwable e) {
+        return new IndexDamagedException("Chronicle Map failed to " + doing + " the oid index " + file + ": " + e, e);
     }
 
     private static ChronicleMapBuilder<Long, byte[]> builder(long capacity) {
@@ -127,34 +229,70 @@ public final class OidIndex implements AutoCloseable {
      * @return whether the oid is in the index; when not, {@code into} holds nothing meaningful
      */
     public boolean get(long oid, Lookup into) {
-        byte[] value = map.getUsing(oid, into.value);
+        byte[] value;
+        try {
+            value = map.getUsing(oid, into.value);
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            throw damaged("look up oid " + oid + " in", e);
+        }
         if (value == null) {
             return false;
         }
         if (value != into.value) { // the reader reuses an array of the right size: any other is a damaged file
-            throw new StorageException("the oid index " + file + " holds " + value.length + " bytes for oid " + oid
-                    + " instead of " + VALUE_SIZE + ". Close the store and delete its index-*.cm files to rebuild"
-                    + " the index from the log.");
+            throw new IndexDamagedException("the oid index " + file + " holds " + value.length + " bytes for oid "
+                    + oid + " instead of " + VALUE_SIZE, null);
         }
         return true;
     }
 
+    /**
+     * The entry of {@code oid}, or {@code null}.
+     *
+     * @throws IndexDamagedException when Chronicle Map fails on the file or the value has the wrong size
+     */
     public Entry get(long oid) {
-        byte[] value = map.get(oid);
+        byte[] value;
+        try {
+            value = map.get(oid);
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            throw damaged("look up oid " + oid + " in", e);
+        }
         if (value == null) {
             return null;
+        }
+        if (value.length != VALUE_SIZE) {
+            throw new IndexDamagedException("the oid index " + file + " holds " + value.length + " bytes for oid "
+                    + oid + " instead of " + VALUE_SIZE, null);
         }
         ByteBuffer b = ByteBuffer.wrap(value);
         return new Entry(b.getLong(0), b.getLong(8));
     }
 
+    /** @throws IndexDamagedException when Chronicle Map fails on the file */
     public void put(long oid, long position, long tid) {
-        map.put(oid, ByteBuffer.allocate(16).putLong(position).putLong(tid).array());
+        try {
+            map.put(oid, ByteBuffer.allocate(16).putLong(position).putLong(tid).array());
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            throw damaged("put oid " + oid + " into", e);
+        }
     }
 
-    /** Number of oids indexed. */
+    /** Removes {@code oid}'s entry: for tests that make an index lose an oid as damage would. */
+    void remove(long oid) {
+        map.remove(oid);
+    }
+
+    /**
+     * Number of oids indexed.
+     *
+     * @throws IndexDamagedException when Chronicle Map fails on the file
+     */
     public long size() {
-        return map.longSize();
+        try {
+            return map.longSize();
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            throw damaged("count the entries of", e);
+        }
     }
 
     /** Entries this file was created for. */
@@ -175,12 +313,26 @@ public final class OidIndex implements AutoCloseable {
         return size() + more > (long) (capacity * FILL_LIMIT);
     }
 
-    /** Calls {@code visitor} for every entry (no particular order). */
+    /**
+     * Calls {@code visitor} for every entry (no particular order).
+     *
+     * @throws IndexDamagedException when Chronicle Map fails on the file or a value has the wrong size
+     */
     public void forEach(EntryVisitor visitor) {
-        map.forEachEntry(e -> {
-            ByteBuffer b = ByteBuffer.wrap(e.value().get());
-            visitor.visit(e.key().get(), b.getLong(0), b.getLong(8));
-        });
+        try {
+            map.forEachEntry(e -> {
+                byte[] value = e.value().get();
+                if (value.length != VALUE_SIZE) {
+                    throw new IllegalStateException("a value of " + value.length + " bytes, not " + VALUE_SIZE);
+                }
+                ByteBuffer b = ByteBuffer.wrap(value);
+                visitor.visit(e.key().get(), b.getLong(0), b.getLong(8));
+            });
+        } catch (IndexDamagedException e) {
+            throw e;
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            throw damaged("walk the entries of", e);
+        }
     }
 
     @FunctionalInterface
@@ -209,15 +361,20 @@ public final class OidIndex implements AutoCloseable {
                 tids[i[0]++] = tid;
             }
         });
-        OidIndex bigger = create(file.getParent(), target, newCapacity);
+        OidIndex bigger = create(file.getParent(), target, newCapacity, verified);
         for (int j = 0; j < i[0]; j++) {
             bigger.put(oids[j], positions[j], tids[j]);
         }
         return bigger;
     }
 
+    /** Closes the map; a failure of Chronicle Map on a damaged file is left unreported (nothing more to do). */
     @Override
     public void close() {
-        map.close();
+        try {
+            map.close();
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            // the file is thrown away and rebuilt by the next open unless index.meta describes it
+        }
     }
 }

@@ -81,14 +81,26 @@ public record RevisionView(Segment segment, long position, long oid, long tid, l
                 + " 0x%08x, computed 0x%08x", oid, s.getLong(at + D_TID), length, stored, actual));
     }
 
-    /** The structural checks of {@link #check}, all but the CRC; returns the data length. */
-    private static int checkStructure(Segment s, long committedEnd, long position, long oid) {
+    /**
+     * Checks that a data record's header at {@code position} would lie inside the committed bytes of {@code s},
+     * so that its fields can be read ({@link #tidAt}) before the rest of {@link #check}.
+     *
+     * @throws org.jodb.spi.CorruptStorageException naming the file and offset when it would not
+     */
+    public static void requireInside(Segment s, long committedEnd, long position, long oid) {
         int at = LogPosition.offset(position);
         int limit = TransactionView.committedLimit(s, committedEnd);
         if (at < SEGMENT_HEADER_SIZE + TXN_HEADER_SIZE || at > limit - DATA_HEADER_SIZE - TRAILER_SIZE) {
             throw s.damaged(at, "a data record of oid " + oid + " is expected here, but the committed bytes of the"
                     + " segment end at offset " + limit);
         }
+    }
+
+    /** The structural checks of {@link #check}, all but the CRC; returns the data length. */
+    private static int checkStructure(Segment s, long committedEnd, long position, long oid) {
+        requireInside(s, committedEnd, position, oid);
+        int at = LogPosition.offset(position);
+        int limit = TransactionView.committedLimit(s, committedEnd);
         long found = s.getLong(at + D_OID);
         if (found != oid) {
             throw s.damaged(at, "the data record here is of oid " + found + ", not of oid " + oid);

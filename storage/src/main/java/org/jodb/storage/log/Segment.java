@@ -191,11 +191,12 @@ public final class Segment {
      * other records stay readable.
      */
     public CorruptStorageException damaged(int offset, String what) {
-        return new CorruptStorageException(file + " offset " + offset + ": " + what + ". The committed log (or the"
-                + " index naming this place) is damaged; other objects stay readable. Restore the store from a"
-                + " backup. To tell damage of the log from a stale index, open a copy of the store after deleting"
-                + " its index-*.cm files: the rebuild checks every transaction's CRC and names the damaged one.");
+        return new CorruptStorageException(file + " offset " + offset + ": " + what + DAMAGE_REMEDY);
     }
+
+    /** How every {@link #damaged} message ends: what it means and what to do. */
+    public static final String DAMAGE_REMEDY = ". The committed log is damaged here; other objects stay readable."
+            + " Restore the store from a backup.";
 
     public int getInt(int offset) {
         return map.getInt(offset);

@@ -25,6 +25,9 @@ import org.jodb.storage.StorageOptions;
  *       printing {@code PACKING <packTid>} before each pack and {@code PACK} after it returned, {@code PACK REFUSED} after pack refused because the
  *       writers outran its copy (nothing changed), or {@code PACK FAILED <exception>} before exiting with 3
  *       on any other failure;</li>
+ *   <li>{@code objects DIR SYNC|DEFERRED THREADS SEED}: transfers through the object layer on {@code THREADS}
+ *       writer threads, each with its own transaction manager and connection ({@link ObjectTransfers}),
+ *       printing {@code ACK <from>:<version> <to>:<version>} after each commit returned;</li>
  *   <li>{@code hold DIR}: opens the store, prints {@code OPEN} and waits to be killed;</li>
  *   <li>{@code open DIR}: tries to open the store and prints {@code OK} or {@code ERR <class>: <message>}.</li>
  * </ul>
@@ -55,6 +58,8 @@ public final class CrashWorker {
         switch (args[0]) {
             case "transfer" -> transfer(dir, StorageOptions.Durability.valueOf(args[2]), Long.parseLong(args[3]));
             case "transferpack" -> transferWhilePacking(dir, Long.parseLong(args[2]));
+            case "objects" -> ObjectTransfers.run(dir, StorageOptions.Durability.valueOf(args[2]),
+                    Integer.parseInt(args[3]), Long.parseLong(args[4]));
             case "hold" -> {
                 MappedFileStorage storage = MappedFileStorage.open(dir, options(StorageOptions.Durability.SYNC));
                 System.out.println("OPEN " + storage.lastTid());

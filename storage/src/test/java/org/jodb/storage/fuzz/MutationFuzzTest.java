@@ -42,13 +42,13 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Knobs: {@code -Djodb.fuzz.trials=100000} (default 2000), {@code -Djodb.fuzz.seed=N} (the trials' random
  * seed; default fixed, so the build is repeatable), {@code -Djodb.fuzz.files=log,meta,pack,index} or {@code all}:
  * which files are damaged ({@code log}: segments; {@code meta}: index.meta; {@code pack}: pack.commit and pack
- * output; {@code index}: the Chronicle Map index files). The build damages {@code log,meta,pack}.
+ * output; {@code index}: the Chronicle Map index files). The build damages all of them.
  */
 class MutationFuzzTest {
 
     private static final int TRIALS = Integer.getInteger("jodb.fuzz.trials", 2000);
     private static final long SEED = Long.getLong("jodb.fuzz.seed", 20261207L);
-    private static final Set<String> FILES = fileClasses(System.getProperty("jodb.fuzz.files", "log,meta,pack"));
+    private static final Set<String> FILES = fileClasses(System.getProperty("jodb.fuzz.files", "all"));
     private static final long STALL_SECONDS = 5;
 
     @TempDir

@@ -289,11 +289,13 @@ public final class MappedFileStorage implements Storage {
                         + meta.lastTid() + " as committed: log segments are missing or were replaced by older"
                         + " copies. Restore the store from a backup.");
             }
+            // The log forces the recovered end first: index.meta names only durable transactions (FORMAT.md
+            // invariant (7)), and a crashed process may have left the last ones in the page cache only.
+            Log log = new Log(dir, options.segmentSize(), io, state.segments(), state.end());
             new IndexMeta(false, state.end(), state.lastTxn(), state.lastTid(), state.nextOid(),
                     holder.index.capacity(), holder.index.size(), holder.index.generation(), IndexFingerprint.NONE)
                     .write(dir);
             deleteIndexFilesExcept(dir, holder.index.generation());
-            Log log = new Log(dir, options.segmentSize(), io, state.segments(), state.end());
             return new MappedFileStorage(dir, options, lock, log, holder.index, state, fromIndex);
         } catch (RuntimeException | Error e) {
             segments.forEach(Segment::close);

@@ -1,14 +1,21 @@
 package org.jodb.storage;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.ByteBuffer;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.jodb.spi.ConflictResolver;
 import org.jodb.spi.Storage;
+import org.jodb.spi.StorageException;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
 import org.jodb.storage.log.LogIo;
@@ -82,6 +89,46 @@ class ReopenForceTest {
             boolean forcedBefore = io.ops.subList(0, firstWrite).stream().anyMatch(op -> op.startsWith(forced));
             assertTrue(forcedBefore, "segment " + LogPosition.segment(end) + " forced before the first write: "
                     + io.ops);
+        }
+    }
+
+    /**
+     * FORMAT.md invariant (7) at the same moment: {@code index.meta} names only durable transactions, so the
+     * open that recovered a crashed store must force the recovered end before it writes that end's tid into the
+     * side file. Here the force at open fails (as a power loss right after the side file was written would
+     * leave it): the disk may then lack the last transaction. Reopening a disk that lost it must cut nothing
+     * but the torn tail, not refuse because the side file claims the lost transaction durable.
+     */
+    @Test
+    void theSideFileNamesTheRecoveredEndOnlyOnceItIsForced() throws IOException {
+        Path dir = tmp.resolve("store");
+        StorageOptions deferred = StorageOptions.builder().segmentSize(4096).indexCapacity(1_000)
+                .durability(StorageOptions.Durability.DEFERRED).flushIntervalMillis(10_000).build();
+        Path image = tmp.resolve("crashed");
+        long lastPosition;
+        long tidBefore;
+        try (MappedFileStorage storage = MappedFileStorage.open(dir, deferred)) {
+            for (int i = 0; i < 10; i++) {
+                commit(storage, 900);
+            }
+            List<TransactionView> all = new java.util.ArrayList<>();
+            storage.forEachTransaction(all::add);
+            lastPosition = all.get(all.size() - 1).position;
+            tidBefore = all.get(all.size() - 2).tid;
+            StoreFiles.copyCrashImage(dir, image);
+        }
+        FaultyLogIo failingForce = new FaultyLogIo();
+        failingForce.failAt(1, true, EnumSet.of(FaultyLogIo.Op.FORCE));
+        StorageOptions sync = StorageOptions.builder().segmentSize(4096).indexCapacity(1_000).build();
+        assertThrows(StorageException.class, () -> MappedFileStorage.open(image, sync, failingForce).close());
+        // The power loss: the last transaction, never forced, did not reach the disk.
+        Path segment = image.resolve(Segment.fileName(LogPosition.segment(lastPosition)));
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            long from = LogPosition.offset(lastPosition);
+            ch.write(ByteBuffer.allocate((int) (ch.size() - from)), from);
+        }
+        try (MappedFileStorage storage = MappedFileStorage.open(image, sync)) {
+            assertEquals(tidBefore, storage.lastTid(), "the log ends at the last transaction the disk holds");
         }
     }
 }

@@ -7,9 +7,8 @@ package org.jodb.object;
 public interface ObjectJar {
 
     /**
-     * The thread the connection served when it last looked, whose calls go straight on; null if none. A cache
-     * read before every method of every object, so a plain field: a call from any other thread (also after
-     * the connection moved to it) asks {@link #checkCaller}.
+     * The thread the connection serves now, whose calls go straight on; null if none. Read before every method
+     * of every object, so a field read or two: a call from any other thread asks {@link #checkCaller}.
      */
     default Thread thread() {
         return null;
@@ -17,8 +16,8 @@ public interface ObjectJar {
 
     /**
      * A method of {@code state}'s object (or a load, or a change) was called on a thread other than
-     * {@link #thread()}: refreshes that, and throws, naming both threads and the remedy, if the caller is
-     * not the thread the connection serves now (unless that thread has ended).
+     * {@link #thread()}: throws, naming both threads and the remedy, if the caller is not the thread the
+     * connection serves now (unless that thread has ended).
      *
      * @throws IllegalStateException to refuse the call
      */

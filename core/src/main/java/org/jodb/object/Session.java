@@ -62,13 +62,6 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private final String sortKey;
     /** Volatile: {@link #checkCaller} reads it on whatever thread calls one of this session's objects. */
     private volatile TransactionManager manager;
-    /**
-     * The thread the manager served when last asked ({@link TransactionManager#thread()}): calls of this
-     * thread go straight on, others ask the manager again ({@link #checkCaller}). Plain, as it is read on
-     * every call of every object: a wrong thread may see an outdated value, but only one that a thread
-     * served before, and the thread being served always sees its own.
-     */
-    private Thread thread;
     private final ObjectCache cache;
     private final SavepointStore writes;
     private final PendingEntries entries;
@@ -131,7 +124,6 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     /** Binds this (closed or new) session to a manager: fresh snapshot, invalidations applied. */
     public void attach(TransactionManager manager) {
         this.manager = Objects.requireNonNull(manager, "manager");
-        this.thread = manager.thread();
         this.closed = false;
         if (snapshot == 0) {
             snapshot = storage.lastTid();
@@ -320,14 +312,19 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     // ---- ObjectJar ------------------------------------------------------------------------------------
 
+    /**
+     * The manager's own field, read on every call of every object, not a copy: a copy held by the connection
+     * stayed the thread it last saw, so that thread's calls went on unchecked after another thread had taken
+     * the manager over, until the new thread happened to call this connection.
+     */
     @Override
     public Thread thread() {
-        return thread;
+        return manager.thread();
     }
 
     @Override
     public void checkCaller(ObjectState state) {
-        Thread serving = servingThread();
+        Thread serving = manager.thread();
         if (refuses(serving)) {
             throw otherThread("a " + store.proxies.userClass(state.self.getClass()).getName() + " of a connection",
                     serving);
@@ -336,20 +333,10 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
 
     /** Refuses a Connection operation from a thread other than the one the connection serves. */
     private void checkThread() {
-        Thread serving = thread;
-        if (serving != Thread.currentThread()) {
-            serving = servingThread();
-            if (refuses(serving)) {
-                throw otherThread("a connection", serving);
-            }
-        }
-    }
-
-    /** The thread the manager serves now, also kept in {@link #thread} for the next calls. */
-    private Thread servingThread() {
         Thread serving = manager.thread();
-        thread = serving;
-        return serving;
+        if (refuses(serving)) {
+            throw otherThread("a connection", serving);
+        }
     }
 
     /** Whether a call from this thread is refused while the manager serves {@code serving}. */

@@ -189,6 +189,35 @@ class WrongThreadTest {
         tm.abort();
     }
 
+    /**
+     * The thread a manager served before is refused as soon as another thread took the manager over, not only
+     * once the new thread happened to call one of the connection's objects (before, the connection's copy of
+     * the serving thread stayed the old one until then, and the old thread's calls went straight on).
+     */
+    @Test
+    void theThreadServedBeforeIsRefusedOnceAnotherTookTheManagerOver() throws Exception {
+        TransactionManager tm = new TransactionManager();
+        Connection c = db.open(tm);
+        PersistentMap<String, Object> root = c.root();
+        Account account = c.create(Account.class, "a", 1L);
+        root.put("a", account);
+        tm.commit(); // this thread served the manager
+        assertSame(root, c.root()); // and the connection knows it
+        onOwner(() -> {
+            tm.begin(); // the owner takes it over and calls nothing of the connection yet
+            return null;
+        });
+        assertRefused(() -> root.get("a"));
+        assertRefused(root::size);
+        assertRefused(c::root);
+        assertRefused(account::balance);
+        assertEquals(1L, onOwner(() -> {
+            long balance = account.balance();
+            tm.abort();
+            return balance;
+        }));
+    }
+
     @Test
     void aPooledConnectionServesTheThreadThatOpenedItAgain() throws Exception {
         Account account = committedAccount();

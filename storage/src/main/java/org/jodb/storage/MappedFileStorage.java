@@ -462,7 +462,9 @@ public final class MappedFileStorage implements Storage {
      * @param why what disagreed, for the warning
      * @return {@code true} when the caller should ask the (new) index again; {@code false} when {@code used} is
      *         verified, so that the disagreement is the log's (or a genuine miss)
-     * @throws CorruptStorageException naming the log file and offset when the rebuild meets damage of the log
+     * @throws CorruptStorageException naming the log file and offset when the rebuild meets damage of the log, now
+     *                                 or at an earlier heal: the unverified index may have lost what the caller
+     *                                 asked for, so a miss must not be answered as one
      */
     boolean healIndex(OidIndex used, String why) {
         if (used.verified()) {
@@ -471,7 +473,7 @@ public final class MappedFileStorage implements Storage {
         checkOpen();
         CorruptStorageException failed = rebuildFailure;
         if (failed != null) {
-            return false; // the log is damaged somewhere: the caller reports what it met
+            throw new CorruptStorageException(failed.getMessage(), failed);
         }
         commitLock.lock(); // a writer calling from vote or finish holds it already (reentrant)
         try {

@@ -402,6 +402,36 @@ class IndexDamageTest {
         }
     }
 
+    /**
+     * An oid the trusted index lost, when the rebuild that would find it meets damage of the log: every read
+     * of it reports the damage, never "no such object" (before, the first load threw and every later one
+     * answered null, so a committed object read as never written).
+     */
+    @Test
+    void anOidLostWhenTheRebuildMeetsLogDamageIsNeverAnsweredAsMissing() throws IOException {
+        fill(dir, 100);
+        long position;
+        try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
+            position = s.index.get(50).position();
+        }
+        Path segment = dir.resolve(Segment.fileName(LogPosition.segment(position)));
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[]{'X'}), LogPosition.offset(position) + 36); // oid 50's first data byte
+        }
+        try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
+            assertTrue(s.openedFromIndex, "a clean open reads no old record");
+            IndexSurgery.lose(s.index, 5);
+            for (int attempt = 0; attempt < 2; attempt++) {
+                CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> s.load(5));
+                assertTrue(e.getMessage().contains(segment.toString()), e.getMessage());
+            }
+            assertThrows(CorruptStorageException.class, () -> s.history(5, 10));
+            assertThrows(CorruptStorageException.class, () -> s.loadAt(5, s.lastTid()));
+            assertEquals(0, s.indexRebuilds.get(), "no rebuild succeeded");
+            assertEquals("v4.2", new String(s.load(4).data()), "what the index holds stays readable");
+        }
+    }
+
     /** An entry of the trusted index that names the wrong place, met first by a vote. */
     @Test
     void aWrongEntryIsNeverAVotesPrev() {

@@ -778,7 +778,9 @@ public final class MappedFileStorage implements Storage {
                     missingSegment(used, oid, entry.position());
                     continue;
                 }
-                RevisionView.check(s, log.committedEnd(), entry.position(), oid);
+                // The entry is in question here, not the data (loads check its CRC): vote pays this under the
+                // commit lock for each oid whose load another commit has passed since (LoadMemo), so no CRC.
+                RevisionView.checkHeader(s, log.committedEnd(), entry.position(), oid);
                 long tid = RevisionView.tidAt(s, entry.position());
                 if (tid != entry.tid()) {
                     throw s.damaged(LogPosition.offset(entry.position()), "oid " + oid + "'s newest revision was"

@@ -59,6 +59,17 @@ public record RevisionView(Segment segment, long position, long oid, long tid, l
     }
 
     /**
+     * The checks of {@link #check} but the CRC of the data: enough to tell whether an index entry names a record
+     * of {@code oid} (its header, its transaction's header), at the cost of a few reads of lines a load of the
+     * record has usually just touched. Damage inside the data is the log's, which loads report.
+     *
+     * @throws org.jodb.spi.CorruptStorageException naming the file and offset when a check fails
+     */
+    public static void checkHeader(Segment s, long committedEnd, long position, long oid) {
+        checkStructure(s, committedEnd, position, oid);
+    }
+
+    /**
      * Checks the data record of {@code oid} at {@code position} as {@link #check} does and returns a copy of
      * its data: one copy out of the mapping, the CRC computed over that copy.
      *

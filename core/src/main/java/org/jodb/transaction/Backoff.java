@@ -29,7 +29,8 @@ final class Backoff {
     private final LongUnaryOperator draw;
 
     Backoff(Duration first, Duration max) {
-        this(first, max, bound -> ThreadLocalRandom.current().nextLong(bound + 1));
+        // bound + 1 would overflow for a bound of Long.MAX_VALUE (a max of some 292 years): draw below it then
+        this(first, max, bound -> ThreadLocalRandom.current().nextLong(bound == Long.MAX_VALUE ? bound : bound + 1));
     }
 
     Backoff(Duration first, Duration max, LongUnaryOperator draw) {

@@ -36,6 +36,14 @@ class BackoffTest {
     }
 
     @Test
+    void aBoundOfLongMaxValueIsDrawnFromToo() {
+        Backoff forever = new Backoff(Duration.ofNanos(1), Duration.ofSeconds(Long.MAX_VALUE));
+        for (int i = 0; i < 1_000; i++) {
+            assertTrue(forever.pauseNanos(200) >= 0, "a pause is never negative");
+        }
+    }
+
+    @Test
     void pausesAreDrawnBetweenZeroAndTheBound() {
         Backoff b = new Backoff(Duration.ofMillis(2), Duration.ofMillis(100));
         long min = Long.MAX_VALUE;

@@ -61,6 +61,20 @@ final class FieldsSerializer extends Serializer<Object> {
     private static final java.util.Set<String> LIVE = java.util.Set.of("org.jodb.Database", "org.jodb.Connection",
             "org.jodb.transaction.TransactionManager", "org.jodb.object.Session", "org.jodb.object.ObjectStore");
 
+    /**
+     * Refuses with a message naming the JDK class, not field {@code f}, when {@code f} is a JDK class's private
+     * field (of {@code type} itself or of a JDK superclass): which one fails first differs between JDKs.
+     * Returns when {@code f} is the application's, for the caller's own refusal.
+     */
+    private void refuseJdkState(Field f, Throwable e) {
+        if (jdk) {
+            throw JdkStateRefusals.jdkClass(type, e);
+        }
+        if (UnreadableTypes.isJdk(f.getDeclaringClass())) {
+            throw JdkStateRefusals.jdkSuperclass(type, e);
+        }
+    }
+
     /** A serializer of values of {@code type} (fields of other objects, elements of collections). */
     static FieldsSerializer forValues(JodbKryo kryo, Class<?> type) {
         return new FieldsSerializer(kryo, type, kryo.codec().valueCopies().flags(type));
@@ -112,12 +126,7 @@ final class FieldsSerializer extends Serializer<Object> {
             try {
                 f.setAccessible(true);
             } catch (InaccessibleObjectException | SecurityException e) {
-                if (jdk) {
-                    throw JdkStateRefusals.jdkClass(type, e);
-                }
-                if (UnreadableTypes.isJdk(f.getDeclaringClass())) {
-                    throw JdkStateRefusals.jdkSuperclass(type, e);
-                }
+                refuseJdkState(f, e);
                 throw new UnsupportedClassException("jodb cannot store " + type.getName() + ": field "
                         + f.getDeclaringClass().getName() + "." + f.getName() + " is not accessible ("
                         + e.getMessage() + "); " + JdkStateRefusals.NOT_DATA, e);
@@ -212,12 +221,7 @@ final class FieldsSerializer extends Serializer<Object> {
             } catch (UnsupportedClassException | KryoException | UnsupportedOperationException
                      | IllegalArgumentException e) {
                 // the path through a JDK class's private fields differs between JDKs: name the class instead
-                if (jdk) {
-                    throw JdkStateRefusals.jdkClass(type, e);
-                }
-                if (UnreadableTypes.isJdk(f.getDeclaringClass())) {
-                    throw JdkStateRefusals.jdkSuperclass(type, e);
-                }
+                refuseJdkState(f, e);
                 throw new UnsupportedClassException("jodb cannot store field " + type.getName() + "."
                         + f.getName() + ": " + e.getMessage(), e);
             }

@@ -593,7 +593,7 @@ public final class MappedFileStorage implements Storage {
             OidIndex used = index;
             try {
                 if (!used.get(oid, entry)) {
-                    if (oid < nextOid.get() && healIndex(used, "it has no entry for oid " + oid)) {
+                    if (healedAfterMiss(used, oid)) {
                         continue; // lost by damage, or never committed: the rebuilt index knows
                     }
                     return null;
@@ -603,10 +603,7 @@ public final class MappedFileStorage implements Storage {
                 if (s != null) {
                     byte[] data = RevisionView.checkedData(s, log.committedEnd(), position, oid);
                     long tid = RevisionView.tidAt(s, position);
-                    if (tid != entry.tid()) {
-                        throw s.damaged(LogPosition.offset(position), "oid " + oid + "'s newest revision was"
-                                + " recorded with tid " + entry.tid() + ", the record here has tid " + tid);
-                    }
+                    requireTid(s, position, oid, entry.tid(), tid);
                     reads.remember(used, seen, oid, position, tid);
                     return new Revision(oid, tid, data);
                 }
@@ -647,7 +644,7 @@ public final class MappedFileStorage implements Storage {
                 if (found != NO_ENTRY) {
                     return found;
                 }
-                if (oid >= nextOid.get() || !healIndex(used, "it has no entry for oid " + oid)) {
+                if (!healedAfterMiss(used, oid)) {
                     return null; // a miss is asked again only of an index that may have lost the oid
                 }
             } catch (IndexDamagedException | CorruptStorageException e) {
@@ -655,6 +652,29 @@ public final class MappedFileStorage implements Storage {
             } catch (SegmentGone e) {
                 // a pack swapped the log meanwhile: look again
             }
+        }
+    }
+
+    /**
+     * {@link #healIndex} after {@code used} had no entry for {@code oid}: only an oid below the allocator's next
+     * one may have been lost by damage (FORMAT.md 5); a higher one is a genuine miss at once.
+     *
+     * @return whether the caller should ask the (new) index again
+     */
+    private boolean healedAfterMiss(OidIndex used, long oid) {
+        return oid < nextOid.get() && healIndex(used, "it has no entry for oid " + oid);
+    }
+
+    /**
+     * Checks that the record at {@code position}, of tid {@code found}, is the revision the index entry names
+     * ({@code expected}).
+     *
+     * @throws CorruptStorageException naming the log file and offset otherwise (healed like any disagreement)
+     */
+    private static void requireTid(Segment s, long position, long oid, long expected, long found) {
+        if (found != expected) {
+            throw s.damaged(LogPosition.offset(position), "oid " + oid + "'s newest revision was recorded with tid "
+                    + expected + ", the record here has tid " + found);
         }
     }
 
@@ -782,10 +802,7 @@ public final class MappedFileStorage implements Storage {
                 // commit lock for each oid whose load another commit has passed since (LoadMemo), so no CRC.
                 RevisionView.checkHeader(s, log.committedEnd(), entry.position(), oid);
                 long tid = RevisionView.tidAt(s, entry.position());
-                if (tid != entry.tid()) {
-                    throw s.damaged(LogPosition.offset(entry.position()), "oid " + oid + "'s newest revision was"
-                            + " recorded with tid " + entry.tid() + ", the record here has tid " + tid);
-                }
+                requireTid(s, entry.position(), oid, entry.tid(), tid);
                 return entry;
             } catch (IndexDamagedException | CorruptStorageException e) {
                 healOrThrow(used, e);
@@ -855,7 +872,7 @@ public final class MappedFileStorage implements Storage {
                 if (found != null) {
                     return found;
                 }
-                if (oid >= nextOid.get() || !healIndex(used, "it has no entry for oid " + oid)) {
+                if (!healedAfterMiss(used, oid)) {
                     return List.of(); // a miss is asked again only of an index that may have lost the oid
                 }
             } catch (IndexDamagedException | CorruptStorageException e) {

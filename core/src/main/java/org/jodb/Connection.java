@@ -1,7 +1,7 @@
 package org.jodb;
 
 import java.util.Objects;
-import org.jodb.object.Session;
+import org.jodb.internal.object.Session;
 import org.jodb.spi.Storage;
 import org.jodb.transaction.TransactionManager;
 

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
-import org.jodb.object.ObjectStore;
-import org.jodb.object.Session;
+import org.jodb.internal.object.ObjectLayer;
+import org.jodb.internal.object.Session;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageProvider;
@@ -54,14 +54,14 @@ public final class Database implements AutoCloseable {
     /** Closed connections kept for reuse (ZODB's pool_size). */
     private static final int POOL_SIZE = 7;
 
-    private final ObjectStore store;
+    private final ObjectLayer store;
     private final ArrayDeque<Session> pool = new ArrayDeque<>();
     private final Set<Session> open = Collections.newSetFromMap(new IdentityHashMap<>());
     private long sessions;
     private boolean closed;
 
     private Database(Storage storage, Options options) {
-        this.store = new ObjectStore(storage, options.cacheSize, options.cacheSizeBytes, options.spillThreshold,
+        this.store = new ObjectLayer(storage, options.cacheSize, options.cacheSizeBytes, options.spillThreshold,
                 options.renames);
         store.initialize(new PersistentMap<String, Object>());
     }

@@ -6,7 +6,7 @@ import java.math.BigInteger;
 import java.util.HashSet;
 import java.util.Set;
 import java.util.UUID;
-import org.jodb.object.PersistentObject;
+import org.jodb.internal.object.PersistentObject;
 
 /**
  * Whether a value handed out by a container's reading method ({@code PersistentMap.get},

@@ -1,9 +1,9 @@
 package org.jodb;
 
 import java.util.OptionalLong;
-import org.jodb.object.ObjectState;
-import org.jodb.object.PersistentObject;
-import org.jodb.object.Session;
+import org.jodb.internal.object.ObjectState;
+import org.jodb.internal.object.PersistentObject;
+import org.jodb.internal.object.Session;
 
 /**
  * Questions and the one escape hatch about persistent objects.

@@ -1,7 +1,7 @@
 package org.jodb;
 
-import org.jodb.object.ObjectState;
-import org.jodb.object.PersistentObject;
+import org.jodb.internal.object.ObjectState;
+import org.jodb.internal.object.PersistentObject;
 
 /**
  * What {@link PersistentMap} and {@link PersistentList} share: the object's bookkeeping and the two ways

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
-import org.jodb.object.MapLayout;
-import org.jodb.object.MapRecord;
+import org.jodb.internal.object.MapLayout;
+import org.jodb.internal.object.MapRecord;
 
 /**
  * A map that is a persistent object of its own: it has its own record, and the objects holding it keep

@@ -7,8 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jodb.object.ObjectStatus;
-import org.jodb.object.PersistentObject;
+import org.jodb.internal.object.ObjectStatus;
+import org.jodb.internal.object.PersistentObject;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 

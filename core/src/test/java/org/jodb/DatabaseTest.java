@@ -87,7 +87,7 @@ class DatabaseTest {
             Connection writer = db.open(w);
             writer.root().put("gone", writer.create(Account.class, "gone", 1L));
             w.commit();
-            long oid = org.jodb.object.Session.oidOf(writer.root().get("gone")).getAsLong();
+            long oid = org.jodb.internal.object.Session.oidOf(writer.root().get("gone")).getAsLong();
             TransactionManager r = new TransactionManager();
             Connection reader = db.open(r);
             assertNotNull(reader.root().get("gone"));

@@ -150,8 +150,8 @@ class PersistentMapTest extends TwoConnections {
     }
 
     private static boolean isTouched(Object persistent) {
-        return ((org.jodb.object.PersistentObject) persistent).$jodbState().status()
-                == org.jodb.object.ObjectStatus.TOUCHED;
+        return ((org.jodb.internal.object.PersistentObject) persistent).$jodbState().status()
+                == org.jodb.internal.object.ObjectStatus.TOUCHED;
     }
 
     @Test

@@ -6,7 +6,7 @@ import java.io.InputStream;
 import java.lang.invoke.MethodHandles;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.jodb.serialization.ClassNames;
+import org.jodb.internal.serialization.ClassNames;
 import org.junit.jupiter.api.Test;
 
 /**

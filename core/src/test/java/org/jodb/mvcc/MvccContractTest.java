@@ -18,7 +18,7 @@ import org.jodb.ConflictException;
 import org.jodb.Connection;
 import org.jodb.Database;
 import org.jodb.PersistentMap;
-import org.jodb.object.Session;
+import org.jodb.internal.object.Session;
 import org.jodb.spi.Storage;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.AfterEach;

@@ -58,7 +58,7 @@ import java.util.stream.Stream;
 import org.jodb.Connection;
 import org.jodb.Database;
 import org.jodb.UnsupportedClassException;
-import org.jodb.serialization.Holder;
+import org.jodb.internal.serialization.Holder;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -28,7 +28,7 @@ import org.jodb.storage.MappedFileStorage;
 final class Leftovers {
 
     /** JShell's top-level wrapper classes, which hold the snippets' variables. */
-    private static final Pattern WRAPPER = Pattern.compile(Session.WRAPPER);
+    private static final Pattern WRAPPER = Pattern.compile(ScenarioShell.WRAPPER);
 
     private final Map<Object, String> databases = new IdentityHashMap<>();
     private final Map<Object, String> storages = new IdentityHashMap<>();

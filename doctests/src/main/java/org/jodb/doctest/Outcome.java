@@ -11,7 +11,7 @@ import jdk.jshell.Snippet;
  *     its value, or its exception line (for {@code COMPILE_ERROR}, {@code INCOMPLETE} and
  *     {@code NOT_RUN}, an explanation instead)
  * @param unresolved declarations of the snippet that still use names not declared yet (legal in
- *     JShell, as long as a later snippet declares them: see {@link Session#unresolvedProblem})
+ *     JShell, as long as a later snippet declares them: see {@link ScenarioShell#unresolvedProblem})
  */
 record Outcome(Kind kind, String output, List<Snippet> unresolved) {
 

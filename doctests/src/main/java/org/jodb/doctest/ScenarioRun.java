@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The run of one scenario file: its examples in order, in one {@link Session} that starts with the
+ * The run of one scenario file: its examples in order, in one {@link ScenarioShell} that starts with the
  * first snippet and closes with {@link #close()}. Examples can be run one at a time (a JUnit dynamic
  * test per example, then {@link #finish()}) or all at once ({@link #runAll}).
  */
@@ -23,7 +23,7 @@ final class ScenarioRun implements AutoCloseable {
     private final Path file;
     private final List<Example> examples;
     private final Duration timeout;
-    private Session session;
+    private ScenarioShell session;
     private boolean closed;
     /** What the temporary directory held before this file: see {@link #close()}. */
     private final TemporaryFiles temporaryFiles;
@@ -33,7 +33,7 @@ final class ScenarioRun implements AutoCloseable {
     private final Map<Snippet, Example> unresolved = new LinkedHashMap<>();
 
     ScenarioRun(Path file) {
-        this(file, Session.defaultTimeout());
+        this(file, ScenarioShell.defaultTimeout());
     }
 
     /** @param timeout how long one snippet may run before it fails and the rest of the file is skipped */
@@ -61,7 +61,7 @@ final class ScenarioRun implements AutoCloseable {
         Outcome outcome;
         try {
             if (session == null) {
-                session = new Session(file.getFileName().toString(), timeout);
+                session = new ScenarioShell(file.getFileName().toString(), timeout);
             }
             outcome = session.evaluate(example.source());
             outcome.unresolved().forEach(snippet -> unresolved.put(snippet, example));
@@ -132,7 +132,7 @@ final class ScenarioRun implements AutoCloseable {
         List<String> problems = new ArrayList<>();
         Set<Path> held = new LinkedHashSet<>();
         if (session != null) {
-            Session ending = session;
+            ScenarioShell ending = session;
             session = null;
             problems.addAll(ending.close(held));
         }

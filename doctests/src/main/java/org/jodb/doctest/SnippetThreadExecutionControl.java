@@ -150,7 +150,7 @@ final class SnippetThreadExecutionControl extends DirectExecutionControl {
             stuck = true;
             result.cancel(true);
             throw new UserException("the snippet did not finish within " + timeout.toSeconds()
-                    + " s (raise it with -D" + Session.TIMEOUT_PROPERTY + "=SECONDS)",
+                    + " s (raise it with -D" + ScenarioShell.TIMEOUT_PROPERTY + "=SECONDS)",
                     TimeoutException.class.getName(), new StackTraceElement[0]);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

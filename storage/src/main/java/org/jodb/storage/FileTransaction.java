@@ -13,9 +13,9 @@ import org.jodb.spi.StorageConflictException;
 import org.jodb.spi.StorageException;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
-import org.jodb.storage.index.OidIndex;
-import org.jodb.storage.log.LogPosition;
-import org.jodb.storage.log.RecordCodec;
+import org.jodb.storage.internal.index.OidIndex;
+import org.jodb.storage.internal.log.LogPosition;
+import org.jodb.storage.internal.log.LogLayout;
 
 /**
  * One transaction's two-phase commit against a {@link MappedFileStorage} (FORMAT.md 7 maps each step to
@@ -99,7 +99,7 @@ final class FileTransaction implements StorageTransaction {
                 }
             }
             List<Long> resolved = new ArrayList<>();
-            List<RecordCodec.DataRecord> records = new ArrayList<>(writes.size());
+            List<LogLayout.DataRecord> records = new ArrayList<>(writes.size());
             int fresh = 0;
             for (Map.Entry<Long, Object[]> write : writes.entrySet()) {
                 long oid = write.getKey();
@@ -114,27 +114,27 @@ final class FileTransaction implements StorageTransaction {
                 if (current == null) {
                     fresh++;
                 }
-                records.add(new RecordCodec.DataRecord(oid, current == null ? LogPosition.NONE : current.position(),
+                records.add(new LogLayout.DataRecord(oid, current == null ? LogPosition.NONE : current.position(),
                         data));
             }
             storage.removedOids.check(records); // no reference to an object pack removed: RemovedOids
             storage.ensureIndexRoom(fresh);
             tid = storage.nextTid();
-            byte[] user = RecordCodec.truncatedUtf8(metadata.user());
-            byte[] note = RecordCodec.truncatedUtf8(metadata.note());
-            position = storage.log.reserve(RecordCodec.transactionSize(user, note, records));
+            byte[] user = LogLayout.truncatedUtf8(metadata.user());
+            byte[] note = LogLayout.truncatedUtf8(metadata.note());
+            position = storage.log.reserve(LogLayout.transactionSize(user, note, records));
             int offset = LogPosition.offset(position);
-            record = RecordCodec.encodeTransaction(
-                    new RecordCodec.TxnHeader(tid, System.currentTimeMillis(), storage.lastTxn,
+            record = LogLayout.encodeTransaction(
+                    new LogLayout.TxnHeader(tid, System.currentTimeMillis(), storage.lastTxn,
                             storage.log.durableEnd(), storage.peekNextOid()),
                     metadata.user(), metadata.note(), records, offset);
             oids = new long[records.size()];
             positions = new long[records.size()];
-            int at = offset + RecordCodec.firstDataOffset(user.length, note.length);
+            int at = offset + LogLayout.firstDataOffset(user.length, note.length);
             for (int i = 0; i < records.size(); i++) {
                 oids[i] = records.get(i).oid();
                 positions[i] = LogPosition.of(LogPosition.segment(position), at);
-                at += RecordCodec.DATA_HEADER_SIZE + records.get(i).data().length;
+                at += LogLayout.DATA_HEADER_SIZE + records.get(i).data().length;
             }
             state = State.VOTED; // the record is written at finish: FORMAT.md 7.1, step 6
             voted = true;

@@ -6,11 +6,11 @@ import java.util.Arrays;
 import java.util.function.IntSupplier;
 
 import org.jodb.spi.CorruptStorageException;
-import org.jodb.storage.index.OidIndex;
-import org.jodb.storage.log.Log;
-import org.jodb.storage.log.LogPosition;
-import org.jodb.storage.log.Segment;
-import org.jodb.storage.log.TransactionView;
+import org.jodb.storage.internal.index.OidIndex;
+import org.jodb.storage.internal.log.Log;
+import org.jodb.storage.internal.log.LogPosition;
+import org.jodb.storage.internal.log.Segment;
+import org.jodb.storage.internal.log.TransactionView;
 
 /**
  * Rebuilds the oid index of an open storage from its log (FORMAT.md 5), for an index that disagreed with the

@@ -1,6 +1,6 @@
 package org.jodb.storage;
 
-import org.jodb.storage.index.OidIndex;
+import org.jodb.storage.internal.index.OidIndex;
 
 /**
  * What one thread's recent loads found in the index, so that its vote need not ask the index again for

@@ -26,22 +26,22 @@ import org.jodb.spi.Storage;
 import org.jodb.spi.StorageException;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
-import org.jodb.storage.index.ChronicleFlags;
-import org.jodb.storage.index.ChronicleNotices;
-import org.jodb.storage.index.IndexDamagedException;
-import org.jodb.storage.index.IndexFingerprint;
-import org.jodb.storage.index.IndexMeta;
-import org.jodb.storage.index.OidIndex;
-import org.jodb.storage.log.Log;
-import org.jodb.storage.log.LogIo;
-import org.jodb.storage.log.LogPosition;
-import org.jodb.storage.log.RecordCodec;
-import org.jodb.storage.log.RevisionView;
-import org.jodb.storage.log.Segment;
-import org.jodb.storage.log.TransactionView;
-import org.jodb.storage.recovery.DurableProof;
-import org.jodb.storage.recovery.LogRecovery;
-import org.jodb.storage.recovery.PackCommit;
+import org.jodb.storage.internal.index.ChronicleFlags;
+import org.jodb.storage.internal.index.ChronicleNotices;
+import org.jodb.storage.internal.index.IndexDamagedException;
+import org.jodb.storage.internal.index.IndexFingerprint;
+import org.jodb.storage.internal.index.IndexMeta;
+import org.jodb.storage.internal.index.OidIndex;
+import org.jodb.storage.internal.log.Log;
+import org.jodb.storage.internal.log.LogIo;
+import org.jodb.storage.internal.log.LogPosition;
+import org.jodb.storage.internal.log.LogLayout;
+import org.jodb.storage.internal.log.RevisionView;
+import org.jodb.storage.internal.log.Segment;
+import org.jodb.storage.internal.log.TransactionView;
+import org.jodb.storage.internal.recovery.DurableProof;
+import org.jodb.storage.internal.recovery.LogRecovery;
+import org.jodb.storage.internal.recovery.PackCommit;
 
 /**
  * The durable {@link Storage}: an append-only log of transaction records in memory-mapped segment files,
@@ -277,7 +277,7 @@ public final class MappedFileStorage implements Storage {
             if (state == null) {
                 long capacity = Math.max(options.indexCapacity(), meta == null ? 0 : meta.capacity());
                 holder.index = OidIndex.create(dir, holder.generation + 1, capacity);
-                long start = LogPosition.of(segments.get(0).id, RecordCodec.SEGMENT_HEADER_SIZE);
+                long start = LogPosition.of(segments.get(0).id, LogLayout.SEGMENT_HEADER_SIZE);
                 state = LogRecovery.recover(segments, start, LogPosition.NONE, NO_TID, 1, true, durable,
                         holder::apply);
             }
@@ -349,7 +349,7 @@ public final class MappedFileStorage implements Storage {
         int endOffset = LogPosition.offset(meta.logEnd());
         if (meta.lastTxn() == LogPosition.NONE) {
             return meta.lastTid() == NO_TID && endId == segments.get(0).id
-                    && endOffset == RecordCodec.SEGMENT_HEADER_SIZE;
+                    && endOffset == LogLayout.SEGMENT_HEADER_SIZE;
         }
         Segment segment = null;
         for (Segment s : segments) {
@@ -358,8 +358,8 @@ public final class MappedFileStorage implements Storage {
             }
         }
         int offset = LogPosition.offset(meta.lastTxn());
-        if (segment == null || offset < RecordCodec.SEGMENT_HEADER_SIZE
-                || offset > segment.capacity - RecordCodec.TXN_HEADER_SIZE - RecordCodec.TRAILER_SIZE) {
+        if (segment == null || offset < LogLayout.SEGMENT_HEADER_SIZE
+                || offset > segment.capacity - LogLayout.TXN_HEADER_SIZE - LogLayout.TRAILER_SIZE) {
             return false;
         }
         // The header and the commit magic only, not the CRC: damage inside a record of a cleanly closed store
@@ -372,9 +372,9 @@ public final class MappedFileStorage implements Storage {
         }
         int end = offset + last.length;
         return last.tid == meta.lastTid()
-                && segment.getInt(end - RecordCodec.TRAILER_SIZE) == RecordCodec.COMMIT_MAGIC
+                && segment.getInt(end - LogLayout.TRAILER_SIZE) == LogLayout.COMMIT_MAGIC
                 && (meta.logEnd() == LogPosition.of(segment.id, end)
-                || endId > segment.id && endOffset == RecordCodec.SEGMENT_HEADER_SIZE);
+                || endId > segment.id && endOffset == LogLayout.SEGMENT_HEADER_SIZE);
     }
 
     /** The index while it is being rebuilt or caught up at open, grown as needed. */

@@ -16,14 +16,14 @@ import org.jodb.spi.CorruptStorageException;
 import org.jodb.spi.ReferenceFinder;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageException;
-import org.jodb.storage.index.OidIndex;
-import org.jodb.storage.log.Log;
-import org.jodb.storage.log.LogPosition;
-import org.jodb.storage.log.RecordCodec;
-import org.jodb.storage.log.RevisionView;
-import org.jodb.storage.log.Segment;
-import org.jodb.storage.log.TransactionView;
-import org.jodb.storage.recovery.PackCommit;
+import org.jodb.storage.internal.index.OidIndex;
+import org.jodb.storage.internal.log.Log;
+import org.jodb.storage.internal.log.LogPosition;
+import org.jodb.storage.internal.log.LogLayout;
+import org.jodb.storage.internal.log.RevisionView;
+import org.jodb.storage.internal.log.Segment;
+import org.jodb.storage.internal.log.TransactionView;
+import org.jodb.storage.internal.recovery.PackCommit;
 
 /**
  * One run of {@link MappedFileStorage#pack}: copies what is still needed into new segments and swaps them in
@@ -327,7 +327,7 @@ final class Pack {
     private void copy(long p, Map<Long, Long> keepFrom, DataVisitor copied, long dropEmptyUpTo) {
         TransactionView txn = transaction(p);
         txn.verify(); // a damaged record must not be copied under a fresh CRC
-        List<RecordCodec.DataRecord> kept = new ArrayList<>();
+        List<LogLayout.DataRecord> kept = new ArrayList<>();
         txn.forEachRevision((oid, tid, prev, position, length) -> {
             if (keepFrom != null) {
                 Long from = keepFrom.get(oid);
@@ -338,7 +338,7 @@ final class Pack {
             Long newer = head.get(oid);
             long newPrev = newer != null ? newer : prev == LogPosition.NONE ? LogPosition.NONE : LogPosition.PACKED;
             byte[] data = revision(position, oid).data();
-            kept.add(new RecordCodec.DataRecord(oid, newPrev, data));
+            kept.add(new LogLayout.DataRecord(oid, newPrev, data));
             if (copied != null) {
                 copied.visit(data);
             }
@@ -356,21 +356,21 @@ final class Pack {
                 // deleted at the next open
             }
         }
-        byte[] user = RecordCodec.truncatedUtf8(txn.user);
-        byte[] note = RecordCodec.truncatedUtf8(txn.note);
-        long position = out.reserve(RecordCodec.transactionSize(user, note, kept));
+        byte[] user = LogLayout.truncatedUtf8(txn.user);
+        byte[] note = LogLayout.truncatedUtf8(txn.note);
+        long position = out.reserve(LogLayout.transactionSize(user, note, kept));
         int offset = LogPosition.offset(position);
         // durableAt = its own position: pack output is forced before it is used (FORMAT.md invariant (5))
-        byte[] bytes = RecordCodec.encodeTransaction(
-                new RecordCodec.TxnHeader(txn.tid, txn.timeMillis, prevTxn, position, txn.nextOid),
+        byte[] bytes = LogLayout.encodeTransaction(
+                new LogLayout.TxnHeader(txn.tid, txn.timeMillis, prevTxn, position, txn.nextOid),
                 txn.user, txn.note, kept, offset);
         out.write(position, bytes);
-        int at = offset + RecordCodec.firstDataOffset(user.length, note.length);
-        for (RecordCodec.DataRecord r : kept) {
+        int at = offset + LogLayout.firstDataOffset(user.length, note.length);
+        for (LogLayout.DataRecord r : kept) {
             long revision = LogPosition.of(LogPosition.segment(position), at);
             head.put(r.oid(), revision);
             packed.put(r.oid(), revision, txn.tid);
-            at += RecordCodec.DATA_HEADER_SIZE + r.data().length;
+            at += LogLayout.DATA_HEADER_SIZE + r.data().length;
         }
         prevTxn = position;
     }
@@ -389,16 +389,16 @@ final class Pack {
         }
 
         long reserve(int length) {
-            if (current == null || current.capacity - offset < length + RecordCodec.END_MARKER_SIZE) {
+            if (current == null || current.capacity - offset < length + LogLayout.END_MARKER_SIZE) {
                 if (current != null) {
-                    current.putInt(offset, RecordCodec.END_MAGIC);
+                    current.putInt(offset, LogLayout.END_MAGIC);
                 }
-                int needed = RecordCodec.SEGMENT_HEADER_SIZE + length + RecordCodec.END_MARKER_SIZE;
+                int needed = LogLayout.SEGMENT_HEADER_SIZE + length + LogLayout.END_MARKER_SIZE;
                 int capacity = Math.max(log.segmentSize(), (needed + 7) & ~7);
                 int id = nextId++;
                 current = Segment.create(dir, Segment.fileName(id) + PackCommit.OUTPUT_SUFFIX, id, capacity);
                 segments.add(current);
-                offset = RecordCodec.SEGMENT_HEADER_SIZE;
+                offset = LogLayout.SEGMENT_HEADER_SIZE;
             }
             return LogPosition.of(current.id, offset);
         }

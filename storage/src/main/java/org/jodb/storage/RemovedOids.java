@@ -5,7 +5,7 @@ import java.util.List;
 
 import org.jodb.spi.DanglingReferenceException;
 import org.jodb.spi.ReferenceFinder;
-import org.jodb.storage.log.RecordCodec;
+import org.jodb.storage.internal.log.LogLayout;
 
 /**
  * The oids that packs of this storage removed since it was opened, and the {@link ReferenceFinder} the last
@@ -54,11 +54,11 @@ final class RemovedOids {
      *
      * @throws DanglingReferenceException naming the first such reference; nothing was written
      */
-    void check(List<RecordCodec.DataRecord> records) {
+    void check(List<LogLayout.DataRecord> records) {
         if (oids.length == 0) {
             return;
         }
-        for (RecordCodec.DataRecord record : records) {
+        for (LogLayout.DataRecord record : records) {
             finder.references(record.data(), ref -> {
                 if (contains(ref)) {
                     throw new DanglingReferenceException(record.oid(), ref);

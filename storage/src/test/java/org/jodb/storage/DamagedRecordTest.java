@@ -22,9 +22,9 @@ import org.jodb.spi.CorruptStorageException;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
-import org.jodb.storage.log.LogPosition;
-import org.jodb.storage.log.RecordCodec;
-import org.jodb.storage.log.Segment;
+import org.jodb.storage.internal.log.LogPosition;
+import org.jodb.storage.internal.log.LogLayout;
+import org.jodb.storage.internal.log.Segment;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -165,7 +165,7 @@ class DamagedRecordTest {
     @Test
     void aDamagedTransactionHeaderFailsHistoryAndTransactionsAfter() throws IOException {
         makeStore(20);
-        long txn = LogPosition.of(LogPosition.segment(aNew), RecordCodec.SEGMENT_HEADER_SIZE); // the first one
+        long txn = LogPosition.of(LogPosition.segment(aNew), LogLayout.SEGMENT_HEADER_SIZE); // the first one
         damage(txn, 52, b -> b.putShort(0, (short) 0x7fff), 2); // user length
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
             assertNamesPlace(assertThrows(CorruptStorageException.class, () -> s.history(B, 10)),

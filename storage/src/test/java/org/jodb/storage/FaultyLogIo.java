@@ -7,8 +7,8 @@ import java.util.EnumSet;
 import java.util.Set;
 
 import org.jodb.spi.StorageException;
-import org.jodb.storage.log.LogIo;
-import org.jodb.storage.log.Segment;
+import org.jodb.storage.internal.log.LogIo;
+import org.jodb.storage.internal.log.Segment;
 
 /**
  * The log's real file operations, made to fail at the Nth operation once armed, each the way it fails in

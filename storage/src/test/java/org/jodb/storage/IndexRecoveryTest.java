@@ -12,8 +12,8 @@ import org.jodb.spi.ConflictResolver;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
-import org.jodb.storage.index.IndexMeta;
-import org.jodb.storage.index.OidIndex;
+import org.jodb.storage.internal.index.IndexMeta;
+import org.jodb.storage.internal.index.OidIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

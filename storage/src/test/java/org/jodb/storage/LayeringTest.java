@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The storage module knows bytes, not Java objects: only org.jodb.spi from core, no Kryo; Chronicle Map only
- * under index/; log/ knows nothing of the index or recovery.
+ * under internal/index/; internal/log/ knows nothing of the index or recovery.
  */
 class LayeringTest {
 
@@ -23,7 +23,7 @@ class LayeringTest {
         List<String> violations = new ArrayList<>();
         try (Stream<Path> files = Files.walk(root)) {
             for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                String pkg = root.relativize(file).getNameCount() > 1 ? root.relativize(file).getName(0).toString() : "";
+                String pkg = root.relativize(file.getParent()).toString().replace('\\', '/');
                 for (String line : Files.readAllLines(file)) {
                     if (!line.startsWith("import ")) {
                         continue;
@@ -32,9 +32,9 @@ class LayeringTest {
                     boolean bad = imported.startsWith("com.esotericsoftware")
                             || imported.startsWith("org.jodb.") && !imported.startsWith("org.jodb.spi.")
                             && !imported.startsWith("org.jodb.storage.")
-                            || imported.startsWith("net.openhft") && !pkg.equals("index")
-                            || pkg.equals("log") && (imported.startsWith("org.jodb.storage.index")
-                            || imported.startsWith("org.jodb.storage.recovery"));
+                            || imported.startsWith("net.openhft") && !pkg.equals("internal/index")
+                            || pkg.equals("internal/log") && (imported.startsWith("org.jodb.storage.internal.index")
+                            || imported.startsWith("org.jodb.storage.internal.recovery"));
                     if (bad) {
                         violations.add(root.relativize(file) + ": " + line);
                     }

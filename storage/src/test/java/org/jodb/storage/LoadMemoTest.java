@@ -16,7 +16,7 @@ import org.jodb.spi.Storage;
 import org.jodb.spi.StorageConflictException;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
-import org.jodb.storage.index.OidIndex;
+import org.jodb.storage.internal.index.OidIndex;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

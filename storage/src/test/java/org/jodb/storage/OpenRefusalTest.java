@@ -22,7 +22,7 @@ import org.jodb.spi.StorageProvider;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
 import org.jodb.spi.UnsupportedFormatException;
-import org.jodb.storage.log.RecordCodec;
+import org.jodb.storage.internal.log.LogLayout;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -89,12 +89,12 @@ class OpenRefusalTest {
         commitSomething();
         Path segment = dir.resolve("log-00000001.seg");
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
-            ch.write(ByteBuffer.allocate(2).putShort(0, (short) (RecordCodec.FORMAT_READ_VERSION + 1)), 8);
+            ch.write(ByteBuffer.allocate(2).putShort(0, (short) (LogLayout.FORMAT_READ_VERSION + 1)), 8);
         }
         UnsupportedFormatException e = assertThrows(UnsupportedFormatException.class,
                 () -> MappedFileStorage.open(dir, options()));
         assertTrue(e.getMessage().contains(segment.toString())
-                && e.getMessage().contains("version " + (RecordCodec.FORMAT_READ_VERSION + 1)), e.getMessage());
+                && e.getMessage().contains("version " + (LogLayout.FORMAT_READ_VERSION + 1)), e.getMessage());
     }
 
     @Test
@@ -102,10 +102,10 @@ class OpenRefusalTest {
         commitSomething();
         Path segment = dir.resolve("log-00000001.seg");
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            ByteBuffer header = ByteBuffer.allocate(RecordCodec.SEGMENT_HEADER_SIZE);
+            ByteBuffer header = ByteBuffer.allocate(LogLayout.SEGMENT_HEADER_SIZE);
             ch.read(header, 0);
             header.putShort(8, (short) 1).putShort(10, (short) 1); // what format 1 wrote, with a valid CRC
-            header.putInt(60, RecordCodec.crc(header.array(), 0, 60));
+            header.putInt(60, LogLayout.crc(header.array(), 0, 60));
             ch.write(header.rewind(), 0);
         }
         byte[] before = Files.readAllBytes(segment);

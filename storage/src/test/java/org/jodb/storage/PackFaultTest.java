@@ -96,8 +96,8 @@ class PackFaultTest {
                 commit(storage, model, 1 + i % 5, "v" + i + "-" + "x".repeat(i * 3));
             }
         }
-        int last = org.jodb.storage.recovery.LogRecovery.openSegments(dir).size();
-        org.jodb.storage.recovery.PackCommit.write(dir, 1, last, last + 1 + Pack.SEGMENT_ID_GAP,
+        int last = org.jodb.storage.internal.recovery.LogRecovery.openSegments(dir).size();
+        org.jodb.storage.internal.recovery.PackCommit.write(dir, 1, last, last + 1 + Pack.SEGMENT_ID_GAP,
                 last + 1 + Pack.SEGMENT_ID_GAP);
         try (MappedFileStorage reopened = MappedFileStorage.open(dir, options())) {
             for (Map.Entry<Long, byte[]> e : model.entrySet()) {
@@ -105,6 +105,6 @@ class PackFaultTest {
                 assertArrayEquals(e.getValue(), r == null ? null : r.data(), "oid " + e.getKey());
             }
         }
-        assertFalse(java.nio.file.Files.exists(dir.resolve(org.jodb.storage.recovery.PackCommit.FILE_NAME)));
+        assertFalse(java.nio.file.Files.exists(dir.resolve(org.jodb.storage.internal.recovery.PackCommit.FILE_NAME)));
     }
 }

@@ -6,7 +6,7 @@ import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
-import org.jodb.storage.recovery.LogRecovery;
+import org.jodb.storage.internal.recovery.LogRecovery;
 
 /**
  * Test support: collects the warnings recovery logs (a cut torn tail, FORMAT.md 8) instead of printing them, so

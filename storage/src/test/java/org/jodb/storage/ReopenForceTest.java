@@ -18,10 +18,10 @@ import org.jodb.spi.Storage;
 import org.jodb.spi.StorageException;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
-import org.jodb.storage.log.LogIo;
-import org.jodb.storage.log.LogPosition;
-import org.jodb.storage.log.Segment;
-import org.jodb.storage.log.TransactionView;
+import org.jodb.storage.internal.log.LogIo;
+import org.jodb.storage.internal.log.LogPosition;
+import org.jodb.storage.internal.log.Segment;
+import org.jodb.storage.internal.log.TransactionView;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -24,8 +24,8 @@ import org.jodb.spi.Storage;
 import org.jodb.spi.StorageException;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
-import org.jodb.storage.log.LogIo;
-import org.jodb.storage.log.Segment;
+import org.jodb.storage.internal.log.LogIo;
+import org.jodb.storage.internal.log.Segment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import org.jodb.storage.index.OidIndex;
+import org.jodb.storage.internal.index.OidIndex;
 
 /** Test support: copying a store's files as a crash would leave them. */
 public final class StoreFiles {

@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import org.jodb.spi.StorageException;
 import org.jodb.storage.MappedFileStorage;
 import org.jodb.storage.StorageOptions;
-import org.jodb.storage.log.LogIo;
-import org.jodb.storage.log.Segment;
+import org.jodb.storage.internal.log.LogIo;
+import org.jodb.storage.internal.log.Segment;
 
 /**
  * The log's file operations, failing on demand for the object layer's failure tests: the next segment creation

@@ -1,0 +1,60 @@
+package org.jodb.internal.object;
+
+import java.util.LinkedHashMap;
+
+/**
+ * A run of consecutive entries of a large {@code PersistentMap}, in insertion order, as a persistent object
+ * of its own (see {@link MapLayout}). It has its own record, so changing one entry rewrites this chunk
+ * only. The application never sees a chunk: it is reached only through the map's layout.
+ *
+ * <p>Equality is identity: chunks are compared as references (the layout's list, conflict resolution),
+ * never by content, which would load them. Not thread-safe, like the connection it belongs to.
+ */
+final class MapChunk implements PersistentObject {
+    private transient ObjectState $jodbState;
+    /** The chunk's entries in insertion order; never null once loaded or created. */
+    private LinkedHashMap<Object, Object> entries;
+
+    MapChunk() {
+        entries = new LinkedHashMap<>();
+    }
+
+    @Override
+    public ObjectState $jodbState() {
+        return $jodbState;
+    }
+
+    @Override
+    public void $jodbState(ObjectState state) {
+        this.$jodbState = state;
+    }
+
+    /** The entries, loaded if this is a ghost; not touched. */
+    LinkedHashMap<Object, Object> read() {
+        ObjectState s = $jodbState;
+        if (s != null) {
+            s.beforeRead();
+        }
+        return entries;
+    }
+
+    /** The entries, loaded if this is a ghost and touched: the next savepoint or commit compares them. */
+    LinkedHashMap<Object, Object> change() {
+        ObjectState s = $jodbState;
+        if (s != null) {
+            s.beforeCall();
+        }
+        return entries;
+    }
+
+    /** The entries as decoded, without loading: for conflict resolution on a stateless instance. */
+    LinkedHashMap<Object, Object> decoded() {
+        return entries;
+    }
+
+    @Override
+    public String toString() {
+        ObjectState s = $jodbState;
+        return "MapChunk[" + (s == null ? "new" : "oid " + s.oid) + "]";
+    }
+}

@@ -1,0 +1,457 @@
+package org.jodb.internal.object;
+
+import java.util.AbstractMap;
+import java.util.ArrayList;
+import java.util.ConcurrentModificationException;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
+
+/**
+ * The content of a large {@code PersistentMap}: its entries in insertion order, cut into {@link MapChunk}s,
+ * each a persistent object with a record of its own. The layout itself is a value stored inside the map's
+ * record: the ordered chunk references and two counters. So a commit that adds keys rewrites the tail
+ * chunk(s) and this small list, one that replaces a value rewrites the chunk holding the key: the cost
+ * of a commit follows what it changed, not the size of the map.
+ *
+ * <pre>
+ * Order: the map's iteration order is the chunks' in list order, each in its own insertion order.
+ * New keys: appended to the last chunk, or to a new last chunk when that one holds CHUNK_CAPACITY entries.
+ *   They never go into an earlier chunk, so two transactions that both insert under one chunk list
+ *   insert into the same chunk, whose conflict resolution sees both (a key can never be in two chunks).
+ * Removal: from the key's chunk; an emptied chunk is dropped, one under CHUNK_CAPACITY / 4 is merged into
+ *   a neighbour when both fit in one chunk (a shrinking map does not keep many near-empty chunks).
+ * Counters: size (entries in all chunks) and changes (incremented by every insertion or removal of a
+ *   key). Every change of a key set changes the counters, so it rewrites the map's record, and every
+ *   other connection reloads the layout: the index of a loaded layout is never stale.
+ * Index: key -> chunk, transient, built on the first keyed access by loading every chunk (the cost of
+ *   loading a single-record map), then kept in step by every change made through this layout. A layout
+ *   instance lives as long as the state it was decoded from: a reload (invalidation, abort, rollback,
+ *   ghosting, a resolved conflict) decodes a new instance, whose index starts empty.
+ * Touching: an operation touches exactly the records it changes: a chunk whose entries change, and the
+ *   map (through {@code owner}) when the counters or the chunk list change.
+ * Leaving: a chunk that leaves the list (emptied, merged into a neighbour, or every chunk when the map
+ *   goes back to one record or is cleared) is written empty. So a concurrent transaction that changes an
+ *   entry of that chunk, which writes the chunk only, conflicts with it in either commit order (its
+ *   conflict resolution sees the key removed on one side, changed on the other) instead of committing
+ *   into a record the map no longer lists. The empty record is unreachable; pack removes it.
+ * </pre>
+ *
+ * <p>Internal to jodb: public only for {@code org.jodb.PersistentMap}. Not thread-safe.
+ */
+public final class MapLayout {
+    /** The number of entries a chunk takes new keys up to. */
+    static final int CHUNK_CAPACITY = 512;
+    /** A chunk smaller than this after a removal is merged into a neighbour when the two fit in one. */
+    static final int MERGE_BELOW = CHUNK_CAPACITY / 4;
+
+    /** The chunks in order; never empty. */
+    private ArrayList<MapChunk> chunks;
+    /** The number of entries in all chunks. */
+    private int size;
+    /** Incremented by every insertion and removal of a key (merged as a counter on concurrent commits). */
+    private long changes;
+    /** key -> the chunk holding it; null until the first keyed access. */
+    private transient HashMap<Object, MapChunk> index;
+
+    private MapLayout() {
+    }
+
+    /** A layout holding {@code entries} in their order, in full chunks. */
+    public static MapLayout of(Map<?, ?> entries) {
+        MapLayout layout = new MapLayout();
+        layout.chunks = new ArrayList<>();
+        layout.index = new HashMap<>(Math.max(16, entries.size() * 4 / 3 + 1));
+        MapChunk chunk = null;
+        for (Map.Entry<?, ?> e : entries.entrySet()) {
+            if (chunk == null || chunk.read().size() >= CHUNK_CAPACITY) {
+                chunk = new MapChunk();
+                layout.chunks.add(chunk);
+            }
+            chunk.read().put(e.getKey(), e.getValue());
+            layout.index.put(e.getKey(), chunk);
+        }
+        if (layout.chunks.isEmpty()) {
+            layout.chunks.add(new MapChunk());
+        }
+        layout.size = entries.size();
+        return layout;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    /** The number of chunks. */
+    public int chunkCount() {
+        return chunks.size();
+    }
+
+    public boolean containsKey(Object key) {
+        return index().containsKey(key);
+    }
+
+    public Object get(Object key) {
+        MapChunk c = index().get(key);
+        return c == null ? null : c.read().get(key);
+    }
+
+    /** Touches the chunk holding {@code key}, if any: its value was handed out and may change in place. */
+    public void touchValueOf(Object key) {
+        MapChunk c = index().get(key);
+        if (c != null) {
+            c.change();
+        }
+    }
+
+    public boolean containsValue(Object value) {
+        for (MapChunk c : chunks) {
+            if (c.read().containsValue(value)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    public void forEach(BiConsumer<Object, Object> action) {
+        for (MapChunk c : chunks) {
+            c.read().forEach(action);
+        }
+    }
+
+    /**
+     * Puts an entry; returns the previous value (null when absent). Replacing touches only the key's
+     * chunk; inserting touches the last chunk and {@code owner}.
+     */
+    public Object put(PersistentObject owner, Object key, Object value) {
+        MapChunk c = index().get(key);
+        if (c != null) {
+            return c.change().put(key, value);
+        }
+        touch(owner);
+        MapChunk tail = chunks.get(chunks.size() - 1);
+        if (tail.read().size() >= CHUNK_CAPACITY) {
+            tail = new MapChunk();
+            chunks.add(tail);
+        }
+        tail.change().put(key, value);
+        index.put(key, tail);
+        size++;
+        changes++;
+        return null;
+    }
+
+    /** Removes {@code key}; returns its value, or null when absent (then nothing is touched). */
+    public Object remove(PersistentObject owner, Object key) {
+        MapChunk c = index().get(key);
+        if (c == null) {
+            return null;
+        }
+        touch(owner);
+        Object old = c.change().remove(key);
+        removed(key);
+        compact(c, true);
+        return old;
+    }
+
+    /** Replaces every value by {@code f(key, value)}; touches only the chunks where a value changed. */
+    public void replaceAll(BiFunction<Object, Object, Object> f) {
+        for (MapChunk c : chunks) {
+            LinkedHashMap<Object, Object> entries = c.read();
+            for (Map.Entry<Object, Object> e : entries.entrySet()) {
+                Object v = f.apply(e.getKey(), e.getValue());
+                if (v != e.getValue()) {
+                    c.change(); // loaded already: the entry set iterated is the chunk's own
+                    e.setValue(v);
+                }
+            }
+        }
+    }
+
+    /**
+     * Empties every chunk: the map leaves the chunked form (it goes back to one record, or is cleared), and
+     * a chunk it leaves is written empty (see Leaving above). Loads the chunks that are ghosts.
+     */
+    public void release() {
+        for (MapChunk c : chunks) {
+            c.change().clear();
+        }
+        if (index != null) {
+            index.clear();
+        }
+    }
+
+    /** Every entry in order, in one map (for turning back into a single record). */
+    public LinkedHashMap<Object, Object> toMap() {
+        LinkedHashMap<Object, Object> all = new LinkedHashMap<>(Math.max(16, size * 4 / 3 + 1));
+        forEach(all::put);
+        return all;
+    }
+
+    /**
+     * The entries in order. {@link Iterator#remove()} and {@link Map.Entry#setValue} touch what they
+     * change; with {@code touch}, each chunk is touched when the iteration reaches it (its values may be
+     * changed in place). The iterator fails fast, like the JDK's, when a chunk is changed around it.
+     */
+    public Iterator<Map.Entry<Object, Object>> iterator(PersistentObject owner, boolean touch) {
+        return new EntryIterator(owner, touch);
+    }
+
+    /** The chunks, in order (for conflict resolution and tests). */
+    ArrayList<MapChunk> chunks() {
+        return chunks;
+    }
+
+    long changes() {
+        return changes;
+    }
+
+    /** Sets the counters to a merge result (conflict resolution). */
+    void counters(int size, long changes) {
+        this.size = size;
+        this.changes = changes;
+    }
+
+    private HashMap<Object, MapChunk> index() {
+        HashMap<Object, MapChunk> i = index;
+        if (i == null) {
+            i = new HashMap<>(Math.max(16, size * 4 / 3 + 1));
+            for (MapChunk c : chunks) {
+                for (Object key : c.read().keySet()) {
+                    i.put(key, c);
+                }
+            }
+            index = i;
+        }
+        return i;
+    }
+
+    private void removed(Object key) {
+        if (index != null) {
+            index.remove(key);
+        }
+        size--;
+        changes++;
+    }
+
+    /**
+     * Drops an emptied chunk; merges one that became small into a neighbour ({@code mayMerge}: not while
+     * an iterator walks the chunks, which only tolerates dropping).
+     */
+    private int compact(MapChunk c, boolean mayMerge) {
+        int n = c.read().size();
+        if (chunks.size() < 2 || n >= MERGE_BELOW) {
+            return -1;
+        }
+        int i = position(c);
+        if (n == 0) {
+            chunks.remove(i);
+            return i;
+        }
+        if (!mayMerge) {
+            return -1;
+        }
+        if (i + 1 < chunks.size() && n + chunks.get(i + 1).read().size() <= CHUNK_CAPACITY) {
+            absorb(c, chunks.get(i + 1));
+            chunks.remove(i + 1);
+        } else if (i > 0 && chunks.get(i - 1).read().size() + n <= CHUNK_CAPACITY) {
+            absorb(chunks.get(i - 1), c);
+            chunks.remove(i);
+        }
+        return -1;
+    }
+
+    /**
+     * Appends the entries of {@code from} to {@code into} (from follows into in the order) and empties
+     * {@code from}, which leaves the list: written empty, it conflicts with a concurrent change of its
+     * entries (see Leaving above).
+     */
+    private void absorb(MapChunk into, MapChunk from) {
+        LinkedHashMap<Object, Object> target = into.change();
+        LinkedHashMap<Object, Object> source = from.change();
+        for (Map.Entry<Object, Object> e : source.entrySet()) {
+            target.put(e.getKey(), e.getValue());
+            if (index != null) {
+                index.put(e.getKey(), into);
+            }
+        }
+        source.clear();
+    }
+
+    /**
+     * Removes {@code key} from chunk {@code c} without merging chunks (an iterator walks them): through
+     * {@code walking}, the iterator over c's own entries that returned the key last, or by key when null;
+     * returns the position of {@code c} when that emptied and dropped it, else -1. Fails when {@code c}
+     * is no longer listed or no longer holds the key (the map was changed around the iterator). The
+     * caller has touched the map.
+     */
+    private int removeFrom(MapChunk c, Object key, Iterator<Map.Entry<Object, Object>> walking) {
+        position(c);
+        LinkedHashMap<Object, Object> entries = c.change();
+        if (walking != null) {
+            walking.remove();
+        } else if (entries.containsKey(key)) {
+            entries.remove(key);
+        } else {
+            throw new ConcurrentModificationException("the key was removed from the map around this iterator");
+        }
+        removed(key);
+        return compact(c, false);
+    }
+
+    private int position(MapChunk c) {
+        for (int i = 0; i < chunks.size(); i++) {
+            if (chunks.get(i) == c) {
+                return i;
+            }
+        }
+        throw new ConcurrentModificationException("chunk no longer in the map");
+    }
+
+    private static void touch(PersistentObject owner) {
+        ObjectState s = owner.$jodbState();
+        if (s != null) {
+            s.beforeCall();
+        }
+    }
+
+    /**
+     * Walks the chunks by position, so that dropping an emptied chunk while iterating is safe.
+     *
+     * <p>The cache may turn the map or a chunk into a ghost while an iteration is under way (cacheMinimize,
+     * a savepoint's gc): only clean ones, whose reload is what the iterator saw, so the iteration goes on
+     * over what it walked, which is no longer the live content. Then an entry handed out carries the value
+     * of the live chunk (the one a change in place must reach), and {@link #remove()} removes the key
+     * through the live layout, by key, still without merging chunks (the walk goes on over the list it
+     * walked, where a chunk emptied meanwhile is simply empty).
+     */
+    private final class EntryIterator implements Iterator<Map.Entry<Object, Object>> {
+        private final PersistentObject owner;
+        private final boolean touch;
+        /** Position in {@link #chunks} of the next chunk to open. */
+        private int nextChunk;
+        private MapChunk currentChunk;
+        /** The entries {@link #current} walks: the chunk's own, until the chunk is reloaded. */
+        private LinkedHashMap<Object, Object> currentEntries;
+        private Iterator<Map.Entry<Object, Object>> current;
+        /** What {@link #next} returned last, for remove; lastIterator is null when remove is not allowed. */
+        private Iterator<Map.Entry<Object, Object>> lastIterator;
+        private LinkedHashMap<Object, Object> lastEntries;
+        private MapChunk lastChunk;
+        private Object lastKey;
+
+        EntryIterator(PersistentObject owner, boolean touch) {
+            this.owner = owner;
+            this.touch = touch;
+        }
+
+        @Override
+        public boolean hasNext() {
+            while ((current == null || !current.hasNext()) && nextChunk < chunks.size()) {
+                currentChunk = chunks.get(nextChunk++);
+                currentEntries = live(currentChunk);
+                current = currentEntries.entrySet().iterator();
+            }
+            return current != null && current.hasNext();
+        }
+
+        @Override
+        public Map.Entry<Object, Object> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            Map.Entry<Object, Object> e = current.next();
+            LinkedHashMap<Object, Object> live = live(currentChunk);
+            if (live != currentEntries) { // reloaded: hand out the live value
+                if (!live.containsKey(e.getKey())) {
+                    throw new ConcurrentModificationException("the key was removed from the map around this"
+                            + " iterator");
+                }
+                e = new AbstractMap.SimpleEntry<>(e.getKey(), live.get(e.getKey()));
+            }
+            lastIterator = current;
+            lastEntries = currentEntries;
+            lastChunk = currentChunk;
+            lastKey = e.getKey();
+            return new ChunkEntry(currentChunk, e);
+        }
+
+        @Override
+        public void remove() {
+            if (lastIterator == null) {
+                throw new IllegalStateException("remove() without next(), or twice");
+            }
+            touch(owner);
+            MapLayout live = ((MapRecord) owner).$jodbLayout(); // the owner is the map this layout is of
+            if (live == null) {
+                throw new ConcurrentModificationException("the map went back to one record around this"
+                        + " iterator; iterate again");
+            }
+            // the chunk reloaded, what lastIterator walks is a copy now (left untouched): remove by key
+            boolean own = lastChunk.read() == lastEntries;
+            int dropped = live.removeFrom(lastChunk, lastKey, own ? lastIterator : null);
+            if (live == MapLayout.this && dropped >= 0 && dropped < nextChunk) {
+                nextChunk--;
+            }
+            lastIterator = null;
+        }
+
+        /** The chunk's live entries: loaded if it is a ghost, touched when this iteration touches. */
+        private LinkedHashMap<Object, Object> live(MapChunk c) {
+            return touch ? c.change() : c.read();
+        }
+    }
+
+    /** An entry of a chunk; setValue touches the chunk. */
+    private static final class ChunkEntry implements Map.Entry<Object, Object> {
+        private final MapChunk chunk;
+        private final Map.Entry<Object, Object> entry;
+
+        ChunkEntry(MapChunk chunk, Map.Entry<Object, Object> entry) {
+            this.chunk = chunk;
+            this.entry = entry;
+        }
+
+        @Override
+        public Object getKey() {
+            return entry.getKey();
+        }
+
+        @Override
+        public Object getValue() {
+            return entry.getValue();
+        }
+
+        @Override
+        public Object setValue(Object value) {
+            LinkedHashMap<Object, Object> entries = chunk.change();
+            if (!entries.containsKey(entry.getKey())) {
+                throw new ConcurrentModificationException("the entry was removed from the map");
+            }
+            Object old = entries.put(entry.getKey(), value);
+            entry.setValue(value); // the same when entry is the chunk's own; else getValue must agree
+            return old;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Map.Entry<?, ?> e && Objects.equals(getKey(), e.getKey())
+                    && Objects.equals(getValue(), e.getValue());
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hashCode(getKey()) ^ Objects.hashCode(getValue());
+        }
+
+        @Override
+        public String toString() {
+            return getKey() + "=" + getValue();
+        }
+    }
+}

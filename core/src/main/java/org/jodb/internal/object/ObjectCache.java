@@ -1,0 +1,330 @@
+package org.jodb.internal.object;
+
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * One connection's objects by oid (ZODB's {@code PickleCache}).
+ *
+ * <p>Two targets bound the loaded objects (ZODB-SEMANTICS 42): a number of objects, and optionally a
+ * number of bytes, estimated as the sum of the loaded objects' record sizes ({@link ObjectState#estimatedSize});
+ * gc ghosts until both hold.
+ *
+ * <p>Invariants: (1) at most one instance per oid: every instance handed out is in the oid table until
+ * it is garbage or disowned; (2) ghosts are held weakly, so a ghost nobody references is collected; (3)
+ * loaded objects are held strongly in the recency list, least recently used first, and {@link #gc} turns
+ * the oldest clean ones back into ghosts until at most {@code target} remain; touched objects, and objects
+ * with a method running, are never ghosted by gc (ZODB-SEMANTICS 42). Not thread-safe: used by the connection's thread.
+ *
+ * <p>Every object loaded passes through here, so both structures avoid per-call allocation: the oid
+ * table is open-addressed on the primitive oid (linear probing, deletion by backward shift), and the
+ * recency list is threaded through the states themselves ({@link ObjectState#newer}/{@link ObjectState#older}).
+ */
+final class ObjectCache {
+    private static final int MIN_CAPACITY = 64;
+
+    /**
+     * The oid table: weak entries, null for a free slot; its length is a power of two. {@link #keys}
+     * holds each slot's oid, so that probing and growing read one array instead of every entry.
+     */
+    private Entry[] table = new Entry[MIN_CAPACITY];
+    private long[] keys = new long[MIN_CAPACITY];
+    private int entries;
+    private final ReferenceQueue<PersistentObject> collected = new ReferenceQueue<>();
+    /** The least recently used loaded object (head of the recency list), or null. */
+    private ObjectState oldest;
+    /** The most recently used loaded object (tail of the recency list), or null. */
+    private ObjectState newest;
+    private int loadedCount;
+    /** The number of loaded objects gc keeps; at least 0. */
+    private int target;
+    /** The estimated bytes of loaded objects gc keeps; 0 for no byte target. */
+    private long targetBytes;
+    /** The sum of {@link ObjectState#estimatedSize} over the recency list, in bytes. */
+    private long loadedBytes;
+
+    ObjectCache(int target, long targetBytes) {
+        setTarget(target);
+        setTargetBytes(targetBytes);
+    }
+
+    void setTargetBytes(long targetBytes) {
+        if (targetBytes < 0) {
+            throw new IllegalArgumentException("cache size in bytes < 0: " + targetBytes);
+        }
+        this.targetBytes = targetBytes;
+    }
+
+    /** The estimated bytes of the loaded objects: the sum of their record sizes. */
+    long loadedBytes() {
+        return loadedBytes;
+    }
+
+    /** The object's record size changed (loaded or saved): keeps {@link #loadedBytes} right. */
+    void resized(ObjectState state, int size) {
+        if (state.inRecent) {
+            loadedBytes += size - state.estimatedSize;
+        }
+        state.estimatedSize = size;
+    }
+
+    void setTarget(int target) {
+        if (target < 0) {
+            throw new IllegalArgumentException("cache size < 0: " + target);
+        }
+        this.target = target;
+    }
+
+    int target() {
+        return target;
+    }
+
+    /** The instance for {@code oid}, or null. */
+    PersistentObject get(long oid) {
+        Entry[] t = table;
+        long[] k = keys;
+        int mask = t.length - 1;
+        for (int i = slot(oid, mask); ; i = (i + 1) & mask) {
+            Entry e = t[i];
+            if (e == null) {
+                return null;
+            }
+            if (k[i] == oid) {
+                return e.get();
+            }
+        }
+    }
+
+    void put(ObjectState state) {
+        Entry fresh = new Entry(state.self, state.oid, collected);
+        Entry[] t = table;
+        long[] k = keys;
+        int mask = t.length - 1;
+        for (int i = slot(state.oid, mask); ; i = (i + 1) & mask) {
+            if (t[i] == null) {
+                t[i] = fresh;
+                k[i] = state.oid;
+                if (++entries > t.length / 2) {
+                    purge(); // entries of collected ghosts go at the latest here, and in gc at each boundary
+                    if (entries > table.length / 2) {
+                        grow();
+                    }
+                }
+                return;
+            }
+            if (k[i] == state.oid) {
+                t[i] = fresh;
+                return;
+            }
+        }
+    }
+
+    /** Forgets the object of {@code state} (it is disowned): no longer found by oid, not held. */
+    void remove(ObjectState state) {
+        removeEntry(state.oid, null);
+        unlink(state);
+    }
+
+    /** The object was loaded or used: keep it strongly, as the most recently used. */
+    void used(ObjectState state) {
+        if (state.inRecent) {
+            if (state == newest) {
+                return;
+            }
+            detach(state);
+        } else {
+            state.inRecent = true;
+            loadedCount++;
+            loadedBytes += state.estimatedSize;
+        }
+        state.older = newest;
+        state.newer = null;
+        if (newest == null) {
+            oldest = state;
+        } else {
+            newest.newer = state;
+        }
+        newest = state;
+    }
+
+    /** The object became a ghost: hold it weakly only. */
+    void ghosted(ObjectState state) {
+        unlink(state);
+    }
+
+    /** Takes {@code state} off the recency list, if it is on it. */
+    private void unlink(ObjectState state) {
+        if (state.inRecent) {
+            detach(state);
+            state.older = null;
+            state.newer = null;
+            state.inRecent = false;
+            loadedCount--;
+            loadedBytes -= state.estimatedSize;
+        }
+    }
+
+    private void detach(ObjectState s) {
+        if (s.older == null) {
+            oldest = s.newer;
+        } else {
+            s.older.newer = s.newer;
+        }
+        if (s.newer == null) {
+            newest = s.older;
+        } else {
+            s.newer.older = s.older;
+        }
+    }
+
+    /** Number of loaded objects held. */
+    int loadedCount() {
+        return loadedCount;
+    }
+
+    /** Number of instances known (ghosts included, collected ones not yet purged included). */
+    int size() {
+        purge();
+        return entries;
+    }
+
+    /**
+     * Ghosts least recently used clean objects until at most {@code target} loaded objects remain and,
+     * with a byte target, their estimated bytes are at most {@code targetBytes}.
+     *
+     * @param ghost turns one clean object into a ghost (clears its fields, sets its status)
+     */
+    void gc(Consumer<ObjectState> ghost) {
+        purge();
+        int count = loadedCount;
+        long bytes = loadedBytes;
+        if (!over(count, bytes)) {
+            return;
+        }
+        List<ObjectState> victims = new ArrayList<>();
+        for (ObjectState s = oldest; s != null && over(count, bytes); s = s.newer) {
+            if (s.status == ObjectStatus.CLEAN && s.calls == 0) { // a running method reads its fields
+                victims.add(s);
+                count--;
+                bytes -= s.estimatedSize;
+            }
+        }
+        for (ObjectState s : victims) {
+            ghost.accept(s);
+            unlink(s);
+        }
+    }
+
+    private boolean over(int count, long bytes) {
+        return count > target || (targetBytes > 0 && bytes > targetBytes);
+    }
+
+    /** Every loaded object (a copy), least recently used first. */
+    List<ObjectState> loaded() {
+        List<ObjectState> out = new ArrayList<>(loadedCount);
+        for (ObjectState s = oldest; s != null; s = s.newer) {
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** Every live instance (a copy), ghosts included. */
+    List<PersistentObject> all() {
+        purge();
+        List<PersistentObject> out = new ArrayList<>(entries);
+        for (Entry e : table) {
+            PersistentObject p = e == null ? null : e.get();
+            if (p != null) {
+                out.add(p);
+            }
+        }
+        return out;
+    }
+
+    private void purge() {
+        for (Object ref; (ref = collected.poll()) != null; ) {
+            Entry e = (Entry) ref;
+            removeEntry(e.oid, e);
+        }
+    }
+
+    /**
+     * Removes the entry for {@code oid} (only if it is {@code expected}, when that is not null) and
+     * returns it, or null. Backward-shift deletion keeps every probe run unbroken.
+     */
+    private Entry removeEntry(long oid, Entry expected) {
+        Entry[] t = table;
+        long[] k = keys;
+        int mask = t.length - 1;
+        int i = slot(oid, mask);
+        while (true) {
+            Entry e = t[i];
+            if (e == null) {
+                return null;
+            }
+            if (k[i] == oid) {
+                if (expected != null && e != expected) {
+                    return null; // a newer instance took the oid: the collected one is gone already
+                }
+                break;
+            }
+            i = (i + 1) & mask;
+        }
+        Entry removed = t[i];
+        int hole = i;
+        for (int j = (hole + 1) & mask; t[j] != null; j = (j + 1) & mask) {
+            int home = slot(k[j], mask);
+            // move t[j] into the hole unless its home lies cyclically in (hole, j]
+            if (((j - home) & mask) >= ((j - hole) & mask)) {
+                t[hole] = t[j];
+                k[hole] = k[j];
+                hole = j;
+            }
+        }
+        t[hole] = null;
+        entries--;
+        return removed;
+    }
+
+    private void grow() {
+        Entry[] old = table;
+        long[] oldKeys = keys;
+        Entry[] t = new Entry[old.length * 2];
+        long[] k = new long[t.length];
+        int mask = t.length - 1;
+        for (int j = 0; j < old.length; j++) {
+            if (old[j] != null) {
+                int i = slot(oldKeys[j], mask);
+                while (t[i] != null) {
+                    i = (i + 1) & mask;
+                }
+                t[i] = old[j];
+                k[i] = oldKeys[j];
+            }
+        }
+        table = t;
+        keys = k;
+    }
+
+    /**
+     * The home slot of an oid. Oids are handed out in sequence and objects are mostly loaded in runs of
+     * neighbouring oids (a map's values, a list's elements), so runs keep neighbouring slots and the
+     * table is walked like an array; higher bits are folded in so that oids a large power of two apart
+     * do not share a slot.
+     */
+    private static int slot(long oid, int mask) {
+        return (int) (oid ^ (oid >>> 16) ^ (oid >>> 32) ^ (oid >>> 48)) & mask;
+    }
+
+    private static final class Entry extends WeakReference<PersistentObject> {
+        final long oid;
+
+        Entry(PersistentObject referent, long oid, ReferenceQueue<PersistentObject> queue) {
+            super(referent, queue);
+            this.oid = oid;
+        }
+    }
+}

@@ -7,7 +7,7 @@ package org.jodb.transaction;
  * transaction then drives it through exactly one of the paths below.
  *
  * <h2>Joining</h2>
- * The transaction does not de-duplicate joins (ZODB-SEMANTICS 7): a data manager that joins twice takes
+ * The transaction does not de-duplicate joins, as in ZODB: a data manager that joins twice takes
  * part twice. It must remember that it joined the current transaction and join once.
  *
  * <h2>Commit: two-phase, every phase across all data managers before the next</h2>
@@ -32,7 +32,7 @@ package org.jodb.transaction;
  *   <li>during a failed commit, if this data manager had not voted yet (then {@code tpcAbort} follows);</li>
  *   <li>when a savepoint cannot be taken (then {@code tpcAbort} follows, without a {@code tpcBegin});</li>
  *   <li>when a savepoint taken <em>before</em> this data manager joined is rolled back: it is then also
- *       removed from the transaction, and joins again on its next change (ZODB-SEMANTICS 30);</li>
+ *       removed from the transaction, and joins again on its next change;</li>
  *   <li>after the after-commit hooks (or after-abort hooks) of a transaction that had any, as a "clean"
  *       pass in case a hook touched the data manager: after a successful commit there is then nothing left
  *       to discard, and abort must do nothing harmful.</li>

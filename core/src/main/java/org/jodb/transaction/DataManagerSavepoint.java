@@ -2,9 +2,9 @@ package org.jodb.transaction;
 
 /**
  * One data manager's part of a {@link Savepoint}, returned by {@link DataManager#savepoint()}. It has no
- * notion of validity: the transaction's savepoint decides whether a rollback is allowed
- * (ZODB-SEMANTICS 31), so it may be asked to roll back any number of times, also after later parts were
- * rolled back.
+ * notion of validity: the transaction's savepoint decides whether a rollback is allowed (a savepoint stays
+ * valid after it is rolled back; the savepoints taken after it do not), so a part may be asked to roll
+ * back any number of times, also after later parts were rolled back.
  */
 public interface DataManagerSavepoint {
     /**

@@ -2,7 +2,7 @@ package org.jodb.transaction;
 
 /**
  * The part of an optimistic savepoint for a data manager that cannot take savepoints: taking it
- * succeeds, rolling it back fails (ZODB-SEMANTICS 23).
+ * succeeds, rolling it back fails with an error naming the data manager, as in ZODB.
  */
 final class NoRollbackSavepoint implements DataManagerSavepoint {
     private final DataManager dataManager;

@@ -1,20 +1,19 @@
 package org.jodb.transaction;
 
 import java.lang.System.Logger.Level;
-import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.function.Consumer;
 
 /*
- * The one Transaction implementation (ZODB's _transaction.Transaction).
+ * The one Transaction implementation (ZODB's _transaction.Transaction): its state, its checks, and the
+ * order of the steps of commit, abort and savepoint. The steps themselves live in TwoPhaseCommit (the
+ * data managers' two phases and the clean-up after a failure), SavepointChain (the savepoints that can
+ * still be rolled back to) and TransactionHooks.
  *
  * Concurrency: none. A transaction is confined to the thread its manager created it on (checkOwner);
  * fields are plain. Only the read-only accessors may be called from elsewhere, without freshness.
@@ -23,10 +22,6 @@ import java.util.function.Consumer;
  * (1) ended is set once, by a successful commit or by abort; from then on the manager does not return
  *     this transaction and every operation but abort/close (no-ops) and the readers is refused.
  * (2) status == COMMIT_FAILED iff failure != null, until the transaction ends.
- * (3) savepoints holds the live (valid, still referenced) savepoints in increasing index order; a
- *     savepoint leaves the list when it is invalidated. Weak, as in ZODB: a savepoint the application
- *     dropped needs no AbortSavepoint parts and cannot be rolled back anyway.
- * (4) voted holds the data managers whose tpcVote returned in the current commit attempt.
  */
 final class RealTransaction implements Transaction {
     private static final System.Logger LOG = System.getLogger(RealTransaction.class.getName());
@@ -34,24 +29,19 @@ final class RealTransaction implements Transaction {
     private final TransactionManager manager;
     private final Thread owner;
     private TransactionStatus status = TransactionStatus.ACTIVE;
-    /** "committed" or "aborted" once the transaction has ended, null before. */
-    private String ended;
+    /** How the transaction ended; null while it has not. */
+    private Ending ended;
     /** The first failure of a commit, savepoint or rollback; null unless COMMIT_FAILED. */
-    private Throwable failure;
-    /** Where {@link #failure} happened, for the message: "commit", "savepoint", "rollback of savepoint 2". */
-    private String failedAt;
+    private CommitFailure failure;
 
-    /** Joined data managers in join order, duplicates kept (ZODB-SEMANTICS 7). */
+    /**
+     * Joined data managers in join order. A data manager that joins twice is kept twice, as ZODB does:
+     * it takes part in each phase once per join, and must tolerate that.
+     */
     private final List<DataManager> resources = new ArrayList<>();
-    private final Set<DataManager> voted = Collections.newSetFromMap(new IdentityHashMap<>());
-    private final List<WeakReference<RealSavepoint>> savepoints = new ArrayList<>();
-    /** The index of the last savepoint taken; 0 before the first. */
-    private int savepointCount;
-
-    private final List<Runnable> beforeCommitHooks = new ArrayList<>();
-    private final List<Consumer<Boolean>> afterCommitHooks = new ArrayList<>();
-    private final List<Runnable> beforeAbortHooks = new ArrayList<>();
-    private final List<Runnable> afterAbortHooks = new ArrayList<>();
+    private final TwoPhaseCommit twoPhase = new TwoPhaseCommit(this);
+    private final SavepointChain savepoints = new SavepointChain();
+    private final TransactionHooks hooks = new TransactionHooks();
 
     private String description = "";
     private String user = "";
@@ -78,7 +68,7 @@ final class RealTransaction implements Transaction {
     private void checkNotEnded(String operation) {
         if (ended != null) {
             throw new IllegalStateException("cannot " + operation + ": the transaction has already been "
-                    + ended + "; use the manager's current transaction (Transactions.get() or begin())");
+                    + ended.word + "; use the manager's current transaction (Transactions.get() or begin())");
         }
     }
 
@@ -90,14 +80,12 @@ final class RealTransaction implements Transaction {
     }
 
     private TransactionFailedException failed() {
-        return new TransactionFailedException("transaction failed at " + failedAt + ": " + failure
-                + "; abort it before reusing this thread's manager", failure);
+        return failure.asException();
     }
 
     private void fail(String at, Throwable cause) {
         status = TransactionStatus.COMMIT_FAILED;
-        failure = cause;
-        failedAt = at;
+        failure = new CommitFailure(at, cause);
     }
 
     // ---- commit
@@ -116,23 +104,23 @@ final class RealTransaction implements Transaction {
             throw new DoomedTransactionException("the transaction is doomed and cannot be committed;"
                     + " abort it");
         }
-        invalidateAllSavepoints("was invalidated by the commit of its transaction");
+        savepoints.invalidateAll("was invalidated by the commit of its transaction");
         if (status == TransactionStatus.COMMIT_FAILED) {
             throw failed();
         }
-        runHooks(beforeCommitHooks);
+        hooks.runBeforeCommit();
         for (Synchronizer s : manager.synchronizers().live()) {
             s.beforeCompletion(this);
         }
         if (ended != null) {
             // ZODB would go on and "commit" the emptied transaction without a word: nothing is written then
             throw new IllegalStateException("cannot commit: a before-commit hook or synchronizer ended the"
-                    + " transaction (it was " + ended + "); nothing was committed. Do not end a transaction from"
+                    + " transaction (it was " + ended.word + "); nothing was committed. Do not end a transaction from"
                     + " its own before-commit hook; doom() it to make the commit fail instead");
         }
         status = TransactionStatus.COMMITTING;
         try {
-            commitResources();
+            twoPhase.run(resources, manager.synchronizers().live());
         } catch (Throwable t) {
             fail("commit", t);
             runAfterCommitHooks(false);
@@ -148,105 +136,13 @@ final class RealTransaction implements Transaction {
             }
         }
         runAfterCommitHooks(true);
-        end("committed");
-    }
-
-    /** Two-phase commit; on failure cleans up, tells synchronizers, and rethrows the first failure. */
-    private void commitResources() {
-        List<DataManager> ordered = new ArrayList<>(resources);
-        voted.clear();
-        try {
-            Map<DataManager, String> keys = new IdentityHashMap<>();
-            for (DataManager dm : ordered) {
-                keys.put(dm, sortKeyOf(dm));
-            }
-            ordered.sort(Comparator.comparing(keys::get));
-            for (DataManager dm : ordered) {
-                dm.tpcBegin(this);
-            }
-            for (DataManager dm : ordered) {
-                dm.commit(this);
-            }
-            for (DataManager dm : ordered) {
-                dm.tpcVote(this);
-                voted.add(dm);
-            }
-            try {
-                for (DataManager dm : ordered) {
-                    dm.tpcFinish(this);
-                }
-            } catch (Throwable t) {
-                LOG.log(Level.ERROR, "a data manager failed in tpcFinish, the second phase of two-phase"
-                        + " commit; data managers may be in an inconsistent state", t);
-                throw t;
-            }
-        } catch (Throwable t) {
-            try {
-                cleanup(ordered, t);
-            } finally {
-                for (Synchronizer s : manager.synchronizers().live()) {
-                    try {
-                        s.afterCompletion(this);
-                    } catch (RuntimeException e) {
-                        LOG.log(Level.ERROR, "synchronizer " + s + " failed in afterCompletion", e);
-                        t.addSuppressed(e);
-                    }
-                }
-            }
-            throw t;
-        }
-    }
-
-    private static String sortKeyOf(DataManager dm) {
-        return Objects.requireNonNull(dm.sortKey(), () -> "sortKey() of data manager " + dm + " returned null");
-    }
-
-    /** Abort on every data manager that has not voted, then tpcAbort on all; never throws. */
-    private void cleanup(List<DataManager> dataManagers, Throwable cause) {
-        for (DataManager dm : dataManagers) {
-            if (!voted.contains(dm)) {
-                try {
-                    dm.abort(this);
-                } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "data manager " + dm + " failed in abort", e);
-                    cause.addSuppressed(e);
-                }
-            }
-        }
-        for (DataManager dm : dataManagers) {
-            try {
-                dm.tpcAbort(this);
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "data manager " + dm + " failed in tpcAbort", e);
-                cause.addSuppressed(e);
-            }
-        }
-    }
-
-    /** Runs hooks first added first, including hooks added while running; the list is used up. */
-    private void runHooks(List<Runnable> hooks) {
-        try {
-            for (int i = 0; i < hooks.size(); i++) {
-                hooks.get(i).run();
-            }
-        } finally {
-            hooks.clear();
-        }
+        end(Ending.COMMITTED);
     }
 
     private void runAfterCommitHooks(boolean committed) {
-        if (afterCommitHooks.isEmpty()) {
-            return;
+        if (hooks.runAfterCommit(committed)) {
+            cleanPass();
         }
-        for (int i = 0; i < afterCommitHooks.size(); i++) {
-            try {
-                afterCommitHooks.get(i).accept(committed);
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "after-commit hook failed", e);
-            }
-        }
-        afterCommitHooks.clear();
-        cleanPass();
     }
 
     /** ZODB's clean pass after hooks: a hook may have touched a data manager after its commit or abort. */
@@ -270,15 +166,8 @@ final class RealTransaction implements Transaction {
         }
         checkNotCommitting("abort");
         Throwable first = null;
-        for (int i = 0; i < beforeAbortHooks.size(); i++) {
-            try {
-                beforeAbortHooks.get(i).run();
-            } catch (RuntimeException e) {
-                LOG.log(Level.ERROR, "before-abort hook failed", e);
-            }
-        }
-        beforeAbortHooks.clear();
-        invalidateAllSavepoints("was invalidated by the abort of its transaction");
+        hooks.runBeforeAbort();
+        savepoints.invalidateAll("was invalidated by the abort of its transaction");
         List<Synchronizer> synchronizers = manager.synchronizers().live();
         for (Synchronizer s : synchronizers) {
             try {
@@ -296,19 +185,12 @@ final class RealTransaction implements Transaction {
                 first = first == null ? e : first;
             }
         }
-        if (!afterAbortHooks.isEmpty()) {
-            for (int i = 0; i < afterAbortHooks.size(); i++) {
-                try {
-                    afterAbortHooks.get(i).run();
-                } catch (RuntimeException e) {
-                    LOG.log(Level.ERROR, "after-abort hook failed", e);
-                    first = first == null ? e : first;
-                }
-            }
-            afterAbortHooks.clear();
+        if (!hooks.afterAbort.isEmpty()) {
+            RuntimeException hookFailure = hooks.runAfterAbort();
+            first = first == null ? hookFailure : first;
             cleanPass();
         }
-        end("aborted");
+        end(Ending.ABORTED);
         // After end(): the manager already returns a fresh transaction to whoever asks during afterCompletion.
         for (Synchronizer s : manager.synchronizers().live()) {
             try {
@@ -332,18 +214,15 @@ final class RealTransaction implements Transaction {
     }
 
     /** The transaction is over: the manager forgets it, and it forgets its data managers and hooks. */
-    private void end(String how) {
+    private void end(Ending how) {
         ended = how;
         failure = null;
         try {
             manager.free(this);
         } finally {
             resources.clear();
-            voted.clear();
-            beforeCommitHooks.clear();
-            afterCommitHooks.clear();
-            beforeAbortHooks.clear();
-            afterAbortHooks.clear();
+            twoPhase.forgetVotes();
+            hooks.clear();
         }
     }
 
@@ -381,14 +260,12 @@ final class RealTransaction implements Transaction {
                 }
             }
         } catch (Throwable t) {
-            voted.clear();
-            cleanup(new ArrayList<>(resources), t);
+            twoPhase.forgetVotes();
+            twoPhase.cleanup(new ArrayList<>(resources), t);
             fail("savepoint", t);
             throw t;
         }
-        RealSavepoint savepoint = new RealSavepoint(this, ++savepointCount, parts);
-        savepoints.add(new WeakReference<>(savepoint));
-        return savepoint;
+        return savepoints.add(this, parts);
     }
 
     /**
@@ -409,7 +286,7 @@ final class RealTransaction implements Transaction {
         if (status == TransactionStatus.COMMIT_FAILED) {
             throw failed();
         }
-        invalidateAfter(savepoint.index);
+        savepoints.invalidateAfter(savepoint.index);
         try {
             for (DataManagerSavepoint part : savepoint.parts()) {
                 part.rollback();
@@ -418,34 +295,6 @@ final class RealTransaction implements Transaction {
             fail("rollback of savepoint " + savepoint.index, t);
             throw t;
         }
-    }
-
-    private List<RealSavepoint> liveSavepoints() {
-        List<RealSavepoint> live = new ArrayList<>(savepoints.size());
-        savepoints.removeIf(ref -> ref.get() == null);
-        for (WeakReference<RealSavepoint> ref : savepoints) {
-            RealSavepoint s = ref.get();
-            if (s != null) {
-                live.add(s);
-            }
-        }
-        return live;
-    }
-
-    private void invalidateAfter(int index) {
-        for (RealSavepoint s : liveSavepoints()) {
-            if (s.index > index) {
-                s.invalidate("was invalidated by rolling back savepoint " + index);
-            }
-        }
-        savepoints.removeIf(ref -> ref.get() == null || !ref.get().isValid());
-    }
-
-    private void invalidateAllSavepoints(String why) {
-        for (RealSavepoint s : liveSavepoints()) {
-            s.invalidate(why);
-        }
-        savepoints.clear();
     }
 
     // ---- joining
@@ -463,14 +312,7 @@ final class RealTransaction implements Transaction {
                     + "; join the manager's next transaction");
         }
         resources.add(dataManager);
-        List<RealSavepoint> live = liveSavepoints();
-        if (!live.isEmpty()) {
-            // It had no state at those savepoints: rolling back to one of them means aborting it.
-            AbortSavepoint part = new AbortSavepoint(dataManager, this);
-            for (RealSavepoint s : live) {
-                s.addPart(part);
-            }
-        }
+        savepoints.addLateJoiner(dataManager, this);
     }
 
     @Override
@@ -584,22 +426,22 @@ final class RealTransaction implements Transaction {
 
     @Override
     public void addBeforeCommitHook(Runnable hook) {
-        addHook(beforeCommitHooks, hook);
+        addHook(hooks.beforeCommit, hook);
     }
 
     @Override
     public void addAfterCommitHook(Consumer<Boolean> hook) {
-        addHook(afterCommitHooks, hook);
+        addHook(hooks.afterCommit, hook);
     }
 
     @Override
     public void addBeforeAbortHook(Runnable hook) {
-        addHook(beforeAbortHooks, hook);
+        addHook(hooks.beforeAbort, hook);
     }
 
     @Override
     public void addAfterAbortHook(Runnable hook) {
-        addHook(afterAbortHooks, hook);
+        addHook(hooks.afterAbort, hook);
     }
 
     private <H> void addHook(List<H> hooks, H hook) {
@@ -611,7 +453,7 @@ final class RealTransaction implements Transaction {
 
     @Override
     public String toString() {
-        return "Transaction[" + status + (ended == null ? "" : ", " + ended) + ", thread '" + owner.getName()
+        return "Transaction[" + status + (ended == null ? "" : ", " + ended.word) + ", thread '" + owner.getName()
                 + "']";
     }
 }

@@ -443,7 +443,7 @@ public class TransactionManager {
         return synchronizers;
     }
 
-    /** Called by a transaction as it ends: the next {@code get()} gives a new one (ZODB-SEMANTICS 4). */
+    /** Called by a transaction as it ends: the next {@code get()} gives a new one (an ended transaction is never handed out again). */
     void free(RealTransaction txn) {
         if (txn != current) {
             throw new IllegalStateException("foreign transaction: " + txn

@@ -1,7 +1,7 @@
 package org.jodb.transaction;
 
 /**
- * The states of a {@link Transaction} (ZODB-SEMANTICS 6).
+ * The states of a {@link Transaction}, and the only moves between them (ZODB's transaction status, with its names).
  *
  * <pre>
  * from           by                                        to

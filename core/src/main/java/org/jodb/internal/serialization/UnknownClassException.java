@@ -9,7 +9,7 @@ import org.jodb.UnsupportedClassException;
  *
  * <p>Immutable and thread-safe.
  */
-public class UnknownClassException extends UnsupportedClassException {
+class UnknownClassException extends UnsupportedClassException {
     UnknownClassException(String storedName, String renamedTo, Throwable cause) {
         super("class " + storedName + (renamedTo == null ? "" : " (renamed to " + renamedTo + ")")
                 + " of a stored record was not found by the thread's context class loader nor by jodb's;"

@@ -12,7 +12,10 @@ import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Object savepoints, numbered after ZODB-SEMANTICS.md section D. */
+/**
+ * Savepoints of a connection's objects: what a savepoint keeps, what a rollback restores in place, what
+ * happens to objects created after it, and how the cache may drop changed objects once they are saved.
+ */
 class SavepointTest {
     private final MemoryStorage storage = new MemoryStorage();
     private final Database db = Database.open(storage);
@@ -86,7 +89,7 @@ class SavepointTest {
      * savepoint (10 of 55).
      */
     @Test
-    void d47_changesAMethodMakesAfterASavepointItTookAreCommitted() {
+    void changesAMethodMakesAfterASavepointItTookAreCommitted() {
         Batch b = committedBatch(55);
         assertEquals(110, b.process(tm, false));
         tm.commit();
@@ -100,7 +103,7 @@ class SavepointTest {
      * under the running method (its list became null: NullPointerException).
      */
     @Test
-    void d47_aSavepointOrCommitInsideAMethodLeavesItsObjectLoaded() {
+    void aSavepointOrCommitInsideAMethodLeavesItsObjectLoaded() {
         Batch b = committedBatch(55);
         conn.setCacheSize(3);
         assertEquals(55 + 55, b.process(tm, false));
@@ -140,7 +143,7 @@ class SavepointTest {
     }
 
     @Test
-    void d48_rollbackRestoresStateInPlaceAndCanBeRepeated() {
+    void rollbackRestoresStateInPlaceAndCanBeRepeated() {
         Account a = committedAccount("a", 1);
         a.deposit(10);
         Savepoint sp = tm.savepoint();
@@ -157,7 +160,7 @@ class SavepointTest {
     }
 
     @Test
-    void d48_rollbackToAnEarlierSavepointRestoresItsState() {
+    void rollbackToAnEarlierSavepointRestoresItsState() {
         Account a = committedAccount("a", 0);
         a.deposit(1);
         Savepoint first = tm.savepoint();
@@ -171,7 +174,7 @@ class SavepointTest {
     }
 
     @Test
-    void d49_objectsAddedAfterASavepointAreDisownedByRollbackAndCanBeAddedAgain() {
+    void objectsAddedAfterASavepointAreDisownedByRollbackAndCanBeAddedAgain() {
         Account a = committedAccount("a", 0);
         Savepoint sp = tm.savepoint();
         Account b = conn.create(Account.class, "b", 2L);
@@ -189,7 +192,7 @@ class SavepointTest {
     }
 
     @Test
-    void d50_changesAfterTheLastSavepointAreCommittedToo() {
+    void changesAfterTheLastSavepointAreCommittedToo() {
         Account a = committedAccount("a", 0);
         Account b = committedAccount("b", 0);
         a.deposit(1);
@@ -204,7 +207,7 @@ class SavepointTest {
     }
 
     @Test
-    void d51_abortAfterASavepointRestoresCommittedStateAndForgetsNewObjects() {
+    void abortAfterASavepointRestoresCommittedStateAndForgetsNewObjects() {
         Account a = committedAccount("a", 5);
         Account b = conn.create(Account.class, "b", 0L);
         a.setPartner(b);
@@ -219,7 +222,7 @@ class SavepointTest {
     }
 
     @Test
-    void d47_savepointLetsTheCacheDropChangedObjects() {
+    void savepointLetsTheCacheDropChangedObjects() {
         conn.setCacheSize(10);
         PersistentList<Account> list = new PersistentList<>();
         conn.root().put("list", list);
@@ -239,7 +242,7 @@ class SavepointTest {
     }
 
     @Test
-    void d49_anObjectDisownedByRollbackKeepsItsLatestStateEvenIfItWasGhosted() {
+    void anObjectDisownedByRollbackKeepsItsLatestStateEvenIfItWasGhosted() {
         conn.setCacheSize(0);
         Account a = committedAccount("a", 0);
         Savepoint sp = tm.savepoint();

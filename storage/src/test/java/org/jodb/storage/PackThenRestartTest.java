@@ -1,4 +1,4 @@
-package org.jodb.storage.regression;
+package org.jodb.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Pack against the object layer on the file store, then a restart. */
-class PackRegressionTest {
+class PackThenRestartTest {
 
     @TempDir
     Path tmp;

@@ -1,4 +1,4 @@
-package org.jodb.regression;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,9 +55,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.jodb.Connection;
-import org.jodb.Database;
-import org.jodb.UnsupportedClassException;
 import org.jodb.internal.serialization.Holder;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
@@ -69,7 +66,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Values that a commit accepts must load again: a record that commits but cannot be read makes the object
  * holding it (and, when that is the root, the whole database) unreadable after the commit was acknowledged.
  */
-class SerializationRegressionTest {
+class AcceptedValuesLoadAgainTest {
 
     /**
      * Expected: an EnumMap value loads back equal (or the commit fails naming the field, as for other

@@ -1,12 +1,9 @@
-package org.jodb.regression;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.jodb.Account;
-import org.jodb.Connection;
-import org.jodb.Database;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;

@@ -1,13 +1,10 @@
-package org.jodb.regression;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.jodb.Account;
-import org.jodb.Connection;
-import org.jodb.Database;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.DataManagerSavepoint;
 import org.jodb.transaction.DataManager;

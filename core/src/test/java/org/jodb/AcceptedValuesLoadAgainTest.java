@@ -69,10 +69,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class AcceptedValuesLoadAgainTest {
 
     /**
-     * Expected: an EnumMap value loads back equal (or the commit fails naming the field, as for other
-     * unsupported JDK classes). Actual: the commit succeeds, and loading the object throws
-     * ClassCastException "class java.util.concurrent.TimeUnit != null" from EnumMap.typeCheck: Kryo's
-     * MapSerializer creates the EnumMap without a constructor (Objenesis), so its keyType is null.
+     * An EnumMap value loads back equal, its key type included (a generic map serializer would create it
+     * without a constructor and leave its key type null, and the load would fail in EnumMap.typeCheck).
      */
     @Test
     void enumMapValueLoadsAfterCommit() {
@@ -90,10 +88,8 @@ class AcceptedValuesLoadAgainTest {
     }
 
     /**
-     * Expected: a List view such as ArrayList.subList loads back as an equal list (or the commit fails
-     * naming the field). Actual: the commit succeeds; loading the object throws NullPointerException
-     * ("this.root is null") because CollectionSerializer instantiates ArrayList$SubList without a
-     * constructor and then calls add on it. Fixed: the commit fails, naming the field and the remedy.
+     * A List view such as ArrayList.subList is refused at commit, naming the field and the remedy: it
+     * cannot be rebuilt without its backing list, so a record holding it would commit and then never load.
      */
     @Test
     void subListValueIsRefusedAtCommit() {

@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * An object whose state failed to serialize at commit must be restored by the abort that follows, and a
- * later change to it must be committed (found while writing the errors scenario: the change was dropped).
+ * later change to it must be committed, not dropped.
  */
 class FailedSerializationTest {
     private final Database db = Database.inMemory();

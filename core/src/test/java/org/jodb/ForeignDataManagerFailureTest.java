@@ -18,8 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A jodb connection and another data manager in one two-phase commit, the other failing in each phase,
  * ordered before or after the connection: the connection's changes are committed exactly when the
  * connection finished, the objects then show what is stored, the storage's commit lock is free (another
- * thread commits), and the same manager commits again. Passes; no other test fails a foreign data manager
- * around a real connection.
+ * thread commits), and the same manager commits again.
  */
 class ForeignDataManagerFailureTest {
 

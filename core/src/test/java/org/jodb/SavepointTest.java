@@ -83,10 +83,9 @@ class SavepointTest {
     }
 
     /**
-     * Expected: what a method changes in its own object after a savepoint taken inside it is committed.
-     * Actual: the savepoint wrote the object and marked it clean; the method's later field writes reach
-     * no method entry, so nothing touched it again and the commit silently kept the value of the first
-     * savepoint (10 of 55).
+     * What a method changes in its own object after a savepoint taken inside it is committed: the object
+     * stays touched while its method runs, since later field writes reach no method entry (otherwise the
+     * commit would keep the value of the first savepoint, 10 of 55).
      */
     @Test
     void changesAMethodMakesAfterASavepointItTookAreCommitted() {
@@ -98,9 +97,8 @@ class SavepointTest {
     }
 
     /**
-     * Expected: the cache's gc at a savepoint does not clear the fields of an object whose method is
-     * running. Actual: the savepoint marked it clean, gc turned it into a ghost and cleared its fields
-     * under the running method (its list became null: NullPointerException).
+     * The cache's gc at a savepoint or commit does not ghost an object whose method is running: its fields
+     * stay loaded under the method (a ghosted list would read null).
      */
     @Test
     void aSavepointOrCommitInsideAMethodLeavesItsObjectLoaded() {

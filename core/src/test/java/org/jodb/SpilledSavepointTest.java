@@ -10,8 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Nested savepoints with every record spilled to the temporary file (threshold 0) and a cache that ghosts
- * everything at each savepoint: rollbacks restore each savepoint's state and the commit writes it. Passes
- * on current code; kept because no other test combines the spill file, cache eviction and nested rollback.
+ * everything at each savepoint: rollbacks restore each savepoint's state and the commit writes it.
  */
 class SpilledSavepointTest {
 

@@ -68,7 +68,8 @@ class TransactionManagerTest {
         assertSame(second, tm.get());
     }
 
-    // ---- explicit mode: every transaction is begun and ended by the caller, none nests (Sage X3's model)
+    // ---- explicit mode
+    // Every transaction is begun and ended by the caller, and none nests (Sage X3's model).
 
     @Test
     void explicitBeginInsideATransactionIsRefused() {

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Many threads, each with its own manager and connection, on one database (issue 4): what must hold on
+ * Many threads, each with its own manager and connection, on one database: what must hold on
  * every storage. Runs against {@code MemoryStorage} here ({@link MemoryBankTest}) and against the file
  * storage in jodb-storage, which gets this class through core's test-jar.
  */
@@ -36,7 +36,7 @@ public abstract class BankContractTest {
     }
 
     /**
-     * Jepsen-style bank (issue 4): 8 writer threads move money between 20 accounts with retries while 2
+     * Jepsen-style bank: 8 writer threads move money between 20 accounts with retries while 2
      * reader threads sum every balance inside their own transactions. Every sum equals the total; no
      * transfer is lost or applied twice.
      */

@@ -12,7 +12,11 @@ import org.jodb.internal.object.PersistentObject;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 
-/** Snapshots, conflicts and merges between connections (ZODB-SEMANTICS 39–41, 44; issue 4). */
+/**
+ * Snapshots, conflicts and merges between connections: each transaction reads one snapshot, which moves only
+ * at a transaction boundary; concurrent writes of one object conflict unless they can be merged; readCurrent
+ * makes a commit fail when an object it only read has changed.
+ */
 class ConcurrencyTest extends TwoConnections {
     private void setUp(long balance) {
         c1.root().put("a", c1.create(Account.class, "a", balance));
@@ -21,7 +25,7 @@ class ConcurrencyTest extends TwoConnections {
     }
 
     @Test
-    void c40_commitsOfOthersBecomeVisibleAtTheNextBoundaryOnly() {
+    void commitsOfOthersBecomeVisibleAtTheNextBoundaryOnly() {
         setUp(1);
         Account seen = (Account) c2.root().get("a");
         assertEquals(1, seen.balance());
@@ -40,7 +44,7 @@ class ConcurrencyTest extends TwoConnections {
     }
 
     @Test
-    void c40_commitIsABoundaryAndGhostsWhatOthersChanged() {
+    void commitIsABoundaryAndGhostsWhatOthersChanged() {
         setUp(1);
         Account seen = (Account) c2.root().get("a");
         assertEquals(1, seen.balance());
@@ -54,7 +58,7 @@ class ConcurrencyTest extends TwoConnections {
     }
 
     @Test
-    void c40_beginIsABoundary() {
+    void beginIsABoundary() {
         setUp(1);
         Account seen = (Account) c2.root().get("a");
         assertEquals(1, seen.balance());
@@ -65,7 +69,7 @@ class ConcurrencyTest extends TwoConnections {
     }
 
     @Test
-    void c44_syncOutsideATransactionIsABoundaryAndInsideOneIsRefused() {
+    void syncOutsideATransactionIsABoundaryAndInsideOneIsRefused() {
         TransactionManager explicit = new TransactionManager(true);
         explicit.begin();
         Connection c3 = db.open(explicit);
@@ -87,7 +91,7 @@ class ConcurrencyTest extends TwoConnections {
     }
 
     @Test
-    void c40_savepointIsNotABoundaryNorIsItsRollback() {
+    void savepointIsNotABoundaryNorIsItsRollback() {
         setUp(1);
         Account seen = (Account) c2.root().get("a");
         seen.deposit(1);
@@ -143,7 +147,7 @@ class ConcurrencyTest extends TwoConnections {
     }
 
     @Test
-    void c40_ghostsLoadedLaterStillReadTheSnapshot() {
+    void ghostsLoadedLaterStillReadTheSnapshot() {
         setUp(1);
         c2.root(); // fixes nothing by itself: the snapshot is the one of the last boundary
         ((Account) c1.root().get("a")).deposit(10);
@@ -152,7 +156,7 @@ class ConcurrencyTest extends TwoConnections {
     }
 
     @Test
-    void c39_writeConflictNamesOidClassAndSerials() {
+    void writeConflictNamesOidClassAndSerials() {
         setUp(1);
         Account mine = (Account) c2.root().get("a");
         ((Account) c1.root().get("a")).deposit(10);
@@ -167,7 +171,7 @@ class ConcurrencyTest extends TwoConnections {
     }
 
     @Test
-    void c41_readCurrentFailsTheCommitWhenTheObjectChanged() {
+    void readCurrentFailsTheCommitWhenTheObjectChanged() {
         setUp(1);
         Account read = (Account) c2.root().get("a");
         read.balance();
@@ -180,7 +184,7 @@ class ConcurrencyTest extends TwoConnections {
     }
 
     @Test
-    void c41_readCurrentOnAGhostRecordsNothing() {
+    void readCurrentOnAGhostRecordsNothing() {
         setUp(1);
         c2.cacheMinimize();
         Account ghost = (Account) c2.root().get("a");

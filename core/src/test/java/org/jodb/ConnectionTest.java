@@ -14,7 +14,10 @@ import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The connection's behaviour, numbered after ZODB-SEMANTICS.md section C. */
+/**
+ * A connection: its root, persistence by reachability, one instance per oid, abort, historical connections,
+ * close while joined, and what hooks may do with its objects.
+ */
 class ConnectionTest {
     private final MemoryStorage storage = new MemoryStorage();
     private final Database db = Database.open(storage);
@@ -27,7 +30,7 @@ class ConnectionTest {
     }
 
     @Test
-    void c32_rootIsCreatedOnFirstOpenInItsOwnTransaction() {
+    void rootIsCreatedOnFirstOpenInItsOwnTransaction() {
         assertNotNull(storage.load(Storage.ROOT_OID));
         assertEquals("initial database creation", storage.history(Storage.ROOT_OID, 1).get(0).note());
         Connection conn = db.open(tm);
@@ -36,7 +39,7 @@ class ConnectionTest {
     }
 
     @Test
-    void c34_newObjectsReachableAtCommitArePersistedWithTheirGraph() {
+    void newObjectsReachableAtCommitArePersistedWithTheirGraph() {
         Connection conn = db.open(tm);
         Account a = conn.create(Account.class, "ann", 10L);
         Account b = conn.create(Account.class, "bob", 20L);
@@ -54,7 +57,7 @@ class ConnectionTest {
     }
 
     @Test
-    void c36_getReturnsOneInstancePerOidAndThrowsForMissing() {
+    void getReturnsOneInstancePerOidAndThrowsForMissing() {
         Connection conn = db.open(tm);
         conn.root().put("a", conn.create(Account.class, "ann", 1L));
         tm.commit();
@@ -66,9 +69,9 @@ class ConnectionTest {
     }
 
     /**
-     * Expected (ZODB-SEMANTICS 16): an after-commit hook can read persistent objects. Actual: the hook's
-     * first method call tried to join the transaction, which had committed: IllegalStateException, logged
-     * and swallowed as a failed hook, so the hook silently did nothing.
+     * An after-commit hook can read persistent objects: its method calls do not try to join the transaction
+     * that has just committed (a failure there would be logged and swallowed as a failed hook, and the hook
+     * would silently do nothing).
      */
     @Test
     void afterCommitHookReadsObjectsAndTheNextTransactionStillCommitsTheirChanges() {
@@ -133,7 +136,7 @@ class ConnectionTest {
     }
 
     @Test
-    void c38_abortRestoresChangedObjectsInPlaceAndForgetsNewOnes() {
+    void abortRestoresChangedObjectsInPlaceAndForgetsNewOnes() {
         Connection conn = db.open(tm);
         Account a = conn.create(Account.class, "ann", 1L);
         conn.root().put("a", a);
@@ -150,7 +153,7 @@ class ConnectionTest {
     }
 
     @Test
-    void c45_historicalConnectionReadsAnOldSnapshotAndRefusesToCommit() {
+    void historicalConnectionReadsAnOldSnapshotAndRefusesToCommit() {
         Connection conn = db.open(tm);
         Account a = conn.create(Account.class, "ann", 1L);
         conn.root().put("a", a);
@@ -171,7 +174,7 @@ class ConnectionTest {
     }
 
     @Test
-    void c43_closeWhileJoinedWithChangesIsRefused() {
+    void closeWhileJoinedWithChangesIsRefused() {
         Connection conn = db.open(tm);
         conn.root().put("x", 1);
         IllegalStateException e = assertThrows(IllegalStateException.class, conn::close);

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 100,000 objects changed in one transaction commit in a JVM limited to 256 MiB of heap: savepoints let
- * the cache drop changed objects and spill their states to a temporary file (ZODB-SEMANTICS 47). Runs in
+ * the cache drop changed objects and spill their states to a temporary file. Runs in
  * a child JVM so that the heap limit is real.
  */
 class LargeTransactionTest {

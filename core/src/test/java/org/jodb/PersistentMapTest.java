@@ -92,9 +92,8 @@ class PersistentMapTest extends TwoConnections {
     }
 
     /**
-     * Expected (DESIGN: a change to a plain collection inside a persistent object is found): a plain list
-     * got from a map or list and changed in place is committed. Actual: get() only read the container, so
-     * the change was silently lost at commit (iterating values() already touched for this reason).
+     * A change to a plain collection inside a persistent object is found, also for a plain list got from a
+     * map or list by key or index and changed in place: the change is committed, not silently lost.
      */
     @Test
     @SuppressWarnings("unchecked")

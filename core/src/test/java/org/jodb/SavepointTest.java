@@ -12,7 +12,10 @@ import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Object savepoints, numbered after ZODB-SEMANTICS.md section D. */
+/**
+ * Savepoints of a connection's objects: what a savepoint keeps, what a rollback restores in place, what
+ * happens to objects created after it, and how the cache may drop changed objects once they are saved.
+ */
 class SavepointTest {
     private final MemoryStorage storage = new MemoryStorage();
     private final Database db = Database.open(storage);
@@ -80,13 +83,12 @@ class SavepointTest {
     }
 
     /**
-     * Expected: what a method changes in its own object after a savepoint taken inside it is committed.
-     * Actual: the savepoint wrote the object and marked it clean; the method's later field writes reach
-     * no method entry, so nothing touched it again and the commit silently kept the value of the first
-     * savepoint (10 of 55).
+     * What a method changes in its own object after a savepoint taken inside it is committed: the object
+     * stays touched while its method runs, since later field writes reach no method entry (otherwise the
+     * commit would keep the value of the first savepoint, 10 of 55).
      */
     @Test
-    void d47_changesAMethodMakesAfterASavepointItTookAreCommitted() {
+    void changesAMethodMakesAfterASavepointItTookAreCommitted() {
         Batch b = committedBatch(55);
         assertEquals(110, b.process(tm, false));
         tm.commit();
@@ -95,12 +97,11 @@ class SavepointTest {
     }
 
     /**
-     * Expected: the cache's gc at a savepoint does not clear the fields of an object whose method is
-     * running. Actual: the savepoint marked it clean, gc turned it into a ghost and cleared its fields
-     * under the running method (its list became null: NullPointerException).
+     * The cache's gc at a savepoint or commit does not ghost an object whose method is running: its fields
+     * stay loaded under the method (a ghosted list would read null).
      */
     @Test
-    void d47_aSavepointOrCommitInsideAMethodLeavesItsObjectLoaded() {
+    void aSavepointOrCommitInsideAMethodLeavesItsObjectLoaded() {
         Batch b = committedBatch(55);
         conn.setCacheSize(3);
         assertEquals(55 + 55, b.process(tm, false));
@@ -140,7 +141,7 @@ class SavepointTest {
     }
 
     @Test
-    void d48_rollbackRestoresStateInPlaceAndCanBeRepeated() {
+    void rollbackRestoresStateInPlaceAndCanBeRepeated() {
         Account a = committedAccount("a", 1);
         a.deposit(10);
         Savepoint sp = tm.savepoint();
@@ -157,7 +158,7 @@ class SavepointTest {
     }
 
     @Test
-    void d48_rollbackToAnEarlierSavepointRestoresItsState() {
+    void rollbackToAnEarlierSavepointRestoresItsState() {
         Account a = committedAccount("a", 0);
         a.deposit(1);
         Savepoint first = tm.savepoint();
@@ -171,7 +172,7 @@ class SavepointTest {
     }
 
     @Test
-    void d49_objectsAddedAfterASavepointAreDisownedByRollbackAndCanBeAddedAgain() {
+    void objectsAddedAfterASavepointAreDisownedByRollbackAndCanBeAddedAgain() {
         Account a = committedAccount("a", 0);
         Savepoint sp = tm.savepoint();
         Account b = conn.create(Account.class, "b", 2L);
@@ -189,7 +190,7 @@ class SavepointTest {
     }
 
     @Test
-    void d50_changesAfterTheLastSavepointAreCommittedToo() {
+    void changesAfterTheLastSavepointAreCommittedToo() {
         Account a = committedAccount("a", 0);
         Account b = committedAccount("b", 0);
         a.deposit(1);
@@ -204,7 +205,7 @@ class SavepointTest {
     }
 
     @Test
-    void d51_abortAfterASavepointRestoresCommittedStateAndForgetsNewObjects() {
+    void abortAfterASavepointRestoresCommittedStateAndForgetsNewObjects() {
         Account a = committedAccount("a", 5);
         Account b = conn.create(Account.class, "b", 0L);
         a.setPartner(b);
@@ -219,7 +220,7 @@ class SavepointTest {
     }
 
     @Test
-    void d47_savepointLetsTheCacheDropChangedObjects() {
+    void savepointLetsTheCacheDropChangedObjects() {
         conn.setCacheSize(10);
         PersistentList<Account> list = new PersistentList<>();
         conn.root().put("list", list);
@@ -239,7 +240,7 @@ class SavepointTest {
     }
 
     @Test
-    void d49_anObjectDisownedByRollbackKeepsItsLatestStateEvenIfItWasGhosted() {
+    void anObjectDisownedByRollbackKeepsItsLatestStateEvenIfItWasGhosted() {
         conn.setCacheSize(0);
         Account a = committedAccount("a", 0);
         Savepoint sp = tm.savepoint();

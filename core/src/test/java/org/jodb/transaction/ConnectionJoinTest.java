@@ -11,7 +11,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * ZODB-SEMANTICS 33 and 54 seen from the transaction: a connection joins lazily, at the first call on one
+ * Seen from the transaction: a connection joins lazily, at the first call on one
  * of its objects, and once per transaction however many objects and calls, savepoints and rollbacks
  * follow; a rollback of a savepoint taken before it joined takes it out, and its next call joins again.
  */

@@ -16,10 +16,10 @@ class SavepointTest {
     private final List<String> journal = new ArrayList<>();
     private final TransactionManager tm = new TransactionManager();
 
-    // ---- behaviour 22: a savepoint asks every joined data manager
+    // ---- a savepoint asks every joined data manager
 
     @Test
-    void behaviour22_savepointAsksEveryJoinedDataManager() {
+    void savepointAsksEveryJoinedDataManager() {
         SampleDataManager a = new SampleDataManager("a", tm, journal);
         SampleDataManager b = new SampleDataManager("b", tm, journal);
         a.put("x", 1);
@@ -29,7 +29,7 @@ class SavepointTest {
     }
 
     @Test
-    void behaviour22_savepointWithoutDataManagersIsFine() {
+    void savepointWithoutDataManagersIsFine() {
         Savepoint sp = tm.savepoint();
         assertTrue(sp.isValid());
         sp.rollback();
@@ -38,7 +38,7 @@ class SavepointTest {
     }
 
     @Test
-    void behaviour22_rollbackRestoresTheState() {
+    void rollbackRestoresTheState() {
         SampleDataManager a = new SampleDataManager("a", tm);
         a.put("x", 1);
         Savepoint sp = tm.savepoint();
@@ -51,10 +51,10 @@ class SavepointTest {
         assertEquals(1, a.committed("x"));
     }
 
-    // ---- behaviour 23: data managers without savepoints; optimistic savepoints
+    // ---- data managers without savepoints; optimistic savepoints
 
     @Test
-    void behaviour23_nonOptimisticSavepointOfAnUnsupportingDataManagerFails() {
+    void nonOptimisticSavepointOfAnUnsupportingDataManagerFails() {
         SampleDataManager plain = SampleDataManager.withoutSavepoints("plain", tm, journal);
         plain.put("x", 1);
         SavepointsUnsupportedException e = assertThrows(SavepointsUnsupportedException.class, tm::savepoint);
@@ -63,7 +63,7 @@ class SavepointTest {
     }
 
     @Test
-    void behaviour23_optimisticSavepointSucceedsButFailsOnRollback() {
+    void optimisticSavepointSucceedsButFailsOnRollback() {
         SampleDataManager plain = SampleDataManager.withoutSavepoints("plain", tm, journal);
         SampleDataManager a = new SampleDataManager("a", tm, journal);
         plain.put("x", 1);
@@ -77,7 +77,7 @@ class SavepointTest {
     }
 
     @Test
-    void behaviour23_optimisticSavepointLetsTheTransactionCommit() {
+    void optimisticSavepointLetsTheTransactionCommit() {
         SampleDataManager plain = SampleDataManager.withoutSavepoints("plain", tm, journal);
         plain.put("x", 1);
         tm.savepoint(true);
@@ -86,10 +86,10 @@ class SavepointTest {
         assertEquals(2, plain.committed("x"));
     }
 
-    // ---- behaviour 24: a failure while taking a savepoint
+    // ---- a failure while taking a savepoint
 
     @Test
-    void behaviour24_failingSavepointAbortsEverythingAndSticks() {
+    void failingSavepointAbortsEverythingAndSticks() {
         SampleDataManager a = new SampleDataManager("a", tm, journal);
         SampleDataManager plain = SampleDataManager.withoutSavepoints("plain", tm, journal);
         a.put("x", 1);
@@ -111,7 +111,7 @@ class SavepointTest {
     }
 
     @Test
-    void behaviour24_failingDataManagerSavepointFailsTheTransaction() {
+    void failingDataManagerSavepointFailsTheTransaction() {
         SampleDataManager a = new SampleDataManager("a", tm, journal).failOn("savepoint", new IllegalStateException("tmp full"));
         a.put("x", 1);
         IllegalStateException e = assertThrows(IllegalStateException.class, tm::savepoint);
@@ -121,7 +121,7 @@ class SavepointTest {
     }
 
     @Test
-    void behaviour24_earlierSavepointCannotBeRolledBackAfterAFailedOne() {
+    void earlierSavepointCannotBeRolledBackAfterAFailedOne() {
         SampleDataManager a = new SampleDataManager("a", tm, journal);
         a.put("x", 1);
         Savepoint sp1 = tm.savepoint();
@@ -131,10 +131,10 @@ class SavepointTest {
         assertEquals("tmp full", e.getCause().getMessage());
     }
 
-    // ---- behaviour 25: numbering and validity
+    // ---- numbering and validity
 
     @Test
-    void behaviour25_savepointsAreNumberedFromOne() {
+    void savepointsAreNumberedFromOne() {
         RealSavepoint sp1 = (RealSavepoint) tm.savepoint();
         RealSavepoint sp2 = (RealSavepoint) tm.savepoint();
         RealSavepoint sp3 = (RealSavepoint) tm.get().savepoint(true);
@@ -144,10 +144,10 @@ class SavepointTest {
         assertEquals(1, ((RealSavepoint) tm.savepoint()).index, "numbering is per transaction");
     }
 
-    // ---- behaviour 26: rolling back an invalid savepoint
+    // ---- rolling back an invalid savepoint
 
     @Test
-    void behaviour26_invalidSavepointRollbackSaysWhy() {
+    void invalidSavepointRollbackSaysWhy() {
         SampleDataManager a = new SampleDataManager("a", tm);
         a.put("x", 1);
         Savepoint sp1 = tm.savepoint();
@@ -170,7 +170,7 @@ class SavepointTest {
     }
 
     @Test
-    void behaviour26_invalidRollbackChangesNothing() {
+    void invalidRollbackChangesNothing() {
         SampleDataManager a = new SampleDataManager("a", tm, journal);
         a.put("x", 1);
         Savepoint sp1 = tm.savepoint();
@@ -184,10 +184,10 @@ class SavepointTest {
         assertEquals(TransactionStatus.ACTIVE, tm.get().status());
     }
 
-    // ---- behaviour 27: rollback to k invalidates later ones, keeps k, is repeatable
+    // ---- rollback to k invalidates later ones, keeps k, is repeatable
 
     @Test
-    void behaviour27_rollbackIsRepeatableAndKeepsItselfValid() {
+    void rollbackIsRepeatableAndKeepsItselfValid() {
         SampleDataManager a = new SampleDataManager("a", tm);
         a.put("x", 1);
         Savepoint sp1 = tm.savepoint();
@@ -215,10 +215,10 @@ class SavepointTest {
         assertEquals(1, a.committed("x"));
     }
 
-    // ---- behaviour 28: a failing rollback fails the transaction
+    // ---- a failing rollback fails the transaction
 
     @Test
-    void behaviour28_failingRollbackFailsTheTransaction() {
+    void failingRollbackFailsTheTransaction() {
         SampleDataManager a = new SampleDataManager("a", tm);
         a.put("x", 1);
         Savepoint sp1 = tm.savepoint();
@@ -241,10 +241,10 @@ class SavepointTest {
         assertFalse(tm.isActive());
     }
 
-    // ---- behaviour 29: commit and abort invalidate all; savepoints run no hooks
+    // ---- commit and abort invalidate all; savepoints run no hooks
 
     @Test
-    void behaviour29_commitAndAbortInvalidateAll() {
+    void commitAndAbortInvalidateAll() {
         Savepoint a1 = tm.savepoint();
         Savepoint a2 = tm.savepoint();
         tm.commit();
@@ -256,7 +256,7 @@ class SavepointTest {
     }
 
     @Test
-    void behaviour29_doomedCommitDoesNotInvalidateSavepoints() {
+    void doomedCommitDoesNotInvalidateSavepoints() {
         Savepoint sp = tm.savepoint();
         tm.doom();
         assertThrows(DoomedTransactionException.class, tm::commit);
@@ -264,7 +264,7 @@ class SavepointTest {
     }
 
     @Test
-    void behaviour29_savepointAndRollbackRunNoHooksAndNoSynchronizers() {
+    void savepointAndRollbackRunNoHooksAndNoSynchronizers() {
         RecordingSynchronizer sync = new RecordingSynchronizer(journal);
         tm.registerSynchronizer(sync);
         SampleDataManager a = new SampleDataManager("a", tm, journal);
@@ -280,10 +280,10 @@ class SavepointTest {
         assertEquals(List.of("a.savepoint", "a.rollback", "a.savepoint", "a.rollback"), journal);
     }
 
-    // ---- behaviour 30: a data manager that joins after a savepoint
+    // ---- a data manager that joins after a savepoint
 
     @Test
-    void behaviour30_lateJoinerIsAbortedAndUnjoinedOnRollbackAndCanRejoin() {
+    void lateJoinerIsAbortedAndUnjoinedOnRollbackAndCanRejoin() {
         SampleDataManager a = new SampleDataManager("a", tm, journal);
         SampleDataManager late = new SampleDataManager("late", tm, journal);
         a.put("x", 1);
@@ -310,7 +310,7 @@ class SavepointTest {
     }
 
     @Test
-    void behaviour30_lateJoinerIsAbortedByEveryEarlierSavepoint() {
+    void lateJoinerIsAbortedByEveryEarlierSavepoint() {
         SampleDataManager a = new SampleDataManager("a", tm, journal);
         SampleDataManager late = new SampleDataManager("late", tm, journal);
         a.put("x", 1);
@@ -330,10 +330,10 @@ class SavepointTest {
         assertFalse(sp2.isValid());
     }
 
-    // ---- behaviour 31: data-manager savepoints have no validity; the transaction's savepoint enforces it
+    // ---- data-manager savepoints have no validity; the transaction's savepoint enforces it
 
     @Test
-    void behaviour31_validityIsEnforcedByTheTransactionSavepointOnly() {
+    void validityIsEnforcedByTheTransactionSavepointOnly() {
         List<DataManagerSavepoint> parts = new ArrayList<>();
         SampleDataManager a = new SampleDataManager("a", tm, journal) {
             @Override

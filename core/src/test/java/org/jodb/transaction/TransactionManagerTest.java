@@ -19,10 +19,10 @@ import org.junit.jupiter.api.Test;
 class TransactionManagerTest {
     private final List<String> journal = new ArrayList<>();
 
-    // ---- behaviour 1: one manager per thread
+    // ---- one manager per thread
 
     @Test
-    void behaviour1_threadLocalManagerIsPerThread() throws Exception {
+    void threadLocalManagerIsPerThread() throws Exception {
         TransactionManager mine = TransactionManager.threadLocal();
         assertSame(mine, TransactionManager.threadLocal());
         assertSame(mine, Transactions.manager());
@@ -41,10 +41,10 @@ class TransactionManagerTest {
         Transactions.abort();
     }
 
-    // ---- behaviour 2: implicit mode
+    // ---- implicit mode
 
     @Test
-    void behaviour2_implicitGetCreatesLazilyAndKeepsReturningTheSame() {
+    void implicitGetCreatesLazilyAndKeepsReturningTheSame() {
         TransactionManager tm = new TransactionManager(false);
         assertFalse(tm.isActive());
         Transaction t = tm.get();
@@ -56,7 +56,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour2_implicitBeginAbortsTheActiveTransaction() {
+    void implicitBeginAbortsTheActiveTransaction() {
         TransactionManager tm = new TransactionManager();
         SampleDataManager dm = new SampleDataManager("a", tm);
         dm.put("x", 1);
@@ -68,10 +68,11 @@ class TransactionManagerTest {
         assertSame(second, tm.get());
     }
 
-    // ---- behaviour 3: explicit mode, Sage X3's model
+    // ---- explicit mode
+    // Every transaction is begun and ended by the caller, and none nests (Sage X3's model).
 
     @Test
-    void behaviour3_explicitBeginInsideTransactionIsX3Error32() {
+    void explicitBeginInsideATransactionIsRefused() {
         TransactionManager tm = new TransactionManager(true);
         Transaction t = tm.begin();
         AlreadyInTransactionException e = assertThrows(AlreadyInTransactionException.class, tm::begin);
@@ -80,7 +81,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour3_explicitUseWithoutTransactionIsX3Error48() {
+    void explicitUseWithoutATransactionIsRefusedWithTheRemedy() {
         TransactionManager tm = new TransactionManager(true);
         assertThrows(NoTransactionException.class, tm::get);
         assertThrows(NoTransactionException.class, tm::commit);
@@ -95,7 +96,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour3_explicitCommitEndsTheTransactionSoTheNextNeedsBegin() {
+    void explicitCommitEndsTheTransactionSoTheNextNeedsBegin() {
         TransactionManager tm = new TransactionManager(true);
         SampleDataManager dm = new SampleDataManager("a", tm);
         tm.begin();
@@ -111,7 +112,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour3_isActiveIsAdxlogForNestedRoutines() {
+    void isActiveLetsANestedRoutineBeginOnlyWhenNoTransactionIsOpen() {
         // X3: a routine that may be called inside a transaction begins one only when adxlog is 0.
         TransactionManager tm = new TransactionManager(true);
         SampleDataManager dm = new SampleDataManager("a", tm);
@@ -143,10 +144,10 @@ class TransactionManagerTest {
         assertThrows(NoTransactionException.class, tm::get);
     }
 
-    // ---- behaviour 4: commit and abort free the manager
+    // ---- commit and abort free the manager
 
     @Test
-    void behaviour4_afterCommitOrAbortGetGivesAFreshTransaction() {
+    void afterCommitOrAbortGetGivesAFreshTransaction() {
         TransactionManager tm = new TransactionManager();
         Transaction t1 = tm.get();
         t1.commit();
@@ -157,7 +158,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour4_freeingAForeignTransactionFails() {
+    void freeingAForeignTransactionFails() {
         TransactionManager tm = new TransactionManager();
         RealTransaction stranger = new RealTransaction(tm);
         tm.get();
@@ -174,10 +175,10 @@ class TransactionManagerTest {
         assertSame(t, tm.current().orElseThrow());
     }
 
-    // ---- behaviour 5: the manager as a scope (try-with-resources)
+    // ---- the manager as a scope (try-with-resources)
 
     @Test
-    void behaviour5_tryWithResourcesCommitsWhenTheBlockCommits() {
+    void tryWithResourcesCommitsWhenTheBlockCommits() {
         TransactionManager tm = new TransactionManager(true);
         SampleDataManager dm = new SampleDataManager("a", tm);
         try (Transaction tx = tm.begin()) {
@@ -190,7 +191,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour5_tryWithResourcesAbortsOnException() {
+    void tryWithResourcesAbortsOnException() {
         TransactionManager tm = new TransactionManager(true);
         SampleDataManager dm = new SampleDataManager("a", tm);
         assertThrows(IllegalArgumentException.class, () -> {
@@ -204,10 +205,10 @@ class TransactionManagerTest {
         assertFalse(tm.isActive());
     }
 
-    // ---- behaviour 18: synchronizers
+    // ---- synchronizers
 
     @Test
-    void behaviour18_newTransactionOnlyOnExplicitBegin() {
+    void newTransactionOnlyOnExplicitBegin() {
         TransactionManager tm = new TransactionManager();
         RecordingSynchronizer sync = new RecordingSynchronizer();
         tm.registerSynchronizer(sync);
@@ -219,7 +220,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour18_registeringWhileActiveCallsNewTransaction() {
+    void registeringWhileActiveCallsNewTransaction() {
         TransactionManager tm = new TransactionManager();
         Transaction t = tm.get();
         RecordingSynchronizer sync = new RecordingSynchronizer();
@@ -233,7 +234,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour18_completionCallbacksOnCommitAndAbort() {
+    void completionCallbacksOnCommitAndAbort() {
         TransactionManager tm = new TransactionManager();
         RecordingSynchronizer sync = new RecordingSynchronizer(journal);
         tm.registerSynchronizer(sync);
@@ -249,7 +250,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour18_afterCompletionOnFailedCommit() {
+    void afterCompletionOnFailedCommit() {
         TransactionManager tm = new TransactionManager();
         RecordingSynchronizer sync = new RecordingSynchronizer(journal);
         tm.registerSynchronizer(sync);
@@ -261,7 +262,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour18_abortCallsAfterCompletionWhenTheManagerHasForgottenTheTransaction() {
+    void abortCallsAfterCompletionWhenTheManagerHasForgottenTheTransaction() {
         TransactionManager tm = new TransactionManager();
         AtomicReference<Boolean> activeDuringAfterCompletion = new AtomicReference<>();
         Synchronizer sync = new Synchronizer() {
@@ -277,7 +278,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour18_unregisteredSynchronizerIsNotCalled() {
+    void unregisteredSynchronizerIsNotCalled() {
         TransactionManager tm = new TransactionManager();
         RecordingSynchronizer sync = new RecordingSynchronizer();
         tm.registerSynchronizer(sync);
@@ -291,7 +292,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour18_synchronizersAreHeldWeakly() throws InterruptedException {
+    void synchronizersAreHeldWeakly() throws InterruptedException {
         TransactionManager tm = new TransactionManager();
         RecordingSynchronizer sync = new RecordingSynchronizer();
         WeakReference<RecordingSynchronizer> ref = new WeakReference<>(sync);
@@ -307,7 +308,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour18_beforeCompletionFailureStopsCommitBeforeAnyDataManager() {
+    void beforeCompletionFailureStopsCommitBeforeAnyDataManager() {
         TransactionManager tm = new TransactionManager();
         SampleDataManager dm = new SampleDataManager("a", tm, journal);
         Synchronizer failing = new Synchronizer() {
@@ -327,7 +328,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour18_afterCompletionFailureAfterASuccessfulCommitIsIgnored() {
+    void afterCompletionFailureAfterASuccessfulCommitIsIgnored() {
         TransactionManager tm = new TransactionManager();
         SampleDataManager dm = new SampleDataManager("a", tm);
         Synchronizer failing = new Synchronizer() {
@@ -350,7 +351,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour18_newTransactionFailurePropagatesFromBegin() {
+    void newTransactionFailurePropagatesFromBegin() {
         TransactionManager tm = new TransactionManager(true);
         tm.registerSynchronizer(new Synchronizer() {
             @Override
@@ -362,10 +363,10 @@ class TransactionManagerTest {
         assertTrue(tm.isActive(), "the transaction stays begun");
     }
 
-    // ---- behaviour 19: run with retries
+    // ---- run with retries
 
     @Test
-    void behaviour19_runCommitsAndReturnsTheResult() {
+    void runCommitsAndReturnsTheResult() {
         TransactionManager tm = new TransactionManager(true);
         SampleDataManager dm = new SampleDataManager("a", tm);
         int result = tm.run(3, () -> {
@@ -378,7 +379,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour19_runRetriesTransientFailuresAbortingBetweenAttempts() {
+    void runRetriesTransientFailuresAbortingBetweenAttempts() {
         TransactionManager tm = new TransactionManager(true);
         SampleDataManager dm = new SampleDataManager("a", tm);
         AtomicInteger attempts = new AtomicInteger();
@@ -394,7 +395,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour19_runRetriesACommitThatFailsTransiently() {
+    void runRetriesACommitThatFailsTransiently() {
         TransactionManager tm = new TransactionManager();
         SampleDataManager dm = new SampleDataManager("a", tm).failOn("tpcVote", new TransientException("conflict"));
         AtomicInteger attempts = new AtomicInteger();
@@ -409,7 +410,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour19_runGivesUpAfterTheLastAttempt() {
+    void runGivesUpAfterTheLastAttempt() {
         TransactionManager tm = new TransactionManager();
         AtomicInteger attempts = new AtomicInteger();
         TransientException last = assertThrows(TransientException.class, () -> tm.run(3, () -> {
@@ -420,7 +421,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour19_runDoesNotRetryOtherFailures() {
+    void runDoesNotRetryOtherFailures() {
         TransactionManager tm = new TransactionManager();
         SampleDataManager dm = new SampleDataManager("a", tm);
         AtomicInteger attempts = new AtomicInteger();
@@ -435,7 +436,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour19_runWrapsCheckedExceptions() {
+    void runWrapsCheckedExceptions() {
         TransactionManager tm = new TransactionManager();
         TransactionException e = assertThrows(TransactionException.class, () -> tm.run(1, () -> {
             throw new IOException("disk");
@@ -445,14 +446,14 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour19_runNeedsAPositiveNumberOfAttempts() {
+    void runNeedsAPositiveNumberOfAttempts() {
         TransactionManager tm = new TransactionManager();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tm.run(0, () -> 1));
         assertEquals("attempts < 1: 0", e.getMessage());
     }
 
     @Test
-    void behaviour19_runInExplicitModeRefusesANestedTransaction() {
+    void runInExplicitModeRefusesANestedTransaction() {
         TransactionManager tm = new TransactionManager(true);
         tm.begin();
         assertThrows(AlreadyInTransactionException.class, () -> tm.run(3, () -> 1));
@@ -460,7 +461,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour19_runWithoutACountUsesTheManagersDefaultAttempts() {
+    void runWithoutACountUsesTheManagersDefaultAttempts() {
         TransactionManager tm = new TransactionManager();
         assertEquals(10, tm.defaultAttempts(), "jodb's default (ZODB's is 3): retries pause, see Backoff");
         tm.setBackoff(Backoff.NONE);
@@ -492,7 +493,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour19_runNotesTheNameOfANamedWorkClassButNotOfALambda() {
+    void runNotesTheNameOfANamedWorkClassButNotOfALambda() {
         MonthlyInterest work = new MonthlyInterest();
         Transactions.run(work);
         assertEquals("MonthlyInterest", work.description);
@@ -500,10 +501,10 @@ class TransactionManagerTest {
         assertEquals("", lambda);
     }
 
-    // ---- behaviour 20: attempts
+    // ---- attempts
 
     @Test
-    void behaviour20_attemptsStopAtTheFirstCommit() {
+    void attemptsStopAtTheFirstCommit() {
         TransactionManager tm = new TransactionManager(true);
         SampleDataManager dm = new SampleDataManager("a", tm);
         int loops = 0;
@@ -521,7 +522,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour20_aRetryableCommitFailureIsDroppedAndTheLoopGoesOn() {
+    void aRetryableCommitFailureIsDroppedAndTheLoopGoesOn() {
         TransactionManager tm = new TransactionManager(true);
         SampleDataManager dm = new SampleDataManager("a", tm).failOn("tpcVote", new TransientException("conflict"));
         List<Boolean> commits = new ArrayList<>();
@@ -543,7 +544,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour20_aRetryableFailureOfTheWorkIsRetriedThroughRetryOrThrow() {
+    void aRetryableFailureOfTheWorkIsRetriedThroughRetryOrThrow() {
         TransactionManager tm = new TransactionManager();
         SampleDataManager dm = new SampleDataManager("a", tm);
         int loops = 0;
@@ -564,7 +565,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour20_theLastAttemptThrowsItsRetryableFailure() {
+    void theLastAttemptThrowsItsRetryableFailure() {
         TransactionManager tm = new TransactionManager(true);
         SampleDataManager dm = new SampleDataManager("a", tm).failOn("tpcVote", new TransientException("busy"));
         List<Boolean> last = new ArrayList<>();
@@ -583,7 +584,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour20_aFailureThatIsNotRetryableEndsTheLoopAtOnce() {
+    void aFailureThatIsNotRetryableEndsTheLoopAtOnce() {
         TransactionManager tm = new TransactionManager();
         SampleDataManager dm = new SampleDataManager("a", tm);
         AtomicInteger loops = new AtomicInteger();
@@ -604,7 +605,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour20_dataManagersJudgeRetryabilityEvenAfterCloseAborted() {
+    void dataManagersJudgeRetryabilityEvenAfterCloseAborted() {
         TransactionManager tm = new TransactionManager();
         RuntimeException serialization = new RuntimeException("could not serialize access");
         SampleDataManager jdbc = new SampleDataManager("jdbc", tm) {
@@ -631,7 +632,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour20_aBlockThatNeitherCommitsNorFailsIsAbortedAndEndsTheLoop() {
+    void aBlockThatNeitherCommitsNorFailsIsAbortedAndEndsTheLoop() {
         TransactionManager tm = new TransactionManager();
         SampleDataManager dm = new SampleDataManager("a", tm);
         int loops = 0;
@@ -647,7 +648,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour20_attemptsCountIsValidatedAndDefaultsToTheManagers() {
+    void attemptsCountIsValidatedAndDefaultsToTheManagers() {
         TransactionManager tm = new TransactionManager();
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> tm.attempts(0));
         assertEquals("attempts < 1: 0", e.getMessage());
@@ -668,7 +669,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour20_attemptsInExplicitModeRefuseANestedTransaction() {
+    void attemptsInExplicitModeRefuseANestedTransaction() {
         TransactionManager tm = new TransactionManager(true);
         Transaction outer = tm.begin();
         assertThrows(AlreadyInTransactionException.class, () -> tm.attempts(3).iterator().next());
@@ -676,7 +677,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour20_facadeAttemptsUseTheThreadsManager() {
+    void facadeAttemptsUseTheThreadsManager() {
         try {
             int loops = 0;
             for (Attempt attempt : Transactions.attempts(2)) {
@@ -692,10 +693,10 @@ class TransactionManagerTest {
         }
     }
 
-    // ---- behaviour 21: retryable errors
+    // ---- retryable errors
 
     @Test
-    void behaviour21_retryableIfTransientOrADataManagerSaysSo() {
+    void retryableIfTransientOrADataManagerSaysSo() {
         TransactionManager tm = new TransactionManager();
         Transaction t = tm.get();
         assertTrue(t.isRetryable(new TransientException("conflict")));
@@ -713,7 +714,7 @@ class TransactionManagerTest {
     }
 
     @Test
-    void behaviour21_runRetriesWhatADataManagerCallsRetryable() {
+    void runRetriesWhatADataManagerCallsRetryable() {
         TransactionManager tm = new TransactionManager();
         AtomicInteger attempts = new AtomicInteger();
         RuntimeException serialization = new RuntimeException("could not serialize access");

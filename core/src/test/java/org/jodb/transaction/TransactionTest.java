@@ -17,10 +17,10 @@ class TransactionTest {
     private final List<String> journal = new ArrayList<>();
     private final TransactionManager tm = new TransactionManager();
 
-    // ---- behaviour 6: states
+    // ---- states
 
     @Test
-    void behaviour6_statusesThroughALifecycle() {
+    void statusesThroughALifecycle() {
         Transaction t = tm.get();
         assertEquals(TransactionStatus.ACTIVE, t.status());
         AtomicReference<TransactionStatus> during = new AtomicReference<>();
@@ -40,10 +40,10 @@ class TransactionTest {
         assertEquals(TransactionStatus.DOOMED, d.status(), "abort leaves the status as it was");
     }
 
-    // ---- behaviour 7: join
+    // ---- join
 
     @Test
-    void behaviour7_joinAllowedWhenActiveOrDoomed() {
+    void joinAllowedWhenActiveOrDoomed() {
         SampleDataManager a = new SampleDataManager("a", tm);
         SampleDataManager b = new SampleDataManager("b", tm);
         Transaction t = tm.get();
@@ -54,7 +54,7 @@ class TransactionTest {
     }
 
     @Test
-    void behaviour7_joinIsNotDeduplicated() {
+    void joinIsNotDeduplicated() {
         SampleDataManager a = new SampleDataManager("a", tm);
         Transaction t = tm.get();
         t.join(a);
@@ -81,7 +81,7 @@ class TransactionTest {
     }
 
     @Test
-    void behaviour7_joinRefusedWhenFailedCommittingOrEnded() {
+    void joinRefusedWhenFailedCommittingOrEnded() {
         SampleDataManager bad = new SampleDataManager("bad", tm).failOn("commit", new IllegalStateException("x"));
         bad.put("k", 1);
         Transaction t = tm.get();
@@ -106,10 +106,10 @@ class TransactionTest {
         assertThrows(IllegalStateException.class, () -> t2.join(other));
     }
 
-    // ---- behaviour 8: two-phase commit
+    // ---- two-phase commit
 
     @Test
-    void behaviour8_everyPhaseAcrossAllDataManagersInSortKeyOrder() {
+    void everyPhaseAcrossAllDataManagersInSortKeyOrder() {
         SampleDataManager c = new SampleDataManager("c", tm, journal);
         SampleDataManager a = new SampleDataManager("a", tm, journal);
         SampleDataManager b = new SampleDataManager("b", tm, journal);
@@ -123,10 +123,10 @@ class TransactionTest {
         assertEquals(1, c.committed("x"));
     }
 
-    // ---- behaviour 9: failure in two-phase commit
+    // ---- failure in two-phase commit
 
     @Test
-    void behaviour9_failureAbortsUnvotedAndTpcAbortsAll() {
+    void failureAbortsUnvotedAndTpcAbortsAll() {
         SampleDataManager a = new SampleDataManager("a", tm, journal);
         SampleDataManager b = new SampleDataManager("b", tm, journal).failOn("tpcVote", new IllegalStateException("vote"));
         SampleDataManager c = new SampleDataManager("c", tm, journal);
@@ -141,7 +141,7 @@ class TransactionTest {
     }
 
     @Test
-    void behaviour9_failuresDuringCleanupAreSwallowedAndAttached() {
+    void failuresDuringCleanupAreSwallowedAndAttached() {
         SampleDataManager a = new SampleDataManager("a", tm, journal).failOn("commit", new IllegalStateException("commit"));
         SampleDataManager b = new SampleDataManager("b", tm, journal).failOn("tpcAbort", new IllegalStateException("tpcAbort"));
         a.put("x", 1);
@@ -155,7 +155,7 @@ class TransactionTest {
     }
 
     @Test
-    void behaviour9_failureInFinishTpcAbortsAllAndRethrows() {
+    void failureInFinishTpcAbortsAllAndRethrows() {
         SampleDataManager a = new SampleDataManager("a", tm, journal);
         SampleDataManager b = new SampleDataManager("b", tm, journal).failOn("tpcFinish", new IllegalStateException("disk"));
         a.put("x", 1);
@@ -166,10 +166,10 @@ class TransactionTest {
         assertEquals(TransactionStatus.COMMIT_FAILED, tm.get().status());
     }
 
-    // ---- behaviour 10: a failed commit sticks until abort
+    // ---- a failed commit sticks until abort
 
     @Test
-    void behaviour10_failedCommitSticksUntilAbort() {
+    void failedCommitSticksUntilAbort() {
         SampleDataManager a = new SampleDataManager("a", tm).failOn("tpcVote", new IllegalStateException("full"));
         a.put("x", 1);
         Transaction t = tm.get();
@@ -191,7 +191,7 @@ class TransactionTest {
     }
 
     @Test
-    void behaviour10_implicitBeginClearsAFailedTransaction() {
+    void implicitBeginClearsAFailedTransaction() {
         SampleDataManager a = new SampleDataManager("a", tm).failOn("commit", new IllegalStateException("no"));
         a.put("x", 1);
         assertThrows(IllegalStateException.class, tm::commit);
@@ -199,10 +199,10 @@ class TransactionTest {
         assertEquals(TransactionStatus.ACTIVE, next.status());
     }
 
-    // ---- behaviour 11: sortKey
+    // ---- sortKey
 
     @Test
-    void behaviour11_equalSortKeysKeepJoinOrderAndNullSortKeyFailsTheCommit() {
+    void equalSortKeysKeepJoinOrderAndNullSortKeyFailsTheCommit() {
         SampleDataManager second = new SampleDataManager("same", tm, journal);
         Transaction t = tm.get();
         t.join(new SampleDataManager("same", tm, new ArrayList<>()) {
@@ -228,10 +228,10 @@ class TransactionTest {
         assertEquals(TransactionStatus.COMMIT_FAILED, t2.status());
     }
 
-    // ---- behaviour 12: doom
+    // ---- doom
 
     @Test
-    void behaviour12_doom() {
+    void doomIsIdempotentEndsWithAbortAndIsRefusedOnceCommittedOrFailed() {
         Transaction t = tm.get();
         assertFalse(t.isDoomed());
         t.doom();
@@ -254,7 +254,7 @@ class TransactionTest {
     }
 
     @Test
-    void behaviour12_facadeDoomsTheThreadsTransaction() {
+    void facadeDoomsTheThreadsTransaction() {
         Transactions.begin();
         assertFalse(Transactions.isDoomed());
         Transactions.doom();
@@ -263,10 +263,10 @@ class TransactionTest {
         assertFalse(Transactions.isActive());
     }
 
-    // ---- behaviour 13: a doomed transaction cannot commit
+    // ---- a doomed transaction cannot commit
 
     @Test
-    void behaviour13_doomedCommitThrowsEveryTimeAndTouchesNothing() {
+    void doomedCommitThrowsEveryTimeAndTouchesNothing() {
         SampleDataManager a = new SampleDataManager("a", tm);
         a.put("x", 1);
         Transaction t = tm.get();
@@ -284,10 +284,10 @@ class TransactionTest {
         assertEquals(List.of("abort"), b.calls);
     }
 
-    // ---- behaviour 14: note, user, extended info
+    // ---- note, user, extended info
 
     @Test
-    void behaviour14_notesUserAndExtendedInfo() {
+    void notesUserAndExtendedInfo() {
         Transaction t = tm.get();
         assertEquals("", t.description());
         assertEquals("", t.user());
@@ -306,10 +306,10 @@ class TransactionTest {
         assertThrows(UnsupportedOperationException.class, () -> t.extendedInfo().clear());
     }
 
-    // ---- behaviour 15: before-commit hooks
+    // ---- before-commit hooks
 
     @Test
-    void behaviour15_beforeCommitHooksRunFifoIncludingAddedOnesBeforeSynchronizers() {
+    void beforeCommitHooksRunFifoIncludingAddedOnesBeforeSynchronizers() {
         RecordingSynchronizer sync = new RecordingSynchronizer(journal);
         tm.registerSynchronizer(sync);
         SampleDataManager a = new SampleDataManager("a", tm, journal);
@@ -325,7 +325,7 @@ class TransactionTest {
     }
 
     @Test
-    void behaviour15_hookFailurePropagatesAndHooksAreUsedUp() {
+    void hookFailurePropagatesAndHooksAreUsedUp() {
         SampleDataManager a = new SampleDataManager("a", tm, journal);
         a.put("x", 1);
         Transaction t = tm.get();
@@ -340,7 +340,7 @@ class TransactionTest {
     }
 
     @Test
-    void behaviour15_hooksDoNotCarryOverToTheNextTransaction() {
+    void hooksDoNotCarryOverToTheNextTransaction() {
         List<String> ran = new ArrayList<>();
         tm.get().addBeforeCommitHook(() -> ran.add("hook"));
         tm.abort();
@@ -348,10 +348,10 @@ class TransactionTest {
         assertEquals(List.of(), ran);
     }
 
-    // ---- behaviour 16: after-commit hooks
+    // ---- after-commit hooks
 
     @Test
-    void behaviour16_afterCommitHooksGetTrueAfterAfterCompletionThenCleanAbort() {
+    void afterCommitHooksGetTrueAfterAfterCompletionThenCleanAbort() {
         RecordingSynchronizer sync = new RecordingSynchronizer(journal);
         tm.registerSynchronizer(sync);
         SampleDataManager a = new SampleDataManager("a", tm, journal);
@@ -369,7 +369,7 @@ class TransactionTest {
     }
 
     @Test
-    void behaviour16_afterCommitHooksGetFalseWhenCommitFails() {
+    void afterCommitHooksGetFalseWhenCommitFails() {
         SampleDataManager a = new SampleDataManager("a", tm, journal).failOn("tpcVote", new IllegalStateException("no"));
         a.put("x", 1);
         Transaction t = tm.get();
@@ -380,10 +380,10 @@ class TransactionTest {
                 "a.abort"), journal);
     }
 
-    // ---- behaviour 17: abort order
+    // ---- abort order
 
     @Test
-    void behaviour17_abortOrder() {
+    void abortRunsHooksDataManagersAndSynchronizersInOrderAndInvalidatesSavepoints() {
         RecordingSynchronizer sync = new RecordingSynchronizer(journal);
         tm.registerSynchronizer(sync);
         SampleDataManager a = new SampleDataManager("a", tm, journal);
@@ -404,7 +404,7 @@ class TransactionTest {
     }
 
     @Test
-    void behaviour17_firstAbortFailureIsRethrownAfterEveryDataManagerAborted() {
+    void firstAbortFailureIsRethrownAfterEveryDataManagerAborted() {
         SampleDataManager a = new SampleDataManager("a", tm, journal).failOn("abort", new IllegalStateException("a"));
         SampleDataManager b = new SampleDataManager("b", tm, journal).failOn("abort", new IllegalStateException("b"));
         SampleDataManager c = new SampleDataManager("c", tm, journal);

@@ -11,7 +11,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The static facade works on the calling thread's manager (behaviour 1). */
+/** The static facade works on the calling thread's manager. */
 class TransactionsTest {
 
     @AfterEach
@@ -22,7 +22,7 @@ class TransactionsTest {
     }
 
     @Test
-    void behaviour1_facadeDelegatesToTheThreadLocalManager() {
+    void facadeDelegatesToTheThreadLocalManager() {
         SampleDataManager dm = new SampleDataManager("a", TransactionManager.threadLocal());
         assertFalse(Transactions.isActive());
         assertTrue(Transactions.current().isEmpty());
@@ -40,7 +40,7 @@ class TransactionsTest {
     }
 
     @Test
-    void behaviour3_explicitModeOnTheThreadsManagerIsX3() {
+    void explicitModeOnTheThreadsManagerNeedsBeginAndRefusesNesting() {
         Transactions.manager().setExplicit(true);
         assertThrows(NoTransactionException.class, Transactions::commit);
         assertThrows(NoTransactionException.class, Transactions::get);
@@ -53,7 +53,7 @@ class TransactionsTest {
     }
 
     @Test
-    void behaviour19_facadeRunRetries() {
+    void facadeRunRetries() {
         SampleDataManager dm = new SampleDataManager("a", TransactionManager.threadLocal());
         AtomicInteger attempts = new AtomicInteger();
         Integer result = Transactions.run(2, () -> {

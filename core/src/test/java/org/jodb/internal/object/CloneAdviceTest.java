@@ -14,10 +14,10 @@ import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 
 /**
- * Expected: the clone of a persistent object is a new object (ZODB: a copy has no {@code _p_oid}), stored
- * with its own changes when it is reachable at commit. Actual: {@code Object.clone} copied the proxy's
- * state field, so the copy shared the original's oid; put under the root it was written as a reference to
- * the original, and after a reload both keys gave the original with its old name (the copy's changes lost).
+ * The clone of a persistent object is a new object without an oid (as a ZODB copy has no {@code _p_oid}),
+ * stored with its own changes when it is reachable at commit. A plain {@code Object.clone} would copy the
+ * proxy's state, oid included, and the copy would be written as a reference to the original, its changes
+ * lost.
  */
 class CloneAdviceTest {
 

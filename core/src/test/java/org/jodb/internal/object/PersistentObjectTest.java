@@ -18,7 +18,7 @@ import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The life of one persistent object, numbered after ZODB-SEMANTICS.md section E. */
+/** The life of one persistent object: its statuses, joining, transient fields, loading, cache gc and serial. */
 class PersistentObjectTest {
     private final MemoryStorage storage = new MemoryStorage();
     private final Database db = Database.open(storage);
@@ -43,7 +43,7 @@ class PersistentObjectTest {
     }
 
     @Test
-    void e53_statusesFollowTheObjectsLife() {
+    void statusesFollowTheObjectsLife() {
         Account a = conn.create(Account.class, "a", 1L);
         assertEquals(ObjectStatus.UNSAVED, state(a).status());
         a.deposit(1); // no oid yet: not tracked, nothing joins
@@ -59,7 +59,7 @@ class PersistentObjectTest {
     }
 
     @Test
-    void e54_firstCallJoinsTheTransactionOnce() {
+    void firstCallJoinsTheTransactionOnce() {
         Account a = stored("a");
         assertFalse(tm.current().isPresent());
         a.deposit(1);
@@ -105,7 +105,7 @@ class PersistentObjectTest {
     }
 
     @Test
-    void e55_transientFieldsAreNotStoredAndAreResetWhenTheStateIsDroppedOrReloaded() {
+    void transientFieldsAreNotStoredAndAreResetWhenTheStateIsDroppedOrReloaded() {
         Priced p = conn.create(Priced.class, 150L);
         conn.root().put("p", p);
         assertEquals("1.50", p.label());
@@ -218,7 +218,7 @@ class PersistentObjectTest {
     }
 
     @Test
-    void e56_ghostLoadsItsStateBeforeTheFirstMethodRuns() {
+    void ghostLoadsItsStateBeforeTheFirstMethodRuns() {
         Account a = stored("a");
         a.deposit(4);
         tm.commit();
@@ -229,7 +229,7 @@ class PersistentObjectTest {
     }
 
     @Test
-    void e57_cacheGcGhostsOnlyUnchangedObjectsAndKeepsIdentity() {
+    void cacheGcGhostsOnlyUnchangedObjectsAndKeepsIdentity() {
         conn.setCacheSize(0);
         Account a = stored("a");
         Account b = stored("b");
@@ -245,7 +245,7 @@ class PersistentObjectTest {
     }
 
     @Test
-    void c42_byteTargetGhostsLeastRecentlyUsedObjectsByTheirRecordSize() {
+    void byteTargetGhostsLeastRecentlyUsedObjectsByTheirRecordSize() {
         List<Account> accounts = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
             Account a = conn.create(Account.class, "x".repeat(1000) + i, 1L);
@@ -278,7 +278,7 @@ class PersistentObjectTest {
     }
 
     @Test
-    void c42_aContainerReadInEveryTransactionStaysLoaded() {
+    void aContainerReadInEveryTransactionStaysLoaded() {
         for (int i = 0; i < 6; i++) {
             conn.root().put("a" + i, conn.create(Account.class, "a" + i, 1L));
         }
@@ -293,7 +293,7 @@ class PersistentObjectTest {
     }
 
     @Test
-    void e59_serialIsTheTidOfTheLoadedRevision() {
+    void serialIsTheTidOfTheLoadedRevision() {
         Account a = conn.create(Account.class, "a", 1L);
         assertEquals(0, state(a).serial());
         conn.root().put("a", a);
@@ -302,7 +302,7 @@ class PersistentObjectTest {
     }
 
     @Test
-    void e61_changesToPlainCollectionsInsideAnObjectAreFound() {
+    void changesToPlainCollectionsInsideAnObjectAreFound() {
         Account a = stored("a");
         a.history().add("direct"); // through the getter, then a plain ArrayList method
         tm.commit();

@@ -172,9 +172,8 @@ class ProxiesTest {
     }
 
     /**
-     * Expected: {@code create(Tags.class, "a", "b", "c")} calls {@code Tags(String, String...)} as
-     * {@code new Tags("a", "b", "c")} does. Actual: "no accessible constructor ... accepts (String, String,
-     * String)"; only an explicit array worked.
+     * {@code create(Tags.class, "a", "b", "c")} calls {@code Tags(String, String...)} as
+     * {@code new Tags("a", "b", "c")} does, and an explicit array works too.
      */
     @Test
     void aVarargsConstructorTakesTheTrailingArgumentsAsInAJavaCall() {
@@ -188,9 +187,9 @@ class ProxiesTest {
     }
 
     /**
-     * Expected: {@code create(Amounts.class, 5)} calls the constructor that {@code new Amounts(5)} calls.
-     * Actual: an int argument matched no long parameter ("no accessible constructor ... accepts
-     * (Integer)"), since only boxed types were compared; Java and reflection widen primitives.
+     * {@code create(Amounts.class, 5)} calls the constructor that {@code new Amounts(5)} calls: primitive
+     * arguments widen as Java and reflection widen them (an int reaches a long parameter), and the closest
+     * constructor wins.
      */
     @Test
     void primitiveArgumentsWidenAsInAJavaCallAndPickTheClosestConstructor() {

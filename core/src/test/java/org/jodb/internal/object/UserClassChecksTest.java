@@ -101,9 +101,8 @@ class UserClassChecksTest {
     }
 
     /**
-     * Expected: a Serializable class whose writeObject writes its transient fields is refused at create.
-     * Actual: it was created and committed, and after a reopen its state was gone (transient fields are
-     * never stored; writeObject is never called).
+     * A Serializable class whose writeObject writes its transient fields is refused at create: transient
+     * fields are never stored and writeObject is never called, so its state would be gone after a reopen.
      */
     @Test
     void aClassThatWritesItsTransientFieldsInWriteObjectIsRefusedAtCreate() {
@@ -128,8 +127,8 @@ class UserClassChecksTest {
     }
 
     /**
-     * Expected: a class extending HashMap is refused with a remedy the user can apply. Actual: the message
-     * listed HashMap's own fields and methods and said to make them private or remove final.
+     * A class extending HashMap is refused with a remedy the user can apply (keep the map in a field, or use
+     * PersistentMap), not with a list of HashMap's own fields and methods the user cannot change.
      */
     @Test
     void aSubclassOfAJdkCollectionIsRefusedWithARemedyTheUserCanApply() {
@@ -145,9 +144,9 @@ class UserClassChecksTest {
     }
 
     /**
-     * Expected: a class whose superclass, in another package, has a package-private method is refused.
-     * Actual: it was created; the proxy (in the subclass's package) cannot override that method, so code of
-     * the superclass's package calling it on an object not loaded yet read empty fields ({@code null} id).
+     * A class whose superclass, in another package, has a package-private method is refused: the proxy (in
+     * the subclass's package) cannot override that method, so code of the superclass's package calling it on
+     * an object not loaded yet would read empty fields.
      */
     @Test
     void aPackagePrivateMethodOfASuperclassInAnotherPackageIsRefused() {
@@ -194,9 +193,9 @@ class UserClassChecksTest {
     }
 
     /**
-     * Expected: a class whose loader does not see jodb (a plugin loader under the platform loader) and that
-     * the proxy, defined outside its package, cannot extend or construct, is refused with the remedy.
-     * Actual: {@code IllegalAccessError} from the JVM when the proxy was loaded or constructed.
+     * A class whose loader does not see jodb (a plugin loader under the platform loader) and that the proxy,
+     * defined outside its package, cannot extend or construct, is refused with the remedy, rather than
+     * failing with the JVM's {@code IllegalAccessError} when the proxy is loaded or constructed.
      */
     @Test
     void aClassTheProxyCannotReachFromAnotherLoaderIsRefusedNotAnIllegalAccessError() {

@@ -20,10 +20,9 @@ import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 
 /**
- * Expected: when a field's type changed between releases so that stored values no longer fit it, the user
- * learns of it. Actual: the field silently loaded as null, and the next write of the object dropped the
- * stored value for good. It still loads as the default (a record must stay readable), with a warning that
- * names the class, the field, both types and the remedy.
+ * When a field's type changed between releases so that stored values no longer fit it, the user learns of
+ * it: the field loads as the default (a record must stay readable), with a warning that names the class,
+ * the field, both types and the remedy, since the next write of the object drops the stored value for good.
  */
 class FieldTypeChangeTest {
 

@@ -10,9 +10,8 @@ import java.sql.Timestamp;
 import org.junit.jupiter.api.Test;
 
 /**
- * Expected: a {@code java.sql.Timestamp} loads with the nanoseconds it was stored with. Actual: Kryo stored
- * it with its superclass {@code Date}'s serializer, milliseconds only ({@code .123456789} came back
- * {@code .123}).
+ * A {@code java.sql.Timestamp} loads with the nanoseconds it was stored with (its superclass
+ * {@code Date}'s serializer would keep milliseconds only: {@code .123456789} would come back {@code .123}).
  */
 class TimestampWithNanosTest {
 

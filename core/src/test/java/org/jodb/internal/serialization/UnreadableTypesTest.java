@@ -14,10 +14,9 @@ import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 
 /**
- * Expected: a subclass of TreeMap/TreeSet that Kryo cannot rebuild (it has no public constructor taking a
- * Comparator, like an anonymous "double brace" map) is refused at commit. Actual: it was committed, and
- * loading the record that held it then failed with a bare {@code KryoException} (NoSuchMethodException):
- * stored under the root, the whole root map could no longer be loaded.
+ * A subclass of TreeMap/TreeSet that Kryo cannot rebuild (it has no public constructor taking a
+ * Comparator, like an anonymous "double brace" map) is refused at commit: committed, the record holding it
+ * could never be loaded again (under the root, the whole root map).
  */
 class UnreadableTypesTest {
 

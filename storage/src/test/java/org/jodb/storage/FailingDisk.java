@@ -1,22 +1,17 @@
-package org.jodb.storage.failures;
+package org.jodb.storage;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
 import java.nio.file.Path;
 
 import org.jodb.spi.StorageException;
-import org.jodb.storage.MappedFileStorage;
-import org.jodb.storage.StorageOptions;
 import org.jodb.storage.internal.log.LogIo;
 import org.jodb.storage.internal.log.Segment;
 
 /**
  * The log's file operations, failing on demand for the object layer's failure tests: the next segment creation
  * (disk full), the next write (device error after half the bytes) or the next force. Opens a
- * {@link MappedFileStorage} through its package-private fault seam (reflection: these tests live in a package
- * of their own).
+ * {@link MappedFileStorage} through its package-private seam for the log's file operations.
  */
 final class FailingDisk implements LogIo {
 
@@ -90,18 +85,6 @@ final class FailingDisk implements LogIo {
 
     /** A file storage at {@code dir} whose log does its file operations through {@code io}. */
     static MappedFileStorage open(Path dir, StorageOptions options, LogIo io) {
-        try {
-            Method open = MappedFileStorage.class.getDeclaredMethod("open", Path.class, StorageOptions.class,
-                    LogIo.class);
-            open.setAccessible(true);
-            return (MappedFileStorage) open.invoke(null, dir, options, io);
-        } catch (InvocationTargetException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new AssertionError(e.getCause());
-        } catch (ReflectiveOperationException e) {
-            throw new AssertionError("MappedFileStorage.open(Path, StorageOptions, LogIo) not found", e);
-        }
+        return MappedFileStorage.open(dir, options, io);
     }
 }

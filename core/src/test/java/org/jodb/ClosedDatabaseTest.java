@@ -1,4 +1,4 @@
-package org.jodb.failures;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -8,9 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import org.jodb.Account;
-import org.jodb.Connection;
-import org.jodb.Database;
 import org.jodb.transaction.TransactionManager;
 import org.jodb.transaction.TransactionStatus;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.jodb.failures;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
-import org.jodb.Connection;
-import org.jodb.Database;
-import org.jodb.UnsupportedClassException;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 

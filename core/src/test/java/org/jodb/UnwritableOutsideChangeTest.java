@@ -1,11 +1,9 @@
-package org.jodb.failures;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.jodb.Connection;
-import org.jodb.Database;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package org.jodb.regression;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -55,9 +55,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.jodb.Connection;
-import org.jodb.Database;
-import org.jodb.UnsupportedClassException;
 import org.jodb.internal.serialization.Holder;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
@@ -69,13 +66,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Values that a commit accepts must load again: a record that commits but cannot be read makes the object
  * holding it (and, when that is the root, the whole database) unreadable after the commit was acknowledged.
  */
-class SerializationRegressionTest {
+class AcceptedValuesLoadAgainTest {
 
     /**
-     * Expected: an EnumMap value loads back equal (or the commit fails naming the field, as for other
-     * unsupported JDK classes). Actual: the commit succeeds, and loading the object throws
-     * ClassCastException "class java.util.concurrent.TimeUnit != null" from EnumMap.typeCheck: Kryo's
-     * MapSerializer creates the EnumMap without a constructor (Objenesis), so its keyType is null.
+     * An EnumMap value loads back equal, its key type included (a generic map serializer would create it
+     * without a constructor and leave its key type null, and the load would fail in EnumMap.typeCheck).
      */
     @Test
     void enumMapValueLoadsAfterCommit() {
@@ -93,10 +88,8 @@ class SerializationRegressionTest {
     }
 
     /**
-     * Expected: a List view such as ArrayList.subList loads back as an equal list (or the commit fails
-     * naming the field). Actual: the commit succeeds; loading the object throws NullPointerException
-     * ("this.root is null") because CollectionSerializer instantiates ArrayList$SubList without a
-     * constructor and then calls add on it. Fixed: the commit fails, naming the field and the remedy.
+     * A List view such as ArrayList.subList is refused at commit, naming the field and the remedy: it
+     * cannot be rebuilt without its backing list, so a record holding it would commit and then never load.
      */
     @Test
     void subListValueIsRefusedAtCommit() {

@@ -1,13 +1,10 @@
-package org.jodb.regression;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.jodb.Account;
-import org.jodb.Connection;
-import org.jodb.Database;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.DataManagerSavepoint;
 import org.jodb.transaction.DataManager;
@@ -21,8 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * A jodb connection and another data manager in one two-phase commit, the other failing in each phase,
  * ordered before or after the connection: the connection's changes are committed exactly when the
  * connection finished, the objects then show what is stored, the storage's commit lock is free (another
- * thread commits), and the same manager commits again. Passes; no other test fails a foreign data manager
- * around a real connection.
+ * thread commits), and the same manager commits again.
  */
 class ForeignDataManagerFailureTest {
 

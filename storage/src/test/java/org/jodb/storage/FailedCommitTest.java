@@ -1,4 +1,4 @@
-package org.jodb.storage.failures;
+package org.jodb.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -13,8 +13,6 @@ import org.jodb.Connection;
 import org.jodb.Database;
 import org.jodb.PersistentMap;
 import org.jodb.spi.StorageException;
-import org.jodb.storage.MappedFileStorage;
-import org.jodb.storage.StorageOptions;
 import org.jodb.transaction.Transaction;
 import org.jodb.transaction.TransactionManager;
 import org.jodb.transaction.TransactionStatus;

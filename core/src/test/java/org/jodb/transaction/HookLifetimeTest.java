@@ -10,11 +10,11 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Hook scenarios of transaction's docs/hooks.rst and tests/test__transaction.py that the numbered
- * behaviour tests do not tell: hooks added by hooks of every kind, hooks not run by savepoints or by the
- * other ending, and abort hooks that survive a failed commit until its abort.
+ * How long hooks live: a hook added while hooks run is run too, for every kind; commit hooks run neither at
+ * a savepoint nor at an abort, and abort hooks not at a commit; none carries over to the next transaction;
+ * and the abort hooks of a failed commit wait for its abort.
  */
-class HookScenariosTest {
+class HookLifetimeTest {
     private final List<String> log = new ArrayList<>();
     private final TransactionManager tm = new TransactionManager();
 

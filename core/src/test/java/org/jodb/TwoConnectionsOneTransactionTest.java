@@ -1,24 +1,19 @@
-package org.jodb.regression;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import org.jodb.Account;
-import org.jodb.Connection;
-import org.jodb.Database;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 
 /**
  * Two connections of one database joined to the same transaction (two {@code db.open(tm)} on one
- * manager). Expected: their changes commit atomically, or the commit is refused clearly, as ZODB refuses
- * ("Duplicate tpc_begin calls for same transaction"). Actual: each connection began a storage transaction
- * on the same thread; the second vote passed the reentrant commit lock that the first held, both were
- * given the same tid, and the second transaction's record replaced the first's, so other connections never
- * learned that the first connection's objects changed: they kept reading the old state, and each of their
- * writes to those objects conflicted again after every retry.
+ * manager): a commit with changes through both is refused clearly and loses nothing, as ZODB refuses
+ * ("Duplicate tpc_begin calls for same transaction"); two storage transactions of one thread must never
+ * share a tid, or one record would replace the other and other connections would keep reading stale state.
+ * A second connection that only reads does not stop the commit.
  */
 class TwoConnectionsOneTransactionTest {
     private final MemoryStorage storage = new MemoryStorage();

@@ -1,4 +1,4 @@
-package org.jodb.storage.regression;
+package org.jodb.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Pack against the object layer on the file store, then a restart. */
-class PackRegressionTest {
+class PackThenRestartTest {
 
     @TempDir
     Path tmp;
@@ -41,11 +41,9 @@ class PackRegressionTest {
     }
 
     /**
-     * Expected: a class whose only records were dropped by pack can be stored again, and the new record
-     * loads after a restart. Actual: pack drops the class's registry entry records (nothing live refers to
-     * them), but the database's in-memory TypeRegistry still hands out their ids, so the new record names
-     * entries that no longer exist: after a restart loading it fails ("registry entry N is missing"), and
-     * since the root refers to the class too, even the root cannot be loaded.
+     * A class whose only records were dropped by pack (its type registry entries with them, as nothing live
+     * referred to them) can be stored again, and the new record, and the root that refers to it, load after
+     * a restart: the new record never names a registry entry that pack removed.
      */
     @Test
     void classStoredAgainAfterPackDroppedItsEntriesLoadsAfterRestart() {

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
  * thread, each Kryo's remembered class registrations and state serializers): loads on several threads at
  * once, of several classes interleaved, with caches emptied between rounds, must each read what was stored.
  */
-class SharedCodecReviewTest {
+class SharedCodecAcrossThreadsTest {
     private static final int OBJECTS = 300;
     private static final int THREADS = 4;
 

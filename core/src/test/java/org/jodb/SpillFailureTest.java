@@ -1,4 +1,4 @@
-package org.jodb.failures;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,8 +10,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import org.jodb.Connection;
-import org.jodb.Database;
 import org.jodb.spi.StorageException;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package org.jodb.audit;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,17 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.jodb.Connection;
-import org.jodb.Database;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 
 /**
- * ZODB-SEMANTICS 56 (persistent's _p_activate): when loading a ghost's state fails, the object stays a
- * ghost, so the next use tries to load it again and, once the cause is gone, gets the whole state.
+ * When loading a ghost's state fails, the object stays a ghost (as ZODB's persistent objects do), so the
+ * next use tries to load it again and, once the cause is gone, gets the whole state.
  */
-class LoadFailureTest {
+class GhostLoadFailureTest {
 
     /** A list whose construction fails while {@link #failing} is set: loading a record holding it fails. */
     public static class FlakyList extends ArrayList<String> {

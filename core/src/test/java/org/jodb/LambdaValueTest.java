@@ -1,4 +1,4 @@
-package org.jodb.failures;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.TreeSet;
 import java.util.function.Supplier;
 
-import org.jodb.Connection;
-import org.jodb.Database;
-import org.jodb.UnsupportedClassException;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 

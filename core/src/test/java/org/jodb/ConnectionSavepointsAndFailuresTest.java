@@ -1,4 +1,4 @@
-package org.jodb.audit;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -7,11 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.jodb.Account;
-import org.jodb.Connection;
-import org.jodb.Database;
-import org.jodb.Persistence;
-import org.jodb.PersistentMap;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.DataManager;
 import org.jodb.transaction.DataManagerSavepoint;
@@ -26,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * Scenarios of ZODB's own connection tests (testConnectionSavepoint.py, testConnection.py, testZODB.py),
  * told again against a jodb connection.
  */
-class ZodbConnectionScenariosTest {
+class ConnectionSavepointsAndFailuresTest {
     private final Database db = Database.open(new MemoryStorage());
     private final TransactionManager tm = new TransactionManager(false);
     private final Connection conn = db.open(tm);

@@ -1,19 +1,16 @@
-package org.jodb.regression;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import org.jodb.Connection;
-import org.jodb.Database;
-import org.jodb.UnsupportedClassException;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * An object whose state failed to serialize at commit must be restored by the abort that follows, and a
- * later change to it must be committed (found while writing the errors scenario: the change was dropped).
+ * later change to it must be committed, not dropped.
  */
 class FailedSerializationTest {
     private final Database db = Database.inMemory();

@@ -1,10 +1,8 @@
-package org.jodb.regression;
+package org.jodb;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import org.jodb.Connection;
-import org.jodb.Database;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.transaction.Savepoint;
 import org.jodb.transaction.TransactionManager;
@@ -12,10 +10,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Nested savepoints with every record spilled to the temporary file (threshold 0) and a cache that ghosts
- * everything at each savepoint: rollbacks restore each savepoint's state and the commit writes it. Passes
- * on current code; kept because no other test combines the spill file, cache eviction and nested rollback.
+ * everything at each savepoint: rollbacks restore each savepoint's state and the commit writes it.
  */
-class SavepointRegressionTest {
+class SpilledSavepointTest {
 
     /** A persistent class with a name and a reference. */
     public static class Node {

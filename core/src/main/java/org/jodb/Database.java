@@ -32,7 +32,7 @@ import org.jodb.transaction.TransactionManager;
  *
  * <h2>Threads and locks</h2>
  * Thread-safe: any thread may open and close connections, pack and close the database. What a user's
- * transaction does never takes a lock (ZODB's optimistic concurrency, DESIGN.md "Concurrency"):
+ * transaction does never takes a lock (ZODB's optimistic concurrency):
  * <ul>
  *   <li>The database's monitor guards only the pool and the set of open connections, for a few
  *       instructions inside {@link #open}, {@link Connection#close} and {@link #close}; no user code and
@@ -243,7 +243,7 @@ public final class Database implements AutoCloseable {
 
     /**
      * A read-only connection that sees the database as it was when transaction {@code tid} committed
-     * (ZODB-SEMANTICS 45): its snapshot never moves, and committing a change through it fails.
+     * (ZODB's {@code DB.open(at=...)}): its snapshot never moves, and committing a change through it fails.
      *
      * <p>While it is open, {@link #pack} keeps what it reads. A tid that an earlier pack already passed is
      * refused: the storage no longer has what that snapshot needs ({@link Storage#oldestSnapshot}).

@@ -17,7 +17,7 @@ public final class ObjectState {
     final ObjectJar jar;
     /** The object's oid, or {@link #NO_OID}. */
     long oid = NO_OID;
-    /** The tid of the revision loaded, 0 when never committed (ZODB-SEMANTICS 59). */
+    /** The tid of the revision loaded (ZODB's {@code _p_serial}), 0 when never committed. */
     long serial;
     ObjectStatus status;
     /**

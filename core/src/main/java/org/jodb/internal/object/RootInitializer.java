@@ -12,7 +12,10 @@ import org.jodb.spi.StorageConflictException;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
 
-/** Writes the root, an empty map, into a storage that has none (ZODB-SEMANTICS 32). */
+/**
+ * Writes the root, an empty map, into a storage that has none, in a transaction of its own noted "initial
+ * database creation": a new database always has a root.
+ */
 final class RootInitializer {
     static final String NOTE = "initial database creation";
 

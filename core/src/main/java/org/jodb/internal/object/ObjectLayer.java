@@ -60,10 +60,6 @@ public final class ObjectLayer {
         return storage;
     }
 
-    public Proxies proxies() {
-        return proxies;
-    }
-
     /** The oids a record refers to, for {@link Storage#pack}. */
     public ReferenceFinder referenceFinder() {
         return new ReferenceFinder() {

@@ -142,12 +142,12 @@ public final class ObjectState {
         return jar;
     }
 
-    public long serial() {
+    long serial() {
         return serial;
     }
 
     /** The record size last loaded or saved, in bytes. */
-    public int estimatedSize() {
+    int estimatedSize() {
         return estimatedSize;
     }
 }

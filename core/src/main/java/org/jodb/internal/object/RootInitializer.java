@@ -22,8 +22,8 @@ final class RootInitializer {
     private RootInitializer() {
     }
 
-    static void initialize(ObjectLayer store, Object emptyRoot) {
-        Storage storage = store.storage;
+    static void initialize(ObjectLayer layer, Object emptyRoot) {
+        Storage storage = layer.storage;
         if (storage.load(Storage.ROOT_OID) != null) {
             return;
         }
@@ -32,7 +32,7 @@ final class RootInitializer {
         RecordContext ctx = new RecordContext() {
             @Override
             public long entryId(String entry) {
-                Long known = store.registry.idOf(entry);
+                Long known = layer.registry.idOf(entry);
                 if (known != null) {
                     return known;
                 }
@@ -58,7 +58,7 @@ final class RootInitializer {
                 throw new IllegalStateException("the empty root refers to no objects");
             }
         };
-        byte[] root = store.codec.write(emptyRoot, ctx);
+        byte[] root = layer.codec.write(emptyRoot, ctx);
         StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", NOTE), ConflictResolver.NONE);
         try {
             for (Map.Entry<String, Long> e : entries.entrySet()) {
@@ -74,6 +74,6 @@ final class RootInitializer {
             txn.abort();
             throw e;
         }
-        entries.forEach((entry, id) -> store.registry.addCommitted(id, entry));
+        entries.forEach((entry, id) -> layer.registry.addCommitted(id, entry));
     }
 }

@@ -164,10 +164,6 @@ public final class Session implements ObjectJar, RecordContext {
         return snapshot.isHistorical();
     }
 
-    public boolean isJoined() {
-        return changes.joined() != null;
-    }
-
     /**
      * Closes the session; returns false if it was closed already.
      *

@@ -138,8 +138,9 @@ public final class ObjectState {
         return status;
     }
 
-    public ObjectJar jar() {
-        return jar;
+    /** Whether {@code other}'s object belongs to the same connection as this one's. */
+    public boolean sameConnectionAs(ObjectState other) {
+        return other.jar == jar;
     }
 
     long serial() {

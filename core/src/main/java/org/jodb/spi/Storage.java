@@ -43,7 +43,8 @@ import java.util.List;
  * </ol>
  *
  * <h2>Thread safety</h2>
- * All methods are safe to call from many threads at once. Loads never block behind a commit.
+ * All methods are safe to call from many threads at once. Loads never block behind a commit. A
+ * {@link StorageView} is not: each serves one connection's thread.
  *
  * @see MemoryStorage the reference implementation
  */

@@ -26,6 +26,12 @@ final class TransactionBoundaries implements Synchronizer {
         this.ghosts = ghosts;
     }
 
+    /** For the manager's logs, which name a synchronizer that failed. */
+    @Override
+    public String toString() {
+        return "boundaries of " + commit;
+    }
+
     @Override
     public void newTransaction(Transaction txn) {
         if (!life.isClosed() && changes.joined() == null) {

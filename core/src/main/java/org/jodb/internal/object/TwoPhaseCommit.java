@@ -218,6 +218,12 @@ final class TwoPhaseCommit implements DataManager {
         return changes.savepoint(life);
     }
 
+    /** For the transaction's messages and logs, which name the data managers that failed. */
+    @Override
+    public String toString() {
+        return "connection to " + storage.name() + " (" + sortKey + ")";
+    }
+
     // ---- ending --------------------------------------------------------------------------------------
 
     /** Throws away the transaction: changed objects become ghosts, new ones are disowned, the storage's aborts. */

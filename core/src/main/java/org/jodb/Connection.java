@@ -88,7 +88,7 @@ public final class Connection implements AutoCloseable {
 
     /**
      * Makes the commit of the current transaction fail with {@link ReadConflictException} if another
-     * transaction changed {@code object} after this one read it (ZODB-SEMANTICS 41). Does nothing for a
+     * transaction changed {@code object} after this one read it (ZODB's {@code readCurrent}). Does nothing for a
      * ghost (nothing was read) or a new object.
      */
     public void readCurrent(Object object) {
@@ -152,7 +152,7 @@ public final class Connection implements AutoCloseable {
     /**
      * Closes the connection; it goes back to the database's pool with its cache. Idempotent.
      *
-     * @throws IllegalStateException while it is joined to a transaction with changes (ZODB-SEMANTICS 43):
+     * @throws IllegalStateException while it is joined to a transaction with changes (they would be lost):
      *         commit or abort first; the connection stays open
      */
     @Override

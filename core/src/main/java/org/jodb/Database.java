@@ -32,7 +32,7 @@ import org.jodb.transaction.TransactionManager;
  *
  * <h2>Threads and locks</h2>
  * Thread-safe: any thread may open and close connections, pack and close the database. What a user's
- * transaction does never takes a lock (ZODB's optimistic concurrency, DESIGN.md "Concurrency"):
+ * transaction does never takes a lock (ZODB's optimistic concurrency):
  * <ul>
  *   <li>The database's monitor guards only the pool and the set of open connections, for a few
  *       instructions inside {@link #open}, {@link Connection#close} and {@link #close}; no user code and
@@ -54,16 +54,16 @@ public final class Database implements AutoCloseable {
     /** Closed connections kept for reuse (ZODB's pool_size). */
     private static final int POOL_SIZE = 7;
 
-    private final ObjectLayer store;
+    private final ObjectLayer layer;
     private final ArrayDeque<Session> pool = new ArrayDeque<>();
     private final Set<Session> open = Collections.newSetFromMap(new IdentityHashMap<>());
     private long sessions;
     private boolean closed;
 
     private Database(Storage storage, Options options) {
-        this.store = new ObjectLayer(storage, options.cacheSize, options.cacheSizeBytes, options.spillThreshold,
+        this.layer = new ObjectLayer(storage, options.cacheSize, options.cacheSizeBytes, options.spillThreshold,
                 options.renames);
-        store.initialize(new PersistentMap<String, Object>());
+        layer.initialize(new PersistentMap<String, Object>());
     }
 
     /** A database in memory ({@link MemoryStorage}); its content is gone when it is closed. */
@@ -214,7 +214,7 @@ public final class Database implements AutoCloseable {
             checkOpen();
             session = pool.pollLast();
             if (session == null) {
-                session = new Session(store, manager, ++sessions);
+                session = new Session(layer, manager, ++sessions);
             }
             open.add(session);
         }
@@ -243,7 +243,7 @@ public final class Database implements AutoCloseable {
 
     /**
      * A read-only connection that sees the database as it was when transaction {@code tid} committed
-     * (ZODB-SEMANTICS 45): its snapshot never moves, and committing a change through it fails.
+     * (ZODB's {@code DB.open(at=...)}): its snapshot never moves, and committing a change through it fails.
      *
      * <p>While it is open, {@link #pack} keeps what it reads. A tid that an earlier pack already passed is
      * refused: the storage no longer has what that snapshot needs ({@link Storage#oldestSnapshot}).
@@ -256,16 +256,16 @@ public final class Database implements AutoCloseable {
         Session session;
         synchronized (this) {
             checkOpen();
-            session = Session.historical(store, manager, ++sessions, tid);
+            session = Session.historical(layer, manager, ++sessions, tid);
             open.add(session);
         }
         try {
             // asked once registered: a pack that starts from here on keeps this snapshot
-            long oldest = store.storage().oldestSnapshot();
+            long oldest = layer.storage().oldestSnapshot();
             if (tid < oldest) {
                 throw new IllegalArgumentException("cannot open a historical connection at tid " + tid + ": a pack"
                         + " already removed revisions that snapshot needs, and the oldest snapshot storage "
-                        + store.storage().name() + " keeps is tid " + oldest + ". Open at tid " + oldest + " or later;"
+                        + layer.storage().name() + " keeps is tid " + oldest + ". Open at tid " + oldest + " or later;"
                         + " to read old snapshots after packing, open their connections before pack runs.");
             }
             return new Connection(this, session);
@@ -300,19 +300,19 @@ public final class Database implements AutoCloseable {
         checkOpen();
         // lastTid first: a connection opened after the loop below starts at or after it (ZODB packs by time
         // and leaves old snapshots to fail with ReadConflictError; here no open connection's snapshot breaks)
-        long packTid = store.storage().lastTid();
+        long packTid = layer.storage().lastTid();
         synchronized (this) {
             checkOpen();
             for (Session s : open) {
                 packTid = Math.min(packTid, s.snapshot());
             }
         }
-        store.storage().pack(packTid, store.referenceFinder());
+        layer.storage().pack(packTid, layer.referenceFinder());
     }
 
     /** The storage under this database. */
     public Storage storage() {
-        return store.storage();
+        return layer.storage();
     }
 
     /** Whether {@link #close()} was called. */
@@ -337,7 +337,7 @@ public final class Database implements AutoCloseable {
             }
             pool.clear();
         }
-        store.storage().close();
+        layer.storage().close();
     }
 
     private void checkOpen() {

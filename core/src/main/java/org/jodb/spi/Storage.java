@@ -20,7 +20,9 @@ import java.util.List;
  * <h2>Reading (MVCC)</h2>
  * A reader fixes a snapshot with {@link #lastTid()} and reads every object with
  * {@link #loadAt(long, long)} at that tid, so that it sees one consistent state however many
- * transactions commit meanwhile. Revisions stay readable until {@link #pack} drops them.
+ * transactions commit meanwhile. Revisions stay readable until {@link #pack} drops them. A connection does
+ * this through one {@link StorageView} ({@link #openView()}), which also tells it at each transaction
+ * boundary what others committed; a storage shared by several processes implements its own view.
  *
  * <h2>Writing: two-phase commit</h2>
  * Exactly this call order, on one thread, per transaction:
@@ -41,7 +43,8 @@ import java.util.List;
  * </ol>
  *
  * <h2>Thread safety</h2>
- * All methods are safe to call from many threads at once. Loads never block behind a commit.
+ * All methods are safe to call from many threads at once. Loads never block behind a commit. A
+ * {@link StorageView} is not: each serves one connection's thread.
  *
  * @see MemoryStorage the reference implementation
  */
@@ -100,6 +103,29 @@ public interface Storage extends AutoCloseable {
      * invalidate cached objects at a transaction boundary.
      */
     List<CommittedTransaction> transactionsAfter(long tid);
+
+    /**
+     * A view for one connection, its snapshot at {@link #lastTid()}; see {@link StorageView} for the contract.
+     * This default serves a storage that sees every commit in its own process: its polls ask
+     * {@link #transactionsAfter}, its loads {@link #loadAt}. A storage shared by several processes overrides it.
+     *
+     * @throws IllegalStateException when the storage is closed
+     */
+    default StorageView openView() {
+        return new DefaultStorageView(this, lastTid(), false);
+    }
+
+    /**
+     * A view whose snapshot is {@code atTid} and never moves (its polls report nothing), for reading the
+     * database as it was then. Not checked against {@link #oldestSnapshot()} here: its loads fail once pack has
+     * passed {@code atTid}.
+     */
+    default StorageView openView(long atTid) {
+        if (atTid < NO_TID) {
+            throw new IllegalArgumentException("a snapshot tid is >= " + NO_TID + ": " + atTid);
+        }
+        return new DefaultStorageView(this, atTid, true);
+    }
 
     /**
      * Begins the two-phase commit of one transaction.

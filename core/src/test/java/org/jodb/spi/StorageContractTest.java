@@ -513,6 +513,118 @@ public abstract class StorageContractTest {
         }
     }
 
+    // ---------------------------------------------------------------- views (one per connection)
+
+    @Test
+    void aViewReadsTheSnapshotItOpenedAtWhileOthersCommit() throws Exception {
+        long oid = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("v1"));
+        long later = storage.newOid();
+        try (StorageView view = storage.openView()) {
+            assertEquals(t1, view.snapshotTid());
+            Thread other = new Thread(() -> {
+                long serial = t1;
+                for (int i = 2; i <= 20; i++) {
+                    serial = commit(oid, serial, record("v" + i));
+                }
+                commit(later, Storage.NO_TID, record("later"));
+            });
+            other.start();
+            while (other.isAlive()) {
+                Revision seen = view.load(oid);
+                assertEquals("v1", label(seen), "a snapshot never shows a later commit");
+                assertEquals(t1, seen.tid());
+            }
+            other.join();
+            assertEquals(t1, view.snapshotTid(), "only poll moves the snapshot");
+            assertEquals("v1", label(view.load(oid)));
+            assertNull(view.load(later), "created after the snapshot");
+            assertEquals("v20", label(storage.load(oid)), "the storage itself has moved on");
+        }
+    }
+
+    @Test
+    void pollReportsExactlyWhatWasCommittedSinceAndMovesToTheNewest() {
+        long a = storage.newOid();
+        long b = storage.newOid();
+        long c = storage.newOid();
+        long t0 = commit(storage, new TransactionMetadata("", ""), new long[]{a, b},
+                new long[]{Storage.NO_TID, Storage.NO_TID}, record("a0"), record("b0"));
+        try (StorageView view = storage.openView()) {
+            Changes nothing = view.poll();
+            assertEquals(new Changes(t0, List.of(), true), nothing, "nothing committed: the snapshot stays");
+            assertEquals(t0, view.snapshotTid());
+
+            long t1 = commit(storage, new TransactionMetadata("", ""), new long[]{a, c},
+                    new long[]{t0, Storage.NO_TID}, record("a1"), record("c1"));
+            long t2 = commit(b, t0, record("b2"));
+            Changes changes = view.poll();
+            assertTrue(changes.known());
+            assertEquals(t2, changes.snapshotTid());
+            assertEquals(t2, view.snapshotTid());
+            assertEquals(List.of(t1, t2), tids(changes.transactions()), "oldest first, none left out");
+            assertEquals(Set.of(a, c), oidSet(changes.transactions().get(0)));
+            assertEquals(Set.of(b), oidSet(changes.transactions().get(1)));
+            assertEquals("a1", label(view.load(a)), "loads read the new snapshot");
+            assertEquals("b2", label(view.load(b)));
+            assertEquals("c1", label(view.load(c)));
+
+            assertTrue(view.poll().transactions().isEmpty(), "each commit is reported once");
+            assertEquals(t2, view.snapshotTid());
+        }
+    }
+
+    @Test
+    void aViewOpenedAtATidNeverMoves() {
+        long oid = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("one"));
+        long t2 = commit(oid, t1, record("two"));
+        try (StorageView past = storage.openView(t1)) {
+            commit(oid, t2, record("three"));
+            assertEquals(t1, past.snapshotTid());
+            assertEquals(Changes.none(t1), past.poll(), "a fixed view's poll reports nothing and stays");
+            assertEquals(t1, past.snapshotTid());
+            assertEquals("one", label(past.load(oid)));
+            assertEquals(t1, past.load(oid).tid());
+        }
+        assertThrows(IllegalArgumentException.class, () -> storage.openView(-1));
+    }
+
+    @Test
+    void aViewWhoseSnapshotAPackPassedFailsItsLoadsAndSaysWhichIsOldest() {
+        long root = Storage.ROOT_OID;
+        long t1 = commit(root, Storage.NO_TID, record("root 1"));
+        long t2 = commit(root, t1, record("root 2"));
+        try (StorageView past = storage.openView(t1); StorageView current = storage.openView()) {
+            storage.pack(t2, REFERENCES);
+            assertThrows(StorageException.class, () -> past.load(root), "the revision it needs is gone");
+            assertTrue(past.oldestSnapshot() > t1, "oldest " + past.oldestSnapshot() + " passed " + t1);
+            assertEquals("root 2", label(current.load(root)), "a snapshot at the pack tid still reads");
+        }
+    }
+
+    @Test
+    void aClosedViewRefusesLoadsAndPollsClearly() {
+        long oid = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("x"));
+        StorageView view = storage.openView();
+        view.close();
+        assertDoesNotThrow(view::close, "close is idempotent");
+        IllegalStateException load = assertThrows(IllegalStateException.class, () -> view.load(oid));
+        assertTrue(load.getMessage().contains("closed"), load.getMessage());
+        assertThrows(IllegalStateException.class, view::poll);
+        assertEquals(t1, view.snapshotTid(), "the snapshot can still be read, by a pack on another thread");
+        assertEquals("x", label(storage.load(oid)), "closing a view leaves its storage open");
+    }
+
+    private static Set<Long> oidSet(CommittedTransaction t) {
+        Set<Long> oids = new HashSet<>();
+        for (long oid : t.oids()) {
+            oids.add(oid);
+        }
+        return oids;
+    }
+
     // ---------------------------------------------------------------- pack
 
     @Test

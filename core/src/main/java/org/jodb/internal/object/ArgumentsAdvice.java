@@ -25,7 +25,7 @@ public final class ArgumentsAdvice {
             if (arg != self && arg instanceof PersistentObject p) {
                 ObjectState other = p.$jodbState();
                 // public accessors only: this code is inlined into proxies of other packages
-                if (other != null && (state == null || other.jar() == state.jar())) {
+                if (other != null && (state == null || other.sameConnectionAs(state))) {
                     other.beforeCall();
                 }
             }

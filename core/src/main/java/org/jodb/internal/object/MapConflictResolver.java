@@ -41,11 +41,11 @@ import org.jodb.spi.ConflictResolver;
  */
 final class MapConflictResolver implements ConflictResolver {
     private final ObjectLayer store;
-    private final Session session;
+    private final PendingEntries pending;
 
-    MapConflictResolver(ObjectLayer store, Session session) {
+    MapConflictResolver(ObjectLayer store, PendingEntries pending) {
         this.store = store;
-        this.session = session;
+        this.pending = pending;
     }
 
     @Override
@@ -162,7 +162,7 @@ final class MapConflictResolver implements ConflictResolver {
                 id = decoded.get(entry);
             }
             if (id == null) {
-                id = session.pendingEntryId(entry);
+                id = pending.pendingId(entry);
             }
             if (id == null) {
                 throw new IllegalStateException("entry not committed: " + entry);
@@ -174,7 +174,7 @@ final class MapConflictResolver implements ConflictResolver {
         public String entry(long id) {
             String entry = store.registry.entryOf(id);
             if (entry == null) {
-                entry = session.pendingEntry(id);
+                entry = pending.pending(id);
             }
             if (entry == null) {
                 throw new IllegalStateException("entry unknown without the storage: " + id);

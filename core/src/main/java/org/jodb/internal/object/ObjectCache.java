@@ -9,15 +9,15 @@ import java.util.function.Consumer;
 /**
  * One connection's objects by oid (ZODB's {@code PickleCache}).
  *
- * <p>Two targets bound the loaded objects (ZODB-SEMANTICS 42): a number of objects, and optionally a
- * number of bytes, estimated as the sum of the loaded objects' record sizes ({@link ObjectState#estimatedSize});
- * gc ghosts until both hold.
+ * <p>Two targets bound the loaded objects (ZODB's {@code cache_size} and {@code cache_size_bytes}): a number
+ * of objects, and optionally a number of bytes, estimated as the sum of the loaded objects' record sizes
+ * ({@link ObjectState#estimatedSize}); gc ghosts until both hold.
  *
  * <p>Invariants: (1) at most one instance per oid: every instance handed out is in the oid table until
  * it is garbage or disowned; (2) ghosts are held weakly, so a ghost nobody references is collected; (3)
  * loaded objects are held strongly in the recency list, least recently used first, and {@link #gc} turns
  * the oldest clean ones back into ghosts until at most {@code target} remain; touched objects, and objects
- * with a method running, are never ghosted by gc (ZODB-SEMANTICS 42). Not thread-safe: used by the connection's thread.
+ * with a method running, are never ghosted by gc. Not thread-safe: used by the connection's thread.
  *
  * <p>Every object loaded passes through here, so both structures avoid per-call allocation: the oid
  * table is open-addressed on the primitive oid (linear probing, deletion by backward shift), and the

@@ -4,7 +4,7 @@ package org.jodb.internal.object;
  * The connection side of {@link ObjectState}: what an object asks of the connection that owns it.
  * Calls come from the thread using the connection; {@link ObjectState} refuses the others.
  */
-public interface ObjectJar {
+interface ObjectJar {
 
     /**
      * The thread the connection serves now, whose calls go straight on; null if none. Read before every method

@@ -27,12 +27,12 @@ public final class ObjectLayer {
     /** Bytes a transaction's savepoint data keeps on the heap before spilling to a temporary file. */
     final long spillThreshold;
     /**
-     * The session that has a storage transaction open, for each transaction being committed and storage.
+     * The session (its data manager) that has a storage transaction open, for each transaction being committed and storage.
      * One per pair: a storage commits one transaction at a time per thread (a second vote on the thread
      * that holds the commit lock would be let through by a reentrant lock, sharing a tid, or wait forever).
      * Static: two databases may be opened on one storage object.
      */
-    static final Map<Writing, Session> WRITERS = new ConcurrentHashMap<>();
+    static final Map<Writing, TwoPhaseCommit> WRITERS = new ConcurrentHashMap<>();
 
     /** A transaction writing to a storage (both compared by identity: neither overrides equals). */
     record Writing(Transaction transaction, Storage storage) {
@@ -58,10 +58,6 @@ public final class ObjectLayer {
 
     public Storage storage() {
         return storage;
-    }
-
-    public Proxies proxies() {
-        return proxies;
     }
 
     /** The oids a record refers to, for {@link Storage#pack}. */

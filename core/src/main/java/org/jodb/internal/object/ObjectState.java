@@ -17,7 +17,7 @@ public final class ObjectState {
     final ObjectJar jar;
     /** The object's oid, or {@link #NO_OID}. */
     long oid = NO_OID;
-    /** The tid of the revision loaded, 0 when never committed (ZODB-SEMANTICS 59). */
+    /** The tid of the revision loaded (ZODB's {@code _p_serial}), 0 when never committed. */
     long serial;
     ObjectStatus status;
     /**
@@ -138,16 +138,17 @@ public final class ObjectState {
         return status;
     }
 
-    public ObjectJar jar() {
-        return jar;
+    /** Whether {@code other}'s object belongs to the same connection as this one's. */
+    public boolean sameConnectionAs(ObjectState other) {
+        return other.jar == jar;
     }
 
-    public long serial() {
+    long serial() {
         return serial;
     }
 
     /** The record size last loaded or saved, in bytes. */
-    public int estimatedSize() {
+    int estimatedSize() {
         return estimatedSize;
     }
 }

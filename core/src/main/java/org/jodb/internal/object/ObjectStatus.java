@@ -1,7 +1,7 @@
 package org.jodb.internal.object;
 
 /**
- * Where a persistent object stands with respect to its record (ZODB-SEMANTICS 53).
+ * Where a persistent object stands with respect to its record (ZODB's {@code _p_state}).
  *
  * <pre>
  *   UNSAVED --(reachable at savepoint/commit: oid assigned)--> TOUCHED

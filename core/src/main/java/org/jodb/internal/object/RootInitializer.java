@@ -12,15 +12,18 @@ import org.jodb.spi.StorageConflictException;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
 
-/** Writes the root, an empty map, into a storage that has none (ZODB-SEMANTICS 32). */
+/**
+ * Writes the root, an empty map, into a storage that has none, in a transaction of its own noted "initial
+ * database creation": a new database always has a root.
+ */
 final class RootInitializer {
     static final String NOTE = "initial database creation";
 
     private RootInitializer() {
     }
 
-    static void initialize(ObjectLayer store, Object emptyRoot) {
-        Storage storage = store.storage;
+    static void initialize(ObjectLayer layer, Object emptyRoot) {
+        Storage storage = layer.storage;
         if (storage.load(Storage.ROOT_OID) != null) {
             return;
         }
@@ -29,7 +32,7 @@ final class RootInitializer {
         RecordContext ctx = new RecordContext() {
             @Override
             public long entryId(String entry) {
-                Long known = store.registry.idOf(entry);
+                Long known = layer.registry.idOf(entry);
                 if (known != null) {
                     return known;
                 }
@@ -55,7 +58,7 @@ final class RootInitializer {
                 throw new IllegalStateException("the empty root refers to no objects");
             }
         };
-        byte[] root = store.codec.write(emptyRoot, ctx);
+        byte[] root = layer.codec.write(emptyRoot, ctx);
         StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", NOTE), ConflictResolver.NONE);
         try {
             for (Map.Entry<String, Long> e : entries.entrySet()) {
@@ -71,6 +74,6 @@ final class RootInitializer {
             txn.abort();
             throw e;
         }
-        entries.forEach((entry, id) -> store.registry.addCommitted(id, entry));
+        entries.forEach((entry, id) -> layer.registry.addCommitted(id, entry));
     }
 }

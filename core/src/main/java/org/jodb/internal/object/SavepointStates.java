@@ -17,8 +17,9 @@ import java.util.function.LongConsumer;
 import org.jodb.spi.StorageException;
 
 /**
- * The records one transaction has written so far, at savepoints and at commit (ZODB's {@code TmpStore},
- * ZODB-SEMANTICS 46–51): for each oid the latest bytes and the serial the writer read.
+ * The records one transaction has written so far, at savepoints and at commit (ZODB's {@code TmpStore}):
+ * for each oid the latest bytes and the serial the writer read. A savepoint can be rolled back to any number
+ * of times, and rolling back to an earlier one forgets the later ones' records.
  *
  * <p>Records are appended, never overwritten: a {@link Mark} (a copy of the index) can restore the
  * state of any earlier savepoint, any number of times. Records live on the heap until {@code

@@ -1,0 +1,116 @@
+package org.jodb.internal.object;
+
+import org.jodb.ObjectNotFoundException;
+import org.jodb.internal.serialization.ObjectRecordCodec;
+import org.jodb.internal.serialization.RecordContext;
+import org.jodb.spi.Revision;
+
+/**
+ * Loads one session's objects: makes the instance for an oid, and fills a ghost with its state. A record
+ * written at a savepoint of the current transaction is read before the snapshot's. References in a record
+ * become the cached instance, or a new ghost. Used by the session's thread only.
+ */
+final class ObjectLoader {
+    private final ObjectRecordCodec codec;
+    private final Proxies proxies;
+    private final ObjectCache cache;
+    private final Snapshot snapshot;
+    private final ChangeTracker changes;
+    /** The session, as the owner of the objects loaded. */
+    private final ObjectJar jar;
+    /** The session, as the serializer's context. */
+    private final RecordContext records;
+
+    ObjectLoader(ObjectLayer layer, ObjectCache cache, Snapshot snapshot, ChangeTracker changes, ObjectJar jar,
+            RecordContext records) {
+        this.codec = layer.codec;
+        this.proxies = layer.proxies;
+        this.cache = cache;
+        this.snapshot = snapshot;
+        this.changes = changes;
+        this.jar = jar;
+        this.records = records;
+    }
+
+    /** The object with {@code oid}, loaded: the cached instance, or a new one filled from its record. */
+    PersistentObject get(long oid) {
+        PersistentObject cached = cache.get(oid);
+        if (cached != null) {
+            return cached;
+        }
+        byte[] data;
+        long serial;
+        if (changes.hasSavedRecord(oid)) {
+            data = changes.savedRecord(oid);
+            serial = changes.savedSerial(oid);
+        } else {
+            Revision r = snapshot.load(oid);
+            if (r == null || ObjectRecordCodec.isEntryRecord(r.data())) {
+                throw new ObjectNotFoundException(oid, "no object with oid " + oid + " in this connection's"
+                        + " snapshot (tid " + snapshot.tid() + "); check the oid, or start a new transaction to see"
+                        + " newer commits");
+            }
+            data = r.data();
+            serial = r.tid();
+        }
+        PersistentObject object = (PersistentObject) codec.newInstance(codec.typeOf(data, records));
+        ObjectState state = new ObjectState(object, jar, ObjectStatus.GHOST);
+        state.oid = oid;
+        object.$jodbState(state);
+        cache.put(state);
+        fill(state, data, serial);
+        return object;
+    }
+
+    /** Fills the ghost {@code state} with its saved or committed state. */
+    void load(ObjectState state) {
+        byte[] data;
+        long serial;
+        if (changes.hasSavedRecord(state.oid)) {
+            data = changes.savedRecord(state.oid);
+            serial = changes.savedSerial(state.oid);
+        } else {
+            Revision r = snapshot.load(state.oid);
+            if (r == null) {
+                throw new ObjectNotFoundException(state.oid, "object " + state.oid + " ("
+                        + proxies.userClass(state.self.getClass()).getName() + ") has no record in"
+                        + " this connection's snapshot (tid " + snapshot.tid() + "); it was removed by pack or"
+                        + " never committed");
+            }
+            data = r.data();
+            serial = r.tid();
+        }
+        fill(state, data, serial);
+    }
+
+    /** The instance for a reference read from a record: the cached one, or a new ghost of {@code type}. */
+    PersistentObject resolve(long oid, Class<?> type) {
+        PersistentObject cached = cache.get(oid);
+        if (cached != null) {
+            return cached;
+        }
+        PersistentObject ghost = (PersistentObject) codec.newInstance(type);
+        ObjectState s = new ObjectState(ghost, jar, ObjectStatus.GHOST);
+        s.oid = oid;
+        s.created = changes.isCreated(oid); // an earlier instance was collected after a savepoint
+        ghost.$jodbState(s);
+        cache.put(s);
+        return ghost;
+    }
+
+    private void fill(ObjectState state, byte[] data, long serial) {
+        state.status = ObjectStatus.LOADING; // a call on it while its record is read must not load it again
+        try {
+            codec.readInto(data, state.self, records);
+        } catch (RuntimeException | Error e) {
+            state.status = ObjectStatus.GHOST;
+            throw e;
+        }
+        cache.resized(state, data.length);
+        state.saved = data;
+        state.serial = serial;
+        state.forced = false;
+        state.status = ObjectStatus.CLEAN;
+        cache.used(state);
+    }
+}

@@ -32,7 +32,7 @@ public final class ObjectLayer {
      * that holds the commit lock would be let through by a reentrant lock, sharing a tid, or wait forever).
      * Static: two databases may be opened on one storage object.
      */
-    static final Map<Writing, TwoPhaseCommit> WRITERS = new ConcurrentHashMap<>();
+    static final Map<Writing, SessionDataManager> WRITERS = new ConcurrentHashMap<>();
 
     /** A transaction writing to a storage (both compared by identity: neither overrides equals). */
     record Writing(Transaction transaction, Storage storage) {

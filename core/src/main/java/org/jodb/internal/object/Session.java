@@ -15,7 +15,7 @@ import org.jodb.transaction.TransactionManager;
  *   <li>{@link Snapshot}: the committed state it reads, moved at transaction boundaries;</li>
  *   <li>{@link ObjectLoader}: making and filling objects from records, ghosts;</li>
  *   <li>{@link ChangeTracker}: what the transaction changed, savepoints ({@link SessionSavepoint}), rollback;</li>
- *   <li>{@link TwoPhaseCommit}: its part in transactions (the data manager);</li>
+ *   <li>{@link SessionDataManager}: its part in transactions (the data manager);</li>
  *   <li>{@link TransactionBoundaries}: what happens when its manager begins or ends a transaction;</li>
  *   <li>{@link ObjectCache}: the objects by oid, and which stay loaded.</li>
  * </ul>
@@ -35,7 +35,7 @@ public final class Session implements ObjectJar, RecordContext {
     private final Snapshot snapshot;
     private final ChangeTracker changes;
     private final ObjectLoader loader;
-    private final TwoPhaseCommit commit;
+    private final SessionDataManager commit;
     private final TransactionBoundaries boundaries;
     /** Whether {@link #attach} ran once: a later one (reopened from the pool) moves the snapshot first. */
     private boolean attachedBefore;
@@ -59,7 +59,7 @@ public final class Session implements ObjectJar, RecordContext {
         this.snapshot = new Snapshot(view, layer.storage.name(), historical, cache, ghosts);
         this.changes = new ChangeTracker(layer, cache, ghosts, this);
         this.loader = new ObjectLoader(layer, cache, snapshot, changes, this, this);
-        this.commit = new TwoPhaseCommit(layer, cache, changes, entries, snapshot, life, sortKey);
+        this.commit = new SessionDataManager(layer, cache, changes, entries, snapshot, life, sortKey);
         this.boundaries = new TransactionBoundaries(life, changes, commit, snapshot, cache, ghosts);
         attach(manager);
     }

@@ -11,12 +11,12 @@ import org.jodb.transaction.Transaction;
 final class TransactionBoundaries implements Synchronizer {
     private final SessionLife life;
     private final ChangeTracker changes;
-    private final TwoPhaseCommit commit;
+    private final SessionDataManager commit;
     private final Snapshot snapshot;
     private final ObjectCache cache;
     private final Ghosts ghosts;
 
-    TransactionBoundaries(SessionLife life, ChangeTracker changes, TwoPhaseCommit commit, Snapshot snapshot,
+    TransactionBoundaries(SessionLife life, ChangeTracker changes, SessionDataManager commit, Snapshot snapshot,
             ObjectCache cache, Ghosts ghosts) {
         this.life = life;
         this.changes = changes;

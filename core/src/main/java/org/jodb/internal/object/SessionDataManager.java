@@ -31,7 +31,7 @@ import org.jodb.transaction.TransactionStatus;
  * </pre>
  * Used by the session's thread only.
  */
-final class TwoPhaseCommit implements DataManager {
+final class SessionDataManager implements DataManager {
     private final ObjectLayer layer;
     private final Storage storage;
     private final ObjectCache cache;
@@ -44,7 +44,7 @@ final class TwoPhaseCommit implements DataManager {
     /** What this session is registered for in {@code ObjectLayer.WRITERS}, or null. */
     private ObjectLayer.Writing writingFor;
 
-    TwoPhaseCommit(ObjectLayer layer, ObjectCache cache, ChangeTracker changes, PendingEntries entries,
+    SessionDataManager(ObjectLayer layer, ObjectCache cache, ChangeTracker changes, PendingEntries entries,
             Snapshot snapshot, SessionLife life, String sortKey) {
         this.layer = layer;
         this.storage = layer.storage;
@@ -138,7 +138,7 @@ final class TwoPhaseCommit implements DataManager {
                     + " by Database.open()");
         }
         ObjectLayer.Writing writing = new ObjectLayer.Writing(txn, storage);
-        TwoPhaseCommit other = ObjectLayer.WRITERS.putIfAbsent(writing, this);
+        SessionDataManager other = ObjectLayer.WRITERS.putIfAbsent(writing, this);
         if (other != null && other != this) {
             throw new IllegalStateException("one transaction changed objects through two connections of one"
                     + " database (storage " + storage.name() + "), which cannot commit together; make the"

@@ -10,8 +10,10 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.jodb.internal.object.EntryMerge;
 import org.jodb.internal.object.MapLayout;
 import org.jodb.internal.object.MapRecord;
+import org.jodb.internal.object.MergeableState;
 
 /**
  * A map that is a persistent object of its own: it has its own record, and the objects holding it keep
@@ -73,7 +75,7 @@ import org.jodb.internal.object.MapRecord;
  * @param <V> value type
  */
 public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>>
-        implements Map<K, V>, MapRecord {
+        implements Map<K, V>, MapRecord, MergeableState {
     /** A map with more entries than this switches to chunks. */
     static final int CHUNKED_ABOVE = 1024;
     /** A chunked map with fewer entries than this goes back to one record. */
@@ -112,6 +114,24 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
     @Override
     public final MapLayout $jodbLayout() {
         return layout;
+    }
+
+    /**
+     * Conflict resolution: merges changes to different keys of the single-record form (see
+     * {@link EntryMerge}), and the counters of the chunked form under one chunk list (see
+     * {@link MapLayout#merge}); never a subclass, whose own fields this merge would not know.
+     */
+    @Override
+    public final boolean $jodbMerge(Object oldState, Object myState) {
+        if (getClass() != PersistentMap.class) {
+            return false;
+        }
+        PersistentMap<?, ?> old = (PersistentMap<?, ?>) oldState;
+        PersistentMap<?, ?> mine = (PersistentMap<?, ?>) myState;
+        if (map != null && old.map != null && mine.map != null) {
+            return EntryMerge.apply(old.$jodbEntries(), $jodbEntries(), mine.$jodbEntries(), false);
+        }
+        return MapLayout.merge(old.layout, layout, mine.layout);
     }
 
     @Override

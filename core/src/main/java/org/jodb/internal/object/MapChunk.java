@@ -10,7 +10,7 @@ import java.util.LinkedHashMap;
  * <p>Equality is identity: chunks are compared as references (the layout's list, conflict resolution),
  * never by content, which would load them. Not thread-safe, like the connection it belongs to.
  */
-final class MapChunk implements PersistentObject {
+final class MapChunk implements PersistentObject, MergeableState {
     private transient ObjectState $jodbState;
     /** The chunk's entries in insertion order; never null once loaded or created. */
     private LinkedHashMap<Object, Object> entries;
@@ -50,6 +50,21 @@ final class MapChunk implements PersistentObject {
     /** The entries as decoded, without loading: for conflict resolution on a stateless instance. */
     LinkedHashMap<Object, Object> decoded() {
         return entries;
+    }
+
+    /**
+     * Merges the entries (see {@link EntryMerge}), strictly: the map's size counts both transactions'
+     * insertions and removals. A chunk that either side emptied is not merged: a chunk that leaves its map's
+     * chunk list is written empty, and a change the other side made to it would land outside the map.
+     */
+    @Override
+    public boolean $jodbMerge(Object oldState, Object myState) {
+        LinkedHashMap<Object, Object> old = ((MapChunk) oldState).entries;
+        LinkedHashMap<Object, Object> mine = ((MapChunk) myState).entries;
+        if (!old.isEmpty() && (entries.isEmpty() || mine.isEmpty())) {
+            return false;
+        }
+        return EntryMerge.apply(old, entries, mine, true);
     }
 
     @Override

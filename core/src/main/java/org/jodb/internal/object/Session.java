@@ -65,6 +65,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
     private final ObjectCache cache;
     private final SavepointStates writes;
     private final PendingEntries entries;
+    private final TransferCounter transfers = new TransferCounter();
     /** Objects a method ran on since the last flush, plus new objects waiting to be written. */
     private final ArrayDeque<ObjectState> touched = new ArrayDeque<>();
     /**
@@ -563,6 +564,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
         flush(); // objects touched by other data managers' commit calls, if any
         entries.storeInto(storageTxn);
         StorageTransaction target = storageTxn;
+        transfers.stored(writes.size());
         writes.forEach(target::store);
         readChecks.forEach((oid, serial) -> {
             if (!writes.contains(oid)) {
@@ -735,6 +737,7 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
      * so the storage's advice to start a new transaction cannot help it.
      */
     private Revision loadAtSnapshot(long oid) {
+        transfers.loaded();
         try {
             return storage.loadAt(oid, snapshot);
         } catch (StorageException e) {
@@ -1011,6 +1014,11 @@ public final class Session implements DataManager, Synchronizer, ObjectJar, Reco
             poll(); // throws the storage's failure again, while there is one
             pollPending = false;
         }
+    }
+
+    /** What this session loaded from and stored into its storage (the Connection's transfer counts). */
+    public TransferCounter transferCounter() {
+        return transfers;
     }
 
     /** For tests: the savepoint data spilled to a file. */

@@ -133,6 +133,16 @@ abstract class PersistentTree implements PersistentObject {
         return length.get();
     }
 
+    /** The number of node levels, a bucket counting as one (for tests: loads the leftmost path). */
+    final int depth() {
+        load();
+        int depth = 1;
+        for (TreeNode n = root.read(); n instanceof TreeBranch b; n = b.child(0).read()) {
+            depth++;
+        }
+        return depth;
+    }
+
     /** The position of {@code key}, or null when absent. */
     final Spot find(Object key) {
         load();

@@ -104,10 +104,11 @@ abstract class PersistentTree implements PersistentObject {
         }
     }
 
-    /** The comparator, null for natural order. */
+    /** The comparator as the application gave it, null for natural order. */
+    @SuppressWarnings("unchecked")
     final Comparator<Object> comparatorOrNull() {
         load();
-        return comparator;
+        return (Comparator<Object>) StorableComparators.canonical(comparator);
     }
 
     @SuppressWarnings("unchecked")

@@ -22,6 +22,15 @@ final class StorableComparators {
     private StorableComparators() {
     }
 
+    /**
+     * The comparator as the application knows it: a reloaded {@code Comparator.reverseOrder()} is a new
+     * instance of the JDK's class (its singleton is restored only by Java serialization), which compares
+     * the same but is not equal to the JDK's own; this gives back the JDK's own.
+     */
+    static Comparator<?> canonical(Comparator<?> stored) {
+        return stored != null && stored.getClass() == REVERSE.getClass() ? REVERSE : stored;
+    }
+
     /** {@code comparator} itself when a tree can store it (null is natural order); else refuses it. */
     static Comparator<?> check(Comparator<?> comparator) {
         if (comparator == null || comparator == NATURAL) {

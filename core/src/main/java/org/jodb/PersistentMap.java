@@ -129,7 +129,8 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
         PersistentMap<?, ?> old = (PersistentMap<?, ?>) oldState;
         PersistentMap<?, ?> mine = (PersistentMap<?, ?>) myState;
         if (map != null && old.map != null && mine.map != null) {
-            return EntryMerge.apply(old.$jodbEntries(), $jodbEntries(), mine.$jodbEntries(), false);
+            return EntryMerge.apply(old.$jodbEntries(), $jodbEntries(), mine.$jodbEntries(),
+                    EntryMerge.SameChange.MERGED);
         }
         return MapLayout.merge(old.layout, layout, mine.layout);
     }

@@ -27,8 +27,8 @@ import java.util.SortedMap;
  * <h2>Concurrent changes</h2>
  * Resolved (both commit): two transactions that insert, replace or remove <em>different</em> keys, also in
  * the same bucket; the size counter adds both changes. Not resolved ({@link ConflictException};
- * {@code TransactionManager.run} retries): both changing one key, unless to the same value (and not both
- * inserting or both removing it); a split of one bucket by both, or a split by one and any change of that
+ * {@code TransactionManager.run} retries): both changing one key, even to the same value (two
+ * read-modify-writes of a balance that write the same result would otherwise lose one); a split of one bucket by both, or a split by one and any change of that
  * bucket by the other; the same for the emptying of a bucket (it leaves the tree), and for two changes of
  * one inner node (two splits of different buckets of one branch, say). Values are compared with
  * {@code equals}, persistent objects by identity.

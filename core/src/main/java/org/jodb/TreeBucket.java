@@ -13,8 +13,8 @@ import org.jodb.internal.object.MergeableState;
  *
  * <p>Two transactions that change different keys of one bucket both commit: its conflict resolution
  * ({@link #$jodbMerge}) merges their entries. Not merged (the second commit gets a {@code ConflictException},
- * and {@code TransactionManager.run} retries it): the same key changed by both, unless to the same value
- * (and not both inserting or both removing it: the tree's size counter would count it twice); a change of
+ * and {@code TransactionManager.run} retries it): the same key changed by both, even to the same value (two
+ * withdrawals of 1 from a balance of 100 both write 99: merging them would lose one); a change of
  * the next bucket by either (a split of this bucket, or the removal of the bucket after it); a bucket that
  * either emptied, or that the merge would leave empty (an empty bucket leaves its tree: a change the other
  * made to it would land outside the tree).
@@ -144,7 +144,7 @@ final class TreeBucket extends TreeNode implements MergeableState {
             return false; // emptied: it left its tree
         }
         TreeMap<Object, Object> merged = entries();
-        if (!EntryMerge.apply(old.entries(), merged, mine.entries(), true) || merged.isEmpty()) {
+        if (!EntryMerge.apply(old.entries(), merged, mine.entries(), EntryMerge.SameChange.REFUSED) || merged.isEmpty()) {
             return false;
         }
         keys = merged.keySet().toArray();

@@ -64,7 +64,7 @@ final class MapChunk implements PersistentObject, MergeableState {
         if (!old.isEmpty() && (entries.isEmpty() || mine.isEmpty())) {
             return false;
         }
-        return EntryMerge.apply(old, entries, mine, true);
+        return EntryMerge.apply(old, entries, mine, EntryMerge.SameChange.MERGED_IF_REPLACED);
     }
 
     @Override

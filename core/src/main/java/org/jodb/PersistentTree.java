@@ -35,10 +35,11 @@ import org.jodb.internal.object.PersistentObject;
  * <p>Sizes: every record costs a fixed amount besides its content (its log header and checksum, its index
  * entry, one index lookup per load), and a commit rewrites a changed record whole. A bucket of
  * {@value #BUCKET_CAPACITY} entries keeps that fixed cost small beside the entries (a few KB for keys and
- * values of tens of bytes) while an insertion rewrites only that much; branches change only when a child
- * splits or empties, so they can be wider: {@value #BRANCH_CAPACITY} children put a million entries within
- * three levels (a root branch, a level of branches, the buckets), so a cold lookup loads at most four
- * records with the tree's own.
+ * values of tens of bytes) while an insertion rewrites only that much. Branches change only when a child
+ * splits or empties, so they can be wide: with {@value #BRANCH_CAPACITY} children, a root branch over one
+ * level of branches reaches 65,536 buckets, so a million entries (at most 31,250 buckets, which a split
+ * leaves at least half full, while removals have not thinned them) fit in three levels, and a cold lookup
+ * loads four records with the tree's own.
  *
  * <p>Not thread-safe, like the connection it belongs to.
  */
@@ -46,7 +47,7 @@ abstract class PersistentTree implements PersistentObject {
     /** Entries a bucket takes before it splits. */
     static final int BUCKET_CAPACITY = 64;
     /** Children a branch takes before it splits. */
-    static final int BRANCH_CAPACITY = 128;
+    static final int BRANCH_CAPACITY = 256;
     /** What a lookup, insertion or removal returns when the key was absent. */
     static final Object ABSENT = new Object() {
         @Override

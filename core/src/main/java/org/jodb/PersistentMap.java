@@ -47,12 +47,12 @@ import org.jodb.internal.object.MergeableState;
  * <h2>Concurrent changes</h2>
  * When two transactions change one map, the second commit is merged instead of failing with
  * {@link ConflictException} when the changes do not overlap: <b>resolved</b> are insertions,
- * replacements and removals of <em>different</em> keys, and the same change made by both; <b>not
- * resolved</b> (ConflictException, retry) are different changes to one key, keys that are persistent
- * objects, and values that cannot be compared (values are compared with {@code equals}, persistent objects
- * by identity, so a value class without {@code equals} counts as changed). The merged map keeps the
- * committed entries in their order and appends new keys. In a large map, in addition, not resolved are:
- * both transactions inserting or both removing the same key; a change of the chunk list by one (a new
+ * replacements and removals of <em>different</em> keys; <b>not resolved</b> (ConflictException, retry) are
+ * changes to one key by both, even to the same value (two withdrawals of 1 from a balance of 100 both
+ * write 99: merging them would lose one), keys that are persistent objects, and values that cannot be
+ * compared (values are compared with {@code equals}, persistent objects by identity, so a value class
+ * without {@code equals} counts as changed). The merged map keeps the committed entries in their order and
+ * appends new keys. In a large map, in addition, not resolved are: a change of the chunk list by one (a new
  * chunk started, an emptied one dropped, two merged, a switch between the forms; rare: at most once per
  * 512 insertions) and an insertion or removal by the other; a chunk leaving the list (merged, emptied,
  * or all of them on a switch back to one record or a {@link #clear()}, which are written empty for this)
@@ -129,8 +129,7 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
         PersistentMap<?, ?> old = (PersistentMap<?, ?>) oldState;
         PersistentMap<?, ?> mine = (PersistentMap<?, ?>) myState;
         if (map != null && old.map != null && mine.map != null) {
-            return EntryMerge.apply(old.$jodbEntries(), $jodbEntries(), mine.$jodbEntries(),
-                    EntryMerge.SameChange.MERGED);
+            return EntryMerge.apply(old.$jodbEntries(), $jodbEntries(), mine.$jodbEntries());
         }
         return MapLayout.merge(old.layout, layout, mine.layout);
     }

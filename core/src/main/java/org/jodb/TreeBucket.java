@@ -144,7 +144,7 @@ final class TreeBucket extends TreeNode implements MergeableState {
             return false; // emptied: it left its tree
         }
         TreeMap<Object, Object> merged = entries();
-        if (!EntryMerge.apply(old.entries(), merged, mine.entries(), EntryMerge.SameChange.REFUSED) || merged.isEmpty()) {
+        if (!EntryMerge.apply(old.entries(), merged, mine.entries()) || merged.isEmpty()) {
             return false;
         }
         keys = merged.keySet().toArray();

@@ -53,8 +53,7 @@ final class MapChunk implements PersistentObject, MergeableState {
     }
 
     /**
-     * Merges the entries (see {@link EntryMerge}), strictly: the map's size counts both transactions'
-     * insertions and removals. A chunk that either side emptied is not merged: a chunk that leaves its map's
+     * Merges the entries (see {@link EntryMerge}). A chunk that either side emptied is not merged: a chunk that leaves its map's
      * chunk list is written empty, and a change the other side made to it would land outside the map.
      */
     @Override
@@ -64,7 +63,7 @@ final class MapChunk implements PersistentObject, MergeableState {
         if (!old.isEmpty() && (entries.isEmpty() || mine.isEmpty())) {
             return false;
         }
-        return EntryMerge.apply(old, entries, mine, EntryMerge.SameChange.MERGED_IF_REPLACED);
+        return EntryMerge.apply(old, entries, mine);
     }
 
     @Override

@@ -134,6 +134,22 @@ public final class Connection implements AutoCloseable {
         return session.cacheLoadedBytes();
     }
 
+    /**
+     * How many records this connection loaded from its storage and stored into it since it was opened or
+     * its counts were last reset (ZODB's {@code getTransferCounts}): what a lookup or a commit cost. The
+     * counts stay with a connection that goes back to the pool and is opened again.
+     */
+    public TransferCounts transferCounts() {
+        return new TransferCounts(session.transferCounter().loads(), session.transferCounter().stores());
+    }
+
+    /** {@link #transferCounts()}, then counts from zero again (ZODB's {@code getTransferCounts(clear=True)}). */
+    public TransferCounts resetTransferCounts() {
+        TransferCounts counts = transferCounts();
+        session.transferCounter().reset();
+        return counts;
+    }
+
     /** The transaction manager whose transactions this connection joins. */
     public TransactionManager transactionManager() {
         return session.manager();

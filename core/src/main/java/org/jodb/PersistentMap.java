@@ -10,8 +10,10 @@ import java.util.Set;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import org.jodb.internal.object.EntryMerge;
 import org.jodb.internal.object.MapLayout;
 import org.jodb.internal.object.MapRecord;
+import org.jodb.internal.object.MergeableState;
 
 /**
  * A map that is a persistent object of its own: it has its own record, and the objects holding it keep
@@ -45,12 +47,12 @@ import org.jodb.internal.object.MapRecord;
  * <h2>Concurrent changes</h2>
  * When two transactions change one map, the second commit is merged instead of failing with
  * {@link ConflictException} when the changes do not overlap: <b>resolved</b> are insertions,
- * replacements and removals of <em>different</em> keys, and the same change made by both; <b>not
- * resolved</b> (ConflictException, retry) are different changes to one key, keys that are persistent
- * objects, and values that cannot be compared (values are compared with {@code equals}, persistent objects
- * by identity, so a value class without {@code equals} counts as changed). The merged map keeps the
- * committed entries in their order and appends new keys. In a large map, in addition, not resolved are:
- * both transactions inserting or both removing the same key; a change of the chunk list by one (a new
+ * replacements and removals of <em>different</em> keys; <b>not resolved</b> (ConflictException, retry) are
+ * changes to one key by both, even to the same value (two withdrawals of 1 from a balance of 100 both
+ * write 99: merging them would lose one), keys that are persistent objects, and values that cannot be
+ * compared (values are compared with {@code equals}, persistent objects by identity, so a value class
+ * without {@code equals} counts as changed). The merged map keeps the committed entries in their order and
+ * appends new keys. In a large map, in addition, not resolved are: a change of the chunk list by one (a new
  * chunk started, an emptied one dropped, two merged, a switch between the forms; rare: at most once per
  * 512 insertions) and an insertion or removal by the other; a chunk leaving the list (merged, emptied,
  * or all of them on a switch back to one record or a {@link #clear()}, which are written empty for this)
@@ -73,7 +75,7 @@ import org.jodb.internal.object.MapRecord;
  * @param <V> value type
  */
 public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>>
-        implements Map<K, V>, MapRecord {
+        implements Map<K, V>, MapRecord, MergeableState {
     /** A map with more entries than this switches to chunks. */
     static final int CHUNKED_ABOVE = 1024;
     /** A chunked map with fewer entries than this goes back to one record. */
@@ -112,6 +114,24 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
     @Override
     public final MapLayout $jodbLayout() {
         return layout;
+    }
+
+    /**
+     * Conflict resolution: merges changes to different keys of the single-record form (see
+     * {@link EntryMerge}), and the counters of the chunked form under one chunk list (see
+     * {@link MapLayout#merge}); never a subclass, whose own fields this merge would not know.
+     */
+    @Override
+    public final boolean $jodbMerge(Object oldState, Object myState) {
+        if (getClass() != PersistentMap.class) {
+            return false;
+        }
+        PersistentMap<?, ?> old = (PersistentMap<?, ?>) oldState;
+        PersistentMap<?, ?> mine = (PersistentMap<?, ?>) myState;
+        if (map != null && old.map != null && mine.map != null) {
+            return EntryMerge.apply(old.$jodbEntries(), $jodbEntries(), mine.$jodbEntries());
+        }
+        return MapLayout.merge(old.layout, layout, mine.layout);
     }
 
     @Override

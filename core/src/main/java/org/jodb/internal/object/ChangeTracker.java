@@ -53,7 +53,12 @@ final class ChangeTracker {
     /** The transaction the session has joined, or null. */
     private Transaction joined;
 
-    ChangeTracker(ObjectLayer layer, ObjectCache cache, Ghosts ghosts, RecordContext records) {
+    /** Counts the records a commit hands to the storage. */
+    private final TransferCounter transfers;
+
+    ChangeTracker(ObjectLayer layer, ObjectCache cache, Ghosts ghosts, RecordContext records,
+            TransferCounter transfers) {
+        this.transfers = transfers;
         this.cache = cache;
         this.codec = layer.codec;
         this.ghosts = ghosts;
@@ -264,6 +269,7 @@ final class ChangeTracker {
 
     /** Queues the flushed records, and the read checks of objects not written, in {@code txn}. */
     void storeInto(StorageTransaction txn) {
+        transfers.stored(writes.size());
         writes.forEach(txn::store);
         readChecks.forEach((oid, serial) -> {
             if (!writes.contains(oid)) {

@@ -1,6 +1,7 @@
 package org.jodb.internal.object;
 
 import java.util.LinkedHashMap;
+import org.jodb.PersistentMap;
 
 /**
  * A run of consecutive entries of a large {@code PersistentMap}, in insertion order, as a persistent object
@@ -10,7 +11,7 @@ import java.util.LinkedHashMap;
  * <p>Equality is identity: chunks are compared as references (the layout's list, conflict resolution),
  * never by content, which would load them. Not thread-safe, like the connection it belongs to.
  */
-final class MapChunk implements PersistentObject {
+final class MapChunk implements PersistentObject, MergeableState, ContainerPart {
     private transient ObjectState $jodbState;
     /** The chunk's entries in insertion order; never null once loaded or created. */
     private LinkedHashMap<Object, Object> entries;
@@ -52,9 +53,29 @@ final class MapChunk implements PersistentObject {
         return entries;
     }
 
+    /**
+     * Merges the entries (see {@link EntryMerge}). A chunk that either side emptied is not merged: a chunk that leaves its map's
+     * chunk list is written empty, and a change the other side made to it would land outside the map.
+     */
+    @Override
+    public boolean $jodbMerge(Object oldState, Object myState) {
+        LinkedHashMap<Object, Object> old = ((MapChunk) oldState).entries;
+        LinkedHashMap<Object, Object> mine = ((MapChunk) myState).entries;
+        if (!old.isEmpty() && (entries.isEmpty() || mine.isEmpty())) {
+            return false;
+        }
+        return EntryMerge.apply(old, entries, mine);
+    }
+
     @Override
     public String toString() {
         ObjectState s = $jodbState;
         return "MapChunk[" + (s == null ? "new" : "oid " + s.oid) + "]";
+    }
+
+    /** A conflict in a chunk is a conflict of the map whose entries it holds. */
+    @Override
+    public String $jodbContainerName() {
+        return PersistentMap.class.getName();
     }
 }

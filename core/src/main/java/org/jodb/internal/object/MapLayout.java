@@ -211,10 +211,21 @@ public final class MapLayout {
         return changes;
     }
 
-    /** Sets the counters to a merge result (conflict resolution). */
-    void counters(int size, long changes) {
-        this.size = size;
-        this.changes = changes;
+    /**
+     * Merges the chunked form's record (conflict resolution): possible when the three revisions list the
+     * same chunks, and then the counters add up ({@code committed + mine - old}). Different chunk lists (a
+     * chunk added or dropped, a change of form: null is the single-record form) are not merged. This keeps
+     * a key in one chunk: under one chunk list both writers insert into the same last chunk, whose own
+     * merge sees both insertions.
+     */
+    public static boolean merge(MapLayout old, MapLayout committed, MapLayout mine) {
+        if (old == null || committed == null || mine == null || !old.chunks.equals(committed.chunks)
+                || !old.chunks.equals(mine.chunks)) {
+            return false;
+        }
+        committed.size += mine.size - old.size;
+        committed.changes += mine.changes - old.changes;
+        return true;
     }
 
     private HashMap<Object, MapChunk> index() {

@@ -3,8 +3,8 @@ package org.jodb.internal.object;
 import java.util.LinkedHashMap;
 
 /**
- * Implemented by {@code PersistentMap}: the two forms of its record, for {@link MapConflictResolver},
- * which merges decoded records without loading anything. Internal to jodb (the names start with
+ * Implemented by {@code PersistentMap}: the two forms of its record, for the iterator of its chunked form
+ * ({@link MapLayout}), which finds the map's live layout through it. Internal to jodb (the names start with
  * {@code $jodb}, like {@link PersistentObject}'s); application code never calls these methods.
  */
 public interface MapRecord {

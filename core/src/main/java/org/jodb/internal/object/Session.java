@@ -39,6 +39,8 @@ public final class Session implements ObjectJar, RecordContext {
     private final TransactionBoundaries boundaries;
     /** Whether {@link #attach} ran once: a later one (reopened from the pool) moves the snapshot first. */
     private boolean attachedBefore;
+    /** What this session loaded and stored (the Connection's transfer counts), counted by Snapshot and ChangeTracker. */
+    private final TransferCounter transfers = new TransferCounter();
 
     /** A historical session: reads as of {@code atTid} forever and refuses to commit changes. */
     public static Session historical(ObjectLayer layer, TransactionManager manager, long number, long atTid) {
@@ -56,8 +58,8 @@ public final class Session implements ObjectJar, RecordContext {
         this.cache = new ObjectCache(layer.cacheSize, layer.cacheSizeBytes);
         this.entries = new PendingEntries(layer.registry, layer.storage);
         this.ghosts = new Ghosts(layer.codec, cache);
-        this.snapshot = new Snapshot(view, layer.storage.name(), historical, cache, ghosts);
-        this.changes = new ChangeTracker(layer, cache, ghosts, this);
+        this.snapshot = new Snapshot(view, layer.storage.name(), historical, cache, ghosts, transfers);
+        this.changes = new ChangeTracker(layer, cache, ghosts, this, transfers);
         this.loader = new ObjectLoader(layer, cache, snapshot, changes, this, this);
         this.commit = new SessionDataManager(layer, cache, changes, entries, snapshot, life, sortKey);
         this.boundaries = new TransactionBoundaries(life, changes, commit, snapshot, cache, ghosts);
@@ -323,5 +325,10 @@ public final class Session implements ObjectJar, RecordContext {
         if (changes.joined() == null) {
             snapshot.retryFailedPoll(); // throws the storage's failure again, while there is one
         }
+    }
+
+    /** What this session loaded from and stored into its storage (the Connection's transfer counts). */
+    public TransferCounter transferCounter() {
+        return transfers;
     }
 }

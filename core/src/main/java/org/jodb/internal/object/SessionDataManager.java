@@ -2,7 +2,6 @@ package org.jodb.internal.object;
 
 import java.util.Optional;
 import org.jodb.ConflictException;
-import org.jodb.PersistentMap;
 import org.jodb.ReadConflictException;
 import org.jodb.spi.DanglingReferenceException;
 import org.jodb.spi.Storage;
@@ -253,7 +252,7 @@ final class SessionDataManager implements DataManager {
     private ConflictException conflict(StorageConflictException e) {
         PersistentObject p = cache.get(e.oid());
         String className = p == null ? "class unknown to this connection"
-                : p instanceof MapChunk ? PersistentMap.class.getName() // a record of a large map's entries
+                : p instanceof ContainerPart part ? part.$jodbContainerName()
                 : layer.proxies.userClass(p.getClass()).getName();
         ConflictException c = e instanceof DanglingReferenceException
                 ? new ConflictException(e.oid(), className, e.readSerial(), e.currentSerial(),

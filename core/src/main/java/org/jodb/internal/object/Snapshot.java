@@ -21,6 +21,7 @@ final class Snapshot {
     private final boolean historical;
     private final ObjectCache cache;
     private final Ghosts ghosts;
+    private final TransferCounter transfers;
     /** The tid of this session's last commit: its own writes need no invalidation. */
     private long ownTid = -1;
     /**
@@ -29,7 +30,9 @@ final class Snapshot {
      */
     private boolean pollPending;
 
-    Snapshot(StorageView view, String storageName, boolean historical, ObjectCache cache, Ghosts ghosts) {
+    Snapshot(StorageView view, String storageName, boolean historical, ObjectCache cache, Ghosts ghosts,
+            TransferCounter transfers) {
+        this.transfers = transfers;
         this.view = view;
         this.storageName = storageName;
         this.historical = historical;
@@ -56,6 +59,7 @@ final class Snapshot {
      * storage's advice to start a new transaction cannot help it.
      */
     Revision load(long oid) {
+        transfers.loaded();
         try {
             return view.load(oid);
         } catch (StorageException e) {

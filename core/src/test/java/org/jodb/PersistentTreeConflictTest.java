@@ -71,7 +71,9 @@ class PersistentTreeConflictTest {
         tree(a).put(20, "a");
         tree(b).put(20, "b");
         tmA.commit();
-        assertThrows(ConflictException.class, tmB::commit);
+        ConflictException e = assertThrows(ConflictException.class, tmB::commit);
+        assertEquals("org.jodb.PersistentTreeMap or PersistentTreeSet (a bucket of one)", e.className(),
+                "the conflict names the tree the application knows, not the bucket's internal class");
         tmB.abort();
         assertEquals("a", committed().get(20));
     }

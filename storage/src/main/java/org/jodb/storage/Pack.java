@@ -67,7 +67,7 @@ final class Pack {
     private final Map<Long, Long> head = new HashMap<>();
     /** The position, in the output, of the last transaction copied. */
     private long prevTxn = LogPosition.NONE;
-    private Output out;
+    private PackOutput out;
     private OidIndex packed;
     /** Every oid in the index when pack began to copy; those not copied are what this pack removes. */
     private final List<Long> candidates = new ArrayList<>();
@@ -117,7 +117,7 @@ final class Pack {
             }
             packTxn = gate.lastTxn();
             packPointTid = gate.lastTid();
-            out = new Output(log.nextSegmentId() + SEGMENT_ID_GAP);
+            out = new PackOutput(dir, log.segmentSize(), log.nextSegmentId() + SEGMENT_ID_GAP);
             generation = gate.nextIndexGeneration();
             capacity = gate.index().capacity();
         } finally {
@@ -390,60 +390,5 @@ final class Pack {
             at += LogLayout.DATA_HEADER_SIZE + r.data().length;
         }
         prevTxn = position;
-    }
-
-    /** Pack's output segments, written as {@code log-N.seg.pack} until the pack commits. */
-    private final class Output {
-        final List<Segment> segments = new ArrayList<>();
-        final int firstId;
-        private int nextId;
-        private Segment current;
-        private int offset;
-
-        Output(int firstId) {
-            this.firstId = firstId;
-            this.nextId = firstId;
-        }
-
-        long reserve(int length) {
-            if (current == null || current.capacity - offset < length + LogLayout.END_MARKER_SIZE) {
-                if (current != null) {
-                    current.putInt(offset, LogLayout.END_MAGIC);
-                }
-                int needed = LogLayout.SEGMENT_HEADER_SIZE + length + LogLayout.END_MARKER_SIZE;
-                int capacity = Math.max(log.segmentSize(), (needed + 7) & ~7);
-                int id = nextId++;
-                current = Segment.create(dir, Segment.fileName(id) + PackCommit.OUTPUT_SUFFIX, id, capacity);
-                segments.add(current);
-                offset = LogLayout.SEGMENT_HEADER_SIZE;
-            }
-            return LogPosition.of(current.id, offset);
-        }
-
-        void write(long position, byte[] bytes) {
-            current.write(LogPosition.offset(position), bytes, 0, bytes.length);
-            offset = LogPosition.offset(position) + bytes.length;
-        }
-
-        long end() {
-            return LogPosition.of(current.id, offset);
-        }
-
-        void forceAll() {
-            for (Segment s : segments) {
-                s.force(0, s.capacity);
-            }
-        }
-
-        void discard() {
-            for (Segment s : segments) {
-                s.close();
-                try {
-                    Files.deleteIfExists(s.file);
-                } catch (IOException ignored) {
-                    // deleted at the next open
-                }
-            }
-        }
     }
 }

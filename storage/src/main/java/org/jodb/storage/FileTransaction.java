@@ -87,8 +87,8 @@ final class FileTransaction implements StorageTransaction {
         gate.checkOpen();
         if (gate.heldByCurrentThread()) {
             throw new IllegalStateException("another transaction of storage " + storage.name() + " voted on this"
-                    + " thread and has not finished or aborted: finish or abort it before the next one votes (one storage, one transaction"
-                    + " between vote and finish per thread)");
+                    + " thread and has not finished or aborted: finish or abort it before the next one votes (one"
+                    + " storage, one transaction between vote and finish per thread)");
         }
         gate.lock();
         boolean voted = false;

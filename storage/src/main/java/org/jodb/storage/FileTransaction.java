@@ -19,8 +19,8 @@ import org.jodb.storage.internal.log.LogLayout;
 
 /**
  * One transaction's two-phase commit against a {@link MappedFileStorage} (FORMAT.md 7 maps each step to
- * the bytes written). Writes are buffered in memory until vote; vote takes the storage's commit lock and
- * holds it until finish or abort.
+ * the bytes written), through the storage's {@link CommitGate}. Writes are buffered in memory until vote; vote
+ * takes the commit lock and holds it until finish or abort.
  */
 final class FileTransaction implements StorageTransaction {
 
@@ -42,11 +42,17 @@ final class FileTransaction implements StorageTransaction {
      */
     static final int OVERLAP_FORCE_RECORDS = 128;
 
-    private final MappedFileStorage storage;
+    /** One stored object: the tid its writer read ({@link Storage#NO_TID} for a new object) and its new state. */
+    private record Write(long serial, byte[] data) {
+    }
+
+    private final CommitGate gate;
+    /** Loads the committed and the old state for conflict resolution. */
+    private final Storage storage;
     private final TransactionMetadata metadata;
     private final ConflictResolver resolver;
-    /** oid → [serial, data]; insertion order is record order. */
-    private final Map<Long, Object[]> writes = new LinkedHashMap<>();
+    /** By oid; insertion order is record order. */
+    private final Map<Long, Write> writes = new LinkedHashMap<>();
     private final Map<Long, Long> checks = new LinkedHashMap<>();
     private State state = State.ACTIVE;
     private byte[] record;
@@ -55,7 +61,8 @@ final class FileTransaction implements StorageTransaction {
     private long[] oids;
     private long[] positions;
 
-    FileTransaction(MappedFileStorage storage, TransactionMetadata metadata, ConflictResolver resolver) {
+    FileTransaction(CommitGate gate, Storage storage, TransactionMetadata metadata, ConflictResolver resolver) {
+        this.gate = gate;
         this.storage = storage;
         this.metadata = metadata;
         this.resolver = resolver;
@@ -65,7 +72,7 @@ final class FileTransaction implements StorageTransaction {
     public void store(long oid, long serial, byte[] data) {
         requireState(State.ACTIVE, "store");
         Objects.requireNonNull(data, "data");
-        writes.put(oid, new Object[]{serial, data.clone()});
+        writes.put(oid, new Write(serial, data.clone()));
     }
 
     @Override
@@ -77,22 +84,22 @@ final class FileTransaction implements StorageTransaction {
     @Override
     public long[] vote() {
         requireState(State.ACTIVE, "vote");
-        storage.checkOpen();
-        if (storage.commitLock.isHeldByCurrentThread()) {
-            throw new IllegalStateException("another transaction of storage " + storage.name() + " voted on this thread and has not finished or"
-                    + " aborted: finish or abort it before the next one votes (one storage, one transaction"
-                    + " between vote and finish per thread)");
+        gate.checkOpen();
+        if (gate.heldByCurrentThread()) {
+            throw new IllegalStateException("another transaction of storage " + storage.name() + " voted on this"
+                    + " thread and has not finished or aborted: finish or abort it before the next one votes (one"
+                    + " storage, one transaction between vote and finish per thread)");
         }
-        storage.commitLock.lock();
+        gate.lock();
         boolean voted = false;
         StorageException failure;
         try {
-            storage.checkOpen();
+            gate.checkOpen();
             for (Map.Entry<Long, Long> check : checks.entrySet()) {
                 if (writes.containsKey(check.getKey())) {
                     continue; // the write check covers it
                 }
-                OidIndex.Entry current = storage.current(check.getKey(), check.getValue());
+                OidIndex.Entry current = gate.current(check.getKey(), check.getValue());
                 long currentTid = current == null ? Storage.NO_TID : current.tid();
                 if (currentTid != check.getValue()) {
                     throw new StorageConflictException(check.getKey(), check.getValue(), currentTid, true);
@@ -101,11 +108,11 @@ final class FileTransaction implements StorageTransaction {
             List<Long> resolved = new ArrayList<>();
             List<LogLayout.DataRecord> records = new ArrayList<>(writes.size());
             int fresh = 0;
-            for (Map.Entry<Long, Object[]> write : writes.entrySet()) {
+            for (Map.Entry<Long, Write> write : writes.entrySet()) {
                 long oid = write.getKey();
-                long serial = (Long) write.getValue()[0];
-                byte[] data = (byte[]) write.getValue()[1];
-                OidIndex.Entry current = storage.current(oid, serial);
+                long serial = write.getValue().serial();
+                byte[] data = write.getValue().data();
+                OidIndex.Entry current = gate.current(oid, serial);
                 long currentTid = current == null ? Storage.NO_TID : current.tid();
                 if (currentTid != serial) {
                     data = resolve(oid, serial, currentTid, data);
@@ -117,16 +124,16 @@ final class FileTransaction implements StorageTransaction {
                 records.add(new LogLayout.DataRecord(oid, current == null ? LogPosition.NONE : current.position(),
                         data));
             }
-            storage.removedOids.check(records); // no reference to an object pack removed: RemovedOids
-            storage.ensureIndexRoom(fresh);
-            tid = storage.nextTid();
+            gate.checkReferences(records); // no reference to an object pack removed: RemovedOids
+            gate.ensureIndexRoom(fresh);
+            tid = gate.nextTid();
             byte[] user = LogLayout.truncatedUtf8(metadata.user());
             byte[] note = LogLayout.truncatedUtf8(metadata.note());
-            position = storage.log.reserve(LogLayout.transactionSize(user, note, records));
+            position = gate.log().reserve(LogLayout.transactionSize(user, note, records));
             int offset = LogPosition.offset(position);
             record = LogLayout.encodeTransaction(
-                    new LogLayout.TxnHeader(tid, System.currentTimeMillis(), storage.lastTxn,
-                            storage.log.durableEnd(), storage.peekNextOid()),
+                    new LogLayout.TxnHeader(tid, System.currentTimeMillis(), gate.lastTxn(),
+                            gate.log().durableEnd(), gate.nextOid()),
                     metadata.user(), metadata.note(), records, offset);
             oids = new long[records.size()];
             positions = new long[records.size()];
@@ -141,17 +148,17 @@ final class FileTransaction implements StorageTransaction {
             return resolved.stream().mapToLong(Long::longValue).toArray();
         } catch (StorageException e) {
             // A failed segment creation or end marker changed nothing; a failed force leaves the log unusable.
-            if (!storage.logFailed()) {
+            if (!gate.logFailed()) {
                 throw e;
             }
             failure = e;
         } finally {
             if (!voted) {
                 state = State.ABORTED;
-                storage.commitLock.unlock();
+                gate.unlock();
             }
         }
-        throw storage.breakDown(failure); // after the unlock: closing takes the commit lock
+        throw gate.breakDown(failure); // after the unlock: closing takes the commit lock
     }
 
     private byte[] resolve(long oid, long serial, long currentTid, byte[] mine) {
@@ -178,25 +185,24 @@ final class FileTransaction implements StorageTransaction {
         long end = 0;
         RuntimeException failure = null;
         try {
-            storage.log.writeRecord(position, record); // ends with the commit point: FORMAT.md 7.1, step 6
-            if (oids.length >= OVERLAP_FORCE_RECORDS
-                    && storage.options().durability() == StorageOptions.Durability.SYNC) {
-                storage.log.forceInBackground(); // publishing many oids takes about as long as the force
+            gate.log().writeRecord(position, record); // ends with the commit point: FORMAT.md 7.1, step 6
+            if (oids.length >= OVERLAP_FORCE_RECORDS && gate.durability() == StorageOptions.Durability.SYNC) {
+                gate.log().forceInBackground(); // publishing many oids takes about as long as the force
             }
-            storage.publish(position, tid, oids, positions);
-            end = storage.log.committedEnd();
+            gate.publish(position, tid, oids, positions);
+            end = gate.log().committedEnd();
         } catch (RuntimeException e) {
             failure = e;
         } finally {
             state = State.FINISHED; // the lock is released exactly once, whatever happened
-            storage.commitLock.unlock();
+            gate.unlock();
         }
         if (failure != null) {
             // Finish must not fail short of a broken storage (Storage contract): the log or the index may now
             // disagree with what is in memory, so only a reopen, which rebuilds the index, is safe.
-            throw storage.breakDown(failure);
+            throw gate.breakDown(failure);
         }
-        storage.awaitDurable(end);
+        gate.awaitDurable(end);
         return tid;
     }
 
@@ -204,7 +210,7 @@ final class FileTransaction implements StorageTransaction {
     public void abort() {
         if (state == State.VOTED) {
             state = State.ABORTED; // nothing of it was written: the record goes to the log only at finish
-            storage.commitLock.unlock();
+            gate.unlock();
         } else if (state == State.ACTIVE) {
             state = State.ABORTED;
         }

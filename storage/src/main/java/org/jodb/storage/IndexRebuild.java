@@ -42,7 +42,7 @@ final class IndexRebuild {
                 txn.verify();
                 if (index.needsGrowth(txn.count)) {
                     OidIndex smaller = index;
-                    index = MappedFileStorage.grow(smaller, txn.count, generations.getAsInt());
+                    index = IndexGenerations.grow(smaller, txn.count, generations.getAsInt());
                     discard(smaller);
                 }
                 OidIndex into = index;

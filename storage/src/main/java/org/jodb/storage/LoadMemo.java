@@ -10,7 +10,7 @@ import org.jodb.storage.internal.index.OidIndex;
  *
  * <p>A remembered entry is still the index's answer if the index is the same object (pack and growth swap in
  * another) and no commit published since the load: publish puts into the index and only then advances
- * {@code lastTid} (FORMAT.md invariant (3)), and vote asks under the commit lock. The load reads
+ * {@code lastTid} ({@link CommitGate#publish}), and vote asks under the commit lock. The load reads
  * {@code lastTid} before it asks the index, so an entry it saw half-way through a publish is remembered
  * with the older {@code lastTid} and never recalled.
  *

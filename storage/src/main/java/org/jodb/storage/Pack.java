@@ -27,7 +27,8 @@ import org.jodb.storage.internal.recovery.PackCommit;
 
 /**
  * One run of {@link MappedFileStorage#pack}: copies what is still needed into new segments and swaps them in
- * (FORMAT.md 7.3). Online: writers and readers continue while it copies.
+ * (FORMAT.md 7.3), through the storage's {@link CommitGate}. Online: writers and readers continue while it
+ * copies.
  *
  * <p>Phases: (1) under the commit lock, briefly, fix the pack point: the last transaction, its tid, and the
  * first segment id of the output. (2) Without the lock, find what is live as of the pack point and copy every
@@ -58,48 +59,69 @@ final class Pack {
     /** Segment ids left free for writers between the log's last segment at the pack point and pack's output. */
     static final int SEGMENT_ID_GAP = 1024;
 
-    private final MappedFileStorage storage;
+    private final CommitGate gate;
+    private final TestHooks hooks;
     private final Path dir;
     private final Log log;
     /** For each oid, the position of its newest revision copied so far, in the output. */
     private final Map<Long, Long> head = new HashMap<>();
     /** The position, in the output, of the last transaction copied. */
     private long prevTxn = LogPosition.NONE;
-    private Output out;
+    private PackOutput out;
     private OidIndex packed;
     /** Every oid in the index when pack began to copy; those not copied are what this pack removes. */
     private final List<Long> candidates = new ArrayList<>();
     /** Set once {@code pack.commit} is written: from then on the pack must complete, here or at the next open. */
     private boolean pastCommitPoint;
 
-    Pack(MappedFileStorage storage, Path dir) {
-        this.storage = storage;
-        this.dir = dir;
-        this.log = storage.log;
+    private Pack(CommitGate gate, TestHooks hooks) {
+        this.gate = gate;
+        this.hooks = hooks;
+        this.log = gate.log();
+        this.dir = log.directory();
+    }
+
+    /**
+     * Packs the storage of {@code gate} as {@link org.jodb.spi.Storage#pack} describes; the caller holds the pack
+     * lock. The index is verified first: pack trusts its set of oids.
+     */
+    static void pack(CommitGate gate, TestHooks hooks, long packTid, ReferenceFinder references) {
+        gate.verifyIndex();
+        if (!new Pack(gate, hooks).run(packTid, references)) {
+            // A transaction committed while pack copied refers to an object pack had found unreachable:
+            // packing again with writers held out cannot meet that (rare) case.
+            gate.lock();
+            try {
+                gate.checkOpen();
+                new Pack(gate, hooks).run(packTid, references);
+            } finally {
+                gate.unlock();
+            }
+        }
     }
 
     /**
      * Packs. Returns {@code false}, having changed nothing, if a transaction committed while pack copied
      * refers to an object pack had dropped; packing again with the commit lock held cannot meet that case.
      */
-    boolean run(long packTid, ReferenceFinder references) {
+    private boolean run(long packTid, ReferenceFinder references) {
         long packTxn;
         long packPointTid;
         int generation;
         long capacity;
-        storage.commitLock.lock();
+        gate.lock();
         try {
-            storage.checkOpen();
-            if (storage.lastTxn == LogPosition.NONE) {
+            gate.checkOpen();
+            if (gate.lastTxn() == LogPosition.NONE) {
                 return true;
             }
-            packTxn = storage.lastTxn;
-            packPointTid = storage.lastTid;
-            out = new Output(log.nextSegmentId() + SEGMENT_ID_GAP);
-            generation = storage.nextIndexGeneration();
-            capacity = storage.index.capacity();
+            packTxn = gate.lastTxn();
+            packPointTid = gate.lastTid();
+            out = new PackOutput(dir, log.segmentSize(), log.nextSegmentId() + SEGMENT_ID_GAP);
+            generation = gate.nextIndexGeneration();
+            capacity = gate.index().capacity();
         } finally {
-            storage.commitLock.unlock();
+            gate.unlock();
         }
         packed = OidIndex.create(dir, generation, capacity);
         try {
@@ -107,11 +129,11 @@ final class Pack {
             for (long p : transactionsBetween(LogPosition.NONE, packTxn)) {
                 copy(p, keepFrom, null, p == packTxn ? Long.MIN_VALUE : packTid);
             }
-            storage.whilePackCopies.run();
-            storage.commitLock.lock();
+            hooks.whilePackCopies.run();
+            gate.lock();
             try {
-                storage.checkOpen();
-                if (storage.logFailed()) {
+                gate.checkOpen();
+                if (gate.logFailed()) {
                     throw new StorageException("the log failed while pack copied: " + log.failure().getMessage());
                 }
                 if (log.nextSegmentId() > out.firstId) {
@@ -119,24 +141,24 @@ final class Pack {
                             + " pack copied. Nothing changed; pack again at a quieter time or use larger segments.");
                 }
                 Set<Long> referenced = new HashSet<>();
-                for (long p : transactionsBetween(packTxn, storage.lastTxn)) {
+                for (long p : transactionsBetween(packTxn, gate.lastTxn())) {
                     copy(p, null, data -> references.references(data, referenced::add), Long.MIN_VALUE);
                 }
                 for (long oid : referenced) {
-                    if (!head.containsKey(oid) && storage.current(oid) != null) {
+                    if (!head.containsKey(oid) && gate.current(oid, Storage.NO_TID) != null) {
                         discard();
                         return false; // revived: see the class comment
                     }
                 }
                 swap(references, packTid);
             } finally {
-                storage.commitLock.unlock();
+                gate.unlock();
             }
             return true;
         } catch (IOException | RuntimeException e) {
             if (pastCommitPoint) {
                 // committed but not swapped in this process: the store must be reopened to finish the pack
-                storage.close();
+                gate.closeStorage();
                 throw new StorageException("pack of " + dir + " failed after its commit point: " + e.getMessage()
                         + ". The storage was closed; reopening it completes the pack.", e);
             }
@@ -157,7 +179,7 @@ final class Pack {
         // the commit point of pack: from here on the swap is redone after a crash (FORMAT.md 7.3)
         try {
             PackCommit.write(dir, old.get(0).id, old.get(old.size() - 1).id, out.segments.get(0).id,
-                    out.segments.get(out.segments.size() - 1).id, storage.beforePackCommitForce);
+                    out.segments.get(out.segments.size() - 1).id, hooks.beforePackCommitForce);
         } catch (RuntimeException e) {
             // A failed force may leave the file whole: the next open would then finish this pack and delete the
             // old segments, with every commit made after this failure. Unless it is gone, the pack is committed.
@@ -165,7 +187,7 @@ final class Pack {
             throw e;
         }
         pastCommitPoint = true;
-        storage.atPackCommitPoint.run();
+        hooks.atPackCommitPoint.run();
         for (Segment s : out.segments) {
             s.moveTo(dir.resolve(Segment.fileName(s.id)));
         }
@@ -178,12 +200,7 @@ final class Pack {
         // order matters to readers: new segments readable, then the new index and chain head, then
         // the old segments gone; a reader that misses a segment therefore always sees a newer index
         log.adopt(out.segments, out.end());
-        storage.swapIndex(packed);
-        storage.lastTxn = prevTxn;
-        storage.recent.packed(packTid); // it may still list commits this pack dropped
-        storage.packedBefore(Math.min(packTid, storage.lastTid)); // Storage#oldestSnapshot
-        // a vote from now on refuses references to what this pack removed (FORMAT.md invariant (11))
-        storage.removedOids = storage.removedOids.plus(candidates.stream().filter(oid -> !head.containsKey(oid))
+        gate.publishPack(packed, prevTxn, packTid, candidates.stream().filter(oid -> !head.containsKey(oid))
                 .mapToLong(Long::longValue).toArray(), references);
         log.retire(old);
     }
@@ -242,7 +259,7 @@ final class Pack {
      */
     private List<RevisionView> kept(long oid, long packTid, long packPointTid) {
         List<RevisionView> kept = new ArrayList<>(1);
-        OidIndex.Entry entry = storage.index.get(oid);
+        OidIndex.Entry entry = gate.index().get(oid);
         if (entry == null) {
             return kept;
         }
@@ -273,7 +290,7 @@ final class Pack {
      */
     private Map<Long, Long> live(long packTid, long packPointTid, ReferenceFinder references) {
         Map<Long, Long> keepFrom = new HashMap<>();
-        storage.index.forEach((oid, position, tid) -> candidates.add(oid));
+        gate.index().forEach((oid, position, tid) -> candidates.add(oid));
         boolean noRoot = kept(Storage.ROOT_OID, packTid, packPointTid).isEmpty();
         ArrayDeque<Long> todo = new ArrayDeque<>();
         todo.push(Storage.ROOT_OID);
@@ -348,7 +365,7 @@ final class Pack {
         }
         if (packed.needsGrowth(kept.size())) {
             OidIndex old = packed;
-            packed = MappedFileStorage.grow(old, kept.size(), storage.nextIndexGeneration());
+            packed = IndexGenerations.grow(old, kept.size(), gate.nextIndexGeneration());
             old.close();
             try {
                 Files.deleteIfExists(old.file());
@@ -373,60 +390,5 @@ final class Pack {
             at += LogLayout.DATA_HEADER_SIZE + r.data().length;
         }
         prevTxn = position;
-    }
-
-    /** Pack's output segments, written as {@code log-N.seg.pack} until the pack commits. */
-    private final class Output {
-        final List<Segment> segments = new ArrayList<>();
-        final int firstId;
-        private int nextId;
-        private Segment current;
-        private int offset;
-
-        Output(int firstId) {
-            this.firstId = firstId;
-            this.nextId = firstId;
-        }
-
-        long reserve(int length) {
-            if (current == null || current.capacity - offset < length + LogLayout.END_MARKER_SIZE) {
-                if (current != null) {
-                    current.putInt(offset, LogLayout.END_MAGIC);
-                }
-                int needed = LogLayout.SEGMENT_HEADER_SIZE + length + LogLayout.END_MARKER_SIZE;
-                int capacity = Math.max(log.segmentSize(), (needed + 7) & ~7);
-                int id = nextId++;
-                current = Segment.create(dir, Segment.fileName(id) + PackCommit.OUTPUT_SUFFIX, id, capacity);
-                segments.add(current);
-                offset = LogLayout.SEGMENT_HEADER_SIZE;
-            }
-            return LogPosition.of(current.id, offset);
-        }
-
-        void write(long position, byte[] bytes) {
-            current.write(LogPosition.offset(position), bytes, 0, bytes.length);
-            offset = LogPosition.offset(position) + bytes.length;
-        }
-
-        long end() {
-            return LogPosition.of(current.id, offset);
-        }
-
-        void forceAll() {
-            for (Segment s : segments) {
-                s.force(0, s.capacity);
-            }
-        }
-
-        void discard() {
-            for (Segment s : segments) {
-                s.close();
-                try {
-                    Files.deleteIfExists(s.file);
-                } catch (IOException ignored) {
-                    // deleted at the next open
-                }
-            }
-        }
     }
 }

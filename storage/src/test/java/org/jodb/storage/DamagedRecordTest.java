@@ -70,9 +70,9 @@ class DamagedRecordTest {
             assertEquals(B, s.newOid());
             commit(s, new long[]{Storage.ROOT_OID, B}, new long[2], "root".getBytes(), "bravo".getBytes());
             tidOld = commit(s, new long[]{A}, new long[1], filled(aBytes, 'a'));
-            aOld = s.index.get(A).position();
+            aOld = s.hooks().index().get(A).position();
             commit(s, new long[]{A}, new long[]{tidOld}, filled(aBytes, 'A'));
-            aNew = s.index.get(A).position();
+            aNew = s.hooks().index().get(A).position();
         }
     }
 
@@ -125,7 +125,7 @@ class DamagedRecordTest {
             }
         }, size);
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
-            assertTrue(s.openedFromIndex, "the index is trusted: the log is not scanned at open");
+            assertTrue(s.openedFromIndex(), "the index is trusted: the log is not scanned at open");
             CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> s.load(A));
             assertNamesPlace(e, aNew);
             assertThrows(CorruptStorageException.class, () -> s.loadAt(A, tidOld));
@@ -217,7 +217,7 @@ class DamagedRecordTest {
         }
         long position;
         try (MappedFileStorage s = MappedFileStorage.open(dir)) {
-            position = s.index.get(oid).position();
+            position = s.hooks().index().get(oid).position();
         }
         damage(position, 28, b -> b.putInt(0, 1 << 24), 4);
         try (Database db = Database.open(dir)) {

@@ -48,15 +48,15 @@ class FlusherFailureTest {
         long oid = storage.newOid();
         commit(storage, oid, "acknowledged, not forced yet".getBytes());
         boolean[] flusherStillRunning = {true};
-        storage.atPackCommitPoint = () -> {
+        storage.hooks().atPackCommitPoint = () -> {
             io.failAt(1, true, EnumSet.of(FaultyLogIo.Op.FORCE));
-            LockSupport.unpark(storage.flusher); // flush now: it fails
+            LockSupport.unpark(storage.hooks().flusher()); // flush now: it fails
             try {
-                storage.flusher.join(30_000); // returns at once unless the flusher waits for this pack
+                storage.hooks().flusher().join(30_000); // returns at once unless the flusher waits for this pack
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
-            flusherStillRunning[0] = storage.flusher.isAlive();
+            flusherStillRunning[0] = storage.hooks().flusher().isAlive();
             throw new IllegalStateException("injected: pack fails after its commit point");
         };
 
@@ -64,7 +64,7 @@ class FlusherFailureTest {
         assertTrue(e.getMessage().contains("after its commit point"), e.getMessage());
         assertTrue(io.fired() > 0, "the flusher's force failed");
         assertFalse(flusherStillRunning[0], "the failed flusher must not wait for the pack lock");
-        assertTrue(storage.isClosed(), "the pack closed the broken storage");
+        assertTrue(storage.hooks().isClosed(), "the pack closed the broken storage");
         storage.close(); // idempotent
 
         try (MappedFileStorage reopened = MappedFileStorage.open(dir, options, LogIo.REAL)) {

@@ -239,7 +239,7 @@ class IndexDamageTest {
         assertEquals(before.generation(), IndexMeta.read(dir).generation());
         Files.copy(old, file, StandardCopyOption.REPLACE_EXISTING);
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
-            assertFalse(s.openedFromIndex, "the file's seal names an older end of the log");
+            assertFalse(s.openedFromIndex(), "the file's seal names an older end of the log");
             assertArrayEquals("newer".getBytes(), s.load(4).data());
         }
     }
@@ -273,7 +273,7 @@ class IndexDamageTest {
         Map<Long, Long> tids = new ConcurrentHashMap<>();
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
             for (long oid = 100; oid < 600; oid += 50) {
-                OidIndex.Entry e = s.index.get(oid);
+                OidIndex.Entry e = s.hooks().index().get(oid);
                 positions.put(oid, e.position());
                 tids.put(oid, e.tid());
             }
@@ -307,7 +307,7 @@ class IndexDamageTest {
         };
         logger.addHandler(handler);
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
-            assertTrue(s.openedFromIndex);
+            assertTrue(s.openedFromIndex());
             List<Throwable> failures = new CopyOnWriteArrayList<>();
             List<Thread> threads = new ArrayList<>();
             for (int t = 0; t < 3; t++) {
@@ -343,7 +343,7 @@ class IndexDamageTest {
                 t.join();
             }
             assertEquals(List.of(), failures);
-            assertEquals(1, s.indexRebuilds.get(), "one rebuild, whichever thread met the damage first");
+            assertEquals(1, s.hooks().indexRebuilds(), "one rebuild, whichever thread met the damage first");
             for (long oid = 1; oid <= 600; oid++) {
                 String expected = "v" + oid + ((oid - 2) % 7 == 0 ? ".w" : oid % 3 == 1 ? ".2" : ".0");
                 assertEquals(expected, new String(s.load(oid).data()), "oid " + oid);
@@ -355,7 +355,7 @@ class IndexDamageTest {
         assertTrue(warnings.get(0).getMessage().contains(file.getFileName().toString()),
                 warnings.get(0).getMessage());
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
-            assertTrue(s.openedFromIndex, "the rebuilt index was closed cleanly and is trusted");
+            assertTrue(s.openedFromIndex(), "the rebuilt index was closed cleanly and is trusted");
             for (long oid = 1; oid <= 600; oid++) {
                 assertTrue(new String(s.load(oid).data()).startsWith("v" + oid + "."));
             }
@@ -367,27 +367,27 @@ class IndexDamageTest {
     void anOidTheTrustedIndexLostIsFoundAfterARebuild() {
         fill(dir, 100);
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
-            assertTrue(s.openedFromIndex);
-            IndexSurgery.lose(s.index, 5);
+            assertTrue(s.openedFromIndex());
+            IndexSurgery.lose(s.hooks().index(), 5);
             assertEquals("v5.0", new String(s.load(5).data()));
-            assertEquals(1, s.indexRebuilds.get());
+            assertEquals(1, s.hooks().indexRebuilds());
             assertNull(s.load(100_000), "an oid never handed out is a genuine miss");
-            assertEquals(1, s.indexRebuilds.get(), "after a rebuild in this open, misses are genuine");
+            assertEquals(1, s.hooks().indexRebuilds(), "after a rebuild in this open, misses are genuine");
         }
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
-            IndexSurgery.lose(s.index, 7);
+            IndexSurgery.lose(s.hooks().index(), 7);
             assertEquals(3, s.history(7, 10).size(), "oid 7 was written three times");
-            assertEquals(1, s.indexRebuilds.get());
+            assertEquals(1, s.hooks().indexRebuilds());
         }
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
             long first = s.history(10, 10).get(2).tid();
-            IndexSurgery.lose(s.index, 10);
+            IndexSurgery.lose(s.hooks().index(), 10);
             assertEquals("v10.0", new String(s.loadAt(10, first).data()));
-            assertEquals(1, s.indexRebuilds.get());
+            assertEquals(1, s.hooks().indexRebuilds());
         }
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
             long tid = s.load(13).tid();
-            IndexSurgery.lose(s.index, 13);
+            IndexSurgery.lose(s.hooks().index(), 13);
             Thread voter = new Thread(() -> { // a thread whose loads never met oid 13's entry
                 StorageTransaction txn = s.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
                 txn.store(13, tid, "v13.3".getBytes());
@@ -396,7 +396,7 @@ class IndexDamageTest {
             });
             voter.start();
             join(voter);
-            assertEquals(1, s.indexRebuilds.get());
+            assertEquals(1, s.hooks().indexRebuilds());
             assertEquals("v13.3", new String(s.load(13).data()));
             assertEquals("v13.2", new String(s.loadAt(13, tid).data()), "the new record's prev is the old one");
         }
@@ -412,22 +412,22 @@ class IndexDamageTest {
         fill(dir, 100);
         long position;
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
-            position = s.index.get(50).position();
+            position = s.hooks().index().get(50).position();
         }
         Path segment = dir.resolve(Segment.fileName(LogPosition.segment(position)));
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
             ch.write(ByteBuffer.wrap(new byte[]{'X'}), LogPosition.offset(position) + 36); // oid 50's first data byte
         }
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
-            assertTrue(s.openedFromIndex, "a clean open reads no old record");
-            IndexSurgery.lose(s.index, 5);
+            assertTrue(s.openedFromIndex(), "a clean open reads no old record");
+            IndexSurgery.lose(s.hooks().index(), 5);
             for (int attempt = 0; attempt < 2; attempt++) {
                 CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> s.load(5));
                 assertTrue(e.getMessage().contains(segment.toString()), e.getMessage());
             }
             assertThrows(CorruptStorageException.class, () -> s.history(5, 10));
             assertThrows(CorruptStorageException.class, () -> s.loadAt(5, s.lastTid()));
-            assertEquals(0, s.indexRebuilds.get(), "no rebuild succeeded");
+            assertEquals(0, s.hooks().indexRebuilds(), "no rebuild succeeded");
             assertEquals("v4.2", new String(s.load(4).data()), "what the index holds stays readable");
         }
     }
@@ -437,8 +437,8 @@ class IndexDamageTest {
     void aWrongEntryIsNeverAVotesPrev() {
         fill(dir, 100);
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
-            OidIndex.Entry e = s.index.get(16);
-            s.index.put(16, e.position() + 8, e.tid());
+            OidIndex.Entry e = s.hooks().index().get(16);
+            s.hooks().index().put(16, e.position() + 8, e.tid());
             Thread voter = new Thread(() -> {
                 StorageTransaction txn = s.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
                 txn.store(16, e.tid(), "v16.3".getBytes());
@@ -447,7 +447,7 @@ class IndexDamageTest {
             });
             voter.start();
             join(voter);
-            assertEquals(1, s.indexRebuilds.get());
+            assertEquals(1, s.hooks().indexRebuilds());
             assertEquals("v16.2", new String(s.loadAt(16, e.tid()).data()));
             assertEquals(4, s.history(16, 10).size());
         }
@@ -458,7 +458,7 @@ class IndexDamageTest {
     void damageOfTheLogUnderAVerifiedIndexNamesTheLogFileAndOffset() throws IOException {
         try (MappedFileStorage s = MappedFileStorage.open(dir, options())) {
             fill(s);
-            long position = s.index.get(3).position();
+            long position = s.hooks().index().get(3).position();
             Path segment = dir.resolve(Segment.fileName(LogPosition.segment(position)));
             try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
                 ch.write(ByteBuffer.wrap(new byte[]{'X'}), LogPosition.offset(position) + 36); // the first data byte
@@ -466,7 +466,7 @@ class IndexDamageTest {
             CorruptStorageException e = assertThrows(CorruptStorageException.class, () -> s.load(3));
             assertTrue(e.getMessage().contains(segment + " offset " + LogPosition.offset(position)), e.getMessage());
             assertFalse(e.getMessage().contains("index"), e.getMessage());
-            assertEquals(0, s.indexRebuilds.get(), "a verified index is not rebuilt");
+            assertEquals(0, s.hooks().indexRebuilds(), "a verified index is not rebuilt");
             assertEquals("v4.0", new String(s.load(4).data()), "other objects stay readable");
         }
     }

@@ -74,7 +74,7 @@ public final class IndexDamageTrials {
         this.options = options;
         copySeed();
         try (MappedFileStorage s = MappedFileStorage.open(work, options)) {
-            for (long oid = 0; oid < s.peekNextOid(); oid++) {
+            for (long oid = 0; oid < s.hooks().peekNextOid(); oid++) {
                 Revision r = s.load(oid);
                 expected.put(oid, r == null ? null : r.data());
             }
@@ -180,7 +180,7 @@ public final class IndexDamageTrials {
                 long committed = txn.finish();
                 assertEquals(committed, s.load(last).tid(), what);
                 assertArrayEquals(expected.get(last), s.loadAt(last, tid).data(), what + ": the older revision");
-                return new Outcome(s.openedFromIndex(), s.indexRebuilds.get());
+                return new Outcome(s.openedFromIndex(), s.hooks().indexRebuilds());
             }
         }, () -> what + " stalled");
     }

@@ -55,11 +55,11 @@ class IndexRecoveryTest {
     @Test
     void cleanReopenTrustsTheIndexWithoutScanningTheLog() {
         try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
-            assertFalse(storage.openedFromIndex, "a new store has no index to trust");
+            assertFalse(storage.openedFromIndex(), "a new store has no index to trust");
             fill(storage, 300, 50);
         }
         try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
-            assertTrue(storage.openedFromIndex);
+            assertTrue(storage.openedFromIndex());
             assertAllLoad(storage, 300);
         }
     }
@@ -71,11 +71,11 @@ class IndexRecoveryTest {
         }
         Files.delete(indexFile());
         try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
-            assertFalse(storage.openedFromIndex);
+            assertFalse(storage.openedFromIndex());
             assertAllLoad(storage, 300);
         }
         try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
-            assertTrue(storage.openedFromIndex, "the rebuilt index is trusted next time");
+            assertTrue(storage.openedFromIndex(), "the rebuilt index is trusted next time");
             assertAllLoad(storage, 300);
         }
     }
@@ -87,7 +87,7 @@ class IndexRecoveryTest {
         }
         Files.write(indexFile(), "this is not a chronicle map".getBytes());
         try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
-            assertFalse(storage.openedFromIndex);
+            assertFalse(storage.openedFromIndex());
             assertAllLoad(storage, 300);
         }
     }
@@ -99,14 +99,14 @@ class IndexRecoveryTest {
         }
         Files.delete(dir.resolve(IndexMeta.FILE_NAME));
         try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
-            assertFalse(storage.openedFromIndex);
+            assertFalse(storage.openedFromIndex());
             assertAllLoad(storage, 100);
             fill(storage, 20, 10);
             // a crash now leaves an "open" side file: the copy below is what kill -9 would leave
             Path crashed = elsewhere.resolve("crashed");
             StoreFiles.copyCrashImage(dir, crashed);
             try (MappedFileStorage after = MappedFileStorage.open(crashed, options())) {
-                assertFalse(after.openedFromIndex, "a store that was not closed cleanly rebuilds its index");
+                assertFalse(after.openedFromIndex(), "a store that was not closed cleanly rebuilds its index");
                 assertAllLoad(after, 120);
             }
         }
@@ -117,15 +117,16 @@ class IndexRecoveryTest {
         try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
             fill(storage, 5_000, 250);
             assertAllLoad(storage, 5_000);
-            assertTrue(storage.index.capacity() >= 5_000 / 0.75, "capacity " + storage.index.capacity());
+            long capacity = storage.hooks().index().capacity();
+            assertTrue(capacity >= 5_000 / 0.75, "capacity " + capacity);
             // fourfold growth: 1,000 -> 4,000 (at 750 entries) -> 16,000 (at 3,000), each copy made once
-            assertEquals(16_000, storage.index.capacity());
+            assertEquals(16_000, storage.hooks().index().capacity());
         }
         IndexMeta meta = IndexMeta.read(dir);
         assertTrue(meta.clean());
         assertEquals(5_000, meta.count());
         try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
-            assertTrue(storage.openedFromIndex);
+            assertTrue(storage.openedFromIndex());
             assertAllLoad(storage, 5_000);
             fill(storage, 1_000, 1_000);
             assertAllLoad(storage, 6_000);
@@ -161,13 +162,13 @@ class IndexRecoveryTest {
         Files.copy(other.resolve(IndexMeta.FILE_NAME), dir.resolve(IndexMeta.FILE_NAME),
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
-            assertFalse(storage.openedFromIndex, "an index of another log is not trusted");
+            assertFalse(storage.openedFromIndex(), "an index of another log is not trusted");
             assertEquals("v1", new String(storage.load(1).data()));
             assertEquals(1_000, storage.load(2).data().length, "the last committed transaction survives");
             fill(storage, 1, 1); // appends after the real end, not over the record the foreign end fell into
         }
         try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
-            assertTrue(storage.openedFromIndex);
+            assertTrue(storage.openedFromIndex());
             assertEquals(1_000, storage.load(2).data().length);
             assertEquals("v3", new String(storage.load(3).data()));
         }

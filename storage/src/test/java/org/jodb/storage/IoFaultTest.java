@@ -87,7 +87,7 @@ class IoFaultTest {
                 io.disarm();
                 Path crash = tmp.resolve("crash-" + n);
                 StoreFiles.copyCrashImage(dir, crash);
-                if (!storage.isClosed()) {
+                if (!storage.hooks().isClosed()) {
                     assertEquals(acknowledged, state(storage), where + ": the failed commit left nothing visible");
                     Map<Long, String> atFailure = new TreeMap<>(acknowledged);
                     commitRound(storage, 4, acknowledged);
@@ -121,7 +121,7 @@ class IoFaultTest {
             io.failAt(1, false, EnumSet.of(FaultyLogIo.Op.FORCE));
             assertThrows(StorageException.class, () -> commitLarge(storage, objects, "b"));
             assertEquals(1, io.fired());
-            assertTrue(storage.isClosed(), "a failed force closes the storage");
+            assertTrue(storage.hooks().isClosed(), "a failed force closes the storage");
         } finally {
             storage.close();
         }
@@ -137,7 +137,7 @@ class IoFaultTest {
 
     /** Writes {@code value} into oids 1..objects in one transaction. */
     private static void commitLarge(MappedFileStorage storage, int objects, String value) {
-        while (storage.peekNextOid() <= objects) {
+        while (storage.hooks().peekNextOid() <= objects) {
             storage.newOid();
         }
         StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
@@ -167,10 +167,10 @@ class IoFaultTest {
             } catch (StorageException e) {
                 // unless the flusher failed between the commit point and the return: the commit is in doubt
             }
-            for (int i = 0; i < 10_000 && !storage.isClosed(); i++) {
+            for (int i = 0; i < 10_000 && !storage.hooks().isClosed(); i++) {
                 Thread.sleep(1); // waits for the flusher's event; no timing is asserted
             }
-            assertTrue(storage.isClosed(), "the flusher's failed force closed the storage");
+            assertTrue(storage.hooks().isClosed(), "the flusher's failed force closed the storage");
             assertEquals(1, io.fired(), "the closing storage did not force again after the failure");
         } finally {
             storage.close();

@@ -1,19 +1,23 @@
 package org.jodb.storage;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
 /**
  * The storage module knows bytes, not Java objects: only org.jodb.spi from core, no Kryo; Chronicle Map only
- * under internal/index/; internal/log/ knows nothing of the index or recovery.
+ * under internal/index/; internal/log/ knows nothing of the index or recovery. Its public surface outside the
+ * internal packages is its three entry points.
  */
 class LayeringTest {
 
@@ -42,5 +46,30 @@ class LayeringTest {
             }
         }
         assertEquals(List.of(), violations);
+    }
+
+    @Test
+    void onlyTheEntryPointsArePublicOutsideTheInternalPackages() throws IOException {
+        Set<String> publicTypes = new TreeSet<>();
+        try (Stream<Path> files = Files.list(Path.of("src/main/java/org/jodb/storage"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                if (Files.readAllLines(file).stream().anyMatch(line -> line.matches(
+                        "public (final |abstract )*(class|interface|record|enum) .*"))) {
+                    publicTypes.add(file.getFileName().toString().replace(".java", ""));
+                }
+            }
+        }
+        assertEquals(Set.of("MappedFileStorage", "MappedFileStorageProvider", "StorageOptions"), publicTypes);
+    }
+
+    @Test
+    void eachInternalPackageSaysItIsInternal() throws IOException {
+        try (Stream<Path> packages = Files.list(Path.of("src/main/java/org/jodb/storage/internal"))) {
+            for (Path dir : packages.toList()) {
+                Path info = dir.resolve("package-info.java");
+                assertTrue(Files.exists(info), "missing " + info);
+                assertTrue(Files.readString(info).contains("no compatibility promise"), info + " must say so");
+            }
+        }
     }
 }

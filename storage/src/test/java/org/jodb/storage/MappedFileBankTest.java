@@ -5,7 +5,10 @@ import org.jodb.BankContractTest;
 import org.jodb.spi.Storage;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The many-threads object-level contract (bank transfers, concurrent map inserts) on the file storage. */
+/**
+ * The many-threads object-level contract (bank transfers that keep their sum, concurrent map inserts) on the
+ * file storage.
+ */
 class MappedFileBankTest extends BankContractTest {
 
     @TempDir

@@ -103,7 +103,7 @@ class OnlinePackTest {
 
             AtomicInteger hookRuns = new AtomicInteger();
             AtomicReference<Throwable> failure = new AtomicReference<>();
-            storage.whilePackCopies = () -> {
+            storage.hooks().whilePackCopies = () -> {
                 if (hookRuns.incrementAndGet() > 1) {
                     return;
                 }
@@ -170,7 +170,7 @@ class OnlinePackTest {
                     revived, record("revived")));
             commit(storage, Map.of(Storage.ROOT_OID, record("root v2", child))); // revived is unreachable now
             AtomicInteger hookRuns = new AtomicInteger();
-            storage.whilePackCopies = () -> {
+            storage.hooks().whilePackCopies = () -> {
                 if (hookRuns.incrementAndGet() == 1) {
                     // a writer that still held the object links it again while pack copies
                     commit(storage, Map.of(Storage.ROOT_OID, record("root v3", child, revived)));
@@ -211,7 +211,7 @@ class OnlinePackTest {
                     throw new java.io.UncheckedIOException(e);
                 }
             };
-            storage.whilePackCopies = () -> {
+            storage.hooks().whilePackCopies = () -> {
                 for (int i = 1; i <= 5; i++) { // each rolls the 512-byte segments over
                     commit(storage, Map.of(child, record(Integer.toString(i))));
                 }
@@ -220,7 +220,7 @@ class OnlinePackTest {
                 }
             };
             if (afterCommitPoint) {
-                storage.atPackCommitPoint = crash;
+                storage.hooks().atPackCommitPoint = crash;
             }
             storage.pack(storage.lastTid(), REFERENCES);
         }

@@ -152,7 +152,7 @@ class OpenRefusalTest {
         try (MappedFileStorage storage = MappedFileStorage.open(dir, options())) {
             StorageException e = assertThrows(StorageException.class, () -> MappedFileStorage.open(dir, options()));
             assertTrue(e.getMessage().contains("already open"), e.getMessage());
-            assertFalse(storage.isClosed(), "the refused second open must not disturb the first");
+            assertFalse(storage.hooks().isClosed(), "the refused second open must not disturb the first");
         }
         MappedFileStorage.open(dir, options()).close();
     }

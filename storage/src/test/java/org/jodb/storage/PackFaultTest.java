@@ -57,12 +57,12 @@ class PackFaultTest {
         for (int i = 0; i < 60; i++) {
             commit(storage, model, 1 + i % 5, "v" + i + "-" + "x".repeat(i * 3)); // several segments
         }
-        storage.beforePackCommitForce = () -> {
+        storage.hooks().beforePackCommitForce = () -> {
             throw new UncheckedIOException(new IOException("injected: No space left on device"));
         };
         assertThrows(StorageException.class, () -> storage.pack(storage.lastTid(), (data, refs) -> { }));
-        storage.beforePackCommitForce = () -> { };
-        if (!storage.isClosed()) { // "nothing changed": the store goes on
+        storage.hooks().beforePackCommitForce = () -> { };
+        if (!storage.hooks().isClosed()) { // "nothing changed": the store goes on
             commit(storage, model, 3, "after the failed pack");
         }
         storage.close();

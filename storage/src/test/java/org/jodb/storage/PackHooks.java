@@ -8,6 +8,6 @@ public final class PackHooks {
 
     /** Runs {@code action} on the packing thread right after pack's commit point, before the swap. */
     public static void atCommitPoint(MappedFileStorage storage, Runnable action) {
-        storage.atPackCommitPoint = action;
+        storage.hooks().atPackCommitPoint = action;
     }
 }

@@ -76,10 +76,10 @@ class ReopenForceTest {
         RecordingIo io = new RecordingIo();
         StorageOptions sync = StorageOptions.builder().segmentSize(4096).indexCapacity(1_000).build();
         try (MappedFileStorage storage = MappedFileStorage.open(image, sync, io)) {
-            long end = storage.log.committedEnd();
+            long end = storage.hooks().log().committedEnd();
             commit(storage, 10);
             TransactionView[] last = new TransactionView[1];
-            storage.forEachTransaction(txn -> last[0] = txn);
+            storage.hooks().forEachTransaction(txn -> last[0] = txn);
             assertTrue(last[0].durableAt >= end, "the new record names the recovered end durable");
             int firstWrite = 0;
             while (!io.ops.get(firstWrite).startsWith("write ")) {
@@ -112,7 +112,7 @@ class ReopenForceTest {
                 commit(storage, 900);
             }
             List<TransactionView> all = new java.util.ArrayList<>();
-            storage.forEachTransaction(all::add);
+            storage.hooks().forEachTransaction(all::add);
             lastPosition = all.get(all.size() - 1).position;
             tidBefore = all.get(all.size() - 2).tid;
             StoreFiles.copyCrashImage(dir, image);

@@ -93,7 +93,7 @@ class SpareSegmentTest {
         try (MappedFileStorage storage = MappedFileStorage.open(dir, OPTIONS, io)) {
             commitUntilSegment(storage, dir, 2, 0, acknowledged);
             assertEquals(1, io.fired(), "making the spare failed: " + io.lastFault);
-            assertFalse(storage.isClosed());
+            assertFalse(storage.hooks().isClosed());
             assertEquals(acknowledged, state(storage));
         }
         try (MappedFileStorage reopened = MappedFileStorage.open(dir, OPTIONS)) {
@@ -120,7 +120,7 @@ class SpareSegmentTest {
             assertTrue(full != null && full.getMessage().contains("No space left on device"),
                     "the commit that needed segment 2 reports the full disk: " + full);
             assertEquals(2, io.fired(), "the spare failed, then the rollover's own attempt: " + io.lastFault);
-            assertFalse(storage.isClosed(), "a full disk leaves the store usable");
+            assertFalse(storage.hooks().isClosed(), "a full disk leaves the store usable");
             assertEquals(acknowledged, state(storage), "the failed commit left nothing visible");
             io.disarm();
             commit(storage, round + 1, acknowledged);
@@ -171,7 +171,7 @@ class SpareSegmentTest {
                     oids.accept(oid);
                 }
             });
-            int first = storage.log.ordered().get(0).id;
+            int first = storage.hooks().log().ordered().get(0).id;
             assertTrue(first > 2, "pack wrote its output past the spare's id: " + first);
             commitUntilSegment(storage, dir, first + 1, round, acknowledged);
             assertFalse(Files.exists(dir.resolve(Segment.fileName(2))), "the stale spare never took a name");

@@ -32,7 +32,7 @@ public final class ChronicleFlags {
     }
 
     /** The required flags this JVM was started without. */
-    public static List<String> missing() {
+    static List<String> missing() {
         Module me = ChronicleFlags.class.getModule();
         List<String> missing = new ArrayList<>();
         Module base = Object.class.getModule();

@@ -342,7 +342,7 @@ public final class OidIndex implements AutoCloseable {
     }
 
     /** Copies every entry into a new index of {@code newCapacity}, the next generation in the same directory. */
-    public OidIndex copyToNextGeneration(long newCapacity) {
+    OidIndex copyToNextGeneration(long newCapacity) {
         return copyTo(generation + 1, newCapacity);
     }
 

@@ -6,12 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 
 import org.jodb.spi.StorageException;
 
@@ -19,9 +14,8 @@ import org.jodb.spi.StorageException;
  * The append-only log: an ordered run of {@link Segment}s, the append point, and what has been forced.
  *
  * <p>Durability: vote reserves a transaction's place; finish writes the record, whose trailer is the commit
- * point, in one write (FORMAT.md 7), then {@link #awaitDurable} forces the log up to its end. Whoever forces
- * covers every transaction finished before the force began, so concurrent committers share one force
- * (group commit).
+ * point, in one write (FORMAT.md 7), then {@link #awaitDurable} forces the log up to its end. Concurrent
+ * committers share one force ({@link GroupForce}).
  *
  * <p>Concurrency: appends ({@link #reserve}, {@link #writeRecord},
  * {@link #adopt}, {@link #retire}) are called under the storage's commit lock, one transaction at a time;
@@ -40,16 +34,8 @@ public final class Log {
     private int appendOffset;
     /** Position just after the last finished transaction. */
     private volatile long committedEnd;
-    /** Every byte before this position has been forced to the device. */
-    private volatile long durableEnd;
-    /** Held while forcing: orders the commit force with the one at a segment rollover. */
-    private final Object flushLock = new Object();
-    /** Guards {@link #flushing}; held only for a few instructions. */
-    private final Object flushState = new Object();
-    /** Runs {@link #forceInBackground} forces; made when first needed. */
-    private volatile ExecutorService forcer;
-    /** The force in progress, completed when it ends; {@code null} when none runs. */
-    private CompletableFuture<Void> flushing;
+    /** Forces the log for committers, and knows how far it is durable. */
+    private final GroupForce force;
     /** The next segment, being made ahead of time, or {@code null}; commit lock (and close). */
     private SpareSegment spare;
     /** The file operations used for appending and forcing (a seam for fault-injection tests). */
@@ -87,7 +73,7 @@ public final class Log {
                         + ". Check the device, then reopen.", e);
             }
         }
-        this.durableEnd = end;
+        this.force = new GroupForce(this, end);
     }
 
     /** Creates the first segment of a new store. */
@@ -104,7 +90,8 @@ public final class Log {
         return failure;
     }
 
-    private void checkUsable() {
+    /** @throws StorageException once the log {@linkplain #failure() failed} */
+    void checkUsable() {
         StorageException f = failure;
         if (f != null) {
             throw new StorageException("the log of " + dir + " failed earlier (" + f.getMessage()
@@ -113,7 +100,7 @@ public final class Log {
     }
 
     /** Marks the log failed and returns the exception to throw. */
-    private StorageException fail(String what, Throwable cause) {
+    StorageException fail(String what, Throwable cause) {
         StorageException e = new StorageException("cannot " + what + " in " + dir + ": " + cause
                 + ". The store must be reopened (recovery keeps every durable commit).", cause);
         if (failure == null) {
@@ -150,8 +137,9 @@ public final class Log {
         return committedEnd;
     }
 
+    /** Every byte before this position has been forced to the device. */
     public long durableEnd() {
-        return durableEnd;
+        return force.durableEnd();
     }
 
     /** The id the next new segment gets. */
@@ -194,17 +182,15 @@ public final class Log {
             throw new StorageException("cannot close log segment " + current + " for appends: " + e
                     + ". Nothing was committed; retry the transaction.", e);
         }
-        synchronized (flushLock) {
-            try {
-                io.force(current, 0, current.capacity);
-            } catch (RuntimeException | InternalError e) {
-                unmark(marked);
-                abandon(next, !marked); // the zeros were not forced: the marker may still reach the disk
-                throw fail("force log segment " + current, e);
-            }
-            // Everything before the new segment's first record is durable now: the old segment was forced
+        try {
+            // Everything before the new segment's first record is durable then: the old segment was forced
             // whole and the new one was forced at creation; the next force starts in the new segment.
-            durableEnd = LogPosition.of(next.id, LogLayout.SEGMENT_HEADER_SIZE);
+            force.exclusively(() -> io.force(current, 0, current.capacity),
+                    LogPosition.of(next.id, LogLayout.SEGMENT_HEADER_SIZE));
+        } catch (RuntimeException | InternalError e) {
+            unmark(marked);
+            abandon(next, !marked); // the zeros were not forced: the marker may still reach the disk
+            throw fail("force log segment " + current, e);
         }
         segments.put(next.id, next);
         current = next;
@@ -259,9 +245,7 @@ public final class Log {
         }
         try {
             current.zero(appendOffset, appendOffset + LogLayout.END_MARKER_SIZE);
-            synchronized (flushLock) {
-                io.force(current, 0, current.capacity);
-            }
+            force.exclusively(() -> io.force(current, 0, current.capacity));
             return true;
         } catch (RuntimeException | InternalError e) {
             return false;
@@ -326,166 +310,30 @@ public final class Log {
     }
 
     /**
-     * Returns once every byte before {@code end} is forced. One caller at a time leads a force, up to the
-     * newest committed end; callers that arrive meanwhile wait for that force together and then find their
-     * commit covered, or elect one of them to force for all that committed during it (group commit).
+     * Returns once every byte before {@code end} is forced; concurrent callers share one force (group commit,
+     * {@link GroupForce#awaitDurable}).
      *
-     * <p>Why not simply a monitor around the force: waiters queued on a monitor are handed it one at a time,
-     * and each hand-off waits for the next thread to be scheduled; on a busy machine that serial chain took
-     * longer than the force itself, so few commits shared each force. Completing a future wakes all waiters
-     * at once.
+     * @throws StorageException when the force failed (then the log has failed)
      */
     public void awaitDurable(long end) {
-        awaitDurable(end, true);
+        force.awaitDurable(end);
     }
 
     /**
-     * @param handOff whether a force that ends with commits waiting for the next one passes that next force to
-     *                the forcer thread (committers in SYNC mode), rather than leaving them to elect a leader
-     */
-    private void awaitDurable(long end, boolean handOff) {
-        while (durableEnd < end) {
-            CompletableFuture<Void> running;
-            boolean lead = false;
-            synchronized (flushState) {
-                if (durableEnd >= end) {
-                    return;
-                }
-                checkUsable();
-                running = flushing;
-                if (running == null) {
-                    flushing = running = new CompletableFuture<>();
-                    lead = true;
-                }
-            }
-            if (lead) {
-                lead(running, handOff); // throws if the force failed
-            } else {
-                awaitQuietly(running);
-            }
-        }
-    }
-
-    /**
-     * Forces up to the committed end for everyone waiting on {@code running}, then completes it. When commits
-     * finished during the force (so their committers wait for the next one) and {@code handOff} is set, the
-     * next force is started on the forcer thread before {@code running} completes, and becomes
-     * {@link #flushing}: under load the forces then follow each other back to back. Without it the waiters
-     * woke, one of them found no force running and led the next, and the disk stood idle meanwhile (39 µs
-     * between forces of about 110 µs with 8 committers on 2 cores), while this thread, whose own commit is
-     * durable, returns to its caller at once either way.
-     */
-    private void lead(CompletableFuture<Void> running, boolean handOff) {
-        boolean forced = false;
-        try {
-            synchronized (flushLock) {
-                checkUsable();
-                long target = committedEnd;
-                if (durableEnd < target) {
-                    try {
-                        forceRange(durableEnd, target);
-                    } catch (RuntimeException | InternalError e) {
-                        throw fail("force the log up to " + LogPosition.describe(target), e);
-                    }
-                    durableEnd = target;
-                }
-                forced = true;
-            }
-        } finally {
-            CompletableFuture<Void> next = null;
-            synchronized (flushState) {
-                flushing = null;
-                if (forced && handOff && committedEnd > durableEnd && failure == null) {
-                    flushing = next = new CompletableFuture<>();
-                }
-            }
-            if (next != null) {
-                startOnForcer(next);
-            }
-            running.complete(null);
-        }
-    }
-
-    /** Leads the force of {@code next} on the forcer thread; if the log is closing, leaves it to the waiters. */
-    private void startOnForcer(CompletableFuture<Void> next) {
-        try {
-            forcer().execute(() -> {
-                try {
-                    lead(next, true);
-                } catch (RuntimeException e) {
-                    // recorded in failure: each waiter reads it when it looks again
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            synchronized (flushState) {
-                flushing = null;
-            }
-            next.complete(null); // its waiters look again and one of them forces
-        }
-    }
-
-    /** Waits for a force led by another thread; its outcome is read from {@link #durableEnd} and the failure. */
-    private static void awaitQuietly(CompletableFuture<Void> force) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                force.get();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true; // a commit's durability is not abandoned half way; the flag is kept
-            } catch (ExecutionException e) {
-                break; // never completed exceptionally
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /**
-     * Starts forcing everything committed so far on the log's forcer thread and returns at once, so that a
-     * committer's remaining work (publishing a large transaction to the index) overlaps the force; its own
-     * {@link #awaitDurable} then joins that force. A failure is recorded as by {@link #awaitDurable} and
-     * reported to whoever waits next.
+     * Starts forcing everything committed so far on the log's forcer thread and returns at once (see
+     * {@link GroupForce#forceInBackground}).
      */
     public void forceInBackground() {
-        long target = committedEnd;
-        try {
-            forcer().execute(() -> {
-                try {
-                    awaitDurable(target);
-                } catch (RuntimeException e) {
-                    // recorded in failure; the committer's own awaitDurable reports it
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            // closing: the committer forces itself
-        }
-    }
-
-    private ExecutorService forcer() {
-        ExecutorService f = forcer;
-        if (f == null) {
-            synchronized (flushState) {
-                f = forcer;
-                if (f == null) {
-                    forcer = f = Executors.newSingleThreadExecutor(r -> {
-                        Thread t = new Thread(r, "jodb-forcer " + dir);
-                        t.setDaemon(true);
-                        return t;
-                    });
-                }
-            }
-        }
-        return f;
+        force.forceInBackground();
     }
 
     /** Forces everything committed so far. */
     public void forceAll() {
-        awaitDurable(committedEnd, false); // DEFERRED's flusher and close: one force, never a chain of them
+        force.forceAll();
     }
 
-    private void forceRange(long from, long to) {
+    /** Forces the bytes from {@code from} up to {@code to}, segment by segment. */
+    void forceRange(long from, long to) {
         int first = LogPosition.segment(from);
         int last = LogPosition.segment(to);
         for (int id = first; id <= last; id++) {
@@ -516,12 +364,11 @@ public final class Log {
         for (Segment s : added) {
             segments.put(s.id, s);
         }
-        synchronized (flushLock) {
+        force.exclusively(() -> {
             current = added.get(added.size() - 1);
             appendOffset = LogPosition.offset(end);
             committedEnd = end;
-            durableEnd = end; // pack forced its output before the swap
-        }
+        }, end); // pack forced its output before the swap
     }
 
     /** Makes replaced segments unreadable and closes them; readers that miss one start over. */
@@ -533,10 +380,7 @@ public final class Log {
     }
 
     public void close() {
-        ExecutorService f = forcer;
-        if (f != null) {
-            f.shutdown();
-        }
+        force.close();
         SpareSegment made = spare;
         spare = null;
         if (made != null) {

@@ -15,15 +15,15 @@ public final class LogLayout {
     /** The oldest format version a reader must understand to read a store written now (FORMAT.md 4). */
     public static final short FORMAT_READ_VERSION = 2;
     /** The format version this code writes (FORMAT.md 4). */
-    public static final short FORMAT_WRITE_VERSION = 2;
+    static final short FORMAT_WRITE_VERSION = 2;
     /**
      * The oldest format version this code reads: format 1 had no per-record CRC, and its data records are
      * 4 bytes shorter; a store written in it is refused (FORMAT.md 4).
      */
-    public static final short OLDEST_READABLE_VERSION = 2;
+    static final short OLDEST_READABLE_VERSION = 2;
 
     /** First 8 bytes of every segment file: ASCII {@code jodb-log}. */
-    public static final byte[] SEGMENT_MAGIC = "jodb-log".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] SEGMENT_MAGIC = "jodb-log".getBytes(StandardCharsets.US_ASCII);
     /** Bytes before the first record of a segment. */
     public static final int SEGMENT_HEADER_SIZE = 64;
 
@@ -133,7 +133,7 @@ public final class LogLayout {
     }
 
     /** A 64-byte segment header (FORMAT.md 3.1). */
-    public static byte[] encodeSegmentHeader(int id, int capacity, long createdMillis) {
+    static byte[] encodeSegmentHeader(int id, int capacity, long createdMillis) {
         ByteBuffer b = ByteBuffer.allocate(SEGMENT_HEADER_SIZE);
         b.put(SEGMENT_MAGIC).putShort(FORMAT_READ_VERSION).putShort(FORMAT_WRITE_VERSION).putInt(id)
                 .putInt(capacity).putInt(SEGMENT_HEADER_SIZE).putLong(createdMillis);

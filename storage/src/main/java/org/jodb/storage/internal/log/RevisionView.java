@@ -153,7 +153,7 @@ public record RevisionView(Segment segment, long position, long oid, long tid, l
     }
 
     /** A copy of the {@code length} data bytes of the record at {@code position}, which {@link #check} passed. */
-    public static byte[] dataAt(Segment s, long position, int length) {
+    static byte[] dataAt(Segment s, long position, int length) {
         return s.read(LogPosition.offset(position) + DATA_HEADER_SIZE, length);
     }
 

@@ -80,7 +80,7 @@ public final class Segment {
      * name {@code name + ".tmp"} (which open deletes, FORMAT.md 2), and opened. {@link #install} gives it its
      * name. Lets the log make its next segment ahead of time, off the commit path.
      */
-    public static Segment prepare(Path dir, String name, int id, int capacity) {
+    static Segment prepare(Path dir, String name, int id, int capacity) {
         Path tmp = dir.resolve(name + ".tmp");
         try {
             try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -117,7 +117,7 @@ public final class Segment {
     }
 
     /** Deletes a file that is no use any more (a segment that never became part of the log). */
-    public static void deleteQuietly(Path file) {
+    static void deleteQuietly(Path file) {
         try {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {

@@ -115,7 +115,7 @@ final class BigMapBenchmark {
         double recordsPerGet;
         double heapGets;
         try {
-            long heapBefore = HeapProbe.usedAfterGc();
+            long heapBefore = HeapProbe.settled();
             long t0 = System.nanoTime();
             store.open(dir);
             open = (System.nanoTime() - t0) / 1e6;

@@ -5,11 +5,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Entry point of {@code jodb-bench.jar}: the peer comparison ({@link PeerBenchmark}), with
  * {@code --scaling} the concurrent writers ({@link ScalingBenchmark}), with {@code --storage} the storage
- * alone against issue 5's targets ({@link StorageAloneBenchmark}), with {@code --bigmap} cold gets and range
+ * alone against its speed targets ({@link StorageAloneBenchmark}), with {@code --bigmap} cold gets and range
  * scans in a large map ({@link BigMapBenchmark}), or with {@code --jmh} the JMH microbenchmarks (all further
  * arguments go to JMH).
  */
@@ -78,7 +79,7 @@ public final class BenchMain {
         long t0 = System.nanoTime();
         BigMapResults results = new BigMapBenchmark(options, System.out).run();
         String md = new BigMapReport(options, results, command).render()
-                + String.format(java.util.Locale.ROOT, "Run took %.0f s.%n", (System.nanoTime() - t0) / 1e9);
+                + String.format(Locale.ROOT, "Run took %.0f s.%n", (System.nanoTime() - t0) / 1e9);
         System.out.println(md);
         Files.createDirectories(options.outDir());
         Path file = options.outDir().resolve(options.quick() ? "bigmap-quick.md" : "bigmap.md");

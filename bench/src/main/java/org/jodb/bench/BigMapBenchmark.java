@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.function.Function;
@@ -60,7 +61,7 @@ final class BigMapBenchmark {
                 for (String name : rotate(options.stores(), round)) {
                     BigMapRound r = measure(name, dirs.get(name), probes);
                     results.round(name, r);
-                    log.printf(java.util.Locale.ROOT, "  %-18s open %.1f ms, first get %.2f ms, heap %.1f MiB;"
+                    log.printf(Locale.ROOT, "  %-18s open %.1f ms, first get %.2f ms, heap %.1f MiB;"
                                     + " gets p50 %.1f µs p99 %.1f µs, heap %.1f MiB; scans %.0f/s p99 %.1f µs%n", name,
                             r.openMillis(), r.firstGetMillis(), r.heapAfterFirstMb(), r.getP50Micros(),
                             r.getP99Micros(), r.heapAfterGetsMb(), r.scansPerSecond(), r.scanP99Micros());
@@ -100,7 +101,7 @@ final class BigMapBenchmark {
         double seconds = (System.nanoTime() - t0) / 1e9;
         long bytes = sizeOnDisk(dir);
         results.built(name, store, seconds, bytes);
-        log.printf(java.util.Locale.ROOT, "built %s: %,d entries in %.1f s, %.1f MiB on disk%n", name,
+        log.printf(Locale.ROOT, "built %s: %,d entries in %.1f s, %.1f MiB on disk%n", name,
                 options.entries(), seconds, bytes / 1048576.0);
     }
 
@@ -115,7 +116,7 @@ final class BigMapBenchmark {
         double recordsPerGet;
         double heapGets;
         try {
-            long heapBefore = HeapProbe.settled();
+            long heapBefore = HeapProbe.settled(options.settleMillis());
             long t0 = System.nanoTime();
             store.open(dir);
             open = (System.nanoTime() - t0) / 1e6;

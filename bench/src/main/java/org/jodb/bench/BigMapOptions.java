@@ -18,18 +18,21 @@ import java.util.Locale;
  * @param scans      range scans per round (workload 7)
  * @param scanLength consecutive keys per scan
  * @param rounds     rounds; each round opens every store cold, in an order that rotates from round to round
+ * @param settleMillis how long the heap must stay unchanged before a store opens (its baseline)
  * @param dataDir    where the stores are built (deleted after the run)
  * @param outDir     where the report goes
  */
 record BigMapOptions(boolean quick, List<String> stores, int entries, int batch, int gets, int scans, int scanLength,
-                     int rounds, Path dataDir, Path outDir) {
+                     int rounds, long settleMillis, Path dataDir, Path outDir) {
 
     static final String USAGE = String.join("\n",
             "usage: java -jar bench/target/jodb-bench.jar --bigmap [--quick | --big] [--stores "
                     + String.join(",", BigMapStores.ALL) + "]",
-            "           [--entries N] [--batch N] [--gets N] [--scans N] [--rounds N] [--data DIR] [--out DIR]",
+            "           [--entries N] [--batch N] [--gets N] [--scans N] [--rounds N] [--settle MILLIS]",
+            "           [--data DIR] [--out DIR]",
             "           (workloads 6 and 7: cold random gets and range scans in a map of 1,000,000 entries;",
-            "            --quick 100,000 entries, 1,000 gets, 100 scans; --big 10,000,000 entries)");
+            "            --quick 100,000 entries, 1,000 gets, 100 scans; --big 10,000,000 entries;",
+            "            --settle: how long the heap must stay unchanged before a store opens, default 2000)");
 
     static BigMapOptions parse(String... args) {
         List<String> list = Arrays.asList(args);
@@ -44,6 +47,7 @@ record BigMapOptions(boolean quick, List<String> stores, int entries, int batch,
         int gets = quick ? 1_000 : 10_000;
         int scans = quick ? 100 : 1_000;
         int rounds = quick ? 3 : 5;
+        long settle = 2_000;
         Path base = Files.isDirectory(Path.of("bench", "src")) ? Path.of("bench") : Path.of(".");
         Path data = base.resolve("target").resolve("bench-data");
         Path out = base.resolve("results");
@@ -57,6 +61,7 @@ record BigMapOptions(boolean quick, List<String> stores, int entries, int batch,
                 case "--gets" -> gets = positive(value(args, ++i, a), a);
                 case "--scans" -> scans = positive(value(args, ++i, a), a);
                 case "--rounds" -> rounds = positive(value(args, ++i, a), a);
+                case "--settle" -> settle = positive(value(args, ++i, a), a);
                 case "--data" -> data = Path.of(value(args, ++i, a));
                 case "--out" -> out = Path.of(value(args, ++i, a));
                 default -> throw new IllegalArgumentException("unknown option '" + a + "' for --bigmap\n" + USAGE);
@@ -68,7 +73,7 @@ record BigMapOptions(boolean quick, List<String> stores, int entries, int batch,
                     + " consecutive keys a scan reads: give at least " + scanLength);
         }
         return new BigMapOptions(quick, stores, entries, Math.min(batch, entries), gets, scans, scanLength, rounds,
-                data, out);
+                settle, data, out);
     }
 
     private static String value(String[] args, int i, String option) {

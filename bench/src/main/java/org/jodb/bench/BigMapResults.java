@@ -1,7 +1,6 @@
 package org.jodb.bench;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,10 +51,5 @@ final class BigMapResults {
         int n = values.length;
         double median = n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
         return new double[] {median, values[0], values[n - 1]};
-    }
-
-    @Override
-    public String toString() {
-        return "BigMapResults" + Arrays.toString(stores.keySet().toArray());
     }
 }

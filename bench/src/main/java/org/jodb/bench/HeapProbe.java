@@ -4,15 +4,16 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 
 /**
- * The heap a store holds: used heap after full collections, taken before a store opens ({@link #settled()})
+ * The heap a store holds: used heap after full collections, taken before a store opens ({@link #settled})
  * and while it is open ({@link #usedAfterGc()}).
  */
 final class HeapProbe {
     private static final MemoryMXBean MEMORY = ManagementFactory.getMemoryMXBean();
-    /** Two readings closer than this count as settled. */
-    private static final long SETTLED_BYTES = 256 * 1024;
-    private static final int MAX_SETTLE_ATTEMPTS = 20;
-    private static final long SETTLE_PAUSE_MILLIS = 50;
+    /** Two readings closer than this count as the same. */
+    private static final long SAME_BYTES = 256 * 1024;
+    private static final long PAUSE_MILLIS = 200;
+    /** Give up waiting for a steady heap after this many windows, and take the last reading. */
+    private static final int MAX_WINDOWS = 4;
 
     private HeapProbe() {
     }
@@ -28,26 +29,29 @@ final class HeapProbe {
     }
 
     /**
-     * Bytes in use once what the previous store left behind is gone: a closed store's background threads
-     * may still hold its caches for a moment after {@code close} returned (EclipseStore's did, by about 15 MiB),
-     * and that memory, freed during the next store's measurement, would be subtracted from the next store's
-     * figure. Collects and pauses until two readings agree, at most about a second.
+     * Bytes in use once what the previous store left behind is gone. A closed store may stay reachable for a
+     * while after {@code close} returned: EclipseStore's loaded segments did, by up to 200 MiB for about a
+     * second, and memory freed during the next store's measurement would be subtracted from that store's
+     * figure (it made jodb's read as less than nothing). So collect every 200 ms until the readings have not
+     * moved for {@code steadyMillis}.
      */
-    static long settled() {
-        long last = usedAfterGc();
-        for (int attempt = 0; attempt < MAX_SETTLE_ATTEMPTS; attempt++) {
+    static long settled(long steadyMillis) {
+        long deadline = System.nanoTime() + MAX_WINDOWS * Math.max(steadyMillis, PAUSE_MILLIS) * 1_000_000;
+        long reading = usedAfterGc();
+        long steadySince = System.nanoTime();
+        while ((System.nanoTime() - steadySince) / 1_000_000 < steadyMillis && System.nanoTime() < deadline) {
             try {
-                Thread.sleep(SETTLE_PAUSE_MILLIS);
+                Thread.sleep(PAUSE_MILLIS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return last;
+                return reading;
             }
             long now = usedAfterGc();
-            if (Math.abs(now - last) < SETTLED_BYTES) {
-                return now;
+            if (Math.abs(now - reading) >= SAME_BYTES) {
+                steadySince = System.nanoTime();
             }
-            last = now;
+            reading = now;
         }
-        return last;
+        return reading;
     }
 }

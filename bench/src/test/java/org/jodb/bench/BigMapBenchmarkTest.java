@@ -26,7 +26,7 @@ class BigMapBenchmarkTest {
     private static BigMapOptions tiny(Path tmp, String stores, int rounds) {
         // 2,500 entries in commits of 1,000: three commits, and jodb's PersistentMap past its 1,024-entry chunking.
         return BigMapOptions.parse("--quick", "--stores", stores, "--entries", "2500", "--batch", "1000",
-                "--gets", "200", "--scans", "20", "--rounds", Integer.toString(rounds),
+                "--gets", "200", "--scans", "20", "--rounds", Integer.toString(rounds), "--settle", "200",
                 "--data", tmp.resolve("data").toString(),
                 "--out", tmp.resolve("out").toString());
     }

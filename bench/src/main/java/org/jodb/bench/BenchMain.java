@@ -82,7 +82,7 @@ public final class BenchMain {
                 + String.format(Locale.ROOT, "Run took %.0f s.%n", (System.nanoTime() - t0) / 1e9);
         System.out.println(md);
         Files.createDirectories(options.outDir());
-        Path file = options.outDir().resolve(options.quick() ? "bigmap-quick.md" : "bigmap.md");
+        Path file = options.outDir().resolve(options.reportFile());
         Files.writeString(file, md);
         System.out.println("wrote " + file);
     }

@@ -29,11 +29,11 @@ final class HeapProbe {
     }
 
     /**
-     * Bytes in use once what the previous store left behind is gone. A closed store may stay reachable for a
-     * while after {@code close} returned: EclipseStore's loaded segments did, by up to 200 MiB for about a
-     * second, and memory freed during the next store's measurement would be subtracted from that store's
-     * figure (it made jodb's read as less than nothing). So collect every 200 ms until the readings have not
-     * moved for {@code steadyMillis}.
+     * Bytes in use once what the previous store left behind is gone: memory freed during the next store's
+     * measurement would be subtracted from that store's figure. An adapter's {@code close} waits for its store's
+     * threads (EclipseStore's outlived its {@code shutdown()} and held everything it had loaded); as a guard
+     * against what else a store keeps for a moment, collect every 200 ms until the readings have not moved for
+     * {@code steadyMillis}.
      */
     static long settled(long steadyMillis) {
         long deadline = System.nanoTime() + MAX_WINDOWS * Math.max(steadyMillis, PAUSE_MILLIS) * 1_000_000;

@@ -91,7 +91,10 @@ class BigMapBenchmarkTest {
         assertEquals(100_000, quick.entries());
         assertEquals(1_000, quick.gets());
         assertEquals(100, quick.scans());
-        assertEquals(10_000_000, BigMapOptions.parse("--big").entries());
+        BigMapOptions big = BigMapOptions.parse("--big");
+        assertEquals(10_000_000, big.entries());
+        assertFalse(big.stores().contains("eclipsestore"), "the TreeMap that loads whole is left out of --big");
+        assertTrue(BigMapOptions.parse("--big", "--stores", "eclipsestore").stores().contains("eclipsestore"));
         assertThrows(IllegalArgumentException.class, () -> BigMapOptions.parse("--quick", "--big"));
         assertThrows(IllegalArgumentException.class, () -> BigMapOptions.parse("--stores", "oracle"));
         IllegalArgumentException small = assertThrows(IllegalArgumentException.class,

@@ -6,8 +6,8 @@ import java.util.List;
  * Makes the big-map adapter for a store name.
  *
  * <p>Adding jodb's sorted tree once {@code org.jodb.PersistentTreeMap} exists: add {@code "jodb-tree"} to
- * {@link #ALL} and the case {@code case "jodb-tree" -> new JodbBigMapStore("jodb-tree", "`PersistentTreeMap<String,
- * Long>` under the root (buckets loaded on demand)", PersistentTreeMap::new);}. It is a {@code NavigableMap}, so
+ * {@link #ALL} and the case {@code case "jodb-tree" -> new JodbBigMapStore("jodb-tree", "PersistentTreeMap<String,
+ * Long> under the root (buckets loaded on demand)", PersistentTreeMap::new);}. It is a {@code NavigableMap}, so
  * the adapter scans it with {@code subMap} and workload 7 measures it.
  */
 final class BigMapStores {

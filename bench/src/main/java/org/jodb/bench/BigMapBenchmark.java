@@ -105,8 +105,8 @@ final class BigMapBenchmark {
                 options.entries(), seconds, bytes / 1048576.0);
     }
 
+    /** One round of one store: workload 6 (cold open, first get, random gets), then workload 7. */
     private BigMapRound measure(String name, Path dir, BigMapProbes probes) {
-        // Workload 6: cold open, first get, random gets.
         BigMapStore store = stores.apply(name);
         double open;
         double firstGet;
@@ -141,32 +141,38 @@ final class BigMapBenchmark {
         } finally {
             store.close();
         }
-        // Workload 7: a cold open of its own, then the scans.
-        double scansPerSecond = Double.NaN;
-        double scanP99 = Double.NaN;
-        BigMapStore scanner = stores.apply(name);
-        if (scanner.cannotScan() == null) {
-            try {
-                scanner.open(dir);
-                ScanCheck check = new ScanCheck(options.scanLength());
-                long[] latencies = new long[probes.scanStarts.length];
-                long total = 0;
-                for (int s = 0; s < latencies.length; s++) {
-                    check.reset();
-                    long t = System.nanoTime();
-                    scanner.scan(probes.scanFrom[s], probes.scanTo[s], check);
-                    latencies[s] = System.nanoTime() - t;
-                    total += latencies[s];
-                    check.check(name, probes.scanStarts[s]);
-                }
-                scansPerSecond = latencies.length / (total / 1e9);
-                scanP99 = new Percentiles(latencies).at(99) / 1e3;
-            } finally {
-                scanner.close();
-            }
-        }
+        double[] scans = scans(name, dir, probes);
         return new BigMapRound(open, firstGet, firstRecords, heapFirst, gets.at(50) / 1e3, gets.at(99) / 1e3,
-                recordsPerGet, heapGets, scansPerSecond, scanP99);
+                recordsPerGet, heapGets, scans[0], scans[1]);
+    }
+
+    /**
+     * Workload 7: a cold open of its own, then the scans, each checked.
+     *
+     * @return scans per second and the p99 of one scan in µs, or {@code NaN}s when the store cannot scan
+     */
+    private double[] scans(String name, Path dir, BigMapProbes probes) {
+        BigMapStore store = stores.apply(name);
+        if (store.cannotScan() != null) {
+            return new double[] {Double.NaN, Double.NaN};
+        }
+        try {
+            store.open(dir);
+            ScanCheck check = new ScanCheck(options.scanLength());
+            long[] latencies = new long[probes.scanStarts.length];
+            long total = 0;
+            for (int s = 0; s < latencies.length; s++) {
+                check.reset();
+                long t = System.nanoTime();
+                store.scan(probes.scanFrom[s], probes.scanTo[s], check);
+                latencies[s] = System.nanoTime() - t;
+                total += latencies[s];
+                check.check(name, probes.scanStarts[s]);
+            }
+            return new double[] {latencies.length / (total / 1e9), new Percentiles(latencies).at(99) / 1e3};
+        } finally {
+            store.close();
+        }
     }
 
     private static void checkGet(String store, int index, Long value) {

@@ -5,12 +5,14 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * Entry point of {@code jodb-bench.jar}: the peer comparison ({@link PeerBenchmark}), with
  * {@code --scaling} the concurrent writers ({@link ScalingBenchmark}), with {@code --storage} the storage
- * alone against issue 5's targets ({@link StorageAloneBenchmark}), or with {@code --jmh} the JMH
- * microbenchmarks (all further arguments go to JMH).
+ * alone against its speed targets ({@link StorageAloneBenchmark}), with {@code --bigmap} cold gets and range
+ * scans in a large map ({@link BigMapBenchmark}), or with {@code --jmh} the JMH microbenchmarks (all further
+ * arguments go to JMH).
  */
 public final class BenchMain {
     private BenchMain() {
@@ -25,10 +27,14 @@ public final class BenchMain {
             return;
         }
         if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
-            System.out.println(BenchOptions.USAGE);
+            System.out.println(Arrays.asList(args).contains("--bigmap") ? BigMapOptions.USAGE : BenchOptions.USAGE);
             return;
         }
         String command = "java -jar bench/target/jodb-bench.jar" + (args.length == 0 ? "" : " " + String.join(" ", args));
+        if (Arrays.asList(args).contains("--bigmap")) {
+            bigMap(Arrays.stream(args).filter(a -> !a.equals("--bigmap")).toArray(String[]::new), command);
+            return;
+        }
         boolean scaling = Arrays.asList(args).contains("--scaling");
         boolean storage = Arrays.asList(args).contains("--storage");
         if (scaling || storage) {
@@ -59,6 +65,26 @@ public final class BenchMain {
         System.out.println();
         System.out.println(md);
         write(options, report, md);
+    }
+
+    private static void bigMap(String[] args, String command) throws IOException {
+        BigMapOptions options;
+        try {
+            options = BigMapOptions.parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
+        long t0 = System.nanoTime();
+        BigMapResults results = new BigMapBenchmark(options, System.out).run();
+        String md = new BigMapReport(options, results, command).render()
+                + String.format(Locale.ROOT, "Run took %.0f s.%n", (System.nanoTime() - t0) / 1e9);
+        System.out.println(md);
+        Files.createDirectories(options.outDir());
+        Path file = options.outDir().resolve(options.reportFile());
+        Files.writeString(file, md);
+        System.out.println("wrote " + file);
     }
 
     /** Prints a markdown report and writes it, with the command that made it, to {@code <stem>[-quick].md}. */

@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * Renders {@link Results} as the markdown that goes to {@code bench/results/} and to the console:
  * one row per workload and mode, a column per store with the median rate and the min–max over the
- * rounds, then the ratio jodb/peer per peer, then the targets of the bench issue, met or missed.
+ * rounds, then the ratio jodb/peer per peer, then jodb's speed targets against the peers, met or missed.
  */
 final class MarkdownReport {
     private final BenchOptions options;

@@ -15,7 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Throughput of concurrent writers (the concurrency issue's benchmark): 1, 2, 4 and 8 threads, each
+ * Throughput of concurrent writers: 1, 2, 4 and 8 threads, each
  * with its own writer, doing transfer transactions of {@link BenchOptions#keysPerUpdate()} accounts
  * for a fixed time, on <em>disjoint</em> objects (each thread owns a slice of the accounts, so
  * conflicts are impossible) and on <em>shared</em> objects (all threads transfer among the same 20

@@ -27,7 +27,7 @@ import org.jodb.storage.MappedFileStorage;
 import org.jodb.storage.StorageOptions;
 
 /**
- * The storage alone against the targets of issue 5 (durable file storage), through the storage SPI with
+ * The durable file storage alone against its own speed targets, through the storage SPI with
  * 100-byte records (no object layer): inserts committed 1,000 at a time; durable single-thread commits of
  * 10 random updates beside the raw fsync rate, the two alternating commit by commit so that both meet the
  * same disk; 8 threads beside 1 thread in alternating slices; reopening a 1,000,000-object store (the

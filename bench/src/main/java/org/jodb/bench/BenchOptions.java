@@ -35,7 +35,7 @@ record BenchOptions(boolean quick, List<String> stores, Set<Workload> workloads,
             "       java -jar bench/target/jodb-bench.jar --scaling [--quick] [--stores ...] [--modes ...]",
             "           (1/2/4/8 writer threads on disjoint and shared accounts)",
             "       java -jar bench/target/jodb-bench.jar --storage [--quick] [--rounds N] [--accounts N] [--data DIR]",
-            "           (the storage alone against issue 5's targets; --accounts objects, 10x that for the open)",
+            "           (the storage alone against its targets: bench/README.md; --accounts objects, 10x that for the open)",
             "       java -jar bench/target/jodb-bench.jar --bigmap [--quick | --big] [--stores ...] [--entries N] ...",
             "           (workloads 6-7: cold gets and range scans in a large map; --bigmap --help for its options)",
             "       java -jar bench/target/jodb-bench.jar --jmh [JMH options]   (microbenchmarks)");

@@ -138,7 +138,7 @@ final class MarkdownReport {
         if (!hasJodb()) {
             return;
         }
-        md.append("## Targets of the bench issue (same run)\n\n");
+        md.append("## Targets (same run)\n\n");
         for (Workload w : List.of(Workload.INSERT, Workload.COLD_READ)) {
             for (String peer : List.of("mvstore", "eclipsestore")) {
                 for (Durability mode : options.modes()) {

@@ -168,7 +168,7 @@ final class StorageAloneBenchmark {
 
     private String report(Series inserts, Series raw, Series single, Series singleShare, Series one, Series eight,
                           Series scaling, Series open, Series reads, boolean trusted) {
-        StringBuilder md = new StringBuilder("# Storage alone: the targets of issue 5\n\n");
+        StringBuilder md = new StringBuilder("# The storage alone, against its targets\n\n");
         md.append(String.format(Locale.ROOT, "MappedFileStorage through the storage SPI (no object layer), %d-byte"
                         + " records, durability SYNC (every commit forced), %d rounds; median (min–max) of the"
                         + " rounds. Updates run on a store of %,d objects; the open and read figures on one of %,d."

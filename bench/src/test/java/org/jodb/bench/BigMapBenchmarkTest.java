@@ -42,10 +42,18 @@ class BigMapBenchmarkTest {
             assertTrue(results.medianMinMax(store, BigMapMeasure.OPEN)[0] > 0, store);
             assertTrue(results.figures(store).bytesOnDisk() > 0, store);
         }
-        for (String sorted : List.of("mvstore", "mapdb", "eclipsestore")) {
+        for (String sorted : List.of("jodb-tree", "mvstore", "mapdb", "eclipsestore")) {
             assertTrue(results.medianMinMax(sorted, BigMapMeasure.SCANS)[0] > 0, sorted);
         }
         assertTrue(Double.isNaN(results.medianMinMax("jodb", BigMapMeasure.SCANS)[0]));
+        // jodb counts what its gets load: 2,500 entries are a tree of two levels, whose cold first get loads the
+        // tree's record, its root branch and a bucket (and, under the root map, nothing else)
+        double treeFirst = results.medianMinMax("jodb-tree", BigMapMeasure.FIRST_GET_RECORDS)[0];
+        assertTrue(treeFirst >= 2 && treeFirst <= 4, "records loaded by the tree's first get: " + treeFirst);
+        assertTrue(results.medianMinMax("jodb-tree", BigMapMeasure.RECORDS_PER_GET)[0] <= 2,
+                "a warm tree's random get loads at most a bucket and a branch");
+        assertTrue(results.medianMinMax("jodb", BigMapMeasure.FIRST_GET_RECORDS)[0] >= 1,
+                "a PersistentMap's first get is counted too");
         // The stores are deleted once measured.
         assertFalse(Files.exists(options.dataDir().resolve("bigmap-jodb")));
 

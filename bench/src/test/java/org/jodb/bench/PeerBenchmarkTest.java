@@ -44,7 +44,7 @@ class PeerBenchmarkTest {
         assertTrue(md.contains("n/a: no transactions/rollback"), md);
         assertTrue(md.contains("Raw fsync probe"), md);
         assertTrue(md.contains("| jodb/mvstore |"), md);
-        assertTrue(md.contains("## Targets of the bench issue"), md);
+        assertTrue(md.contains("## Targets (same run)"), md);
         assertTrue(RatioChart.write(options, new MarkdownReport(options, results, "test"), tmp.resolve("r.png")));
         assertTrue(Files.exists(tmp.resolve("r.png")));
     }

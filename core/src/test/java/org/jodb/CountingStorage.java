@@ -26,6 +26,8 @@ final class CountingStorage implements Storage {
     volatile int batchOids;
     /** When set, snapshot reads throw a {@link StorageException}. */
     volatile boolean failReads;
+    /** When set, batch reads throw a {@link StorageException}; single ones still work. */
+    volatile boolean failBatches;
 
     void resetCounts() {
         singleLoads = 0;
@@ -44,6 +46,9 @@ final class CountingStorage implements Storage {
     public Revision[] loadAllAt(long[] oids, long tid) {
         batchCalls++;
         batchOids += oids.length;
+        if (failBatches) {
+            throw new StorageException("the test made the storage fail its batch reads");
+        }
         failIfAsked();
         return inner.loadAllAt(oids, tid);
     }

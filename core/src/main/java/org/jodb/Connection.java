@@ -20,8 +20,9 @@ import org.jodb.transaction.TransactionManager;
  * Not thread-safe: it serves one thread at a time, the thread of its manager
  * ({@link TransactionManager#thread()}), and so does every object it loaded or created. A call from another
  * thread (a method of one of its objects, also a read; {@link #root()}, {@link #get}, {@link #create},
- * {@link #prefetch}, {@link #readCurrent}, {@link #sync}, {@link #cacheMinimize}) throws {@link IllegalStateException} naming
- * both threads, before it does anything: the serving thread's transaction goes on untouched. Once the
+ * {@link #prefetch}, {@link #readCurrent}, {@link #sync}, {@link #cacheMinimize}) throws
+ * {@link IllegalStateException} naming both threads, before it does anything: the serving thread's transaction
+ * goes on untouched. Once the
  * serving thread has ended, another may go on. Give each thread a connection of its own (they are pooled by
  * the database, so opening and closing one is cheap; one opened again from the pool serves its new thread),
  * and pass oids or plain values between threads. A connection holds no lock while a transaction runs: it

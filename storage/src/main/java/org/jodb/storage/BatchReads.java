@@ -219,7 +219,8 @@ final class BatchReads {
             for (int i = 0; i < asked.length; i++) {
                 int j = Arrays.binarySearch(oids, asked[i]);
                 Revision r = found[j];
-                answers[i] = r == null || !given[j] ? r : new Revision(r.oid(), r.tid(), r.data().clone()); // each its own bytes
+                // a repeated oid gets bytes of its own: the caller owns each answer's bytes
+                answers[i] = r == null || !given[j] ? r : new Revision(r.oid(), r.tid(), r.data().clone());
                 given[j] = true;
             }
             return answers;

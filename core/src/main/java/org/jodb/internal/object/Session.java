@@ -121,9 +121,9 @@ public final class Session implements ObjectJar, RecordContext {
             }
             ObjectState s = p.$jodbState();
             if (s.jar != this) {
-                throw new IllegalArgumentException("cannot prefetch a " + layer.proxies.userClass(o.getClass()).getName()
-                        + " of another " + s.jar.describe() + " through this " + describe() + ": prefetch"
-                        + " it through its own connection");
+                String type = layer.proxies.userClass(o.getClass()).getName();
+                throw new IllegalArgumentException("cannot prefetch a " + type + " of another " + s.jar.describe()
+                        + " through this " + describe() + ": prefetch it through its own connection");
             }
             if (s.status == ObjectStatus.GHOST && s.oid != ObjectState.NO_OID) {
                 ghosts.add(s);

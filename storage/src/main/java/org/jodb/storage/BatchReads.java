@@ -51,7 +51,7 @@ final class BatchReads {
     Revision[] loadAllAt(long[] oids, long tid) {
         Objects.requireNonNull(oids, "oids");
         reads.requireServed(tid);
-        long[] distinct = Arrays.stream(oids).sorted().distinct().toArray();
+        long[] distinct = distinct(oids);
         Batch batch = new Batch(distinct, tid);
         while (true) {
             OidIndex used = indexes.current();
@@ -71,6 +71,19 @@ final class BatchReads {
                 throw failedAt(batch.reading, oids.length, e);
             }
         }
+    }
+
+    /** The oids of {@code oids}, each once, sorted. */
+    private static long[] distinct(long[] oids) {
+        long[] sorted = oids.clone();
+        Arrays.sort(sorted);
+        int n = 0;
+        for (int i = 0; i < sorted.length; i++) {
+            if (i == 0 || sorted[i] != sorted[i - 1]) {
+                sorted[n++] = sorted[i];
+            }
+        }
+        return n == sorted.length ? sorted : Arrays.copyOf(sorted, n);
     }
 
     /**
@@ -119,12 +132,14 @@ final class BatchReads {
                 return false;
             }
             long committedEnd = log.committedEnd();
-            for (int i : inLogOrder()) {
+            int[] order = inLogOrder();
+            boolean wentBack = false;
+            for (int i : order) {
                 if (positions[i] != LogPosition.NONE) {
-                    goBackToSnapshot(used, i, committedEnd);
+                    wentBack |= goBackToSnapshot(used, i, committedEnd);
                 }
             }
-            for (int i : inLogOrder()) {
+            for (int i : wentBack ? inLogOrder() : order) {
                 if (positions[i] != LogPosition.NONE) {
                     copyOut(used, i, committedEnd);
                 }
@@ -150,9 +165,9 @@ final class BatchReads {
 
         /**
          * Moves {@code positions[i]} from the newest revision back to the one current at the snapshot, reading
-         * only the revisions on the way (most often none: the newest is the one).
+         * only the revisions on the way (most often none: the newest is the one). Returns whether it moved.
          */
-        private void goBackToSnapshot(OidIndex used, int i, long committedEnd) {
+        private boolean goBackToSnapshot(OidIndex used, int i, long committedEnd) {
             long oid = oids[i];
             reading = oid;
             long position = positions[i];
@@ -165,14 +180,14 @@ final class BatchReads {
                     positions[i] = position;
                     tids[i] = at;
                     newerTids[i] = newer;
-                    return;
+                    return newer != Long.MAX_VALUE;
                 }
                 RevisionView.check(s, committedEnd, position, oid); // its prev is followed: check it first
                 RevisionReads.olderThan(s, position, oid, at, newer);
                 long prev = RevisionView.prevAt(s, position);
                 if (prev == LogPosition.NONE) {
                     positions[i] = LogPosition.NONE; // created after the snapshot
-                    return;
+                    return true;
                 }
                 if (prev == LogPosition.PACKED) {
                     throw reads.packedAway(oid, tid, at);

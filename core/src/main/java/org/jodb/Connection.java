@@ -20,8 +20,9 @@ import org.jodb.transaction.TransactionManager;
  * Not thread-safe: it serves one thread at a time, the thread of its manager
  * ({@link TransactionManager#thread()}), and so does every object it loaded or created. A call from another
  * thread (a method of one of its objects, also a read; {@link #root()}, {@link #get}, {@link #create},
- * {@link #readCurrent}, {@link #sync}, {@link #cacheMinimize}) throws {@link IllegalStateException} naming
- * both threads, before it does anything: the serving thread's transaction goes on untouched. Once the
+ * {@link #prefetch}, {@link #readCurrent}, {@link #sync}, {@link #cacheMinimize}) throws
+ * {@link IllegalStateException} naming both threads, before it does anything: the serving thread's transaction
+ * goes on untouched. Once the
  * serving thread has ended, another may go on. Give each thread a connection of its own (they are pooled by
  * the database, so opening and closing one is cheap; one opened again from the pool serves its new thread),
  * and pass oids or plain values between threads. A connection holds no lock while a transaction runs: it
@@ -84,6 +85,39 @@ public final class Connection implements AutoCloseable {
     /** {@link #get(long)}, cast to {@code type}. */
     public <T> T get(long oid, Class<T> type) {
         return type.cast(get(oid));
+    }
+
+    /**
+     * Loads the records of the ghosts among {@code objects} in one storage call and fills them (ZODB's
+     * {@code Connection.prefetch}): what touching each of them would load, for the cost of one round trip, read
+     * by the storage in the order of its files. Use it before working through many objects that are likely
+     * ghosts (the values of a map, the results of a query): {@code MappedFileStorage} looks each one up once
+     * and reads the records in log order instead of one by one in the order they are used.
+     *
+     * <ul>
+     *   <li>Each ghost of this connection among {@code objects} is filled with its state in this connection's
+     *       snapshot, or with what a savepoint of the current transaction wrote for it. It becomes up to date,
+     *       not changed: a prefetch never makes a commit write anything, and does not join a transaction. Like
+     *       any read, it works inside and outside a transaction.</li>
+     *   <li>Objects that are not ghosts (loaded, changed, new) are left as they are, so a rollback's restored
+     *       state is never overwritten. Values that are not persistent objects, and persistent objects never
+     *       stored, are ignored: any collection of mixed values can be passed.</li>
+     *   <li>A persistent object of another connection is refused with {@link IllegalArgumentException}, before
+     *       anything is loaded.</li>
+     *   <li>{@link #transferCounts()} counts one load per record read.</li>
+     *   <li>When the storage fails, every object stays a ghost and the failure is thrown; the connection stays
+     *       usable. A ghost whose object no longer has a record stays a ghost (using it reports that).</li>
+     * </ul>
+     * {@link PersistentTreeMap}'s iteration does this for each bucket it reaches, so that walking a tree whose
+     * values are persistent objects costs one storage call per bucket, not one per value.
+     *
+     * @throws IllegalArgumentException when {@code objects} holds a persistent object of another connection
+     * @throws IllegalStateException when the connection is closed, or called from a thread other than its own
+     * @throws org.jodb.spi.StorageException when the storage fails; nothing was filled
+     */
+    public void prefetch(Iterable<?> objects) {
+        checkOpen();
+        session.prefetch(objects);
     }
 
     /**

@@ -1,10 +1,15 @@
 package org.jodb;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.TreeMap;
 import org.jodb.internal.object.EntryMerge;
 import org.jodb.internal.object.MergeableState;
+import org.jodb.internal.object.ObjectState;
+import org.jodb.internal.object.ObjectStatus;
+import org.jodb.internal.object.PersistentObject;
 
 /**
  * A leaf of a {@link PersistentTree}: up to about {@code bucketCapacity} keys in order, their values (none
@@ -63,6 +68,27 @@ final class TreeBucket extends TreeNode implements MergeableState {
 
     void next(TreeBucket bucket) {
         next = bucket;
+    }
+
+    /**
+     * Hints the connection to load, in one storage call, the values at indexes {@code from} to {@code to}
+     * (inclusive, either way round) that are persistent ghosts: iteration is about to hand them out.
+     */
+    void prefetchValues(int from, int to) {
+        ObjectState s = $jodbState();
+        if (values == null || s == null) {
+            return;
+        }
+        List<Object> persistent = new ArrayList<>();
+        for (int i = Math.min(from, to); i <= Math.max(from, to); i++) {
+            if (values[i] instanceof PersistentObject p && p.$jodbState() != null
+                    && p.$jodbState().status() == ObjectStatus.GHOST) {
+                persistent.add(p);
+            }
+        }
+        if (persistent.size() > 1) { // a single ghost loads as well on its own when used
+            s.prefetchAlong(persistent);
+        }
     }
 
     /** The index of {@code key}, or {@code -(insertion point) - 1}, like {@code Arrays.binarySearch}. */

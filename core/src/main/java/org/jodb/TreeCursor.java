@@ -18,6 +18,11 @@ import org.jodb.PersistentTree.Spot;
  * {@code java.util.concurrent}'s sorted maps it is weakly consistent, going on after the last key it
  * returned in the tree as it is now.
  *
+ * <p>A cursor that hands out values prefetches them a bucket at a time: when it reaches a bucket, the values it
+ * will hand out from there that are ghosts of persistent objects are loaded in one storage call
+ * ({@code Connection.prefetch}), so that walking N buckets of persistent values costs about N calls, not one
+ * per value. A cursor over keys loads no values.
+ *
  * <p>Not thread-safe, like the connection the tree belongs to.
  */
 final class TreeCursor {
@@ -31,18 +36,48 @@ final class TreeCursor {
     private Object pendingKey;
     private boolean started;
     private boolean canRemove;
+    /** Whether the values are handed out, so that each bucket's are prefetched when the cursor reaches it. */
+    private final boolean prefetchValues;
+    /** The bucket whose values were prefetched last. */
+    private TreeBucket prefetched;
 
+    /** A cursor over the keys only: it loads the buckets, never the values. */
     TreeCursor(TreeRange<?, ?> range) {
+        this(range, false);
+    }
+
+    /**
+     * A cursor; with {@code prefetchValues}, each bucket's persistent values that are ghosts (those in the
+     * range, from where the cursor enters) are loaded in one storage call when it reaches the bucket, instead
+     * of one call per value as they are used.
+     */
+    TreeCursor(TreeRange<?, ?> range, boolean prefetchValues) {
         this.range = range;
         this.tree = range.tree;
+        this.prefetchValues = prefetchValues;
     }
 
     boolean hasNext() {
         if (pending == null || !holds(pending, pendingKey)) {
             pending = advance();
             pendingKey = pending == null ? null : pending.key();
+            if (pending != null && prefetchValues && pending.bucket() != prefetched) {
+                prefetchFrom(pending);
+            }
         }
         return pending != null;
+    }
+
+    /** Prefetches the values of {@code spot}'s bucket that this cursor will hand out, from {@code spot} on. */
+    private void prefetchFrom(Spot spot) {
+        TreeBucket b = spot.bucket();
+        prefetched = b;
+        int step = range.descending ? -1 : 1;
+        int last = spot.index();
+        for (int i = last + step; i >= 0 && i < b.size() && range.inRange(b.key(i)); i += step) {
+            last = i;
+        }
+        b.prefetchValues(spot.index(), last);
     }
 
     /** Moves to the next entry; returns its position (in a loaded bucket). */

@@ -233,7 +233,7 @@ final class TreeRange<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
         return new AbstractSet<>() {
             @Override
             public Iterator<Entry<K, V>> iterator() {
-                return new TreeCursor.Entries<>(new TreeCursor(TreeRange.this));
+                return new TreeCursor.Entries<>(new TreeCursor(TreeRange.this, true));
             }
 
             @Override

@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * The {@link StorageView} of a storage that implements none of its own, built on {@link Storage#lastTid()},
- * {@link Storage#transactionsAfter(long)} and {@link Storage#loadAt(long, long)}. It holds nothing in the
+ * {@link Storage#transactionsAfter(long)}, {@link Storage#loadAt(long, long)} and
+ * {@link Storage#loadAllAt(long[], long)}. It holds nothing in the
  * storage: closing it only makes its later calls fail.
  */
 final class DefaultStorageView implements StorageView {
@@ -47,6 +48,12 @@ final class DefaultStorageView implements StorageView {
     public Revision load(long oid) {
         checkOpen();
         return storage.loadAt(oid, snapshot);
+    }
+
+    @Override
+    public Revision[] loadAll(long[] oids) {
+        checkOpen();
+        return storage.loadAllAt(oids, snapshot);
     }
 
     @Override

@@ -86,6 +86,30 @@ public interface Storage extends AutoCloseable {
     Revision loadAt(long oid, long tid);
 
     /**
+     * The revisions of many objects current at snapshot {@code tid}, in one call: what {@link #loadAt} answers
+     * for each oid, at the same index of the array returned (the order asked, whatever order the storage read
+     * them in). An oid may be asked more than once; each place gets its answer.
+     *
+     * <ul>
+     *   <li>An object that did not exist at {@code tid} gets {@code null}, as from {@link #loadAt}.</li>
+     *   <li>One oid that fails fails the whole call: a {@link StorageException} (a {@link
+     *       CorruptStorageException} for damage) whose message names that oid, and no revision is returned,
+     *       so that a caller applies all of the answers or none.</li>
+     *   <li>No oids, no answers: an empty array.</li>
+     * </ul>
+     * Meant for a caller that needs many records at once (filling many ghosts, walking a tree's bucket): a
+     * storage serves it with fewer round trips or in the order of its files. This default asks {@link #loadAt}
+     * for each oid in turn.
+     *
+     * @throws StorageException when one of the loads fails, naming its oid; or {@code tid} is older than
+     *         {@link #oldestSnapshot()}
+     * @throws IllegalStateException when the storage is closed
+     */
+    default Revision[] loadAllAt(long[] oids, long tid) {
+        return BatchLoads.oneByOne(oids, oid -> loadAt(oid, tid));
+    }
+
+    /**
      * The oldest snapshot {@link #loadAt} still serves: {@link #pack} removed revisions that snapshots older
      * than this tid need, and {@link #loadAt} at one fails with a {@link StorageException}. {@link #NO_TID}
      * when no pack is known to have removed any. Only grows.

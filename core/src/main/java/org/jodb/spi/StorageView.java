@@ -16,7 +16,8 @@ package org.jodb.spi;
  *       caller's own), never less: a cache kept across polls is only correct if no change goes unreported.
  *       When the storage can no longer tell (it keeps commit records for a limited time, say), it answers
  *       {@link Changes#unknown} and the caller drops everything.</li>
- *   <li>{@link #load} reads at the snapshot, with the meaning and errors of {@link Storage#loadAt}.</li>
+ *   <li>{@link #load} reads at the snapshot, with the meaning and errors of {@link Storage#loadAt}, and
+ *       {@link #loadAll} reads many objects at it in one call, with those of {@link Storage#loadAllAt}.</li>
  * </ul>
  *
  * <h2>Threads</h2>
@@ -62,6 +63,20 @@ public interface StorageView extends AutoCloseable {
      * @throws IllegalStateException once the view is closed
      */
     Revision load(long oid);
+
+    /**
+     * The revisions of {@code oids} current at {@link #snapshotTid()}, in one call: what {@link #load} answers
+     * for each, in the order asked, with the contract of {@link Storage#loadAllAt} (a {@code null} for an
+     * object that did not exist then; one failing oid fails the whole call, naming it). This default asks
+     * {@link #load} for each oid in turn; a view whose storage can do better (one round trip, reads in the
+     * order of its files) overrides it.
+     *
+     * @throws StorageException when one of the loads fails: its oid is named, no revision is returned
+     * @throws IllegalStateException once the view is closed
+     */
+    default Revision[] loadAll(long[] oids) {
+        return BatchLoads.oneByOne(oids, this::load);
+    }
 
     /**
      * The oldest snapshot the storage still serves ({@link Storage#oldestSnapshot()}): a view whose snapshot is

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -14,8 +15,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -615,6 +618,147 @@ public abstract class StorageContractTest {
         assertThrows(IllegalStateException.class, view::poll);
         assertEquals(t1, view.snapshotTid(), "the snapshot can still be read, by a pack on another thread");
         assertEquals("x", label(storage.load(oid)), "closing a view leaves its storage open");
+    }
+
+    // ---------------------------------------------------------------- batch loads
+
+    /**
+     * Forty objects written in one transaction in the reverse of their oids' order (so that log order is not
+     * oid order), every third written again, one created later, one never written; asked shuffled, with a
+     * repeat.
+     */
+    @Test
+    void loadAllAtAnswersEveryOidAsLoadAtDoesInTheOrderAsked() {
+        int n = 40;
+        long[] oids = new long[n];
+        for (int i = 0; i < n; i++) {
+            oids[i] = storage.newOid();
+        }
+        long[] reversed = new long[n];
+        byte[][] first = new byte[n][];
+        for (int i = 0; i < n; i++) {
+            reversed[i] = oids[n - 1 - i];
+            first[i] = record((n - 1 - i) + " v1");
+        }
+        long t1 = commit(storage, new TransactionMetadata("", ""), reversed, new long[n], first);
+        List<Long> again = new ArrayList<>();
+        for (int i = 0; i < n; i += 3) {
+            again.add(oids[i]);
+        }
+        long[] againOids = again.stream().mapToLong(Long::longValue).toArray();
+        long[] serials = new long[againOids.length];
+        Arrays.fill(serials, t1);
+        byte[][] second = new byte[againOids.length][];
+        for (int i = 0; i < againOids.length; i++) {
+            second[i] = record((3 * i) + " v2");
+        }
+        long t2 = commit(storage, new TransactionMetadata("", ""), againOids, serials, second);
+        long late = storage.newOid();
+        long t3 = commit(late, Storage.NO_TID, record("late"));
+        long never = storage.newOid();
+
+        List<Long> shuffled = new ArrayList<>();
+        for (long oid : oids) {
+            shuffled.add(oid);
+        }
+        Collections.shuffle(shuffled, new Random(17));
+        shuffled.add(7, late);
+        shuffled.add(3, never);
+        shuffled.add(oids[5]); // asked twice
+        long[] asked = shuffled.stream().mapToLong(Long::longValue).toArray();
+
+        for (long tid : new long[]{t1, t2, t3}) {
+            Revision[] batch = storage.loadAllAt(asked, tid);
+            assertEquals(asked.length, batch.length);
+            for (int i = 0; i < asked.length; i++) {
+                Revision one = storage.loadAt(asked[i], tid);
+                if (one == null) {
+                    assertNull(batch[i], "oid " + asked[i] + " did not exist at tid " + tid);
+                } else {
+                    assertEquals(asked[i], batch[i].oid(), "answers in the order asked");
+                    assertEquals(one.tid(), batch[i].tid());
+                    assertArrayEquals(one.data(), batch[i].data());
+                }
+            }
+        }
+        Revision[] atT1 = storage.loadAllAt(new long[]{oids[0], oids[1], late, never, oids[0]}, t1);
+        assertEquals("0 v1", label(atT1[0]));
+        assertEquals(t1, atT1[0].tid());
+        assertEquals("1 v1", label(atT1[1]));
+        assertNull(atT1[2], "created after the snapshot");
+        assertNull(atT1[3], "never written");
+        assertArrayEquals(atT1[0].data(), atT1[4].data(), "a repeated oid gets its answer at each place");
+        assertNotSame(atT1[0].data(), atT1[4].data(), "each answer's bytes are the caller's own");
+        Revision[] atT3 = storage.loadAllAt(new long[]{late, oids[0], oids[1]}, t3);
+        assertEquals("late", label(atT3[0]));
+        assertEquals("0 v2", label(atT3[1]));
+        assertEquals(t2, atT3[1].tid());
+        assertEquals("1 v1", label(atT3[2]));
+        assertEquals(t1, atT3[2].tid(), "an object not written since keeps its revision");
+        assertEquals(0, storage.loadAllAt(new long[0], t3).length, "no oids, no answers");
+        if (reopenable()) {
+            storage = reopen(storage);
+            assertEquals("0 v1", label(storage.loadAllAt(new long[]{oids[0]}, t1)[0]), "also after a reopen");
+        }
+    }
+
+    @Test
+    void aViewsLoadAllReadsItsSnapshotUntilItPolls() {
+        long a = storage.newOid();
+        long b = storage.newOid();
+        long t1 = commit(storage, new TransactionMetadata("", ""), new long[]{a, b},
+                new long[]{Storage.NO_TID, Storage.NO_TID}, record("a1"), record("b1"));
+        try (StorageView view = storage.openView(); StorageView past = storage.openView(t1)) {
+            long t2 = commit(a, t1, record("a2"));
+            long c = storage.newOid();
+            commit(c, Storage.NO_TID, record("c"));
+            Revision[] seen = view.loadAll(new long[]{b, a, c});
+            assertEquals("b1", label(seen[0]));
+            assertEquals("a1", label(seen[1]), "a snapshot never shows a later commit");
+            assertNull(seen[2], "created after the snapshot");
+            view.poll();
+            seen = view.loadAll(new long[]{b, a, c});
+            assertEquals("a2", label(seen[1]), "a poll moves the batch loads too");
+            assertEquals(t2, seen[1].tid());
+            assertEquals("c", label(seen[2]));
+            assertEquals("a1", label(past.loadAll(new long[]{a})[0]), "a view fixed in the past reads its tid");
+        }
+        StorageView closed = storage.openView();
+        closed.close();
+        assertThrows(IllegalStateException.class, () -> closed.loadAll(new long[]{a}));
+    }
+
+    @Test
+    void loadAllAtFailsWholeWhenAPackRemovedWhatItsSnapshotNeeds() {
+        long root = Storage.ROOT_OID;
+        long kept = storage.newOid();
+        long t1 = commit(storage, new TransactionMetadata("", ""), new long[]{root, kept},
+                new long[]{Storage.NO_TID, Storage.NO_TID}, record("root 1", kept), record("kept"));
+        long t2 = commit(root, t1, record("root 2", kept));
+        try (StorageView past = storage.openView(t1); StorageView current = storage.openView()) {
+            storage.pack(t2, REFERENCES);
+            assertThrows(StorageException.class, () -> past.loadAll(new long[]{kept, root}));
+            assertThrows(StorageException.class, () -> storage.loadAllAt(new long[]{root}, t1));
+            Revision[] now = current.loadAll(new long[]{kept, root});
+            assertEquals("kept", label(now[0]));
+            assertEquals("root 2", label(now[1]), "a snapshot at the pack tid still reads");
+        }
+        if (reopenable()) {
+            // after a reopen the storage may know of the pack only when a read meets it: that read names its oid
+            storage = reopen(storage);
+            StorageException e = assertThrows(StorageException.class,
+                    () -> storage.loadAllAt(new long[]{kept, root}, t1));
+            assertTrue(e.getMessage().contains("oid " + root), e.getMessage());
+            assertFalse(e.getMessage().contains("oid " + kept), "only the failing oid is named: " + e.getMessage());
+        }
+    }
+
+    @Test
+    void loadAllAtOfAClosedStorageFails() {
+        long oid = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("x"));
+        storage.close();
+        assertThrows(IllegalStateException.class, () -> storage.loadAllAt(new long[]{oid}, t1));
     }
 
     private static Set<Long> oidSet(CommittedTransaction t) {

@@ -48,8 +48,8 @@ import org.jodb.storage.internal.log.LogIo;
  * </pre>
  *
  * <p>The parts: {@link StoreOpener} opens and recovers; {@link IndexGenerations} and {@link IndexHealing} keep
- * the index; {@link RevisionReads} and {@link TransactionChain} read; {@link FileTransaction} and {@link Pack}
- * write through the {@link CommitGate}; {@link Lifecycle} closes.
+ * the index; {@link RevisionReads}, {@link BatchReads} and {@link TransactionChain} read; {@link FileTransaction}
+ * and {@link Pack} write through the {@link CommitGate}; {@link Lifecycle} closes.
  */
 public final class MappedFileStorage implements Storage {
 
@@ -66,6 +66,7 @@ public final class MappedFileStorage implements Storage {
     private final AtomicLong nextOid;
     private final Lifecycle lifecycle;
     private final RevisionReads reads;
+    private final BatchReads batchReads;
     private final TransactionChain chain;
     private final CommitGate gate;
     private final TestHooks hooks;
@@ -83,6 +84,7 @@ public final class MappedFileStorage implements Storage {
         IndexHealing healing = new IndexHealing(dir, opened.log(), indexes, commitLock, last, nextOid, lifecycle,
                 options.indexCapacity());
         this.reads = new RevisionReads(dir, opened.log(), indexes, healing, last);
+        this.batchReads = new BatchReads(opened.log(), indexes, healing, reads);
         this.chain = new TransactionChain(dir, opened.log(), last, recent, lifecycle);
         this.gate = new CommitGate(commitLock, opened.log(), indexes, healing, reads, last, recent, nextOid,
                 lifecycle, options.durability());
@@ -167,6 +169,13 @@ public final class MappedFileStorage implements Storage {
     public Revision loadAt(long oid, long tid) {
         lifecycle.checkOpen();
         return reads.loadAt(oid, tid);
+    }
+
+    /** Each oid looked up once, the records read in log order ({@link BatchReads}). */
+    @Override
+    public Revision[] loadAllAt(long[] oids, long tid) {
+        lifecycle.checkOpen();
+        return batchReads.loadAllAt(oids, tid);
     }
 
     @Override

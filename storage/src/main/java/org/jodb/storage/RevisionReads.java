@@ -19,8 +19,9 @@ import org.jodb.storage.internal.log.Segment;
 import org.jodb.storage.internal.log.TransactionView;
 
 /**
- * Reads of revisions: the newest ({@link #load}), the one current at a snapshot ({@link #loadAt}), a list of
- * them ({@link #history}), and the current index entry a vote checks ({@link #current}).
+ * Reads of revisions: the newest ({@link #load}), the one current at a snapshot ({@link #loadAt}; many at once
+ * are {@link BatchReads}), a list of them ({@link #history}), and the current index entry a vote checks
+ * ({@link #current}).
  *
  * <p>Reads take no lock: they ask the current index (Chronicle Map, internally locked per segment) and then
  * read immutable log bytes, each checked against what the index said. A read that finds its segment gone
@@ -101,14 +102,7 @@ final class RevisionReads {
 
     /** {@link Storage#loadAt}: the revision of {@code oid} current at {@code tid}, {@code null} if none was. */
     Revision loadAt(long oid, long tid) {
-        long oldest = oldestSnapshot.get();
-        if (tid < oldest) {
-            // also for an object whose revision at tid survived: a snapshot is served whole or not at all, as
-            // an object pack removed as unreachable would otherwise read as never having existed
-            throw new StorageException("snapshot tid " + tid + " is older than the oldest snapshot storage " + dir
-                    + " keeps (tid " + oldest + "): what it reads was removed by pack. Start a new transaction to"
-                    + " read a newer snapshot.");
-        }
+        requireServed(tid);
         OidIndex.Lookup entry = READS.get().lookup;
         while (true) {
             OidIndex used = indexes.current();
@@ -126,6 +120,33 @@ final class RevisionReads {
                 // a pack swapped the log meanwhile: look again
             }
         }
+    }
+
+    /**
+     * Refuses a read at a snapshot older than {@link #oldestSnapshot()}: also for an object whose revision at
+     * {@code tid} survived, since a snapshot is served whole or not at all (an object pack removed as
+     * unreachable would otherwise read as never having existed).
+     *
+     * @throws StorageException naming the oldest snapshot kept
+     */
+    void requireServed(long tid) {
+        long oldest = oldestSnapshot.get();
+        if (tid < oldest) {
+            throw new StorageException("snapshot tid " + tid + " is older than the oldest snapshot storage " + dir
+                    + " keeps (tid " + oldest + "): what it reads was removed by pack. Start a new transaction to"
+                    + " read a newer snapshot.");
+        }
+    }
+
+    /**
+     * The failure of a read at {@code tid} that went back from revision {@code found}, the oldest kept of
+     * {@code oid}, to revisions a pack removed; snapshots before {@code found} are no longer served.
+     */
+    StorageException packedAway(long oid, long tid, long found) {
+        raiseOldestSnapshot(found); // a pack of an earlier run (the files do not record packs)
+        return new StorageException("the revision of oid " + oid + " as of tid " + tid + " was removed by"
+                + " pack; the oldest kept revision has tid " + found
+                + ". Start a new transaction to read a newer snapshot.");
     }
 
     /**
@@ -161,10 +182,7 @@ final class RevisionReads {
                 return null;
             }
             if (prev == LogPosition.PACKED) {
-                raiseOldestSnapshot(found); // a pack of an earlier run (the files do not record packs)
-                throw new StorageException("the revision of oid " + oid + " as of tid " + tid + " was removed by"
-                        + " pack; the oldest kept revision has tid " + found
-                        + ". Start a new transaction to read a newer snapshot.");
+                throw packedAway(oid, tid, found);
             }
             newer = found;
             position = prev;
@@ -278,7 +296,7 @@ final class RevisionReads {
     }
 
     /** Checks that a revision reached through a newer one's {@code prev} is older (FORMAT.md invariant (9)). */
-    private static void olderThan(Segment s, long position, long oid, long tid, long newerTid) {
+    static void olderThan(Segment s, long position, long oid, long tid, long newerTid) {
         if (tid >= newerTid) {
             throw s.damaged(LogPosition.offset(position), "oid " + oid + "'s revision with tid " + tid
                     + " is named as older than its revision with tid " + newerTid);
@@ -286,7 +304,7 @@ final class RevisionReads {
     }
 
     /** Thrown by a read that found its segment gone after a pack swapped the log (the reader asks again). */
-    private static final class SegmentGone extends RuntimeException {
+    static final class SegmentGone extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         SegmentGone() {

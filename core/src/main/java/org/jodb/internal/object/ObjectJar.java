@@ -47,6 +47,13 @@ interface ObjectJar {
      */
     void activate(ObjectState state);
 
+    /**
+     * A hint from a container about to hand out {@code objects} (a tree's iteration reaching a bucket): load
+     * those that are ghosts of this connection in one storage call. Never fails: a failure leaves them ghosts.
+     */
+    default void prefetchHint(Iterable<?> objects) {
+    }
+
     /** A short description for messages. */
     String describe();
 }

@@ -1,5 +1,7 @@
 package org.jodb.internal.object;
 
+import java.util.Arrays;
+import java.util.List;
 import org.jodb.ObjectNotFoundException;
 import org.jodb.internal.serialization.ObjectRecordCodec;
 import org.jodb.internal.serialization.RecordContext;
@@ -81,6 +83,45 @@ final class ObjectLoader {
             serial = r.tid();
         }
         fill(state, data, serial);
+    }
+
+    /**
+     * Fills the ghosts among {@code states} (this session's, each once), reading the records the snapshot
+     * holds for them in one storage call; a ghost with a record written at a savepoint of the current
+     * transaction is filled from that record instead, as {@link #load} would. A ghost whose object has no
+     * record in the snapshot stays a ghost (its own load reports that).
+     *
+     * <p>When the storage call fails, every object stays a ghost. When one record cannot be read into its
+     * object, that failure is thrown as its own load would throw it: the objects filled before it hold their
+     * snapshot's state, which is what any load would have given them, and the rest stay ghosts.
+     */
+    void loadAll(List<ObjectState> states) {
+        boolean[] fromStorage = new boolean[states.size()];
+        long[] oids = new long[states.size()];
+        int asked = 0;
+        for (int i = 0; i < states.size(); i++) {
+            ObjectState s = states.get(i);
+            if (s.status == ObjectStatus.GHOST && !changes.hasSavedRecord(s.oid)) {
+                fromStorage[i] = true;
+                oids[asked++] = s.oid;
+            }
+        }
+        Revision[] found = asked == 0 ? new Revision[0] : snapshot.loadAll(Arrays.copyOf(oids, asked));
+        int next = 0;
+        for (int i = 0; i < states.size(); i++) {
+            ObjectState s = states.get(i);
+            Revision r = fromStorage[i] ? found[next++] : null;
+            if (s.status != ObjectStatus.GHOST) {
+                continue; // filled meanwhile, by the reading of another record
+            }
+            if (fromStorage[i]) {
+                if (r != null) {
+                    fill(s, r.data(), r.tid());
+                }
+            } else if (changes.hasSavedRecord(s.oid)) {
+                fill(s, changes.savedRecord(s.oid), changes.savedSerial(s.oid));
+            }
+        }
     }
 
     /** The instance for a reference read from a record: the cached one, or a new ghost of {@code type}. */

@@ -130,6 +130,16 @@ public final class ObjectState {
         beforeWrite();
     }
 
+    /**
+     * Asks this object's connection to load those of {@code objects} that are its ghosts in one storage call: a
+     * container's hint before it hands them out (a tree's iteration reaching a bucket). Refused from another
+     * thread like any call; never fails otherwise (the objects then stay ghosts and load when used).
+     */
+    public void prefetchAlong(Iterable<?> objects) {
+        checkThread();
+        jar.prefetchHint(objects);
+    }
+
     public long oid() {
         return oid;
     }

@@ -1,7 +1,10 @@
 package org.jodb.internal.object;
 
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.Objects;
 import java.util.OptionalLong;
+import java.util.Set;
 import org.jodb.internal.serialization.ClassNames;
 import org.jodb.internal.serialization.RecordContext;
 import org.jodb.spi.StorageView;
@@ -98,6 +101,37 @@ public final class Session implements ObjectJar, RecordContext {
         PersistentObject p = (PersistentObject) object;
         p.$jodbState(new ObjectState(p, this, ObjectStatus.UNSAVED));
         return object;
+    }
+
+    /**
+     * Loads the ghosts of this session among {@code objects} in one storage call and fills them (they become
+     * up to date, not touched); see {@code Connection.prefetch}. Every object is checked before anything is
+     * loaded.
+     *
+     * @throws IllegalArgumentException when one of them is a persistent object of another connection
+     */
+    public void prefetch(Iterable<?> objects) {
+        checkOpen();
+        checkThread();
+        Objects.requireNonNull(objects, "objects");
+        Set<ObjectState> ghosts = new LinkedHashSet<>(); // by identity: a state does not override equals
+        for (Object o : objects) {
+            if (!(o instanceof PersistentObject p) || p.$jodbState() == null) {
+                continue; // a value, or a persistent object that was never stored: nothing to load
+            }
+            ObjectState s = p.$jodbState();
+            if (s.jar != this) {
+                String type = layer.proxies.userClass(o.getClass()).getName();
+                throw new IllegalArgumentException("cannot prefetch a " + type + " of another " + s.jar.describe()
+                        + " through this " + describe() + ": prefetch it through its own connection");
+            }
+            if (s.status == ObjectStatus.GHOST && s.oid != ObjectState.NO_OID) {
+                ghosts.add(s);
+            }
+        }
+        if (!ghosts.isEmpty()) {
+            loader.loadAll(new ArrayList<>(ghosts));
+        }
     }
 
     /** Makes commit fail with a ReadConflictException if {@code object} changed since it was read. */
@@ -261,6 +295,19 @@ public final class Session implements ObjectJar, RecordContext {
             loader.load(state);
         } else {
             cache.used(state); // read in this transaction: the cache's gc ghosts least recently used first
+        }
+    }
+
+    /**
+     * A container's hint ({@link ObjectState#prefetchAlong}): the objects load as {@link #prefetch} loads them.
+     * A failure is not the container's: the objects stay ghosts, and each reports it when it is used.
+     */
+    @Override
+    public void prefetchHint(Iterable<?> objects) {
+        try {
+            prefetch(objects);
+        } catch (RuntimeException e) {
+            // a hint only: the container's own operation goes on, and the objects load one by one if used
         }
     }
 

@@ -63,18 +63,42 @@ final class Snapshot {
         try {
             return view.load(oid);
         } catch (StorageException e) {
-            long oldest;
-            long tid = view.snapshotTid();
-            if (!historical || e instanceof CorruptStorageException || tid >= (oldest = view.oldestSnapshot())) {
-                throw e;
-            }
-            throw new StorageException("this historical connection reads as of tid " + tid + ", which a"
-                    + " pack has since passed: the oldest snapshot storage " + storageName + " keeps is tid "
-                    + oldest + ", and the revisions of tid " + tid + " are gone. Its snapshot never moves:"
-                    + " close it, and open one at tid " + oldest + " or later (Database.openAt), or a current one"
-                    + " (Database.open).",
-                    e);
+            throw explained(e);
         }
+    }
+
+    /**
+     * The revisions of {@code oids} in this snapshot, in that order, null for an object that did not exist
+     * in it: one storage call, counted as one load per oid once it has answered. When it fails, nothing is
+     * returned (and nothing counted): the caller fills all of the objects or none.
+     */
+    Revision[] loadAll(long[] oids) {
+        Revision[] found;
+        try {
+            found = view.loadAll(oids);
+        } catch (StorageException e) {
+            throw explained(e);
+        }
+        transfers.loaded(oids.length);
+        return found;
+    }
+
+    /**
+     * {@code e}, or for a historical session whose snapshot a pack passed, a failure that says so: its
+     * snapshot never moves, so the storage's advice to start a new transaction cannot help it.
+     */
+    private StorageException explained(StorageException e) {
+        long oldest;
+        long tid = view.snapshotTid();
+        if (!historical || e instanceof CorruptStorageException || tid >= (oldest = view.oldestSnapshot())) {
+            return e;
+        }
+        return new StorageException("this historical connection reads as of tid " + tid + ", which a"
+                + " pack has since passed: the oldest snapshot storage " + storageName + " keeps is tid "
+                + oldest + ", and the revisions of tid " + tid + " are gone. Its snapshot never moves:"
+                + " close it, and open one at tid " + oldest + " or later (Database.openAt), or a current one"
+                + " (Database.open).",
+                e);
     }
 
     /** This session committed transaction {@code tid}: the next poll need not ghost what it wrote. */

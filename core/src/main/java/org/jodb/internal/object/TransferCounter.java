@@ -15,6 +15,11 @@ public final class TransferCounter {
         loads++;
     }
 
+    /** {@code records} records read from the storage by one batch load. */
+    void loaded(int records) {
+        loads += records;
+    }
+
     /** {@code records} records handed to the storage by a commit. */
     void stored(int records) {
         stores += records;

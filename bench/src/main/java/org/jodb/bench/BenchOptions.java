@@ -26,10 +26,10 @@ record BenchOptions(boolean quick, List<String> stores, Set<Workload> workloads,
                     int accounts, int batch, int updates, int keysPerUpdate, int savepointChanges, int threads,
                     int rounds, double capSeconds, Path dataDir, Path outDir) {
 
-    static final List<String> ALL_STORES = List.of("jodb", "mvstore", "eclipsestore", "mapdb");
+    static final List<String> ALL_STORES = List.of("jodb", "jodb-tree", "mvstore", "eclipsestore", "mapdb");
 
     static final String USAGE = String.join("\n",
-            "usage: java -jar bench/target/jodb-bench.jar [--quick] [--stores jodb,mvstore,eclipsestore,mapdb]",
+            "usage: java -jar bench/target/jodb-bench.jar [--quick] [--stores jodb,jodb-tree,mvstore,eclipsestore,mapdb]",
             "           [--workloads 1,2,3,4,5] [--modes sync,deferred] [--rounds N] [--accounts N]",
             "           [--updates N] [--cap SECONDS] [--data DIR] [--out DIR]",
             "       java -jar bench/target/jodb-bench.jar --scaling [--quick] [--stores ...] [--modes ...]",

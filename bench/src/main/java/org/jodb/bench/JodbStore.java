@@ -2,9 +2,11 @@ package org.jodb.bench;
 
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.jodb.Connection;
 import org.jodb.Database;
 import org.jodb.PersistentMap;
+import org.jodb.PersistentTreeMap;
 import org.jodb.storage.MappedFileStorage;
 import org.jodb.storage.StorageOptions;
 import org.jodb.transaction.Savepoint;
@@ -13,8 +15,9 @@ import org.jodb.transaction.TransientException;
 
 /**
  * jodb on its memory-mapped file storage with default options, except the durability mode: the
- * accounts are proxies made by {@link Connection#create} in a {@link PersistentMap} under the root;
- * changes are plain method calls, found by jodb at commit.
+ * accounts are proxies made by {@link Connection#create} in a map under the root, a {@link PersistentMap}
+ * ({@code jodb}) or a {@link PersistentTreeMap} ({@code jodb-tree}); changes are plain method calls, found by
+ * jodb at commit.
  *
  * <p>Each writer thread has its own {@link TransactionManager} and connection, as the concurrency
  * design asks; conflicts are retried with {@link TransactionManager#run} and its default attempts and pauses
@@ -23,14 +26,32 @@ import org.jodb.transaction.TransientException;
 final class JodbStore implements Store {
     private static final String MAP = "accounts";
 
+    private final String name;
+    private final Supplier<Map<String, Account>> newMap;
+
     private Database db;
     private TransactionManager manager;
     private Connection conn;
     private Map<String, Account> accounts;
 
+    private JodbStore(String name, Supplier<Map<String, Account>> newMap) {
+        this.name = name;
+        this.newMap = newMap;
+    }
+
+    /** The accounts in a {@link PersistentMap} at the root. */
+    static JodbStore persistentMap() {
+        return new JodbStore("jodb", PersistentMap::new);
+    }
+
+    /** The accounts in a {@link PersistentTreeMap} at the root. */
+    static JodbStore persistentTreeMap() {
+        return new JodbStore("jodb-tree", PersistentTreeMap::new);
+    }
+
     @Override
     public String name() {
-        return "jodb";
+        return name;
     }
 
     @Override
@@ -46,9 +67,10 @@ final class JodbStore implements Store {
     @Override
     public String describe(Durability mode) {
         StorageOptions o = options(mode);
-        return mode == Durability.SYNC
+        String map = name.equals("jodb") ? "" : " (accounts in a PersistentTreeMap)";
+        return (mode == Durability.SYNC
                 ? "Durability.SYNC: commit returns after the fsync (group commit)"
-                : "Durability.DEFERRED: fsync within " + o.flushIntervalMillis() + " ms of commit";
+                : "Durability.DEFERRED: fsync within " + o.flushIntervalMillis() + " ms of commit") + map;
     }
 
     private static StorageOptions options(Durability mode) {
@@ -66,7 +88,7 @@ final class JodbStore implements Store {
         conn = db.open(manager);
         Object existing = conn.root().get(MAP);
         if (existing == null) {
-            conn.root().put(MAP, new PersistentMap<String, Account>());
+            conn.root().put(MAP, newMap.get());
             manager.commit();
             existing = conn.root().get(MAP);
         }

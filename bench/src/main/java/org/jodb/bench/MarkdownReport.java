@@ -51,7 +51,8 @@ final class MarkdownReport {
     }
 
     private List<String> peers() {
-        return options.stores().stream().filter(s -> !s.equals("jodb")).toList();
+        // jodb's own variants (jodb-tree) get a column of figures, not a ratio of jodb to them
+        return options.stores().stream().filter(s -> !s.startsWith("jodb")).toList();
     }
 
     private boolean hasJodb() {

@@ -25,7 +25,7 @@ final class RatioChart {
 
     /** Writes the chart; returns false (writing nothing) when there is no ratio to draw. */
     static boolean write(BenchOptions options, MarkdownReport report, Path png) {
-        List<String> peers = options.stores().stream().filter(s -> !s.equals("jodb")).toList();
+        List<String> peers = options.stores().stream().filter(s -> !s.startsWith("jodb")).toList();
         if (!options.stores().contains("jodb") || peers.isEmpty()) {
             return false;
         }

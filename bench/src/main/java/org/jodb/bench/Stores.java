@@ -10,7 +10,8 @@ final class Stores {
             case "mvstore" -> new MvStoreStore();
             case "eclipsestore" -> new EclipseStoreStore();
             case "mapdb" -> new MapDbStore();
-            case "jodb" -> new JodbStore();
+            case "jodb" -> JodbStore.persistentMap();
+            case "jodb-tree" -> JodbStore.persistentTreeMap();
             default -> throw new IllegalArgumentException("unknown store '" + name + "'");
         };
     }

@@ -33,7 +33,7 @@ class BenchOptionsTest {
     void refusesWhatItDoesNotKnow() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> BenchOptions.parse("--stores", "sqlite"));
-        assertTrue(e.getMessage().contains("jodb,mvstore,eclipsestore,mapdb"), e.getMessage());
+        assertTrue(e.getMessage().contains("jodb,jodb-tree,mvstore,eclipsestore,mapdb"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--workloads", "9"));
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--rounds"));
         assertThrows(IllegalArgumentException.class, () -> BenchOptions.parse("--frobnicate"));

@@ -18,7 +18,8 @@ class PeerBenchmarkTest {
     @Test
     void runsEveryPeerAndReportsFiguresOrReasons(@TempDir Path tmp) {
         System.setProperty("java.awt.headless", "true");
-        BenchOptions options = BenchOptions.parse("--stores", "jodb,mvstore,eclipsestore,mapdb", "--rounds", "1",
+        BenchOptions options = BenchOptions.parse("--stores", "jodb,jodb-tree,mvstore,eclipsestore,mapdb",
+                "--rounds", "1",
                 "--accounts", "300", "--updates", "16", "--cap", "1", "--data", tmp.resolve("data").toString(),
                 "--out", tmp.resolve("out").toString());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -29,6 +30,7 @@ class PeerBenchmarkTest {
             for (Durability mode : Durability.values()) {
                 assertTrue(results.median(new Results.Key("mvstore", w, mode)) > 0, "mvstore " + w + " " + mode);
                 assertTrue(results.median(new Results.Key("jodb", w, mode)) > 0, "jodb " + w + " " + mode);
+                assertTrue(results.median(new Results.Key("jodb-tree", w, mode)) > 0, "jodb-tree " + w + " " + mode);
             }
         }
         assertTrue(results.median(new Results.Key("mapdb", Workload.UPDATE, Durability.SYNC)) > 0);
@@ -44,6 +46,7 @@ class PeerBenchmarkTest {
         assertTrue(md.contains("n/a: no transactions/rollback"), md);
         assertTrue(md.contains("Raw fsync probe"), md);
         assertTrue(md.contains("| jodb/mvstore |"), md);
+        assertFalse(md.contains("jodb/jodb-tree"), "jodb's own variant is a column of figures, not a peer: " + md);
         assertTrue(md.contains("## Targets (same run)"), md);
         assertTrue(RatioChart.write(options, new MarkdownReport(options, results, "test"), tmp.resolve("r.png")));
         assertTrue(Files.exists(tmp.resolve("r.png")));

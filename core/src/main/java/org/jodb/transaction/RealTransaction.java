@@ -120,7 +120,7 @@ final class RealTransaction implements Transaction {
         }
         status = TransactionStatus.COMMITTING;
         try {
-            twoPhase.run(resources, manager.synchronizers().live());
+            twoPhase.run(resources, () -> manager.synchronizers().live());
         } catch (Throwable t) {
             fail("commit", t);
             runAfterCommitHooks(false);

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The two-phase commit of one transaction's data managers, and the clean-up when it (or a savepoint)
@@ -35,8 +36,13 @@ final class TwoPhaseCommit {
         this.transaction = transaction;
     }
 
-    /** Commits {@code resources}; on failure cleans up, tells the synchronizers and rethrows the failure. */
-    void run(List<DataManager> resources, List<Synchronizer> synchronizers) {
+    /**
+     * Commits {@code resources}; on failure cleans up, tells the synchronizers and rethrows the failure. The
+     * synchronizers told are the ones registered after the clean-up (asked of {@code synchronizers} then): one
+     * that a data manager unregistered during the phases or the clean-up hears nothing more, one registered
+     * meanwhile hears the end of the transaction.
+     */
+    void run(List<DataManager> resources, Supplier<List<Synchronizer>> synchronizers) {
         List<DataManager> ordered = new ArrayList<>(resources);
         voted.clear();
         try {
@@ -68,7 +74,7 @@ final class TwoPhaseCommit {
             try {
                 cleanup(ordered, t);
             } finally {
-                for (Synchronizer s : synchronizers) {
+                for (Synchronizer s : synchronizers.get()) {
                     try {
                         s.afterCompletion(transaction);
                     } catch (RuntimeException e) {

@@ -166,6 +166,35 @@ class TransactionTest {
         assertEquals(TransactionStatus.COMMIT_FAILED, tm.get().status());
     }
 
+    /**
+     * The synchronizers told of a failed commit are the ones registered when it failed, after the clean-up:
+     * one that a data manager's abort unregistered during the clean-up hears nothing more, and one registered
+     * while the phases ran (a connection opened by a data manager, say) hears the end of the transaction.
+     */
+    @Test
+    void aFailedCommitTellsTheSynchronizersRegisteredWhenItFailed() {
+        RecordingSynchronizer leaving = new RecordingSynchronizer();
+        RecordingSynchronizer arriving = new RecordingSynchronizer();
+        tm.registerSynchronizer(leaving);
+        SampleDataManager a = new SampleDataManager("a", tm, journal) {
+            @Override
+            public void tpcBegin(Transaction txn) {
+                super.tpcBegin(txn);
+                tm.registerSynchronizer(arriving);
+            }
+
+            @Override
+            public void abort(Transaction txn) {
+                super.abort(txn);
+                tm.unregisterSynchronizer(leaving);
+            }
+        }.failOn("tpcVote", new IllegalStateException("vote"));
+        a.put("x", 1);
+        assertThrows(IllegalStateException.class, tm::commit);
+        assertEquals(List.of("beforeCompletion"), leaving.calls, "unregistered during the clean-up");
+        assertEquals(List.of("newTransaction", "afterCompletion"), arriving.calls, "registered during the phases");
+    }
+
     // ---- a failed commit sticks until abort
 
     @Test

@@ -11,6 +11,7 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import org.jodb.PersistentTreeMap;
 
 /**
  * The content of a large {@code PersistentMap}: its entries in insertion order, cut into {@link MapChunk}s,
@@ -56,7 +57,17 @@ public final class MapLayout {
     private int size;
     /** Incremented by every insertion and removal of a key (merged as a counter on concurrent commits). */
     private long changes;
-    /** key -> the chunk holding it; null until the first keyed access. */
+    /**
+     * The persistent key index ({@link ChunkHashes}): stable hash -> chunks holding keys of that hash;
+     * null while some key has no stable hash, or in a layout written before it existed.
+     */
+    private PersistentTreeMap<Long, MapChunk> hashes;
+    /**
+     * Without {@link #hashes}: the number of keys without a stable hash (merged as a counter). Zero
+     * without hashes means the tree is to be built by the next insertion or removal of a key.
+     */
+    private int unhashable;
+    /** Without {@link #hashes}: key -> the chunk holding it; null until the first keyed access. */
     private transient HashMap<Object, MapChunk> index;
 
     private MapLayout() {
@@ -66,7 +77,6 @@ public final class MapLayout {
     public static MapLayout of(Map<?, ?> entries) {
         MapLayout layout = new MapLayout();
         layout.chunks = new ArrayList<>();
-        layout.index = new HashMap<>(Math.max(16, entries.size() * 4 / 3 + 1));
         MapChunk chunk = null;
         for (Map.Entry<?, ?> e : entries.entrySet()) {
             if (chunk == null || chunk.read().size() >= CHUNK_CAPACITY) {
@@ -74,12 +84,12 @@ public final class MapLayout {
                 layout.chunks.add(chunk);
             }
             chunk.read().put(e.getKey(), e.getValue());
-            layout.index.put(e.getKey(), chunk);
         }
         if (layout.chunks.isEmpty()) {
             layout.chunks.add(new MapChunk());
         }
         layout.size = entries.size();
+        layout.indexKeys();
         return layout;
     }
 
@@ -93,17 +103,17 @@ public final class MapLayout {
     }
 
     public boolean containsKey(Object key) {
-        return index().containsKey(key);
+        return chunkOf(key) != null;
     }
 
     public Object get(Object key) {
-        MapChunk c = index().get(key);
+        MapChunk c = chunkOf(key);
         return c == null ? null : c.read().get(key);
     }
 
     /** Touches the chunk holding {@code key}, if any: its value was handed out and may change in place. */
     public void touchValueOf(Object key) {
-        MapChunk c = index().get(key);
+        MapChunk c = chunkOf(key);
         if (c != null) {
             c.change();
         }
@@ -129,18 +139,31 @@ public final class MapLayout {
      * chunk; inserting touches the last chunk and {@code owner}.
      */
     public Object put(PersistentObject owner, Object key, Object value) {
-        MapChunk c = index().get(key);
+        MapChunk c = chunkOf(key);
         if (c != null) {
             return c.change().put(key, value);
         }
         touch(owner);
+        beforeKeyChange();
+        long hash = StableHash.of(key);
+        if (hashes != null && hash == StableHash.NONE) {
+            hashes = null; // the tree is dropped, not emptied: see Index above
+            index();
+        }
         MapChunk tail = chunks.get(chunks.size() - 1);
         if (tail.read().size() >= CHUNK_CAPACITY) {
             tail = new MapChunk();
             chunks.add(tail);
         }
         tail.change().put(key, value);
-        index.put(key, tail);
+        if (hashes != null) {
+            ChunkHashes.add(hashes, hash, tail);
+        } else {
+            index.put(key, tail);
+            if (hash == StableHash.NONE) {
+                unhashable++;
+            }
+        }
         size++;
         changes++;
         return null;
@@ -148,13 +171,14 @@ public final class MapLayout {
 
     /** Removes {@code key}; returns its value, or null when absent (then nothing is touched). */
     public Object remove(PersistentObject owner, Object key) {
-        MapChunk c = index().get(key);
+        MapChunk c = chunkOf(key);
         if (c == null) {
             return null;
         }
         touch(owner);
+        beforeKeyChange();
         Object old = c.change().remove(key);
-        removed(key);
+        removed(key, c);
         compact(c, true);
         return old;
     }
@@ -220,12 +244,64 @@ public final class MapLayout {
      */
     public static boolean merge(MapLayout old, MapLayout committed, MapLayout mine) {
         if (old == null || committed == null || mine == null || !old.chunks.equals(committed.chunks)
-                || !old.chunks.equals(mine.chunks)) {
+                || !old.chunks.equals(mine.chunks) || old.hashes != committed.hashes
+                || old.hashes != mine.hashes) {
             return false;
         }
         committed.size += mine.size - old.size;
         committed.changes += mine.changes - old.changes;
+        committed.unhashable += mine.unhashable - old.unhashable;
         return true;
+    }
+
+    /** The hash tree, or null when this layout has none (for tests). */
+    public PersistentTreeMap<Long, ?> hashTree() {
+        return hashes;
+    }
+
+    /** The chunk holding {@code key}, or null. */
+    private MapChunk chunkOf(Object key) {
+        if (hashes == null) {
+            return index().get(key);
+        }
+        long hash = StableHash.of(key);
+        if (hash != StableHash.NONE) {
+            return ChunkHashes.find(hashes, key, hash);
+        }
+        for (MapChunk c : chunks) { // can only be absent (every key has a stable hash): but equals decides
+            if (c.read().containsKey(key)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Before a key is inserted or removed: a layout without hash tree and without keys lacking a stable
+     * hash (written before the tree existed, or whose last such key was removed) gets its tree now, when
+     * the map's record is written anyway. Its chunks are loaded already (by the index).
+     */
+    private void beforeKeyChange() {
+        if (hashes == null && unhashable <= 0) {
+            indexKeys();
+        }
+    }
+
+    /** Builds the hash tree, or else counts the keys without a stable hash. Loads every chunk. */
+    private void indexKeys() {
+        hashes = ChunkHashes.build(chunks);
+        if (hashes != null) {
+            index = null; // the tree answers from now on
+            return;
+        }
+        unhashable = 0;
+        for (MapChunk c : chunks) {
+            for (Object key : c.read().keySet()) {
+                if (!StableHash.known(key)) {
+                    unhashable++;
+                }
+            }
+        }
     }
 
     private HashMap<Object, MapChunk> index() {
@@ -242,9 +318,20 @@ public final class MapLayout {
         return i;
     }
 
-    private void removed(Object key) {
-        if (index != null) {
-            index.remove(key);
+    /** After {@code key} left chunk {@code c}. */
+    private void removed(Object key, MapChunk c) {
+        if (hashes != null) {
+            long hash = StableHash.of(key);
+            if (!ChunkHashes.holds(c, hash)) {
+                ChunkHashes.remove(hashes, hash, c);
+            }
+        } else {
+            if (index != null) {
+                index.remove(key);
+            }
+            if (unhashable > 0 && !StableHash.known(key)) {
+                unhashable--; // (zero in a layout written before the tree, whose count is not known yet)
+            }
         }
         size--;
         changes++;
@@ -285,6 +372,9 @@ public final class MapLayout {
     private void absorb(MapChunk into, MapChunk from) {
         LinkedHashMap<Object, Object> target = into.change();
         LinkedHashMap<Object, Object> source = from.change();
+        if (hashes != null) {
+            ChunkHashes.moved(hashes, from, into);
+        }
         for (Map.Entry<Object, Object> e : source.entrySet()) {
             target.put(e.getKey(), e.getValue());
             if (index != null) {
@@ -303,6 +393,7 @@ public final class MapLayout {
      */
     private int removeFrom(MapChunk c, Object key, Iterator<Map.Entry<Object, Object>> walking) {
         position(c);
+        beforeKeyChange();
         LinkedHashMap<Object, Object> entries = c.change();
         if (walking != null) {
             walking.remove();
@@ -311,7 +402,7 @@ public final class MapLayout {
         } else {
             throw new ConcurrentModificationException("the key was removed from the map around this iterator");
         }
-        removed(key);
+        removed(key, c);
         return compact(c, false);
     }
 

@@ -15,10 +15,11 @@ import org.jodb.PersistentTreeMap;
 
 /**
  * The content of a large {@code PersistentMap}: its entries in insertion order, cut into {@link MapChunk}s,
- * each a persistent object with a record of its own. The layout itself is a value stored inside the map's
- * record: the ordered chunk references and two counters. So a commit that adds keys rewrites the tail
- * chunk(s) and this small list, one that replaces a value rewrites the chunk holding the key: the cost
- * of a commit follows what it changed, not the size of the map.
+ * each a persistent object with a record of its own, and a persistent B-tree from each key's stable hash
+ * to the chunk holding it. The layout itself is a value stored inside the map's record: the ordered chunk
+ * references, a reference to the tree, and three counters. So a commit that adds keys rewrites the tail
+ * chunk(s), this small list and the tree buckets of the new keys' hashes; one that replaces a value
+ * rewrites the chunk holding the key: the cost of a commit follows what it changed, not the size of the map.
  *
  * <pre>
  * Order: the map's iteration order is the chunks' in list order, each in its own insertion order.
@@ -27,20 +28,39 @@ import org.jodb.PersistentTreeMap;
  *   insert into the same chunk, whose conflict resolution sees both (a key can never be in two chunks).
  * Removal: from the key's chunk; an emptied chunk is dropped, one under CHUNK_CAPACITY / 4 is merged into
  *   a neighbour when both fit in one chunk (a shrinking map does not keep many near-empty chunks).
- * Counters: size (entries in all chunks) and changes (incremented by every insertion or removal of a
- *   key). Every change of a key set changes the counters, so it rewrites the map's record, and every
- *   other connection reloads the layout: the index of a loaded layout is never stale.
- * Index: key -> chunk, transient, built on the first keyed access by loading every chunk (the cost of
- *   loading a single-record map), then kept in step by every change made through this layout. A layout
- *   instance lives as long as the state it was decoded from: a reload (invalidation, abort, rollback,
- *   ghosting, a resolved conflict) decodes a new instance, whose index starts empty.
- * Touching: an operation touches exactly the records it changes: a chunk whose entries change, and the
- *   map (through {@code owner}) when the counters or the chunk list change.
+ * Counters: size (entries in all chunks), changes (incremented by every insertion or removal of a key)
+ *   and unhashable (see Index). Every change of a key set changes the counters, so it rewrites the map's
+ *   record, and every other connection reloads the layout: what a loaded layout knows is never stale.
+ * Index, while every key has a stable hash ({@link StableHash}): the hash tree ({@link ChunkHashes}), a
+ *   PersistentTreeMap from slot (hash << 32 | n) to a chunk holding keys of that hash, n = 0, 1, ... over
+ *   the distinct such chunks. A lookup gets slot 0 (1, ... on a hash shared across chunks) and looks in
+ *   its chunk, so a cold lookup loads the map's record, the tree's, one node per tree level and one
+ *   chunk, and nothing stays in memory that the cache cannot turn back into ghosts. Why this shape:
+ *   the chunks keep the insertion order and cheap appends; hashing keys straight into buckets would lose
+ *   the order, and a tree keyed by the keys themselves would need them to be comparable. The tree's
+ *   buckets merge concurrent changes of different slots, like any PersistentTreeMap's, so two
+ *   transactions inserting different keys both commit as before (the same new hash in both conflicts).
+ * Index, else: key -> chunk, transient, built on the first keyed access by loading every chunk (the cost
+ *   of loading a single-record map), then kept in step by every change made through this layout. A
+ *   layout instance lives as long as the state it was decoded from: a reload (invalidation, abort,
+ *   rollback, ghosting, a resolved conflict) decodes a new instance, whose index starts empty. This is
+ *   the form of a map holding keys without a stable hash (counted by unhashable: the first such key
+ *   drops the tree) and of a layout written before the tree existed (no tree, unhashable 0). A layout
+ *   without tree and without such keys builds its tree at its next insertion or removal of a key, when
+ *   its record is written anyway and its chunks are loaded for the index: so old records migrate on
+ *   their first change of a key, and a map whose last key without a stable hash went gets its tree back.
+ *   A dropped tree is left as it is, unreachable (pack removes it): a concurrent transaction that
+ *   changed it also inserted or removed a key, so it changed the map's record, whose merge needs the
+ *   same tree in all three revisions.
+ * Touching: an operation touches exactly the records it changes: a chunk whose entries change, the map
+ *   (through {@code owner}) when the counters or the chunk list change, the tree nodes of the slots that
+ *   change (and the tree's size counter).
  * Leaving: a chunk that leaves the list (emptied, merged into a neighbour, or every chunk when the map
  *   goes back to one record or is cleared) is written empty. So a concurrent transaction that changes an
  *   entry of that chunk, which writes the chunk only, conflicts with it in either commit order (its
  *   conflict resolution sees the key removed on one side, changed on the other) instead of committing
- *   into a record the map no longer lists. The empty record is unreachable; pack removes it.
+ *   into a record the map no longer lists. The empty record is unreachable; pack removes it. The tree
+ *   leaves with the layout, unchanged (see Index).
  * </pre>
  *
  * <p>Internal to jodb: public only for {@code org.jodb.PersistentMap}. Not thread-safe.

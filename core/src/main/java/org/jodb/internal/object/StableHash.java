@@ -1,6 +1,7 @@
 package org.jodb.internal.object;
 
 import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -29,9 +30,9 @@ import java.util.UUID;
  *
  * <p>Known: null; {@code String}, the boxed primitives, {@code UUID}, {@code BigInteger}, {@code BigDecimal}
  * and the {@code java.time} values, whose {@code hashCode} is a function of their value alone; an enum
- * constant, from its class and constant names (its {@code hashCode} is its identity's); a record that
- * declares neither {@code equals} nor {@code hashCode}, from its class name and its components' hashes
- * (the JDK leaves the record's own combination unspecified); a list of the JDK's ({@code java.util}
+ * constant, from its class and constant names (its {@code hashCode} is its identity's); a record with
+ * the implicit {@code equals} and {@code hashCode}, from its class name and its components' hashes (the
+ * JDK leaves the record's own combination unspecified); a list of the JDK's ({@code java.util}
  * classes follow the {@code List} contract of equality by elements), from its elements' hashes. Not known:
  * everything else, even with a value {@code hashCode} of its own (it may change with its class, or be
  * the identity's).
@@ -118,19 +119,19 @@ final class StableHash {
         return h;
     }
 
-    /** A record's component fields when equality is the record's own (by components), else null. */
+    /**
+     * A record's component fields when its equality is the implicit one (by components), else null. javac
+     * declares the implicit {@code equals} and {@code hashCode} final; ones the record declares itself are
+     * taken for implicit when they are final too (documented: do not declare them final).
+     */
     private static Field[] recordFields(Class<?> type) {
         try {
-            type.getDeclaredMethod("hashCode");
-            return null;
-        } catch (NoSuchMethodException expected) {
-            // the implicit hashCode: equality by components
-        }
-        try {
-            type.getDeclaredMethod("equals", Object.class);
-            return null;
-        } catch (NoSuchMethodException expected) {
-            // the implicit equals
+            if (!Modifier.isFinal(type.getDeclaredMethod("hashCode").getModifiers())
+                    || !Modifier.isFinal(type.getDeclaredMethod("equals", Object.class).getModifiers())) {
+                return null;
+            }
+        } catch (NoSuchMethodException compiledWithoutThem) {
+            return null; // not what javac makes of a record: unknown
         }
         RecordComponent[] components = type.getRecordComponents();
         Field[] fields = new Field[components.length];

@@ -310,11 +310,11 @@ public final class MapLayout {
     /** Builds the hash tree, or else counts the keys without a stable hash. Loads every chunk. */
     private void indexKeys() {
         hashes = ChunkHashes.build(chunks);
+        unhashable = 0;
         if (hashes != null) {
             index = null; // the tree answers from now on
             return;
         }
-        unhashable = 0;
         for (MapChunk c : chunks) {
             for (Object key : c.read().keySet()) {
                 if (!StableHash.known(key)) {

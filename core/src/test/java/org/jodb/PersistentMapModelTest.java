@@ -24,10 +24,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * size crossing the chunk limits both ways; for keys of several kinds, since a large map finds a key
  * through a tree from its stable hash when every key has one, and through an index of every key else.
  */
-class PersistentMapModelTest {
+public class PersistentMapModelTest {
 
     /** How a key is made from a number; the model and the map get the same keys. */
-    enum Keys {
+    public enum Keys {
         /** Stable hashes, all different. */
         INTEGERS(i -> i),
         /**
@@ -78,7 +78,8 @@ class PersistentMapModelTest {
     @Test
     void randomOperationsMatchALinkedHashMap() {
         for (long seed = 1; seed <= 3; seed++) {
-            run(seed, 12_000, Keys.INTEGERS);
+            MemoryStorage storage = new MemoryStorage();
+            run(seed, 12_000, Keys.INTEGERS, Database.open(storage), old -> Database.open(storage));
         }
     }
 
@@ -86,15 +87,20 @@ class PersistentMapModelTest {
     @EnumSource(value = Keys.class, names = {"COLLIDING_STRINGS", "PLAIN_OBJECTS", "MIXED"})
     void randomOperationsMatchALinkedHashMapWithOtherKeys(Keys keys) {
         for (long seed = 4; seed <= 5; seed++) {
-            run(seed, 12_000, keys);
+            MemoryStorage storage = new MemoryStorage();
+            run(seed, 12_000, keys, Database.open(storage), old -> Database.open(storage));
         }
     }
 
+    /**
+     * One run on {@code first}; at the end the model is compared with what {@code reopener} reads back (a
+     * reopened file store, or a second database on the same memory storage). Closes the databases.
+     */
     @SuppressWarnings("unchecked")
-    private static void run(long seed, int steps, Keys keys) {
+    public static void run(long seed, int steps, Keys keys, Database first, TreeModelRun.Reopener reopener) {
         Random rnd = new Random(seed);
-        MemoryStorage storage = new MemoryStorage();
-        try (Database db = Database.open(storage)) {
+        Database db = first;
+        try {
             TransactionManager tm = new TransactionManager(false);
             Connection conn = db.open(tm);
             if (seed % 2 == 1) {
@@ -222,7 +228,9 @@ class PersistentMapModelTest {
                 assertTrue(sawHashTree, "seed " + seed + ": the map never had its hash tree");
             }
             assertTrue(switches >= 4, "seed " + seed + ": the form switched " + switches + " times");
-            try (Database again = Database.open(storage)) {
+            Database reopened = reopener.reopen(db);
+            db = reopened;
+            try (Database again = reopened) {
                 TransactionManager t = new TransactionManager(false);
                 Map<Object, Integer> read = (Map<Object, Integer>) again.open(t).root().get("m");
                 for (int i = 0; i < nextKey + 10; i += 7) { // cold lookups first: through the tree when it has one
@@ -232,6 +240,9 @@ class PersistentMapModelTest {
                 assertEquals(new ArrayList<>(model.entrySet()), new ArrayList<>(read.entrySet()), "reopened");
                 t.abort();
             }
+        } finally {
+            db.close();
+            first.close(); // (a second close does nothing)
         }
     }
 

@@ -39,10 +39,17 @@ import org.jodb.internal.object.MergeableState;
  * chunk holding the key. Insertion-ordered chunks (not hash buckets) are what makes adding keys cheap:
  * a batch of new keys lands in one or two chunks, where hashing would spread it over nearly all of them.
  * The switch is invisible to the application (identity, order, views and iterators keep working; a
- * record written before chunks existed loads as the single-record form). The price: the first access by
- * key ({@code get}, {@code containsKey}, {@code put}, {@code remove}) after the map was loaded loads every
- * chunk to build an in-memory index from key to chunk, the same cost as loading a single-record map;
- * iterating and {@code size()} need no index.
+ * record written before chunks existed loads as the single-record form). An access by key ({@code get},
+ * {@code containsKey}, {@code put}, {@code remove}) finds the key's chunk through a persistent B-tree from
+ * the key's hash to its chunk, whose nodes are records of their own loaded on demand: a cold {@code get}
+ * in a map of a million entries loads six records (the map's, the tree's, three tree nodes, one chunk),
+ * and nothing of the tree or the chunks stays in memory beyond what the cache keeps. This needs a hash
+ * that is the same in every JVM: keys that are strings, boxed primitives, {@code UUID}s, big numbers,
+ * {@code java.time} values, enums, records (without their own {@code equals}/{@code hashCode}) and JDK
+ * lists of such have one. While the map holds a key of another kind, it has no tree, and its first access
+ * by key after it was loaded loads every chunk to build an in-memory index from key to chunk (the cost of
+ * loading a single-record map); it gets its tree back at the next insertion or removal after the last
+ * such key left. Iterating and {@code size()} need neither.
  *
  * <h2>Concurrent changes</h2>
  * When two transactions change one map, the second commit is merged instead of failing with
@@ -57,7 +64,9 @@ import org.jodb.internal.object.MergeableState;
  * 512 insertions) and an insertion or removal by the other; a chunk leaving the list (merged, emptied,
  * or all of them on a switch back to one record or a {@link #clear()}, which are written empty for this)
  * and any change to an entry of that chunk by the other, a replacement included. A replacement in a
- * chunk that stays listed merges with a change of the chunk list. Only {@code PersistentMap} itself is
+ * chunk that stays listed merges with a change of the chunk list. Two insertions of different keys of
+ * one hash, a split of one bucket of the hash tree by both, and a change of the tree by one (dropped,
+ * built) with an insertion or removal by the other are not resolved either. Only {@code PersistentMap} itself is
  * merged: a subclass always gets {@code ConflictException} for concurrent changes to its own record
  * (concurrent replacements of values in different chunks of a large subclass map do not meet there and
  * both commit).

@@ -11,13 +11,15 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import org.jodb.PersistentTreeMap;
 
 /**
  * The content of a large {@code PersistentMap}: its entries in insertion order, cut into {@link MapChunk}s,
- * each a persistent object with a record of its own. The layout itself is a value stored inside the map's
- * record: the ordered chunk references and two counters. So a commit that adds keys rewrites the tail
- * chunk(s) and this small list, one that replaces a value rewrites the chunk holding the key: the cost
- * of a commit follows what it changed, not the size of the map.
+ * each a persistent object with a record of its own, and a persistent B-tree from each key's stable hash
+ * to the chunk holding it. The layout itself is a value stored inside the map's record: the ordered chunk
+ * references, a reference to the tree, and three counters. So a commit that adds keys rewrites the tail
+ * chunk(s), this small list and the tree buckets of the new keys' hashes; one that replaces a value
+ * rewrites the chunk holding the key: the cost of a commit follows what it changed, not the size of the map.
  *
  * <pre>
  * Order: the map's iteration order is the chunks' in list order, each in its own insertion order.
@@ -26,20 +28,39 @@ import java.util.function.BiFunction;
  *   insert into the same chunk, whose conflict resolution sees both (a key can never be in two chunks).
  * Removal: from the key's chunk; an emptied chunk is dropped, one under CHUNK_CAPACITY / 4 is merged into
  *   a neighbour when both fit in one chunk (a shrinking map does not keep many near-empty chunks).
- * Counters: size (entries in all chunks) and changes (incremented by every insertion or removal of a
- *   key). Every change of a key set changes the counters, so it rewrites the map's record, and every
- *   other connection reloads the layout: the index of a loaded layout is never stale.
- * Index: key -> chunk, transient, built on the first keyed access by loading every chunk (the cost of
- *   loading a single-record map), then kept in step by every change made through this layout. A layout
- *   instance lives as long as the state it was decoded from: a reload (invalidation, abort, rollback,
- *   ghosting, a resolved conflict) decodes a new instance, whose index starts empty.
- * Touching: an operation touches exactly the records it changes: a chunk whose entries change, and the
- *   map (through {@code owner}) when the counters or the chunk list change.
+ * Counters: size (entries in all chunks), changes (incremented by every insertion or removal of a key)
+ *   and unhashable (see Index). Every change of a key set changes the counters, so it rewrites the map's
+ *   record, and every other connection reloads the layout: what a loaded layout knows is never stale.
+ * Index, while every key has a stable hash ({@link StableHash}): the hash tree ({@link ChunkHashes}), a
+ *   PersistentTreeMap from slot (hash << 32 | n) to a chunk holding keys of that hash, n = 0, 1, ... over
+ *   the distinct such chunks. A lookup gets slot 0 (1, ... on a hash shared across chunks) and looks in
+ *   its chunk, so a cold lookup loads the map's record, the tree's, one node per tree level and one
+ *   chunk, and nothing stays in memory that the cache cannot turn back into ghosts. Why this shape:
+ *   the chunks keep the insertion order and cheap appends; hashing keys straight into buckets would lose
+ *   the order, and a tree keyed by the keys themselves would need them to be comparable. The tree's
+ *   buckets merge concurrent changes of different slots, like any PersistentTreeMap's, so two
+ *   transactions inserting different keys both commit as before (the same new hash in both conflicts).
+ * Index, else: key -> chunk, transient, built on the first keyed access by loading every chunk (the cost
+ *   of loading a single-record map), then kept in step by every change made through this layout. A
+ *   layout instance lives as long as the state it was decoded from: a reload (invalidation, abort,
+ *   rollback, ghosting, a resolved conflict) decodes a new instance, whose index starts empty. This is
+ *   the form of a map holding keys without a stable hash (counted by unhashable: the first such key
+ *   drops the tree) and of a layout written before the tree existed (no tree, unhashable 0). A layout
+ *   without tree and without such keys builds its tree at its next insertion or removal of a key, when
+ *   its record is written anyway and its chunks are loaded for the index: so old records migrate on
+ *   their first change of a key, and a map whose last key without a stable hash went gets its tree back.
+ *   A dropped tree is left as it is, unreachable (pack removes it): a concurrent transaction that
+ *   changed it also inserted or removed a key, so it changed the map's record, whose merge needs the
+ *   same tree in all three revisions.
+ * Touching: an operation touches exactly the records it changes: a chunk whose entries change, the map
+ *   (through {@code owner}) when the counters or the chunk list change, the tree nodes of the slots that
+ *   change (and the tree's size counter).
  * Leaving: a chunk that leaves the list (emptied, merged into a neighbour, or every chunk when the map
  *   goes back to one record or is cleared) is written empty. So a concurrent transaction that changes an
  *   entry of that chunk, which writes the chunk only, conflicts with it in either commit order (its
  *   conflict resolution sees the key removed on one side, changed on the other) instead of committing
- *   into a record the map no longer lists. The empty record is unreachable; pack removes it.
+ *   into a record the map no longer lists. The empty record is unreachable; pack removes it. The tree
+ *   leaves with the layout, unchanged (see Index).
  * </pre>
  *
  * <p>Internal to jodb: public only for {@code org.jodb.PersistentMap}. Not thread-safe.
@@ -56,7 +77,17 @@ public final class MapLayout {
     private int size;
     /** Incremented by every insertion and removal of a key (merged as a counter on concurrent commits). */
     private long changes;
-    /** key -> the chunk holding it; null until the first keyed access. */
+    /**
+     * The persistent key index ({@link ChunkHashes}): stable hash -> chunks holding keys of that hash;
+     * null while some key has no stable hash, or in a layout written before it existed.
+     */
+    private PersistentTreeMap<Long, MapChunk> hashes;
+    /**
+     * Without {@link #hashes}: the number of keys without a stable hash (merged as a counter). Zero
+     * without hashes means the tree is to be built by the next insertion or removal of a key.
+     */
+    private int unhashable;
+    /** Without {@link #hashes}: key -> the chunk holding it; null until the first keyed access. */
     private transient HashMap<Object, MapChunk> index;
 
     private MapLayout() {
@@ -66,7 +97,6 @@ public final class MapLayout {
     public static MapLayout of(Map<?, ?> entries) {
         MapLayout layout = new MapLayout();
         layout.chunks = new ArrayList<>();
-        layout.index = new HashMap<>(Math.max(16, entries.size() * 4 / 3 + 1));
         MapChunk chunk = null;
         for (Map.Entry<?, ?> e : entries.entrySet()) {
             if (chunk == null || chunk.read().size() >= CHUNK_CAPACITY) {
@@ -74,12 +104,12 @@ public final class MapLayout {
                 layout.chunks.add(chunk);
             }
             chunk.read().put(e.getKey(), e.getValue());
-            layout.index.put(e.getKey(), chunk);
         }
         if (layout.chunks.isEmpty()) {
             layout.chunks.add(new MapChunk());
         }
         layout.size = entries.size();
+        layout.indexKeys();
         return layout;
     }
 
@@ -93,17 +123,17 @@ public final class MapLayout {
     }
 
     public boolean containsKey(Object key) {
-        return index().containsKey(key);
+        return chunkOf(key) != null;
     }
 
     public Object get(Object key) {
-        MapChunk c = index().get(key);
+        MapChunk c = chunkOf(key);
         return c == null ? null : c.read().get(key);
     }
 
     /** Touches the chunk holding {@code key}, if any: its value was handed out and may change in place. */
     public void touchValueOf(Object key) {
-        MapChunk c = index().get(key);
+        MapChunk c = chunkOf(key);
         if (c != null) {
             c.change();
         }
@@ -129,18 +159,31 @@ public final class MapLayout {
      * chunk; inserting touches the last chunk and {@code owner}.
      */
     public Object put(PersistentObject owner, Object key, Object value) {
-        MapChunk c = index().get(key);
+        MapChunk c = chunkOf(key);
         if (c != null) {
             return c.change().put(key, value);
         }
         touch(owner);
+        beforeKeyChange();
+        long hash = StableHash.of(key);
+        if (hashes != null && hash == StableHash.NONE) {
+            hashes = null; // the tree is dropped, not emptied: see Index above
+            index();
+        }
         MapChunk tail = chunks.get(chunks.size() - 1);
         if (tail.read().size() >= CHUNK_CAPACITY) {
             tail = new MapChunk();
             chunks.add(tail);
         }
         tail.change().put(key, value);
-        index.put(key, tail);
+        if (hashes != null) {
+            ChunkHashes.add(hashes, hash, tail);
+        } else {
+            index.put(key, tail);
+            if (hash == StableHash.NONE) {
+                unhashable++;
+            }
+        }
         size++;
         changes++;
         return null;
@@ -148,13 +191,14 @@ public final class MapLayout {
 
     /** Removes {@code key}; returns its value, or null when absent (then nothing is touched). */
     public Object remove(PersistentObject owner, Object key) {
-        MapChunk c = index().get(key);
+        MapChunk c = chunkOf(key);
         if (c == null) {
             return null;
         }
         touch(owner);
+        beforeKeyChange();
         Object old = c.change().remove(key);
-        removed(key);
+        removed(key, c);
         compact(c, true);
         return old;
     }
@@ -220,12 +264,64 @@ public final class MapLayout {
      */
     public static boolean merge(MapLayout old, MapLayout committed, MapLayout mine) {
         if (old == null || committed == null || mine == null || !old.chunks.equals(committed.chunks)
-                || !old.chunks.equals(mine.chunks)) {
+                || !old.chunks.equals(mine.chunks) || old.hashes != committed.hashes
+                || old.hashes != mine.hashes) {
             return false;
         }
         committed.size += mine.size - old.size;
         committed.changes += mine.changes - old.changes;
+        committed.unhashable += mine.unhashable - old.unhashable;
         return true;
+    }
+
+    /** The hash tree, or null when this layout has none (for tests). */
+    public PersistentTreeMap<Long, ?> hashTree() {
+        return hashes;
+    }
+
+    /** The chunk holding {@code key}, or null. */
+    private MapChunk chunkOf(Object key) {
+        if (hashes == null) {
+            return index().get(key);
+        }
+        long hash = StableHash.of(key);
+        if (hash != StableHash.NONE) {
+            return ChunkHashes.find(hashes, key, hash);
+        }
+        for (MapChunk c : chunks) { // can only be absent (every key has a stable hash): but equals decides
+            if (c.read().containsKey(key)) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Before a key is inserted or removed: a layout without hash tree and without keys lacking a stable
+     * hash (written before the tree existed, or whose last such key was removed) gets its tree now, when
+     * the map's record is written anyway. Its chunks are loaded already (by the index).
+     */
+    private void beforeKeyChange() {
+        if (hashes == null && unhashable <= 0) {
+            indexKeys();
+        }
+    }
+
+    /** Builds the hash tree, or else counts the keys without a stable hash. Loads every chunk. */
+    private void indexKeys() {
+        hashes = ChunkHashes.build(chunks);
+        unhashable = 0;
+        if (hashes != null) {
+            index = null; // the tree answers from now on
+            return;
+        }
+        for (MapChunk c : chunks) {
+            for (Object key : c.read().keySet()) {
+                if (!StableHash.known(key)) {
+                    unhashable++;
+                }
+            }
+        }
     }
 
     private HashMap<Object, MapChunk> index() {
@@ -242,9 +338,20 @@ public final class MapLayout {
         return i;
     }
 
-    private void removed(Object key) {
-        if (index != null) {
-            index.remove(key);
+    /** After {@code key} left chunk {@code c}. */
+    private void removed(Object key, MapChunk c) {
+        if (hashes != null) {
+            long hash = StableHash.of(key);
+            if (!ChunkHashes.holds(c, hash)) {
+                ChunkHashes.remove(hashes, hash, c);
+            }
+        } else {
+            if (index != null) {
+                index.remove(key);
+            }
+            if (unhashable > 0 && !StableHash.known(key)) {
+                unhashable--; // (zero in a layout written before the tree, whose count is not known yet)
+            }
         }
         size--;
         changes++;
@@ -285,6 +392,9 @@ public final class MapLayout {
     private void absorb(MapChunk into, MapChunk from) {
         LinkedHashMap<Object, Object> target = into.change();
         LinkedHashMap<Object, Object> source = from.change();
+        if (hashes != null) {
+            ChunkHashes.moved(hashes, from, into);
+        }
         for (Map.Entry<Object, Object> e : source.entrySet()) {
             target.put(e.getKey(), e.getValue());
             if (index != null) {
@@ -303,6 +413,7 @@ public final class MapLayout {
      */
     private int removeFrom(MapChunk c, Object key, Iterator<Map.Entry<Object, Object>> walking) {
         position(c);
+        beforeKeyChange();
         LinkedHashMap<Object, Object> entries = c.change();
         if (walking != null) {
             walking.remove();
@@ -311,7 +422,7 @@ public final class MapLayout {
         } else {
             throw new ConcurrentModificationException("the key was removed from the map around this iterator");
         }
-        removed(key);
+        removed(key, c);
         return compact(c, false);
     }
 

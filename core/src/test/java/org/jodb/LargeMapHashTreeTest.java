@@ -1,0 +1,143 @@
+package org.jodb;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import org.jodb.transaction.Savepoint;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The hash tree of a large {@code PersistentMap} under two connections, savepoints and keys without a
+ * stable hash: the map answers like a {@code LinkedHashMap} whatever form its index has.
+ */
+class LargeMapHashTreeTest extends TwoConnections {
+    private static final int LARGE = 3000;
+
+    /** A key whose hash jodb does not know to be stable. */
+    static final class OwnKey {
+        final String name;
+
+        OwnKey(String name) {
+            this.name = name;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof OwnKey k && k.name.equals(name);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(name);
+        }
+    }
+
+    private PersistentMap<Object, Integer> committedLargeMap() {
+        PersistentMap<Object, Integer> m = new PersistentMap<>();
+        for (int i = 0; i < LARGE; i++) {
+            m.put("k" + i, i);
+        }
+        c1.root().put("m", m);
+        tm1.commit();
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static PersistentMap<Object, Integer> map(Connection c) {
+        return (PersistentMap<Object, Integer>) c.root().get("m");
+    }
+
+    @Test
+    void twoConnectionsInsertingDifferentKeysBothCommitAndBothKeysAreFoundByHash() {
+        PersistentMap<Object, Integer> m1 = committedLargeMap();
+        tm2.begin();
+        PersistentMap<Object, Integer> m2 = map(c2);
+        m1.put("from one", 1);
+        m2.put("from two", 2);
+        m2.put("k5", -5);
+        tm1.commit();
+        tm2.commit(); // merged: the last chunk, the map's counters, the tree's buckets and size counter
+        try (Database fresh = Database.open(storage)) {
+            Connection c = fresh.open(new org.jodb.transaction.TransactionManager(false));
+            PersistentMap<Object, Integer> cold = map(c);
+            assertEquals(1, cold.get("from one"));
+            assertEquals(2, cold.get("from two"));
+            assertEquals(-5, cold.get("k5"));
+            assertEquals(LARGE - 1, cold.get("k" + (LARGE - 1)));
+            assertEquals(LARGE + 2, cold.size());
+            assertNotNull(cold.$jodbLayout().hashTree());
+        }
+    }
+
+    @Test
+    void insertingTheSameNewKeyInBothConflicts() {
+        PersistentMap<Object, Integer> m1 = committedLargeMap();
+        tm2.begin();
+        map(c2).put("same", 2);
+        m1.put("same", 1);
+        tm1.commit();
+        assertThrows(ConflictException.class, tm2::commit);
+    }
+
+    @Test
+    void aKeyWithoutAStableHashDropsTheTreeAndItsRemovalBringsItBack() {
+        PersistentMap<Object, Integer> m = committedLargeMap();
+        Object tree = m.$jodbLayout().hashTree();
+        assertNotNull(tree);
+        m.put(new OwnKey("own"), 7);
+        assertNull(m.$jodbLayout().hashTree(), "the tree cannot index a key without a stable hash");
+        assertEquals(7, m.get(new OwnKey("own")));
+        assertEquals(12, m.get("k12"));
+        tm1.commit();
+        tm2.begin();
+        assertEquals(7, map(c2).get(new OwnKey("own")), "another connection, through the index of every key");
+        tm2.abort();
+        assertEquals(7, m.remove(new OwnKey("own")));
+        assertNull(m.$jodbLayout().hashTree(), "built at the next change of a key");
+        m.put("after", 8);
+        assertNotNull(m.$jodbLayout().hashTree());
+        assertTrue(tree != m.$jodbLayout().hashTree(), "a new tree: the dropped one is left as it was");
+        tm1.commit();
+        tm2.begin();
+        assertEquals(8, map(c2).get("after"));
+        assertNull(map(c2).get(new OwnKey("own")));
+        assertEquals(LARGE + 1, map(c2).size());
+    }
+
+    @Test
+    void aRollbackRestoresTheTreeAndTheKeysItFinds() {
+        PersistentMap<Object, Integer> m = committedLargeMap();
+        Object tree = m.$jodbLayout().hashTree();
+        Savepoint savepoint = tm1.savepoint();
+        m.put(new OwnKey("own"), 7);
+        for (int i = 0; i < LARGE; i += 3) {
+            m.remove("k" + i);
+        }
+        m.put("new", 1);
+        savepoint.rollback();
+        assertNull(m.get(new OwnKey("own")));
+        assertTrue(tree == m.$jodbLayout().hashTree(), "the tree of the savepoint");
+        assertNull(m.get("new"));
+        assertEquals(3, m.get("k3"));
+        LinkedHashMap<Object, Integer> expected = new LinkedHashMap<>();
+        for (int i = 0; i < LARGE; i++) {
+            expected.put("k" + i, i);
+        }
+        assertEquals(expected, m);
+        assertEquals(new java.util.ArrayList<>(expected.keySet()), new java.util.ArrayList<>(m.keySet()));
+        m.put("after rollback", 1);
+        tm1.commit();
+        tm2.begin();
+        assertEquals(1, map(c2).get("after rollback"));
+        assertEquals(LARGE + 1, map(c2).size());
+        for (Map.Entry<Object, Integer> e : expected.entrySet()) {
+            assertEquals(e.getValue(), map(c2).get(e.getKey()));
+        }
+    }
+}

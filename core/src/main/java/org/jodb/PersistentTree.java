@@ -135,6 +135,17 @@ abstract class PersistentTree implements PersistentObject {
         return length.get();
     }
 
+    /** {@link #count()} as a collection's size: {@code Integer.MAX_VALUE} past it. Loads the size counter only. */
+    public final int size() {
+        long n = count();
+        return n > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) n;
+    }
+
+    /** Loads the size counter only. */
+    public final boolean isEmpty() {
+        return count() == 0;
+    }
+
     /** The number of node levels, a bucket counting as one (for tests: loads the leftmost path). */
     final int depth() {
         load();

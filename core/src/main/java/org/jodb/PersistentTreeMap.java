@@ -89,17 +89,6 @@ public final class PersistentTreeMap<K, V> extends PersistentTree implements Nav
     }
 
     @Override
-    public int size() {
-        long n = count();
-        return n > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) n;
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return count() == 0;
-    }
-
-    @Override
     public boolean containsKey(Object key) {
         return find(key) != null;
     }

@@ -51,17 +51,6 @@ public final class PersistentTreeSet<E> extends PersistentTree implements Naviga
     }
 
     @Override
-    public int size() {
-        long n = count();
-        return n > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) n;
-    }
-
-    @Override
-    public boolean isEmpty() {
-        return count() == 0;
-    }
-
-    @Override
     public boolean contains(Object o) {
         return find(o) != null;
     }

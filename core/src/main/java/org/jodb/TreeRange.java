@@ -149,8 +149,7 @@ final class TreeRange<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
     @Override
     public int size() {
         if (whole()) {
-            long n = tree.count();
-            return n > Integer.MAX_VALUE ? Integer.MAX_VALUE : (int) n;
+            return tree.size();
         }
         int n = 0;
         for (TreeCursor c = new TreeCursor(this); c.hasNext(); c.next()) {

@@ -170,9 +170,12 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
     @SuppressWarnings("unchecked")
     public V get(Object key) {
         LinkedHashMap<K, V> m = forRead();
-        V value = m != null ? m.get(key) : (V) layout.get(key);
+        if (m == null) {
+            return (V) layout.get(key, InPlaceChanges::possible); // touches the key's chunk, as below the map
+        }
+        V value = m.get(key);
         if (InPlaceChanges.possible(value)) {
-            touchValueOf(key); // map.get(k).add(x): a change in place must be found at commit
+            forChange(); // map.get(k).add(x): a change in place must be found at commit
         }
         return value;
     }
@@ -187,15 +190,6 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
             return get(key);
         }
         return layout.containsKey(key) ? get(key) : defaultValue;
-    }
-
-    /** Touches what holds the value of {@code key}: the map, or in a large map the key's chunk. */
-    private void touchValueOf(Object key) {
-        if (layout == null) {
-            forChange();
-        } else {
-            layout.touchValueOf(key);
-        }
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
+import java.util.function.Predicate;
 import org.jodb.PersistentTreeMap;
 
 /**
@@ -123,17 +124,20 @@ public final class MapLayout {
         return chunkOf(key) != null;
     }
 
-    public Object get(Object key) {
+    /**
+     * The value of {@code key}, or null; touches the key's chunk when {@code changeable} accepts the value (it
+     * was handed out and may change in place). One lookup serves both: a lookup walks the hash tree.
+     */
+    public Object get(Object key, Predicate<Object> changeable) {
         MapChunk c = chunkOf(key);
-        return c == null ? null : c.read().get(key);
-    }
-
-    /** Touches the chunk holding {@code key}, if any: its value was handed out and may change in place. */
-    public void touchValueOf(Object key) {
-        MapChunk c = chunkOf(key);
-        if (c != null) {
+        if (c == null) {
+            return null;
+        }
+        Object value = c.read().get(key);
+        if (changeable.test(value)) {
             c.change();
         }
+        return value;
     }
 
     public boolean containsValue(Object value) {

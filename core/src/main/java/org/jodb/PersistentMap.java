@@ -189,7 +189,8 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
             }
             return get(key);
         }
-        return layout.containsKey(key) ? get(key) : defaultValue;
+        V value = get(key); // one hash-tree lookup; a second only to tell a null value from no key
+        return value != null || layout.containsKey(key) ? value : defaultValue;
     }
 
     @Override

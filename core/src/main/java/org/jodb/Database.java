@@ -5,7 +5,6 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
@@ -104,7 +103,31 @@ public final class Database implements AutoCloseable {
     public static Database open(Path path, Options options) {
         Objects.requireNonNull(path, "path");
         Objects.requireNonNull(options, "options");
-        Storage storage = findProvider().open(path);
+        return openOwned(StorageProviders.forPath().open(path), options);
+    }
+
+    /**
+     * The database a storage URL names, found by asking each {@link StorageProvider} on the class path
+     * ({@link ServiceLoader}) whether it accepts the URL: {@code jdbc:postgresql://host:5432/db?user=app}
+     * with jodb-postgres, {@code file:/path/to/dir} with jodb-storage. The storage is created on first use
+     * and closed with the database.
+     *
+     * @throws IllegalArgumentException when no provider on the class path accepts {@code url}, or it is no
+     *         URL: the message lists the providers found and points at {@link #open(Path)} for directories
+     */
+    public static Database open(String url) {
+        return open(url, new Options());
+    }
+
+    /** The database a storage URL names, with {@code options}; see {@link #open(String)}. */
+    public static Database open(String url, Options options) {
+        Objects.requireNonNull(url, "url");
+        Objects.requireNonNull(options, "options");
+        return openOwned(StorageProviders.forUrl(url.strip()).open(url.strip()), options);
+    }
+
+    /** A database on a storage this class opened, closing the storage when the database cannot be made. */
+    private static Database openOwned(Storage storage, Options options) {
         try {
             return open(storage, options);
         } catch (RuntimeException | Error failure) {
@@ -116,22 +139,6 @@ public final class Database implements AutoCloseable {
             }
             throw failure;
         }
-    }
-
-    private static StorageProvider findProvider() {
-        ClassLoader context = Thread.currentThread().getContextClassLoader();
-        for (ClassLoader loader : new ClassLoader[] {context, Database.class.getClassLoader()}) {
-            if (loader == null) {
-                continue;
-            }
-            Iterator<StorageProvider> it = ServiceLoader.load(StorageProvider.class, loader).iterator();
-            if (it.hasNext()) {
-                return it.next();
-            }
-        }
-        throw new IllegalStateException("no durable storage on the class path: Database.open(Path) needs the"
-                + " jodb-storage artifact (org.jodb:jodb-storage); add it as a dependency, or use"
-                + " Database.inMemory() or Database.open(Storage)");
     }
 
     /**

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
+import javax.management.ObjectName;
+import org.jodb.internal.object.DatabaseCounters;
 import org.jodb.internal.object.ObjectLayer;
 import org.jodb.internal.object.Session;
 import org.jodb.spi.MemoryStorage;
@@ -58,6 +60,8 @@ public final class Database implements AutoCloseable {
     private final Set<Session> open = Collections.newSetFromMap(new IdentityHashMap<>());
     private long sessions;
     private boolean closed;
+    /** The JMX name {@link #registerMBean} registered, null when none. */
+    private ObjectName mbean;
 
     private Database(Storage storage, Options options) {
         this.layer = new ObjectLayer(storage, options.cacheSize, options.cacheSizeBytes, options.spillThreshold,
@@ -314,7 +318,66 @@ public final class Database implements AutoCloseable {
                 packTid = Math.min(packTid, s.snapshot());
             }
         }
-        layer.storage().pack(packTid, layer.referenceFinder());
+        layer.counters().packStarted();
+        try {
+            layer.storage().pack(packTid, layer.referenceFinder());
+        } finally {
+            layer.counters().packEnded();
+        }
+    }
+
+    /**
+     * What this database did since it was opened, as of now: commits, conflicts, the retries and give-ups of
+     * {@code TransactionManager.run}, records loaded and stored, cache hits and size, connections, packs. Cheap
+     * (the counters are summed, nothing is locked but the pool's monitor for a moment); works after close.
+     */
+    public DatabaseStatistics statistics() {
+        DatabaseCounters c = layer.counters();
+        long cached = 0;
+        int connections;
+        synchronized (this) {
+            connections = open.size();
+            for (Session s : open) {
+                cached += s.cachedObjectsAtBoundary();
+            }
+            for (Session s : pool) {
+                cached += s.cachedObjectsAtBoundary();
+            }
+        }
+        return new DatabaseStatistics(c.commits(), c.conflicts(), c.retries(), c.giveUps(), c.loads(), c.stores(),
+                c.hits(), cached, connections, c.packs(), c.packsRunning());
+    }
+
+    /**
+     * Registers this database's statistics with the platform's JMX server as a {@link DatabaseMXBean} named
+     * {@code org.jodb:type=Database,name="<storage name>"}, for JConsole, VisualVM or a metrics agent;
+     * unregistered when the database closes.
+     *
+     * @return the name it was registered under
+     * @throws IllegalStateException when that name is taken (another database on a storage of the same name):
+     *         use {@link #registerMBean(String)} with a name of your own
+     */
+    public ObjectName registerMBean() {
+        return registerMBean(storage().name());
+    }
+
+    /**
+     * Registers this database's statistics as a {@link DatabaseMXBean} named
+     * {@code org.jodb:type=Database,name="<name>"}; see {@link #registerMBean()}.
+     *
+     * @throws IllegalStateException when that name is taken, or this database already registered one
+     */
+    public ObjectName registerMBean(String name) {
+        Objects.requireNonNull(name, "name");
+        synchronized (this) {
+            checkOpen();
+            if (mbean != null) {
+                throw new IllegalStateException("this database is registered with JMX already, as " + mbean
+                        + "; it is unregistered when the database closes");
+            }
+            mbean = DatabaseBeans.register(this, name);
+            return mbean;
+        }
     }
 
     /** The storage under this database. */
@@ -343,6 +406,10 @@ public final class Database implements AutoCloseable {
                 s.release();
             }
             pool.clear();
+            if (mbean != null) {
+                DatabaseBeans.unregister(mbean);
+                mbean = null;
+            }
         }
         layer.storage().close();
     }

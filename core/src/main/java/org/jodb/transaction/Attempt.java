@@ -117,7 +117,8 @@ public final class Attempt implements AutoCloseable {
 
     /** Aborts after {@code failure} and returns whether the loop should try again. */
     private boolean decide(Throwable failure) {
-        boolean retryable = failure instanceof Exception && !last && isRetryable(failure);
+        boolean retryable = failure instanceof Exception && isRetryable(failure);
+        boolean retrying = retryable && !last;
         if (!transaction.hasEnded()) {
             try {
                 close();
@@ -125,8 +126,9 @@ public final class Attempt implements AutoCloseable {
                 failure.addSuppressed(abortFailure);
             }
         }
-        retry |= retryable;
-        return retryable;
+        transaction.manager().attemptFailed(transaction, failure, retryable, retrying);
+        retry |= retrying;
+        return retrying;
     }
 
     private boolean isRetryable(Throwable failure) {

@@ -34,4 +34,14 @@ public interface Synchronizer {
      */
     default void afterCompletion(Transaction txn) {
     }
+
+    /**
+     * An attempt of {@link TransactionManager#run} or {@link TransactionManager#attempts} failed with {@code failure}
+     * and its transaction {@code txn} was aborted. {@code retryable} says whether the failure was one to retry
+     * (a {@link TransientException} such as a conflict, or one a joined data manager's
+     * {@link DataManager#shouldRetry} accepts); {@code retrying} whether another attempt follows (false when
+     * no attempt was left: the work gives up). Meant for statistics; a failure here is logged and ignored.
+     */
+    default void attemptFailed(Transaction txn, Throwable failure, boolean retryable, boolean retrying) {
+    }
 }

@@ -51,6 +51,7 @@ import java.util.concurrent.Callable;
  * for concurrent use.
  */
 public class TransactionManager {
+    private static final System.Logger LOG = System.getLogger(TransactionManager.class.getName());
 
     private static final ThreadLocal<TransactionManager> THREAD_LOCAL = ThreadLocal.withInitial(() -> {
         TransactionManager manager = new TransactionManager(false);
@@ -348,7 +349,8 @@ public class TransactionManager {
                 return result;
             } catch (Throwable failure) {
                 // Ask before aborting: abort forgets the data managers that could say "retry".
-                boolean retry = failure instanceof Exception && attempt < attempts && txn.isRetryable(failure);
+                boolean retryable = failure instanceof Exception && txn.isRetryable(failure);
+                boolean retry = retryable && attempt < attempts;
                 try {
                     if (current != null) {
                         current.abort();
@@ -356,6 +358,7 @@ public class TransactionManager {
                 } catch (RuntimeException abortFailure) {
                     failure.addSuppressed(abortFailure);
                 }
+                attemptFailed(txn, failure, retryable, retry);
                 if (!retry) {
                     throw rethrowable(failure);
                 }
@@ -401,6 +404,17 @@ public class TransactionManager {
         }
         begin();
         return new Attempt(current, last);
+    }
+
+    /** Tells the synchronizers that an attempt failed ({@link Synchronizer#attemptFailed}); never throws. */
+    void attemptFailed(Transaction txn, Throwable failure, boolean retryable, boolean retrying) {
+        for (Synchronizer s : synchronizers.live()) {
+            try {
+                s.attemptFailed(txn, failure, retryable, retrying);
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "synchronizer " + s + " failed in attemptFailed; ignored", e);
+            }
+        }
     }
 
     private static int requirePositive(int attempts) {

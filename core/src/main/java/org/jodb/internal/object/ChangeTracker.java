@@ -52,6 +52,8 @@ final class ChangeTracker {
     private final Map<Long, Long> readChecks = new HashMap<>();
     /** The transaction the session has joined, or null. */
     private Transaction joined;
+    /** The last transaction joined, kept after it ends: a failed attempt of run is counted by who took part. */
+    private Transaction lastJoined;
 
     /** Counts the records a commit hands to the storage. */
     private final TransferCounter transfers;
@@ -83,9 +85,15 @@ final class ChangeTracker {
         return joined != null && joined == txn;
     }
 
+    /** Whether {@code txn} is the last transaction this session joined (it may have ended since). */
+    boolean tookPartIn(Transaction txn) {
+        return lastJoined == txn;
+    }
+
     /** The session joined {@code txn}: objects carried over from the last one are touched again. */
     void joinedTo(Transaction txn) {
         joined = txn;
+        lastJoined = txn;
         ObjectState s;
         while ((s = carried.poll()) != null) {
             if (s.status == ObjectStatus.CLEAN && s.self.$jodbState() == s) {

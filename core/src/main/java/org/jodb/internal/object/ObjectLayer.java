@@ -20,6 +20,8 @@ public final class ObjectLayer {
     final Proxies proxies = new Proxies();
     final TypeRegistry registry = new TypeRegistry();
     final ObjectRecordCodec codec;
+    /** What the connections count for the database's statistics. */
+    final DatabaseCounters counters = new DatabaseCounters();
     /** Loaded objects each connection's cache keeps (ZODB's cache_size). */
     final int cacheSize;
     /** Estimated bytes of loaded objects each connection's cache keeps; 0 for no byte target (ZODB's cache_size_bytes). */
@@ -58,6 +60,11 @@ public final class ObjectLayer {
 
     public Storage storage() {
         return storage;
+    }
+
+    /** What the connections of this database counted so far. */
+    public DatabaseCounters counters() {
+        return counters;
     }
 
     /** The oids a record refers to, for {@link Storage#pack}. */

@@ -23,9 +23,13 @@ final class ObjectLoader {
     /** The session, as the serializer's context. */
     private final RecordContext records;
 
+    /** Counts the lookups this cache answered (its hits; each load from the storage is a miss). */
+    private final DatabaseCounters counters;
+
     ObjectLoader(ObjectLayer layer, ObjectCache cache, Snapshot snapshot, ChangeTracker changes, ObjectJar jar,
             RecordContext records) {
         this.codec = layer.codec;
+        this.counters = layer.counters;
         this.proxies = layer.proxies;
         this.cache = cache;
         this.snapshot = snapshot;
@@ -38,6 +42,7 @@ final class ObjectLoader {
     PersistentObject get(long oid) {
         PersistentObject cached = cache.get(oid);
         if (cached != null) {
+            counters.hits.increment();
             return cached;
         }
         byte[] data;
@@ -128,6 +133,7 @@ final class ObjectLoader {
     PersistentObject resolve(long oid, Class<?> type) {
         PersistentObject cached = cache.get(oid);
         if (cached != null) {
+            counters.hits.increment();
             return cached;
         }
         PersistentObject ghost = (PersistentObject) codec.newInstance(type);

@@ -43,7 +43,7 @@ public final class Session implements ObjectJar, RecordContext {
     /** Whether {@link #attach} ran once: a later one (reopened from the pool) moves the snapshot first. */
     private boolean attachedBefore;
     /** What this session loaded and stored (the Connection's transfer counts), counted by Snapshot and ChangeTracker. */
-    private final TransferCounter transfers = new TransferCounter();
+    private final TransferCounter transfers;
 
     /** A historical session: reads as of {@code atTid} forever and refuses to commit changes. */
     public static Session historical(ObjectLayer layer, TransactionManager manager, long number, long atTid) {
@@ -59,13 +59,15 @@ public final class Session implements ObjectJar, RecordContext {
         this.layer = layer;
         String sortKey = "jodb:" + layer.storage.name() + ":" + System.identityHashCode(layer) + ":" + number;
         this.cache = new ObjectCache(layer.cacheSize, layer.cacheSizeBytes);
+        this.transfers = new TransferCounter(layer.counters);
         this.entries = new PendingEntries(layer.registry, layer.storage);
         this.ghosts = new Ghosts(layer.codec, cache);
         this.snapshot = new Snapshot(view, layer.storage.name(), historical, cache, ghosts, transfers);
         this.changes = new ChangeTracker(layer, cache, ghosts, this, transfers);
         this.loader = new ObjectLoader(layer, cache, snapshot, changes, this, this);
         this.commit = new SessionDataManager(layer, cache, changes, entries, snapshot, life, sortKey);
-        this.boundaries = new TransactionBoundaries(life, changes, commit, snapshot, cache, ghosts);
+        this.boundaries = new TransactionBoundaries(life, changes, commit, snapshot, cache, ghosts,
+                layer.counters);
         attach(manager);
     }
 
@@ -372,6 +374,14 @@ public final class Session implements ObjectJar, RecordContext {
         if (changes.joined() == null) {
             snapshot.retryFailedPoll(); // throws the storage's failure again, while there is one
         }
+    }
+
+    /**
+     * How many loaded objects this session's cache held at its last transaction boundary: safe to read from
+     * any thread (the cache itself belongs to the session's thread).
+     */
+    public int cachedObjectsAtBoundary() {
+        return boundaries.loadedAtBoundary();
     }
 
     /** What this session loaded from and stored into its storage (the Connection's transfer counts). */

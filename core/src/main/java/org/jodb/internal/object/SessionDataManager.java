@@ -173,6 +173,7 @@ final class SessionDataManager implements DataManager {
                 changes.mergedByStorage(oid);
             }
         } catch (StorageConflictException e) {
+            layer.counters.conflicts.increment();
             throw conflict(e);
         }
     }
@@ -187,6 +188,7 @@ final class SessionDataManager implements DataManager {
             return;
         }
         long tid = storageTxn.finish();
+        layer.counters.commits.increment();
         storageTxn = null;
         stopWriting();
         snapshot.committedOwn(tid);

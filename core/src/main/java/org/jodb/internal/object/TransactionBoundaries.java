@@ -15,15 +15,19 @@ final class TransactionBoundaries implements Synchronizer {
     private final Snapshot snapshot;
     private final ObjectCache cache;
     private final Ghosts ghosts;
+    private final DatabaseCounters counters;
+    /** The cache's loaded objects at the last boundary, read by other threads for the database's statistics. */
+    private volatile int loadedAtBoundary;
 
     TransactionBoundaries(SessionLife life, ChangeTracker changes, SessionDataManager commit, Snapshot snapshot,
-            ObjectCache cache, Ghosts ghosts) {
+            ObjectCache cache, Ghosts ghosts, DatabaseCounters counters) {
         this.life = life;
         this.changes = changes;
         this.commit = commit;
         this.snapshot = snapshot;
         this.cache = cache;
         this.ghosts = ghosts;
+        this.counters = counters;
     }
 
     /** For the manager's logs, which name a synchronizer that failed. */
@@ -38,6 +42,7 @@ final class TransactionBoundaries implements Synchronizer {
             changes.settleOutside(commit::discard);
             snapshot.pollAtBoundary();
         }
+        loadedAtBoundary = cache.loadedCount();
     }
 
     @Override
@@ -49,5 +54,18 @@ final class TransactionBoundaries implements Synchronizer {
             snapshot.pollAtBoundary();
             cache.gc(ghosts::unload);
         }
+        loadedAtBoundary = cache.loadedCount();
+    }
+
+    @Override
+    public void attemptFailed(Transaction txn, Throwable failure, boolean retryable, boolean retrying) {
+        if (changes.tookPartIn(txn)) {
+            counters.attemptFailed(txn, retryable, retrying);
+        }
+    }
+
+    /** How many loaded objects the cache held at the last transaction boundary. */
+    int loadedAtBoundary() {
+        return loadedAtBoundary;
     }
 }

@@ -60,6 +60,9 @@ public interface StorageTransaction {
      */
     long finish();
 
-    /** Forgets the transaction. Never fails; may be called more than once and after a failed vote. */
+    /**
+     * Forgets the transaction. Never fails; may be called more than once, after a failed vote and after a finish
+     * that threw (it then changes nothing).
+     */
     void abort();
 }

@@ -175,4 +175,23 @@ class StorageCopyTest {
             assertTrue(refused.getMessage().contains("transaction " + ahead), refused.getMessage());
         }
     }
+
+    /** A copy stopped half-way (here by its listener) keeps what it copied, and a copy again continues. */
+    @Test
+    void aCopyStoppedHalfWayContinuesWhereItStopped() {
+        try (MemoryStorage from = source(); MemoryStorage to = new MemoryStorage()) {
+            IllegalStateException stop = new IllegalStateException("stopped by the user");
+            CopyListener stopAfterTwo = p -> {
+                if (p.phase() == CopyProgress.Phase.COPY && p.transactions() == 2) {
+                    throw stop;
+                }
+            };
+            assertTrue(stop == assertThrows(IllegalStateException.class, () -> StorageCopy.copy(from, to, stopAfterTwo)));
+            assertEquals(2, StorageCopy.verify(from, to).transactions(), "the first two are there");
+            CopyReport rest = StorageCopy.copy(from, to);
+            assertEquals(2, rest.transactions());
+            assertTrue(rest.matches(), rest.firstDifference());
+            assertTrue(StorageCopy.verify(from, to).matches());
+        }
+    }
 }

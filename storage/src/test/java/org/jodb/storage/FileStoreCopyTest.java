@@ -159,4 +159,30 @@ class FileStoreCopyTest {
             assertFalse(StorageCopy.verify(from, to).matches());
         }
     }
+
+    /** A crash right after a copy: recovery, which rebuilds the index from the log, finds every copied commit. */
+    @Test
+    void copiedTransactionsSurviveACrashOfTheTarget() throws Exception {
+        Path original = dir.resolve("original");
+        long[] tids = writeAccount(original);
+        Path target = dir.resolve("target");
+        Path crashed = dir.resolve("crashed");
+        long highestOid;
+        try (MappedFileStorage from = MappedFileStorage.open(original);
+             MappedFileStorage to = MappedFileStorage.open(target)) {
+            assertTrue(StorageCopy.copy(from, to).matches());
+            highestOid = from.newOid() - 1;
+            StoreFiles.copyCrashImage(target, crashed); // what a kill -9 of the copying process would leave
+        }
+        try (MappedFileStorage from = MappedFileStorage.open(original);
+             MappedFileStorage recovered = MappedFileStorage.open(crashed)) {
+            assertEquals(tids[2], recovered.lastTid());
+            CopyReport check = StorageCopy.verify(from, recovered);
+            assertTrue(check.matches(), check.firstDifference());
+            assertTrue(recovered.newOid() > highestOid, "the oid allocator is above the copied oids");
+        }
+        try (Database db = Database.open(crashed)) {
+            assertEquals(15, balanceAt(db, tids[1]));
+        }
+    }
 }

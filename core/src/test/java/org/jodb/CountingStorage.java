@@ -75,6 +75,16 @@ final class CountingStorage implements Storage {
     }
 
     @Override
+    public java.util.Iterator<org.jodb.spi.TransactionRecords> transactions(long afterTid) {
+        return inner.transactions(afterTid);
+    }
+
+    @Override
+    public org.jodb.spi.StorageTransaction tpcBeginCopy(org.jodb.spi.TransactionInfo transaction) {
+        return inner.tpcBeginCopy(transaction);
+    }
+
+    @Override
     public Revision load(long oid) {
         return inner.load(oid);
     }

@@ -2,11 +2,15 @@ package org.jodb.spi;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -24,7 +28,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * Visibility: finish appends the new revisions, then publishes lastTid; a reader's snapshot is a tid,
  *   so a reader with an older snapshot never sees the new revisions through loadAt.
  * Invariants: (1) each oid's revisions are sorted by ascending tid; (2) lastTid is the tid of the last
- *   finished transaction; (3) oids are never handed out twice.
+ *   finished transaction; (3) oids are never handed out twice, and none at or below an oid a copied
+ *   transaction stored.
  * </pre>
  */
 public final class MemoryStorage implements Storage {
@@ -111,7 +116,55 @@ public final class MemoryStorage implements Storage {
     @Override
     public StorageTransaction tpcBegin(TransactionMetadata metadata, ConflictResolver resolver) {
         checkOpen();
-        return new MemoryTransaction(metadata, resolver == null ? ConflictResolver.NONE : resolver);
+        return new MemoryTransaction(metadata, resolver == null ? ConflictResolver.NONE : resolver, null);
+    }
+
+    @Override
+    public StorageTransaction tpcBeginCopy(TransactionInfo transaction) {
+        checkOpen();
+        Objects.requireNonNull(transaction, "transaction");
+        return new MemoryTransaction(new TransactionMetadata(transaction.user(), transaction.note()),
+                ConflictResolver.NONE, transaction);
+    }
+
+    /**
+     * Walks the transactions committed up to the call, oldest first; each one's records are gathered only when
+     * the walk reaches it. A record pack removed is left out, as is a transaction pack dropped.
+     */
+    @Override
+    public Iterator<TransactionRecords> transactions(long afterTid) {
+        checkOpen();
+        long upTo = lastTid;
+        Iterator<TransactionRecord> walk = afterTid >= upTo ? Collections.emptyIterator()
+                : transactions.subMap(afterTid, false, upTo, true).values().iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                checkOpen();
+                return walk.hasNext();
+            }
+
+            @Override
+            public TransactionRecords next() {
+                checkOpen();
+                if (!walk.hasNext()) {
+                    throw new NoSuchElementException("no transaction after the last one listed");
+                }
+                return recordsOf(walk.next());
+            }
+        };
+    }
+
+    private TransactionRecords recordsOf(TransactionRecord t) {
+        List<Revision> kept = new ArrayList<>(t.oids().length);
+        for (long oid : t.oids()) {
+            byte[] data = exactRevision(oid, t.tid());
+            if (data != null) {
+                kept.add(new Revision(oid, t.tid(), data));
+            }
+        }
+        long[] oids = kept.stream().mapToLong(Revision::oid).toArray();
+        return new TransactionRecords(new TransactionInfo(t.tid(), t.timeMillis(), t.user(), t.note(), oids), kept);
     }
 
     @Override
@@ -271,10 +324,15 @@ public final class MemoryStorage implements Storage {
         return null;
     }
 
-    /** One transaction's queued writes; the commit lock is held from a successful vote to finish/abort. */
+    /**
+     * One transaction's queued writes; the commit lock is held from a successful vote to finish/abort. A copied
+     * transaction ({@link #tpcBeginCopy}) checks no conflict and keeps its source's tid and time.
+     */
     private final class MemoryTransaction implements StorageTransaction {
         private final TransactionMetadata metadata;
         private final ConflictResolver resolver;
+        /** The transaction copied from another storage, or {@code null} for a new one. */
+        private final TransactionInfo copied;
         private final Map<Long, Long> serials = new LinkedHashMap<>();   // oid -> serial the writer read
         private final Map<Long, byte[]> data = new LinkedHashMap<>();
         private final Map<Long, Long> readChecks = new HashMap<>();
@@ -282,9 +340,10 @@ public final class MemoryStorage implements Storage {
         private boolean ended;
         private long tid;
 
-        MemoryTransaction(TransactionMetadata metadata, ConflictResolver resolver) {
+        MemoryTransaction(TransactionMetadata metadata, ConflictResolver resolver, TransactionInfo copied) {
             this.metadata = metadata == null ? new TransactionMetadata("", "") : metadata;
             this.resolver = resolver;
+            this.copied = copied;
         }
 
         @Override
@@ -297,6 +356,7 @@ public final class MemoryStorage implements Storage {
         @Override
         public void checkCurrent(long oid, long serial) {
             requireState(!locked && !ended, "checkCurrent after vote or end of the transaction");
+            requireState(copied == null, "checkCurrent in a copied transaction, which checks nothing");
             readChecks.put(oid, serial);
         }
 
@@ -312,6 +372,11 @@ public final class MemoryStorage implements Storage {
             commitLock.lock();
             locked = true;
             try {
+                if (copied != null) {
+                    tid = copiedTid();
+                    checkReferences();
+                    return new long[0];
+                }
                 List<Long> resolved = new ArrayList<>();
                 for (Map.Entry<Long, Long> e : serials.entrySet()) {
                     long oid = e.getKey();
@@ -347,6 +412,18 @@ public final class MemoryStorage implements Storage {
             }
         }
 
+        /** The copied transaction's tid, if it is after the last one (commit lock); raises the oid allocator. */
+        private long copiedTid() {
+            if (copied.tid() <= lastTid) {
+                throw new StorageException("cannot copy transaction " + copied.tid() + " into storage " + name()
+                        + ": its last transaction is " + lastTid + ", and tids only grow. Copy into an empty storage,"
+                        + " or only the transactions after " + lastTid);
+            }
+            long highest = serials.keySet().stream().mapToLong(Long::longValue).max().orElse(ROOT_OID);
+            nextOid.accumulateAndGet(highest + 1, Math::max);
+            return copied.tid();
+        }
+
         /** Refuses a record that refers to an object pack removed (Storage#pack, DanglingReferenceException). */
         private void checkReferences() {
             if (removed.length == 0) {
@@ -373,8 +450,8 @@ public final class MemoryStorage implements Storage {
                     Revision next = new Revision(oid, tid, e.getValue());
                     revisions.compute(oid, (k, chain) -> append(chain, next));
                 }
-                transactions.put(tid, new TransactionRecord(tid, System.currentTimeMillis(), metadata.user(),
-                        metadata.note(), oids));
+                long time = copied == null ? System.currentTimeMillis() : copied.timeMillis();
+                transactions.put(tid, new TransactionRecord(tid, time, metadata.user(), metadata.note(), oids));
                 lastTid = tid;
                 ended = true;
                 return tid;

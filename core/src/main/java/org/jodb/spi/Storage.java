@@ -1,5 +1,6 @@
 package org.jodb.spi;
 
+import java.util.Iterator;
 import java.util.List;
 
 /**
@@ -7,22 +8,31 @@ import java.util.List;
  * with the id of the transaction that wrote it (tid). A storage never sees a Java object; it knows
  * oids, tids, bytes and transaction metadata.
  *
+ * <p>A storage may be used by one process (the file store locks its directory) or shared by several
+ * processes at once (a database server). Every promise below holds across all the processes that use one
+ * storage, not only within the JVM that calls: a storage shared by several processes keeps it with what they
+ * share (its server), never with what one JVM holds in memory.
+ *
  * <h2>Identifiers</h2>
  * <ul>
  *   <li>An <b>oid</b> is a positive {@code long} handed out by {@link #newOid()}; oid {@value #ROOT_OID}
  *       is the root object and always exists once the database has been initialised by core. Oids are
- *       never reused.</li>
- *   <li>A <b>tid</b> is a {@code long} that strictly increases with every committed transaction; the
- *       storage chooses it at {@link #tpcVote}. {@link #NO_TID} (0) means "never committed" and is the
- *       serial a writer passes for a new object.</li>
+ *       never reused, and no two calls of {@link #newOid()}, in any process, ever return the same one.</li>
+ *   <li>A <b>tid</b> is a {@code long} that strictly increases with every committed transaction, in the
+ *       order the commits become visible, whichever process committed them; the storage chooses it at
+ *       {@link StorageTransaction#vote()} (a copy keeps its source's, {@link #tpcBeginCopy}). A clock may
+ *       inspire a tid, never decide it alone: two processes' clocks disagree. {@link #NO_TID} (0) means
+ *       "never committed" and is the serial a writer passes for a new object.</li>
  * </ul>
  *
  * <h2>Reading (MVCC)</h2>
  * A reader fixes a snapshot with {@link #lastTid()} and reads every object with
  * {@link #loadAt(long, long)} at that tid, so that it sees one consistent state however many
- * transactions commit meanwhile. Revisions stay readable until {@link #pack} drops them. A connection does
- * this through one {@link StorageView} ({@link #openView()}), which also tells it at each transaction
- * boundary what others committed; a storage shared by several processes implements its own view.
+ * transactions commit meanwhile, in any process. Revisions stay readable until {@link #pack} drops them. A
+ * connection does this through one {@link StorageView} ({@link #openView()}), which also tells it at each
+ * transaction boundary what others committed: the default view learns it from {@link #transactionsAfter}; a
+ * storage shared by several processes implements its own view, whose {@link StorageView#poll()} reports the
+ * commits of every process.
  *
  * <h2>Writing: two-phase commit</h2>
  * Exactly this call order, on one thread, per transaction:
@@ -31,20 +41,23 @@ import java.util.List;
  *       may wait for another transaction's vote/finish to end, but never while user code runs.</li>
  *   <li>{@link StorageTransaction#store} for each changed object, with the serial (tid) the writer read,
  *       and {@link StorageTransaction#checkCurrent} for objects that must not have changed.</li>
- *   <li>{@link StorageTransaction#vote()}: conflict check and write of the data, not yet visible; the
- *       storage holds its commit lock from here until finish or abort. Throws {@link
- *       StorageConflictException} when an object changed since the serial given and the resolver could
- *       not merge it.</li>
+ *   <li>{@link StorageTransaction#vote()} does all the work that can fail: the conflict checks against what
+ *       every process committed, and the write of the data, not yet visible. The storage holds its commit
+ *       lock (shared by every process) from here until finish or abort. Throws {@link
+ *       StorageConflictException} when an object changed since the serial given and the resolver could not
+ *       merge it.</li>
  *   <li>{@link StorageTransaction#finish()} makes the transaction visible and durable (as the storage's
- *       durability mode promises) and returns its tid. <b>Must never fail</b> after a successful vote,
- *       short of the storage being broken (then it throws {@link StorageException} and closes itself).</li>
+ *       durability mode promises) and returns its tid. It fails only once the outcome is settled: see
+ *       {@link StorageTransaction#finish()}.</li>
  *   <li>{@link StorageTransaction#abort()} at any point before finish forgets everything; it must
  *       never fail and may be called more than once.</li>
  * </ol>
  *
  * <h2>Thread safety</h2>
- * All methods are safe to call from many threads at once. Loads never block behind a commit. A
- * {@link StorageView} is not: each serves one connection's thread.
+ * All methods of a storage are safe to call from many threads at once, whatever the storage holds to serve
+ * them (a storage that talks to a server through connections that serve one thread at a time keeps one per
+ * view, or a pool). Loads never block behind a commit. A {@link StorageView} and a {@link StorageTransaction}
+ * are not: each serves one thread at a time.
  *
  * @see MemoryStorage the reference implementation
  */
@@ -60,12 +73,17 @@ public interface Storage extends AutoCloseable {
     String name();
 
     /**
-     * Allocates a new oid, never returned before (also across restarts). Oids allocated by a
-     * transaction that aborts are simply unused.
+     * Allocates a new oid, never returned before: not by this storage object, not across restarts, and, for a
+     * storage shared by several processes, not to any other process (the allocation is made where they all
+     * see it, e.g. a sequence on the server, possibly in blocks). Oids allocated by a transaction that aborts
+     * are simply unused.
      */
     long newOid();
 
-    /** The tid of the last committed transaction, or {@link #NO_TID} for an empty storage. */
+    /**
+     * The tid of the last committed transaction, by any process, or {@link #NO_TID} for an empty storage: every
+     * commit whose finish returned before this call (in any process) is at or before it.
+     */
     long lastTid();
 
     /**
@@ -123,7 +141,7 @@ public interface Storage extends AutoCloseable {
     }
 
     /**
-     * The oids written by each transaction committed after {@code tid}, oldest first; used to
+     * The oids written by each transaction committed after {@code tid}, by any process, oldest first; used to
      * invalidate cached objects at a transaction boundary.
      */
     List<CommittedTransaction> transactionsAfter(long tid);
@@ -187,4 +205,46 @@ public interface Storage extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * Every committed transaction with a tid {@code > afterTid}, oldest first, with the records the storage
+     * holds for it: what a copy into another storage reads ({@link StorageCopy}).
+     *
+     * <ul>
+     *   <li>Lazy: the iterator reads one transaction's records at a time, so that a storage larger than memory
+     *       can be walked; a caller that stops early pays only for what it read.</li>
+     *   <li>It lists at least every transaction committed before the call; one committed during the walk may
+     *       be listed or not (call again with the last tid seen for the rest).</li>
+     *   <li>After a {@link #pack}, only what the storage still holds: a transaction pack dropped is not listed,
+     *       and a kept one lists only its kept records ({@link TransactionInfo#oids()} names them).</li>
+     *   <li>A pack running during the walk changes nothing of what the walk lists but may drop what it has not
+     *       reached yet.</li>
+     * </ul>
+     *
+     * @throws StorageException when the storage cannot be read (also from the iterator's {@code hasNext} and
+     *         {@code next}); a {@link CorruptStorageException} for damage
+     * @throws IllegalStateException when the storage is closed (also from the iterator)
+     */
+    Iterator<TransactionRecords> transactions(long afterTid);
+
+    /**
+     * Begins a two-phase commit that writes a transaction copied from another storage, keeping its tid, time,
+     * user and note ({@link StorageCopy}). The transaction returned differs from {@link #tpcBegin}'s:
+     * <ul>
+     *   <li>{@link StorageTransaction#store} takes each record as is: its serial is ignored (no conflict check,
+     *       no resolver);</li>
+     *   <li>{@link StorageTransaction#checkCurrent} is refused ({@link IllegalStateException});</li>
+     *   <li>{@link StorageTransaction#vote()} refuses, with a {@link StorageException} naming both tids, a
+     *       {@code transaction.tid()} that is not greater than {@link #lastTid()} (tids only grow);</li>
+     *   <li>{@link StorageTransaction#finish()} returns exactly {@code transaction.tid()}, and the commit keeps
+     *       {@code transaction.timeMillis()}, {@code user()} and {@code note()} ({@link #history} reports
+     *       them);</li>
+     *   <li>from the vote on, {@link #newOid()} returns oids above every oid stored in it.</li>
+     * </ul>
+     * Otherwise it commits as any transaction does (the same durability, recovery, visibility and commit lock).
+     * {@code transaction.oids()} is informative: the records are those stored.
+     *
+     * @throws IllegalStateException when the storage is closed
+     */
+    StorageTransaction tpcBeginCopy(TransactionInfo transaction);
 }

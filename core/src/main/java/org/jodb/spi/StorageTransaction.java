@@ -2,7 +2,8 @@ package org.jodb.spi;
 
 /**
  * One transaction's two-phase commit against a {@link Storage}; see that interface for the call order.
- * Used by one thread.
+ * Used by one thread. {@link #vote()} does all the work that can fail; {@link #finish()} fails only after the
+ * storage has settled whether the transaction committed.
  */
 public interface StorageTransaction {
 
@@ -26,8 +27,11 @@ public interface StorageTransaction {
      *
      * @return the oids whose stored bytes were replaced by a resolver's merge (the caller must reload them)
      * <p>From a successful vote to {@link #finish} or {@link #abort} the transaction holds the storage's
-     * commit lock: another transaction of the same storage votes only after that, and never on the same
-     * thread (it could not wait for a lock its own thread holds, and both would get the same tid).
+     * commit lock: another transaction of the same storage, from this process or another, votes only after
+     * that, and never on the same thread (it could not wait for a lock its own thread holds, and both would
+     * get the same tid). A storage shared by several processes checks conflicts against every process's
+     * commits and has written the records where they survive the loss of this process or of its connection
+     * (not yet visible) before vote returns.
      *
      * @throws StorageConflictException on the first conflict that cannot be resolved, or a {@link
      *         DanglingReferenceException} when a record refers to an object {@link Storage#pack} removed;
@@ -38,10 +42,27 @@ public interface StorageTransaction {
     long[] vote();
 
     /**
-     * Makes the transaction visible and durable; returns its tid. Must never fail after vote succeeded.
+     * Makes the transaction visible and durable; returns its tid. Whatever happens, when finish returns or
+     * throws the outcome is settled, never "maybe":
+     * <ul>
+     *   <li>it returns the tid: the transaction is committed, and every snapshot at or after that tid, in
+     *       every process, sees all of it;</li>
+     *   <li>it throws {@link CommitNotDoneException}: the transaction is not committed and never will be (no
+     *       part of it is or becomes visible). A storage that cannot tell at first (its connection to the server
+     *       broke during the commit) must find out before it throws, for example by looking for an id written
+     *       with the transaction's records at vote, waiting for the server to come back if it must; it may not
+     *       guess;</li>
+     *   <li>it throws another {@link StorageException} only when the storage broke in a way only a reopen can
+     *       judge (the file store's log failed to write or force): the storage has then closed itself, the
+     *       message says so, and the next open decides, by recovery, whether the transaction is there.</li>
+     * </ul>
+     * The commit lock is released in every case.
      */
     long finish();
 
-    /** Forgets the transaction. Never fails; may be called more than once and after a failed vote. */
+    /**
+     * Forgets the transaction. Never fails; may be called more than once, after a failed vote and after a finish
+     * that threw (it then changes nothing).
+     */
     void abort();
 }

@@ -29,12 +29,15 @@ package org.jodb.spi;
  * <h2>A storage shared by several processes</h2>
  * The snapshot must include every transaction committed by any process up to its tid, and none after it:
  * tids must order commits across processes. {@link #poll()} must report the other processes' commits too (an
- * in-process notification is not enough), and a commit visible to one process's poll must be visible to the
- * loads of every view whose snapshot is at or after its tid. Such a storage may hold resources per view (a
- * database session, a listened-to channel); it must not hold a database transaction open between polls,
- * since a view may sit idle for hours. A view must stay usable when the storage's connection to the
- * server is lost and comes back: a failed call throws {@link StorageException} and leaves the snapshot as it
- * was, so the next poll reports everything since.
+ * in-process notification is not enough): a view learns of them at its poll, not before (its snapshot does not
+ * move between polls) and not later (a commit whose finish returned, in any process, before the poll began is
+ * in the new snapshot). A notification from the server may spare the poll a query when nothing changed, but
+ * the poll may not rely on it alone: a lost notification must not hide a commit. A commit visible to one
+ * process's poll must be visible to the loads of every view whose snapshot is at or after its tid. Such a
+ * storage may hold resources per view (a database session, a listened-to channel); it must not hold a
+ * database transaction open between polls, since a view may sit idle for hours. A view must stay usable when
+ * the storage's connection to the server is lost and comes back: a failed call throws {@link StorageException}
+ * and leaves the snapshot as it was, so the next poll reports everything since.
  *
  * <h2>Errors</h2>
  * {@link StorageException} when the storage fails (the snapshot is then unchanged); {@link IllegalStateException}

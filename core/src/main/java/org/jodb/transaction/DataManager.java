@@ -22,8 +22,10 @@ package org.jodb.transaction;
  * If any of these calls (or {@code sortKey()}) throws, the transaction calls {@link #abort} on each data
  * manager that has not voted yet, then {@link #tpcAbort} on all of them (failures of these two are logged
  * and attached to the original failure as suppressed, never thrown), and the commit fails with the original
- * exception. A failure in {@code tpcFinish} is logged as a critical error: data managers that had already
- * finished cannot be undone.
+ * exception. A failure in {@code tpcFinish} (see "What may not fail") ends the commit there: the data managers
+ * not yet finished are aborted; when none had finished, the commit fails with that failure as it is (nothing
+ * is committed); when some had, their changes cannot be undone, the failure is logged as the serious thing it is
+ * and the commit fails with a {@link PartialCommitException} that names them.
  *
  * <h2>Abort</h2>
  * {@link #abort} discards every change the data manager holds for the transaction. It is called
@@ -50,8 +52,13 @@ package org.jodb.transaction;
  * ({@code savepoint(true)}) succeeds but cannot be rolled back. Its commit is not affected.
  *
  * <h2>What may not fail</h2>
- * {@link #tpcFinish} and {@link #tpcAbort} must never fail: after a vote returns, the data manager has
- * promised that finish will succeed. {@link #sortKey()} must be cheap and never fail.
+ * {@link #tpcAbort} must never fail. {@link #tpcFinish} may fail only once the data manager knows the outcome
+ * of its part, and that outcome is "not committed, and never will be": it has then thrown its changes away
+ * (nothing of them stays visible to the application) and is ready for the next transaction. A data manager
+ * whose resource cannot tell at first (its connection to a server broke during finish) must find out before it
+ * throws; one that cannot find out at all (its storage broke and closed) says so in the failure it throws.
+ * Vote does all the work that can fail, so that a finish failure is rare. {@link #sortKey()} must be cheap and
+ * never fail.
  *
  * <h2>Threads</h2>
  * All calls for one transaction come from the thread that owns the transaction, one at a time. A data
@@ -74,11 +81,14 @@ public interface DataManager {
 
     /**
      * Last chance to refuse, e.g. with a conflict (a {@link TransientException}). After a vote returns,
-     * the data manager promises that {@link #tpcFinish} will succeed.
+     * the data manager has done everything that can fail but finishing (see "What may not fail").
      */
     void tpcVote(Transaction txn);
 
-    /** Makes the changes durable and visible. <b>Must never fail.</b> */
+    /**
+     * Makes the changes durable and visible. Fails only when the changes are settled as not committed and
+     * thrown away (see "What may not fail"); the transaction then aborts the data managers not yet finished.
+     */
     void tpcFinish(Transaction txn);
 
     /**

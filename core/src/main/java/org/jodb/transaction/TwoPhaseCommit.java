@@ -19,9 +19,11 @@ import java.util.function.Supplier;
  * the same storages lock them in the same order; then {@code tpcBegin} on all, {@code commit} on all,
  * {@code tpcVote} on all, {@code tpcFinish} on all. Any failure before every vote has returned is cleaned
  * up: {@code abort} on each data manager that has not voted, then {@code tpcAbort} on all. A failure in
- * {@code tpcFinish} is logged as the serious thing it is (data managers may disagree) and cleaned up the
- * same way. Synchronizers hear {@code afterCompletion} after a failed commit; the caller tells them after
- * a successful one.
+ * {@code tpcFinish} is cleaned up the same way (the data managers not yet finished abort), and the caller is
+ * told the truth: when no data manager had finished, nothing is committed and the failure is rethrown as it is;
+ * when some had, their changes stay committed, which is logged as the serious thing it is and thrown as a
+ * {@link PartialCommitException} naming them. Synchronizers hear {@code afterCompletion} after a failed commit;
+ * the caller tells them after a successful one.
  *
  * <p>Not thread-safe: used on the transaction's thread. One instance per transaction; {@link #voted} is the
  * data managers whose {@code tpcVote} returned in the current attempt.
@@ -61,13 +63,19 @@ final class TwoPhaseCommit {
                 dm.tpcVote(transaction);
                 voted.add(dm);
             }
+            int finished = 0;
             try {
                 for (DataManager dm : ordered) {
                     dm.tpcFinish(transaction);
+                    finished++;
                 }
             } catch (Throwable t) {
-                LOG.log(Level.ERROR, "a data manager failed in tpcFinish, the second phase of two-phase"
-                        + " commit; data managers may be in an inconsistent state", t);
+                if (finished > 0) {
+                    throw partial(ordered, finished, t);
+                }
+                // nothing is committed: the data manager that failed threw its part away, the others abort below
+                LOG.log(Level.WARNING, "data manager " + ordered.get(0) + " failed in tpcFinish before any other"
+                        + " finished: nothing of the transaction is committed", t);
                 throw t;
             }
         } catch (Throwable t) {
@@ -110,6 +118,20 @@ final class TwoPhaseCommit {
                 cause.addSuppressed(e);
             }
         }
+    }
+
+    /**
+     * The failure of the {@code finished}-th data manager's {@code tpcFinish} after the ones before it finished:
+     * what is committed and what is not, logged and thrown.
+     */
+    private static PartialCommitException partial(List<DataManager> ordered, int finished, Throwable t) {
+        String message = "the commit is partial: " + ordered.subList(0, finished) + " finished (their changes are"
+                + " committed and stay so), then " + ordered.get(finished) + " failed to finish (" + t + ")"
+                + (finished + 1 < ordered.size() ? " and " + ordered.subList(finished + 1, ordered.size())
+                + " were aborted" : "") + ". Abort the transaction and check what each of them holds before"
+                + " redoing any of the work";
+        LOG.log(Level.ERROR, message, t);
+        return new PartialCommitException(message, t);
     }
 
     /** Forgets which data managers voted: a savepoint's failure cleans up data managers none of which voted. */

@@ -77,6 +77,8 @@ class MergeRightAfterFinishTest {
         public String name() { return inner.name(); }
         public long newOid() { return inner.newOid(); }
         public long lastTid() { return inner.lastTid(); }
+        public java.util.Iterator<org.jodb.spi.TransactionRecords> transactions(long afterTid) { return inner.transactions(afterTid); }
+        public org.jodb.spi.StorageTransaction tpcBeginCopy(org.jodb.spi.TransactionInfo t) { return inner.tpcBeginCopy(t); }
         public Revision load(long oid) { return inner.load(oid); }
         public Revision loadAt(long oid, long tid) { return inner.loadAt(oid, tid); }
         public List<CommittedTransaction> transactionsAfter(long tid) { return inner.transactionsAfter(tid); }

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -1094,5 +1095,269 @@ public abstract class StorageContractTest {
         assertEquals("a1", label(storage.loadAt(a, t2)));
         assertEquals(t2, storage.load(b).tid());
         assertNotEquals(a, storage.newOid());
+    }
+
+    // ---------------------------------------------------------------- transactions and copies
+
+    /** Every transaction {@link Storage#transactions} lists after {@code afterTid}. */
+    protected static List<TransactionRecords> listed(Storage s, long afterTid) {
+        List<TransactionRecords> all = new ArrayList<>();
+        s.transactions(afterTid).forEachRemaining(all::add);
+        return all;
+    }
+
+    private static long[] tidsOf(List<TransactionRecords> transactions) {
+        return transactions.stream().mapToLong(t -> t.info().tid()).toArray();
+    }
+
+    private static List<String> labelsOf(TransactionRecords transaction) {
+        List<String> labels = new ArrayList<>();
+        for (Revision r : transaction.records()) {
+            labels.add(label(r.data()));
+        }
+        return labels;
+    }
+
+    /** Copies {@code t} into {@code target} as {@link Storage#tpcBeginCopy} describes; returns finish's tid. */
+    protected static long copyInto(Storage target, TransactionRecords t) {
+        StorageTransaction txn = target.tpcBeginCopy(t.info());
+        try {
+            for (Revision r : t.records()) {
+                txn.store(r.oid(), r.tid(), r.data());
+            }
+            txn.vote();
+            return txn.finish();
+        } catch (RuntimeException e) {
+            txn.abort();
+            throw e;
+        }
+    }
+
+    @Test
+    void transactionsListsEveryCommitOldestFirstWithItsMetadataAndRecordsInOrder() {
+        long a = storage.newOid();
+        long b = storage.newOid();
+        long before = System.currentTimeMillis();
+        long t1 = commit(storage, new TransactionMetadata("alice", "first"), new long[]{b, a},
+                new long[]{Storage.NO_TID, Storage.NO_TID}, record("b1", a), record("a1"));
+        long t2 = commit(a, t1, record("a2"));
+        long t3 = commit(storage, new TransactionMetadata("", "third"), new long[]{a, b}, new long[]{t2, t1},
+                record("a3"), record("b3"));
+        long after = System.currentTimeMillis();
+
+        List<TransactionRecords> all = listed(storage, Storage.NO_TID);
+        assertArrayEquals(new long[]{t1, t2, t3}, tidsOf(all));
+        TransactionInfo first = all.get(0).info();
+        assertEquals("alice", first.user());
+        assertEquals("first", first.note());
+        assertTrue(first.timeMillis() >= before && first.timeMillis() <= after, "commit time " + first.timeMillis());
+        assertArrayEquals(new long[]{b, a}, first.oids(), "the records in the order they were stored");
+        assertEquals(List.of("b1", "a1"), labelsOf(all.get(0)));
+        for (TransactionRecords t : all) {
+            assertEquals(t.info().oids().length, t.records().size());
+            for (int i = 0; i < t.records().size(); i++) {
+                assertEquals(t.info().oids()[i], t.records().get(i).oid());
+                assertEquals(t.info().tid(), t.records().get(i).tid());
+            }
+        }
+        assertEquals("", all.get(2).info().user());
+        assertEquals("third", all.get(2).info().note());
+        assertEquals(List.of("a3", "b3"), labelsOf(all.get(2)));
+
+        assertArrayEquals(new long[]{t2, t3}, tidsOf(listed(storage, t1)), "only the transactions after t1");
+        assertArrayEquals(new long[]{t3}, tidsOf(listed(storage, t2 + (t3 - t2) / 2)), "after a tid between two");
+        assertTrue(listed(storage, t3).isEmpty(), "nothing after the last");
+        Iterator<TransactionRecords> done = storage.transactions(t3);
+        assertFalse(done.hasNext());
+        assertThrows(java.util.NoSuchElementException.class, done::next);
+        assertTrue(listed(newStorageClosedAfter(), Storage.NO_TID).isEmpty(), "an empty storage lists nothing");
+    }
+
+    /** An empty second storage that is closed at the end of the test. */
+    private Storage newStorageClosedAfter() {
+        Storage other = newStorage();
+        others.add(other);
+        return other;
+    }
+
+    private final List<Storage> others = new ArrayList<>();
+
+    @AfterEach
+    void closeOthers() {
+        others.forEach(Storage::close);
+    }
+
+    @Test
+    void transactionsReadsOnDemand() {
+        long a = storage.newOid();
+        long t1 = commit(a, Storage.NO_TID, record("a1"));
+        long t2 = commit(a, t1, record("a2"));
+        Iterator<TransactionRecords> walk = storage.transactions(Storage.NO_TID);
+        assertEquals(t1, walk.next().info().tid());
+        long t3 = commit(a, t2, record("a3"));
+        assertEquals(t2, walk.next().info().tid(), "a commit during the walk changes nothing before it");
+        if (walk.hasNext()) {
+            assertEquals(t3, walk.next().info().tid(), "a commit during the walk may be listed, in its place");
+        }
+        assertFalse(walk.hasNext());
+        Iterator<TransactionRecords> open = storage.transactions(Storage.NO_TID);
+        storage.close();
+        assertThrows(IllegalStateException.class, open::hasNext, "the walk reads the storage as it goes");
+        assertThrows(IllegalStateException.class, () -> storage.transactions(Storage.NO_TID));
+        assertThrows(IllegalStateException.class,
+                () -> storage.tpcBeginCopy(new TransactionInfo(t3 + 1, 0, "", "", new long[0])));
+    }
+
+    @Test
+    void transactionsAfterAPackListOnlyWhatIsKept() {
+        long a = storage.newOid();
+        long gone = storage.newOid();
+        long t1 = commit(storage, new TransactionMetadata("", ""), new long[]{Storage.ROOT_OID, a},
+                new long[]{Storage.NO_TID, Storage.NO_TID}, record("root", a), record("a1"));
+        long t2 = commit(storage, new TransactionMetadata("", ""), new long[]{a, gone},
+                new long[]{t1, Storage.NO_TID}, record("a2"), record("unreachable"));
+        long t3 = commit(a, t2, record("a3"));
+        storage.pack(t3, REFERENCES);
+
+        List<TransactionRecords> kept = listed(storage, Storage.NO_TID);
+        assertArrayEquals(new long[]{t1, t3}, tidsOf(kept), "t2 kept no revision: pack dropped it");
+        assertArrayEquals(new long[]{Storage.ROOT_OID}, kept.get(0).info().oids(), "only t1's kept record");
+        assertEquals(List.of("root"), labelsOf(kept.get(0)));
+        assertEquals(List.of("a3"), labelsOf(kept.get(1)));
+        assertArrayEquals(new long[]{t3}, tidsOf(listed(storage, t1)));
+        if (reopenable()) {
+            storage = reopen(storage);
+            List<TransactionRecords> reopened = listed(storage, Storage.NO_TID);
+            assertArrayEquals(new long[]{t1, t3}, tidsOf(reopened), "the same after a reopen");
+            assertEquals(List.of("root"), labelsOf(reopened.get(0)));
+            assertArrayEquals(new long[]{t3}, tidsOf(listed(storage, t1)));
+        }
+    }
+
+    @Test
+    void transactionsAreListedAlikeAfterAReopen() {
+        if (!reopenable()) {
+            return;
+        }
+        long a = storage.newOid();
+        long t1 = commit(a, Storage.NO_TID, record("a1"));
+        long t2 = commit(storage, new TransactionMetadata("bob", "second"), new long[]{a}, new long[]{t1},
+                record("a2"));
+        List<TransactionRecords> before = listed(storage, Storage.NO_TID);
+        storage = reopen(storage);
+        List<TransactionRecords> after = listed(storage, Storage.NO_TID);
+        assertArrayEquals(new long[]{t1, t2}, tidsOf(after));
+        for (int i = 0; i < before.size(); i++) {
+            assertEquals(before.get(i).info().timeMillis(), after.get(i).info().timeMillis());
+            assertEquals(before.get(i).info().user(), after.get(i).info().user());
+            assertEquals(before.get(i).info().note(), after.get(i).info().note());
+            assertEquals(labelsOf(before.get(i)), labelsOf(after.get(i)));
+        }
+        assertArrayEquals(new long[]{t2}, tidsOf(listed(storage, t1)));
+    }
+
+    @Test
+    void aCopiedTransactionKeepsItsTidTimeUserNoteAndRecords() {
+        long a = storage.newOid();
+        long b = storage.newOid();
+        long t1 = commit(storage, new TransactionMetadata("alice", "one"), new long[]{Storage.ROOT_OID, a},
+                new long[]{Storage.NO_TID, Storage.NO_TID}, record("root", a), record("a1"));
+        long t2 = commit(storage, new TransactionMetadata("bob", "two"), new long[]{b, a},
+                new long[]{Storage.NO_TID, t1}, record("b1"), record("a2", b));
+        List<TransactionRecords> source = listed(storage, Storage.NO_TID);
+
+        Storage target = newStorageClosedAfter();
+        for (TransactionRecords t : source) {
+            assertEquals(t.info().tid(), copyInto(target, t), "finish returns the copied tid");
+        }
+        assertEquals(t2, target.lastTid());
+        assertEquals("a1", label(target.loadAt(a, t1)));
+        assertEquals("a2", label(target.load(a)));
+        assertEquals(t2, target.load(b).tid());
+        List<RevisionInfo> history = target.history(a, 10);
+        assertEquals(2, history.size());
+        assertEquals(t2, history.get(0).tid());
+        assertEquals("bob", history.get(0).user());
+        assertEquals("two", history.get(0).note());
+        assertEquals(source.get(1).info().timeMillis(), history.get(0).timeMillis());
+        assertEquals(source.get(0).info().timeMillis(), history.get(1).timeMillis());
+        List<TransactionRecords> copied = listed(target, Storage.NO_TID);
+        assertArrayEquals(tidsOf(source), tidsOf(copied));
+        for (int i = 0; i < source.size(); i++) {
+            assertArrayEquals(source.get(i).info().oids(), copied.get(i).info().oids());
+            assertEquals(labelsOf(source.get(i)), labelsOf(copied.get(i)));
+        }
+        long t3 = commit(target, new TransactionMetadata("", ""), new long[]{a}, new long[]{t2}, record("a3"));
+        assertTrue(t3 > t2, "an ordinary commit after the copy gets a later tid");
+    }
+
+    @Test
+    void aCopyIsRefusedForATidNotAfterTheLastAndChecksNothing() {
+        long a = storage.newOid();
+        long t1 = commit(a, Storage.NO_TID, record("a1"));
+        for (long old : new long[]{t1, t1 - 1}) {
+            StorageTransaction txn = storage.tpcBeginCopy(new TransactionInfo(old, 1L, "", "", new long[]{a}));
+            txn.store(a, Storage.NO_TID, record("stale"));
+            StorageException refused = assertThrows(StorageException.class, txn::vote);
+            txn.abort();
+            assertTrue(refused.getMessage().contains(Long.toString(old))
+                    && refused.getMessage().contains(Long.toString(t1)), refused.getMessage());
+        }
+        assertEquals(t1, storage.lastTid(), "nothing committed");
+        assertEquals("a1", label(storage.load(a)));
+
+        StorageTransaction checking = storage.tpcBeginCopy(new TransactionInfo(t1 + 1, 1L, "", "", new long[]{a}));
+        assertThrows(IllegalStateException.class, () -> checking.checkCurrent(a, t1));
+        checking.abort();
+
+        // serials are ignored: a stale one neither conflicts nor is resolved
+        StorageTransaction copy = storage.tpcBeginCopy(new TransactionInfo(t1 + 5, 7L, "u", "n", new long[]{a}));
+        copy.store(a, Storage.NO_TID, record("copied"));
+        assertEquals(0, copy.vote().length);
+        assertEquals(t1 + 5, copy.finish());
+        assertEquals("copied", label(storage.load(a)));
+        assertEquals(t1 + 5, storage.lastTid());
+        assertEquals(7L, storage.history(a, 1).get(0).timeMillis());
+        long next = commit(a, t1 + 5, record("after"));
+        assertTrue(next > t1 + 5, "the commit lock was released and tids go on growing: " + next);
+    }
+
+    @Test
+    void oidsAllocatedAfterACopyAreAboveEveryCopiedOid() {
+        long high = 1_000_000L;
+        long tid = 5L << 20;
+        long finished = copyInto(storage, new TransactionRecords(
+                new TransactionInfo(tid, 3L, "", "", new long[]{Storage.ROOT_OID, high}),
+                List.of(new Revision(Storage.ROOT_OID, tid, record("root", high)),
+                        new Revision(high, tid, record("high")))));
+        assertEquals(tid, finished);
+        long next = storage.newOid();
+        assertTrue(next > high, "newOid " + next + " after copying oid " + high);
+        if (reopenable()) {
+            storage = reopen(storage);
+            long again = storage.newOid();
+            assertTrue(again > high, "newOid " + again + " after a reopen");
+            assertEquals("high", label(storage.load(high)));
+            assertEquals(tid, storage.lastTid());
+        }
+    }
+
+    @Test
+    void aCopiedTransactionWithoutRecordsIsKept() {
+        long a = storage.newOid();
+        long t1 = commit(a, Storage.NO_TID, record("a1"));
+        long empty = t1 + 3;
+        assertEquals(empty, copyInto(storage, new TransactionRecords(
+                new TransactionInfo(empty, 9L, "", "nothing", new long[0]), List.of())));
+        assertEquals(empty, storage.lastTid());
+        List<TransactionRecords> listed = listed(storage, t1);
+        assertArrayEquals(new long[]{empty}, tidsOf(listed));
+        assertEquals("nothing", listed.get(0).info().note());
+        assertTrue(listed.get(0).records().isEmpty());
+        if (reopenable()) {
+            storage = reopen(storage);
+            assertEquals(empty, storage.lastTid());
+            assertArrayEquals(new long[]{empty}, tidsOf(listed(storage, t1)));
+        }
     }
 }

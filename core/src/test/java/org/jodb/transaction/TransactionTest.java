@@ -154,15 +154,35 @@ class TransactionTest {
                 "b.tpcAbort"), journal);
     }
 
+    /** After a finished, b's finish failure makes the commit partial: told as such, with b's failure as cause. */
     @Test
-    void failureInFinishTpcAbortsAllAndRethrows() {
+    void failureInFinishTpcAbortsAllAndReportsAPartialCommit() {
         SampleDataManager a = new SampleDataManager("a", tm, journal);
-        SampleDataManager b = new SampleDataManager("b", tm, journal).failOn("tpcFinish", new IllegalStateException("disk"));
+        IllegalStateException disk = new IllegalStateException("disk");
+        SampleDataManager b = new SampleDataManager("b", tm, journal).failOn("tpcFinish", disk);
         a.put("x", 1);
         b.put("x", 1);
-        assertThrows(IllegalStateException.class, tm::commit);
+        PartialCommitException partial = assertThrows(PartialCommitException.class, tm::commit);
+        assertSame(disk, partial.getCause());
+        assertTrue(partial.getMessage().contains("[" + a + "] finished") && partial.getMessage().contains(b
+                + " failed to finish"), partial.getMessage());
+        assertFalse(tm.get().isRetryable(partial));
         assertEquals(List.of("a.tpcBegin", "b.tpcBegin", "a.commit", "b.commit", "a.tpcVote", "b.tpcVote",
                 "a.tpcFinish", "b.tpcFinish", "a.tpcAbort", "b.tpcAbort"), journal);
+        assertEquals(TransactionStatus.COMMIT_FAILED, tm.get().status());
+    }
+
+    /** A failure in the first finish: nothing is committed, the others never finish, the failure comes as is. */
+    @Test
+    void failureInTheFirstFinishAbortsTheOthersAndRethrows() {
+        IllegalStateException gone = new IllegalStateException("not committed");
+        SampleDataManager a = new SampleDataManager("a", tm, journal).failOn("tpcFinish", gone);
+        SampleDataManager b = new SampleDataManager("b", tm, journal);
+        a.put("x", 1);
+        b.put("x", 1);
+        assertSame(gone, assertThrows(IllegalStateException.class, tm::commit));
+        assertEquals(List.of("a.tpcBegin", "b.tpcBegin", "a.commit", "b.commit", "a.tpcVote", "b.tpcVote",
+                "a.tpcFinish", "a.tpcAbort", "b.tpcAbort"), journal);
         assertEquals(TransactionStatus.COMMIT_FAILED, tm.get().status());
     }
 

@@ -155,6 +155,27 @@ final class CommitGate {
         return Math.max(last.tid() + 1, System.currentTimeMillis() << 20);
     }
 
+    /**
+     * The tid of a transaction copied from another storage, voting now (locked): its own, which must be after
+     * the last tid (FORMAT.md invariant (1)). Raises the oid allocator above every oid it writes, so that the
+     * record's {@code nextOid} and later {@code newOid()} calls are above them.
+     *
+     * @throws StorageException naming both tids when {@code tid} is not after the last one
+     */
+    long copiedTid(long tid, long[] oids) {
+        if (tid <= last.tid()) {
+            throw new StorageException("cannot copy transaction " + tid + " into " + log.directory()
+                    + ": its last transaction is " + last.tid() + ", and tids only grow. Copy into an empty store,"
+                    + " or only the transactions after " + last.tid());
+        }
+        long highest = Storage.ROOT_OID;
+        for (long oid : oids) {
+            highest = Math.max(highest, oid);
+        }
+        nextOid.accumulateAndGet(highest + 1, Math::max);
+        return tid;
+    }
+
     // ------------------------------------------------------------------------------------ finish
 
     /**

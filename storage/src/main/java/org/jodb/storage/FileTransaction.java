@@ -12,6 +12,7 @@ import org.jodb.spi.Storage;
 import org.jodb.spi.StorageConflictException;
 import org.jodb.spi.StorageException;
 import org.jodb.spi.StorageTransaction;
+import org.jodb.spi.TransactionInfo;
 import org.jodb.spi.TransactionMetadata;
 import org.jodb.storage.internal.index.OidIndex;
 import org.jodb.storage.internal.log.LogPosition;
@@ -20,7 +21,8 @@ import org.jodb.storage.internal.log.LogLayout;
 /**
  * One transaction's two-phase commit against a {@link MappedFileStorage} (FORMAT.md 7 maps each step to
  * the bytes written), through the storage's {@link CommitGate}. Writes are buffered in memory until vote; vote
- * takes the commit lock and holds it until finish or abort.
+ * takes the commit lock and holds it until finish or abort. A transaction copied from another storage
+ * ({@link #copy}) takes the same steps but checks no conflict and keeps its source's tid and time.
  */
 final class FileTransaction implements StorageTransaction {
 
@@ -51,6 +53,8 @@ final class FileTransaction implements StorageTransaction {
     private final Storage storage;
     private final TransactionMetadata metadata;
     private final ConflictResolver resolver;
+    /** The transaction copied from another storage ({@link Storage#tpcBeginCopy}), or {@code null}. */
+    private final TransactionInfo copied;
     /** By oid; insertion order is record order. */
     private final Map<Long, Write> writes = new LinkedHashMap<>();
     private final Map<Long, Long> checks = new LinkedHashMap<>();
@@ -62,10 +66,22 @@ final class FileTransaction implements StorageTransaction {
     private long[] positions;
 
     FileTransaction(CommitGate gate, Storage storage, TransactionMetadata metadata, ConflictResolver resolver) {
+        this(gate, storage, metadata, resolver, null);
+    }
+
+    private FileTransaction(CommitGate gate, Storage storage, TransactionMetadata metadata, ConflictResolver resolver,
+                            TransactionInfo copied) {
         this.gate = gate;
         this.storage = storage;
         this.metadata = metadata;
         this.resolver = resolver;
+        this.copied = copied;
+    }
+
+    /** The commit of {@code copied}, a transaction of another storage ({@link Storage#tpcBeginCopy}). */
+    static FileTransaction copy(CommitGate gate, Storage storage, TransactionInfo copied) {
+        return new FileTransaction(gate, storage, new TransactionMetadata(copied.user(), copied.note()),
+                ConflictResolver.NONE, copied);
     }
 
     @Override
@@ -78,6 +94,10 @@ final class FileTransaction implements StorageTransaction {
     @Override
     public void checkCurrent(long oid, long serial) {
         requireState(State.ACTIVE, "checkCurrent");
+        if (copied != null) {
+            throw new IllegalStateException("checkCurrent() in the copy of transaction " + copied.tid()
+                    + ": a copied transaction checks nothing");
+        }
         checks.put(oid, serial);
     }
 
@@ -114,7 +134,7 @@ final class FileTransaction implements StorageTransaction {
                 byte[] data = write.getValue().data();
                 OidIndex.Entry current = gate.current(oid, serial);
                 long currentTid = current == null ? Storage.NO_TID : current.tid();
-                if (currentTid != serial) {
+                if (currentTid != serial && copied == null) {
                     data = resolve(oid, serial, currentTid, data);
                     resolved.add(oid);
                 }
@@ -126,13 +146,14 @@ final class FileTransaction implements StorageTransaction {
             }
             gate.checkReferences(records); // no reference to an object pack removed: RemovedOids
             gate.ensureIndexRoom(fresh);
-            tid = gate.nextTid();
+            tid = copied == null ? gate.nextTid() : gate.copiedTid(copied.tid(), oidsOf(records));
             byte[] user = LogLayout.truncatedUtf8(metadata.user());
             byte[] note = LogLayout.truncatedUtf8(metadata.note());
             position = gate.log().reserve(LogLayout.transactionSize(user, note, records));
             int offset = LogPosition.offset(position);
             record = LogLayout.encodeTransaction(
-                    new LogLayout.TxnHeader(tid, System.currentTimeMillis(), gate.lastTxn(),
+                    new LogLayout.TxnHeader(tid, copied == null ? System.currentTimeMillis() : copied.timeMillis(),
+                            gate.lastTxn(),
                             gate.log().durableEnd(), gate.nextOid()),
                     metadata.user(), metadata.note(), records, offset);
             oids = new long[records.size()];
@@ -159,6 +180,10 @@ final class FileTransaction implements StorageTransaction {
             }
         }
         throw gate.breakDown(failure); // after the unlock: closing takes the commit lock
+    }
+
+    private static long[] oidsOf(List<LogLayout.DataRecord> records) {
+        return records.stream().mapToLong(LogLayout.DataRecord::oid).toArray();
     }
 
     private byte[] resolve(long oid, long serial, long currentTid, byte[] mine) {

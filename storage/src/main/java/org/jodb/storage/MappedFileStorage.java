@@ -1,6 +1,7 @@
 package org.jodb.storage;
 
 import java.nio.file.Path;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -15,7 +16,9 @@ import org.jodb.spi.RevisionInfo;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageException;
 import org.jodb.spi.StorageTransaction;
+import org.jodb.spi.TransactionInfo;
 import org.jodb.spi.TransactionMetadata;
+import org.jodb.spi.TransactionRecords;
 import org.jodb.storage.internal.index.ChronicleNotices;
 import org.jodb.storage.internal.log.LogIo;
 
@@ -189,6 +192,20 @@ public final class MappedFileStorage implements Storage {
         lifecycle.checkOpen();
         return new FileTransaction(gate, this, Objects.requireNonNull(metadata, "metadata"),
                 Objects.requireNonNull(resolver, "resolver"));
+    }
+
+    /** Through the same {@link FileTransaction} as any commit, keeping the copied tid and time. */
+    @Override
+    public StorageTransaction tpcBeginCopy(TransactionInfo transaction) {
+        lifecycle.checkOpen();
+        return FileTransaction.copy(gate, this, Objects.requireNonNull(transaction, "transaction"));
+    }
+
+    /** Read forward through the log, one transaction at a time ({@link TransactionWalk}). */
+    @Override
+    public Iterator<TransactionRecords> transactions(long afterTid) {
+        lifecycle.checkOpen();
+        return chain.walk(afterTid);
     }
 
     @Override

@@ -3,12 +3,14 @@ package org.jodb.storage;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
 
 import org.jodb.spi.CommittedTransaction;
 import org.jodb.spi.CorruptStorageException;
 import org.jodb.spi.Storage;
+import org.jodb.spi.TransactionRecords;
 import org.jodb.storage.internal.log.Log;
 import org.jodb.storage.internal.log.LogPosition;
 import org.jodb.storage.internal.log.Segment;
@@ -77,6 +79,11 @@ final class TransactionChain {
             Collections.reverse(found);
             return found;
         }
+    }
+
+    /** The transactions after {@code tid} with their records, oldest first, read lazily ({@link TransactionWalk}). */
+    Iterator<TransactionRecords> walk(long tid) {
+        return new TransactionWalk(log, last, lifecycle, tid);
     }
 
     /** Every transaction record, oldest first (tests). */

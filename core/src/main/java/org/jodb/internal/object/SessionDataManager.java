@@ -3,6 +3,7 @@ package org.jodb.internal.object;
 import java.util.Optional;
 import org.jodb.ConflictException;
 import org.jodb.ReadConflictException;
+import org.jodb.spi.CommitNotDoneException;
 import org.jodb.spi.DanglingReferenceException;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageConflictException;
@@ -25,7 +26,10 @@ import org.jodb.transaction.TransactionStatus;
  * commit: the records and read checks go to the storage transaction.
  * tpcVote: the storage checks for conflicts, merging what MapConflictResolver can; a conflict left becomes a
  *   ConflictException (a ReadConflictException for a read check).
- * tpcFinish: the storage makes the transaction visible; the written objects carry its tid.
+ * tpcFinish: the storage makes the transaction visible; the written objects carry its tid. A storage whose
+ *   finish settled "not committed" (CommitNotDoneException) gets the changes thrown away here, before the
+ *   failure goes on: no object keeps a state that is not in the storage, and the session is ready for the
+ *   next transaction (the failure is retryable: the work can be redone).
  * abort / tpcAbort: the changes are thrown away ({@link #discard}).
  * </pre>
  * Used by the session's thread only.
@@ -187,7 +191,13 @@ final class SessionDataManager implements DataManager {
             changes.endTransaction();
             return;
         }
-        long tid = storageTxn.finish();
+        long tid;
+        try {
+            tid = storageTxn.finish();
+        } catch (CommitNotDoneException e) {
+            discard(); // nothing of it is committed, nor ever will be: changed objects become ghosts again
+            throw e;
+        }
         layer.counters.commits.increment();
         storageTxn = null;
         stopWriting();
@@ -203,6 +213,12 @@ final class SessionDataManager implements DataManager {
         }
         abortStorageTransaction();
         discard();
+    }
+
+    /** A commit the storage settled as not done can be redone in a new transaction. */
+    @Override
+    public boolean shouldRetry(Throwable error) {
+        return error instanceof CommitNotDoneException;
     }
 
     @Override

@@ -111,6 +111,16 @@ class SessionStorageViewTest {
         }
 
         @Override
+        public java.util.Iterator<org.jodb.spi.TransactionRecords> transactions(long afterTid) {
+            return inner.transactions(afterTid);
+        }
+
+        @Override
+        public org.jodb.spi.StorageTransaction tpcBeginCopy(org.jodb.spi.TransactionInfo transaction) {
+            return inner.tpcBeginCopy(transaction);
+        }
+
+        @Override
         public Revision loadAt(long oid, long tid) {
             throw new AssertionError("a snapshot is read through a view, not by loadAt");
         }

@@ -15,6 +15,7 @@ import org.jodb.spi.RevisionInfo;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageException;
 import org.jodb.spi.StorageTransaction;
+import org.jodb.spi.TransactionInfo;
 import org.jodb.spi.TransactionMetadata;
 import org.jodb.storage.internal.index.ChronicleNotices;
 import org.jodb.storage.internal.log.LogIo;
@@ -48,7 +49,8 @@ import org.jodb.storage.internal.log.LogIo;
  * </pre>
  *
  * <p>The parts: {@link StoreOpener} opens and recovers; {@link IndexGenerations} and {@link IndexHealing} keep
- * the index; {@link RevisionReads}, {@link BatchReads} and {@link TransactionChain} read; {@link FileTransaction}
+ * the index; {@link RevisionReads}, {@link BatchReads}, {@link TransactionChain} and
+ * {@link TransactionLogWalk} read; {@link FileTransaction}
  * and {@link Pack} write through the {@link CommitGate}; {@link Lifecycle} closes.
  */
 public final class MappedFileStorage implements Storage {
@@ -68,6 +70,7 @@ public final class MappedFileStorage implements Storage {
     private final RevisionReads reads;
     private final BatchReads batchReads;
     private final TransactionChain chain;
+    private final TransactionLogWalk transactionLog;
     private final CommitGate gate;
     private final TestHooks hooks;
 
@@ -86,6 +89,7 @@ public final class MappedFileStorage implements Storage {
         this.reads = new RevisionReads(dir, opened.log(), indexes, healing, last);
         this.batchReads = new BatchReads(opened.log(), indexes, healing, reads);
         this.chain = new TransactionChain(dir, opened.log(), last, recent, lifecycle);
+        this.transactionLog = new TransactionLogWalk(dir, opened.log(), last, lifecycle);
         this.gate = new CommitGate(commitLock, opened.log(), indexes, healing, reads, last, recent, nextOid,
                 lifecycle, options.durability());
         this.hooks = new TestHooks(opened.log(), indexes, healing, chain, lifecycle, nextOid);
@@ -207,6 +211,13 @@ public final class MappedFileStorage implements Storage {
     @Override
     public void close() {
         lifecycle.close();
+    }
+
+    /** Walks the chain of transaction records back from the newest ({@link TransactionLogWalk}). */
+    @Override
+    public List<TransactionInfo> transactionLog(long beforeTid, int max) {
+        lifecycle.checkOpen();
+        return transactionLog.before(beforeTid, max);
     }
 
     @Override

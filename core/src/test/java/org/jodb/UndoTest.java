@@ -244,6 +244,44 @@ class UndoTest {
     }
 
     @Test
+    void aCommitMeanwhileIsFoundAtCommitAsForAnyChangeAndMergedWhenItTouchedOtherKeys() {
+        PersistentMap<String, Long> prices = new PersistentMap<>();
+        prices.put("tea", 3L);
+        conn.root().put("prices", prices);
+        Account alice = account("alice", 100);
+        commit("", "");
+        prices.put("tea", 300L);
+        alice.deposit(1);
+        long typo = commit("", "typo");
+
+        db.undo(tm, typo);
+        TransactionManager otherTm = new TransactionManager(false);
+        Connection other = db.open(otherTm);
+        @SuppressWarnings("unchecked")
+        PersistentMap<String, Long> otherPrices = (PersistentMap<String, Long>) other.root().get("prices");
+        otherPrices.put("coffee", 4L);
+        otherTm.commit();
+        tm.commit(); // merged at vote: the other commit changed another key
+
+        assertEquals(Map.of("tea", 3L, "coffee", 4L), Map.copyOf(prices));
+        assertEquals(100, committedBalance("alice"));
+
+        alice.deposit(5);
+        long raise = commit("", "raise");
+        db.undo(tm, raise);
+        otherTm.abort(); // a boundary: the other connection's next transaction sees the raise
+        ((Account) other.root().get("alice")).deposit(7);
+        otherTm.commit();
+        ConflictException e = assertThrows(ConflictException.class, tm::commit);
+        assertEquals(Persistence.oid(alice).getAsLong(), e.oid());
+        tm.abort();
+        UndoException now = assertThrows(UndoException.class, () -> db.undo(tm, raise), "the retry sees the change");
+        assertTrue(now.getMessage().contains("(Account) changed by transaction " + storage.lastTid()),
+                now.getMessage());
+        otherTm.abort();
+    }
+
+    @Test
     void undoingAnUndoRestoresTheChangeAndUndoingTwiceIsRefused() {
         Account alice = account("alice", 100);
         commit("", "");

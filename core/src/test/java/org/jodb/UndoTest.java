@@ -375,10 +375,18 @@ class UndoTest {
         assertThrows(NoTransactionException.class, () -> db.undo(explicit, t));
         explicit.begin();
         db.undo(explicit, t);
+        explicit.abort();
+        explicit.begin();
+        db.undo(explicit, t);
         explicit.commit();
         assertEquals(10, committedBalance("alice"));
 
-        db.pack(); // the connection opened for the undo is closed: it holds no snapshot back
-        assertEquals(storage.lastTid(), storage.oldestSnapshot());
+        TransactionManager later = new TransactionManager(false);
+        Connection c = db.open(later);
+        ((Account) c.root().get("alice")).deposit(1);
+        later.commit();
+        c.close();
+        db.pack(); // the connections opened for the undos were closed when their transactions ended
+        assertEquals(storage.lastTid(), storage.oldestSnapshot(), "no open connection held the pack back");
     }
 }

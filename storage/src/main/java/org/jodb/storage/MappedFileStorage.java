@@ -49,9 +49,8 @@ import org.jodb.storage.internal.log.LogIo;
  * </pre>
  *
  * <p>The parts: {@link StoreOpener} opens and recovers; {@link IndexGenerations} and {@link IndexHealing} keep
- * the index; {@link RevisionReads}, {@link BatchReads}, {@link TransactionChain} and
- * {@link TransactionLogWalk} read; {@link FileTransaction}
- * and {@link Pack} write through the {@link CommitGate}; {@link Lifecycle} closes.
+ * the index; {@link RevisionReads}, {@link BatchReads}, {@link TransactionChain} and {@link TransactionLogWalk}
+ * read; {@link FileTransaction} and {@link Pack} write through the {@link CommitGate}; {@link Lifecycle} closes.
  */
 public final class MappedFileStorage implements Storage {
 

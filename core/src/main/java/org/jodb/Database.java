@@ -17,7 +17,6 @@ import org.jodb.internal.object.Session;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageProvider;
-import org.jodb.transaction.Transaction;
 import org.jodb.transaction.TransactionManager;
 
 /**
@@ -393,7 +392,7 @@ public final class Database implements AutoCloseable {
             session.undo(tid);
         } finally {
             if (temporary != null) {
-                closeAtTransactionEnd(temporary, session, manager);
+                ClosingAtTransactionEnd.close(temporary, session, manager);
             }
         }
     }
@@ -408,21 +407,6 @@ public final class Database implements AutoCloseable {
             }
         }
         return found;
-    }
-
-    /** Closes a connection opened for an undo when its transaction ends (at once if it never joined one). */
-    private static void closeAtTransactionEnd(Connection connection, Session session, TransactionManager manager) {
-        if (!session.isJoined()) {
-            connection.close();
-            return;
-        }
-        Transaction txn = manager.get();
-        txn.addAfterCommitHook(committed -> {
-            if (committed) {
-                connection.close();
-            }
-        });
-        txn.addAfterAbortHook(connection::close);
     }
 
     /** The storage under this database. */

@@ -5,12 +5,15 @@ import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
 import java.util.Set;
 import javax.management.ObjectName;
 import org.jodb.internal.object.DatabaseCounters;
+import java.util.function.Predicate;
 import org.jodb.internal.object.ObjectLayer;
 import org.jodb.internal.object.Session;
 import org.jodb.spi.MemoryStorage;
@@ -378,6 +381,103 @@ public final class Database implements AutoCloseable {
             mbean = DatabaseBeans.register(this, name);
             return mbean;
         }
+    }
+
+    // ---- transactional undo ------------------------------------------------------------------------------
+
+    /**
+     * The transactions that {@link #undo(long)} can undo, newest first, at most {@code max} of them (ZODB's
+     * {@code undoLog}): every committed transaction after the last pack the storage knows of. Listed does not
+     * mean undoable as is: an undo fails when later transactions changed the same objects.
+     *
+     * <p>A file store learns of a pack run before it was last opened only when a read meets what that pack
+     * removed: until then this may list older transactions, whose undo then fails with an {@link UndoException}
+     * that says so.
+     *
+     * @throws IllegalArgumentException when {@code max} is negative
+     */
+    public List<TransactionDescription> undoLog(int max) {
+        return undoLog(max, t -> true);
+    }
+
+    /**
+     * The newest {@code max} transactions of {@link #undoLog(int)} that {@code filter} accepts, e.g. one user's:
+     * {@code db.undoLog(20, t -> t.user().equals("bob"))}. The storage's log is read newest first until {@code max}
+     * are found or the log ends: a filter that accepts few reads far back.
+     */
+    public List<TransactionDescription> undoLog(int max, Predicate<? super TransactionDescription> filter) {
+        Objects.requireNonNull(filter, "filter");
+        checkOpen();
+        return UndoLog.read(layer.storage(), max, filter);
+    }
+
+    /**
+     * Undoes the committed transaction {@code tid} in the calling thread's current transaction
+     * ({@code Transactions.manager()}); see {@link #undo(TransactionManager, long)}.
+     */
+    public void undo(long tid) {
+        undo(TransactionManager.threadLocal(), tid);
+    }
+
+    /**
+     * Undoes the committed transaction {@code tid} (from {@link #undoLog}) in {@code manager}'s current
+     * transaction (ZODB's {@code DB.undo}): for each object that transaction wrote, the state it had just before
+     * becomes a change of the current transaction, which commits or aborts it with everything else it did;
+     * savepoints roll it back like any change. Once committed, connections see the old states at their next
+     * transaction, as for any commit. Nothing is written to the storage before that commit.
+     *
+     * <ul>
+     *   <li>The change is made through a connection of {@code manager} on this database (the one in the
+     *       transaction, if several), or through one opened for it and closed when the transaction ends. A loaded
+     *       object it changes shows the old state at its next call.</li>
+     *   <li>An object the undone transaction <b>created</b> is left as it is: the objects that referred to it
+     *       get their earlier states, which do not, so it becomes unreachable and the next pack removes it.
+     *       (An object a later transaction linked stays, with its state.)</li>
+     *   <li>An object a <b>later transaction changed</b> is merged when its class can merge two changes, as for
+     *       concurrent commits: for a {@link PersistentMap} or a B-tree, the undo's change to the keys the
+     *       undone transaction changed is merged with later changes to other keys. Otherwise the undo fails with
+     *       an {@link UndoException} naming the objects and the later transactions, and nothing is written.</li>
+     *   <li>Undoing an undo restores what the first undo took back (the undo is a transaction like any other).
+     *       Undoing a transaction twice fails: its objects changed since (by the first undo).</li>
+     *   <li>The current transaction must not have changed an object the undone transaction wrote (undo first,
+     *       or in a transaction of its own); a commit that another thread makes meanwhile to one of those objects
+     *       is found at commit, as a {@link ConflictException} whose retry sees it.</li>
+     * </ul>
+     *
+     * @throws UndoException when {@code tid} names no transaction of the storage, a pack removed the states
+     *         before it, or later changes block it; nothing was written and the transaction goes on
+     * @throws org.jodb.transaction.TransientException when {@code tid} committed after the current transaction's
+     *         snapshot: undo it in a new transaction
+     * @throws org.jodb.transaction.NoTransactionException when {@code manager} is explicit and no transaction was
+     *         begun
+     */
+    public void undo(TransactionManager manager, long tid) {
+        Objects.requireNonNull(manager, "manager");
+        Session session = undoSession(manager);
+        Connection temporary = null;
+        if (session == null) {
+            temporary = open(manager);
+            session = undoSession(manager); // the session just opened: no other of this manager is open
+        }
+        try {
+            session.undo(tid);
+        } finally {
+            if (temporary != null) {
+                ClosingAtTransactionEnd.close(temporary, session, manager);
+            }
+        }
+    }
+
+    /** An open connection's session of {@code manager} to write an undo through: one in a transaction first. */
+    private synchronized Session undoSession(TransactionManager manager) {
+        checkOpen();
+        Session found = null;
+        for (Session s : open) {
+            if (s.manager() == manager && !s.isHistorical() && !s.isClosed() && (found == null || s.isJoined())) {
+                found = s;
+            }
+        }
+        return found;
     }
 
     /** The storage under this database. */

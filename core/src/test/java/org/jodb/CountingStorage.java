@@ -105,6 +105,11 @@ final class CountingStorage implements Storage {
     }
 
     @Override
+    public List<org.jodb.spi.TransactionInfo> transactionLog(long beforeTid, int max) {
+        return inner.transactionLog(beforeTid, max);
+    }
+
+    @Override
     public void pack(long packTid, ReferenceFinder references) {
         inner.pack(packTid, references);
     }

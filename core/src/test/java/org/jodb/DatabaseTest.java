@@ -47,6 +47,7 @@ class DatabaseTest {
             return inner.tpcBegin(m, r);
         }
         public List<org.jodb.spi.RevisionInfo> history(long oid, int max) { return inner.history(oid, max); }
+        public List<org.jodb.spi.TransactionInfo> transactionLog(long beforeTid, int max) { return inner.transactionLog(beforeTid, max); }
         public void pack(long packTid, org.jodb.spi.ReferenceFinder references) { inner.pack(packTid, references); }
         public void close() { }
     }
@@ -74,6 +75,7 @@ class DatabaseTest {
             return inner.tpcBegin(m, r);
         }
         public List<org.jodb.spi.RevisionInfo> history(long oid, int max) { return inner.history(oid, max); }
+        public List<org.jodb.spi.TransactionInfo> transactionLog(long beforeTid, int max) { return inner.transactionLog(beforeTid, max); }
         public void pack(long packTid, org.jodb.spi.ReferenceFinder references) { inner.pack(packTid, references); }
         public void close() { inner.close(); }
     }

@@ -114,6 +114,41 @@ public final class MemoryStorage implements Storage {
     }
 
     @Override
+    public List<TransactionInfo> transactionLog(long beforeTid, int max) {
+        checkOpen();
+        if (max < 0) {
+            throw new IllegalArgumentException("max < 0: " + max + "; ask for 0 or more transactions");
+        }
+        // bounded by lastTid: finish records the transaction before it publishes lastTid
+        long below = Math.min(beforeTid, lastTid == Long.MAX_VALUE ? lastTid : lastTid + 1);
+        List<TransactionInfo> result = new ArrayList<>();
+        for (TransactionRecord t : transactions.headMap(below, false).descendingMap().values()) {
+            if (result.size() >= max) {
+                break;
+            }
+            result.add(new TransactionInfo(t.tid(), t.timeMillis(), t.user(), t.note(), heldOids(t)));
+        }
+        return result;
+    }
+
+    /** The oids of {@code t} whose revision at its tid pack kept, in record order. */
+    private long[] heldOids(TransactionRecord t) {
+        return Arrays.stream(t.oids()).filter(oid -> holdsRevision(oid, t.tid())).toArray();
+    }
+
+    private boolean holdsRevision(long oid, long tid) {
+        Revision[] chain = revisions.get(oid);
+        if (chain != null) {
+            for (Revision r : chain) {
+                if (r.tid() == tid) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
     public StorageTransaction tpcBegin(TransactionMetadata metadata, ConflictResolver resolver) {
         checkOpen();
         return new MemoryTransaction(metadata, resolver == null ? ConflictResolver.NONE : resolver, null);

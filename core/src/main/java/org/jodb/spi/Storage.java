@@ -247,4 +247,26 @@ public interface Storage extends AutoCloseable {
      * @throws IllegalStateException when the storage is closed
      */
     StorageTransaction tpcBeginCopy(TransactionInfo transaction);
+
+    /**
+     * The committed transactions with a tid below {@code beforeTid}, <b>newest first</b>, at most {@code max}
+     * of them: what an undo log and a log of who changed what read. Pass {@link Long#MAX_VALUE} to start from
+     * the newest, and the tid of the last one received to page further back.
+     *
+     * <ul>
+     *   <li>Each names the oids of the records the storage holds for that transaction, in the order of its
+     *       records. After a {@link #pack}: a transaction the pack dropped is not listed, and one it kept names
+     *       only the records it kept (as {@link #history} lists only kept revisions).</li>
+     *   <li>A snapshot: it lists transactions committed before the call, never one whose commit is not
+     *       finished; one that finishes during the call may be missing.</li>
+     *   <li>Metadata as committed: time in milliseconds since the epoch, user and note as given to
+     *       {@link #tpcBegin} ({@code ""} for none).</li>
+     * </ul>
+     * A storage may walk its log back from the newest transaction: the cost grows with the number of
+     * transactions at or after {@code beforeTid} plus {@code max}.
+     *
+     * @throws IllegalArgumentException when {@code max} is negative
+     * @throws IllegalStateException when the storage is closed
+     */
+    List<TransactionInfo> transactionLog(long beforeTid, int max);
 }

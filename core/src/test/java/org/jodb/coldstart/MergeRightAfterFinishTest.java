@@ -83,6 +83,7 @@ class MergeRightAfterFinishTest {
         public Revision loadAt(long oid, long tid) { return inner.loadAt(oid, tid); }
         public List<CommittedTransaction> transactionsAfter(long tid) { return inner.transactionsAfter(tid); }
         public List<RevisionInfo> history(long oid, int max) { return inner.history(oid, max); }
+        public List<org.jodb.spi.TransactionInfo> transactionLog(long beforeTid, int max) { return inner.transactionLog(beforeTid, max); }
         public void pack(long packTid, ReferenceFinder references) { inner.pack(packTid, references); }
         public void close() { inner.close(); }
 

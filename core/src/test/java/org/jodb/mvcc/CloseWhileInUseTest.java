@@ -48,6 +48,7 @@ class CloseWhileInUseTest {
         public List<CommittedTransaction> transactionsAfter(long tid) { return inner.transactionsAfter(tid); }
         public StorageTransaction tpcBegin(TransactionMetadata m, ConflictResolver r) { return inner.tpcBegin(m, r); }
         public List<RevisionInfo> history(long oid, int max) { return inner.history(oid, max); }
+        public List<org.jodb.spi.TransactionInfo> transactionLog(long beforeTid, int max) { return inner.transactionLog(beforeTid, max); }
         public void pack(long packTid, ReferenceFinder references) { inner.pack(packTid, references); }
         public void close() { beforeClose.run(); }
     }

@@ -517,6 +517,109 @@ public abstract class StorageContractTest {
         }
     }
 
+    // ---------------------------------------------------------------- the transaction log, newest first
+
+    @Test
+    void transactionLogListsTransactionsNewestFirstWithTheirMetadataAndOids() {
+        long a = storage.newOid();
+        long b = storage.newOid();
+        long start = System.currentTimeMillis();
+        long t1 = commit(storage, new TransactionMetadata("alice", "create"), new long[]{a},
+                new long[]{Storage.NO_TID}, record("a1"));
+        long t2 = commit(storage, new TransactionMetadata("bob", "both"), new long[]{b, a},
+                new long[]{Storage.NO_TID, t1}, record("b1"), record("a2"));
+        long t3 = commit(storage, new TransactionMetadata(null, null), new long[]{b}, new long[]{t2},
+                record("b2"));
+        long end = System.currentTimeMillis();
+
+        List<TransactionInfo> log = storage.transactionLog(Long.MAX_VALUE, 10);
+        assertEquals(List.of(t3, t2, t1), infoTids(log));
+        assertEquals("", log.get(0).user());
+        assertEquals("", log.get(0).note());
+        assertEquals("bob", log.get(1).user());
+        assertEquals("both", log.get(1).note());
+        assertArrayEquals(new long[]{b, a}, log.get(1).oids(), "the oids in the order of the records");
+        assertEquals("alice", log.get(2).user());
+        assertEquals("create", log.get(2).note());
+        assertArrayEquals(new long[]{a}, log.get(2).oids());
+        for (TransactionInfo info : log) {
+            assertTrue(info.timeMillis() >= start - 1_000 && info.timeMillis() <= end + 1_000,
+                    "commit time " + info.timeMillis() + " outside [" + start + ", " + end + "]");
+        }
+
+        assertEquals(List.of(t3, t2), infoTids(storage.transactionLog(Long.MAX_VALUE, 2)), "at most max");
+        assertEquals(List.of(t1), infoTids(storage.transactionLog(t2, 10)), "a page further back");
+        assertEquals(List.of(t2, t1), infoTids(storage.transactionLog(t3, 10)));
+        assertTrue(storage.transactionLog(t1, 10).isEmpty(), "nothing before the first");
+        assertTrue(storage.transactionLog(Long.MAX_VALUE, 0).isEmpty());
+        assertThrows(IllegalArgumentException.class, () -> storage.transactionLog(Long.MAX_VALUE, -1));
+        if (reopenable()) {
+            storage = reopen(storage);
+            List<TransactionInfo> reopened = storage.transactionLog(Long.MAX_VALUE, 10);
+            assertEquals(List.of(t3, t2, t1), infoTids(reopened));
+            assertEquals("bob", reopened.get(1).user());
+            assertEquals("both", reopened.get(1).note());
+            assertArrayEquals(new long[]{b, a}, reopened.get(1).oids());
+            assertEquals(log.get(2).timeMillis(), reopened.get(2).timeMillis());
+        }
+        storage.close();
+        assertThrows(IllegalStateException.class, () -> storage.transactionLog(Long.MAX_VALUE, 1));
+    }
+
+    @Test
+    void transactionLogOfAnEmptyStorageIsEmptyAndAVotedTransactionIsNotListedBeforeItsFinish() {
+        assertTrue(storage.transactionLog(Long.MAX_VALUE, 10).isEmpty());
+        long a = storage.newOid();
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", "pending"), ConflictResolver.NONE);
+        txn.store(a, Storage.NO_TID, record("a1"));
+        txn.vote();
+        try {
+            assertTrue(storage.transactionLog(Long.MAX_VALUE, 10).isEmpty());
+        } finally {
+            txn.finish();
+        }
+        assertEquals(List.of("pending"), storage.transactionLog(Long.MAX_VALUE, 10).stream()
+                .map(TransactionInfo::note).toList());
+    }
+
+    @Test
+    void transactionLogAfterAPackListsOnlyWhatThePackKept() {
+        long a = storage.newOid();
+        long t1 = commit(storage, new TransactionMetadata("", "first"), new long[]{Storage.ROOT_OID, a},
+                new long[]{Storage.NO_TID, Storage.NO_TID}, record("root", a), record("a v1"));
+        long t2 = commit(a, t1, record("a v2"));
+        long t3 = commit(a, t2, record("a v3"));
+        long garbage = storage.newOid();
+        long t4 = commit(garbage, Storage.NO_TID, record("nobody refers to this"));
+        long t5 = commit(storage, new TransactionMetadata("carol", "last"), new long[]{a}, new long[]{t3},
+                record("a v4"));
+
+        storage.pack(t4, REFERENCES);
+
+        // t2 and t4 keep no revision and are gone; t1 keeps only its root record (a's first revision is gone)
+        List<TransactionInfo> log = storage.transactionLog(Long.MAX_VALUE, 10);
+        assertEquals(List.of(t5, t3, t1), infoTids(log));
+        assertArrayEquals(new long[]{Storage.ROOT_OID}, log.get(2).oids());
+        assertEquals("first", log.get(2).note());
+        assertArrayEquals(new long[]{a}, log.get(1).oids());
+        assertEquals("carol", log.get(0).user());
+        assertEquals(List.of(t3, t1), infoTids(storage.transactionLog(t4, 10)), "asked from a dropped tid");
+        if (reopenable()) {
+            storage = reopen(storage);
+            List<TransactionInfo> reopened = storage.transactionLog(Long.MAX_VALUE, 10);
+            assertEquals(List.of(t5, t3, t1), infoTids(reopened));
+            assertArrayEquals(new long[]{Storage.ROOT_OID}, reopened.get(2).oids());
+            assertEquals("last", reopened.get(0).note());
+        }
+        long t6 = commit(a, t5, record("a v5"));
+        assertEquals(List.of(t6, t5), infoTids(storage.transactionLog(Long.MAX_VALUE, 2)),
+                "a commit after the pack heads the log");
+    }
+
+    private static List<Long> infoTids(List<TransactionInfo> transactions) {
+        return transactions.stream().map(TransactionInfo::tid).toList();
+    }
+
     // ---------------------------------------------------------------- views (one per connection)
 
     @Test

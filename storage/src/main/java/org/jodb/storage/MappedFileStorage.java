@@ -51,8 +51,8 @@ import org.jodb.storage.internal.log.LogIo;
  * </pre>
  *
  * <p>The parts: {@link StoreOpener} opens and recovers; {@link IndexGenerations} and {@link IndexHealing} keep
- * the index; {@link RevisionReads}, {@link BatchReads} and {@link TransactionChain} read; {@link FileTransaction}
- * and {@link Pack} write through the {@link CommitGate}; {@link Lifecycle} closes.
+ * the index; {@link RevisionReads}, {@link BatchReads}, {@link TransactionChain} and {@link TransactionLogWalk}
+ * read; {@link FileTransaction} and {@link Pack} write through the {@link CommitGate}; {@link Lifecycle} closes.
  */
 public final class MappedFileStorage implements Storage {
 
@@ -71,6 +71,7 @@ public final class MappedFileStorage implements Storage {
     private final RevisionReads reads;
     private final BatchReads batchReads;
     private final TransactionChain chain;
+    private final TransactionLogWalk transactionLog;
     private final CommitGate gate;
     private final TestHooks hooks;
 
@@ -89,6 +90,7 @@ public final class MappedFileStorage implements Storage {
         this.reads = new RevisionReads(dir, opened.log(), indexes, healing, last);
         this.batchReads = new BatchReads(opened.log(), indexes, healing, reads);
         this.chain = new TransactionChain(dir, opened.log(), last, recent, lifecycle);
+        this.transactionLog = new TransactionLogWalk(dir, opened.log(), last, lifecycle);
         this.gate = new CommitGate(commitLock, opened.log(), indexes, healing, reads, last, recent, nextOid,
                 lifecycle, options.durability());
         this.hooks = new TestHooks(opened.log(), indexes, healing, chain, lifecycle, nextOid);
@@ -224,6 +226,13 @@ public final class MappedFileStorage implements Storage {
     @Override
     public void close() {
         lifecycle.close();
+    }
+
+    /** Walks the chain of transaction records back from the newest ({@link TransactionLogWalk}). */
+    @Override
+    public List<TransactionInfo> transactionLog(long beforeTid, int max) {
+        lifecycle.checkOpen();
+        return transactionLog.before(beforeTid, max);
     }
 
     @Override

@@ -201,6 +201,35 @@ final class ChangeTracker {
         return writes.serial(oid);
     }
 
+    // ---- undo of another transaction (TransactionUndo) ---------------------------------------------------
+
+    /**
+     * Whether this transaction changed {@code oid}, once flushed: a record of it in the savepoint data, an oid
+     * given in this transaction, or an object still touched by a method that is running.
+     */
+    boolean changedHere(long oid) {
+        ObjectState s = stateOf(cache.get(oid));
+        return hasSavedRecord(oid) || isCreated(oid) || (s != null && s.status == ObjectStatus.TOUCHED);
+    }
+
+    /** The loaded or ghost instance of {@code oid} in this session, or null. */
+    PersistentObject cached(long oid) {
+        return cache.get(oid);
+    }
+
+    /**
+     * An undo sets {@code oid} to {@code record}, replacing serial {@code serial}: a change of this transaction
+     * like a flushed one (savepoints, rollback and commit treat it alike). Its instance, if loaded, becomes a
+     * ghost that loads {@code record} at its next call. Only for an object {@link #changedHere} denies.
+     */
+    void writeUndone(long oid, long serial, byte[] record) {
+        writes.put(oid, serial, record);
+        ObjectState s = stateOf(cache.get(oid));
+        if (s != null && s.status != ObjectStatus.GHOST) {
+            ghosts.invalidate(s);
+        }
+    }
+
     // ---- savepoints and commit --------------------------------------------------------------------------
 
     /** Writes every touched object whose bytes changed into the savepoint data. */

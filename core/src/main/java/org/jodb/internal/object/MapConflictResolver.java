@@ -24,10 +24,21 @@ import org.jodb.spi.ConflictResolver;
 final class MapConflictResolver implements ConflictResolver {
     private final ObjectLayer store;
     private final PendingEntries pending;
+    /** Whether entries the registry does not know may be read from the storage: not inside a vote. */
+    private final boolean loadsEntries;
 
     MapConflictResolver(ObjectLayer store, PendingEntries pending) {
+        this(store, pending, false);
+    }
+
+    /**
+     * With {@code loadsEntries}, for a merge outside the storage's vote (an undo's, {@link TransactionUndo}): a
+     * record naming an entry this database has not read yet reads it from the storage instead of giving up.
+     */
+    MapConflictResolver(ObjectLayer store, PendingEntries pending, boolean loadsEntries) {
         this.store = store;
         this.pending = pending;
+        this.loadsEntries = loadsEntries;
     }
 
     @Override
@@ -84,7 +95,7 @@ final class MapConflictResolver implements ConflictResolver {
 
         @Override
         public String entry(long id) {
-            String entry = store.registry.entryOf(id);
+            String entry = loadsEntries ? pending.entryOf(id) : store.registry.entryOf(id);
             if (entry == null) {
                 entry = pending.pending(id);
             }

@@ -148,6 +148,31 @@ public final class Session implements ObjectJar, RecordContext {
         changes.readCurrent(s);
     }
 
+    /**
+     * Writes the undo of committed transaction {@code tid} in the manager's current transaction (joining it,
+     * beginning one in implicit mode), as {@link TransactionUndo} describes; see {@code Database.undo}.
+     *
+     * @throws org.jodb.UndoException when it cannot be undone; nothing was written
+     * @throws org.jodb.transaction.TransientException when {@code tid} committed after this transaction's snapshot
+     * @throws IllegalStateException for a historical (read-only) session
+     */
+    public void undo(long tid) {
+        checkOpen();
+        checkThread();
+        if (snapshot.isHistorical()) {
+            throw new IllegalStateException("a historical connection (reading as of tid " + snapshot.tid() + ") is"
+                    + " read-only and cannot undo: undo through a connection made by Database.open()");
+        }
+        commit.join(manager);
+        changes.flush(); // what this transaction changed so far is known, and objects only read are clean again
+        new TransactionUndo(layer, snapshot, changes, entries, this).undo(tid);
+    }
+
+    /** Whether this session has joined a transaction of its manager. */
+    public boolean isJoined() {
+        return changes.joined() != null;
+    }
+
     /** Applies other transactions' commits now; refused while this connection is in a transaction. */
     public void sync() {
         checkOpen();

@@ -156,6 +156,11 @@ class SessionStorageViewTest {
         }
 
         @Override
+        public List<org.jodb.spi.TransactionInfo> transactionLog(long beforeTid, int max) {
+            return inner.transactionLog(beforeTid, max);
+        }
+
+        @Override
         public void pack(long packTid, ReferenceFinder references) {
             inner.pack(packTid, references);
         }

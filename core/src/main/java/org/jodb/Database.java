@@ -1,19 +1,15 @@
 package org.jodb;
 
 import java.nio.file.Path;
-import java.util.ArrayDeque;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
-import java.util.Set;
+import java.util.function.Predicate;
 import javax.management.ObjectName;
 import org.jodb.internal.object.DatabaseCounters;
-import java.util.function.Predicate;
 import org.jodb.internal.object.ObjectLayer;
 import org.jodb.internal.object.Session;
 import org.jodb.spi.MemoryStorage;
@@ -38,7 +34,7 @@ import org.jodb.transaction.TransactionManager;
  * Thread-safe: any thread may open and close connections, pack and close the database. What a user's
  * transaction does never takes a lock (ZODB's optimistic concurrency):
  * <ul>
- *   <li>The database's monitor guards only the pool and the set of open connections, for a few
+ *   <li>One monitor guards only the pool and the set of open connections ({@code OpenConnections}), for a few
  *       instructions inside {@link #open}, {@link Connection#close} and {@link #close}; no user code and
  *       no storage call runs while it is held.</li>
  *   <li>A connection reads without locks: every load is an as-of-snapshot read of the storage (MVCC),
@@ -55,14 +51,8 @@ import org.jodb.transaction.TransactionManager;
  * </ul>
  */
 public final class Database implements AutoCloseable {
-    /** Closed connections kept for reuse (ZODB's pool_size). */
-    private static final int POOL_SIZE = 7;
-
     private final ObjectLayer layer;
-    private final ArrayDeque<Session> pool = new ArrayDeque<>();
-    private final Set<Session> open = Collections.newSetFromMap(new IdentityHashMap<>());
-    private long sessions;
-    private boolean closed;
+    private final OpenConnections connections;
     /** The JMX name {@link #registerMBean} registered, null when none. */
     private ObjectName mbean;
 
@@ -70,6 +60,7 @@ public final class Database implements AutoCloseable {
         this.layer = new ObjectLayer(storage, options.cacheSize, options.cacheSizeBytes, options.spillThreshold,
                 options.renames);
         layer.initialize(new PersistentMap<String, Object>());
+        this.connections = new OpenConnections(layer);
     }
 
     /** A database in memory ({@link MemoryStorage}); its content is gone when it is closed. */
@@ -223,36 +214,16 @@ public final class Database implements AutoCloseable {
     /** A connection whose transactions are those of {@code manager}. */
     public Connection open(TransactionManager manager) {
         Objects.requireNonNull(manager, "manager");
-        Session session;
-        synchronized (this) {
-            checkOpen();
-            session = pool.pollLast();
-            if (session == null) {
-                session = new Session(layer, manager, ++sessions);
-            }
-            open.add(session);
-        }
+        Session session = connections.take(manager);
         try {
             if (session.manager() != manager || session.isClosed()) {
                 session.attach(manager);
             }
             return new Connection(this, session);
         } catch (RuntimeException | Error failure) {
-            abandon(session);
+            connections.abandon(session);
             throw failure;
         }
-    }
-
-    /**
-     * Undoes the registration of a session whose open failed: left among the open connections, its snapshot
-     * would hold every later pack back until the database closes. It is dropped, not pooled: its state is
-     * whatever the failure left.
-     */
-    private void abandon(Session session) {
-        synchronized (this) {
-            open.remove(session);
-        }
-        session.release();
     }
 
     /**
@@ -267,12 +238,7 @@ public final class Database implements AutoCloseable {
      */
     public Connection openAt(TransactionManager manager, long tid) {
         Objects.requireNonNull(manager, "manager");
-        Session session;
-        synchronized (this) {
-            checkOpen();
-            session = Session.historical(layer, manager, ++sessions, tid);
-            open.add(session);
-        }
+        Session session = connections.historical(manager, tid);
         try {
             // asked once registered: a pack that starts from here on keeps this snapshot
             long oldest = layer.storage().oldestSnapshot();
@@ -284,19 +250,14 @@ public final class Database implements AutoCloseable {
             }
             return new Connection(this, session);
         } catch (RuntimeException | Error failure) {
-            abandon(session);
+            connections.abandon(session);
             throw failure;
         }
     }
 
     /** Called by {@link Connection#close()}. */
-    synchronized void released(Session session) {
-        open.remove(session);
-        if (!closed && !session.isHistorical() && pool.size() < POOL_SIZE) {
-            pool.addLast(session);
-        } else {
-            session.release();
-        }
+    void released(Session session) {
+        connections.released(session);
     }
 
     /**
@@ -314,13 +275,7 @@ public final class Database implements AutoCloseable {
         checkOpen();
         // lastTid first: a connection opened after the loop below starts at or after it (ZODB packs by time
         // and leaves old snapshots to fail with ReadConflictError; here no open connection's snapshot breaks)
-        long packTid = layer.storage().lastTid();
-        synchronized (this) {
-            checkOpen();
-            for (Session s : open) {
-                packTid = Math.min(packTid, s.snapshot());
-            }
-        }
+        long packTid = connections.oldestSnapshot(layer.storage().lastTid());
         layer.counters().packStarted();
         try {
             layer.storage().pack(packTid, layer.referenceFinder());
@@ -332,23 +287,12 @@ public final class Database implements AutoCloseable {
     /**
      * What this database did since it was opened, as of now: commits, conflicts, the retries and give-ups of
      * {@code TransactionManager.run}, records loaded and stored, cache hits and size, connections, packs. Cheap
-     * (the counters are summed, nothing is locked but the pool's monitor for a moment); works after close.
+     * (the counters are summed; the monitor of the open connections is held for a moment); works after close.
      */
     public DatabaseStatistics statistics() {
         DatabaseCounters c = layer.counters();
-        long cached = 0;
-        int connections;
-        synchronized (this) {
-            connections = open.size();
-            for (Session s : open) {
-                cached += s.cachedObjectsAtBoundary();
-            }
-            for (Session s : pool) {
-                cached += s.cachedObjectsAtBoundary();
-            }
-        }
         return new DatabaseStatistics(c.commits(), c.conflicts(), c.retries(), c.giveUps(), c.loads(), c.stores(),
-                c.hits(), cached, connections, c.packs(), c.packsRunning());
+                c.hits(), connections.cachedObjects(), connections.openCount(), c.packs(), c.packsRunning());
     }
 
     /**
@@ -453,11 +397,11 @@ public final class Database implements AutoCloseable {
      */
     public void undo(TransactionManager manager, long tid) {
         Objects.requireNonNull(manager, "manager");
-        Session session = undoSession(manager);
+        Session session = connections.writerOf(manager);
         Connection temporary = null;
         if (session == null) {
             temporary = open(manager);
-            session = undoSession(manager); // the session just opened: no other of this manager is open
+            session = connections.writerOf(manager); // the session just opened: no other of this manager is open
         }
         try {
             session.undo(tid);
@@ -468,44 +412,23 @@ public final class Database implements AutoCloseable {
         }
     }
 
-    /** An open connection's session of {@code manager} to write an undo through: one in a transaction first. */
-    private synchronized Session undoSession(TransactionManager manager) {
-        checkOpen();
-        Session found = null;
-        for (Session s : open) {
-            if (s.manager() == manager && !s.isHistorical() && !s.isClosed() && (found == null || s.isJoined())) {
-                found = s;
-            }
-        }
-        return found;
-    }
-
     /** The storage under this database. */
     public Storage storage() {
         return layer.storage();
     }
 
     /** Whether {@link #close()} was called. */
-    public synchronized boolean isClosed() {
-        return closed;
+    public boolean isClosed() {
+        return connections.isClosed();
     }
 
     /** Closes every connection and the storage. Idempotent. */
     @Override
     public void close() {
+        if (!connections.close()) {
+            return;
+        }
         synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            for (Session s : open) {
-                s.release();
-            }
-            open.clear();
-            for (Session s : pool) {
-                s.release();
-            }
-            pool.clear();
             if (mbean != null) {
                 DatabaseBeans.unregister(mbean);
                 mbean = null;
@@ -515,8 +438,6 @@ public final class Database implements AutoCloseable {
     }
 
     private void checkOpen() {
-        if (closed) {
-            throw new IllegalStateException("database closed; open it again");
-        }
+        connections.checkOpen();
     }
 }

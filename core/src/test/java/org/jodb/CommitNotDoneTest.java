@@ -77,6 +77,7 @@ class CommitNotDoneTest {
         public void close() { inner.close(); }
         public Iterator<TransactionRecords> transactions(long afterTid) { return inner.transactions(afterTid); }
         public StorageTransaction tpcBeginCopy(TransactionInfo t) { return inner.tpcBeginCopy(t); }
+        public List<TransactionInfo> transactionLog(long beforeTid, int max) { return inner.transactionLog(beforeTid, max); }
     }
 
     private static long balanceSeenBy(Database db, String key) {

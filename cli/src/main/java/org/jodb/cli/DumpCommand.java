@@ -14,6 +14,7 @@ import picocli.CommandLine.Parameters;
  * the field names and their kinds come from the field layouts stored in the database ({@link RecordDecoder}).
  */
 @Command(name = "dump", description = {
+        "Shows an object's state without the application's classes.",
         "Shows an object's state: its class, each stored field's name and value, references as oids. Needs none",
         "of the application's classes: field names come from the layouts stored in the database. A value whose",
         "format only its class knows (a Java record, a subclass of a JDK collection) is shown as bytes."})

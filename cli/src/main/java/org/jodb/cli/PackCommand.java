@@ -17,6 +17,7 @@ import picocli.CommandLine.Option;
  * point can read. Refuses a store another process has open.
  */
 @Command(name = "pack", description = {
+        "Removes old revisions and unreachable objects.",
         "Removes revisions that no snapshot at or after the pack point can read, and objects no longer reachable",
         "from the root. The pack point is the newest transaction (default) or the newest one committed before",
         "TIME. Needs the store to itself: a store another process has open is refused."})
@@ -62,7 +63,8 @@ final class PackCommand extends StoreCommand implements Callable<Integer> {
             }
             throw e;
         }
-        try (LogScan after = LogScan.of(store, false, Progress.NONE)) {
+        StoreDir packed = StoreDir.of(storeName); // pack replaced the segments
+        try (LogScan after = LogScan.of(packed, false, Progress.NONE)) {
             out().println("packed " + store.path + " at tid " + Ids.tid(packTid) + ": " + transactionsBefore + " -> "
                     + after.transactions.size() + " transactions, " + recordsBefore + " -> " + after.records
                     + " records, " + diskBefore + " -> " + store.diskBytes() + " bytes on disk");

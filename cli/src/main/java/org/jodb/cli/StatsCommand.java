@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 
 /** {@code jodb stats STORE [--json]}: what a store holds and what it costs on disk. */
 @Command(name = "stats", description = {
+        "Shows what a store holds and what it costs on disk.",
         "Shows objects by class (count, live bytes, revisions), transactions, live data against disk use, and",
         "the largest objects. --json prints the same figures as one JSON object for scripts."})
 final class StatsCommand extends StoreCommand implements Callable<Integer> {

@@ -11,7 +11,8 @@ import org.jodb.spi.CorruptStorageException;
 
 /**
  * The figures {@code jodb stats} prints, counted from one walk of the log: objects by class (the class of each
- * object's newest revision), transactions, live data against disk use, the largest objects.
+ * object's newest revision), transactions, live data against disk use, the largest objects (registry
+ * entries left out: they are jodb's, not the application's).
  */
 final class StoreStats {
     static final String ENTRIES = "(registry entries: class names and field layouts)";
@@ -76,7 +77,9 @@ final class StoreStats {
                 f.allBytes += r.length();
             }
             s.liveBytes += current.length();
-            all.add(new Large(e.getKey(), name, current.length(), current.tid()));
+            if (!ENTRIES.equals(name)) {
+                all.add(new Large(e.getKey(), name, current.length(), current.tid()));
+            }
         }
         progress.done();
         all.sort(Comparator.comparingInt(Large::bytes).reversed().thenComparingLong(Large::oid));

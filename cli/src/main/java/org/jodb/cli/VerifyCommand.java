@@ -12,6 +12,7 @@ import picocli.CommandLine.Command;
  * named when not.
  */
 @Command(name = "verify", description = {
+        "Checks every record, reference and the index; changes nothing.",
         "Checks a store without changing it: every transaction record and data record against its CRC32C, the",
         "chain of transactions, that every reference in every record resolves to an object that exists at that",
         "revision, and that the oid index agrees with the log. Prints each problem with its file, offset, oid",

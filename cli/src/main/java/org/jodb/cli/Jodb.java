@@ -30,6 +30,8 @@ public final class Jodb {
     }
 
     public static void main(String[] args) {
+        // jodb's warnings (an index rebuilt before pack) go through java.util.logging: one line, no timestamp
+        System.getProperties().putIfAbsent("java.util.logging.SimpleFormatter.format", "%4$s: %5$s%6$s%n");
         System.exit(run(System.out, System.err, args));
     }
 

@@ -39,6 +39,11 @@ final class IndexCheck {
             problems.add(metaFile + " is missing or damaged, so the index cannot be trusted." + REBUILD);
             return;
         }
+        if (scan.damagedTransactions) {
+            notes.add("the oid index is not compared with a log that has damaged transactions: restore the store"
+                    + " from a backup first.");
+            return;
+        }
         if (!meta.clean()) {
             notes.add(metaFile + " says the store was not closed cleanly (a crash, or an open that never closed):"
                     + " the index is not checked; the next open rebuilds it from the log.");

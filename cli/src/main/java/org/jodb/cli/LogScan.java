@@ -54,6 +54,10 @@ final class LogScan implements AutoCloseable {
     /** The registry entries stored in the log (class names and field layouts), by oid. */
     final Map<Long, String> entries = new HashMap<>();
     final List<String> problems = new ArrayList<>();
+    /** Whether a transaction record was damaged (the index is then not compared with the log). */
+    boolean damagedTransactions;
+    /** The positions of data records that do not match their own CRC32C (reported already). */
+    final java.util.Set<Long> damagedRecords = new java.util.HashSet<>();
     /** Just after the last committed transaction read. */
     long logEnd;
     long lastTxn = LogPosition.NONE;
@@ -141,7 +145,7 @@ final class LogScan implements AutoCloseable {
                 }
                 String damage = TransactionView.check(s, offset);
                 if (damage != null) {
-                    if (live && looksLikeTail(i, s, offset)) {
+                    if (live && looksLikeTail(i)) {
                         ended = true; // a commit of the process that has the store open, being written
                         break;
                     }
@@ -169,10 +173,16 @@ final class LogScan implements AutoCloseable {
         if (s.getInt(offset) == TXN_MAGIC && offset + T_TID + 8 <= s.capacity) {
             tid = " (tid " + Ids.tid(s.getLong(offset + T_TID)) + " by its header)";
         }
+        damagedTransactions = true;
         problems.add(s.file + " offset " + offset + tid + ": transaction record damaged: " + damage
                 + ". Restore the store from a backup; the records of this transaction are not checked further.");
         int length = offset + T_LENGTH + 4 <= s.capacity ? s.getInt(offset + T_LENGTH) : -1;
         if (s.getInt(offset) == TXN_MAGIC && length >= TXN_HEADER_SIZE + TRAILER_SIZE && length <= s.capacity - offset) {
+            if (damagedRecords(s, offset)) {
+                // its structure reads: keep it in the chain, so that the transactions after it are checked
+                // against it rather than reported as broken too
+                add(s, offset, TransactionView.read(s, offset));
+            }
             return offset + length;
         }
         problems.add(s.file + " offset " + offset + ": the record's length cannot be trusted, so the rest of this"
@@ -180,8 +190,39 @@ final class LogScan implements AutoCloseable {
         return -1;
     }
 
+    /**
+     * Names the data records of a damaged transaction that do not match their own CRC32C (the oids whose
+     * state is damaged), or says that they all do (the damage is in the transaction's header or trailer).
+     *
+     * @return whether the transaction's data records can be told apart (its structure reads)
+     */
+    private boolean damagedRecords(Segment s, int offset) {
+        List<String> bad = new ArrayList<>();
+        try {
+            TransactionView t = TransactionView.read(s, offset);
+            t.forEachRevision((oid, tid, prev, position, dataLength) -> {
+                int at = LogPosition.offset(position);
+                if (s.getInt(at + LogLayout.D_CRC) != s.dataRecordCrc(at, dataLength)) {
+                    damagedRecords.add(position);
+                    bad.add(s.file + " offset " + at + ": oid " + oid + ", tid " + Ids.tid(tid) + ": its data record"
+                            + " does not match its CRC32C: the object's state at this revision is damaged.");
+                }
+            });
+        } catch (RuntimeException unreadable) {
+            problems.add(s.file + " offset " + offset + ": the transaction's data records cannot be told apart: "
+                    + unreadable.getMessage());
+            return false;
+        }
+        if (bad.isEmpty()) {
+            problems.add(s.file + " offset " + offset + ": every data record of the transaction matches its own"
+                    + " CRC32C: the damage is in the transaction's header, user, note or trailer.");
+        }
+        problems.addAll(bad);
+        return true;
+    }
+
     /** In a live store, bad bytes are a commit being written when nothing follows them. */
-    private boolean looksLikeTail(int index, Segment s, int offset) {
+    private boolean looksLikeTail(int index) {
         return index == segments.size() - 1;
     }
 
@@ -264,7 +305,7 @@ final class LogScan implements AutoCloseable {
     /** The file and offset of a position, for messages. */
     String where(long position) {
         Segment s = segment(position);
-        return (s == null ? Segment.fileName(LogPosition.segment(position)) : s.file.getFileName().toString())
+        return (s == null ? store.path.resolve(Segment.fileName(LogPosition.segment(position))) : s.file)
                 + " offset " + LogPosition.offset(position);
     }
 

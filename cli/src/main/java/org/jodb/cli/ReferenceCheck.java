@@ -25,6 +25,9 @@ final class ReferenceCheck {
                 LogScan.Rev r = revs.get(i);
                 progress.at(++done);
                 checkPrev(scan, problems, revs, i, r);
+                if (scan.damagedRecords.contains(r.position())) {
+                    continue; // reported by the walk; its references cannot be trusted
+                }
                 byte[] data;
                 try {
                     data = scan.data(r);

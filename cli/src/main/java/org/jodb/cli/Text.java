@@ -45,10 +45,11 @@ final class Text {
 
     /** The error for an oid the log does not hold, saying which oids it does hold. */
     static UserError unknownOid(StoreDir store, LogScan scan, long oid) {
-        long max = scan.revisions.isEmpty() ? -1 : Collections.max(scan.revisions.keySet(), Comparator.naturalOrder());
+        String held = scan.revisions.isEmpty() ? "the store holds no object yet"
+                : "its oids run from 0 to " + Collections.max(scan.revisions.keySet(), Comparator.naturalOrder());
         return new UserError("oid " + oid + " is not in the store " + store.path + " (no transaction wrote it, or pack"
-                + " removed it; its oids run from 0 to " + max + "). Find oids with `jodb log " + store.path
-                + "` or `jodb stats " + store.path + "`.");
+                + " removed it; " + held + "). Find oids with `jodb log " + store.path + "` or `jodb stats "
+                + store.path + "`.");
     }
 
     /** The transaction with {@code tid}, or {@code null}. */

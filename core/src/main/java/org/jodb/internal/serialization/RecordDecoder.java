@@ -30,6 +30,10 @@ import java.util.function.LongFunction;
  * <p>Not thread-safe: one instance per thread.
  */
 public final class RecordDecoder {
+    static {
+        // as ObjectRecordCodec does, before Kryo first loads: no sun.misc.Unsafe probe (JDK 24+ warns of it)
+        System.getProperties().putIfAbsent("kryo.unsafe", "false");
+    }
 
     /** A persistent object's state, or a value written through a field layout. */
     public static final class StoredObject {
@@ -142,6 +146,9 @@ public final class RecordDecoder {
                 throw new IllegalArgumentException("the record's state does not start with Kryo's new-object mark ("
                         + mark + ")");
             }
+            // the writer gave the object itself the first reference id: a value met again refers to it by number
+            int id = kryo.getReferenceResolver().nextReadId(StoredObject.class);
+            kryo.getReferenceResolver().setReadObject(id, object);
             readFields(in, object, in.readVarLong(true));
         } catch (StopReading stop) {
             object.unread = stop.rest;
@@ -215,6 +222,9 @@ public final class RecordDecoder {
             setRegistrationRequired(false);
             setReferences(true);
             setAutoReset(false);
+            // as jodb's own Kryo makes instances: by the no-argument constructor, else without a constructor
+            setInstantiatorStrategy(new com.esotericsoftware.kryo.util.DefaultInstantiatorStrategy(
+                    new org.objenesis.strategy.StdInstantiatorStrategy()));
             setDefaultSerializer(new SerializerFactory.BaseSerializerFactory<LayoutReader>() {
                 @Override
                 public LayoutReader newSerializer(Kryo kryo, Class type) {

@@ -1,0 +1,41 @@
+package org.jodb.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code jodb history STORE OID}: an object's revisions, newest first, with the transaction of each (what
+ * {@code Storage.history} answers, read here from the log without opening the store).
+ */
+@Command(name = "history", description = {
+        "Lists an object's revisions newest first: tid, time (UTC), user, note and the record's size."})
+final class HistoryCommand extends StoreCommand implements Callable<Integer> {
+
+    @Parameters(index = "1", paramLabel = "OID", description = "The object's oid (0 is the root).")
+    String oidText;
+
+    @Override
+    public Integer call() {
+        long oid = Ids.parse("oid", oidText);
+        StoreDir store = StoreDir.of(storeName);
+        try (LogScan scan = scanForReading(store)) {
+            List<LogScan.Rev> revs = scan.revisions.get(oid);
+            if (revs == null) {
+                throw Text.unknownOid(store, scan, oid);
+            }
+            out().println("oid " + oid + ": " + revs.size() + (revs.size() == 1 ? " revision" : " revisions")
+                    + (revs.get(0).prev() == -1 ? " (older ones were removed by pack)" : ""));
+            for (int i = revs.size() - 1; i >= 0; i--) {
+                LogScan.Rev r = revs.get(i);
+                LogScan.Txn t = Text.transactionOf(scan, r.tid());
+                out().println("tid " + Ids.tid(r.tid()) + "  " + (t == null ? "?" : Times.format(t.timeMillis()))
+                        + "  user " + Text.quote(t == null ? "" : t.user()) + "  note "
+                        + Text.quote(t == null ? "" : t.note()) + "  " + r.length() + " bytes");
+            }
+        }
+        return Jodb.OK;
+    }
+}

@@ -1,0 +1,67 @@
+package org.jodb.cli;
+
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code jodb log STORE}: the transactions, newest first, with their time, user, note and the oids they wrote.
+ * Read from the log itself (a read-only walk), so it also works on a store another process has open.
+ */
+@Command(name = "log", description = {
+        "Lists transactions newest first: tid, time (UTC), user, note and the oids each wrote."})
+final class LogCommand extends StoreCommand implements Callable<Integer> {
+    /** Oids listed per transaction before the rest are counted only. */
+    static final int OIDS_SHOWN = 20;
+
+    @Option(names = "--since", paramLabel = "TIME", description = "Only transactions committed at or after TIME: "
+            + Times.FORMS + ".")
+    String since;
+
+    @Option(names = "--user", paramLabel = "U", description = "Only transactions whose user is U (exactly).")
+    String user;
+
+    @Option(names = "--limit", paramLabel = "N", defaultValue = "20",
+            description = "At most N transactions (default ${DEFAULT-VALUE}).")
+    int limit;
+
+    @Override
+    public Integer call() {
+        if (limit < 1) {
+            throw new UserError("bad --limit " + limit + ": give a number of transactions of at least 1.");
+        }
+        long sinceMillis = since == null ? Long.MIN_VALUE : Times.parseMillis("--since", since, Instant.now());
+        StoreDir store = StoreDir.of(storeName);
+        try (LogScan scan = scanForReading(store)) {
+            int shown = 0;
+            for (int i = scan.transactions.size() - 1; i >= 0 && shown < limit; i--) {
+                LogScan.Txn t = scan.transactions.get(i);
+                if (t.timeMillis() < sinceMillis || (user != null && !user.equals(t.user()))) {
+                    continue;
+                }
+                shown++;
+                out().println("tid " + Ids.tid(t.tid()) + "  " + Times.format(t.timeMillis()) + "  user "
+                        + Text.quote(t.user()) + "  note " + Text.quote(t.note()));
+                out().println("    wrote " + t.oids().length + (t.oids().length == 1 ? " object: " : " objects: ")
+                        + oids(t.oids()));
+            }
+            if (shown == 0) {
+                out().println("no transaction" + (since != null || user != null ? " matches" : "s in the store"));
+            }
+        }
+        return Jodb.OK;
+    }
+
+    private static String oids(long[] oids) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < oids.length && i < OIDS_SHOWN; i++) {
+            sb.append(i == 0 ? "" : ", ").append(oids[i]);
+        }
+        if (oids.length > OIDS_SHOWN) {
+            sb.append(" and ").append(oids.length - OIDS_SHOWN).append(" more");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,46 @@
+package org.jodb.cli;
+
+/** {@link StoreStats} as one JSON object (written by hand: the figures are flat, no library is needed). */
+final class StatsJson {
+    private StatsJson() {
+    }
+
+    static String of(StoreDir store, StoreStats s) {
+        StringBuilder sb = new StringBuilder("{");
+        sb.append("\"store\":").append(string(store.path.toString()));
+        sb.append(",\"transactions\":").append(s.transactions);
+        if (s.transactions > 0) {
+            sb.append(",\"firstTransaction\":").append(string(Times.format(s.firstMillis)));
+            sb.append(",\"lastTransaction\":").append(string(Times.format(s.lastMillis)));
+        }
+        sb.append(",\"objects\":").append(s.objects);
+        sb.append(",\"records\":").append(s.records);
+        sb.append(",\"liveBytes\":").append(s.liveBytes);
+        sb.append(",\"recordBytes\":").append(s.recordBytes);
+        sb.append(",\"logBytes\":").append(s.logBytes);
+        sb.append(",\"segmentBytes\":").append(s.segmentBytes);
+        sb.append(",\"diskBytes\":").append(s.diskBytes);
+        sb.append(",\"classes\":[");
+        boolean first = true;
+        for (StoreStats.ClassFigures f : s.classes.values()) {
+            sb.append(first ? "" : ",").append("{\"name\":").append(string(f.name)).append(",\"objects\":")
+                    .append(f.objects).append(",\"revisions\":").append(f.revisions).append(",\"liveBytes\":")
+                    .append(f.liveBytes).append(",\"allBytes\":").append(f.allBytes).append('}');
+            first = false;
+        }
+        sb.append("],\"largest\":[");
+        first = true;
+        for (StoreStats.Large l : s.largest) {
+            sb.append(first ? "" : ",").append("{\"oid\":").append(l.oid()).append(",\"class\":")
+                    .append(string(l.className())).append(",\"bytes\":").append(l.bytes()).append(",\"tid\":")
+                    .append(string(Ids.tid(l.tid()))).append('}');
+            first = false;
+        }
+        return sb.append("]}").toString();
+    }
+
+    /** A JSON string: {@link Text#quote} escapes what JSON requires (quotes, backslashes, control characters). */
+    private static String string(String s) {
+        return Text.quote(s);
+    }
+}

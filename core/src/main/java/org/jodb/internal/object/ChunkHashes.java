@@ -46,12 +46,8 @@ final class ChunkHashes {
     /** Records that {@code chunk} holds a key of {@code hash}; nothing changes when it was recorded. */
     static void add(PersistentTreeMap<Long, MapChunk> tree, long hash, MapChunk chunk) {
         for (int n = 0; ; n++) {
-            MapChunk c = tree.get(slot(hash, n));
-            if (c == chunk) {
-                return;
-            }
-            if (c == null) {
-                tree.put(slot(hash, n), chunk);
+            MapChunk c = tree.putIfAbsent(slot(hash, n), chunk); // one walk down the tree per slot
+            if (c == null || c == chunk) {
                 return;
             }
         }

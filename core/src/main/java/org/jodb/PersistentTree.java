@@ -112,6 +112,11 @@ abstract class PersistentTree implements PersistentObject {
         return (Comparator<Object>) StorableComparators.canonical(comparator);
     }
 
+    /** Whether the keys are in their natural order (no comparator). */
+    final boolean naturalOrder() {
+        return comparator == null;
+    }
+
     @SuppressWarnings("unchecked")
     final int compare(Object a, Object b) {
         Comparator<Object> c = comparator;

@@ -113,6 +113,27 @@ public final class PersistentTreeMap<K, V> extends PersistentTree implements Nav
         return all().remove(key);
     }
 
+    /**
+     * As {@code Map.putIfAbsent} (a key mapped to null counts as absent), in one walk down the tree where
+     * {@code get} then {@code put} make two. An existing value handed back is treated as {@code get} treats it:
+     * its bucket is touched when the value may be changed in place.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public V putIfAbsent(K key, V value) {
+        Object old = insert(key, value, false);
+        if (old == ABSENT) {
+            return null;
+        }
+        if (old == null) {
+            return put(key, value);
+        }
+        if (InPlaceChanges.possible(old)) {
+            find(key).bucket().change(); // as get: tree.putIfAbsent(k, v).add(x) must be found at commit
+        }
+        return (V) old;
+    }
+
     @Override
     public void putAll(Map<? extends K, ? extends V> m) {
         for (Entry<? extends K, ? extends V> e : m.entrySet()) {

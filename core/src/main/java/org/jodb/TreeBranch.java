@@ -43,6 +43,13 @@ final class TreeBranch extends TreeNode {
 
     /** The index of the child whose range holds {@code key}: the number of separators at most {@code key}. */
     int childFor(Object key, PersistentTree tree) {
+        if (key instanceof Long k && tree.naturalOrder() && settled()) {
+            long[] longs = longKeys(keys);
+            if (longs != null) { // the same answer, without a Long per comparison (separators are distinct)
+                int at = Arrays.binarySearch(longs, k);
+                return at >= 0 ? at + 1 : -at - 1;
+            }
+        }
         int lo = 0;
         int hi = keys.length - 1;
         while (lo <= hi) {

@@ -93,6 +93,12 @@ final class TreeBucket extends TreeNode implements MergeableState {
 
     /** The index of {@code key}, or {@code -(insertion point) - 1}, like {@code Arrays.binarySearch}. */
     int search(Object key, PersistentTree tree) {
+        if (key instanceof Long k && tree.naturalOrder() && settled()) {
+            long[] longs = longKeys(keys);
+            if (longs != null) {
+                return Arrays.binarySearch(longs, k); // the same answer, without a Long per comparison
+            }
+        }
         int lo = 0;
         int hi = keys.length - 1;
         while (lo <= hi) {

@@ -2,6 +2,7 @@ package org.jodb;
 
 import org.jodb.internal.object.ContainerPart;
 import org.jodb.internal.object.ObjectState;
+import org.jodb.internal.object.ObjectStatus;
 import org.jodb.internal.object.PersistentObject;
 
 /**
@@ -14,6 +15,10 @@ import org.jodb.internal.object.PersistentObject;
  */
 abstract class TreeNode implements PersistentObject, ContainerPart {
     private transient ObjectState $jodbState;
+    /** The keys array {@link #longKeys} last converted (never stored: transient fields are not). */
+    private transient Object[] converted;
+    /** {@link #converted} as longs, or null when a key of it is not a {@code Long}. */
+    private transient long[] asLongs;
 
     @Override
     public final ObjectState $jodbState() {
@@ -40,6 +45,39 @@ abstract class TreeNode implements PersistentObject, ContainerPart {
         if (s != null) {
             s.beforeChange();
         }
+    }
+
+    /**
+     * Whether this node is loaded and unchanged since it was loaded or saved: a node that is only read, such
+     * as a large map's hash index on every lookup, as opposed to one the transaction is changing.
+     */
+    final boolean settled() {
+        ObjectState s = $jodbState;
+        return s != null && s.status() == ObjectStatus.CLEAN;
+    }
+
+    /**
+     * {@code keys}, this node's keys array, as longs, or null when one is not a {@code Long}. Converted once
+     * per array: the node replaces its keys array on every change (its arrays are never written in place),
+     * so the same array means the same keys. A binary search over the longs reads one array where one over
+     * the keys reads the array and a {@code Long} per comparison, each a cache miss in a large tree. For
+     * {@link #settled} nodes only (the caller asks), so that a node changed key by key is not converted
+     * after every change.
+     */
+    final long[] longKeys(Object[] keys) {
+        if (converted != keys) {
+            long[] longs = new long[keys.length];
+            for (int i = 0; i < keys.length; i++) {
+                if (!(keys[i] instanceof Long k)) {
+                    longs = null;
+                    break;
+                }
+                longs[i] = k;
+            }
+            asLongs = longs;
+            converted = keys;
+        }
+        return asLongs;
     }
 
     /** Empties this node, loaded and touched: it leaves its tree and is written empty (see PersistentTree). */

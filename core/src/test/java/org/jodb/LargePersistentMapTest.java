@@ -29,6 +29,33 @@ class LargePersistentMapTest extends TwoConnections {
     }
 
     /**
+     * A lookup asks the chunks of a key's hash in turn and reads the value in the same probe of the chunk that
+     * holds it: a null value is told from an absent key, and keys sharing a hash ("Aa" and "BB" have one) in
+     * different chunks are each found, in a committed map and in one being changed.
+     */
+    @Test
+    void nullValuesAndKeysSharingAHashAcrossChunks() {
+        PersistentMap<String, Integer> m = committedLarge();
+        m.put("Aa", null); // the last chunk
+        for (int i = 0; i < 600; i++) {
+            m.put("fill" + i, i); // the next keys go to a new chunk
+        }
+        m.put("BB", 2);
+        assertTrue(m.$jodbLayout().hashTree() != null, "the map finds keys through its hash tree");
+        for (int pass = 0; pass < 2; pass++) {
+            assertEquals(null, m.get("Aa"));
+            assertTrue(m.containsKey("Aa"));
+            assertEquals(null, m.getOrDefault("Aa", -1), "a null value, not the default");
+            assertEquals(2, m.get("BB"));
+            assertEquals(null, m.get("C#")); // the same hash again, absent
+            assertFalse(m.containsKey("C#"));
+            assertEquals(-1, m.getOrDefault("C#", -1));
+            assertEquals(7, m.get("k7"));
+            tm1.commit(); // the second pass reads the committed map
+        }
+    }
+
+    /**
      * A keySet iterator reads chunks without touching them; a cacheMinimize (or a savepoint's cache gc)
      * between next() and remove() ghosts the chunk. remove() then still removes the key it returned, wholly:
      * the map, its iteration and the committed state all lose it.

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jodb.spi.CommittedTransaction;
 import org.jodb.spi.ReferenceFinder;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageException;
@@ -26,6 +27,9 @@ import org.jodb.storage.internal.log.LogLayout;
  *       last tid, so that a reader that sees a tid can load its revisions; a reader never sees an index entry
  *       beyond the committed end of the log.</li>
  *   <li>{@link #nextTid} is greater than every tid committed, also across restarts.</li>
+ *   <li>An index entry changes only by {@link #publish}, which lists the oids in the recent commits
+ *       ({@link #commitsAfter}), or by a swap of the whole index (growth, pack, rebuild): what
+ *       {@link EarlyLookups} relies on to keep entries looked up before the lock.</li>
  *   <li>{@link #ensureIndexRoom} grows the index before an append could overfill it, so that publish, after the
  *       commit point, never has to.</li>
  *   <li>A failure after a commit point was written, or of a force, breaks the storage: the writer releases the
@@ -126,6 +130,15 @@ final class CommitGate {
             return null;
         }
         return reads.current(oid, serial);
+    }
+
+    /**
+     * The commits after {@code tid} with the oids each wrote, oldest first, or null when they are not all
+     * known in memory (see {@link RecentCommits#after}). Complete for every commit published before the call:
+     * under the lock, every commit.
+     */
+    List<CommittedTransaction> commitsAfter(long tid) {
+        return recent.after(tid);
     }
 
     /** Refuses records that refer to an object a pack removed (locked; see {@link RemovedOids}). */

@@ -21,8 +21,10 @@ import org.jodb.storage.internal.log.LogLayout;
 /**
  * One transaction's two-phase commit against a {@link MappedFileStorage} (FORMAT.md 7 maps each step to
  * the bytes written), through the storage's {@link CommitGate}. Writes are buffered in memory until vote; vote
- * takes the commit lock and holds it until finish or abort. A transaction copied from another storage
- * ({@link #copy}) takes the same steps but checks no conflict and keeps its source's tid and time.
+ * takes the commit lock and holds it until finish or abort. What need not be done under the lock is done
+ * before it: the index lookups of the objects read ({@link EarlyLookups}, confirmed under the lock). A
+ * transaction copied from another storage ({@link #copy}) takes the same steps but checks no conflict and
+ * keeps its source's tid and time.
  */
 final class FileTransaction implements StorageTransaction {
 
@@ -110,29 +112,31 @@ final class FileTransaction implements StorageTransaction {
                     + " thread and has not finished or aborted: finish or abort it before the next one votes (one"
                     + " storage, one transaction between vote and finish per thread)");
         }
+        EarlyLookups early = EarlyLookups.of(gate, readOids()); // before the lock: others vote meanwhile
         gate.lock();
         boolean voted = false;
         StorageException failure;
         try {
             gate.checkOpen();
+            early.confirm(gate);
             for (Map.Entry<Long, Long> check : checks.entrySet()) {
                 if (writes.containsKey(check.getKey())) {
                     continue; // the write check covers it
                 }
-                OidIndex.Entry current = gate.current(check.getKey(), check.getValue());
+                OidIndex.Entry current = early.current(gate, check.getKey(), check.getValue());
                 long currentTid = current == null ? Storage.NO_TID : current.tid();
                 if (currentTid != check.getValue()) {
                     throw new StorageConflictException(check.getKey(), check.getValue(), currentTid, true);
                 }
             }
-            List<Long> resolved = new ArrayList<>();
+            List<Long> resolved = new ArrayList<>(0);
             List<LogLayout.DataRecord> records = new ArrayList<>(writes.size());
             int fresh = 0;
             for (Map.Entry<Long, Write> write : writes.entrySet()) {
                 long oid = write.getKey();
                 long serial = write.getValue().serial();
                 byte[] data = write.getValue().data();
-                OidIndex.Entry current = gate.current(oid, serial);
+                OidIndex.Entry current = early.current(gate, oid, serial);
                 long currentTid = current == null ? Storage.NO_TID : current.tid();
                 if (currentTid != serial && copied == null) {
                     data = resolve(oid, serial, currentTid, data);
@@ -166,7 +170,11 @@ final class FileTransaction implements StorageTransaction {
             }
             state = State.VOTED; // the record is written at finish: FORMAT.md 7.1, step 6
             voted = true;
-            return resolved.stream().mapToLong(Long::longValue).toArray();
+            long[] merged = new long[resolved.size()];
+            for (int i = 0; i < merged.length; i++) {
+                merged[i] = resolved.get(i);
+            }
+            return merged;
         } catch (StorageException e) {
             // A failed segment creation or end marker changed nothing; a failed force leaves the log unusable.
             if (!gate.logFailed()) {
@@ -184,6 +192,25 @@ final class FileTransaction implements StorageTransaction {
 
     private static long[] oidsOf(List<LogLayout.DataRecord> records) {
         return records.stream().mapToLong(LogLayout.DataRecord::oid).toArray();
+    }
+
+    /**
+     * The oids whose current entries vote compares with what the transaction read: its read-current checks
+     * and its writes of objects it read. (A new object has no entry, and the lock's own check skips it.)
+     */
+    private List<Long> readOids() {
+        List<Long> oids = new ArrayList<>(writes.size() + checks.size());
+        for (Map.Entry<Long, Write> write : writes.entrySet()) {
+            if (write.getValue().serial() != Storage.NO_TID) {
+                oids.add(write.getKey());
+            }
+        }
+        for (Long oid : checks.keySet()) {
+            if (!writes.containsKey(oid)) {
+                oids.add(oid);
+            }
+        }
+        return oids;
     }
 
     private byte[] resolve(long oid, long serial, long currentTid, byte[] mine) {

@@ -27,22 +27,27 @@ final class ChunkHashes {
     /** The chunk holding {@code key} of stable hash {@code hash}, or null. */
     static MapChunk find(PersistentTreeMap<Long, MapChunk> tree, Object key, long hash) {
         for (int n = 0; ; n++) {
-            MapChunk c = tree.get(slot(hash, n));
+            MapChunk c = candidate(tree, hash, n);
             if (c == null || c.read().containsKey(key)) {
                 return c;
             }
         }
     }
 
+    /**
+     * The chunk of slot {@code n} of {@code hash}, or null past the last: a lookup asks slot 0, 1, ... and
+     * looks into each chunk until one holds its key ({@link #find}, or a caller that wants the value from
+     * the same probe of the chunk).
+     */
+    static MapChunk candidate(PersistentTreeMap<Long, MapChunk> tree, long hash, int n) {
+        return tree.get(slot(hash, n));
+    }
+
     /** Records that {@code chunk} holds a key of {@code hash}; nothing changes when it was recorded. */
     static void add(PersistentTreeMap<Long, MapChunk> tree, long hash, MapChunk chunk) {
         for (int n = 0; ; n++) {
-            MapChunk c = tree.get(slot(hash, n));
-            if (c == chunk) {
-                return;
-            }
-            if (c == null) {
-                tree.put(slot(hash, n), chunk);
+            MapChunk c = tree.putIfAbsent(slot(hash, n), chunk); // one walk down the tree per slot
+            if (c == null || c == chunk) {
                 return;
             }
         }

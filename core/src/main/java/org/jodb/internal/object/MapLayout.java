@@ -129,11 +129,26 @@ public final class MapLayout {
      * was handed out and may change in place). One lookup serves both: a lookup walks the hash tree.
      */
     public Object get(Object key, Predicate<Object> changeable) {
-        MapChunk c = chunkOf(key);
-        if (c == null) {
-            return null;
+        long hash = hashes == null ? StableHash.NONE : StableHash.of(key);
+        if (hash == StableHash.NONE) {
+            MapChunk c = chunkOf(key);
+            return c == null ? null : valueIn(c, c.read().get(key), changeable);
         }
-        Object value = c.read().get(key);
+        for (int n = 0; ; n++) { // ChunkHashes.find, but the probe of the chunk that finds the key gets its value
+            MapChunk c = ChunkHashes.candidate(hashes, hash, n);
+            if (c == null) {
+                return null;
+            }
+            LinkedHashMap<Object, Object> entries = c.read();
+            Object value = entries.get(key);
+            if (value != null || entries.containsKey(key)) {
+                return valueIn(c, value, changeable);
+            }
+        }
+    }
+
+    /** {@code value}, found in chunk {@code c}, which is touched when {@code changeable} accepts the value. */
+    private static Object valueIn(MapChunk c, Object value, Predicate<Object> changeable) {
         if (changeable.test(value)) {
             c.change();
         }

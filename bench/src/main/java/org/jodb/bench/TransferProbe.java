@@ -1,0 +1,101 @@
+package org.jodb.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.jodb.Connection;
+import org.jodb.Database;
+import org.jodb.PersistentMap;
+import org.jodb.storage.MappedFileStorage;
+import org.jodb.storage.StorageOptions;
+import org.jodb.transaction.TransactionManager;
+
+/**
+ * The peer run's workload 2 alone, timed by the committing thread's CPU time instead of the wall clock, so
+ * that two builds can be compared on a machine busy with other work: 100,000 accounts in a
+ * {@link PersistentMap} under the root, inserted 1,000 per commit on the file storage in deferred mode, then a
+ * new connection (its cache cold, as in the peer run) commits transactions of 10 random account changes. It
+ * prints the CPU time per commit for each block of transactions: the first blocks load what the later ones
+ * find in the cache.
+ *
+ * <pre>
+ * java -cp bench/target/jodb-bench.jar org.jodb.bench.TransferProbe [data dir] [blocks] [commits per block] [cache size]
+ * </pre>
+ *
+ * <p>It uses only the public API, so the same class runs against an older build put after it on the class
+ * path. The JVM needs the flags Chronicle Map needs (the jar's manifest carries them for {@code -jar} only:
+ * name them with {@code --add-opens}/{@code --add-exports} as the root {@code pom.xml}'s
+ * {@code jodb.jvm.flags} does).
+ */
+public final class TransferProbe {
+    private static final int ACCOUNTS = 100_000;
+
+    private TransferProbe() {
+    }
+
+    /** The accounts, 1,000 per commit (a method of its own, so that a profile tells it from the transfers). */
+    private static void fill(Connection c, TransactionManager tm) {
+        Map<String, Account> map = new PersistentMap<>();
+        c.root().put("accounts", map);
+        for (int i = 0; i < ACCOUNTS; i++) {
+            map.put(Keys.key(i), c.create(Account.class, "owner-" + i, Keys.INITIAL_BALANCE, 0L));
+            if (i % 1_000 == 999) {
+                tm.commit();
+            }
+        }
+        tm.commit();
+    }
+
+    /** {@code count} transactions of 5 transfers between random accounts, each committed. */
+    private static void transfers(Connection c, TransactionManager tm, SplittableRandom random, int count) {
+        for (int t = 0; t < count; t++) {
+            @SuppressWarnings("unchecked")
+            Map<String, Account> accounts = (Map<String, Account>) c.root().get("accounts");
+            for (int k = 0; k < 5; k++) {
+                accounts.get(Keys.key(random.nextInt(ACCOUNTS))).deposit(-1);
+                accounts.get(Keys.key(random.nextInt(ACCOUNTS))).deposit(1);
+            }
+            tm.commit();
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("chronicle.analytics.disable", "true");
+        Path dir = Files.createTempDirectory(Path.of(args.length > 0 ? args[0] : "bench/target"), "transfer-probe");
+        int blocks = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int perBlock = args.length > 2 ? Integer.parseInt(args[2]) : 1_000;
+        Database.Options settings = new Database.Options(); // the default cache of 10,000 objects, or:
+        if (args.length > 3) {
+            settings.cacheSize(Integer.parseInt(args[3]));
+        }
+        StorageOptions options = StorageOptions.builder().durability(StorageOptions.Durability.DEFERRED).build();
+        try (Database db = Database.open(MappedFileStorage.open(dir, options), settings)) {
+            TransactionManager loader = new TransactionManager(false);
+            Connection first = db.open(loader);
+            fill(first, loader);
+            TransactionManager tm = new TransactionManager(false);
+            Connection c = db.open(tm);
+            ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+            SplittableRandom random = new SplittableRandom(42);
+            for (int block = 1; block <= blocks; block++) {
+                long start = threads.getCurrentThreadCpuTime();
+                transfers(c, tm, random, perBlock);
+                System.out.printf("block %d: %.1f us of CPU per commit%n", block,
+                        (threads.getCurrentThreadCpuTime() - start) / 1_000.0 / perBlock);
+            }
+            c.close();
+            first.close();
+        } finally {
+            try (Stream<Path> paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+}

@@ -62,7 +62,7 @@ final class CopyCommand extends StoreCommand implements Callable<Integer> {
         } finally {
             bar.done();
         }
-        out().println("copied " + report.transactions() + " transactions (" + report.records() + " records, "
+        out().println("copied " + transactions(report.transactions()) + " (" + report.records() + " records, "
                 + report.bytes() + " bytes) from " + source.path + " into " + target + (report.afterTid() == Storage.NO_TID
                 ? "" : ", after its tid " + Ids.tid(report.afterTid()) + " (an earlier copy)"));
         if (!report.matches()) {
@@ -70,10 +70,14 @@ final class CopyCommand extends StoreCommand implements Callable<Integer> {
                     + source.path + "` and `jodb verify " + target + "`; then copy into a new directory.");
             return Jodb.DAMAGED;
         }
-        out().println("verified: " + totals.transactions + " transactions (" + totals.records + " records, "
+        out().println("verified: " + transactions(totals.transactions) + " (" + totals.records + " records, "
                 + totals.bytes + " bytes) of " + target + " are the source's, with their tids, times, users and"
                 + " notes; its last transaction is " + Ids.tid(report.lastTid()));
         return Jodb.OK;
+    }
+
+    private static String transactions(long n) {
+        return n + (n == 1 ? " transaction" : " transactions");
     }
 
     /**

@@ -55,7 +55,7 @@ final class UndoCommand extends StoreCommand implements Callable<Integer> {
                 db.undo(manager, tid);
             } catch (UndoException refused) {
                 manager.abort();
-                throw new UserError(refusal(store, tid, refused));
+                throw new UserError(refusal(store, refused));
             } catch (RuntimeException e) {
                 manager.abort();
                 throw e;
@@ -85,18 +85,22 @@ final class UndoCommand extends StoreCommand implements Callable<Integer> {
         }
     }
 
-    /** The exception's message (it names the objects and later transactions) and the remedy with this command. */
-    private static String refusal(StoreDir store, long tid, UndoException e) {
-        return e.getMessage() + " (Tids in hex: transaction " + Ids.tid(tid) + (e.laterChanges().isEmpty() ? ""
-                : "; later changes " + later(e)) + ".) `jodb log " + store.path + "` lists"
-                + " the transactions; `jodb history " + store.path + " OID` shows who changed an object.";
+    /**
+     * The exception's message (it names the objects and the later transactions), with its tids written as this
+     * command writes them, and the remedy from the command line.
+     */
+    static String refusal(StoreDir store, UndoException e) {
+        String message = hexTid(e.getMessage(), e.tid());
+        for (long later : e.laterChanges().values()) {
+            message = hexTid(message, later);
+        }
+        return message + " From the command line: `jodb log " + store.path + "` lists the transactions (undo later"
+                + " ones first, newest first); `jodb history " + store.path + " OID` shows who changed an object.";
     }
 
-    private static String later(UndoException e) {
-        StringBuilder sb = new StringBuilder();
-        e.laterChanges().forEach((oid, laterTid) -> sb.append(sb.length() == 0 ? "" : ", ").append("oid ").append(oid)
-                .append(laterTid == 0 ? " removed by a pack" : " by " + Ids.tid(laterTid)));
-        return sb.toString();
+    /** {@code text} with {@code tid} in decimal, as a whole number, replaced by its hex form. */
+    private static String hexTid(String text, long tid) {
+        return tid == 0 ? text : text.replaceAll("(?<![0-9x])" + Long.toUnsignedString(tid) + "(?![0-9])", Ids.tid(tid));
     }
 
     private static String oids(List<Long> oids) {

@@ -92,10 +92,11 @@ class UndoCommandTest {
         Run run = Run.of("undo", dir.toString(), deposit);
         assertEquals(Jodb.FAILED, run.status(), run::toString);
         assertEquals("", run.out(), run::toString);
-        assertTrue(run.err().startsWith("jodb undo: cannot undo transaction "), run::toString);
-        assertTrue(run.err().contains("oid " + bank.accountOid() + " (Account) changed by transaction"), run::toString);
-        assertTrue(run.err().contains("later changes oid " + bank.accountOid() + " by " + later), run::toString);
-        assertTrue(run.err().contains("`jodb log " + dir + "` lists the transactions"), run::toString);
+        assertTrue(run.err().startsWith("jodb undo: cannot undo transaction " + deposit + " ("), run::toString);
+        assertTrue(run.err().contains("oid " + bank.accountOid() + " (Account) changed by transaction " + later),
+                run::toString);
+        assertTrue(run.err().contains("From the command line: `jodb log " + dir + "` lists the transactions"),
+                run::toString);
         assertEquals(before, Run.of("log", dir.toString()).out(), "nothing was written");
         assertEquals("175", balance());
 
@@ -129,8 +130,9 @@ class UndoCommandTest {
     void aTidTheStoreDoesNotHoldIsRefused() {
         Run run = Run.of("undo", dir.toString(), "0x0000000000000005");
         assertEquals(Jodb.FAILED, run.status(), run::toString);
-        assertTrue(run.err().contains("no transaction 5 in storage"), run::toString);
-        assertTrue(run.err().contains("`jodb log " + dir + "` lists the transactions"), run::toString);
+        assertTrue(run.err().contains("no transaction 0x0000000000000005 in storage " + dir), run::toString);
+        assertTrue(run.err().contains("From the command line: `jodb log " + dir + "` lists the transactions"),
+                run::toString);
         Run bad = Run.of("undo", dir.toString(), "yesterday");
         assertEquals(Jodb.FAILED, bad.status(), bad::toString);
         assertTrue(bad.err().contains("bad tid \"yesterday\": give a number"), bad::toString);

@@ -42,7 +42,7 @@ final class CopyCommand extends StoreCommand implements Callable<Integer> {
         Path target = Path.of(targetName);
         boolean earlierCopy = checkTarget(source, target);
         if (source.openElsewhere()) {
-            throw new UserError(source.heldMessage("copy"));
+            throw new UserError(sourceHeld(source.path));
         }
         if (earlierCopy && StoreDir.unchecked(target).openElsewhere()) {
             throw new UserError(StoreDir.unchecked(target).heldMessage("copy"));
@@ -50,8 +50,8 @@ final class CopyCommand extends StoreCommand implements Callable<Integer> {
         CopyBar bar = new CopyBar(progress());
         PhaseTotals totals = new PhaseTotals();
         CopyReport report;
-        try (MappedFileStorage from = open(source.path, "copy");
-             MappedFileStorage to = open(target, "copy")) {
+        try (MappedFileStorage from = open(source.path, sourceHeld(source.path));
+             MappedFileStorage to = open(target, StoreDir.unchecked(target).heldMessage("copy"))) {
             report = StorageCopy.copy(from, to, p -> {
                 totals.hear(p);
                 bar.progress(p);
@@ -124,13 +124,22 @@ final class CopyCommand extends StoreCommand implements Callable<Integer> {
         return store;
     }
 
-    private static MappedFileStorage open(Path dir, String command) {
+    /** The message for a source another process has open. */
+    private static String sourceHeld(Path source) {
+        return "another process has the store " + source + " open (its lock file " + StoreDir.LOCK_FILE + " is"
+                + " locked); copy reads the source through the file store, which one process owns at a time. Close"
+                + " the store in that process (stop the application), or copy from an earlier copy, then run copy"
+                + " again.";
+    }
+
+    /** @param held the message when another process has {@code dir} open */
+    private static MappedFileStorage open(Path dir, String held) {
         try {
             return MappedFileStorage.open(dir);
         } catch (StorageException e) {
             StoreDir store = StoreDir.unchecked(dir);
             if (Files.isDirectory(dir) && store.openElsewhere()) { // opened by another process since the check
-                throw new UserError(store.heldMessage(command));
+                throw new UserError(held);
             }
             throw e;
         }

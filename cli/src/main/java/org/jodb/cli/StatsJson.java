@@ -1,6 +1,9 @@
 package org.jodb.cli;
 
-/** {@link StoreStats} as one JSON object (written by hand: the figures are flat, no library is needed). */
+/**
+ * {@link StoreStats} as one JSON object (written by hand: the figures are flat, no library is needed), with the
+ * runtime figures of the process that has the store open under {@code "live"} when one has.
+ */
 final class StatsJson {
     private StatsJson() {
     }

@@ -127,6 +127,21 @@ class UndoCommandTest {
     }
 
     @Test
+    void aTransactionThatOnlyCreatedObjectsLeavesNothingToWrite() {
+        String before = Run.of("log", dir.toString()).out();
+        Matcher all = TID.matcher(before);
+        String oldest = null;
+        while (all.find()) {
+            oldest = all.group(1); // the store's first transaction, which created the root
+        }
+        Run run = Run.of("undo", dir.toString(), oldest);
+        assertEquals(Jodb.OK, run.status(), run::toString);
+        assertEquals("undid transaction " + oldest + ": nothing to write (it only created objects, which an undo"
+                + " leaves as they are)\n", run.out(), run::toString);
+        assertEquals(before, Run.of("log", dir.toString()).out(), "nothing was written");
+    }
+
+    @Test
     void aTidTheStoreDoesNotHoldIsRefused() {
         Run run = Run.of("undo", dir.toString(), "0x0000000000000005");
         assertEquals(Jodb.FAILED, run.status(), run::toString);

@@ -8,7 +8,10 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code jodb log STORE}: the transactions, newest first, with their time, user, note and the oids they wrote.
- * Read from the log itself (a read-only walk), so it also works on a store another process has open.
+ * Read from the log itself (a read-only walk), so it also works on a store another process has open. A store
+ * no process has open is read the same way rather than through {@code Storage.transactionLog}: opening it as a
+ * storage would take its lock, so an application starting meanwhile would fail to open it, and might recover
+ * a torn tail or rebuild the index, which a command that only looks must not do.
  */
 @Command(name = "log", description = {
         "Lists transactions newest first: tid, time (UTC), user, note and the oids each wrote."})

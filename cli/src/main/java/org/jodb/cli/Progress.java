@@ -63,6 +63,14 @@ final class Progress {
     }
 
     void at(long done) {
+        at((double) done / total, done);
+    }
+
+    /**
+     * Redraws the bar (at most ten times a second) at {@code fraction} of the work done, with {@code done} units
+     * done so far: for work whose share done is known another way than by counting units.
+     */
+    void at(double fraction, long done) {
         if (out == null) {
             return;
         }
@@ -71,18 +79,26 @@ final class Progress {
             return;
         }
         lastDrawn = now;
-        out.print("\r" + line(done, now - started));
+        out.print("\r" + line(fraction, done, now - started));
         out.flush();
         drawn = true;
     }
 
     /** The bar's text after {@code elapsedNanos} with {@code done} of the total done. */
     String line(long done, long elapsedNanos) {
-        double fraction = Math.min(1.0, (double) done / total);
+        return line((double) done / total, done, elapsedNanos);
+    }
+
+    /**
+     * The bar's text after {@code elapsedNanos} with {@code fraction} of the work and {@code done} units done:
+     * the rate is in units, the time left assumes the rest goes as fast as what was done.
+     */
+    String line(double fraction, long done, long elapsedNanos) {
+        fraction = Math.min(1.0, Math.max(0.0, fraction));
         int filled = (int) (fraction * WIDTH);
         double seconds = Math.max(elapsedNanos / 1e9, 1e-3);
         double rate = done / seconds;
-        long left = rate <= 0 ? -1 : (long) ((total - done) / rate);
+        long left = fraction <= 0 || rate <= 0 ? -1 : Math.round(seconds * (1 - fraction) / fraction);
         return String.format("%s [%s%s] %3d%% %s/s, %s left ", label, "#".repeat(filled), " ".repeat(WIDTH - filled),
                 (int) (fraction * 100), amount(rate), left < 0 ? "?" : left / 60 + "m" + String.format("%02d", left % 60) + "s");
     }

@@ -5,11 +5,16 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code jodb stats STORE [--json]}: what a store holds and what it costs on disk. */
+/**
+ * {@code jodb stats STORE [--json]}: what a store holds and what it costs on disk; on a live store (open in
+ * another process) also the runtime figures of the database that has it open ({@link LiveFigures}).
+ */
 @Command(name = "stats", description = {
         "Shows what a store holds and what it costs on disk.",
         "Shows objects by class (count, live bytes, revisions), transactions, live data against disk use, and",
-        "the largest objects. --json prints the same figures as one JSON object for scripts."})
+        "the largest objects. --json prints the same figures as one JSON object for scripts.",
+        "On a store another process has open, also shows that database's runtime figures (commits, conflicts,",
+        "cache), read over JMX from the MBean the application registered with db.registerMBean()."})
 final class StatsCommand extends StoreCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print one JSON object instead of text.")
@@ -18,14 +23,19 @@ final class StatsCommand extends StoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         StoreDir store = StoreDir.of(storeName);
+        StoreDir.Owner owner = store.owner();
         StoreStats s;
-        try (LogScan scan = scanForReading(store)) {
+        try (LogScan scan = scanForReading(store, owner)) {
             s = StoreStats.of(store, scan, progress());
         }
+        LiveFigures.Result live = owner == StoreDir.Owner.NONE ? null : LiveFigures.of(store, owner);
         if (json) {
-            out().println(StatsJson.of(store, s));
+            out().println(StatsJson.of(store, s, live));
         } else {
             print(store, s);
+            if (live != null) {
+                print(live);
+            }
         }
         return Jodb.OK;
     }
@@ -50,6 +60,24 @@ final class StatsCommand extends StoreCommand implements Callable<Integer> {
         out().println("largest objects:");
         for (StoreStats.Large l : s.largest) {
             out().println(String.format("  oid %-8d %8d bytes  %s", l.oid(), l.bytes(), l.className()));
+        }
+    }
+
+    /** The runtime figures of the process that has the store open, or why there are none. */
+    private void print(LiveFigures.Result live) {
+        out().println();
+        String process = live.pid() < 0 ? "the process that has the store open" : "process " + live.pid();
+        if (live.mbean() == null) {
+            out().println("runtime figures: none from " + process + ": " + live.why() + ".");
+            return;
+        }
+        out().println("runtime figures of " + process + ", which has the store open (JMX " + live.mbean() + "):");
+        for (LiveFigures.Figure f : LiveFigures.FIGURES) {
+            Object value = live.figures().get(f.key());
+            if (value != null) {
+                out().println(String.format("  %-18s %s", f.label(), value instanceof Double d
+                        ? String.format("%.1f%%", 100 * d) : value));
+            }
         }
     }
 

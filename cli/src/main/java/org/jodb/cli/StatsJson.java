@@ -1,11 +1,15 @@
 package org.jodb.cli;
 
-/** {@link StoreStats} as one JSON object (written by hand: the figures are flat, no library is needed). */
+/**
+ * {@link StoreStats} as one JSON object (written by hand: the figures are flat, no library is needed), with the
+ * runtime figures of the process that has the store open under {@code "live"} when one has.
+ */
 final class StatsJson {
     private StatsJson() {
     }
 
-    static String of(StoreDir store, StoreStats s) {
+    /** @param live the runtime figures of the process that has the store open; {@code null} when none has */
+    static String of(StoreDir store, StoreStats s, LiveFigures.Result live) {
         StringBuilder sb = new StringBuilder("{");
         sb.append("\"store\":").append(string(store.path.toString()));
         sb.append(",\"transactions\":").append(s.transactions);
@@ -36,7 +40,31 @@ final class StatsJson {
                     .append(string(Ids.tid(l.tid()))).append('}');
             first = false;
         }
-        return sb.append("]}").toString();
+        sb.append(']');
+        if (live != null) {
+            sb.append(",\"live\":{\"pid\":").append(live.pid() < 0 ? "null" : Long.toString(live.pid()));
+            if (live.mbean() == null) {
+                sb.append(",\"figures\":null,\"why\":").append(string(live.why()));
+            } else {
+                sb.append(",\"mbean\":").append(string(live.mbean())).append(",\"figures\":{");
+                first = true;
+                for (var f : live.figures().entrySet()) {
+                    sb.append(first ? "" : ",").append(string(f.getKey())).append(':').append(number(f.getValue()));
+                    first = false;
+                }
+                sb.append('}');
+            }
+            sb.append('}');
+        }
+        return sb.append('}').toString();
+    }
+
+    /** A figure as a JSON number (a rate that is no number, which JSON cannot hold, as null). */
+    private static String number(Object value) {
+        if (value instanceof Double d && (d.isNaN() || d.isInfinite())) {
+            return "null";
+        }
+        return value instanceof Number ? value.toString() : string(String.valueOf(value));
     }
 
     /** A JSON string: {@link Text#quote} escapes what JSON requires (quotes, backslashes, control characters). */

@@ -31,7 +31,12 @@ abstract class StoreCommand {
      * up to its last complete transaction, and a note on standard error says so.
      */
     LogScan scanForReading(StoreDir store) {
-        boolean live = store.openElsewhere();
+        return scanForReading(store, store.owner());
+    }
+
+    /** {@link #scanForReading(StoreDir)} when the caller asked {@link StoreDir#owner()} already. */
+    LogScan scanForReading(StoreDir store, StoreDir.Owner owner) {
+        boolean live = owner != StoreDir.Owner.NONE;
         if (live) {
             err().println("note: another process has " + store.path + " open; showing the transactions committed"
                     + " so far.");

@@ -4,12 +4,15 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 
 import org.jodb.storage.internal.log.Segment;
@@ -58,25 +61,77 @@ final class StoreDir {
         return new StoreDir(path, segments);
     }
 
+    /**
+     * A directory taken as a store without the checks of {@link #of}: for a command's target, which may be new;
+     * only the lock methods mean something on it.
+     */
+    static StoreDir unchecked(Path path) {
+        return new StoreDir(path, List.of());
+    }
+
+    /** Who has the store open, as its lock file tells. */
+    enum Owner { NONE, THIS_PROCESS, OTHER_PROCESS }
+
     /** Whether a process (this one included) holds the store's lock: it has the store open. */
     boolean openElsewhere() {
+        return owner() != Owner.NONE;
+    }
+
+    /** Which process, if any, holds the store's lock. */
+    Owner owner() {
         Path lock = path.resolve(LOCK_FILE);
-        try (FileChannel channel = FileChannel.open(lock, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(lock, StandardOpenOption.READ, StandardOpenOption.WRITE);
             FileLock held = channel.tryLock();
             if (held == null) {
-                return true;
+                channel.close();
+                return Owner.OTHER_PROCESS;
             }
             held.release();
-            return false;
+            channel.close();
+            return Owner.NONE;
         } catch (OverlappingFileLockException e) {
-            return true; // this JVM holds it (a Database open in the same process)
+            keepOpen(channel); // this JVM holds it (a Database open in the same process)
+            return Owner.THIS_PROCESS;
         } catch (NoSuchFileException e) {
-            return false;
+            return Owner.NONE;
         } catch (IOException e) {
+            closeQuietly(channel);
             throw new UserError("cannot check the lock file " + lock + ": " + e.getMessage()
                     + ". Check the directory's permissions.");
         }
     }
+
+    /**
+     * The process id the owner wrote into the lock file, or empty when it wrote none (a jodb before the id was
+     * kept) or the file cannot be read. Call it only when {@link #owner()} is {@link Owner#OTHER_PROCESS}: the
+     * id counts only while the file is locked, and reading the file from the process that holds the lock would
+     * drop that lock (see {@link #keepOpen}).
+     */
+    OptionalLong ownerPid() {
+        try {
+            String text = Files.readString(path.resolve(LOCK_FILE), StandardCharsets.US_ASCII).trim();
+            return text.matches("\\d{1,19}") ? OptionalLong.of(Long.parseLong(text))
+                    : OptionalLong.empty();
+        } catch (IOException | NumberFormatException unreadable) {
+            return OptionalLong.empty(); // locked against reading (Windows), or gone since
+        }
+    }
+
+    /**
+     * Keeps a channel on the lock file open for the rest of the JVM's life instead of closing it. On POSIX
+     * systems a process's file locks are tied to the file, not the channel: closing any channel on the lock file
+     * drops the lock a Database of this same process holds on it, and another process could then open the store
+     * beside it. Only a channel that met this JVM's own lock is kept, one per check.
+     */
+    private static void keepOpen(FileChannel channel) {
+        if (channel != null) {
+            KEPT_OPEN.add(channel);
+        }
+    }
+
+    private static final List<FileChannel> KEPT_OPEN = Collections.synchronizedList(new ArrayList<>());
 
     /**
      * Holds the store's lock until closed, so that no process opens the store (and appends, recovers or packs)
@@ -99,7 +154,7 @@ final class StoreDir {
             }
             return channel::close; // closing the channel releases the lock
         } catch (OverlappingFileLockException e) {
-            closeQuietly(channel);
+            keepOpen(channel);
             throw new UserError(busyMessage(command));
         } catch (IOException e) {
             closeQuietly(channel);

@@ -33,6 +33,17 @@ class ErrorsTest {
     }
 
     @Test
+    void aMissingStoreForTheCommandsThatWrite() {
+        Path missing = dir.resolve("nowhere");
+        Run undo = failing("undo", missing.toString(), "0x1");
+        assertTrue(undo.err().contains("no such directory: " + missing + ". Name the directory of a jodb store"),
+                undo::toString);
+        Run copy = failing("copy", missing.toString(), dir.resolve("copy").toString());
+        assertTrue(copy.err().contains("no such directory: " + missing), copy::toString);
+        assertTrue(!Files.exists(dir.resolve("copy")), "no target made for a source that is not there");
+    }
+
+    @Test
     void aFileInsteadOfADirectory() throws IOException {
         Path file = Files.writeString(dir.resolve("notes.txt"), "hello");
         Run run = failing("stats", file.toString());

@@ -1,9 +1,11 @@
 package org.jodb.storage;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
@@ -12,6 +14,11 @@ import org.jodb.spi.StorageException;
 /**
  * One process owns a store at a time: an OS file lock on {@code jodb.lock}, held from open to close. The
  * OS drops it when the process dies, so a crashed owner never blocks the next open.
+ *
+ * <p>While it holds the lock, the owner keeps its process id in the file (decimal digits and a newline), so that
+ * a tool can find the process that has the store open (the {@code jodb stats} command reads its runtime figures
+ * there). The id means something only while the file is locked: a crashed owner leaves its id behind, and an
+ * older jodb leaves the file empty.
  */
 final class StoreLock implements AutoCloseable {
 
@@ -39,6 +46,7 @@ final class StoreLock implements AutoCloseable {
                 throw new StorageException("the store " + dir + " is open in another process (" + file
                         + " is locked). Close it there first: one process owns a store at a time.");
             }
+            writeOwner(channel);
             return new StoreLock(channel, lock);
         } catch (OverlappingFileLockException e) {
             close(channel);
@@ -53,8 +61,20 @@ final class StoreLock implements AutoCloseable {
         }
     }
 
+    /** Replaces what the file holds with this process's id. */
+    private static void writeOwner(FileChannel channel) throws IOException {
+        byte[] pid = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
+        channel.truncate(0);
+        channel.write(ByteBuffer.wrap(pid), 0);
+    }
+
     @Override
     public void close() {
+        try {
+            channel.truncate(0); // the id goes with the lock: an unlocked file names no owner
+        } catch (IOException ignored) {
+            // a stale id is harmless: it counts only while the file is locked
+        }
         try {
             lock.release();
         } catch (IOException ignored) {

@@ -1,0 +1,116 @@
+package org.jodb.cli;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+import org.jodb.Database;
+import org.jodb.TransactionDescription;
+import org.jodb.UndoException;
+import org.jodb.spi.StorageException;
+import org.jodb.transaction.Transaction;
+import org.jodb.transaction.TransactionManager;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/**
+ * {@code jodb undo STORE TID [--user U] [--note N]}: undoes one committed transaction through
+ * {@link Database#undo(TransactionManager, long)}, in a transaction of its own that records the user and note,
+ * and prints the oids it wrote and its tid. A refused undo ({@link UndoException}) writes nothing. Refuses a
+ * store another process has open.
+ */
+@Command(name = "undo", description = {
+        "Undoes a transaction: writes back the states its objects had before it.",
+        "The undo is a new transaction (with --user and --note), so it can be undone in turn. It is refused, and",
+        "nothing is written, when a later transaction changed one of the objects in a way that cannot be merged.",
+        "`jodb log STORE` lists the tids. Needs the store to itself: a store another process has open is refused."})
+final class UndoCommand extends StoreCommand implements Callable<Integer> {
+
+    @Parameters(index = "1", paramLabel = "TID", description = "The transaction to undo, as `jodb log` shows it"
+            + " (0x... hex) or in decimal.")
+    String tidText;
+
+    @Option(names = "--user", paramLabel = "U", defaultValue = "",
+            description = "The user recorded with the undo's transaction (default none).")
+    String user;
+
+    @Option(names = "--note", paramLabel = "N", description = "The note recorded with the undo's transaction"
+            + " (default \"undo of TID\").")
+    String note;
+
+    @Override
+    public Integer call() {
+        long tid = Ids.parse("tid", tidText);
+        StoreDir store = StoreDir.of(storeName);
+        if (store.openElsewhere()) {
+            throw new UserError(store.heldMessage("undo"));
+        }
+        try (Database db = openDatabase(store)) {
+            long lastBefore = db.storage().lastTid();
+            TransactionManager manager = new TransactionManager(true);
+            Transaction txn = manager.begin();
+            txn.setUser(user);
+            txn.note(note != null ? note : "undo of " + Ids.tid(tid));
+            try {
+                db.undo(manager, tid);
+            } catch (UndoException refused) {
+                manager.abort();
+                throw new UserError(refusal(store, refused));
+            } catch (RuntimeException e) {
+                manager.abort();
+                throw e;
+            }
+            manager.commit();
+            long written = db.storage().lastTid();
+            if (written == lastBefore) {
+                out().println("undid transaction " + Ids.tid(tid) + ": nothing to write (it only created objects,"
+                        + " which an undo leaves as they are)");
+                return Jodb.OK;
+            }
+            List<TransactionDescription> undo = db.undoLog(1);
+            out().println("undid transaction " + Ids.tid(tid) + " in transaction " + Ids.tid(written) + ": wrote "
+                    + oids(undo.get(0).oids()));
+        }
+        return Jodb.OK;
+    }
+
+    private static Database openDatabase(StoreDir store) {
+        try {
+            return Database.open(store.path);
+        } catch (StorageException e) {
+            if (store.openElsewhere()) { // opened by another process since the check
+                throw new UserError(store.heldMessage("undo"));
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * The exception's message (it names the objects and the later transactions), with its tids written as this
+     * command writes them, and the remedy from the command line.
+     */
+    static String refusal(StoreDir store, UndoException e) {
+        String message = hexTid(e.getMessage(), e.tid());
+        for (long later : e.laterChanges().values()) {
+            message = hexTid(message, later);
+        }
+        return message + " From the command line: `jodb log " + store.path + "` lists the transactions (undo later"
+                + " ones first, newest first); `jodb history " + store.path + " OID` shows who changed an object.";
+    }
+
+    /** {@code text} with {@code tid} in decimal, as a whole number, replaced by its hex form. */
+    private static String hexTid(String text, long tid) {
+        return tid == 0 ? text : text.replaceAll("(?<![0-9x])" + Long.toUnsignedString(tid) + "(?![0-9])", Ids.tid(tid));
+    }
+
+    private static String oids(List<Long> oids) {
+        StringBuilder sb = new StringBuilder(oids.size() + (oids.size() == 1 ? " object: " : " objects: "));
+        for (int i = 0; i < oids.size() && i < LogCommand.OIDS_SHOWN; i++) {
+            sb.append(i == 0 ? "" : ", ").append(oids.get(i));
+        }
+        if (oids.size() > LogCommand.OIDS_SHOWN) {
+            sb.append(" and ").append(oids.size() - LogCommand.OIDS_SHOWN).append(" more");
+        }
+        return sb.toString();
+    }
+}

@@ -3,10 +3,8 @@ package org.jodb.spi;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -35,21 +33,21 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class MemoryStorage implements Storage {
 
     /** oid → its revisions, oldest first; replaced as a whole on change (copy on write). */
-    private final ConcurrentHashMap<Long, Revision[]> revisions = new ConcurrentHashMap<>();
+    final ConcurrentHashMap<Long, Revision[]> revisions = new ConcurrentHashMap<>();
     /** tid → the committed transaction's record, for history and transactionsAfter. */
-    private final ConcurrentSkipListMap<Long, TransactionRecord> transactions = new ConcurrentSkipListMap<>();
-    private final AtomicLong nextOid = new AtomicLong(ROOT_OID + 1);
-    private final ReentrantLock commitLock = new ReentrantLock();
-    private volatile long lastTid = NO_TID;
+    final ConcurrentSkipListMap<Long, TransactionRecord> transactions = new ConcurrentSkipListMap<>();
+    final AtomicLong nextOid = new AtomicLong(ROOT_OID + 1);
+    final ReentrantLock commitLock = new ReentrantLock();
+    volatile long lastTid = NO_TID;
     /** Snapshots older than this tid can no longer be served: pack removed what they need. */
     private volatile long packedBefore = NO_TID;
     private volatile boolean closed;
     /** Oids pack removed, sorted (commit lock); a vote refuses records that refer to one of them. */
-    private long[] removed = new long[0];
+    long[] removed = new long[0];
     /** The finder the last pack was given; {@code null} before the first pack. */
-    private ReferenceFinder finder;
+    ReferenceFinder finder;
 
-    private record TransactionRecord(long tid, long timeMillis, String user, String note, long[] oids) {
+    record TransactionRecord(long tid, long timeMillis, String user, String note, long[] oids) {
     }
 
     @Override
@@ -151,14 +149,14 @@ public final class MemoryStorage implements Storage {
     @Override
     public StorageTransaction tpcBegin(TransactionMetadata metadata, ConflictResolver resolver) {
         checkOpen();
-        return new MemoryTransaction(metadata, resolver == null ? ConflictResolver.NONE : resolver, null);
+        return new MemoryTransaction(this, metadata, resolver == null ? ConflictResolver.NONE : resolver, null);
     }
 
     @Override
     public StorageTransaction tpcBeginCopy(TransactionInfo transaction) {
         checkOpen();
         Objects.requireNonNull(transaction, "transaction");
-        return new MemoryTransaction(new TransactionMetadata(transaction.user(), transaction.note()),
+        return new MemoryTransaction(this, new TransactionMetadata(transaction.user(), transaction.note()),
                 ConflictResolver.NONE, transaction);
     }
 
@@ -332,7 +330,7 @@ public final class MemoryStorage implements Storage {
         closed = true;
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (closed) {
             throw new IllegalStateException("storage " + name() + " is closed");
         }
@@ -342,12 +340,12 @@ public final class MemoryStorage implements Storage {
         return new Revision(r.oid(), r.tid(), r.data().clone());
     }
 
-    private long currentSerial(long oid) {
+    long currentSerial(long oid) {
         Revision[] chain = revisions.get(oid);
         return chain == null ? NO_TID : chain[chain.length - 1].tid();
     }
 
-    private byte[] exactRevision(long oid, long tid) {
+    byte[] exactRevision(long oid, long tid) {
         Revision[] chain = revisions.get(oid);
         if (chain != null) {
             for (Revision r : chain) {
@@ -357,171 +355,5 @@ public final class MemoryStorage implements Storage {
             }
         }
         return null;
-    }
-
-    /**
-     * One transaction's queued writes; the commit lock is held from a successful vote to finish/abort. A copied
-     * transaction ({@link #tpcBeginCopy}) checks no conflict and keeps its source's tid and time.
-     */
-    private final class MemoryTransaction implements StorageTransaction {
-        private final TransactionMetadata metadata;
-        private final ConflictResolver resolver;
-        /** The transaction copied from another storage, or {@code null} for a new one. */
-        private final TransactionInfo copied;
-        private final Map<Long, Long> serials = new LinkedHashMap<>();   // oid -> serial the writer read
-        private final Map<Long, byte[]> data = new LinkedHashMap<>();
-        private final Map<Long, Long> readChecks = new HashMap<>();
-        private boolean locked;
-        private boolean ended;
-        private long tid;
-
-        MemoryTransaction(TransactionMetadata metadata, ConflictResolver resolver, TransactionInfo copied) {
-            this.metadata = metadata == null ? new TransactionMetadata("", "") : metadata;
-            this.resolver = resolver;
-            this.copied = copied;
-        }
-
-        @Override
-        public void store(long oid, long serial, byte[] bytes) {
-            requireState(!locked && !ended, "store after vote or end of the transaction");
-            serials.put(oid, serial);
-            data.put(oid, bytes.clone());
-        }
-
-        @Override
-        public void checkCurrent(long oid, long serial) {
-            requireState(!locked && !ended, "checkCurrent after vote or end of the transaction");
-            requireState(copied == null, "checkCurrent in a copied transaction, which checks nothing");
-            readChecks.put(oid, serial);
-        }
-
-        @Override
-        public long[] vote() {
-            requireState(!locked && !ended, "vote twice or after the end of the transaction");
-            if (commitLock.isHeldByCurrentThread()) {
-                throw new IllegalStateException("another transaction of storage " + name() + " voted on this thread and has not finished or"
-                    + " aborted: finish or abort it before the next one votes (one storage, one transaction"
-                    + " between vote and finish per thread)");
-            }
-            checkOpen();
-            commitLock.lock();
-            locked = true;
-            try {
-                if (copied != null) {
-                    tid = copiedTid();
-                    checkReferences();
-                    return new long[0];
-                }
-                List<Long> resolved = new ArrayList<>();
-                for (Map.Entry<Long, Long> e : serials.entrySet()) {
-                    long oid = e.getKey();
-                    long serial = e.getValue();
-                    long current = currentSerial(oid);
-                    if (current == serial) {
-                        continue;
-                    }
-                    byte[] merged = serial == NO_TID || current == NO_TID ? null
-                            : resolver.resolve(oid, exactRevision(oid, serial), exactRevision(oid, current),
-                                    data.get(oid));
-                    if (merged == null) {
-                        throw new StorageConflictException(oid, serial, current, false);
-                    }
-                    data.put(oid, merged);
-                    resolved.add(oid);
-                }
-                for (Map.Entry<Long, Long> e : readChecks.entrySet()) {
-                    if (serials.containsKey(e.getKey())) {
-                        continue;   // the write check covers it
-                    }
-                    long current = currentSerial(e.getKey());
-                    if (current != e.getValue()) {
-                        throw new StorageConflictException(e.getKey(), e.getValue(), current, true);
-                    }
-                }
-                checkReferences();
-                tid = lastTid + 1;
-                return resolved.stream().mapToLong(Long::longValue).toArray();
-            } catch (RuntimeException failure) {
-                release();
-                throw failure;
-            }
-        }
-
-        /** The copied transaction's tid, if it is after the last one (commit lock); raises the oid allocator. */
-        private long copiedTid() {
-            if (copied.tid() <= lastTid) {
-                throw new StorageException("cannot copy transaction " + copied.tid() + " into storage " + name()
-                        + ": its last transaction is " + lastTid + ", and tids only grow. Copy into an empty storage,"
-                        + " or only the transactions after " + lastTid);
-            }
-            long highest = serials.keySet().stream().mapToLong(Long::longValue).max().orElse(ROOT_OID);
-            nextOid.accumulateAndGet(highest + 1, Math::max);
-            return copied.tid();
-        }
-
-        /** Refuses a record that refers to an object pack removed (Storage#pack, DanglingReferenceException). */
-        private void checkReferences() {
-            if (removed.length == 0) {
-                return;
-            }
-            for (Map.Entry<Long, byte[]> e : data.entrySet()) {
-                finder.references(e.getValue(), ref -> {
-                    if (Arrays.binarySearch(removed, ref) >= 0) {
-                        throw new DanglingReferenceException(e.getKey(), ref);
-                    }
-                });
-            }
-        }
-
-        @Override
-        public long finish() {
-            requireState(locked && !ended, "finish without a successful vote");
-            try {
-                long[] oids = new long[data.size()];
-                int i = 0;
-                for (Map.Entry<Long, byte[]> e : data.entrySet()) {
-                    long oid = e.getKey();
-                    oids[i++] = oid;
-                    Revision next = new Revision(oid, tid, e.getValue());
-                    revisions.compute(oid, (k, chain) -> append(chain, next));
-                }
-                long time = copied == null ? System.currentTimeMillis() : copied.timeMillis();
-                transactions.put(tid, new TransactionRecord(tid, time, metadata.user(), metadata.note(), oids));
-                lastTid = tid;
-                ended = true;
-                return tid;
-            } finally {
-                release();
-            }
-        }
-
-        @Override
-        public void abort() {
-            ended = true;
-            release();
-        }
-
-        private void release() {
-            if (locked) {
-                locked = false;
-                commitLock.unlock();
-            }
-        }
-
-        private Revision[] append(Revision[] chain, Revision next) {
-            if (chain == null) {
-                return new Revision[] {next};
-            }
-            Revision[] longer = new Revision[chain.length + 1];
-            System.arraycopy(chain, 0, longer, 0, chain.length);
-            longer[chain.length] = next;
-            return longer;
-        }
-
-        private void requireState(boolean ok, String what) {
-            if (!ok) {
-                throw new IllegalStateException(what + " (storage " + name() + ")");
-            }
-        }
     }
 }

@@ -26,11 +26,13 @@ final class DriverPool implements Connections {
     public Connection take() throws SQLException {
         permits.acquireUninterruptibly();
         try {
-            Connection c = idle.pollFirst();
-            if (c == null) {
-                c = dedicated();
+            Connection c;
+            while ((c = idle.pollFirst()) != null) {
+                if (!c.isClosed()) { // the driver closes a connection the server ended; no round trip
+                    return c;
+                }
             }
-            return c;
+            return dedicated();
         } catch (SQLException | RuntimeException e) {
             permits.release();
             throw e;

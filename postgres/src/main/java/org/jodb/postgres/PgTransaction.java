@@ -86,19 +86,9 @@ final class PgTransaction implements StorageTransaction {
                     + " storage, one transaction between vote and finish per thread)");
         }
         storage.checkOpen();
-        Connection c;
-        try {
-            c = storage.connections.take();
-        } catch (SQLException e) {
-            throw Failures.of(storage.name(), "connect to vote", e);
-        }
+        Connection c = lockedConnection();
         boolean prepared = false;
         try {
-            c.setAutoCommit(false);
-            if (storage.hooks.active()) {
-                backendPid = backendPid(c);
-            }
-            storage.commitLock(c);
             long last = storage.reads.lastTid(c);
             if (copied != null) {
                 if (copied.tid() <= last) {
@@ -139,6 +129,38 @@ final class PgTransaction implements StorageTransaction {
         } catch (RuntimeException | Error e) {
             failVote(c, prepared, false);
             throw e;
+        }
+    }
+
+    /**
+     * A connection in a new database transaction that holds the commit lock. A pooled connection the server
+     * ended while idle fails at the first statement, before anything is written: then a new one is taken.
+     */
+    private Connection lockedConnection() {
+        for (int attempt = 1; ; attempt++) {
+            Connection c;
+            try {
+                c = storage.connections.take();
+            } catch (SQLException e) {
+                throw Failures.of(storage.name(), "connect to vote (nothing was committed)", e);
+            }
+            try {
+                c.setAutoCommit(false);
+                if (storage.hooks.active()) {
+                    backendPid = backendPid(c);
+                }
+                storage.commitLock(c);
+                return c;
+            } catch (SQLException e) {
+                boolean lost = Failures.connectionLost(e);
+                failVote(c, false, lost);
+                if (!lost || attempt == 2) {
+                    throw Failures.of(storage.name(), "vote (nothing was committed)", e);
+                }
+            } catch (RuntimeException | Error e) {
+                failVote(c, false, false);
+                throw e;
+            }
         }
     }
 

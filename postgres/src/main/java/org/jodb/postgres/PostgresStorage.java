@@ -149,23 +149,31 @@ public final class PostgresStorage implements Storage {
         T run(Connection c) throws SQLException;
     }
 
-    /** Runs {@code job} on a pooled connection in autocommit; a failure becomes a StorageException. */
+    /**
+     * Runs {@code job} on a pooled connection in autocommit; a failure becomes a StorageException. The jobs
+     * are reads (or start over from the top, as pack does), so a job whose connection turns out to be lost (a
+     * pooled connection the server ended while it was idle, a server restarted) runs once more on a new one.
+     */
     <T> T run(String doing, SqlJob<T> job) {
         checkOpen();
-        Connection c;
-        try {
-            c = connections.take();
-        } catch (SQLException e) {
-            throw Failures.of(name, doing, e);
-        }
-        boolean broken = false;
-        try {
-            return job.run(c);
-        } catch (SQLException e) {
-            broken = Failures.connectionLost(e);
-            throw Failures.of(name, doing, e);
-        } finally {
-            connections.give(c, broken);
+        for (int attempt = 1; ; attempt++) {
+            Connection c;
+            try {
+                c = connections.take();
+            } catch (SQLException e) {
+                throw Failures.of(name, doing, e);
+            }
+            boolean broken = false;
+            try {
+                return job.run(c);
+            } catch (SQLException e) {
+                broken = Failures.connectionLost(e);
+                if (!broken || attempt == 2) {
+                    throw Failures.of(name, doing, e);
+                }
+            } finally {
+                connections.give(c, broken);
+            }
         }
     }
 

@@ -183,6 +183,10 @@ final class PgServer {
     void drop(List<String> schemas) {
         try (Connection c = admin(); Statement s = c.createStatement()) {
             for (String schema : schemas) {
+                // a prepared transaction a failed test left would hold the schema's tables
+                for (String gid : PreparedTransactions.of(c, schema)) {
+                    PreparedTransactions.rollback(c, gid);
+                }
                 s.execute("DROP SCHEMA IF EXISTS " + SchemaName.quoted(schema) + " CASCADE");
             }
         } catch (SQLException e) {

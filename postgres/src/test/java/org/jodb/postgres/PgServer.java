@@ -110,8 +110,13 @@ final class PgServer {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 server.stopServer();
+                try (Stream<Path> files = Files.walk(data)) {
+                    for (Path f : files.sorted(Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(f);
+                    }
+                }
             } catch (Exception ignored) {
-                // the JVM is ending: the server's directory is under target/
+                // the JVM is ending: what is left is under target/
             }
         }));
         return server;

@@ -30,9 +30,10 @@ final class CommitSettlement {
         SQLException last = cause;
         while (true) {
             Connection c = null;
-            boolean broken = false;
             try {
-                c = storage.connections.take();
+                // outside the pool: voters waiting for the commit lock this transaction may still hold could
+                // have taken every pooled connection
+                c = storage.connections.dedicated();
                 if (gid != null && PreparedTransactions.exists(c, gid)) {
                     try {
                         PreparedTransactions.commit(c, gid);
@@ -48,11 +49,10 @@ final class CommitSettlement {
                     return committed(storage, c, tid, commitId);
                 }
             } catch (SQLException e) {
-                broken = Failures.connectionLost(e);
                 last = e;
             } finally {
                 if (c != null) {
-                    storage.connections.give(c, broken);
+                    DriverPool.quietlyClose(c);
                 }
             }
             if (System.nanoTime() > deadline) {

@@ -17,7 +17,10 @@ interface Connections extends AutoCloseable {
     /** Returns {@code connection}; {@code broken} when it failed at the connection level (it is closed). */
     void give(Connection connection, boolean broken);
 
-    /** A connection outside the pool, for a caller that keeps it (the notification listener). */
+    /**
+     * A connection outside the pool, for a caller that keeps it (the notification listener) or that must not
+     * wait for the pool (recovery and settlement, which voters holding pooled connections may wait for).
+     */
     Connection dedicated() throws SQLException;
 
     /** Closes what the pool holds; connections given back later are closed. */

@@ -356,13 +356,17 @@ public final class PostgresStorage implements Storage {
         if (!prepares) {
             return;
         }
+        // a connection outside the pool: the voters waiting for the lock may hold every pooled one
+        Connection c = null;
         try {
-            run("look for abandoned prepared transactions", c -> {
-                PreparedRecovery.run(this, c, pendingRollbacks);
-                return null;
-            });
-        } catch (StorageException e) {
+            c = connections.dedicated();
+            PreparedRecovery.run(this, c, pendingRollbacks);
+        } catch (SQLException | RuntimeException e) {
             // the next vote that waits, or the next open, tries again
+        } finally {
+            if (c != null) {
+                DriverPool.quietlyClose(c);
+            }
         }
     }
 

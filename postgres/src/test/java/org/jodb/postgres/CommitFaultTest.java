@@ -232,7 +232,9 @@ class CommitFaultTest extends PgSchemas {
     void aVoteWaitingBehindAnAbandonedPreparedTransactionRollsItBack() throws SQLException {
         String schema = schema("fault_wait");
         PostgresStorage dying = open(schema, true);
-        PostgresStorage other = open(schema, true);
+        // one pooled connection: the voter holds it while it waits, so recovery must not need the pool
+        PostgresStorage other = PostgresStorage.open(server.url(schema), PostgresOptions.defaults().withPoolSize(1));
+        opened.add(other);
         long oid = other.newOid();
         long t1 = commit(other, oid, Storage.NO_TID, "first");
         Killer killer = new Killer("none");

@@ -47,7 +47,7 @@ final class JdbcPostgresStore implements Store {
 
     @Override
     public void open(Path dir, Durability mode) {
-        String schema = PostgresServerUrl.schemaOf(dir) + "_jdbc";
+        String schema = PostgresServerUrl.schemaOf(dir, "_jdbc");
         table = "\"" + schema + "\".accounts";
         try {
             conn = DriverManager.getConnection(url);

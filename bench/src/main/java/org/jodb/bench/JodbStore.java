@@ -102,7 +102,8 @@ final class JodbStore implements Store {
     @SuppressWarnings("unchecked")
     public void open(Path dir, Durability mode) {
         db = Database.open(postgresUrl != null
-                ? PostgresStorage.open(postgresUrl, PostgresOptions.defaults().withSchema(PostgresServerUrl.schemaOf(dir)))
+                ? PostgresStorage.open(postgresUrl,
+                        PostgresOptions.defaults().withSchema(PostgresServerUrl.schemaOf(dir, "")))
                 : MappedFileStorage.open(dir, options(mode)));
         manager = new TransactionManager(false);
         conn = db.open(manager);

@@ -333,13 +333,12 @@ public final class PostgresStorage implements Storage {
     /** Takes the commit lock in {@code c}'s open transaction, looking for abandoned transactions while it waits. */
     void commitLock(Connection c) throws SQLException {
         while (true) {
-            try (PreparedStatement wait = c.prepareStatement("SET LOCAL lock_timeout = '" + LOCK_WAIT + "'");
-                 PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)");
-                 PreparedStatement reset = c.prepareStatement("SET LOCAL lock_timeout = 0")) {
-                wait.execute();
+            // one round trip: the wait limit (for this database transaction only), then the lock
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)"
+                    + " FROM (SELECT set_config('lock_timeout', ?, true)) AS wait")) {
                 lock.setLong(1, keys.commit());
+                lock.setString(2, LOCK_WAIT);
                 lock.execute();
-                reset.execute();
                 return;
             } catch (SQLException e) {
                 if (!"55P03".equals(e.getSQLState())) {

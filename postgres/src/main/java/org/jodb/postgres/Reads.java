@@ -158,9 +158,6 @@ final class Reads {
                 while (rs.next()) {
                     packedBefore = rs.getLong(1);
                     long t = rs.getLong(2);
-                    if (rs.wasNull()) {
-                        continue; // no transaction after tid: the one row carries packed_before
-                    }
                     if (t != current && current != -1) {
                         result.add(new CommittedTransaction(current, toArray(oids)));
                         oids.clear();

@@ -39,11 +39,13 @@ final class Sql {
         String info = schema + ".storage_info";
         maxTid = "SELECT coalesce(max(tid), 0) FROM " + transactions;
         packedBefore = "SELECT packed_before FROM " + info;
-        loadAt = "SELECT i.packed_before, s.tid, s.data FROM " + info + " i LEFT JOIN LATERAL"
+        // Each read is planned as index probes (kept cheap, so that no plan is costly enough for the server to
+        // compile it): packed_before as a scalar subquery, the revision as one probe of the primary key.
+        String packed = "(SELECT packed_before FROM " + info + ")";
+        loadAt = "SELECT " + packed + ", s.tid, s.data FROM (VALUES (1)) AS one(x) LEFT JOIN LATERAL"
                 + " (SELECT tid, data FROM " + objects + " WHERE oid = ? AND tid <= ? ORDER BY tid DESC LIMIT 1) s"
                 + " ON true";
-        loadAllAt = "SELECT i.packed_before, q.oid, s.tid, s.data FROM " + info + " i"
-                + " CROSS JOIN unnest(?::bigint[]) AS q(oid) LEFT JOIN LATERAL"
+        loadAllAt = "SELECT " + packed + ", q.oid, s.tid, s.data FROM unnest(?::bigint[]) AS q(oid) LEFT JOIN LATERAL"
                 + " (SELECT tid, data FROM " + objects + " WHERE oid = q.oid AND tid <= ? ORDER BY tid DESC LIMIT 1) s"
                 + " ON true";
         currentSerials = "SELECT oid, max(tid) FROM " + objects + " WHERE oid = ANY(?::bigint[]) GROUP BY oid";
@@ -57,8 +59,10 @@ final class Sql {
         raiseOidSequence = "SELECT setval(?::regclass, ?) FROM " + oidSequence + " WHERE last_value < ?";
         history = "SELECT s.tid, t.time_millis, t.username, t.note, octet_length(s.data) FROM " + objects + " s"
                 + " LEFT JOIN " + transactions + " t ON t.tid = s.tid WHERE s.oid = ? ORDER BY s.tid DESC LIMIT ?";
-        transactionsAfter = "SELECT i.packed_before, t.tid, s.oid FROM " + info + " i LEFT JOIN (" + transactions
-                + " t LEFT JOIN " + objects + " s ON s.tid = t.tid) ON t.tid > ? ORDER BY t.tid, s.oid";
+        // No row when nothing committed after the tid: packed_before then cannot be above it (pack never
+        // passes the last tid), so it is not needed.
+        transactionsAfter = "SELECT " + packed + ", t.tid, s.oid FROM " + transactions + " t LEFT JOIN " + objects
+                + " s ON s.tid = t.tid WHERE t.tid > ? ORDER BY t.tid, s.oid";
         transactionPage = "SELECT t.tid, t.time_millis, t.username, t.note FROM " + transactions + " t"
                 + " WHERE t.tid > ? ORDER BY t.tid LIMIT ?";
         transactionRecords = "SELECT oid, data FROM " + objects + " WHERE tid = ? ORDER BY oid";

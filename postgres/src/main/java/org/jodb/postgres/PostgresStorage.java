@@ -286,8 +286,16 @@ public final class PostgresStorage implements Storage {
         return new TransactionWalk(this, afterTid);
     }
 
-    /** Transactions with a tid below {@code beforeTid}, newest first, at most {@code max}. */
+    /**
+     * Transactions with a tid below {@code beforeTid}, newest first, at most {@code max}, each with the oids of
+     * the records the storage still holds for it.
+     *
+     * @throws IllegalArgumentException when {@code max} is negative
+     */
     public List<TransactionInfo> transactionLog(long beforeTid, int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("a transaction log holds at least 0 transactions: max " + max);
+        }
         return run("read the transaction log", c -> reads.transactionLog(c, beforeTid, max));
     }
 

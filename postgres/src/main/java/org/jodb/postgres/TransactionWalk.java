@@ -31,6 +31,7 @@ final class TransactionWalk implements Iterator<TransactionRecords> {
 
     @Override
     public boolean hasNext() {
+        storage.checkOpen();
         if (page.isEmpty() && !exhausted) {
             readPage();
         }

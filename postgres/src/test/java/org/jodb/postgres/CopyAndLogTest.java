@@ -106,6 +106,8 @@ class CopyAndLogTest extends PgSchemas {
             assertArrayEquals(new long[] {a}, newest.get(0).oids());
             assertEquals(List.of(tids.get(9)), s.transactionLog(tids.get(10), 1).stream()
                     .map(TransactionInfo::tid).toList());
+            assertEquals(List.of(), s.transactionLog(Long.MAX_VALUE, 0));
+            assertThrows(IllegalArgumentException.class, () -> s.transactionLog(Long.MAX_VALUE, -1));
 
             Iterator<TransactionRecords> walk = s.transactions(tids.get(140));
             List<Long> walked = new ArrayList<>();

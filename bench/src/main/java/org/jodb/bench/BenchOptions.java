@@ -27,9 +27,12 @@ record BenchOptions(boolean quick, List<String> stores, Set<Workload> workloads,
                     int rounds, double capSeconds, Path dataDir, Path outDir) {
 
     static final List<String> ALL_STORES = List.of("jodb", "jodb-tree", "mvstore", "eclipsestore", "mapdb");
+    /** Stores on the PostgreSQL server JODB_PG_URL names, run only when asked for by --stores. */
+    static final List<String> POSTGRES_STORES = List.of("jodb-postgres", "jdbc-postgres");
 
     static final String USAGE = String.join("\n",
             "usage: java -jar bench/target/jodb-bench.jar [--quick] [--stores jodb,jodb-tree,mvstore,eclipsestore,mapdb]",
+            "           (and, on the server JODB_PG_URL names, --stores jodb-postgres,jdbc-postgres --modes sync)",
             "           [--workloads 1,2,3,4,5] [--modes sync,deferred] [--rounds N] [--accounts N]",
             "           [--updates N] [--cap SECONDS] [--data DIR] [--out DIR]",
             "       java -jar bench/target/jodb-bench.jar --scaling [--quick] [--stores ...] [--modes ...]",
@@ -93,8 +96,9 @@ record BenchOptions(boolean quick, List<String> stores, Set<Workload> workloads,
         List<String> result = new ArrayList<>();
         for (String name : s.split(",")) {
             String n = name.trim().toLowerCase(java.util.Locale.ROOT);
-            if (!ALL_STORES.contains(n)) {
-                throw new IllegalArgumentException("unknown store '" + name + "': use " + String.join(",", ALL_STORES));
+            if (!ALL_STORES.contains(n) && !POSTGRES_STORES.contains(n)) {
+                throw new IllegalArgumentException("unknown store '" + name + "': use " + String.join(",", ALL_STORES)
+                        + " or, with JODB_PG_URL set, " + String.join(",", POSTGRES_STORES));
             }
             result.add(n);
         }

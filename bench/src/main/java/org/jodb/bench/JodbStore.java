@@ -7,6 +7,8 @@ import org.jodb.Connection;
 import org.jodb.Database;
 import org.jodb.PersistentMap;
 import org.jodb.PersistentTreeMap;
+import org.jodb.postgres.PostgresOptions;
+import org.jodb.postgres.PostgresStorage;
 import org.jodb.storage.MappedFileStorage;
 import org.jodb.storage.StorageOptions;
 import org.jodb.transaction.Savepoint;
@@ -28,25 +30,36 @@ final class JodbStore implements Store {
 
     private final String name;
     private final Supplier<Map<String, Account>> newMap;
+    /** The PostgreSQL URL of the {@code jodb-postgres} store; null for the file storage. */
+    private final String postgresUrl;
 
     private Database db;
     private TransactionManager manager;
     private Connection conn;
     private Map<String, Account> accounts;
 
-    private JodbStore(String name, Supplier<Map<String, Account>> newMap) {
+    private JodbStore(String name, Supplier<Map<String, Account>> newMap, String postgresUrl) {
         this.name = name;
         this.newMap = newMap;
+        this.postgresUrl = postgresUrl;
+    }
+
+    /**
+     * The accounts in a {@link PersistentMap} at the root, on {@link PostgresStorage} at {@code url}, in a schema
+     * named after the run's directory (so that the cold read reopens the same one).
+     */
+    static JodbStore postgres(String url) {
+        return new JodbStore("jodb-postgres", PersistentMap::new, url);
     }
 
     /** The accounts in a {@link PersistentMap} at the root. */
     static JodbStore persistentMap() {
-        return new JodbStore("jodb", PersistentMap::new);
+        return new JodbStore("jodb", PersistentMap::new, null);
     }
 
     /** The accounts in a {@link PersistentTreeMap} at the root. */
     static JodbStore persistentTreeMap() {
-        return new JodbStore("jodb-tree", PersistentTreeMap::new);
+        return new JodbStore("jodb-tree", PersistentTreeMap::new, null);
     }
 
     @Override
@@ -61,11 +74,16 @@ final class JodbStore implements Store {
 
     @Override
     public String cannot(Workload workload, Durability mode) {
-        return null;
+        return postgresUrl != null && mode != Durability.SYNC
+                ? "the server's synchronous_commit decides when a commit is durable: run with --modes sync" : null;
     }
 
     @Override
     public String describe(Durability mode) {
+        if (postgresUrl != null) {
+            return "PostgresStorage: commit returns after COMMIT PREPARED, durable as the server's synchronous_commit"
+                    + " says";
+        }
         StorageOptions o = options(mode);
         String map = name.equals("jodb") ? "" : " (accounts in a PersistentTreeMap)";
         return (mode == Durability.SYNC
@@ -83,7 +101,10 @@ final class JodbStore implements Store {
     @Override
     @SuppressWarnings("unchecked")
     public void open(Path dir, Durability mode) {
-        db = Database.open(MappedFileStorage.open(dir, options(mode)));
+        db = Database.open(postgresUrl != null
+                ? PostgresStorage.open(postgresUrl,
+                        PostgresOptions.defaults().withSchema(PostgresServerUrl.schemaOf(dir, "")))
+                : MappedFileStorage.open(dir, options(mode)));
         manager = new TransactionManager(false);
         conn = db.open(manager);
         Object existing = conn.root().get(MAP);

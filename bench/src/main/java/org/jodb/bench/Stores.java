@@ -12,6 +12,8 @@ final class Stores {
             case "mapdb" -> new MapDbStore();
             case "jodb" -> JodbStore.persistentMap();
             case "jodb-tree" -> JodbStore.persistentTreeMap();
+            case "jodb-postgres" -> JodbStore.postgres(PostgresServerUrl.get());
+            case "jdbc-postgres" -> new JdbcPostgresStore(PostgresServerUrl.get());
             default -> throw new IllegalArgumentException("unknown store '" + name + "'");
         };
     }

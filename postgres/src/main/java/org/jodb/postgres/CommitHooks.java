@@ -1,0 +1,27 @@
+package org.jodb.postgres;
+
+/**
+ * Points inside a commit where the fault tests stop a transaction to break its connection; each is given the
+ * server process id of the committing connection. Does nothing unless a test installs one.
+ */
+interface CommitHooks {
+    CommitHooks NONE = new CommitHooks() {
+    };
+
+    /** In vote, after the rows are written, before PREPARE TRANSACTION (or before vote returns). */
+    default void atVote(int backendPid) {
+    }
+
+    /** In finish, before COMMIT PREPARED (or COMMIT) is sent. */
+    default void beforeCommit(int backendPid) {
+    }
+
+    /** In finish, after the commit succeeded, before the notification is sent and finish returns. */
+    default void afterCommit(int backendPid) {
+    }
+
+    /** Whether any hook is installed (only then does a commit ask the server for its process id). */
+    default boolean active() {
+        return this != NONE;
+    }
+}

@@ -1,0 +1,85 @@
+package org.jodb.postgres;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.Semaphore;
+
+/**
+ * The storage's own pool for a storage opened by URL: at most {@code size} connections out at once, idle
+ * ones kept for reuse, broken ones dropped. Enough for jodb's short jobs (a load, a vote to finish); an
+ * application that wants more brings its own {@code DataSource}.
+ */
+final class DriverPool implements Connections {
+    private final String url;
+    private final Semaphore permits;
+    private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
+    private volatile boolean closed;
+
+    DriverPool(String url, int size) {
+        this.url = url;
+        this.permits = new Semaphore(size, true);
+    }
+
+    @Override
+    public Connection take() throws SQLException {
+        permits.acquireUninterruptibly();
+        try {
+            Connection c;
+            while ((c = idle.pollFirst()) != null) {
+                if (!c.isClosed()) { // the driver closes a connection the server ended; no round trip
+                    return c;
+                }
+            }
+            return dedicated();
+        } catch (SQLException | RuntimeException e) {
+            permits.release();
+            throw e;
+        }
+    }
+
+    @Override
+    public void give(Connection connection, boolean broken) {
+        try {
+            if (broken || closed) {
+                quietlyClose(connection);
+            } else {
+                idle.addFirst(connection);
+                if (closed) {
+                    closeIdle();
+                }
+            }
+        } finally {
+            permits.release();
+        }
+    }
+
+    @Override
+    public Connection dedicated() throws SQLException {
+        Connection c = DriverManager.getConnection(url);
+        c.setAutoCommit(true);
+        return c;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        closeIdle();
+    }
+
+    private void closeIdle() {
+        Connection c;
+        while ((c = idle.pollFirst()) != null) {
+            quietlyClose(c);
+        }
+    }
+
+    static void quietlyClose(Connection c) {
+        try {
+            c.close();
+        } catch (SQLException | RuntimeException ignored) {
+            // a connection that cannot even close is gone anyway
+        }
+    }
+}

@@ -1,0 +1,452 @@
+package org.jodb.postgres;
+
+import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import javax.sql.DataSource;
+import org.jodb.spi.CommittedTransaction;
+import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.DanglingReferenceException;
+import org.jodb.spi.ReferenceFinder;
+import org.jodb.spi.Revision;
+import org.jodb.spi.RevisionInfo;
+import org.jodb.spi.Storage;
+import org.jodb.spi.StorageException;
+import org.jodb.spi.StorageTransaction;
+import org.jodb.spi.StorageView;
+import org.jodb.spi.TransactionInfo;
+import org.jodb.spi.TransactionMetadata;
+import org.jodb.spi.TransactionRecords;
+
+/**
+ * A {@link Storage} in a PostgreSQL database, shared by every process that opens the same database and
+ * schema: the storage to switch to when one process is not enough. {@code postgres/SCHEMA.md} describes its
+ * tables, locks and the steps of a commit, a poll, a pack and a recovery.
+ *
+ * <ul>
+ *   <li>Reads run in autocommit, one statement each: a snapshot is a tid, and committed rows never change, so
+ *       no database transaction stays open between jodb transactions.</li>
+ *   <li>Commits: vote takes the schema's commit lock (an advisory lock, across processes), picks the tid from
+ *       the last committed one and the clock, checks conflicts, writes the rows and prepares the database
+ *       transaction; finish commits it. See {@link PgTransaction}.</li>
+ *   <li>Polls: a listener per storage hears each commit's NOTIFY, so that a view's poll with nothing new costs
+ *       no round trip; polling the server is the guarantee when it cannot be trusted.</li>
+ *   <li>Oids come from a sequence, reserved {@link PostgresOptions#oidBlock()} at a time.</li>
+ * </ul>
+ * Safe for many threads: each call takes a pooled connection for its own use.
+ */
+public final class PostgresStorage implements Storage {
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** How long a vote waits for the commit lock before it looks for abandoned prepared transactions. */
+    private static final String LOCK_WAIT = "5s";
+
+    final Connections connections;
+    final PostgresOptions options;
+    final String schema;
+    final Sql sql;
+    final LockKeys keys;
+    final Reads reads;
+    /** Whether votes end with PREPARE TRANSACTION (the server allows it and the options want it). */
+    final boolean prepares;
+    /** This storage's owner number: its owner lock and the ids of the transactions it prepares carry it. */
+    final int owner;
+    final ThreadLocal<PgTransaction> votedOnThisThread = new ThreadLocal<>();
+    volatile CommitHooks hooks = CommitHooks.NONE;
+    private final String name;
+    private final CommitListener listener;
+    /** The newest tid this storage knows to be committed (its own commits, notifications, reads). */
+    private final AtomicLong knownTid = new AtomicLong();
+    private final ArrayDeque<Long> reservedOids = new ArrayDeque<>();
+    /** Prepared transactions of this storage whose rollback failed: rolled back at the next chance. */
+    private final Set<String> pendingRollbacks = ConcurrentHashMap.newKeySet();
+    /** Oids this storage's packs removed, sorted; with the last pack's finder (see {@link #checkReferences}). */
+    private volatile long[] removed = new long[0];
+    private volatile ReferenceFinder finder;
+    private volatile boolean closed;
+
+    private PostgresStorage(Connections connections, PostgresOptions options, String shownLocation) {
+        this.connections = connections;
+        this.options = options;
+        this.schema = options.schema();
+        this.sql = new Sql(schema);
+        this.keys = new LockKeys(schema);
+        this.name = shownLocation + " (schema " + schema + ")";
+        this.reads = new Reads(sql, name);
+        this.owner = RANDOM.nextInt();
+        boolean serverPrepares;
+        try {
+            Connection c = connections.take();
+            boolean broken = false;
+            try {
+                SchemaSetup.ensure(c, sql, keys, schema, name);
+                serverPrepares = SchemaSetup.serverPrepares(c);
+                knownTid.set(reads.lastTid(c));
+            } catch (SQLException e) {
+                broken = Failures.connectionLost(e);
+                throw e;
+            } finally {
+                connections.give(c, broken);
+            }
+        } catch (SQLException e) {
+            connections.close();
+            throw Failures.of(name, "open", e);
+        } catch (RuntimeException e) {
+            connections.close();
+            throw e;
+        }
+        this.prepares = options.preparedTransactions() && serverPrepares;
+        this.listener = new CommitListener(this);
+        listener.start();
+        recoverAbandoned();
+    }
+
+    /**
+     * Opens (creating its tables on first use) the storage a {@code jdbc:postgresql:} URL names, with default
+     * options; the URL's parameter {@code jodbSchema} names the schema (default {@value
+     * PostgresOptions#DEFAULT_SCHEMA}). Every other parameter (user, password, TLS settings) goes to the driver
+     * as written. The storage keeps its own small pool of connections.
+     *
+     * @throws IllegalArgumentException when the URL is not a PostgreSQL URL or names an unusable schema
+     * @throws StorageException when the server cannot be reached or refuses the login (the message shows the
+     *         URL without its password)
+     */
+    public static PostgresStorage open(String url) {
+        return open(url, PostgresOptions.defaults());
+    }
+
+    /** {@link #open(String)} with {@code options}; a {@code jodbSchema} in the URL overrides their schema. */
+    public static PostgresStorage open(String url, PostgresOptions options) {
+        Objects.requireNonNull(options, "options");
+        PgUrl parsed = PgUrl.parse(url, options.schema());
+        PostgresOptions chosen = options.withSchema(parsed.schema());
+        return new PostgresStorage(new DriverPool(parsed.driverUrl(), chosen.poolSize()), chosen, parsed.shown());
+    }
+
+    /**
+     * Opens the storage in {@code options.schema()} of the database {@code source} connects to, taking every
+     * connection from it (an application's pool: one connection stays out for the storage's listener while it
+     * is open). The pool's connections must be PostgreSQL's.
+     */
+    public static PostgresStorage open(DataSource source, PostgresOptions options) {
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(options, "options");
+        return new PostgresStorage(new DataSourceConnections(source), options, "a DataSource");
+    }
+
+    /** A job on one connection. */
+    interface SqlJob<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code job} on a pooled connection in autocommit; a failure becomes a StorageException. The jobs
+     * are reads (or start over from the top, as pack does), so a job whose connection turns out to be lost (a
+     * pooled connection the server ended while it was idle, a server restarted) runs once more on a new one.
+     */
+    <T> T run(String doing, SqlJob<T> job) {
+        checkOpen();
+        for (int attempt = 1; ; attempt++) {
+            Connection c;
+            try {
+                c = connections.take();
+            } catch (SQLException e) {
+                throw Failures.of(name, doing, e);
+            }
+            boolean broken = false;
+            try {
+                return job.run(c);
+            } catch (SQLException e) {
+                broken = Failures.connectionLost(e);
+                if (!broken || attempt == 2) {
+                    throw Failures.of(name, doing, e);
+                }
+            } finally {
+                connections.give(c, broken);
+            }
+        }
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public long newOid() {
+        checkOpen();
+        synchronized (reservedOids) {
+            if (reservedOids.isEmpty()) {
+                run("reserve oids", c -> {
+                    try (PreparedStatement s = c.prepareStatement(sql.nextOids)) {
+                        s.setString(1, sql.oidSequence);
+                        s.setInt(2, options.oidBlock());
+                        try (ResultSet rs = s.executeQuery()) {
+                            while (rs.next()) {
+                                reservedOids.add(rs.getLong(1));
+                            }
+                        }
+                    }
+                    return null;
+                });
+            }
+            return reservedOids.poll();
+        }
+    }
+
+    @Override
+    public long lastTid() {
+        long last = run("read the last tid", reads::lastTid);
+        observed(last);
+        return last;
+    }
+
+    @Override
+    public Revision load(long oid) {
+        return loadAt(oid, Long.MAX_VALUE);
+    }
+
+    @Override
+    public Revision loadAt(long oid, long tid) {
+        return run("load oid " + oid, c -> reads.loadAt(c, oid, tid));
+    }
+
+    @Override
+    public Revision[] loadAllAt(long[] oids, long tid) {
+        Objects.requireNonNull(oids, "oids");
+        checkOpen();
+        if (oids.length == 0) {
+            return new Revision[0];
+        }
+        return run("load " + oids.length + " oids", c -> reads.loadAllAt(c, oids, tid));
+    }
+
+    @Override
+    public long oldestSnapshot() {
+        return run("read the oldest snapshot", reads::packedBefore);
+    }
+
+    @Override
+    public List<CommittedTransaction> transactionsAfter(long tid) {
+        return run("list the transactions after tid " + tid, c -> reads.transactionsAfter(c, tid)).transactions();
+    }
+
+    @Override
+    public StorageView openView() {
+        checkOpen();
+        long generation = listener.liveGeneration();
+        return new PgView(this, lastTid(), false, generation);
+    }
+
+    @Override
+    public StorageView openView(long atTid) {
+        if (atTid < NO_TID) {
+            throw new IllegalArgumentException("a snapshot tid is >= " + NO_TID + ": " + atTid);
+        }
+        checkOpen();
+        return new PgView(this, atTid, true, 0);
+    }
+
+    @Override
+    public StorageTransaction tpcBegin(TransactionMetadata metadata, ConflictResolver resolver) {
+        checkOpen();
+        return new PgTransaction(this, metadata, resolver, null);
+    }
+
+    /**
+     * Begins the commit of a transaction copied from another storage, as {@code Storage.tpcBeginCopy} will
+     * say: each record is written as given (no conflict check, no resolver), {@code checkCurrent} is refused,
+     * vote refuses a tid not above {@link #lastTid()}, finish returns exactly {@code transaction.tid()}, the
+     * time, user and note are kept, and the oid sequence is raised above every oid copied. Copy into a storage
+     * no other process writes meanwhile.
+     */
+    public StorageTransaction tpcBeginCopy(TransactionInfo transaction) {
+        Objects.requireNonNull(transaction, "transaction");
+        checkOpen();
+        return new PgTransaction(this, new TransactionMetadata(transaction.user(), transaction.note()),
+                ConflictResolver.NONE, transaction);
+    }
+
+    /**
+     * Every committed transaction with a tid above {@code afterTid}, oldest first, read a page of transactions
+     * at a time and one transaction's records at a time; after a pack, only what the storage still holds.
+     */
+    public Iterator<TransactionRecords> transactions(long afterTid) {
+        checkOpen();
+        return new TransactionWalk(this, afterTid);
+    }
+
+    /**
+     * Transactions with a tid below {@code beforeTid}, newest first, at most {@code max}, each with the oids of
+     * the records the storage still holds for it.
+     *
+     * @throws IllegalArgumentException when {@code max} is negative
+     */
+    public List<TransactionInfo> transactionLog(long beforeTid, int max) {
+        if (max < 0) {
+            throw new IllegalArgumentException("a transaction log holds at least 0 transactions: max " + max);
+        }
+        return run("read the transaction log", c -> reads.transactionLog(c, beforeTid, max));
+    }
+
+    @Override
+    public List<RevisionInfo> history(long oid, int max) {
+        return run("read the history of oid " + oid, c -> reads.history(c, oid, max));
+    }
+
+    @Override
+    public void pack(long packTid, ReferenceFinder references) {
+        checkOpen();
+        Objects.requireNonNull(references, "references");
+        long[] dropped = new PgPack(this, references).run(packTid);
+        if (dropped.length > 0) {
+            synchronized (this) {
+                long[] more = Arrays.copyOf(removed, removed.length + dropped.length);
+                System.arraycopy(dropped, 0, more, removed.length, dropped.length);
+                Arrays.sort(more);
+                finder = references;
+                removed = more;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        listener.close();
+        connections.close();
+    }
+
+    void checkOpen() {
+        if (closed) {
+            throw new IllegalStateException("storage " + name + " is closed");
+        }
+    }
+
+    // ---------------------------------------------------------------- for commits, views and the listener
+
+    /** Takes the commit lock in {@code c}'s open transaction, looking for abandoned transactions while it waits. */
+    void commitLock(Connection c) throws SQLException {
+        while (true) {
+            // one round trip: the wait limit (for this database transaction only), then the lock
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)"
+                    + " FROM (SELECT set_config('lock_timeout', ?, true)) AS wait")) {
+                lock.setLong(1, keys.commit());
+                lock.setString(2, LOCK_WAIT);
+                lock.execute();
+                return;
+            } catch (SQLException e) {
+                if (!"55P03".equals(e.getSQLState())) {
+                    throw e;
+                }
+                c.rollback(); // the lock wait timed out: a prepared transaction of a dead process may hold it
+                recoverAbandoned();
+            }
+        }
+    }
+
+    /** Rolls back the prepared transactions of storages that are gone, and this storage's failed rollbacks. */
+    void recoverAbandoned() {
+        if (!prepares) {
+            return;
+        }
+        // a connection outside the pool: the voters waiting for the lock may hold every pooled one
+        Connection c = null;
+        try {
+            c = connections.dedicated();
+            PreparedRecovery.run(this, c, pendingRollbacks);
+        } catch (SQLException | RuntimeException e) {
+            // the next vote that waits, or the next open, tries again
+        } finally {
+            if (c != null) {
+                DriverPool.quietlyClose(c);
+            }
+        }
+    }
+
+    /** Rolls back prepared transaction {@code gid} of this storage now, or at the next chance. */
+    void rollbackPrepared(String gid) {
+        pendingRollbacks.add(gid);
+        recoverAbandoned();
+    }
+
+    /** Refuses a record that refers to an object a pack of this storage removed (Storage#pack). */
+    void checkReferences(Map<Long, byte[]> records) {
+        long[] gone = removed;
+        if (gone.length == 0) {
+            return;
+        }
+        for (Map.Entry<Long, byte[]> e : records.entrySet()) {
+            finder.references(e.getValue(), ref -> {
+                if (Arrays.binarySearch(gone, ref) >= 0) {
+                    throw new DanglingReferenceException(e.getKey(), ref);
+                }
+            });
+        }
+    }
+
+    /** Raises the oid sequence to at least {@code maxOid} (a copy wrote oids the sequence did not hand out). */
+    void raiseOidSequence(Connection c, long maxOid) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql.raiseOidSequence)) {
+            s.setString(1, sql.oidSequence);
+            s.setLong(2, maxOid);
+            s.setLong(3, maxOid);
+            s.execute();
+        }
+        synchronized (reservedOids) {
+            reservedOids.removeIf(oid -> oid <= maxOid);
+        }
+    }
+
+    /** This storage committed {@code tid}. */
+    void committed(long tid) {
+        observed(tid);
+    }
+
+    /** Some process committed {@code tid} (or a read saw it as the newest). */
+    void observed(long tid) {
+        knownTid.accumulateAndGet(tid, Math::max);
+    }
+
+    long knownTid() {
+        return knownTid.get();
+    }
+
+    long listenerGeneration() {
+        return listener.liveGeneration();
+    }
+
+    /** Tells the other processes of commit {@code tid} (best effort: their listeners also poll). */
+    void notifyCommitted(long tid) {
+        try {
+            run("notify commit " + tid, c -> {
+                try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                    s.setString(1, sql.channel);
+                    s.setString(2, Long.toString(tid));
+                    s.execute();
+                }
+                return null;
+            });
+        } catch (StorageException | IllegalStateException e) {
+            // the commit stands; the listeners' own polling catches up
+        }
+    }
+
+    /** Closes the storage after a failure only a reopen can judge (a commit whose outcome is unknown). */
+    void closeAfterFailure() {
+        close();
+    }
+}

@@ -1,0 +1,78 @@
+package org.jodb.postgres;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.jodb.spi.StorageException;
+import org.jodb.spi.UnsupportedFormatException;
+
+/**
+ * At open: creates the schema's tables when they are missing (under a lock, so that two processes opening a
+ * new database at once do not race) and checks their format when they exist. A role without the right to
+ * create them gets an error that says who must create them.
+ */
+final class SchemaSetup {
+    private SchemaSetup() {
+    }
+
+    static void ensure(Connection c, Sql sql, LockKeys keys, String schemaName, String name) throws SQLException {
+        if (!exists(c, sql)) {
+            c.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                    lock.setLong(1, keys.create());
+                    lock.execute();
+                }
+                if (!exists(c, sql)) {
+                    try (Statement s = c.createStatement()) {
+                        for (String ddl : sql.createSchema()) {
+                            s.execute(ddl);
+                        }
+                    }
+                }
+                c.commit();
+            } catch (SQLException e) {
+                c.rollback();
+                if ("42501".equals(e.getSQLState())) {
+                    throw new StorageException("storage " + name + ": schema " + schemaName + " has no jodb tables"
+                            + " and the role " + c.getMetaData().getUserName() + " may not create them ("
+                            + e.getMessage() + "). Open it once as a role that may (see the module's README,"
+                            + " \"Privileges\"), or name an existing jodb schema.", e);
+                }
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        }
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT format_version FROM " + sql.schema + ".storage_info")) {
+            int version = rs.next() ? rs.getInt(1) : -1;
+            if (version != Sql.FORMAT_VERSION) {
+                throw new UnsupportedFormatException("storage " + name + ": schema " + schemaName
+                        + " holds jodb tables of format " + version + "; this jodb reads format "
+                        + Sql.FORMAT_VERSION + ". Open it with the jodb version that wrote it.");
+            }
+        }
+    }
+
+    private static boolean exists(Connection c, Sql sql) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT to_regclass(?) IS NOT NULL")) {
+            s.setString(1, sql.schema + ".storage_info");
+            try (ResultSet rs = s.executeQuery()) {
+                rs.next();
+                return rs.getBoolean(1);
+            }
+        }
+    }
+
+    /** Whether the server allows PREPARE TRANSACTION ({@code max_prepared_transactions} above 0). */
+    static boolean serverPrepares(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT current_setting('max_prepared_transactions')::int")) {
+            rs.next();
+            return rs.getInt(1) > 0;
+        }
+    }
+}

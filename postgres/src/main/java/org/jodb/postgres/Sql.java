@@ -1,0 +1,90 @@
+package org.jodb.postgres;
+
+/**
+ * Every statement jodb sends, written once, with the schema's quoted name in place and {@code ?} for every
+ * value. SCHEMA.md describes the tables; {@code SchemaDocTest} keeps the two in step.
+ */
+final class Sql {
+    /** The layout these statements expect, in {@code storage_info.format_version}. */
+    static final int FORMAT_VERSION = 1;
+
+    final String schema;
+    final String channel;
+
+    final String maxTid;
+    final String packedBefore;
+    final String loadAt;
+    final String loadAllAt;
+    final String currentSerials;
+    final String exactRevision;
+    final String insertRevision;
+    final String insertTransaction;
+    final String committedWith;
+    /** The oid sequence's name, passed as a bind parameter to nextval and setval. */
+    final String oidSequence;
+    final String nextOids;
+    final String raiseOidSequence;
+    final String history;
+    final String transactionsAfter;
+    final String transactionPage;
+    final String transactionRecords;
+    final String transactionLog;
+    final String raisePackedBefore;
+
+    Sql(String schemaName) {
+        schema = SchemaName.quoted(schemaName);
+        channel = "jodb_" + schemaName;
+        String objects = schema + ".object_state";
+        String transactions = schema + ".transactions";
+        String info = schema + ".storage_info";
+        maxTid = "SELECT coalesce(max(tid), 0) FROM " + transactions;
+        packedBefore = "SELECT packed_before FROM " + info;
+        // Each read is planned as index probes (kept cheap, so that no plan is costly enough for the server to
+        // compile it): packed_before as a scalar subquery, the revision as one probe of the primary key.
+        String packed = "(SELECT packed_before FROM " + info + ")";
+        loadAt = "SELECT " + packed + ", s.tid, s.data FROM (VALUES (1)) AS one(x) LEFT JOIN LATERAL"
+                + " (SELECT tid, data FROM " + objects + " WHERE oid = ? AND tid <= ? ORDER BY tid DESC LIMIT 1) s"
+                + " ON true";
+        loadAllAt = "SELECT " + packed + ", q.oid, s.tid, s.data FROM unnest(?::bigint[]) AS q(oid) LEFT JOIN LATERAL"
+                + " (SELECT tid, data FROM " + objects + " WHERE oid = q.oid AND tid <= ? ORDER BY tid DESC LIMIT 1) s"
+                + " ON true";
+        currentSerials = "SELECT oid, max(tid) FROM " + objects + " WHERE oid = ANY(?::bigint[]) GROUP BY oid";
+        exactRevision = "SELECT data FROM " + objects + " WHERE oid = ? AND tid = ?";
+        insertRevision = "INSERT INTO " + objects + " (oid, tid, data) VALUES (?, ?, ?)";
+        insertTransaction = "INSERT INTO " + transactions + " (tid, time_millis, username, note, commit_id)"
+                + " VALUES (?, ?, ?, ?, ?)";
+        committedWith = "SELECT count(*) FROM " + transactions + " WHERE tid = ? AND commit_id = ?";
+        oidSequence = schema + ".oid_sequence";
+        nextOids = "SELECT nextval(?::regclass) FROM generate_series(1, ?)";
+        raiseOidSequence = "SELECT setval(?::regclass, ?) FROM " + oidSequence + " WHERE last_value < ?";
+        history = "SELECT s.tid, t.time_millis, t.username, t.note, octet_length(s.data) FROM " + objects + " s"
+                + " LEFT JOIN " + transactions + " t ON t.tid = s.tid WHERE s.oid = ? ORDER BY s.tid DESC LIMIT ?";
+        // No row when nothing committed after the tid: packed_before then cannot be above it (pack never
+        // passes the last tid), so it is not needed.
+        transactionsAfter = "SELECT " + packed + ", t.tid, s.oid FROM " + transactions + " t LEFT JOIN " + objects
+                + " s ON s.tid = t.tid WHERE t.tid > ? ORDER BY t.tid, s.oid";
+        transactionPage = "SELECT t.tid, t.time_millis, t.username, t.note FROM " + transactions + " t"
+                + " WHERE t.tid > ? ORDER BY t.tid LIMIT ?";
+        transactionRecords = "SELECT oid, data FROM " + objects + " WHERE tid = ? ORDER BY oid";
+        transactionLog = "SELECT t.tid, t.time_millis, t.username, t.note,"
+                + " ARRAY(SELECT s.oid FROM " + objects + " s WHERE s.tid = t.tid ORDER BY s.oid)"
+                + " FROM " + transactions + " t WHERE t.tid < ? ORDER BY t.tid DESC LIMIT ?";
+        raisePackedBefore = "UPDATE " + info + " SET packed_before = greatest(packed_before, ?)";
+    }
+
+    /** The statements that create the schema's tables, in order (SCHEMA.md explains each). */
+    String[] createSchema() {
+        return new String[] {
+            "CREATE SCHEMA IF NOT EXISTS " + schema,
+            "CREATE TABLE " + schema + ".storage_info (one_row boolean PRIMARY KEY DEFAULT true CHECK (one_row),"
+                    + " format_version integer NOT NULL, packed_before bigint NOT NULL DEFAULT 0)",
+            "CREATE TABLE " + schema + ".transactions (tid bigint PRIMARY KEY, time_millis bigint NOT NULL,"
+                    + " username text NOT NULL, note text NOT NULL, commit_id bigint NOT NULL)",
+            "CREATE TABLE " + schema + ".object_state (oid bigint NOT NULL, tid bigint NOT NULL,"
+                    + " data bytea NOT NULL, PRIMARY KEY (oid, tid))",
+            "CREATE INDEX object_state_by_tid ON " + schema + ".object_state (tid, oid)",
+            "CREATE SEQUENCE " + schema + ".oid_sequence MINVALUE 1 START 1",
+            "INSERT INTO " + schema + ".storage_info (format_version) VALUES (" + FORMAT_VERSION + ")",
+        };
+    }
+}

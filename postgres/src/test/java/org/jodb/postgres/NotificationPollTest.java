@@ -1,0 +1,165 @@
+package org.jodb.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.PrintWriter;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Logger;
+import javax.sql.DataSource;
+import org.jodb.spi.Changes;
+import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.Storage;
+import org.jodb.spi.StorageTransaction;
+import org.jodb.spi.StorageView;
+import org.jodb.spi.TransactionMetadata;
+import org.junit.jupiter.api.Test;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A view's poll with nothing new costs no round trip while the listener hears every commit; a commit of another
+ * process is reported after its notification, with one query; with the listener's connection lost the views
+ * ask the server at every poll, so that nothing goes unreported.
+ */
+class NotificationPollTest extends PgSchemas {
+
+    /** A DataSource that counts the connections taken from it (each job of the storage takes one). */
+    private static final class CountingDataSource implements DataSource {
+        final PGSimpleDataSource inner = new PGSimpleDataSource();
+        final AtomicInteger taken = new AtomicInteger();
+
+        @Override
+        public Connection getConnection() throws SQLException {
+            taken.incrementAndGet();
+            return inner.getConnection();
+        }
+
+        @Override
+        public Connection getConnection(String user, String password) throws SQLException {
+            taken.incrementAndGet();
+            return inner.getConnection(user, password);
+        }
+
+        @Override
+        public PrintWriter getLogWriter() {
+            return null;
+        }
+
+        @Override
+        public void setLogWriter(PrintWriter out) {
+        }
+
+        @Override
+        public void setLoginTimeout(int seconds) {
+        }
+
+        @Override
+        public int getLoginTimeout() {
+            return 0;
+        }
+
+        @Override
+        public Logger getParentLogger() {
+            return Logger.getGlobal();
+        }
+
+        @Override
+        public <T> T unwrap(Class<T> iface) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean isWrapperFor(Class<?> iface) {
+            return false;
+        }
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("waited a minute for " + what);
+            }
+            Thread.sleep(10);
+        }
+    }
+
+    private static long commit(Storage s) {
+        StorageTransaction txn = s.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        txn.store(s.newOid(), Storage.NO_TID, new byte[] {7});
+        txn.vote();
+        return txn.finish();
+    }
+
+    @Test
+    void aPollWithNothingNewAsksNothingAndAnotherProcessesCommitIsReportedOnceHeard() throws Exception {
+        String schema = schema("notify");
+        CountingDataSource source = new CountingDataSource();
+        source.inner.setUrl(PgUrl.parse(server.url(schema), "jodb").driverUrl());
+        try (PostgresStorage mine = PostgresStorage.open(source, PostgresOptions.defaults().withSchema(schema));
+             PostgresStorage theirs = PostgresStorage.open(server.url(schema))) {
+            await("the listener", () -> mine.listenerGeneration() != 0);
+            long t1 = commit(theirs);
+            await("the notification of " + t1, () -> mine.knownTid() >= t1);
+            StorageView view = mine.openView();
+            assertEquals(t1, view.snapshotTid());
+
+            int before = source.taken.get();
+            for (int i = 0; i < 20; i++) {
+                assertEquals(Changes.none(t1), view.poll());
+            }
+            assertEquals(before, source.taken.get(), "polls with nothing new took no connection");
+
+            long t2 = commit(theirs);
+            await("the notification of " + t2, () -> mine.knownTid() >= t2);
+            Changes changes = view.poll();
+            assertEquals(t2, changes.snapshotTid());
+            assertEquals(List.of(t2), changes.transactions().stream().map(t -> t.tid()).toList());
+            assertEquals(before + 1, source.taken.get(), "one query for what changed");
+            assertEquals(Changes.none(t2), view.poll());
+            assertEquals(before + 1, source.taken.get());
+            view.close();
+        }
+    }
+
+    @Test
+    void withTheListenerDownEveryPollAsksTheServer() throws Exception {
+        String schema = schema("notify_down");
+        try (PostgresStorage mine = PostgresStorage.open(server.url(schema));
+             PostgresStorage theirs = PostgresStorage.open(server.url(schema))) {
+            await("the listener", () -> mine.listenerGeneration() != 0);
+            StorageView view = mine.openView();
+            long generation = mine.listenerGeneration();
+            terminateListenerOf(schema, mine);
+            await("the listener to notice", () -> mine.listenerGeneration() != generation);
+
+            long t1 = commit(theirs); // whether or not the listener is back, the view cannot trust it yet
+            Changes changes = view.poll();
+            assertEquals(t1, changes.snapshotTid(), "reported without waiting for any notification");
+            assertTrue(changes.known());
+            view.close();
+        }
+    }
+
+    private static void terminateListenerOf(String schema, PostgresStorage s) throws SQLException {
+        try (Connection c = server.admin(); PreparedStatement st = c.prepareStatement("SELECT pid FROM pg_locks"
+                + " WHERE locktype = 'advisory' AND objsubid = 2 AND classid::bigint = ? AND objid::bigint = ?")) {
+            st.setLong(1, s.keys.ownerClass() & 0xffffffffL);
+            st.setLong(2, s.owner & 0xffffffffL);
+            try (ResultSet rs = st.executeQuery()) {
+                assertTrue(rs.next(), "the listener of " + schema + " holds its owner lock");
+                int pid = rs.getInt(1);
+                assertNotEquals(0, pid);
+                server.terminate(pid);
+            }
+        }
+    }
+}

@@ -2,6 +2,7 @@ package org.jodb.postgres;
 
 import java.sql.SQLException;
 import org.jodb.spi.StorageException;
+import org.jodb.spi.StorageUnavailableException;
 
 /**
  * Turns the driver's exceptions into jodb's: a {@link StorageException} whose message says what jodb was doing,
@@ -18,13 +19,18 @@ final class Failures {
         return state == null || state.startsWith("08") || state.startsWith("57P") || state.equals("53300");
     }
 
-    /** The failure of {@code doing} against storage {@code name}. */
+    /**
+     * The failure of {@code doing} against storage {@code name}: a {@link StorageUnavailableException} (retryable)
+     * when the connection was lost or refused, since every caller's operation then did nothing.
+     */
     static StorageException of(String name, String doing, SQLException e) {
-        String remedy = connectionLost(e)
-                ? " The connection to the server was lost or refused: check that the server runs and is reachable;"
-                + " jodb connects again on the next call."
-                : "";
+        if (connectionLost(e)) {
+            return new StorageUnavailableException("storage " + name + " could not " + doing + ": " + e.getMessage()
+                    + (e.getSQLState() == null ? "" : " (SQL state " + e.getSQLState() + ")") + ". The connection to"
+                    + " the server was lost or refused: check that the server runs and is reachable; jodb connects"
+                    + " again on the next call, and TransactionManager.run retries.", e);
+        }
         return new StorageException("storage " + name + " could not " + doing + ": " + e.getMessage()
-                + (e.getSQLState() == null ? "" : " (SQL state " + e.getSQLState() + ")") + "." + remedy, e);
+                + (e.getSQLState() == null ? "" : " (SQL state " + e.getSQLState() + ")") + ".", e);
     }
 }

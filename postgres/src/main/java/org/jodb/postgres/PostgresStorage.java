@@ -270,6 +270,7 @@ public final class PostgresStorage implements Storage {
      * time, user and note are kept, and the oid sequence is raised above every oid copied. Copy into a storage
      * no other process writes meanwhile.
      */
+    @Override
     public StorageTransaction tpcBeginCopy(TransactionInfo transaction) {
         Objects.requireNonNull(transaction, "transaction");
         checkOpen();
@@ -281,6 +282,7 @@ public final class PostgresStorage implements Storage {
      * Every committed transaction with a tid above {@code afterTid}, oldest first, read a page of transactions
      * at a time and one transaction's records at a time; after a pack, only what the storage still holds.
      */
+    @Override
     public Iterator<TransactionRecords> transactions(long afterTid) {
         checkOpen();
         return new TransactionWalk(this, afterTid);
@@ -292,6 +294,7 @@ public final class PostgresStorage implements Storage {
      *
      * @throws IllegalArgumentException when {@code max} is negative
      */
+    @Override
     public List<TransactionInfo> transactionLog(long beforeTid, int max) {
         if (max < 0) {
             throw new IllegalArgumentException("a transaction log holds at least 0 transactions: max " + max);

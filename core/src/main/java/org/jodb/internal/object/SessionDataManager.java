@@ -7,6 +7,7 @@ import org.jodb.spi.CommitNotDoneException;
 import org.jodb.spi.DanglingReferenceException;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageConflictException;
+import org.jodb.spi.StorageUnavailableException;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
 import org.jodb.transaction.DataManager;
@@ -218,7 +219,7 @@ final class SessionDataManager implements DataManager {
     /** A commit the storage settled as not done can be redone in a new transaction. */
     @Override
     public boolean shouldRetry(Throwable error) {
-        return error instanceof CommitNotDoneException;
+        return error instanceof CommitNotDoneException || error instanceof StorageUnavailableException;
     }
 
     @Override

@@ -22,56 +22,69 @@ import picocli.CommandLine.Parameters;
 /**
  * {@code jodb copy SOURCE TARGET}: copies every transaction of a store, with its tid, time, user, note and
  * records, into a new or empty directory, or continues an earlier copy, through {@link StorageCopy}; then
- * prints what the copy's verification compared. Refuses a source or target another process has open, a target
- * that holds other files, and a target that is not an earlier copy of the source.
+ * prints what the copy's verification compared. Either side may be a directory or a storage URL
+ * ({@code jdbc:postgresql://...}), in every direction. Refuses a source or target directory another process has
+ * open, a target that holds other files, and a target that is not an earlier copy of the source.
  */
 @Command(name = "copy", description = {
         "Copies a store, every transaction with its metadata, and verifies the copy.",
         "TARGET is a new or empty directory, or an earlier copy of SOURCE, which is brought up to date. Then every",
         "transaction of TARGET is compared with SOURCE's. Exit status 1 when they differ. Needs both stores to",
-        "itself: a store another process has open is refused."})
+        "itself: a store another process has open is refused.",
+        "Either side may be a jdbc:postgresql://host:port/db?user=... URL (the schema of its jodbSchema parameter):",
+        "a directory into PostgreSQL, PostgreSQL into a directory, or one schema into another."})
 final class CopyCommand extends StoreCommand implements Callable<Integer> {
 
-    @Parameters(index = "1", paramLabel = "TARGET", description = "The copy's directory: new, empty, or an earlier"
-            + " copy of STORE.")
+    @Parameters(index = "1", paramLabel = "TARGET", description = "The copy's directory or URL: new, empty, or an"
+            + " earlier copy of STORE.")
     String targetName;
 
     @Override
     public Integer call() {
-        StoreDir source = StoreDir.of(storeName);
-        Path target = Path.of(targetName);
-        boolean earlierCopy = checkTarget(source, target);
-        if (source.openElsewhere()) {
+        boolean sourceUrl = StoreUrl.isUrl(storeName);
+        boolean targetUrl = StoreUrl.isUrl(targetName);
+        StoreDir source = sourceUrl ? null : StoreDir.of(storeName);
+        String sourceShown = sourceUrl ? StoreUrl.of(storeName).shown() : source.path.toString();
+        String targetShown = targetUrl ? StoreUrl.of(targetName).shown() : Path.of(targetName).toString();
+        if (sourceUrl && targetUrl && StoreUrl.of(storeName).url.equals(StoreUrl.of(targetName).url)) {
+            throw new UserError("the target " + targetShown + " is the source itself. Name another database or"
+                    + " schema (the URL's jodbSchema parameter), or a new or empty directory, for the copy.");
+        }
+        boolean earlierCopy = !targetUrl && checkTarget(source, sourceShown, Path.of(targetName));
+        if (source != null && source.openElsewhere()) {
             throw new UserError(sourceHeld(source.path));
         }
-        if (earlierCopy && StoreDir.unchecked(target).openElsewhere()) {
-            throw new UserError(StoreDir.unchecked(target).heldMessage("copy"));
+        if (earlierCopy && StoreDir.unchecked(Path.of(targetName)).openElsewhere()) {
+            throw new UserError(StoreDir.unchecked(Path.of(targetName)).heldMessage("copy"));
         }
         CopyBar bar = new CopyBar(progress());
         PhaseTotals totals = new PhaseTotals();
         CopyReport report;
-        try (MappedFileStorage from = open(source.path, sourceHeld(source.path));
-             MappedFileStorage to = open(target, StoreDir.unchecked(target).heldMessage("copy"))) {
+        try (Storage from = sourceUrl ? StoreUrl.of(storeName).openStorage() : open(source.path,
+                sourceHeld(source.path));
+             Storage to = targetUrl ? StoreUrl.of(targetName).openStorage() : open(Path.of(targetName),
+                     StoreDir.unchecked(Path.of(targetName)).heldMessage("copy"))) {
             report = StorageCopy.copy(from, to, p -> {
                 totals.hear(p);
                 bar.progress(p);
             });
         } catch (IllegalArgumentException notACopy) {
             throw new UserError(notACopy.getMessage().replace(" Copy into an empty storage.", "") + ". Copy into a"
-                    + " new or empty directory instead, or delete " + target + " first.");
+                    + " new or empty " + (targetUrl ? "schema" : "directory") + " instead, or delete " + targetShown
+                    + (targetUrl ? "'s tables" : "") + " first.");
         } finally {
             bar.done();
         }
         out().println("copied " + transactions(report.transactions()) + " (" + report.records() + " records, "
-                + report.bytes() + " bytes) from " + source.path + " into " + target + (report.afterTid() == Storage.NO_TID
+                + report.bytes() + " bytes) from " + sourceShown + " into " + targetShown + (report.afterTid() == Storage.NO_TID
                 ? "" : ", after its tid " + Ids.tid(report.afterTid()) + " (an earlier copy)"));
         if (!report.matches()) {
             err().println("the copy differs from the source: " + report.firstDifference() + ". Run `jodb verify "
-                    + source.path + "` and `jodb verify " + target + "`; then copy into a new directory.");
+                    + sourceShown + "` and `jodb verify " + targetShown + "`; then copy into a new directory.");
             return Jodb.DAMAGED;
         }
         out().println("verified: " + transactions(totals.transactions) + " (" + totals.records + " records, "
-                + totals.bytes + " bytes) of " + target + " are the source's, with their tids, times, users and"
+                + totals.bytes + " bytes) of " + targetShown + " are the source's, with their tids, times, users and"
                 + " notes; its last transaction is " + Ids.tid(report.lastTid()));
         return Jodb.OK;
     }
@@ -85,21 +98,21 @@ final class CopyCommand extends StoreCommand implements Callable<Integer> {
      *
      * @return whether the target is a store already (an earlier copy, to continue)
      */
-    private static boolean checkTarget(StoreDir source, Path target) {
+    private static boolean checkTarget(StoreDir source, String sourceShown, Path target) {
         if (!Files.exists(target)) {
             return false;
         }
         if (!Files.isDirectory(target)) {
             throw new UserError(target + " is a file. Name a new or empty directory for the copy, or an earlier copy"
-                    + " of " + source.path + " to bring up to date.");
+                    + " of " + sourceShown + " to bring up to date.");
         }
         try {
-            if (Files.isSameFile(source.path, target)) {
+            if (source != null && Files.isSameFile(source.path, target)) {
                 throw new UserError(target + " is the source store itself. Name a new or empty directory for the"
                         + " copy.");
             }
         } catch (IOException e) {
-            throw new UserError("cannot compare " + source.path + " with " + target + ": " + e.getMessage()
+            throw new UserError("cannot compare " + sourceShown + " with " + target + ": " + e.getMessage()
                     + ". Check their permissions.");
         }
         List<String> others = new ArrayList<>();
@@ -119,7 +132,7 @@ final class CopyCommand extends StoreCommand implements Callable<Integer> {
             others.sort(null);
             throw new UserError(target + " is neither empty nor a jodb store: it holds " + String.join(", ",
                     others.subList(0, Math.min(5, others.size()))) + (others.size() > 5 ? ", ..." : "")
-                    + ". Name a new or empty directory for the copy, or an earlier copy of " + source.path + ".");
+                    + ". Name a new or empty directory for the copy, or an earlier copy of " + sourceShown + ".");
         }
         return store;
     }

@@ -4,9 +4,12 @@ import java.time.Instant;
 import java.util.concurrent.Callable;
 import java.util.function.LongConsumer;
 
+import org.jodb.Database;
 import org.jodb.internal.serialization.ObjectRecordCodec;
 import org.jodb.spi.ReferenceFinder;
+import org.jodb.spi.Storage;
 import org.jodb.spi.StorageException;
+import org.jodb.spi.TransactionInfo;
 import org.jodb.storage.MappedFileStorage;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +17,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code jodb pack STORE [--before TIME]}: removes old revisions and unreachable objects through
  * {@link MappedFileStorage#pack}, as {@code Database.pack} does, keeping what any snapshot at or after the pack
- * point can read. Refuses a store another process has open.
+ * point can read. Refuses a store directory another process has open; a storage named by URL packs online.
  */
 @Command(name = "pack", description = {
         "Removes old revisions and unreachable objects.",
@@ -30,6 +33,9 @@ final class PackCommand extends StoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long beforeMillis = before == null ? Long.MAX_VALUE : Times.parseMillis("--before", before, Instant.now());
+        if (StoreUrl.isUrl(storeName)) {
+            return packOf(StoreUrl.of(storeName), beforeMillis);
+        }
         StoreDir store = StoreDir.of(storeName);
         if (store.openElsewhere()) {
             throw new UserError(store.heldMessage("pack"));
@@ -68,6 +74,39 @@ final class PackCommand extends StoreCommand implements Callable<Integer> {
             out().println("packed " + store.path + " at tid " + Ids.tid(packTid) + ": " + transactionsBefore + " -> "
                     + after.transactions.size() + " transactions, " + recordsBefore + " -> " + after.records
                     + " records, " + diskBefore + " -> " + store.diskBytes() + " bytes on disk");
+        }
+        return Jodb.OK;
+    }
+
+    /**
+     * Packs a storage opened by URL while other processes may read and commit, as the storage allows:
+     * {@code Database.pack} at the newest transaction, or the storage's pack at the newest transaction committed
+     * at or before {@code --before}.
+     */
+    private int packOf(StoreUrl url, long beforeMillis) {
+        try (Database db = url.openDatabase()) {
+            Storage storage = db.storage();
+            long packTid = Storage.NO_TID;
+            long transactionsBefore = 0;
+            for (TransactionInfo t : StorageLog.all(storage)) {
+                transactionsBefore++;
+                if (packTid == Storage.NO_TID && t.timeMillis() <= beforeMillis) {
+                    packTid = t.tid(); // newest first: the first one at or before the time
+                }
+            }
+            if (packTid == Storage.NO_TID) {
+                out().println("nothing to pack: no transaction was committed at or before " + Times.format(beforeMillis));
+                return Jodb.OK;
+            }
+            if (before == null) {
+                packTid = storage.lastTid();
+                db.pack();
+            } else {
+                storage.pack(packTid, REFERENCES);
+            }
+            long transactionsAfter = StorageLog.all(storage).size();
+            out().println("packed " + url + " at tid " + Ids.tid(packTid) + ": " + transactionsBefore + " -> "
+                    + transactionsAfter + " transactions");
         }
         return Jodb.OK;
     }

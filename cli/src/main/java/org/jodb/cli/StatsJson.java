@@ -10,8 +10,17 @@ final class StatsJson {
 
     /** @param live the runtime figures of the process that has the store open; {@code null} when none has */
     static String of(StoreDir store, StoreStats s, LiveFigures.Result live) {
+        return of(store.path.toString(), true, s, live);
+    }
+
+    /**
+     * @param store     the store as shown (a URL without its password)
+     * @param fileStore whether the file figures (log, segment and disk bytes) mean something: false for a
+     *                  storage opened by URL, whose JSON leaves them out
+     */
+    static String of(String store, boolean fileStore, StoreStats s, LiveFigures.Result live) {
         StringBuilder sb = new StringBuilder("{");
-        sb.append("\"store\":").append(string(store.path.toString()));
+        sb.append("\"store\":").append(string(store));
         sb.append(",\"transactions\":").append(s.transactions);
         if (s.transactions > 0) {
             sb.append(",\"firstTransaction\":").append(string(Times.format(s.firstMillis)));
@@ -21,9 +30,11 @@ final class StatsJson {
         sb.append(",\"records\":").append(s.records);
         sb.append(",\"liveBytes\":").append(s.liveBytes);
         sb.append(",\"recordBytes\":").append(s.recordBytes);
-        sb.append(",\"logBytes\":").append(s.logBytes);
-        sb.append(",\"segmentBytes\":").append(s.segmentBytes);
-        sb.append(",\"diskBytes\":").append(s.diskBytes);
+        if (fileStore) {
+            sb.append(",\"logBytes\":").append(s.logBytes);
+            sb.append(",\"segmentBytes\":").append(s.segmentBytes);
+            sb.append(",\"diskBytes\":").append(s.diskBytes);
+        }
         sb.append(",\"classes\":[");
         boolean first = true;
         for (StoreStats.ClassFigures f : s.classes.values()) {

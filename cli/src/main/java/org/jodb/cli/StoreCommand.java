@@ -8,7 +8,8 @@ import picocli.CommandLine.Spec;
 
 /** What every command has: the STORE argument and the command line's output streams. */
 abstract class StoreCommand {
-    @Parameters(index = "0", paramLabel = "STORE", description = "The store's directory (the one given to Database.open).")
+    @Parameters(index = "0", paramLabel = "STORE", description = "The store's directory (the one given to Database.open), or a"
+            + " jdbc:postgresql://host:port/db?user=... URL.")
     String storeName;
 
     @Spec

@@ -87,6 +87,37 @@ final class StoreStats {
         return s;
     }
 
+    /**
+     * The figures of a storage opened by URL, from a walk through the SPI: all but the file figures (log,
+     * segment and disk bytes), which stay 0.
+     */
+    static StoreStats of(StorageWalk walk) {
+        StoreStats s = new StoreStats();
+        s.transactions = walk.transactions;
+        s.firstMillis = walk.firstMillis;
+        s.lastMillis = walk.lastMillis;
+        s.objects = walk.objects.size();
+        s.records = walk.records;
+        s.recordBytes = walk.recordBytes;
+        List<Large> all = new ArrayList<>();
+        for (Map.Entry<Long, StorageWalk.ObjectFigures> e : walk.objects.entrySet()) {
+            StorageWalk.ObjectFigures o = e.getValue();
+            String name = walk.classOf(e.getKey());
+            ClassFigures f = s.classes.computeIfAbsent(name, ClassFigures::new);
+            f.objects++;
+            f.revisions += o.revisions;
+            f.liveBytes += o.currentBytes;
+            f.allBytes += o.allBytes;
+            s.liveBytes += o.currentBytes;
+            if (!ENTRIES.equals(name)) {
+                all.add(new Large(e.getKey(), name, o.currentBytes, o.currentTid));
+            }
+        }
+        all.sort(Comparator.comparingInt(Large::bytes).reversed().thenComparingLong(Large::oid));
+        s.largest.addAll(all.subList(0, Math.min(LARGEST, all.size())));
+        return s;
+    }
+
     /** The class an object's revision holds, by its registry entry. */
     static String classOf(LogScan scan, LogScan.Rev r) {
         if (scan.entries.containsKey(r.oid())) {

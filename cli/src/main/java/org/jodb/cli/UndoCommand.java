@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
  * {@code jodb undo STORE TID [--user U] [--note N]}: undoes one committed transaction through
  * {@link Database#undo(TransactionManager, long)}, in a transaction of its own that records the user and note,
  * and prints the oids it wrote and its tid. A refused undo ({@link UndoException}) writes nothing. Refuses a
- * store another process has open.
+ * store another process has open; a storage named by URL, shared by design, is undone in while others use it.
  */
 @Command(name = "undo", description = {
         "Undoes a transaction: writes back the states its objects had before it.",
@@ -41,11 +41,21 @@ final class UndoCommand extends StoreCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         long tid = Ids.parse("tid", tidText);
-        StoreDir store = StoreDir.of(storeName);
-        if (store.openElsewhere()) {
-            throw new UserError(store.heldMessage("undo"));
+        String shown;
+        Database opened;
+        if (StoreUrl.isUrl(storeName)) { // a shared storage: other processes may commit meanwhile, as to any database
+            StoreUrl url = StoreUrl.of(storeName);
+            shown = url.shown();
+            opened = url.openDatabase();
+        } else {
+            StoreDir store = StoreDir.of(storeName);
+            if (store.openElsewhere()) {
+                throw new UserError(store.heldMessage("undo"));
+            }
+            shown = store.path.toString();
+            opened = openDatabase(store);
         }
-        try (Database db = openDatabase(store)) {
+        try (Database db = opened) {
             long lastBefore = db.storage().lastTid();
             TransactionManager manager = new TransactionManager(true);
             Transaction txn = manager.begin();
@@ -55,7 +65,7 @@ final class UndoCommand extends StoreCommand implements Callable<Integer> {
                 db.undo(manager, tid);
             } catch (UndoException refused) {
                 manager.abort();
-                throw new UserError(refusal(store, refused));
+                throw new UserError(refusal(shown, refused));
             } catch (RuntimeException e) {
                 manager.abort();
                 throw e;
@@ -89,13 +99,13 @@ final class UndoCommand extends StoreCommand implements Callable<Integer> {
      * The exception's message (it names the objects and the later transactions), with its tids written as this
      * command writes them, and the remedy from the command line.
      */
-    static String refusal(StoreDir store, UndoException e) {
+    static String refusal(String store, UndoException e) {
         String message = hexTid(e.getMessage(), e.tid());
         for (long later : e.laterChanges().values()) {
             message = hexTid(message, later);
         }
-        return message + " From the command line: `jodb log " + store.path + "` lists the transactions (undo later"
-                + " ones first, newest first); `jodb history " + store.path + " OID` shows who changed an object.";
+        return message + " From the command line: `jodb log " + store + "` lists the transactions (undo later"
+                + " ones first, newest first); `jodb history " + store + " OID` shows who changed an object.";
     }
 
     /** {@code text} with {@code tid} in decimal, as a whole number, replaced by its hex form. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 
+import org.jodb.Database;
 import picocli.CommandLine.Command;
 
 /**
@@ -17,11 +18,16 @@ import picocli.CommandLine.Command;
         "chain of transactions, that every reference in every record resolves to an object that exists at that",
         "revision, and that the oid index agrees with the log. Prints each problem with its file, offset, oid",
         "and tid, then a summary. Exit status 0 when all holds, 1 when a problem was found, 2 when the store",
-        "cannot be read. Takes the store's lock while it reads: a store another process has open is refused."})
+        "cannot be read. Takes the store's lock while it reads: a store another process has open is refused.",
+        "On a storage named by URL: every transaction and record readable, every reference resolving (the file",
+        "checks do not apply)."})
 final class VerifyCommand extends StoreCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (StoreUrl.isUrl(storeName)) {
+            return verifyOf(StoreUrl.of(storeName));
+        }
         StoreDir store = StoreDir.of(storeName);
         List<String> problems = new ArrayList<>();
         List<String> notes = new ArrayList<>();
@@ -52,5 +58,27 @@ final class VerifyCommand extends StoreCommand implements Callable<Integer> {
         out().println("verify " + store.path + ": " + counted + ": " + problems.size() + " problem"
                 + (problems.size() == 1 ? "" : "s"));
         return Jodb.DAMAGED;
+    }
+
+    /**
+     * Checks a storage opened by URL with what the SPI can check ({@link StorageWalk}): every transaction and
+     * record readable, and every reference resolving at its revision. Other processes may commit meanwhile.
+     */
+    private int verifyOf(StoreUrl url) {
+        StorageWalk walk;
+        try (Database db = url.openDatabase()) {
+            walk = StorageWalk.of(db.storage());
+        }
+        for (String p : walk.problems) {
+            out().println("PROBLEM " + url.withoutSecrets(p));
+        }
+        out().println("note: checked through the storage interface (every transaction and record readable, every"
+                + " reference resolving at its revision); " + StoreUrl.NOT_A_FILE_STORE + ".");
+        String counted = walk.transactions + " transactions, " + walk.records + " records, " + walk.objects.size()
+                + " objects";
+        int n = walk.problems.size();
+        out().println("verify " + url + ": " + counted + ": " + (n == 0 ? "no problems" : n + " problem"
+                + (n == 1 ? "" : "s")));
+        return n == 0 ? Jodb.OK : Jodb.DAMAGED;
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
- * Runs {@code scenarios/two-processes.md} with the doctest runner, in a JVM of its own, on a schema of the test
+ * Runs {@code postgres/scenarios/two-processes.md} with the doctest runner, in a JVM of its own, on a schema of the test
  * server: the scenario of two databases on one PostgreSQL URL stays true.
  */
 class TwoProcessesScenarioTest extends PgSchemas {
@@ -26,7 +26,7 @@ class TwoProcessesScenarioTest extends PgSchemas {
             }
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), "org.jodb.doctest.Main",
-                "scenarios/two-processes.md"));
+                "../postgres/scenarios/two-processes.md"));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().put("JODB_SCENARIO_URL", server.url(schema("scenario")));
         Process p = builder.start();

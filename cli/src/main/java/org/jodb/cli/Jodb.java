@@ -20,7 +20,8 @@ import picocli.CommandLine.Command;
 @Command(name = "jodb", mixinStandardHelpOptions = true, version = "jodb 0.1.0-SNAPSHOT",
         description = "Looks inside a jodb store (a directory given to Database.open), checks it, and packs it.",
         subcommands = {VerifyCommand.class, StatsCommand.class, LogCommand.class, HistoryCommand.class,
-                DumpCommand.class, PackCommand.class})
+                DumpCommand.class, PackCommand.class,
+                org.jodb.cli.browse.BrowseCommand.class})
 public final class Jodb {
     public static final int OK = 0;
     public static final int DAMAGED = 1;

@@ -2,10 +2,14 @@ package org.jodb.cli;
 
 import java.nio.file.Path;
 import java.util.AbstractList;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 import org.jodb.cli.browse.StoreLog;
+import org.jodb.storage.internal.log.LogLayout;
+import org.jodb.storage.internal.log.LogPosition;
+import org.jodb.storage.internal.log.Segment;
 
 /**
  * The browser's access to a store: a {@link LogScan} seen through {@link StoreLog}, so that the browse package
@@ -14,9 +18,35 @@ import org.jodb.cli.browse.StoreLog;
  */
 public final class ScannedStoreLog implements StoreLog {
     private final LogScan scan;
+    private final List<String> problems = new ArrayList<>();
 
     private ScannedStoreLog(LogScan scan) {
         this.scan = scan;
+        problems.addAll(scan.problems);
+        String tail = unreadTail(scan);
+        if (tail != null) {
+            problems.add(tail);
+        }
+    }
+
+    /**
+     * The walk for a store another process may have open takes bad bytes at the end of the last segment for
+     * a commit in progress and stops there; said here, so that a page does not pass a damaged log's end off
+     * as its newest state.
+     */
+    private static String unreadTail(LogScan scan) {
+        int id = LogPosition.segment(scan.logEnd);
+        int offset = LogPosition.offset(scan.logEnd);
+        for (Segment s : scan.segments) {
+            if (s.id == id && offset <= s.capacity - 4 && s.getInt(offset) != LogLayout.END_MAGIC
+                    && s.nonZeroEnd(offset) != offset) {
+                return s.file + " offset " + offset + ": bytes follow the last complete transaction: a commit"
+                        + " the process that has the store open is writing, or a damaged transaction (then the"
+                        + " transactions after it are not shown). Reload the page; if this stays, run `jodb verify "
+                        + scan.store.path + "`.";
+            }
+        }
+        return null;
     }
 
     /**
@@ -88,7 +118,7 @@ public final class ScannedStoreLog implements StoreLog {
 
     @Override
     public List<String> problems() {
-        return List.copyOf(scan.problems);
+        return List.copyOf(problems);
     }
 
     @Override

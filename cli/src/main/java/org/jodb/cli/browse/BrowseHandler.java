@@ -55,7 +55,7 @@ final class BrowseHandler extends Handler.Abstract {
         }
         StoreLog log;
         try {
-            log = reader.apply(store);
+            log = read();
         } catch (RuntimeException e) {
             return answer(response, callback, 503, Page.bare("Store not readable", "<h1>The store cannot be read</h1>"
                     + "<p id=\"error\">" + Html.text(String.valueOf(e.getMessage())) + "</p>"));
@@ -72,6 +72,20 @@ final class BrowseHandler extends Handler.Abstract {
         } finally {
             log.close();
         }
+    }
+
+    /**
+     * Reads the log; reads it once more when the first read met damage, since a pack of the process that has
+     * the store open may have been swapping its segments just then (the swap is brief). Damage that stays is
+     * shown on the page.
+     */
+    private StoreLog read() {
+        StoreLog log = reader.apply(store);
+        if (log.problems().isEmpty()) {
+            return log;
+        }
+        log.close();
+        return reader.apply(store);
     }
 
     private static String render(Snapshot s, PageRequest page) {

@@ -10,6 +10,10 @@ import java.io.OutputStream;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.StandardOpenOption;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -219,6 +223,24 @@ class BrowsePagesTest {
             assertFalse(old.body().contains("shelf"), old::toString);
             conn.close();
         }
+    }
+
+    @Test
+    void aDamagedTransactionEndsWhatThePagesShowAndTheyWarnOfIt() throws IOException {
+        server.close();
+        Path segment = dir.resolve("log-00000001.seg");
+        byte[] bytes = Files.readAllBytes(segment);
+        int at = new String(bytes, StandardCharsets.ISO_8859_1).indexOf("Frank Herber"); // Kryo marks a string's last character
+        assertTrue(at > 0);
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) (bytes[at] ^ 1)}), at);
+        }
+        server = BrowseServer.start(dir, 0, ScannedStoreLog::read);
+        Http root = page("/");
+        assertEquals(200, root.status(), root::toString);
+        assertTrue(root.body().contains("bytes follow the last complete transaction"), root::toString);
+        assertTrue(root.body().contains("run `jodb verify " + dir + "`"), root::toString);
+        assertFalse(root.body().contains("&quot;book&quot;"), root::toString);
     }
 
     private String rawGet(String host) throws IOException {

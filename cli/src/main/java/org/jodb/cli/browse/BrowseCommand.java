@@ -19,11 +19,11 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "browse", description = {
         "Serves a read-only web view of a store on 127.0.0.1.",
-        "Serves a read-only web view of a store on 127.0.0.1 until interrupted (Ctrl-C): the root, any object with",
-        "its fields and references as links, its history with a diff between revisions, the transaction log, and",
-        "search by oid and class name. Each page shows one snapshot (the newest when asked, or the tid in its",
-        "address) and says which in its footer. The store's lock is never taken: an application may have the",
-        "store open, and pages show the transactions it committed."})
+        "Serves a read-only web view of a store on 127.0.0.1 until interrupted (Ctrl-C): the root, any object with"
+                + " its fields and references as links, its history with a diff between revisions, the transaction"
+                + " log, and search by oid and class name. Each page shows one snapshot (the newest when asked, or"
+                + " the tid in its address) and says which in its footer. The store's lock is never taken: an"
+                + " application may have the store open, and pages show the transactions it committed."})
 public final class BrowseCommand implements Callable<Integer> {
     static final int DEFAULT_PORT = 8080;
 

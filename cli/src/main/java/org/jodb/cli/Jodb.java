@@ -9,8 +9,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code jodb} command: {@code verify}, {@code stats}, {@code log}, {@code history}, {@code dump} and
- * {@code pack} on a store directory. {@link #main} is the jar's entry point; {@link #run} is the same without
+ * The {@code jodb} command: {@code verify}, {@code stats}, {@code log}, {@code history}, {@code dump},
+ * {@code pack}, {@code undo}, {@code copy} and {@code browse} on a store directory. {@link #main} is the jar's entry point; {@link #run} is the same without
  * {@code System.exit}, for tests and scenarios.
  *
  * <p>Exit status: {@link #OK}; {@link #DAMAGED} when {@code verify} found problems; {@link #FAILED} when the
@@ -18,9 +18,11 @@ import picocli.CommandLine.Command;
  * process holds), with a message on standard error saying the problem and the remedy.
  */
 @Command(name = "jodb", mixinStandardHelpOptions = true, version = "jodb 0.1.0-SNAPSHOT",
-        description = "Looks inside a jodb store (a directory given to Database.open), checks it, and packs it.",
+        description = "Looks inside a jodb store (a directory given to Database.open), checks it, packs it, undoes a"
+                + " transaction, copies it, and browses it in a web view.",
         subcommands = {VerifyCommand.class, StatsCommand.class, LogCommand.class, HistoryCommand.class,
-                DumpCommand.class, PackCommand.class, UndoCommand.class, CopyCommand.class})
+                DumpCommand.class, PackCommand.class, UndoCommand.class, CopyCommand.class,
+                org.jodb.cli.browse.BrowseCommand.class})
 public final class Jodb {
     public static final int OK = 0;
     public static final int DAMAGED = 1;

@@ -255,7 +255,7 @@ public interface Storage extends AutoCloseable {
      *
      * <ul>
      *   <li>Each names the oids of the records the storage holds for that transaction, in the order of its
-     *       records. After a {@link #pack}: a transaction the pack dropped is not listed, and one it kept names
+     *       records (a storage that keeps no such order: by oid). After a {@link #pack}: a transaction the pack dropped is not listed, and one it kept names
      *       only the records it kept (as {@link #history} lists only kept revisions).</li>
      *   <li>A snapshot: it lists transactions committed before the call, never one whose commit is not
      *       finished; one that finishes during the call may be missing.</li>

@@ -9,8 +9,8 @@ package org.jodb.spi;
  * @param timeMillis when it committed, in milliseconds since the epoch
  * @param user       its user, {@code ""} if none
  * @param note       its description, {@code ""} if none
- * @param oids       the oids it wrote that the storage still holds, in the order of its records; the caller
- *                   must not change the array
+ * @param oids       the oids it wrote that the storage still holds, in the order of its records (a storage
+ *                   that keeps no such order, such as PostgreSQL's: by oid); the caller must not change the array
  */
 public record TransactionInfo(long tid, long timeMillis, String user, String note, long[] oids) {
 

@@ -101,18 +101,27 @@ final class CopyComparison {
             return at + "its user and note are \"" + a.user() + "\", \"" + a.note() + "\" in " + source.name()
                     + " but \"" + b.user() + "\", \"" + b.note() + "\" in " + target.name();
         }
-        if (!Arrays.equals(a.oids(), b.oids())) {
-            return at + "it holds records of oids " + Arrays.toString(a.oids()) + " in " + source.name() + " but "
-                    + Arrays.toString(b.oids()) + " in " + target.name();
+        // by oid: a storage may keep no record order within a transaction (PostgreSQL's rows come by oid)
+        Revision[] x = byOid(s);
+        Revision[] y = byOid(t);
+        long[] xOids = Arrays.stream(x).mapToLong(Revision::oid).toArray();
+        long[] yOids = Arrays.stream(y).mapToLong(Revision::oid).toArray();
+        if (!Arrays.equals(xOids, yOids)) {
+            return at + "it holds records of oids " + Arrays.toString(xOids) + " in " + source.name() + " but "
+                    + Arrays.toString(yOids) + " in " + target.name();
         }
-        for (int i = 0; i < s.records().size(); i++) {
-            byte[] x = s.records().get(i).data();
-            byte[] y = t.records().get(i).data();
-            if (!Arrays.equals(x, y)) {
-                return at + "the record of oid " + a.oids()[i] + " differs (" + x.length + " bytes in " + source.name()
-                        + ", " + y.length + " bytes in " + target.name() + ")";
+        for (int i = 0; i < x.length; i++) {
+            if (!Arrays.equals(x[i].data(), y[i].data())) {
+                return at + "the record of oid " + xOids[i] + " differs (" + x[i].data().length + " bytes in "
+                        + source.name() + ", " + y[i].data().length + " bytes in " + target.name() + ")";
             }
         }
         return null;
+    }
+
+    private static Revision[] byOid(TransactionRecords t) {
+        Revision[] records = t.records().toArray(new Revision[0]);
+        Arrays.sort(records, java.util.Comparator.comparingLong(Revision::oid));
+        return records;
     }
 }

@@ -49,6 +49,7 @@ final class StoreUrl {
      * @throws UserError when no provider accepts the URL or the storage cannot be opened, naming the URL redacted
      */
     Database openDatabase() {
+        provider(); // this command's message when no provider opens the URL
         try {
             return Database.open(url);
         } catch (RuntimeException e) {
@@ -63,6 +64,16 @@ final class StoreUrl {
      * @throws UserError when no provider accepts the URL or the storage cannot be opened, naming the URL redacted
      */
     Storage openStorage() {
+        StorageProvider provider = provider();
+        try {
+            return provider.open(url);
+        } catch (RuntimeException e) {
+            throw cannotOpen(e);
+        }
+    }
+
+    /** The first provider on the class path that accepts the URL. */
+    private StorageProvider provider() {
         StorageProvider provider = null;
         StringBuilder known = new StringBuilder();
         for (StorageProvider p : ServiceLoader.load(StorageProvider.class, StoreUrl.class.getClassLoader())) {
@@ -75,18 +86,17 @@ final class StoreUrl {
             throw new UserError("no storage of this jodb opens the URL " + shown() + " (it opens: " + known
                     + "). Give a jdbc:postgresql://host:port/db?user=... URL or a store directory.");
         }
-        try {
-            return provider.open(url);
-        } catch (RuntimeException e) {
-            throw cannotOpen(e);
-        }
+        return provider;
     }
 
     private UserError cannotOpen(RuntimeException e) {
         if (e instanceof IllegalArgumentException) { // no provider, or a malformed URL: the message says which
             return new UserError(withoutSecrets(e.getMessage()));
         }
-        return new UserError("cannot open " + shown() + ": " + withoutSecrets(e.getMessage()) + ". Check that the"
+        String why = withoutSecrets(e.getMessage()).strip();
+        why = why.endsWith(".") ? why.substring(0, why.length() - 1) : why;
+        String where = shown().replaceFirst("\\?.*", "");
+        return new UserError((why.contains(where) ? why : "cannot open " + shown() + ": " + why) + ". Check that the"
                 + " server runs, and the URL's host, port, database, user and password.");
     }
 

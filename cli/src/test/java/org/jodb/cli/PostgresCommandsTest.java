@@ -9,6 +9,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import org.jodb.postgres.CliServer;
+import org.jodb.postgres.PostgresStorage;
+import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.Storage;
+import org.jodb.spi.StorageTransaction;
+import org.jodb.spi.TransactionMetadata;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -124,13 +129,32 @@ class PostgresCommandsTest {
     }
 
     @Test
+    void verifyOnAUrlNamesADanglingReference() {
+        long writer;
+        try (PostgresStorage storage = PostgresStorage.open(url)) {
+            writer = storage.newOid();
+            StorageTransaction t = storage.tpcBegin(new TransactionMetadata("mallory", "dangling"), ConflictResolver.NONE);
+            // an object record (kind 1) listing one reference, oid 100, which no transaction wrote; class id 0
+            t.store(writer, Storage.NO_TID, new byte[] {1, 1, 100, 0});
+            t.vote();
+            t.finish();
+        }
+        Run run = Run.of("verify", url);
+        assertEquals(Jodb.DAMAGED, run.status(), run::toString);
+        assertTrue(run.out().contains("PROBLEM oid " + writer + ", tid 0x"), run::toString);
+        assertTrue(run.out().contains("refers to oid 100, which no transaction wrote"), run::toString);
+        assertTrue(run.out().endsWith(": 1 problem\n"), run::toString);
+    }
+
+    @Test
     void aWrongPasswordFailsWithoutShowingIt() {
         String secret = "not-the-password-4711";
         String wrong = url.replaceAll("password=[^&]*", "password=" + secret);
         Run run = Run.of("log", wrong);
         if (CliServer.checksPasswords()) {
             assertEquals(Jodb.FAILED, run.status(), run::toString);
-            assertTrue(run.err().startsWith("jodb log: cannot open jdbc:postgresql://"), run::toString);
+            assertTrue(run.err().startsWith("jodb log: ") && run.err().contains("jdbc:postgresql://")
+                    && run.err().contains("password=***"), run::toString);
         }
         assertFalse(run.out().contains(secret) || run.err().contains(secret), run::toString);
         assertFalse(run.err().contains(passwordOf(url)), run::toString);
@@ -151,6 +175,16 @@ class PostgresCommandsTest {
             sb.append(line).append('\n');
         }
         return sb.toString();
+    }
+
+    @Test
+    void aUrlNoStorageOpensIsRefusedNamingTheStoragesThatDo() {
+        Run run = Run.of("verify", "jdbc:nosuchdb://host/db?password=hush-4711");
+        assertEquals(Jodb.FAILED, run.status(), run::toString);
+        assertTrue(run.err().startsWith("jodb verify: no storage of this jodb opens the URL jdbc:nosuchdb://host/db"
+                + "?password=*** (it opens: "), run::toString);
+        assertTrue(run.err().contains("PostgreSQL"), run::toString);
+        assertFalse(run.err().contains("hush-4711"), run::toString);
     }
 
     private static String passwordOf(String url) {

@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 import org.jodb.Database;
-import org.jodb.TransactionDescription;
 import org.jodb.UndoException;
+import org.jodb.spi.Storage;
 import org.jodb.spi.StorageException;
+import org.jodb.spi.TransactionInfo;
 import org.jodb.transaction.Transaction;
 import org.jodb.transaction.TransactionManager;
 import picocli.CommandLine.Command;
@@ -60,7 +61,8 @@ final class UndoCommand extends StoreCommand implements Callable<Integer> {
             TransactionManager manager = new TransactionManager(true);
             Transaction txn = manager.begin();
             txn.setUser(user);
-            txn.note(note != null ? note : "undo of " + Ids.tid(tid));
+            String noteText = note != null ? note : "undo of " + Ids.tid(tid);
+            txn.note(noteText);
             try {
                 db.undo(manager, tid);
             } catch (UndoException refused) {
@@ -71,17 +73,40 @@ final class UndoCommand extends StoreCommand implements Callable<Integer> {
                 throw e;
             }
             manager.commit();
-            long written = db.storage().lastTid();
-            if (written == lastBefore) {
+            TransactionInfo written = committedSince(db.storage(), lastBefore, noteText);
+            if (written == null) {
                 out().println("undid transaction " + Ids.tid(tid) + ": nothing to write (it only created objects,"
                         + " which an undo leaves as they are)");
                 return Jodb.OK;
             }
-            List<TransactionDescription> undo = db.undoLog(1);
-            out().println("undid transaction " + Ids.tid(tid) + " in transaction " + Ids.tid(written) + ": wrote "
-                    + oids(undo.get(0).oids()));
+            out().println("undid transaction " + Ids.tid(tid) + " in transaction " + Ids.tid(written.tid()) + ": wrote "
+                    + oids(written.oids()));
         }
         return Jodb.OK;
+    }
+
+    /**
+     * The undo's transaction: the newest committed after {@code lastBefore} with the undo's user and note, or
+     * {@code null} when it wrote nothing. Found by its metadata because, on a storage several processes share,
+     * others may have committed since.
+     */
+    private TransactionInfo committedSince(Storage storage, long lastBefore, String noteText) {
+        long before = Long.MAX_VALUE;
+        while (true) {
+            List<TransactionInfo> page = storage.transactionLog(before, StorageLog.PAGE);
+            for (TransactionInfo t : page) {
+                if (t.tid() <= lastBefore) {
+                    return null;
+                }
+                if (t.user().equals(user) && t.note().equals(noteText)) {
+                    return t;
+                }
+                before = t.tid();
+            }
+            if (page.size() < StorageLog.PAGE) {
+                return null;
+            }
+        }
     }
 
     private static Database openDatabase(StoreDir store) {
@@ -113,13 +138,13 @@ final class UndoCommand extends StoreCommand implements Callable<Integer> {
         return tid == 0 ? text : text.replaceAll("(?<![0-9x])" + Long.toUnsignedString(tid) + "(?![0-9])", Ids.tid(tid));
     }
 
-    private static String oids(List<Long> oids) {
-        StringBuilder sb = new StringBuilder(oids.size() + (oids.size() == 1 ? " object: " : " objects: "));
-        for (int i = 0; i < oids.size() && i < LogCommand.OIDS_SHOWN; i++) {
-            sb.append(i == 0 ? "" : ", ").append(oids.get(i));
+    private static String oids(long[] oids) {
+        StringBuilder sb = new StringBuilder(oids.length + (oids.length == 1 ? " object: " : " objects: "));
+        for (int i = 0; i < oids.length && i < LogCommand.OIDS_SHOWN; i++) {
+            sb.append(i == 0 ? "" : ", ").append(oids[i]);
         }
-        if (oids.size() > LogCommand.OIDS_SHOWN) {
-            sb.append(" and ").append(oids.size() - LogCommand.OIDS_SHOWN).append(" more");
+        if (oids.length > LogCommand.OIDS_SHOWN) {
+            sb.append(" and ").append(oids.length - LogCommand.OIDS_SHOWN).append(" more");
         }
         return sb.toString();
     }

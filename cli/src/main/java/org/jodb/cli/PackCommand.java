@@ -23,7 +23,8 @@ import picocli.CommandLine.Option;
         "Removes old revisions and unreachable objects.",
         "Removes revisions that no snapshot at or after the pack point can read, and objects no longer reachable",
         "from the root. The pack point is the newest transaction (default) or the newest one committed before",
-        "TIME. Needs the store to itself: a store another process has open is refused."})
+        "TIME. Needs the store to itself: a store another process has open is refused.",
+        "A storage named by URL (PostgreSQL) is shared: other processes go on using it meanwhile."})
 final class PackCommand extends StoreCommand implements Callable<Integer> {
 
     @Option(names = "--before", paramLabel = "TIME", description = "Keep every revision a snapshot at TIME or later"

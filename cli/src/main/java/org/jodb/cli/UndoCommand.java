@@ -24,7 +24,8 @@ import picocli.CommandLine.Parameters;
         "Undoes a transaction: writes back the states its objects had before it.",
         "The undo is a new transaction (with --user and --note), so it can be undone in turn. It is refused, and",
         "nothing is written, when a later transaction changed one of the objects in a way that cannot be merged.",
-        "`jodb log STORE` lists the tids. Needs the store to itself: a store another process has open is refused."})
+        "`jodb log STORE` lists the tids. Needs the store to itself: a store another process has open is refused.",
+        "A storage named by URL (PostgreSQL) is shared: other processes go on using it meanwhile."})
 final class UndoCommand extends StoreCommand implements Callable<Integer> {
 
     @Parameters(index = "1", paramLabel = "TID", description = "The transaction to undo, as `jodb log` shows it"

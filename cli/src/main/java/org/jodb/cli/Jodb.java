@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code jodb} command: {@code verify}, {@code stats}, {@code log}, {@code history}, {@code dump},
- * {@code pack}, {@code undo}, {@code copy} and {@code browse} on a store directory. {@link #main} is the jar's entry point; {@link #run} is the same without
+ * {@code pack}, {@code undo}, {@code copy} and {@code browse} on a store directory or a storage URL
+ * ({@code jdbc:postgresql://...}). {@link #main} is the jar's entry point; {@link #run} is the same without
  * {@code System.exit}, for tests and scenarios.
  *
  * <p>Exit status: {@link #OK}; {@link #DAMAGED} when {@code verify} found problems; {@link #FAILED} when the
@@ -18,8 +19,8 @@ import picocli.CommandLine.Command;
  * process holds), with a message on standard error saying the problem and the remedy.
  */
 @Command(name = "jodb", mixinStandardHelpOptions = true, version = "jodb 0.1.0-SNAPSHOT",
-        description = "Looks inside a jodb store (a directory given to Database.open), checks it, packs it, undoes a"
-                + " transaction, copies it, and browses it in a web view.",
+        description = "Looks inside a jodb store (a directory given to Database.open, or a jdbc:postgresql: URL),"
+                + " checks it, packs it, undoes a transaction, copies it, and browses it in a web view.",
         subcommands = {VerifyCommand.class, StatsCommand.class, LogCommand.class, HistoryCommand.class,
                 DumpCommand.class, PackCommand.class, UndoCommand.class, CopyCommand.class,
                 org.jodb.cli.browse.BrowseCommand.class})

@@ -1,5 +1,6 @@
 package org.jodb.internal.object;
 
+import java.lang.ref.WeakReference;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,8 +53,11 @@ final class ChangeTracker {
     private final Map<Long, Long> readChecks = new HashMap<>();
     /** The transaction the session has joined, or null. */
     private Transaction joined;
-    /** The last transaction joined, kept after it ends: a failed attempt of run is counted by who took part. */
-    private Transaction lastJoined;
+    /**
+     * The last transaction joined, kept (weakly) after it ends: a failed attempt of run is counted by who took
+     * part. Weakly, so that an ended transaction does not keep the other data managers it joined reachable.
+     */
+    private WeakReference<Transaction> lastJoined = new WeakReference<>(null);
 
     /** Counts the records a commit hands to the storage. */
     private final TransferCounter transfers;
@@ -87,13 +91,13 @@ final class ChangeTracker {
 
     /** Whether {@code txn} is the last transaction this session joined (it may have ended since). */
     boolean tookPartIn(Transaction txn) {
-        return lastJoined == txn;
+        return lastJoined.get() == txn;
     }
 
     /** The session joined {@code txn}: objects carried over from the last one are touched again. */
     void joinedTo(Transaction txn) {
         joined = txn;
-        lastJoined = txn;
+        lastJoined = new WeakReference<>(txn);
         ObjectState s;
         while ((s = carried.poll()) != null) {
             if (s.status == ObjectStatus.CLEAN && s.self.$jodbState() == s) {

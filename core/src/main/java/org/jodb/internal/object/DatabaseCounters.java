@@ -1,5 +1,6 @@
 package org.jodb.internal.object;
 
+import java.lang.ref.WeakReference;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
@@ -21,8 +22,12 @@ public final class DatabaseCounters {
     final LongAdder hits = new LongAdder();
     private final LongAdder packs = new LongAdder();
     private final AtomicInteger packsRunning = new AtomicInteger();
-    /** The transaction whose failed attempt was counted last: two connections of this database in it count it once. */
-    private final AtomicReference<Object> lastFailedAttempt = new AtomicReference<>();
+    /**
+     * The transaction whose failed attempt was counted last: two connections of this database in it count it
+     * once. Held weakly: an ended transaction must not keep what it joined reachable.
+     */
+    private final AtomicReference<WeakReference<Object>> lastFailedAttempt =
+            new AtomicReference<>(new WeakReference<>(null));
 
     public long commits() {
         return commits.sum();
@@ -66,7 +71,7 @@ public final class DatabaseCounters {
      * and was aborted: a retryable failure counts as a retry when another attempt follows, else as a give-up.
      */
     void attemptFailed(Object transaction, boolean retryable, boolean retrying) {
-        if (!retryable || lastFailedAttempt.getAndSet(transaction) == transaction) {
+        if (!retryable || lastFailedAttempt.getAndSet(new WeakReference<>(transaction)).get() == transaction) {
             return;
         }
         (retrying ? retries : giveUps).increment();

@@ -154,6 +154,20 @@ class BrowseUrlTest {
     }
 
     @Test
+    void afterAPackByAnotherProcessTheKeptRevisionsStillShow() {
+        assertEquals(200, page("/").status());
+        ByteArrayOutputStream said = new ByteArrayOutputStream();
+        PrintStream both = new PrintStream(said, true, StandardCharsets.UTF_8);
+        assertEquals(Jodb.OK, Jodb.run(both, both, "pack", url), () -> said.toString(StandardCharsets.UTF_8));
+        Http author = page("/object/" + made.authorOid()); // written by alice, before the pack's time: kept
+        assertEquals(200, author.status(), author::toString);
+        assertTrue(author.body().contains("&quot;Frank Herbert&quot;"), author::toString);
+        Http history = page("/history/" + made.bookOid());
+        assertTrue(history.body().contains("<td class=\"value\">604</td>")
+                && !history.body().contains("<td class=\"value\">412</td>"), history::toString);
+    }
+
+    @Test
     void theCommandWithAWrongPasswordFailsWithoutShowingIt() {
         assumeTrue(CliServer.checksPasswords(), "this server lets anyone in");
         String secret = "not-the-password-4711";

@@ -9,6 +9,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -165,6 +167,28 @@ class BrowseUrlTest {
         Http history = page("/history/" + made.bookOid());
         assertTrue(history.body().contains("<td class=\"value\">604</td>")
                 && !history.body().contains("<td class=\"value\">412</td>"), history::toString);
+    }
+
+    @Test
+    void theCommandServesTheUrlUntilInterruptedAndNamesItWithoutThePassword() throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        Thread runner = new Thread(() -> status.complete(Jodb.run(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), "browse", url, "--port", "0")));
+        runner.start();
+        String address = BrowseCommandTest.awaitAddress(out);
+        Http book = Http.get(address + "object/" + made.bookOid());
+        assertEquals(200, book.status(), book::toString);
+        assertTrue(book.body().contains("Library$Book"), book::toString);
+        runner.interrupt();
+        assertEquals(Jodb.OK, status.get(30, TimeUnit.SECONDS), () -> err.toString(StandardCharsets.UTF_8));
+        String said = out.toString(StandardCharsets.UTF_8);
+        assertTrue(said.startsWith("jodb browse: serving jdbc:postgresql://"), said);
+        String password = passwordOf(url);
+        if (!password.isEmpty()) {
+            assertFalse(said.contains("password=" + password), said);
+        }
     }
 
     @Test

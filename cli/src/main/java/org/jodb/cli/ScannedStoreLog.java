@@ -69,8 +69,8 @@ public final class ScannedStoreLog implements StoreLog {
     }
 
     @Override
-    public Path directory() {
-        return scan.store.path;
+    public String name() {
+        return scan.store.path.toString();
     }
 
     @Override

@@ -1,10 +1,9 @@
 package org.jodb.cli.browse;
 
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
@@ -28,12 +27,10 @@ import org.eclipse.jetty.util.Fields;
 final class BrowseHandler extends Handler.Abstract {
     private static final String POLICY = "default-src 'none'; style-src 'unsafe-inline'; form-action 'self'";
 
-    private final Path store;
-    private final Function<Path, StoreLog> reader;
+    private final Supplier<StoreLog> reader;
 
     /** @param reader reads the store's log as it is at the moment of the call */
-    BrowseHandler(Path store, Function<Path, StoreLog> reader) {
-        this.store = store;
+    BrowseHandler(Supplier<StoreLog> reader) {
         this.reader = reader;
     }
 
@@ -80,12 +77,12 @@ final class BrowseHandler extends Handler.Abstract {
      * shown on the page.
      */
     private StoreLog read() {
-        StoreLog log = reader.apply(store);
+        StoreLog log = reader.get();
         if (log.problems().isEmpty()) {
             return log;
         }
         log.close();
-        return reader.apply(store);
+        return reader.get();
     }
 
     private static String render(Snapshot s, PageRequest page) {

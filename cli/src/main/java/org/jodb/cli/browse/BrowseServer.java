@@ -4,14 +4,16 @@ import java.io.IOException;
 import java.net.BindException;
 import java.nio.file.Path;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
- * The browser's web server: Jetty on the loopback address only, answering with {@link BrowseHandler}. It keeps
- * nothing of the store open: each request reads the log and lets it go.
+ * The browser's web server: Jetty on the loopback address only, answering with {@link BrowseHandler}. Each
+ * request reads the store's log and lets it go; what the reader itself keeps open (a storage opened by URL) is
+ * its owner's to close, after this server.
  */
 public final class BrowseServer implements AutoCloseable {
     private static final String HOST = "127.0.0.1";
@@ -33,6 +35,17 @@ public final class BrowseServer implements AutoCloseable {
      * @throws IllegalStateException saying the port is taken and what to do, or why the server did not start
      */
     public static BrowseServer start(Path store, int port, Function<Path, StoreLog> reader) {
+        return start(port, () -> reader.apply(store));
+    }
+
+    /**
+     * Starts serving the log {@code reader} reads.
+     *
+     * @param port   the port, or 0 for a free one
+     * @param reader reads the store's log as it is at the moment of the call; called from several threads at once
+     * @throws IllegalStateException saying the port is taken and what to do, or why the server did not start
+     */
+    public static BrowseServer start(int port, Supplier<StoreLog> reader) {
         QueuedThreadPool threads = new QueuedThreadPool(MAX_THREADS, 2);
         threads.setName("jodb-browse");
         Server server = new Server(threads);
@@ -40,7 +53,7 @@ public final class BrowseServer implements AutoCloseable {
         connector.setHost(HOST);
         connector.setPort(port);
         server.addConnector(connector);
-        server.setHandler(new BrowseHandler(store, reader));
+        server.setHandler(new BrowseHandler(reader));
         try {
             server.start();
         } catch (Exception e) {

@@ -64,7 +64,7 @@ final class Page {
     private static String footer(Snapshot s) {
         StringBuilder sb = new StringBuilder("<footer id=\"snapshot\">");
         StoreLog.Txn t = s.transaction(s.at);
-        sb.append("Store ").append(Html.text(s.log.directory().toString())).append(", read-only. ");
+        sb.append("Store ").append(Html.text(s.log.name())).append(", read-only. ");
         if (s.log.lastTid() == 0) {
             sb.append("The store holds no transaction yet.");
         } else {

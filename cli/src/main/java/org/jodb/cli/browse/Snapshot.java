@@ -7,6 +7,7 @@ import org.jodb.internal.object.PersistentObject;
 import org.jodb.internal.serialization.ObjectRecordCodec;
 import org.jodb.internal.serialization.RecordDecoder;
 import org.jodb.spi.CorruptStorageException;
+import org.jodb.spi.StorageException;
 
 /**
  * What one page shows: a store's log read at one tid, {@link #at}. Every read goes through it, so a page never
@@ -81,6 +82,8 @@ final class Snapshot {
             return name == null ? "(unknown class)" : name;
         } catch (CorruptStorageException e) {
             return "(damaged record)";
+        } catch (StorageException e) { // a storage shared with others: a pack there removed it since the read
+            return "(record no longer in the storage)";
         }
     }
 
@@ -92,7 +95,7 @@ final class Snapshot {
         byte[] data;
         try {
             data = log.data(r);
-        } catch (CorruptStorageException e) {
+        } catch (StorageException e) { // damaged, or removed by a pack of another process since the read
             return new State.Unreadable(e.getMessage(), new byte[0]);
         }
         if (ObjectRecordCodec.isEntryRecord(data)) {

@@ -1,13 +1,13 @@
 package org.jodb.cli.browse;
 
-import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 
 /**
  * One read of a store's log, as the browser sees it: the committed transactions, every object's revisions and
  * their bytes. Reading it takes no lock and writes nothing; a transaction another process is still writing is
- * not part of it. Closing it unmaps the log's files: the browser holds nothing of the store between requests.
+ * not part of it. Closing it lets go of what the read holds (a store directory's mapped files); a storage
+ * opened by URL stays open for the next read, since other processes share it anyway.
  */
 public interface StoreLog extends AutoCloseable {
 
@@ -17,7 +17,8 @@ public interface StoreLog extends AutoCloseable {
 
     /**
      * One revision of one object: the record {@code tid} wrote. {@code position} and {@code prev} place it in
-     * the log ({@code prev} is -1 when pack removed the revisions before it).
+     * a store directory's log ({@code prev} is -1 when pack removed the revisions before it); a storage opened
+     * by URL has no positions and gives 0 for both.
      */
     record Rev(long oid, long tid, long position, int length, long prev) {
         /** Whether pack removed the revisions older than this one. */
@@ -26,7 +27,8 @@ public interface StoreLog extends AutoCloseable {
         }
     }
 
-    Path directory();
+    /** The store as the pages name it: its directory, or its URL without the password. */
+    String name();
 
     /** The newest committed tid, or 0 when the log holds no transaction. */
     long lastTid();

@@ -46,7 +46,7 @@ class BrowseCommandTest {
     }
 
     /** Waits for the line with the address (the command prints it once the server listens). */
-    private static String awaitAddress(ByteArrayOutputStream out) throws InterruptedException {
+    static String awaitAddress(ByteArrayOutputStream out) throws InterruptedException {
         Pattern address = Pattern.compile("at (http://127\\.0\\.0\\.1:\\d+/) ");
         for (int i = 0; i < 600; i++) {
             Matcher m = address.matcher(out.toString(StandardCharsets.UTF_8));

@@ -6,22 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Iterator;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.jodb.spi.CommitNotDoneException;
-import org.jodb.spi.CommittedTransaction;
 import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.ForwardingStorage;
 import org.jodb.spi.MemoryStorage;
-import org.jodb.spi.ReferenceFinder;
-import org.jodb.spi.Revision;
-import org.jodb.spi.RevisionInfo;
-import org.jodb.spi.Storage;
 import org.jodb.spi.StorageTransaction;
-import org.jodb.spi.TransactionInfo;
 import org.jodb.spi.TransactionMetadata;
-import org.jodb.spi.TransactionRecords;
 import org.jodb.transaction.PartialCommitException;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,12 +28,12 @@ import org.junit.jupiter.params.provider.ValueSource;
 class CommitNotDoneTest {
 
     /** A memory storage whose next {@code failures} finishes roll back and throw {@link CommitNotDoneException}. */
-    static final class NotDoneAtFinish implements Storage {
-        private final MemoryStorage inner = new MemoryStorage();
+    static final class NotDoneAtFinish extends ForwardingStorage {
         private final String name;
         final AtomicInteger failures = new AtomicInteger();
 
         NotDoneAtFinish(String name) {
+            super(new MemoryStorage());
             this.name = name;
         }
 
@@ -67,17 +58,6 @@ class CommitNotDoneTest {
         }
 
         public String name() { return name; }
-        public long newOid() { return inner.newOid(); }
-        public long lastTid() { return inner.lastTid(); }
-        public Revision load(long oid) { return inner.load(oid); }
-        public Revision loadAt(long oid, long tid) { return inner.loadAt(oid, tid); }
-        public List<CommittedTransaction> transactionsAfter(long tid) { return inner.transactionsAfter(tid); }
-        public List<RevisionInfo> history(long oid, int max) { return inner.history(oid, max); }
-        public void pack(long packTid, ReferenceFinder references) { inner.pack(packTid, references); }
-        public void close() { inner.close(); }
-        public Iterator<TransactionRecords> transactions(long afterTid) { return inner.transactions(afterTid); }
-        public StorageTransaction tpcBeginCopy(TransactionInfo t) { return inner.tpcBeginCopy(t); }
-        public List<TransactionInfo> transactionLog(long beforeTid, int max) { return inner.transactionLog(beforeTid, max); }
     }
 
     private static long balanceSeenBy(Database db, String key) {

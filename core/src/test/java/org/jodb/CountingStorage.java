@@ -1,24 +1,16 @@
 package org.jodb;
 
-import java.util.List;
-import org.jodb.spi.CommittedTransaction;
-import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.ForwardingStorage;
 import org.jodb.spi.MemoryStorage;
-import org.jodb.spi.ReferenceFinder;
 import org.jodb.spi.Revision;
-import org.jodb.spi.RevisionInfo;
-import org.jodb.spi.Storage;
 import org.jodb.spi.StorageException;
-import org.jodb.spi.StorageTransaction;
-import org.jodb.spi.TransactionMetadata;
 
 /**
  * A {@link MemoryStorage} that counts the snapshot reads a connection makes (one by one, and in batches), and
  * can be told to fail them, for tests of what a read costs in storage calls. Connections read through the
  * default view, so every read comes through {@link #loadAt} or {@link #loadAllAt}.
  */
-final class CountingStorage implements Storage {
-    private final MemoryStorage inner = new MemoryStorage();
+final class CountingStorage extends ForwardingStorage {
     /** Calls of {@link #loadAt}: one record each. */
     volatile int singleLoads;
     /** Calls of {@link #loadAllAt}, and the oids they asked for. */
@@ -28,6 +20,10 @@ final class CountingStorage implements Storage {
     volatile boolean failReads;
     /** When set, batch reads throw a {@link StorageException}; single ones still work. */
     volatile boolean failBatches;
+
+    CountingStorage() {
+        super(new MemoryStorage());
+    }
 
     void resetCounts() {
         singleLoads = 0;
@@ -62,60 +58,5 @@ final class CountingStorage implements Storage {
     @Override
     public String name() {
         return "counting";
-    }
-
-    @Override
-    public long newOid() {
-        return inner.newOid();
-    }
-
-    @Override
-    public long lastTid() {
-        return inner.lastTid();
-    }
-
-    @Override
-    public java.util.Iterator<org.jodb.spi.TransactionRecords> transactions(long afterTid) {
-        return inner.transactions(afterTid);
-    }
-
-    @Override
-    public org.jodb.spi.StorageTransaction tpcBeginCopy(org.jodb.spi.TransactionInfo transaction) {
-        return inner.tpcBeginCopy(transaction);
-    }
-
-    @Override
-    public Revision load(long oid) {
-        return inner.load(oid);
-    }
-
-    @Override
-    public List<CommittedTransaction> transactionsAfter(long tid) {
-        return inner.transactionsAfter(tid);
-    }
-
-    @Override
-    public StorageTransaction tpcBegin(TransactionMetadata metadata, ConflictResolver resolver) {
-        return inner.tpcBegin(metadata, resolver);
-    }
-
-    @Override
-    public List<RevisionInfo> history(long oid, int max) {
-        return inner.history(oid, max);
-    }
-
-    @Override
-    public List<org.jodb.spi.TransactionInfo> transactionLog(long beforeTid, int max) {
-        return inner.transactionLog(beforeTid, max);
-    }
-
-    @Override
-    public void pack(long packTid, ReferenceFinder references) {
-        inner.pack(packTid, references);
-    }
-
-    @Override
-    public void close() {
-        inner.close();
     }
 }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.List;
+import org.jodb.spi.ForwardingStorage;
 import org.jodb.spi.MemoryStorage;
 import org.jodb.spi.Storage;
 import org.jodb.transaction.TransactionManager;
@@ -32,38 +33,22 @@ class DatabaseTest {
     }
 
     /** A MemoryStorage that survives Database.close(), so that it can be opened again (a restart). */
-    private static final class KeepOpen implements Storage {
-        private final MemoryStorage inner = new MemoryStorage();
-
-        public String name() { return inner.name(); }
-        public long newOid() { return inner.newOid(); }
-        public long lastTid() { return inner.lastTid(); }
-        public java.util.Iterator<org.jodb.spi.TransactionRecords> transactions(long afterTid) { return inner.transactions(afterTid); }
-        public org.jodb.spi.StorageTransaction tpcBeginCopy(org.jodb.spi.TransactionInfo t) { return inner.tpcBeginCopy(t); }
-        public org.jodb.spi.Revision load(long oid) { return inner.load(oid); }
-        public org.jodb.spi.Revision loadAt(long oid, long tid) { return inner.loadAt(oid, tid); }
-        public List<org.jodb.spi.CommittedTransaction> transactionsAfter(long tid) { return inner.transactionsAfter(tid); }
-        public org.jodb.spi.StorageTransaction tpcBegin(org.jodb.spi.TransactionMetadata m, org.jodb.spi.ConflictResolver r) {
-            return inner.tpcBegin(m, r);
+    private static final class KeepOpen extends ForwardingStorage {
+        KeepOpen() {
+            super(new MemoryStorage());
         }
-        public List<org.jodb.spi.RevisionInfo> history(long oid, int max) { return inner.history(oid, max); }
-        public List<org.jodb.spi.TransactionInfo> transactionLog(long beforeTid, int max) { return inner.transactionLog(beforeTid, max); }
-        public void pack(long packTid, org.jodb.spi.ReferenceFinder references) { inner.pack(packTid, references); }
+
         public void close() { }
     }
 
     /** A MemoryStorage whose next {@code transactionsAfter} fails once, as a read of a failing disk would. */
-    private static final class FailingPoll implements Storage {
-        private final MemoryStorage inner = new MemoryStorage();
+    private static final class FailingPoll extends ForwardingStorage {
         boolean failNextPoll;
 
-        public String name() { return inner.name(); }
-        public long newOid() { return inner.newOid(); }
-        public long lastTid() { return inner.lastTid(); }
-        public java.util.Iterator<org.jodb.spi.TransactionRecords> transactions(long afterTid) { return inner.transactions(afterTid); }
-        public org.jodb.spi.StorageTransaction tpcBeginCopy(org.jodb.spi.TransactionInfo t) { return inner.tpcBeginCopy(t); }
-        public org.jodb.spi.Revision load(long oid) { return inner.load(oid); }
-        public org.jodb.spi.Revision loadAt(long oid, long tid) { return inner.loadAt(oid, tid); }
+        FailingPoll() {
+            super(new MemoryStorage());
+        }
+
         public List<org.jodb.spi.CommittedTransaction> transactionsAfter(long tid) {
             if (failNextPoll) {
                 failNextPoll = false;
@@ -71,13 +56,6 @@ class DatabaseTest {
             }
             return inner.transactionsAfter(tid);
         }
-        public org.jodb.spi.StorageTransaction tpcBegin(org.jodb.spi.TransactionMetadata m, org.jodb.spi.ConflictResolver r) {
-            return inner.tpcBegin(m, r);
-        }
-        public List<org.jodb.spi.RevisionInfo> history(long oid, int max) { return inner.history(oid, max); }
-        public List<org.jodb.spi.TransactionInfo> transactionLog(long beforeTid, int max) { return inner.transactionLog(beforeTid, max); }
-        public void pack(long packTid, org.jodb.spi.ReferenceFinder references) { inner.pack(packTid, references); }
-        public void close() { inner.close(); }
     }
 
     /**

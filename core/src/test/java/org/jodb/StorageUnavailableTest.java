@@ -3,21 +3,13 @@ package org.jodb;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.util.Iterator;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.jodb.spi.CommittedTransaction;
 import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.ForwardingStorage;
 import org.jodb.spi.MemoryStorage;
-import org.jodb.spi.ReferenceFinder;
-import org.jodb.spi.Revision;
-import org.jodb.spi.RevisionInfo;
-import org.jodb.spi.Storage;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.StorageUnavailableException;
-import org.jodb.spi.TransactionInfo;
 import org.jodb.spi.TransactionMetadata;
-import org.jodb.spi.TransactionRecords;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 
@@ -28,9 +20,12 @@ import org.junit.jupiter.api.Test;
 class StorageUnavailableTest {
 
     /** A memory storage whose next {@code failures} votes throw {@link StorageUnavailableException}, doing nothing. */
-    static final class UnreachableAtVote implements Storage {
-        private final MemoryStorage inner = new MemoryStorage();
+    static final class UnreachableAtVote extends ForwardingStorage {
         final AtomicInteger failures = new AtomicInteger();
+
+        UnreachableAtVote() {
+            super(new MemoryStorage());
+        }
 
         @Override
         public StorageTransaction tpcBegin(TransactionMetadata metadata, ConflictResolver resolver) {
@@ -51,17 +46,6 @@ class StorageUnavailableTest {
         }
 
         public String name() { return "unreachable-at-vote"; }
-        public long newOid() { return inner.newOid(); }
-        public long lastTid() { return inner.lastTid(); }
-        public Revision load(long oid) { return inner.load(oid); }
-        public Revision loadAt(long oid, long tid) { return inner.loadAt(oid, tid); }
-        public List<CommittedTransaction> transactionsAfter(long tid) { return inner.transactionsAfter(tid); }
-        public List<RevisionInfo> history(long oid, int max) { return inner.history(oid, max); }
-        public void pack(long packTid, ReferenceFinder references) { inner.pack(packTid, references); }
-        public void close() { inner.close(); }
-        public Iterator<TransactionRecords> transactions(long afterTid) { return inner.transactions(afterTid); }
-        public StorageTransaction tpcBeginCopy(TransactionInfo t) { return inner.tpcBeginCopy(t); }
-        public List<TransactionInfo> transactionLog(long beforeTid, int max) { return inner.transactionLog(beforeTid, max); }
     }
 
     @Test

@@ -3,7 +3,6 @@ package org.jodb.coldstart;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
-import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -11,13 +10,9 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.jodb.Account;
 import org.jodb.Connection;
 import org.jodb.Database;
-import org.jodb.spi.CommittedTransaction;
 import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.ForwardingStorage;
 import org.jodb.spi.MemoryStorage;
-import org.jodb.spi.ReferenceFinder;
-import org.jodb.spi.Revision;
-import org.jodb.spi.RevisionInfo;
-import org.jodb.spi.Storage;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
 import org.jodb.transaction.TransactionManager;
@@ -66,26 +61,12 @@ class MergeRightAfterFinishTest {
     }
 
     /** A storage that runs a hook once, on the committing thread, right after a transaction finished. */
-    private static final class HookedStorage implements Storage {
-        final MemoryStorage inner;
+    private static final class HookedStorage extends ForwardingStorage {
         volatile Runnable afterNextFinish;
 
         HookedStorage(MemoryStorage inner) {
-            this.inner = inner;
+            super(inner);
         }
-
-        public String name() { return inner.name(); }
-        public long newOid() { return inner.newOid(); }
-        public long lastTid() { return inner.lastTid(); }
-        public java.util.Iterator<org.jodb.spi.TransactionRecords> transactions(long afterTid) { return inner.transactions(afterTid); }
-        public org.jodb.spi.StorageTransaction tpcBeginCopy(org.jodb.spi.TransactionInfo t) { return inner.tpcBeginCopy(t); }
-        public Revision load(long oid) { return inner.load(oid); }
-        public Revision loadAt(long oid, long tid) { return inner.loadAt(oid, tid); }
-        public List<CommittedTransaction> transactionsAfter(long tid) { return inner.transactionsAfter(tid); }
-        public List<RevisionInfo> history(long oid, int max) { return inner.history(oid, max); }
-        public List<org.jodb.spi.TransactionInfo> transactionLog(long beforeTid, int max) { return inner.transactionLog(beforeTid, max); }
-        public void pack(long packTid, ReferenceFinder references) { inner.pack(packTid, references); }
-        public void close() { inner.close(); }
 
         public StorageTransaction tpcBegin(TransactionMetadata m, ConflictResolver r) {
             StorageTransaction txn = inner.tpcBegin(m, r);

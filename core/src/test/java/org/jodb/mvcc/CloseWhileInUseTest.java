@@ -4,22 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jodb.Account;
 import org.jodb.Connection;
 import org.jodb.Database;
-import org.jodb.spi.CommittedTransaction;
-import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.ForwardingStorage;
 import org.jodb.spi.MemoryStorage;
-import org.jodb.spi.ReferenceFinder;
-import org.jodb.spi.Revision;
-import org.jodb.spi.RevisionInfo;
 import org.jodb.spi.Storage;
-import org.jodb.spi.StorageTransaction;
-import org.jodb.spi.TransactionMetadata;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.Test;
 
@@ -30,26 +23,13 @@ class CloseWhileInUseTest {
      * A MemoryStorage that outlives the database (so that what was committed can be read afterwards) and
      * runs {@code beforeClose} when the database closes it: after the database let go of its connections.
      */
-    private static final class Outliving implements Storage {
-        final MemoryStorage inner;
+    private static final class Outliving extends ForwardingStorage {
         Runnable beforeClose = () -> { };
 
-        Outliving(MemoryStorage inner) {
-            this.inner = inner;
+        Outliving(Storage inner) {
+            super(inner);
         }
 
-        public String name() { return inner.name(); }
-        public long newOid() { return inner.newOid(); }
-        public long lastTid() { return inner.lastTid(); }
-        public java.util.Iterator<org.jodb.spi.TransactionRecords> transactions(long afterTid) { return inner.transactions(afterTid); }
-        public org.jodb.spi.StorageTransaction tpcBeginCopy(org.jodb.spi.TransactionInfo t) { return inner.tpcBeginCopy(t); }
-        public Revision load(long oid) { return inner.load(oid); }
-        public Revision loadAt(long oid, long tid) { return inner.loadAt(oid, tid); }
-        public List<CommittedTransaction> transactionsAfter(long tid) { return inner.transactionsAfter(tid); }
-        public StorageTransaction tpcBegin(TransactionMetadata m, ConflictResolver r) { return inner.tpcBegin(m, r); }
-        public List<RevisionInfo> history(long oid, int max) { return inner.history(oid, max); }
-        public List<org.jodb.spi.TransactionInfo> transactionLog(long beforeTid, int max) { return inner.transactionLog(beforeTid, max); }
-        public void pack(long packTid, ReferenceFinder references) { inner.pack(packTid, references); }
         public void close() { beforeClose.run(); }
     }
 
@@ -112,7 +92,7 @@ class CloseWhileInUseTest {
         assertTrue(refused.get() instanceof IllegalStateException
                 && refused.get().getMessage().contains("database was closed"), "refused: " + refused.get());
 
-        try (Database again = Database.open(new Outliving(storage.inner))) {
+        try (Database again = Database.open(new Outliving(storage.inner()))) {
             Connection r = again.open(new TransactionManager());
             long a = ((Account) r.root().get("a")).balance();
             long b = ((Account) r.root().get("b")).balance();

@@ -10,15 +10,10 @@ import org.jodb.Database;
 import org.jodb.PersistentMap;
 import org.jodb.spi.Changes;
 import org.jodb.spi.CommittedTransaction;
-import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.ForwardingStorage;
 import org.jodb.spi.MemoryStorage;
-import org.jodb.spi.ReferenceFinder;
 import org.jodb.spi.Revision;
-import org.jodb.spi.RevisionInfo;
-import org.jodb.spi.Storage;
-import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.StorageView;
-import org.jodb.spi.TransactionMetadata;
 import org.jodb.transaction.TransactionManager;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,11 +84,14 @@ class SessionStorageViewTest {
     }
 
     /** A memory storage whose snapshot reads refuse: loads and polls must come through its views. */
-    private static final class ViewOnlyStorage implements Storage {
-        private final MemoryStorage inner = new MemoryStorage();
+    private static final class ViewOnlyStorage extends ForwardingStorage {
         int viewLoads;
         int viewPolls;
         volatile boolean pollsUnknown;
+
+        ViewOnlyStorage() {
+            super(new MemoryStorage());
+        }
 
         @Override
         public StorageView openView() {
@@ -111,16 +109,6 @@ class SessionStorageViewTest {
         }
 
         @Override
-        public java.util.Iterator<org.jodb.spi.TransactionRecords> transactions(long afterTid) {
-            return inner.transactions(afterTid);
-        }
-
-        @Override
-        public org.jodb.spi.StorageTransaction tpcBeginCopy(org.jodb.spi.TransactionInfo transaction) {
-            return inner.tpcBeginCopy(transaction);
-        }
-
-        @Override
         public Revision loadAt(long oid, long tid) {
             throw new AssertionError("a snapshot is read through a view, not by loadAt");
         }
@@ -133,41 +121,6 @@ class SessionStorageViewTest {
         @Override
         public String name() {
             return "view-only";
-        }
-
-        @Override
-        public long newOid() {
-            return inner.newOid();
-        }
-
-        @Override
-        public Revision load(long oid) {
-            return inner.load(oid);
-        }
-
-        @Override
-        public StorageTransaction tpcBegin(TransactionMetadata metadata, ConflictResolver resolver) {
-            return inner.tpcBegin(metadata, resolver);
-        }
-
-        @Override
-        public List<RevisionInfo> history(long oid, int max) {
-            return inner.history(oid, max);
-        }
-
-        @Override
-        public List<org.jodb.spi.TransactionInfo> transactionLog(long beforeTid, int max) {
-            return inner.transactionLog(beforeTid, max);
-        }
-
-        @Override
-        public void pack(long packTid, ReferenceFinder references) {
-            inner.pack(packTid, references);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
 
         private final class CountingView implements StorageView {

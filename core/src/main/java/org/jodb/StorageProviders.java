@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.regex.Pattern;
 import org.jodb.spi.StorageProvider;
+import org.jodb.spi.StorageUrls;
 
 /**
  * Finds the {@link StorageProvider} that opens a URL or a directory among those on the class path (the
@@ -43,7 +44,7 @@ final class StorageProviders {
                 return provider;
             }
         }
-        String shown = redact(url);
+        String shown = StorageUrls.redact(url);
         String problem = URL.matcher(url).matches() && !looksLikeWindowsPath(url)
                 ? "no storage on the class path opens the URL " + shown
                 : "not a storage URL: " + shown + " (a URL starts with its scheme, such as"
@@ -80,14 +81,5 @@ final class StorageProviders {
     private static boolean looksLikeWindowsPath(String text) {
         return text.length() >= 3 && Character.isLetter(text.charAt(0)) && text.charAt(1) == ':'
                 && (text.charAt(2) == '\\' || text.charAt(2) == '/');
-    }
-
-    /**
-     * {@code url} fit for a message: the password of a {@code user:password@} part and the value of any
-     * parameter named like a password or secret replaced by {@code ***}.
-     */
-    static String redact(String url) {
-        String shown = url.replaceAll("(//[^/@:?#]*:)[^/@?#]*@", "$1***@");
-        return shown.replaceAll("(?i)((?:password|passwd|pwd|secret|sslpassword)=)[^&;#]*", "$1***");
     }
 }

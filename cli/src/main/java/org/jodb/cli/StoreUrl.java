@@ -6,6 +6,7 @@ import java.util.ServiceLoader;
 import org.jodb.Database;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageProvider;
+import org.jodb.spi.StorageUrls;
 
 /**
  * A STORE named by URL ({@code jdbc:postgresql://host:port/db?user=...}) rather than by directory: opened through
@@ -34,13 +35,7 @@ final class StoreUrl {
 
     /** The URL fit for a message: the password of a {@code user:password@} part and password parameters as ***. */
     String shown() {
-        return redact(url);
-    }
-
-    /** {@code url} without its secrets; see {@link #shown()}. */
-    static String redact(String url) {
-        String shown = url.replaceAll("(//[^/@:?#]*:)[^/@?#]*@", "$1***@");
-        return shown.replaceAll("(?i)((?:password|passwd|pwd|secret|sslpassword)=)[^&;#]*", "$1***");
+        return StorageUrls.redact(url);
     }
 
     /**

@@ -22,7 +22,8 @@ class StoreUrlTest {
         assertEquals("jdbc:postgresql://h:5432/db?user=app&password=***&jodbSchema=s",
                 StoreUrl.of("jdbc:postgresql://h:5432/db?user=app&password=s3cr3t&jodbSchema=s").shown());
         assertEquals("jdbc:postgresql://app:***@h/db", StoreUrl.of("jdbc:postgresql://app:s3cr3t@h/db").shown());
-        assertEquals("jdbc:postgresql://h/db?sslpassword=***", StoreUrl.redact("jdbc:postgresql://h/db?sslpassword=k"));
+        assertEquals("jdbc:postgresql://h/db?sslpassword=***",
+                StoreUrl.of("jdbc:postgresql://h/db?sslpassword=k").shown());
     }
 
     @Test

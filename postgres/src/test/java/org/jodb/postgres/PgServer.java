@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * The PostgreSQL server of the tests, one per JVM: the one {@code JODB_PG_URL} names (a superuser's or a
  * database owner's URL), or one started here from Debian's binaries ({@code /usr/lib/postgresql/<version>/bin})
- * in {@code target/}, on a free loopback port, with prepared transactions allowed and a password for TCP
+ * in {@code target/} (as root, in a directory of the postgres user's under the system's temp directory), on a
+ * free loopback port, with prepared transactions allowed and a password for TCP
  * logins, stopped when the JVM ends. Without either, the tests are skipped, saying how to enable them; with
  * {@code CI=true} they fail instead.
  */
@@ -85,13 +86,16 @@ final class PgServer {
         } catch (IOException e) {
             throw new IOException("no PostgreSQL binaries under /usr/lib/postgresql", e);
         }
-        Path data = Path.of("target").toAbsolutePath().resolve("pg-" + ProcessHandle.current().pid());
-        Files.createDirectories(data);
+        boolean root = "root".equals(System.getProperty("user.name"));
+        // As root the server runs as the postgres user, who may not be allowed into the checkout (a clone under
+        // a private directory): its files then go to a directory of its own under the system's temp directory.
+        Path data = root ? Files.createTempDirectory("jodb-pg-" + ProcessHandle.current().pid() + "-")
+                : Files.createDirectories(
+                        Path.of("target").toAbsolutePath().resolve("pg-" + ProcessHandle.current().pid()));
         String password = "pw-" + UUID.randomUUID();
         Path pwfile = data.resolve("pwfile");
         Files.writeString(pwfile, password + "\n");
         Path cluster = data.resolve("cluster");
-        boolean root = "root".equals(System.getProperty("user.name"));
         if (root) {
             UserPrincipal postgres = data.getFileSystem().getUserPrincipalLookupService()
                     .lookupPrincipalByName("postgres");
@@ -116,7 +120,7 @@ final class PgServer {
                     }
                 }
             } catch (Exception ignored) {
-                // the JVM is ending: what is left is under target/
+                // the JVM is ending: what is left stays in the data directory
             }
         }));
         return server;
@@ -157,7 +161,8 @@ final class PgServer {
             full.addAll(List.of("runuser", "-u", "postgres", "--"));
         }
         full.addAll(List.of(command));
-        Process p = new ProcessBuilder(full).redirectErrorStream(true).start();
+        // started in "/": the postgres user may not be allowed into this JVM's working directory
+        Process p = new ProcessBuilder(full).directory(new java.io.File("/")).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(120, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IOException(String.join(" ", command) + " failed: " + out);

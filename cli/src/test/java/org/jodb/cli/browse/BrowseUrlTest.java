@@ -52,8 +52,12 @@ class BrowseUrlTest {
 
     @AfterEach
     void stop() {
-        server.close();
-        store.close();
+        if (server != null) { // null when the test was skipped or failed before the server started
+            server.close();
+        }
+        if (store != null) {
+            store.close();
+        }
     }
 
     @AfterAll

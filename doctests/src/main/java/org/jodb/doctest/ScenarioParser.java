@@ -21,11 +21,17 @@ import org.commonmark.parser.Parser;
 /**
  * Finds the {@code jshell} code blocks of a markdown file (with commonmark, so fences inside lists,
  * block quotes and other code blocks are understood as markdown understands them) and reads each
- * with {@link Transcript}. A block counts when the first word of its info string is {@code jshell}.
+ * with {@link Transcript}. A block counts when the first word of its info string is {@code jshell}; the
+ * words after it are tags: {@value #FILE_STORE_ONLY} marks a block about the file store itself, skipped
+ * when the scenarios run on PostgreSQL. Any other word is a malformed transcript, so that a misspelt tag
+ * is told rather than ignored.
  */
 final class ScenarioParser {
 
     static final String INFO = "jshell";
+
+    /** The tag of a block whose examples are about the file store itself (its files, its lock, its tools). */
+    static final String FILE_STORE_ONLY = "file-store-only";
 
     private static final Parser PARSER = Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS).build();
 
@@ -80,8 +86,12 @@ final class ScenarioParser {
     }
 
     private static boolean isJshell(FencedCodeBlock block) {
+        return infoWords(block).get(0).equals(INFO);
+    }
+
+    private static List<String> infoWords(FencedCodeBlock block) {
         String info = block.getInfo() == null ? "" : block.getInfo().strip();
-        return info.split("\\s+", 2)[0].equals(INFO);
+        return Arrays.asList(info.split("\\s+"));
     }
 
     private static List<Example> read(Path file, FencedCodeBlock block) {
@@ -97,6 +107,19 @@ final class ScenarioParser {
                 ? List.of()
                 : Arrays.asList(literal.substring(0, literal.length() - (literal.endsWith("\n") ? 1 : 0))
                         .split("\n", -1));
-        return Transcript.read(file, fenceLine + 1, lines);
+        List<String> words = infoWords(block);
+        List<String> tags = words.subList(1, words.size());
+        for (String tag : tags) {
+            if (!tag.equals(FILE_STORE_ONLY)) {
+                return List.of(Example.malformed(file, fenceLine, "```" + block.getInfo(),
+                        "unknown tag '" + tag + "' on a '" + INFO + "' code block; the one tag the runner knows is "
+                                + FILE_STORE_ONLY + " (none of the block's snippets were run)"));
+            }
+        }
+        List<Example> examples = new ArrayList<>(Transcript.read(file, fenceLine + 1, lines));
+        if (tags.contains(FILE_STORE_ONLY)) {
+            examples.replaceAll(example -> example.isMalformed() ? example : example.onlyOnTheFileStore());
+        }
+        return examples;
     }
 }

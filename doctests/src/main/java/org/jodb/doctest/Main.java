@@ -104,9 +104,14 @@ public final class Main {
             }
             files.addAll(found);
         }
-        if (store == null) {
-            return runFiles(files, verbose, out);
-        }
+        return store == null ? runFiles(files, verbose, out) : runOnPostgres(store, files, verbose, out);
+    }
+
+    /**
+     * {@code --store}: runs the files with their directories sent to PostgreSQL ({@link PostgresDirectories},
+     * chosen for {@code Database.open(Path)} through the system property core reads), then drops what it made.
+     */
+    private static int runOnPostgres(String store, List<Path> files, boolean verbose, PrintStream out) {
         String problem = PostgresDirectories.check(store);
         if (problem != null) {
             out.println(problem);
@@ -115,13 +120,17 @@ public final class Main {
         String before = System.getProperty(StorageProvider.PATH_PROVIDER_PROPERTY);
         PostgresDirectories.activate(store);
         System.setProperty(StorageProvider.PATH_PROVIDER_PROPERTY, PostgresDirectoryProvider.class.getName());
-        out.println("store: " + PostgresDirectories.active().shownUrl() + " (each directory a scenario opens is a"
+        out.println("store: " + PostgresDirectories.shown(store) + " (each directory a scenario opens is a"
                 + " schema of its own, dropped at the end; Database.inMemory() stays in memory; blocks tagged "
                 + ScenarioParser.FILE_STORE_ONLY + " are skipped)");
         try {
             return runFiles(files, verbose, out);
         } finally {
-            PostgresDirectories.deactivate().forEach(left -> out.println("warning: " + left));
+            int made = PostgresDirectories.active().schemasMade();
+            List<String> left = PostgresDirectories.deactivate();
+            left.forEach(warning -> out.println("warning: " + warning));
+            out.println("store: " + made + " schema(s) made on " + PostgresDirectories.shown(store)
+                    + (left.isEmpty() ? ", all dropped" : ""));
             if (before == null) {
                 System.clearProperty(StorageProvider.PATH_PROVIDER_PROPERTY);
             } else {

@@ -3,7 +3,6 @@ package org.jodb.doctest;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -43,10 +42,11 @@ final class PostgresDirectories {
     private final String random = Integer.toHexString(new SecureRandom().nextInt() & 0xfffffff);
     private final Map<Path, String> schemas = new LinkedHashMap<>();
     private final List<Storage> openedInThisFile = new ArrayList<>();
+    private int made;
 
     private PostgresDirectories(String url) {
         this.url = url;
-        this.shownUrl = StorageUrls.redact(url);
+        this.shownUrl = shown(url);
     }
 
     /**
@@ -56,7 +56,7 @@ final class PostgresDirectories {
      * @return why {@code url} cannot be used, or {@code null} when it can
      */
     static String check(String url) {
-        String shown = StorageUrls.redact(url);
+        String shown = shown(url);
         if (!url.regionMatches(true, 0, "jdbc:postgresql:", 0, "jdbc:postgresql:".length())) {
             return "--store takes a PostgreSQL URL, jdbc:postgresql://host:port/database?user=name&password=...,"
                     + " not " + shown;
@@ -101,9 +101,14 @@ final class PostgresDirectories {
         return ending == null ? List.of() : ending.dropAll();
     }
 
-    /** What {@code --store} says in the runner's output: the URL without its password. */
-    String shownUrl() {
-        return shownUrl;
+    /** How many schemas this run made so far (each directory opened is one). */
+    synchronized int schemasMade() {
+        return made;
+    }
+
+    /** How the runner shows a {@code --store} URL: without its password. */
+    static String shown(String url) {
+        return StorageUrls.redact(url);
     }
 
     /** Opens the schema that stands for {@code directory}, making it the first time. */
@@ -111,7 +116,7 @@ final class PostgresDirectories {
         String schema;
         synchronized (this) {
             schema = schemas.computeIfAbsent(directory.toAbsolutePath().normalize(),
-                    any -> SCHEMA_PREFIX + (schemas.size() + 1) + "_" + random);
+                    any -> SCHEMA_PREFIX + (++made) + "_" + random);
         }
         Storage storage = PostgresStorage.open(url + (url.contains("?") ? "&" : "?") + "jodbSchema=" + schema);
         synchronized (this) {
@@ -144,18 +149,18 @@ final class PostgresDirectories {
 
     private List<String> dropAll() {
         List<String> problems = new ArrayList<>(endOfFile());
-        List<String> made;
+        List<String> toDrop;
         synchronized (this) {
-            made = new ArrayList<>(schemas.values());
+            toDrop = new ArrayList<>(schemas.values());
             schemas.clear();
         }
-        if (made.isEmpty()) {
+        if (toDrop.isEmpty()) {
             return problems;
         }
         try (Connection c = connect(url); Statement s = c.createStatement()) {
             // a connection a scenario left open in a thread of its own must not hold the run forever
             s.execute("SET lock_timeout = '20s'");
-            for (String schema : made) {
+            for (String schema : toDrop) {
                 try {
                     s.execute("DROP SCHEMA IF EXISTS \"" + schema + "\" CASCADE");
                 } catch (SQLException e) {
@@ -164,22 +169,9 @@ final class PostgresDirectories {
                 }
             }
         } catch (SQLException e) {
-            problems.add("could not drop the schemas " + made + " on " + shownUrl + ": " + e.getMessage());
+            problems.add("could not drop the schemas " + toDrop + " on " + shownUrl + ": " + e.getMessage());
         }
         return problems;
-    }
-
-    /** The schemas on {@code url}'s database whose names start with {@link #SCHEMA_PREFIX}. */
-    static List<String> leftoverSchemas(String url) throws SQLException {
-        List<String> found = new ArrayList<>();
-        try (Connection c = connect(url); Statement s = c.createStatement();
-                ResultSet rows = s.executeQuery("SELECT nspname FROM pg_namespace WHERE nspname LIKE '"
-                        + SCHEMA_PREFIX.replace("_", "\\_") + "%' ORDER BY nspname")) {
-            while (rows.next()) {
-                found.add(rows.getString(1));
-            }
-        }
-        return found;
     }
 
     /** A plain JDBC connection with the driver itself: no DriverManager, whose caller checks differ in JShell. */

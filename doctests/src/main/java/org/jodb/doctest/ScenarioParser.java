@@ -21,10 +21,10 @@ import org.commonmark.parser.Parser;
 /**
  * Finds the {@code jshell} code blocks of a markdown file (with commonmark, so fences inside lists,
  * block quotes and other code blocks are understood as markdown understands them) and reads each
- * with {@link Transcript}. A block counts when the first word of its info string is {@code jshell}; the
- * words after it are tags: {@value #FILE_STORE_ONLY} marks a block about the file store itself, skipped
- * when the scenarios run on PostgreSQL. Any other word is a malformed transcript, so that a misspelt tag
- * is told rather than ignored.
+ * with {@link Transcript}. A block counts when the first word of its info string is {@code jshell}. Among
+ * the words after it, {@value #FILE_STORE_ONLY} marks a block about the file store itself, skipped when the
+ * scenarios run on PostgreSQL; other words (a title, say) mean nothing to the runner. (A misspelt tag is
+ * not silent for long: the block then runs on PostgreSQL and fails there.)
  */
 final class ScenarioParser {
 
@@ -107,17 +107,8 @@ final class ScenarioParser {
                 ? List.of()
                 : Arrays.asList(literal.substring(0, literal.length() - (literal.endsWith("\n") ? 1 : 0))
                         .split("\n", -1));
-        List<String> words = infoWords(block);
-        List<String> tags = words.subList(1, words.size());
-        for (String tag : tags) {
-            if (!tag.equals(FILE_STORE_ONLY)) {
-                return List.of(Example.malformed(file, fenceLine, "```" + block.getInfo(),
-                        "unknown tag '" + tag + "' on a '" + INFO + "' code block; the one tag the runner knows is "
-                                + FILE_STORE_ONLY + " (none of the block's snippets were run)"));
-            }
-        }
         List<Example> examples = new ArrayList<>(Transcript.read(file, fenceLine + 1, lines));
-        if (tags.contains(FILE_STORE_ONLY)) {
+        if (infoWords(block).contains(FILE_STORE_ONLY)) {
             examples.replaceAll(example -> example.isMalformed() ? example : example.onlyOnTheFileStore());
         }
         return examples;

@@ -85,9 +85,11 @@ public final class Database implements AutoCloseable {
 
     /**
      * The durable database at {@code path} (created if absent), through the {@link StorageProvider} that
-     * jodb-storage registers with {@link ServiceLoader}.
+     * jodb-storage registers with {@link ServiceLoader} (or the one that the system property
+     * {@value StorageProvider#PATH_PROVIDER_PROPERTY} names, when more than one opens directories).
      *
-     * @throws IllegalStateException when no storage provider is on the class path
+     * @throws IllegalStateException when no storage provider is on the class path, or none of the class
+     *         that property names
      */
     public static Database open(Path path) {
         return open(path, new Options());

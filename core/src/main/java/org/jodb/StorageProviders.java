@@ -53,13 +53,24 @@ final class StorageProviders {
                 + ". To open a directory on disk, use Database.open(Path.of(...)).");
     }
 
-    /** The first provider that keeps its storage in a directory. */
+    /**
+     * The provider that keeps its storage in a directory: the one whose class the system property
+     * {@value StorageProvider#PATH_PROVIDER_PROPERTY} names when it is set, else the first.
+     */
     static StorageProvider forPath() {
         List<StorageProvider> providers = all();
+        String chosen = System.getProperty(StorageProvider.PATH_PROVIDER_PROPERTY, "").strip();
         for (StorageProvider provider : providers) {
-            if (provider.opensPaths()) {
+            if (provider.opensPaths() && (chosen.isEmpty() || provider.getClass().getName().equals(chosen))) {
                 return provider;
             }
+        }
+        if (!chosen.isEmpty()) {
+            // a typo here would otherwise quietly send every directory to another storage than intended
+            throw new IllegalStateException("the system property " + StorageProvider.PATH_PROVIDER_PROPERTY
+                    + " names " + chosen + ", but no storage provider of that class on the class path opens"
+                    + " directories; " + listing(providers) + ". Name one of them, or clear the property to use"
+                    + " the first");
         }
         throw new IllegalStateException("no durable storage on the class path: Database.open(Path) needs the"
                 + " jodb-storage artifact (org.jodb:jodb-storage); add it as a dependency, or use"

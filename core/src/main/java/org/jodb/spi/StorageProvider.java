@@ -15,10 +15,20 @@ import java.nio.file.Path;
  *   <li>{@link #open(String)} opens (creating when absent, as the storage defines it) what the URL names.
  *       A message about a URL it cannot open shows the URL without a password.</li>
  *   <li>A provider whose storage lives in a directory says so with {@link #opensPaths()} and implements
- *       {@link #open(Path)}; {@code Database.open(Path)} uses the first such provider.</li>
+ *       {@link #open(Path)}; {@code Database.open(Path)} uses the first such provider, or, when the system
+ *       property {@value #PATH_PROVIDER_PROPERTY} is set, the one of the class it names (and fails, naming
+ *       the providers found, when none of that class opens directories).</li>
  * </ul>
  */
 public interface StorageProvider {
+
+    /**
+     * System property: the fully qualified class name of the provider {@code Database.open(Path)} uses when
+     * more than one on the class path opens directories. Unset, the first found is used: with jodb-storage
+     * alone, the file store. A tool that stands in for the file store sets it, as the doctest runner does
+     * to send its scenarios' directories to PostgreSQL ({@code --store}).
+     */
+    String PATH_PROVIDER_PROPERTY = "jodb.pathStorageProvider";
 
     /**
      * What this provider opens and the URLs it accepts, for messages that list the providers on the class

@@ -11,15 +11,22 @@ import java.nio.file.Path;
  * @param expected the expected output as written (may be empty)
  * @param malformation why the transcript around this line cannot be read, or {@code null} when it can;
  *     a malformed example is never evaluated and always fails
+ * @param fileStoreOnly whether its block is tagged {@value ScenarioParser#FILE_STORE_ONLY}: it is about the
+ *     file store itself and is skipped when the scenarios run on another store
  */
-record Example(Path file, int line, String source, String expected, String malformation) {
+record Example(Path file, int line, String source, String expected, String malformation, boolean fileStoreOnly) {
 
     static Example snippet(Path file, int line, String source, String expected) {
-        return new Example(file, line, source, expected, null);
+        return new Example(file, line, source, expected, null, false);
     }
 
     static Example malformed(Path file, int line, String text, String why) {
-        return new Example(file, line, text, "", why);
+        return new Example(file, line, text, "", why, false);
+    }
+
+    /** This example, marked as being about the file store only. */
+    Example onlyOnTheFileStore() {
+        return new Example(file, line, source, expected, malformation, true);
     }
 
     boolean isMalformed() {

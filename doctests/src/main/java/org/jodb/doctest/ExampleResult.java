@@ -19,7 +19,9 @@ record ExampleResult(Example example, Outcome outcome, Verdict verdict) {
         INCOMPLETE_SNIPPET("incomplete snippet"),
         MALFORMED_TRANSCRIPT("malformed transcript"),
         TIMED_OUT("timed out"),
-        NOT_RUN("not run");
+        NOT_RUN("not run"),
+        /** Not run, and no failure: its block is about the file store and the scenarios run on another store. */
+        SKIPPED("skipped: file store only");
 
         private final String description;
 
@@ -34,6 +36,10 @@ record ExampleResult(Example example, Outcome outcome, Verdict verdict) {
 
     static ExampleResult judge(Example example, Outcome outcome) {
         return new ExampleResult(example, outcome, verdictOf(example, outcome));
+    }
+
+    static ExampleResult skipped(Example example) {
+        return new ExampleResult(example, null, Verdict.SKIPPED);
     }
 
     static ExampleResult malformed(Example example) {
@@ -59,8 +65,18 @@ record ExampleResult(Example example, Outcome outcome, Verdict verdict) {
         return outcome.kind() == Outcome.Kind.EXCEPTION ? Verdict.UNEXPECTED_EXCEPTION : Verdict.OUTPUT_DIFFERS;
     }
 
+    /** Whether it ran and passed; a skipped example did neither. */
     boolean passed() {
         return verdict == Verdict.PASSED;
+    }
+
+    boolean skipped() {
+        return verdict == Verdict.SKIPPED;
+    }
+
+    /** Whether it counts against its file: neither passed nor skipped. */
+    boolean failed() {
+        return !passed() && !skipped();
     }
 
     /**

@@ -11,11 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.jodb.spi.StorageProvider;
 
 /**
- * Command line: {@code java -jar jodb-doctests.jar [--verbose] FILE.md|DIR ...}. Runs each markdown
- * file (a directory: every {@code .md} file under it, in path order), prints one line per file and a
- * report per failure, and exits 0 only when every example passed (1 when one failed, 2 on bad usage).
+ * Command line: {@code java -jar jodb-doctests.jar [--verbose] [--store URL] FILE.md|DIR ...}. Runs each
+ * markdown file (a directory: every {@code .md} file under it, in path order), prints one line per file and a
+ * report per failure, and exits 0 only when every example passed (1 when one failed, 2 on bad usage). With
+ * {@code --store jdbc:postgresql:...} the scenarios' directories are PostgreSQL schemas
+ * ({@link PostgresDirectories}) and examples tagged {@value ScenarioParser#FILE_STORE_ONLY} are skipped, counted
+ * per file.
  */
 public final class Main {
 
@@ -59,10 +63,18 @@ public final class Main {
 
     static int run(String[] args, PrintStream out) {
         boolean verbose = false;
+        String store = null;
         List<Path> roots = new ArrayList<>();
-        for (String arg : args) {
+        for (int i = 0; i < args.length; i++) {
+            String arg = args[i];
             if (arg.equals("--verbose") || arg.equals("-v")) {
                 verbose = true;
+            } else if (arg.equals("--store") || arg.startsWith("--store=")) {
+                if (arg.equals("--store") && i + 1 == args.length) {
+                    out.println("--store needs a URL\n" + usage());
+                    return 2;
+                }
+                store = arg.equals("--store") ? args[++i] : arg.substring("--store=".length());
             } else if (arg.equals("--help") || arg.equals("-h")) {
                 out.println(usage());
                 return 0;
@@ -92,31 +104,71 @@ public final class Main {
             }
             files.addAll(found);
         }
+        return store == null ? runFiles(files, verbose, out) : runOnPostgres(store, files, verbose, out);
+    }
+
+    /**
+     * {@code --store}: runs the files with their directories sent to PostgreSQL ({@link PostgresDirectories},
+     * chosen for {@code Database.open(Path)} through the system property core reads), then drops what it made.
+     */
+    private static int runOnPostgres(String store, List<Path> files, boolean verbose, PrintStream out) {
+        String problem = PostgresDirectories.check(store);
+        if (problem != null) {
+            out.println(problem);
+            return 2;
+        }
+        String before = System.getProperty(StorageProvider.PATH_PROVIDER_PROPERTY);
+        PostgresDirectories.activate(store);
+        System.setProperty(StorageProvider.PATH_PROVIDER_PROPERTY, PostgresDirectoryProvider.class.getName());
+        out.println("store: " + PostgresDirectories.shown(store) + " (each directory a scenario opens is a"
+                + " schema of its own, dropped at the end; Database.inMemory() stays in memory; blocks tagged "
+                + ScenarioParser.FILE_STORE_ONLY + " are skipped)");
+        try {
+            return runFiles(files, verbose, out);
+        } finally {
+            int made = PostgresDirectories.active().schemasMade();
+            List<String> left = PostgresDirectories.deactivate();
+            left.forEach(warning -> out.println("warning: " + warning));
+            out.println("store: " + made + " schema(s) made on " + PostgresDirectories.shown(store)
+                    + (left.isEmpty() ? ", all dropped" : ""));
+            if (before == null) {
+                System.clearProperty(StorageProvider.PATH_PROVIDER_PROPERTY);
+            } else {
+                System.setProperty(StorageProvider.PATH_PROVIDER_PROPERTY, before);
+            }
+        }
+    }
+
+    private static int runFiles(List<Path> files, boolean verbose, PrintStream out) {
         int failedFiles = 0;
         int examples = 0;
         int failedExamples = 0;
+        int skippedExamples = 0;
         for (Path file : files) {
             List<ExampleResult> failures = new ArrayList<>();
             boolean listEach = verbose;
             List<ExampleResult> results = ScenarioRun.runAll(file, example -> running = example, result -> {
                 if (listEach) {
-                    out.println("  " + (result.passed() ? "ok  " : "FAIL") + " line " + result.example().line()
-                            + ": " + result.example().title());
+                    out.println("  " + (result.passed() ? "ok  " : result.skipped() ? "skip" : "FAIL") + " line "
+                            + result.example().line() + ": " + result.example().title());
                 }
-                if (!result.passed()) {
+                if (result.failed()) {
                     failures.add(result);
                 }
             });
             running = null;
-            int run = (int) results.stream().map(ExampleResult::example).distinct().count();
+            int skipped = (int) results.stream().filter(ExampleResult::skipped).count();
+            skippedExamples += skipped;
+            int run = (int) results.stream().map(ExampleResult::example).distinct().count() - skipped;
             examples += run;
             int failed = (int) failures.stream().map(ExampleResult::example).distinct().count();
             failedExamples += failed;
+            String skips = skipped == 0 ? "" : ", " + skipped + " skipped: " + ScenarioParser.FILE_STORE_ONLY;
             if (failures.isEmpty()) {
-                out.println("passed " + file + " (" + count(run) + ")");
+                out.println("passed " + file + " (" + count(run) + skips + ")");
             } else {
                 failedFiles++;
-                out.println("FAILED " + file + " (" + failed + " of " + count(run) + " failed)");
+                out.println("FAILED " + file + " (" + failed + " of " + count(run) + " failed" + skips + ")");
                 for (ExampleResult failure : failures) {
                     out.println();
                     out.print(failure.report());
@@ -126,7 +178,7 @@ public final class Main {
         }
         out.println((failedFiles == 0 ? "All passed: " : "FAILED: ") + files.size() + " file(s), "
                 + count(examples) + (failedExamples == 0 ? "" : ", " + failedExamples + " failed in "
-                + failedFiles + " file(s)"));
+                + failedFiles + " file(s)") + (skippedExamples == 0 ? "" : ", " + skippedExamples + " skipped"));
         return failedFiles == 0 ? 0 : 1;
     }
 
@@ -148,7 +200,12 @@ public final class Main {
     }
 
     private static String usage() {
-        return "usage: java -jar jodb-doctests.jar [--verbose] FILE.md|DIR ...\n"
-                + "  runs the jshell blocks of markdown scenarios; exits 0 only when all passed";
+        return "usage: java -jar jodb-doctests.jar [--verbose] [--store jdbc:postgresql://host:port/db?user=...]"
+                + " FILE.md|DIR ...\n"
+                + "  runs the jshell blocks of markdown scenarios; exits 0 only when all passed\n"
+                + "  --store URL  runs them on PostgreSQL: each directory a scenario opens with Database.open(Path)\n"
+                + "               is a schema of its own on that server, dropped at the end; Database.inMemory()\n"
+                + "               stays in memory; blocks tagged " + ScenarioParser.FILE_STORE_ONLY
+                + " (about the file store itself) are skipped";
     }
 }

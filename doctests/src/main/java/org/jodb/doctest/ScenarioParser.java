@@ -21,11 +21,17 @@ import org.commonmark.parser.Parser;
 /**
  * Finds the {@code jshell} code blocks of a markdown file (with commonmark, so fences inside lists,
  * block quotes and other code blocks are understood as markdown understands them) and reads each
- * with {@link Transcript}. A block counts when the first word of its info string is {@code jshell}.
+ * with {@link Transcript}. A block counts when the first word of its info string is {@code jshell}. Among
+ * the words after it, {@value #FILE_STORE_ONLY} marks a block about the file store itself, skipped when the
+ * scenarios run on PostgreSQL; other words (a title, say) mean nothing to the runner. (A misspelt tag is
+ * not silent for long: the block then runs on PostgreSQL and fails there.)
  */
 final class ScenarioParser {
 
     static final String INFO = "jshell";
+
+    /** The tag of a block whose examples are about the file store itself (its files, its lock, its tools). */
+    static final String FILE_STORE_ONLY = "file-store-only";
 
     private static final Parser PARSER = Parser.builder().includeSourceSpans(IncludeSourceSpans.BLOCKS).build();
 
@@ -80,8 +86,12 @@ final class ScenarioParser {
     }
 
     private static boolean isJshell(FencedCodeBlock block) {
+        return infoWords(block).get(0).equals(INFO);
+    }
+
+    private static List<String> infoWords(FencedCodeBlock block) {
         String info = block.getInfo() == null ? "" : block.getInfo().strip();
-        return info.split("\\s+", 2)[0].equals(INFO);
+        return Arrays.asList(info.split("\\s+"));
     }
 
     private static List<Example> read(Path file, FencedCodeBlock block) {
@@ -97,6 +107,10 @@ final class ScenarioParser {
                 ? List.of()
                 : Arrays.asList(literal.substring(0, literal.length() - (literal.endsWith("\n") ? 1 : 0))
                         .split("\n", -1));
-        return Transcript.read(file, fenceLine + 1, lines);
+        List<Example> examples = new ArrayList<>(Transcript.read(file, fenceLine + 1, lines));
+        if (infoWords(block).contains(FILE_STORE_ONLY)) {
+            examples.replaceAll(example -> example.isMalformed() ? example : example.onlyOnTheFileStore());
+        }
+        return examples;
     }
 }

@@ -58,6 +58,9 @@ final class ScenarioRun implements AutoCloseable {
         if (example.isMalformed()) {
             return ExampleResult.malformed(example);
         }
+        if (example.fileStoreOnly() && PostgresDirectories.active() != null) {
+            return ExampleResult.skipped(example);
+        }
         Outcome outcome;
         try {
             if (session == null) {
@@ -117,10 +120,10 @@ final class ScenarioRun implements AutoCloseable {
     }
 
     /**
-     * Ends the file: closes the databases it left open and its JShell session, and deletes the
-     * temporary files it made, and puts back the JVM defaults it changed (see {@link Leftovers},
-     * {@link TemporaryFiles}, {@link ProcessDefaults}), also after a failure or
-     * an exception, so that the next file starts clean. What cannot be cleaned up is told on
+     * Ends the file: closes the databases it left open and its JShell session (and, on PostgreSQL, every
+     * storage opened for it: {@link PostgresDirectories#endOfFile}), deletes the temporary files it made, and
+     * puts back the JVM defaults it changed (see {@link Leftovers}, {@link TemporaryFiles},
+     * {@link ProcessDefaults}), also after a failure or an exception, so that the next file starts clean. What cannot be cleaned up is told on
      * {@code System.err}; it does not fail the file.
      */
     @Override
@@ -135,6 +138,10 @@ final class ScenarioRun implements AutoCloseable {
             ScenarioShell ending = session;
             session = null;
             problems.addAll(ending.close(held));
+        }
+        PostgresDirectories postgres = PostgresDirectories.active();
+        if (postgres != null) {
+            problems.addAll(postgres.endOfFile());
         }
         temporaryFiles.deleteNew(held).forEach(path -> problems.add("could not delete " + path));
         defaults.restore();

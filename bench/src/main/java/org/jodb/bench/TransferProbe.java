@@ -20,8 +20,8 @@ import org.jodb.transaction.TransactionManager;
  * that two builds can be compared on a machine busy with other work: 100,000 accounts in a
  * {@link PersistentMap} under the root, inserted 1,000 per commit on the file storage in deferred mode, then a
  * new connection (its cache cold, as in the peer run) commits transactions of 10 random account changes. It
- * prints the CPU time per commit for each block of transactions: the first blocks load what the later ones
- * find in the cache.
+ * prints the CPU time and the records loaded per commit for each block of transactions: the first blocks load
+ * what the later ones find in the cache.
  *
  * <pre>
  * java -cp bench/target/jodb-bench.jar org.jodb.bench.TransferProbe [data dir] [blocks] [commits per block] [cache size]
@@ -64,6 +64,18 @@ public final class TransferProbe {
         }
     }
 
+    /**
+     * The records {@code c} loaded so far, or -1 on a build without transfer counts (the probe also runs
+     * against older builds): the reloads a cache that is too small for the map's index costs show here.
+     */
+    private static long loads(Connection c) {
+        try {
+            return c.transferCounts().loads();
+        } catch (NoSuchMethodError older) {
+            return -1;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         System.setProperty("chronicle.analytics.disable", "true");
         Path dir = Files.createTempDirectory(Path.of(args.length > 0 ? args[0] : "bench/target"), "transfer-probe");
@@ -83,10 +95,13 @@ public final class TransferProbe {
             ThreadMXBean threads = ManagementFactory.getThreadMXBean();
             SplittableRandom random = new SplittableRandom(42);
             for (int block = 1; block <= blocks; block++) {
+                long loadsBefore = loads(c);
                 long start = threads.getCurrentThreadCpuTime();
                 transfers(c, tm, random, perBlock);
-                System.out.printf("block %d: %.1f us of CPU per commit%n", block,
-                        (threads.getCurrentThreadCpuTime() - start) / 1_000.0 / perBlock);
+                long cpu = threads.getCurrentThreadCpuTime() - start;
+                long loads = loads(c) - loadsBefore;
+                System.out.printf("block %d: %.1f us of CPU per commit, %s records loaded per commit%n", block,
+                        cpu / 1_000.0 / perBlock, loads < 0 ? "?" : String.format("%.2f", (double) loads / perBlock));
             }
             c.close();
             first.close();

@@ -15,6 +15,11 @@ public final class ObjectState {
     final PersistentObject self;
     /** The connection that owns the object; never changes. */
     final ObjectJar jar;
+    /**
+     * Whether the object is a piece of one of jodb's containers ({@link ContainerPart}: a bucket or branch of
+     * a tree, a chunk of a large map), which the cache keeps in preference to the objects it leads to.
+     */
+    final boolean part;
     /** The object's oid, or {@link #NO_OID}. */
     long oid = NO_OID;
     /** The tid of the revision loaded (ZODB's {@code _p_serial}), 0 when never committed. */
@@ -51,6 +56,7 @@ public final class ObjectState {
         this.self = self;
         this.jar = jar;
         this.status = status;
+        this.part = self instanceof ContainerPart;
     }
 
     /**

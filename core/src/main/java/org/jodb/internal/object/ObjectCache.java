@@ -182,10 +182,10 @@ final class ObjectCache {
      */
     void gc(Consumer<ObjectState> ghost) {
         purge();
-        Shrink shrink = new Shrink();
-        if (!shrink.over()) {
-            return;
+        if (loadedCount() <= target && (targetBytes == 0 || loadedBytes() <= targetBytes)) {
+            return; // at every transaction boundary: nothing to allocate when nothing goes
         }
+        Shrink shrink = new Shrink();
         ObjectState rest = shrink.take(parts.oldest(), true);
         shrink.take(others.oldest(), false);
         shrink.take(rest, false);

@@ -47,6 +47,11 @@ public final class ObjectState {
     int calls;
     /** Whether the object is on its cache's recency list (loaded and held strongly); see ObjectCache. */
     boolean inRecent;
+    /**
+     * For a container piece on its cache's recency list: used again since it was put last on the list or last
+     * looked at by gc, which then gives it a second chance instead of ghosting it; see ObjectCache.
+     */
+    boolean usedAgain;
     /** The next more recently used loaded object on the cache's recency list, or null. */
     ObjectState newer;
     /** The next less recently used loaded object on the cache's recency list, or null. */

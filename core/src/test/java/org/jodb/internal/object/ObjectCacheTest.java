@@ -225,4 +225,24 @@ class ObjectCacheTest {
         assertEquals(List.of(2L), oids(ghosted), "250 bytes of pieces exceed half of 300: the oldest piece goes");
         assertEquals(250, cache.loadedBytes());
     }
+
+    @Test
+    void aPieceUsedAgainGetsASecondChanceInsteadOfGoing() {
+        ObjectCache cache = new ObjectCache(2, 0);
+        ObjectState p1 = piece(1, ObjectStatus.CLEAN);
+        ObjectState p2 = piece(2, ObjectStatus.CLEAN);
+        useInOrder(cache, p1, p2, thing(3, ObjectStatus.CLEAN));
+        cache.used(p1); // marked, not moved: the list still starts with it
+        assertEquals(List.of(3L, 1L, 2L), oids(cache.loaded()));
+
+        List<ObjectState> ghosted = new ArrayList<>();
+        cache.gc(ghosted::add);
+        assertEquals(List.of(2L), oids(ghosted), "the piece used again goes last; the next oldest goes");
+        assertEquals(List.of(3L, 1L), oids(cache.loaded()));
+
+        useInOrder(cache, p2, piece(4, ObjectStatus.CLEAN));
+        ghosted.clear();
+        cache.gc(ghosted::add);
+        assertEquals(List.of(1L, 2L), oids(ghosted), "its mark was spent: it is the oldest piece again");
+    }
 }

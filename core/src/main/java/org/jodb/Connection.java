@@ -150,7 +150,10 @@ public final class Connection implements AutoCloseable {
         return session.cacheLoadedCount();
     }
 
-    /** Sets how many loaded objects the cache keeps between transactions. */
+    /**
+     * Sets how many loaded objects the cache keeps between transactions (see {@link Database.Options#cacheSize},
+     * which also says which go first).
+     */
     public void setCacheSize(int objects) {
         session.setCacheSize(objects);
     }

@@ -154,7 +154,14 @@ public final class Database implements AutoCloseable {
 
         /**
          * Loaded objects each connection keeps in its cache between transactions (default 10,000); the
-         * least recently used unchanged ones beyond it are turned back into ghosts.
+         * least recently used unchanged ones beyond it are turned back into ghosts. The pieces of jodb's
+         * collections (the buckets and branches of a {@link PersistentTreeMap} or {@link PersistentTreeSet},
+         * the chunks of a large {@link PersistentMap} and the nodes of its hash index) count like any object,
+         * but go after the others as long as they are at most half of this number: a lookup passes the same
+         * few of them to reach any of many objects, so they are kept in preference to the objects they lead
+         * to. Beyond that half, their least recently used go first. Either way the loaded objects of a
+         * connection number at most this many between transactions (more during one: nothing it changed or
+         * is running a method of is turned into a ghost).
          */
         public Options cacheSize(int objects) {
             if (objects < 0) {
@@ -167,7 +174,8 @@ public final class Database implements AutoCloseable {
         /**
          * Estimated bytes of loaded objects each connection keeps in its cache between transactions
          * (default 0: no byte target, only {@link #cacheSize}); beyond it, the least recently used
-         * unchanged objects are turned back into ghosts. An object's estimate is the size of its record
+         * unchanged objects are turned back into ghosts (the pieces of collections last, as long as they are
+         * at most half of it, as for {@link #cacheSize}). An object's estimate is the size of its record
          * when last loaded or saved (values inside it included, persistent objects it references not), so
          * the heap used is a small multiple of it. ZODB's {@code cache_size_bytes}.
          */

@@ -15,6 +15,11 @@ public final class ObjectState {
     final PersistentObject self;
     /** The connection that owns the object; never changes. */
     final ObjectJar jar;
+    /**
+     * Whether the object is a piece of one of jodb's containers ({@link ContainerPart}: a bucket or branch of
+     * a tree, a chunk of a large map), which the cache keeps in preference to the objects it leads to.
+     */
+    final boolean part;
     /** The object's oid, or {@link #NO_OID}. */
     long oid = NO_OID;
     /** The tid of the revision loaded (ZODB's {@code _p_serial}), 0 when never committed. */
@@ -42,6 +47,11 @@ public final class ObjectState {
     int calls;
     /** Whether the object is on its cache's recency list (loaded and held strongly); see ObjectCache. */
     boolean inRecent;
+    /**
+     * For a container piece on its cache's recency list: used again since it was put last on the list or last
+     * looked at by gc, which then gives it a second chance instead of ghosting it; see ObjectCache.
+     */
+    boolean usedAgain;
     /** The next more recently used loaded object on the cache's recency list, or null. */
     ObjectState newer;
     /** The next less recently used loaded object on the cache's recency list, or null. */
@@ -51,6 +61,7 @@ public final class ObjectState {
         this.self = self;
         this.jar = jar;
         this.status = status;
+        this.part = self instanceof ContainerPart;
     }
 
     /**

@@ -28,12 +28,48 @@ class ObjectCacheTest {
         }
     }
 
+    /** A piece of a container, as a tree's bucket or a large map's chunk is. */
+    private static final class Piece implements PersistentObject, ContainerPart {
+        private ObjectState state;
+
+        @Override
+        public ObjectState $jodbState() {
+            return state;
+        }
+
+        @Override
+        public void $jodbState(ObjectState s) {
+            state = s;
+        }
+
+        @Override
+        public String $jodbContainerName() {
+            return "a test container";
+        }
+    }
+
     private static ObjectState thing(long oid, ObjectStatus status) {
         Thing t = new Thing();
         ObjectState s = new ObjectState(t, null, status);
         s.oid = oid;
         t.$jodbState(s);
         return s;
+    }
+
+    private static ObjectState piece(long oid, ObjectStatus status) {
+        Piece p = new Piece();
+        ObjectState s = new ObjectState(p, null, status);
+        s.oid = oid;
+        p.$jodbState(s);
+        return s;
+    }
+
+    /** Puts each state in the cache and uses it, in order: the first is the least recently used. */
+    private static void useInOrder(ObjectCache cache, ObjectState... states) {
+        for (ObjectState s : states) {
+            cache.put(s);
+            cache.used(s);
+        }
     }
 
     private static List<Long> oids(List<ObjectState> states) {
@@ -127,5 +163,86 @@ class ObjectCacheTest {
         cache.ghosted(b);
         assertEquals(0, cache.loadedBytes());
         assertEquals(100, a.estimatedSize());
+    }
+
+    @Test
+    void gcGhostsOtherObjectsBeforeContainerPiecesWithinTheirShare() {
+        ObjectCache cache = new ObjectCache(4, 0);
+        ObjectState p1 = piece(1, ObjectStatus.CLEAN);
+        ObjectState p2 = piece(2, ObjectStatus.CLEAN);
+        useInOrder(cache, p1, p2, thing(3, ObjectStatus.CLEAN), thing(4, ObjectStatus.CLEAN),
+                thing(5, ObjectStatus.CLEAN), thing(6, ObjectStatus.CLEAN));
+        assertEquals(2, cache.loadedParts());
+
+        List<ObjectState> ghosted = new ArrayList<>();
+        cache.gc(ghosted::add);
+        assertEquals(List.of(3L, 4L), oids(ghosted), "the oldest other objects go, not the older pieces");
+        assertEquals(List.of(5L, 6L, 1L, 2L), oids(cache.loaded()));
+        assertEquals(2, cache.loadedParts());
+    }
+
+    @Test
+    void piecesBeyondHalfTheTargetGoFirstOldestFirst() {
+        ObjectCache cache = new ObjectCache(4, 0);
+        useInOrder(cache, thing(1, ObjectStatus.CLEAN), piece(2, ObjectStatus.CLEAN), piece(3, ObjectStatus.CLEAN),
+                piece(4, ObjectStatus.CLEAN), piece(5, ObjectStatus.CLEAN), thing(6, ObjectStatus.CLEAN),
+                thing(7, ObjectStatus.CLEAN));
+
+        List<ObjectState> ghosted = new ArrayList<>();
+        cache.gc(ghosted::add);
+        assertEquals(List.of(2L, 3L, 1L), oids(ghosted),
+                "the two oldest pieces beyond a share of 2, then the oldest other object");
+        assertEquals(4, cache.loadedCount());
+        assertEquals(2, cache.loadedParts());
+    }
+
+    @Test
+    void piecesGoWithinTheirShareWhenNothingElseCan() {
+        ObjectCache cache = new ObjectCache(2, 0);
+        useInOrder(cache, piece(1, ObjectStatus.CLEAN), thing(2, ObjectStatus.TOUCHED),
+                thing(3, ObjectStatus.TOUCHED));
+
+        List<ObjectState> ghosted = new ArrayList<>();
+        cache.gc(ghosted::add);
+        assertEquals(List.of(1L), oids(ghosted), "touched objects stay: the piece goes so that the target holds");
+        assertEquals(0, cache.loadedParts());
+    }
+
+    @Test
+    void theShareOfPiecesAlsoHoldsForTheByteTarget() {
+        ObjectCache cache = new ObjectCache(100, 300);
+        ObjectState other = thing(1, ObjectStatus.CLEAN);
+        ObjectState p1 = piece(2, ObjectStatus.CLEAN);
+        ObjectState p2 = piece(3, ObjectStatus.CLEAN);
+        useInOrder(cache, other, p1, p2);
+        cache.resized(other, 100);
+        cache.resized(p1, 100);
+        cache.resized(p2, 150);
+        assertEquals(350, cache.loadedBytes());
+
+        List<ObjectState> ghosted = new ArrayList<>();
+        cache.gc(ghosted::add);
+        assertEquals(List.of(2L), oids(ghosted), "250 bytes of pieces exceed half of 300: the oldest piece goes");
+        assertEquals(250, cache.loadedBytes());
+    }
+
+    @Test
+    void aPieceUsedAgainGetsASecondChanceInsteadOfGoing() {
+        ObjectCache cache = new ObjectCache(2, 0);
+        ObjectState p1 = piece(1, ObjectStatus.CLEAN);
+        ObjectState p2 = piece(2, ObjectStatus.CLEAN);
+        useInOrder(cache, p1, p2, thing(3, ObjectStatus.CLEAN));
+        cache.used(p1); // marked, not moved: the list still starts with it
+        assertEquals(List.of(3L, 1L, 2L), oids(cache.loaded()));
+
+        List<ObjectState> ghosted = new ArrayList<>();
+        cache.gc(ghosted::add);
+        assertEquals(List.of(2L), oids(ghosted), "the piece used again goes last; the next oldest goes");
+        assertEquals(List.of(3L, 1L), oids(cache.loaded()));
+
+        useInOrder(cache, p2, piece(4, ObjectStatus.CLEAN));
+        ghosted.clear();
+        cache.gc(ghosted::add);
+        assertEquals(List.of(1L, 2L), oids(ghosted), "its mark was spent: it is the oldest piece again");
     }
 }

@@ -79,6 +79,11 @@ final class JodbStore implements Store {
     }
 
     @Override
+    public boolean sharedByProcesses() {
+        return postgresUrl != null;
+    }
+
+    @Override
     public String describe(Durability mode) {
         if (postgresUrl != null) {
             return "PostgresStorage: commit returns after COMMIT PREPARED, durable as the server's synchronous_commit"

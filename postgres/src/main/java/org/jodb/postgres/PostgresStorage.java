@@ -132,7 +132,7 @@ public final class PostgresStorage implements Storage {
         Objects.requireNonNull(options, "options");
         PgUrl parsed = PgUrl.parse(url, options.schema());
         PostgresOptions chosen = options.withSchema(parsed.schema());
-        return new PostgresStorage(new DriverPool(parsed.driverUrl(), chosen.poolSize()), chosen, parsed.shown());
+        return new PostgresStorage(new DriverPool(parsed, chosen.poolSize()), chosen, parsed.shown());
     }
 
     /**

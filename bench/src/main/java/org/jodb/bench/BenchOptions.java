@@ -28,7 +28,7 @@ record BenchOptions(boolean quick, List<String> stores, Set<Workload> workloads,
 
     static final List<String> ALL_STORES = List.of("jodb", "jodb-tree", "mvstore", "eclipsestore", "mapdb");
     /** Stores on the PostgreSQL server JODB_PG_URL names, run only when asked for by --stores. */
-    static final List<String> POSTGRES_STORES = List.of("jodb-postgres", "jdbc-postgres");
+    static final List<String> POSTGRES_STORES = List.of("jodb-postgres", "jodb-postgres-prefetch", "jdbc-postgres");
 
     static final String USAGE = String.join("\n",
             "usage: java -jar bench/target/jodb-bench.jar [--quick] [--stores jodb,jodb-tree,mvstore,eclipsestore,mapdb]",

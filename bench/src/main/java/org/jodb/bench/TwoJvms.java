@@ -13,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Workload 6: workload 5's writer threads split over two child JVMs ({@link ChildWriters}) on the same
- * database, for a store that several processes share. The children open the store first; once both say
- * they are ready, both are told to go at the same moment, and the rate is their commits summed over the
- * longer of their two runs (JVM start and store open are not timed).
+ * database, for a store that several processes share. The children open the store and warm up first (the
+ * same transfers for the same time, not counted); once both say they are ready, both are told to go at the
+ * same moment, and the rate is their commits summed over the longer of their two runs (JVM start, store open
+ * and warm-up are not timed).
  */
 final class TwoJvms {
     static final int JVMS = 2;

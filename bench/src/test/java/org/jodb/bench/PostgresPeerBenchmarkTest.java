@@ -27,14 +27,15 @@ class PostgresPeerBenchmarkTest {
     @Test
     void workloadSixRunsInTwoChildJvmsOnTheSharedStoresOnly(@TempDir Path tmp) {
         System.setProperty(PostgresServerUrl.PROPERTY, BenchServer.url());
-        BenchOptions options = BenchOptions.parse("--stores", "jodb-postgres,jdbc-postgres,jodb", "--rounds", "1",
-                "--workloads", "2,5,6", "--modes", "sync", "--accounts", "200", "--updates", "16", "--cap", "1",
+        BenchOptions options = BenchOptions.parse("--stores", "jodb-postgres,jodb-postgres-prefetch,jdbc-postgres,jodb", "--rounds", "1",
+                "--workloads", "2,4,5,6", "--modes", "sync", "--accounts", "200", "--updates", "16", "--cap", "1",
                 "--data", tmp.resolve("data").toString(), "--out", tmp.resolve("out").toString());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Results results = new PeerBenchmark(options, new PrintStream(log, true, StandardCharsets.UTF_8)).run();
 
-        for (String store : new String[] {"jodb-postgres", "jdbc-postgres"}) {
-            for (Workload w : new Workload[] {Workload.UPDATE, Workload.CONCURRENT, Workload.TWO_JVMS}) {
+        for (String store : new String[] {"jodb-postgres", "jodb-postgres-prefetch", "jdbc-postgres"}) {
+            for (Workload w : new Workload[] {Workload.UPDATE, Workload.COLD_READ, Workload.CONCURRENT,
+                    Workload.TWO_JVMS}) {
                 assertTrue(results.median(new Results.Key(store, w, Durability.SYNC)) > 0, store + " " + w);
             }
             assertTrue(results.conflictRate(new Results.Key(store, Workload.TWO_JVMS, Durability.SYNC)) >= 0);

@@ -94,8 +94,8 @@ final class TwoJvms {
             line = r.readLine(); // something the store printed on its own
         }
         if (line == null) {
-            throw new IllegalStateException("a child JVM of workload 6 (pid " + p.pid() + ") ended without saying '" + word
-                    + "' (its standard error is above)");
+            throw new IllegalStateException("a child JVM of workload 6 (pid " + p.pid() + ") ended without saying '"
+                    + word + "' (its standard error is above)");
         }
         return line;
     }

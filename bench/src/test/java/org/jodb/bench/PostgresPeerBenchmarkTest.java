@@ -27,8 +27,9 @@ class PostgresPeerBenchmarkTest {
     @Test
     void workloadSixRunsInTwoChildJvmsOnTheSharedStoresOnly(@TempDir Path tmp) {
         System.setProperty(PostgresServerUrl.PROPERTY, BenchServer.url());
-        BenchOptions options = BenchOptions.parse("--stores", "jodb-postgres,jodb-postgres-prefetch,jdbc-postgres,jodb", "--rounds", "1",
-                "--workloads", "2,4,5,6", "--modes", "sync", "--accounts", "200", "--updates", "16", "--cap", "1",
+        BenchOptions options = BenchOptions.parse("--stores", "jodb-postgres,jodb-postgres-prefetch,jdbc-postgres,jodb",
+                "--rounds", "1", "--workloads", "2,4,5,6", "--modes", "sync", "--accounts", "200", "--updates", "16",
+                "--cap", "1",
                 "--data", tmp.resolve("data").toString(), "--out", tmp.resolve("out").toString());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         Results results = new PeerBenchmark(options, new PrintStream(log, true, StandardCharsets.UTF_8)).run();

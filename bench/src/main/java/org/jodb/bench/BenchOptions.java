@@ -28,12 +28,12 @@ record BenchOptions(boolean quick, List<String> stores, Set<Workload> workloads,
 
     static final List<String> ALL_STORES = List.of("jodb", "jodb-tree", "mvstore", "eclipsestore", "mapdb");
     /** Stores on the PostgreSQL server JODB_PG_URL names, run only when asked for by --stores. */
-    static final List<String> POSTGRES_STORES = List.of("jodb-postgres", "jdbc-postgres");
+    static final List<String> POSTGRES_STORES = List.of("jodb-postgres", "jodb-postgres-prefetch", "jdbc-postgres");
 
     static final String USAGE = String.join("\n",
             "usage: java -jar bench/target/jodb-bench.jar [--quick] [--stores jodb,jodb-tree,mvstore,eclipsestore,mapdb]",
             "           (and, on the server JODB_PG_URL names, --stores jodb-postgres,jdbc-postgres --modes sync)",
-            "           [--workloads 1,2,3,4,5] [--modes sync,deferred] [--rounds N] [--accounts N]",
+            "           [--workloads 1,2,3,4,5,6] [--modes sync,deferred] [--rounds N] [--accounts N]",
             "           [--updates N] [--cap SECONDS] [--data DIR] [--out DIR]",
             "       java -jar bench/target/jodb-bench.jar --scaling [--quick] [--stores ...] [--modes ...]",
             "           (1/2/4/8 writer threads on disjoint and shared accounts)",

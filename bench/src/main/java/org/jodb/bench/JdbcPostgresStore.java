@@ -41,6 +41,11 @@ final class JdbcPostgresStore implements Store {
     }
 
     @Override
+    public boolean sharedByProcesses() {
+        return true;
+    }
+
+    @Override
     public String describe(Durability mode) {
         return "one transaction per transfer: SELECT ... FOR UPDATE of its rows, then UPDATE; COMMIT";
     }

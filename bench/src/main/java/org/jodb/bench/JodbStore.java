@@ -1,6 +1,8 @@
 package org.jodb.bench;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.jodb.Connection;
@@ -32,16 +34,22 @@ final class JodbStore implements Store {
     private final Supplier<Map<String, Account>> newMap;
     /** The PostgreSQL URL of the {@code jodb-postgres} store; null for the file storage. */
     private final String postgresUrl;
+    /**
+     * Whether a transfer first loads its accounts in one call ({@link Connection#prefetch}), and the read-back
+     * all accounts, as plain JDBC reads a transfer's rows in one statement.
+     */
+    private final boolean prefetch;
 
     private Database db;
     private TransactionManager manager;
     private Connection conn;
     private Map<String, Account> accounts;
 
-    private JodbStore(String name, Supplier<Map<String, Account>> newMap, String postgresUrl) {
+    private JodbStore(String name, Supplier<Map<String, Account>> newMap, String postgresUrl, boolean prefetch) {
         this.name = name;
         this.newMap = newMap;
         this.postgresUrl = postgresUrl;
+        this.prefetch = prefetch;
     }
 
     /**
@@ -49,17 +57,25 @@ final class JodbStore implements Store {
      * named after the run's directory (so that the cold read reopens the same one).
      */
     static JodbStore postgres(String url) {
-        return new JodbStore("jodb-postgres", PersistentMap::new, url);
+        return new JodbStore("jodb-postgres", PersistentMap::new, url, false);
+    }
+
+    /**
+     * {@link #postgres} with each transfer's accounts loaded in one round trip before it changes them
+     * ({@link Connection#prefetch}), and the read-back's accounts too.
+     */
+    static JodbStore postgresPrefetching(String url) {
+        return new JodbStore("jodb-postgres-prefetch", PersistentMap::new, url, true);
     }
 
     /** The accounts in a {@link PersistentMap} at the root. */
     static JodbStore persistentMap() {
-        return new JodbStore("jodb", PersistentMap::new, null);
+        return new JodbStore("jodb", PersistentMap::new, null, false);
     }
 
     /** The accounts in a {@link PersistentTreeMap} at the root. */
     static JodbStore persistentTreeMap() {
-        return new JodbStore("jodb-tree", PersistentTreeMap::new, null);
+        return new JodbStore("jodb-tree", PersistentTreeMap::new, null, false);
     }
 
     @Override
@@ -79,10 +95,16 @@ final class JodbStore implements Store {
     }
 
     @Override
+    public boolean sharedByProcesses() {
+        return postgresUrl != null;
+    }
+
+    @Override
     public String describe(Durability mode) {
         if (postgresUrl != null) {
             return "PostgresStorage: commit returns after COMMIT PREPARED, durable as the server's synchronous_commit"
-                    + " says";
+                    + " says" + (prefetch ? "; each transfer loads its accounts in one round trip first"
+                    + " (Connection.prefetch), and the read-back all accounts" : "");
         }
         StorageOptions o = options(mode);
         String map = name.equals("jodb") ? "" : " (accounts in a PersistentTreeMap)";
@@ -124,7 +146,14 @@ final class JodbStore implements Store {
         manager.commit();
     }
 
-    private static void transfer(Map<String, Account> map, int[] keys) {
+    private void transfer(Connection c, Map<String, Account> map, int[] keys) {
+        if (prefetch) {
+            List<Account> touched = new ArrayList<>(keys.length);
+            for (int key : keys) {
+                touched.add(map.get(Keys.key(key)));
+            }
+            c.prefetch(touched);
+        }
         for (int k = 0; k + 1 < keys.length; k += 2) {
             map.get(Keys.key(keys[k])).deposit(-1);
             map.get(Keys.key(keys[k + 1])).deposit(1);
@@ -144,7 +173,7 @@ final class JodbStore implements Store {
                     // the default attempts and pauses, as an application would write it
                     tm.run(() -> {
                         attempts[0]++;
-                        JodbStore.transfer((Map<String, Account>) c.root().get(MAP), keys);
+                        JodbStore.this.transfer(c, (Map<String, Account>) c.root().get(MAP), keys);
                     });
                 } catch (TransientException lastConflict) {
                     throw new GaveUp(attempts[0], lastConflict);
@@ -164,9 +193,9 @@ final class JodbStore implements Store {
     public void savepointScenario(int[] first, int[] second) {
         // A transaction boundary: this connection then sees what the writers committed meanwhile.
         manager.begin();
-        transfer(accounts, first);
+        transfer(conn, accounts, first);
         Savepoint savepoint = manager.savepoint();
-        transfer(accounts, second);
+        transfer(conn, accounts, second);
         savepoint.rollback();
         manager.commit();
     }
@@ -175,6 +204,9 @@ final class JodbStore implements Store {
     public long[] readAll() {
         manager.begin();
         long[] result = new long[2];
+        if (prefetch) {
+            conn.prefetch(accounts.values());
+        }
         accounts.forEach((key, a) -> {
             result[0]++;
             result[1] += a.getBalance();

@@ -28,8 +28,8 @@ final class MarkdownReport {
                 Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), System.getProperty("os.name"), options.rounds()));
         md.append(String.format(Locale.ROOT, "Sizes: %,d accounts, inserted %,d per commit; %,d transactions of %d"
-                        + " accounts (workload 2; split over %d threads in 5); %,d + %,d changes around the savepoint;"
-                        + " workloads 2 and 5 stop after %.0f s and report the rate so far.%n%n",
+                        + " accounts (workload 2; split over %d threads in 5 and 6); %,d + %,d changes around the"
+                        + " savepoint; workloads 2, 5 and 6 stop after %.0f s and report the rate so far.%n%n",
                 options.accounts(), options.batch(), options.updates(), options.keysPerUpdate(), options.threads(),
                 options.savepointChanges(), options.savepointChanges(), options.capSeconds()));
         double fsync = results.fsyncMedianNanos();
@@ -89,14 +89,16 @@ final class MarkdownReport {
             }
         }
         md.append('\n');
-        for (Durability mode : options.modes()) {
-            if (options.workloads().contains(Workload.CONCURRENT)) {
-                for (String s : options.stores()) {
-                    Results.Key key = new Results.Key(s, Workload.CONCURRENT, mode);
-                    double c = results.conflictRate(key);
-                    if (!Double.isNaN(c)) {
-                        md.append(String.format(Locale.ROOT, "Workload 5, %s, %s: %.4f retries per commit, %d"
-                                + " transfers given up.  %n", s, mode.label, c, results.giveUps(key)));
+        for (Workload w : List.of(Workload.CONCURRENT, Workload.TWO_JVMS)) {
+            for (Durability mode : options.modes()) {
+                if (options.workloads().contains(w)) {
+                    for (String s : options.stores()) {
+                        Results.Key key = new Results.Key(s, w, mode);
+                        double c = results.conflictRate(key);
+                        if (!Double.isNaN(c)) {
+                            md.append(String.format(Locale.ROOT, "Workload %d, %s, %s: %.4f retries per commit, %d"
+                                    + " transfers given up.  %n", w.number, s, mode.label, c, results.giveUps(key)));
+                        }
                     }
                 }
             }
@@ -136,6 +138,7 @@ final class MarkdownReport {
     }
 
     private void appendTargets(StringBuilder md) {
+        appendPostgresTargets(md);
         if (!hasJodb()) {
             return;
         }
@@ -178,6 +181,30 @@ final class MarkdownReport {
                 target(md, "workload 5 ≥ 3× workload 2, fsync per commit (group commit)",
                         String.format(Locale.ROOT, "%.2f×", w5 / jodbW2), w5 >= 3 * jodbW2);
             }
+        }
+        md.append('\n');
+    }
+
+    /** jodb on PostgreSQL against plain JDBC on the same server, and against itself on one process. */
+    private void appendPostgresTargets(StringBuilder md) {
+        double w2 = results.median(new Results.Key("jodb-postgres", Workload.UPDATE, Durability.SYNC));
+        if (Double.isNaN(w2)) {
+            return;
+        }
+        md.append("## PostgreSQL targets (same run)\n\n");
+        double jdbc = results.median(new Results.Key("jdbc-postgres", Workload.UPDATE, Durability.SYNC));
+        if (!Double.isNaN(jdbc)) {
+            target(md, "workload 2: jodb-postgres ≥ 70% of jdbc-postgres",
+                    String.format(Locale.ROOT, "%.0f%%", 100 * w2 / jdbc), w2 >= 0.7 * jdbc);
+        }
+        double w5 = results.median(new Results.Key("jodb-postgres", Workload.CONCURRENT, Durability.SYNC));
+        if (!Double.isNaN(w5)) {
+            md.append(String.format(Locale.ROOT, "- workload 5 (one JVM): %.2f× workload 2%n", w5 / w2));
+        }
+        double w6 = results.median(new Results.Key("jodb-postgres", Workload.TWO_JVMS, Durability.SYNC));
+        if (!Double.isNaN(w6)) {
+            target(md, "workload 5 across 2 JVMs (workload 6) ≥ 3× workload 2",
+                    String.format(Locale.ROOT, "%.2f×", w6 / w2), w6 >= 3 * w2);
         }
         md.append('\n');
     }

@@ -9,26 +9,33 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
  * The side-by-side run: every round runs each store (in an order that rotates from round to round,
  * so no store always goes first or last) in each durability mode, through the selected workloads on
- * a fresh directory, and records the rates. Workloads 2, 3 and 5 are transfers, so the total balance
+ * a fresh directory, and records the rates. Workloads 2, 3, 5 and 6 are transfers, so the total balance
  * never changes: the read-back at the end checks it and the account count, and a store that got
  * either wrong fails the run instead of reporting a figure.
  */
 final class PeerBenchmark {
     private final BenchOptions options;
     private final PrintStream log;
+    private final Transfers transfers;
 
     PeerBenchmark(BenchOptions options, PrintStream log) {
         this.options = options;
         this.log = log;
+        this.transfers = new Transfers(options.accounts(), options.keysPerUpdate());
+    }
+
+    /** Why {@code store} cannot run {@code w} in {@code mode}, or null when it can. */
+    static String reason(Store store, Workload w, Durability mode) {
+        if (w == Workload.TWO_JVMS && !store.sharedByProcesses()) {
+            return "one process's store";
+        }
+        return store.cannot(w, mode);
     }
 
     Results run() {
@@ -70,7 +77,7 @@ final class PeerBenchmark {
         String name = store.name();
         boolean anything = false;
         for (Workload w : options.workloads()) {
-            String reason = store.cannot(w, mode);
+            String reason = reason(store, w, mode);
             if (reason != null) {
                 results.cannot(new Results.Key(name, w, mode), reason);
             } else {
@@ -113,6 +120,8 @@ final class PeerBenchmark {
             });
             // 5: several threads, each with its own writer.
             measure(store, Workload.CONCURRENT, mode, results, () -> concurrent(store, mode, round, results));
+            // 6: the same threads split over two child JVMs on the same database.
+            twoJvms(store, dir, mode, round, results);
             // 4: close, cold open, read everything (always done untimed, to check the totals).
             store.close();
             long[] readBack = new long[2];
@@ -123,7 +132,7 @@ final class PeerBenchmark {
                 readBack[1] = r[1];
                 return r[0];
             });
-            if (store.cannot(Workload.COLD_READ, mode) != null || !options.workloads().contains(Workload.COLD_READ)) {
+            if (reason(store, Workload.COLD_READ, mode) != null || !options.workloads().contains(Workload.COLD_READ)) {
                 store.open(dir, mode);
                 long[] r = store.readAll();
                 readBack[0] = r[0];
@@ -153,7 +162,7 @@ final class PeerBenchmark {
 
     private void measure(Store store, Workload w, Durability mode, Results results, Work work) {
         Results.Key key = new Results.Key(store.name(), w, mode);
-        boolean timed = options.workloads().contains(w) && store.cannot(w, mode) == null;
+        boolean timed = options.workloads().contains(w) && reason(store, w, mode) == null;
         if (!timed && w != Workload.INSERT) {
             return;
         }
@@ -178,64 +187,40 @@ final class PeerBenchmark {
     }
 
     private long transfers(Store.Writer writer, int count, Random random, long deadline) {
-        return transfers(writer, count, random, deadline, new AtomicLong(), new AtomicLong());
-    }
-
-    /** Up to {@code count} transfers; returns how many committed, adding retries and give-ups. */
-    private long transfers(Store.Writer writer, int count, Random random, long deadline, AtomicLong retries,
-            AtomicLong giveUps) {
-        int done = 0;
-        int committed = 0;
-        while (done < count && (done == 0 || System.nanoTime() < deadline)) {
-            try {
-                int attempts = writer.transfer(randomKeys(random, options.keysPerUpdate()));
-                retries.addAndGet(attempts - 1);
-                committed++;
-            } catch (Store.GaveUp e) {
-                retries.addAndGet(e.attempts - 1);
-                giveUps.incrementAndGet();
-            }
-            done++;
-        }
-        return committed;
+        return transfers.run(writer, count, random, deadline, new AtomicLong(), new AtomicLong());
     }
 
     private long concurrent(Store store, Durability mode, int round, Results results) throws Exception {
         int threads = options.threads();
         int perThread = Math.max(1, options.updates() / threads);
-        long deadline = deadline();
-        AtomicLong retries = new AtomicLong();
-        AtomicLong giveUps = new AtomicLong();
-        ExecutorService pool = Executors.newFixedThreadPool(threads);
-        try {
-            List<Future<Long>> futures = new ArrayList<>();
-            for (int t = 0; t < threads; t++) {
-                Random random = new Random(1_000L * round + t);
-                futures.add(pool.submit(() -> {
-                    try (Store.Writer writer = store.writer()) {
-                        return transfers(writer, perThread, random, deadline, retries, giveUps);
-                    }
-                }));
-            }
-            long commits = 0;
-            for (Future<Long> f : futures) {
-                commits += f.get();
-            }
-            results.conflicts(new Results.Key(store.name(), Workload.CONCURRENT, mode), commits, retries.get(),
-                    giveUps.get());
-            return commits;
-        } finally {
-            pool.shutdownNow();
+        Transfers.Tally tally = transfers.concurrently(store, threads, perThread, 1_000L * round, deadline());
+        results.conflicts(new Results.Key(store.name(), Workload.CONCURRENT, mode), tally.commits(),
+                tally.retries(), tally.giveUps());
+        return tally.commits();
+    }
+
+    /** Workload 6, timed by the children themselves (their JVM start and store open are not part of it). */
+    private void twoJvms(Store store, Path dir, Durability mode, int round, Results results) {
+        Results.Key key = new Results.Key(store.name(), Workload.TWO_JVMS, mode);
+        if (!options.workloads().contains(Workload.TWO_JVMS) || reason(store, Workload.TWO_JVMS, mode) != null) {
+            return;
         }
+        TwoJvms.Outcome outcome;
+        try {
+            outcome = TwoJvms.run(store.name(), dir, options, round);
+        } catch (Exception e) {
+            throw new IllegalStateException(store.name() + " failed workload 6 (" + mode.label + ")", e);
+        }
+        Transfers.Tally tally = outcome.tally();
+        results.conflicts(key, tally.commits(), tally.retries(), tally.giveUps());
+        double rate = tally.commits() / outcome.seconds();
+        results.rate(key, rate);
+        log.printf(" w6=%,.0f", rate);
     }
 
     /** {@code n} random account numbers, rounded down to pairs (from, to). */
     private int[] randomKeys(Random random, int n) {
-        int[] keys = new int[n - n % 2];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = random.nextInt(options.accounts());
-        }
-        return keys;
+        return transfers.randomKeys(random, n);
     }
 
     static void deleteRecursively(Path dir) {

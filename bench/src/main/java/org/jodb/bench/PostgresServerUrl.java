@@ -13,8 +13,16 @@ final class PostgresServerUrl {
     private PostgresServerUrl() {
     }
 
+    /** The environment variable that names the server. */
+    static final String VARIABLE = "JODB_PG_URL";
+    /** The system property that names it when the environment does not (the bench's own tests). */
+    static final String PROPERTY = "jodb.pg.url";
+
     static String get() {
-        String url = System.getenv("JODB_PG_URL");
+        String url = System.getenv(VARIABLE);
+        if (url == null || url.isBlank()) {
+            url = System.getProperty(PROPERTY);
+        }
         if (url == null || url.isBlank()) {
             throw new IllegalArgumentException("the PostgreSQL stores need a server: set JODB_PG_URL to"
                     + " jdbc:postgresql://host:port/database?user=...&password=... (a role that may create schemas)");

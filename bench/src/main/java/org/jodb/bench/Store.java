@@ -25,6 +25,14 @@ interface Store {
      */
     String cannot(Workload workload, Durability mode);
 
+    /**
+     * Whether several processes may open this store at once ({@link Workload#TWO_JVMS}): a child JVM then
+     * reaches the same data through {@link #open} on the same directory.
+     */
+    default boolean sharedByProcesses() {
+        return false;
+    }
+
     /** What {@code mode} means for this store, for the notes under the table. */
     String describe(Durability mode);
 

@@ -13,6 +13,7 @@ final class Stores {
             case "jodb" -> JodbStore.persistentMap();
             case "jodb-tree" -> JodbStore.persistentTreeMap();
             case "jodb-postgres" -> JodbStore.postgres(PostgresServerUrl.get());
+            case "jodb-postgres-prefetch" -> JodbStore.postgresPrefetching(PostgresServerUrl.get());
             case "jdbc-postgres" -> new JdbcPostgresStore(PostgresServerUrl.get());
             default -> throw new IllegalArgumentException("unknown store '" + name + "'");
         };

@@ -2,13 +2,17 @@ package org.jodb.bench;
 
 import java.util.Locale;
 
-/** The five workloads of the peer comparison; each store does the same work on the same data. */
+/**
+ * The workloads of the peer comparison; each store does the same work on the same data. Workload 6 runs only
+ * on stores that several processes share (the PostgreSQL ones).
+ */
 enum Workload {
     INSERT(1, "insert, commit every 1,000", "accounts/s"),
     UPDATE(2, "transactions of 10 random changes", "commits/s"),
     SAVEPOINT(3, "changes, savepoint, changes, rollback", "changes/s"),
     COLD_READ(4, "close, cold open, read all", "accounts/s"),
-    CONCURRENT(5, "8 threads doing workload 2", "commits/s");
+    CONCURRENT(5, "8 threads doing workload 2", "commits/s"),
+    TWO_JVMS(6, "workload 5 across 2 JVMs × 4 threads", "commits/s");
 
     final int number;
     final String title;
@@ -31,7 +35,7 @@ enum Workload {
                 return w;
             }
         }
-        throw new IllegalArgumentException("unknown workload '" + s + "': use 1-5 or one of insert, update,"
-                + " savepoint, cold_read, concurrent");
+        throw new IllegalArgumentException("unknown workload '" + s + "': use 1-6 or one of insert, update,"
+                + " savepoint, cold_read, concurrent, two_jvms");
     }
 }

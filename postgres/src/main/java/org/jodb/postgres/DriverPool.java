@@ -3,6 +3,8 @@ package org.jodb.postgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Semaphore;
 
@@ -12,13 +14,19 @@ import java.util.concurrent.Semaphore;
  * application that wants more brings its own {@code DataSource}.
  */
 final class DriverPool implements Connections {
+    /** The URL without its passwords, which go to the driver as properties (see {@link PgUrl#openUrl}). */
     private final String url;
+    private final Properties secretProperties;
+    /** The URL's passwords, kept out of the driver's exceptions ({@link Scrub}). */
+    private final List<String> secrets;
     private final Semaphore permits;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
-    DriverPool(String url, int size) {
-        this.url = url;
+    DriverPool(PgUrl url, int size) {
+        this.url = url.openUrl();
+        this.secretProperties = url.secretProperties();
+        this.secrets = url.secrets();
         this.permits = new Semaphore(size, true);
     }
 
@@ -57,7 +65,12 @@ final class DriverPool implements Connections {
 
     @Override
     public Connection dedicated() throws SQLException {
-        Connection c = DriverManager.getConnection(url);
+        Connection c;
+        try {
+            c = DriverManager.getConnection(url, secretProperties);
+        } catch (SQLException e) {
+            throw Scrub.of(e, secrets);
+        }
         c.setAutoCommit(true);
         return c;
     }

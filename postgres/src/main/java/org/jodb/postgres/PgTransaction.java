@@ -48,6 +48,8 @@ final class PgTransaction implements StorageTransaction {
     private Connection connection;
     private int backendPid;
     private long tid;
+    /** The newest committed tid when vote chose {@link #tid} (for the storage's in-process invalidations). */
+    private long previousTid;
     private long commitId;
     /** The prepared transaction's id, or null when the commit runs without PREPARE. */
     private String gid;
@@ -90,6 +92,7 @@ final class PgTransaction implements StorageTransaction {
         boolean prepared = false;
         try {
             long last = storage.reads.lastTid(c);
+            previousTid = last;
             if (copied != null) {
                 if (copied.tid() <= last) {
                     throw new StorageException("cannot copy transaction " + copied.tid() + " into storage "
@@ -304,11 +307,11 @@ final class PgTransaction implements StorageTransaction {
                         + ": the connection failed as it committed (" + e.getMessage() + ") and the server holds"
                         + " nothing of it. Nothing was stored; run the transaction again.", e);
             }
-            storage.committed(tid);
+            storage.committed(tid, previousTid, writtenOids());
             storage.notifyCommitted(tid);
             return tid;
         }
-        storage.committed(tid);
+        storage.committed(tid, previousTid, writtenOids());
         storage.hooks.afterCommit(backendPid);
         boolean broken = false;
         if (gid != null) {
@@ -345,6 +348,10 @@ final class PgTransaction implements StorageTransaction {
             storage.connections.give(c, broken);
         }
         state = State.ENDED;
+    }
+
+    private long[] writtenOids() {
+        return data.keySet().stream().mapToLong(Long::longValue).toArray();
     }
 
     private static int backendPid(Connection c) throws SQLException {

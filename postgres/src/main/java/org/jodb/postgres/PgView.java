@@ -8,8 +8,9 @@ import org.jodb.spi.StorageView;
  * One connection's view of a {@link PostgresStorage}: a snapshot tid, loads at it (each in autocommit: no
  * database transaction is held between polls, however long the view sits idle), and polls. A poll answers
  * without a round trip when the storage's listener has been live since this view last asked the server and
- * has heard of no commit after the snapshot; otherwise it asks the server once for every transaction after
- * the snapshot, with the oids each wrote.
+ * every commit after the snapshot that the storage knows of is one of its own ({@link OwnCommits}: their oids
+ * are known in the process); otherwise it asks the server once for every transaction after the snapshot, with
+ * the oids each wrote.
  */
 final class PgView implements StorageView {
     private final PostgresStorage storage;
@@ -39,8 +40,12 @@ final class PgView implements StorageView {
             return Changes.none(from);
         }
         if (!storage.options.pollsAskTheServer() && trustedGeneration != 0
-                && storage.listenerGeneration() == trustedGeneration && storage.knownTid() <= from) {
-            return Changes.none(from);
+                && storage.listenerGeneration() == trustedGeneration) {
+            Changes own = storage.ownCommits.since(from);
+            if (own != null) {
+                snapshot = own.snapshotTid();
+                return own;
+            }
         }
         long generation = storage.listenerGeneration();
         Reads.After after = storage.run("poll for commits", c -> storage.reads.transactionsAfter(c, from));

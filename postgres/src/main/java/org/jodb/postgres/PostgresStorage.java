@@ -67,6 +67,8 @@ public final class PostgresStorage implements Storage {
     private final CommitListener listener;
     /** The newest tid this storage knows to be committed (its own commits, notifications, reads). */
     private final AtomicLong knownTid = new AtomicLong();
+    /** This storage's recent commits, and what may be another process's: polls answer from them. */
+    final OwnCommits ownCommits = new OwnCommits();
     private final ArrayDeque<Long> reservedOids = new ArrayDeque<>();
     /** Prepared transactions of this storage whose rollback failed: rolled back at the next chance. */
     private final Set<String> pendingRollbacks = ConcurrentHashMap.newKeySet();
@@ -91,7 +93,7 @@ public final class PostgresStorage implements Storage {
             try {
                 SchemaSetup.ensure(c, sql, keys, schema, name);
                 serverPrepares = SchemaSetup.serverPrepares(c);
-                knownTid.set(reads.lastTid(c));
+                observed(reads.lastTid(c));
             } catch (SQLException e) {
                 broken = Failures.connectionLost(e);
                 throw e;
@@ -130,7 +132,7 @@ public final class PostgresStorage implements Storage {
         Objects.requireNonNull(options, "options");
         PgUrl parsed = PgUrl.parse(url, options.schema());
         PostgresOptions chosen = options.withSchema(parsed.schema());
-        return new PostgresStorage(new DriverPool(parsed.driverUrl(), chosen.poolSize()), chosen, parsed.shown());
+        return new PostgresStorage(new DriverPool(parsed, chosen.poolSize()), chosen, parsed.shown());
     }
 
     /**
@@ -414,13 +416,18 @@ public final class PostgresStorage implements Storage {
         }
     }
 
-    /** This storage committed {@code tid}. */
-    void committed(long tid) {
-        observed(tid);
+    /**
+     * This storage committed {@code tid}, writing {@code oids}; {@code previousTid} is the newest tid its vote
+     * found committed before it. Its views' polls then learn of it without asking the server.
+     */
+    void committed(long tid, long previousTid, long[] oids) {
+        ownCommits.committed(tid, previousTid, oids);
+        knownTid.accumulateAndGet(tid, Math::max);
     }
 
     /** Some process committed {@code tid} (or a read saw it as the newest). */
     void observed(long tid) {
+        ownCommits.heard(tid);
         knownTid.accumulateAndGet(tid, Math::max);
     }
 

@@ -131,6 +131,40 @@ class NotificationPollTest extends PgSchemas {
     }
 
     @Test
+    void thisStoragesOwnCommitsAreReportedWithoutAQueryAndAnotherProcessesBetweenThemWithOne() throws Exception {
+        String schema = schema("notify_own");
+        CountingDataSource source = new CountingDataSource();
+        source.inner.setUrl(PgUrl.parse(server.url(schema), "jodb").driverUrl());
+        try (PostgresStorage mine = PostgresStorage.open(source, PostgresOptions.defaults().withSchema(schema));
+             PostgresStorage theirs = PostgresStorage.open(server.url(schema))) {
+            await("the listener", () -> mine.listenerGeneration() != 0);
+            StorageView view = mine.openView();
+            long start = view.snapshotTid();
+            long[] oid = {mine.newOid()};
+            StorageTransaction txn = mine.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+            txn.store(oid[0], Storage.NO_TID, new byte[] {1});
+            txn.vote();
+            long t1 = txn.finish();
+
+            int before = source.taken.get();
+            Changes changes = view.poll();
+            assertEquals(before, source.taken.get(), "the storage's own commit took no query");
+            assertEquals(t1, changes.snapshotTid());
+            assertEquals(List.of(t1), changes.transactions().stream().map(t -> t.tid()).toList());
+            assertEquals(oid[0], changes.transactions().get(0).oids()[0]);
+            assertTrue(start < t1);
+
+            long t2 = commit(theirs);
+            long t3 = commit(mine);
+            Changes both = view.poll();
+            assertEquals(t3, both.snapshotTid());
+            assertEquals(List.of(t2, t3), both.transactions().stream().map(t -> t.tid()).toList(),
+                    "the other process's commit between two of this storage's is reported, heard or not");
+            view.close();
+        }
+    }
+
+    @Test
     void withTheListenerDownEveryPollAsksTheServer() throws Exception {
         String schema = schema("notify_down");
         try (PostgresStorage mine = PostgresStorage.open(server.url(schema));

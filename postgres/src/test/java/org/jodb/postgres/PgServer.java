@@ -108,8 +108,9 @@ final class PgServer {
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
         }
+        // the tests connect without TLS, as before; TlsTest asks for it with sslmode=require
         PgServer server = new PgServer("jdbc:postgresql://127.0.0.1:" + port + "/postgres?user=postgres&password="
-                + password, data, bin, port, password);
+                + password + "&sslmode=disable", data, bin, port, password);
         server.startServer(root);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -131,7 +132,33 @@ final class PgServer {
                 data.resolve("server.log").toString(), "-w", "-t", "60", "-o",
                 "-c port=" + port + " -c listen_addresses=127.0.0.1 -c unix_socket_directories=" + data
                         + " -c max_prepared_transactions=50 -c max_connections=300 -c fsync=off"
-                        + " -c synchronous_commit=off -c full_page_writes=off", "start");
+                        + " -c synchronous_commit=off -c full_page_writes=off" + tlsSettings(root), "start");
+    }
+
+    /**
+     * The server's self-signed certificate for 127.0.0.1 (made with openssl at the first start), or null when
+     * this server has none (openssl missing, or a server JODB_PG_URL names).
+     */
+    Path certificate() {
+        Path crt = data == null ? null : data.resolve("server.crt");
+        return crt != null && Files.exists(crt) ? crt : null;
+    }
+
+    /** TLS on, with a certificate made here, when openssl can make one; nothing otherwise. */
+    private String tlsSettings(boolean root) throws InterruptedException {
+        Path crt = data.resolve("server.crt");
+        Path key = data.resolve("server.key");
+        if (!Files.exists(crt)) {
+            try {
+                run(root, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj",
+                        "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key.toString(),
+                        "-out", crt.toString());
+                run(root, "chmod", "600", key.toString()); // the server refuses a key others may read
+            } catch (IOException e) {
+                return ""; // no openssl: TlsTest says so and skips
+            }
+        }
+        return " -c ssl=on -c ssl_cert_file=" + crt + " -c ssl_key_file=" + key;
     }
 
     /** Stops the server this class started (fast: open connections are cut). */

@@ -1,0 +1,109 @@
+package org.jodb.postgres;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.jodb.spi.Changes;
+import org.jodb.spi.CommittedTransaction;
+
+/**
+ * What a storage knows of the commits around its views without asking the server: the recent commits of its
+ * own threads, with the oids each wrote, and the newest tid that may belong to another process. A view's poll
+ * answers from them when every commit after its snapshot is one of this storage's own; otherwise it asks the
+ * server once.
+ *
+ * <p>Why that is enough: commits are serialised by the commit lock, and each vote reads the previous commit's
+ * tid before it picks its own. A commit of another process between a view's snapshot and a commit of this
+ * storage therefore shows up as the previous tid of the first own commit after it, which is not one of this
+ * storage's, and makes the next poll ask. Commits of other processes after this storage's newest commit are
+ * heard from the listener (notifications, its guard query) or from reads, as before.
+ *
+ * <p>A tid heard that is not (yet) known as an own commit waits to be judged until the next poll: an own
+ * commit's notification can arrive before its committing thread records it, and is then no reason to ask the
+ * server. The log keeps the newest {@value #MAX_OIDS} oids' worth of commits; a view whose snapshot is older
+ * than what it dropped asks the server. Safe for many threads.
+ */
+final class OwnCommits {
+    /** Oids kept in the log, over all its commits; older commits are dropped first. */
+    static final int MAX_OIDS = 200_000;
+    /** Heard tids waiting to be judged before they are judged at once (a storage whose views never poll). */
+    private static final int MAX_PENDING = 10_000;
+
+    private final NavigableMap<Long, long[]> log = new TreeMap<>();
+    private int oidsInLog;
+    /** The newest own commit dropped from the log (a view at or after it finds every later own commit in it). */
+    private long droppedThrough = Long.MIN_VALUE;
+    /** The newest tid known to be committed that is not an own commit in the log: a view before it must ask. */
+    private long othersThrough = Long.MIN_VALUE;
+    /** Tids heard as committed, not yet judged own or another's. */
+    private final TreeSet<Long> pending = new TreeSet<>();
+
+    /**
+     * This storage committed {@code tid}, writing {@code oids}; {@code previousTid} was the newest committed tid
+     * when its vote chose {@code tid} (every commit between the two is then known: there is none).
+     */
+    synchronized void committed(long tid, long previousTid, long[] oids) {
+        heardLocked(previousTid);
+        if (oids.length > MAX_OIDS) {
+            droppedThrough = Math.max(droppedThrough, tid);
+        } else {
+            log.put(tid, oids.clone());
+            oidsInLog += oids.length;
+        }
+        pending.remove(tid);
+        while (oidsInLog > MAX_OIDS) {
+            Map.Entry<Long, long[]> oldest = log.pollFirstEntry();
+            oidsInLog -= oldest.getValue().length;
+            droppedThrough = Math.max(droppedThrough, oldest.getKey());
+        }
+    }
+
+    /** {@code tid} is committed, by this storage or another process (a notification, a read of the last tid). */
+    synchronized void heard(long tid) {
+        heardLocked(tid);
+        if (pending.size() > MAX_PENDING) {
+            judge();
+        }
+    }
+
+    private void heardLocked(long tid) {
+        if (tid > othersThrough && !log.containsKey(tid)) {
+            pending.add(tid);
+        }
+    }
+
+    /**
+     * What a poll from {@code snapshot} finds, when only own commits can lie after it: the own commits after
+     * it, the newest becoming the new snapshot. {@code null} when a commit of another process may lie after it
+     * (or an own commit this log dropped): the poll must then ask the server.
+     */
+    synchronized Changes since(long snapshot) {
+        judge();
+        if (othersThrough > snapshot || droppedThrough > snapshot) {
+            return null;
+        }
+        List<CommittedTransaction> after = new ArrayList<>();
+        for (Map.Entry<Long, long[]> e : log.tailMap(snapshot, false).entrySet()) {
+            after.add(new CommittedTransaction(e.getKey(), e.getValue().clone()));
+        }
+        if (after.isEmpty()) {
+            return Changes.none(snapshot);
+        }
+        return new Changes(after.get(after.size() - 1).tid(), after, true);
+    }
+
+    /** Every pending tid that is not an own commit by now belongs to another process (or may: it is unknown). */
+    private void judge() {
+        for (Iterator<Long> it = pending.iterator(); it.hasNext(); ) {
+            long tid = it.next();
+            if (!log.containsKey(tid)) {
+                othersThrough = Math.max(othersThrough, tid);
+            }
+            it.remove();
+        }
+    }
+}

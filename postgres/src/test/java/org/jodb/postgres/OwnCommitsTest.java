@@ -1,0 +1,86 @@
+package org.jodb.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.util.List;
+import org.jodb.spi.Changes;
+import org.jodb.spi.CommittedTransaction;
+import org.junit.jupiter.api.Test;
+
+/** When a poll may answer from the storage's own commits, and when it must ask the server. */
+class OwnCommitsTest {
+
+    private static List<Long> tids(Changes changes) {
+        return changes.transactions().stream().map(CommittedTransaction::tid).toList();
+    }
+
+    @Test
+    void ownCommitsAfterTheSnapshotAreReportedWithTheirOids() {
+        OwnCommits own = new OwnCommits();
+        own.heard(10);
+        own.committed(11, 10, new long[] {1, 2});
+        own.committed(12, 11, new long[] {3});
+        Changes changes = own.since(10);
+        assertEquals(12, changes.snapshotTid());
+        assertEquals(List.of(11L, 12L), tids(changes));
+        assertArrayEquals(new long[] {1, 2}, changes.transactions().get(0).oids());
+        assertEquals(Changes.none(12), own.since(12));
+        assertEquals(List.of(12L), tids(own.since(11)));
+    }
+
+    @Test
+    void aTidHeardThatIsNoOwnCommitMakesEarlierSnapshotsAsk() {
+        OwnCommits own = new OwnCommits();
+        own.committed(11, 10, new long[] {1});
+        own.heard(13); // another process's notification
+        assertNull(own.since(11));
+        assertNull(own.since(12));
+        assertEquals(Changes.none(13), own.since(13));
+    }
+
+    @Test
+    void anotherProcessesCommitBeforeAnOwnOneIsFoundThroughItsPreviousTidEvenUnheard() {
+        OwnCommits own = new OwnCommits();
+        own.committed(11, 10, new long[] {1});
+        // tid 12 of another process: its notification was lost; this storage's next vote found it as the last tid
+        own.committed(13, 12, new long[] {2});
+        assertNull(own.since(11), "the poll must ask: tid 12 is not this storage's");
+        assertEquals(List.of(13L), tids(own.since(12)));
+    }
+
+    @Test
+    void anOwnCommitsNotificationHeardBeforeItsThreadRecordsItIsNoReasonToAsk() {
+        OwnCommits own = new OwnCommits();
+        own.committed(11, 10, new long[] {1});
+        own.heard(12); // the listener hears tid 12 before its committing thread got back from the server
+        own.committed(12, 11, new long[] {2});
+        assertEquals(List.of(12L), tids(own.since(11)));
+    }
+
+    @Test
+    void aHeardTidJudgedBeforeItsOwnCommitIsRecordedMakesThePollAsk() {
+        OwnCommits own = new OwnCommits();
+        own.committed(11, 10, new long[] {1});
+        own.heard(12);
+        assertNull(own.since(11), "tid 12 is nobody's known commit yet: the poll asks");
+        own.committed(12, 11, new long[] {2});
+        assertNull(own.since(11), "the server was the judge of tid 12 once; its answer stands");
+        assertEquals(Changes.none(12), own.since(12));
+    }
+
+    @Test
+    void aSnapshotOlderThanWhatTheLogDroppedAsks() {
+        OwnCommits own = new OwnCommits();
+        long[] half = new long[OwnCommits.MAX_OIDS / 2 + 1];
+        own.committed(11, 10, half);
+        own.committed(12, 11, half);
+        own.committed(13, 12, new long[] {1}); // the log no longer holds tid 11
+        assertNull(own.since(10));
+        assertEquals(List.of(13L), tids(own.since(12)));
+        own.committed(14, 13, new long[OwnCommits.MAX_OIDS + 1]); // too big to keep at all
+        assertNull(own.since(13));
+        assertEquals(Changes.none(14), own.since(14));
+    }
+}

@@ -7,7 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * A child JVM of workload 6 ({@link TwoJvms}): opens the store the parent names, on the same database and
+ * A child JVM of workload 8 ({@link TwoJvms}): opens the store the parent names, on the same database and
  * schema, and runs writer threads when told to. It talks to the parent in lines: it prints {@code ready} once
  * the store is open and its writers have warmed up (the same transfers for the same time, not counted), waits
  * for {@code go} on its standard input, runs the transfers for the given time, and
@@ -25,7 +25,7 @@ final class ChildWriters {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         if (args.length != 8) {
             System.err.println("usage: ChildWriters STORE DIR THREADS PER_THREAD ACCOUNTS KEYS_PER_UPDATE SEED SECONDS"
-                    + " (started by the bench for workload 6, not by hand)");
+                    + " (started by the bench for workload 8, not by hand)");
             System.exit(2);
         }
         Store store = Stores.create(args[0]);

@@ -201,10 +201,10 @@ final class MarkdownReport {
         if (!Double.isNaN(w5)) {
             md.append(String.format(Locale.ROOT, "- workload 5 (one JVM): %.2f× workload 2%n", w5 / w2));
         }
-        double w6 = results.median(new Results.Key("jodb-postgres", Workload.TWO_JVMS, Durability.SYNC));
-        if (!Double.isNaN(w6)) {
-            target(md, "workload 5 across 2 JVMs (workload 6) ≥ 3× workload 2",
-                    String.format(Locale.ROOT, "%.2f×", w6 / w2), w6 >= 3 * w2);
+        double w8 = results.median(new Results.Key("jodb-postgres", Workload.TWO_JVMS, Durability.SYNC));
+        if (!Double.isNaN(w8)) {
+            target(md, "workload 5 across 2 JVMs (workload 8) ≥ 3× workload 2",
+                    String.format(Locale.ROOT, "%.2f×", w8 / w2), w8 >= 3 * w2);
         }
         md.append('\n');
     }

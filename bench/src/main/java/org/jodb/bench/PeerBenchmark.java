@@ -199,7 +199,7 @@ final class PeerBenchmark {
         return tally.commits();
     }
 
-    /** Workload 6, timed by the children themselves (their JVM start and store open are not part of it). */
+    /** Workload 8, timed by the children themselves (their JVM start and store open are not part of it). */
     private void twoJvms(Store store, Path dir, Durability mode, int round, Results results) {
         Results.Key key = new Results.Key(store.name(), Workload.TWO_JVMS, mode);
         if (!options.workloads().contains(Workload.TWO_JVMS) || reason(store, Workload.TWO_JVMS, mode) != null) {
@@ -209,13 +209,13 @@ final class PeerBenchmark {
         try {
             outcome = TwoJvms.run(store.name(), dir, options, round);
         } catch (Exception e) {
-            throw new IllegalStateException(store.name() + " failed workload 6 (" + mode.label + ")", e);
+            throw new IllegalStateException(store.name() + " failed workload 8 (" + mode.label + ")", e);
         }
         Transfers.Tally tally = outcome.tally();
         results.conflicts(key, tally.commits(), tally.retries(), tally.giveUps());
         double rate = tally.commits() / outcome.seconds();
         results.rate(key, rate);
-        log.printf(" w6=%,.0f", rate);
+        log.printf(" w8=%,.0f", rate);
     }
 
     /** {@code n} random account numbers, rounded down to pairs (from, to). */

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Workload 6: workload 5's writer threads split over two child JVMs ({@link ChildWriters}) on the same
+ * Workload 8: workload 5's writer threads split over two child JVMs ({@link ChildWriters}) on the same
  * database, for a store that several processes share. The children open the store and warm up first (the
  * same transfers for the same time, not counted); once both say they are ready, both are told to go at the
  * same moment, and the rate is their commits summed over the longer of their two runs (JVM start, store open
@@ -62,7 +62,7 @@ final class TwoJvms {
             }
             for (Process p : children) {
                 if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
-                    throw new IllegalStateException("a child JVM of workload 6 did not end cleanly (see its"
+                    throw new IllegalStateException("a child JVM of workload 8 did not end cleanly (see its"
                             + " standard error above)");
                 }
             }
@@ -94,7 +94,7 @@ final class TwoJvms {
             line = r.readLine(); // something the store printed on its own
         }
         if (line == null) {
-            throw new IllegalStateException("a child JVM of workload 6 (pid " + p.pid() + ") ended without saying '"
+            throw new IllegalStateException("a child JVM of workload 8 (pid " + p.pid() + ") ended without saying '"
                     + word + "' (its standard error is above)");
         }
         return line;

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The PostgreSQL stores through the harness on the tests' server, with tiny sizes: workload 6 starts two child
+ * The PostgreSQL stores through the harness on the tests' server, with tiny sizes: workload 8 starts two child
  * JVMs on the same schema, and the read-back after the run (which fails the run on a lost or doubled transfer)
  * includes their commits.
  */
@@ -47,7 +47,7 @@ class PostgresPeerBenchmarkTest {
         String md = new MarkdownReport(options, results, "test").render();
         assertTrue(md.contains("| 6. workload 5 across 2 JVMs × 4 threads (commits/s) | fsync per commit |"), md);
         assertTrue(md.contains("## PostgreSQL targets (same run)"), md);
-        assertTrue(md.contains("workload 5 across 2 JVMs (workload 6) ≥ 3× workload 2"), md);
-        assertTrue(md.contains("Workload 6, jdbc-postgres, fsync per commit:"), md);
+        assertTrue(md.contains("workload 5 across 2 JVMs (workload 8) ≥ 3× workload 2"), md);
+        assertTrue(md.contains("Workload 8, jdbc-postgres, fsync per commit:"), md);
     }
 }

@@ -53,6 +53,10 @@ final class PackWalk {
     static PackWalk create(Connection c, String schema, ReferenceFinder references, long packTid, int batch)
             throws SQLException {
         try (Statement s = c.createStatement()) {
+            // the planner expects few rows to pass the filter of the search for unreached objects, so it
+            // estimates a scan of most of object_state, costly enough to compile, which costs more than it runs
+            // (it stops at its batch)
+            s.execute("SET jit = off");
             s.execute("DROP TABLE IF EXISTS " + TABLE);
             // the place is an identity: an oid added or queued again gets a place after every one there is
             s.execute("CREATE TEMPORARY TABLE jodb_pack_walk (oid bigint PRIMARY KEY,"
@@ -160,10 +164,11 @@ final class PackWalk {
         return gone;
     }
 
-    /** Drops the table. */
+    /** Drops the table, and gives the connection back its setting of {@code jit}. */
     void drop() throws SQLException {
         try (Statement s = c.createStatement()) {
             s.execute("DROP TABLE IF EXISTS " + TABLE);
+            s.execute("RESET jit");
         }
     }
 

@@ -102,7 +102,7 @@ class PackWalkTest extends PgSchemas {
     void aPackKeepsExactlyTheReachableObjectsOfAWalkOfManyBatches() throws SQLException {
         storage.pack(storage.lastTid(), FINDER);
 
-        assertEquals(reachable, storedOids(), "pack keeps every reachable object and nothing else");
+        assertStored(reachable, "pack keeps every reachable object and nothing else");
         assertNotNull(storage.load(Storage.ROOT_OID));
         assertNull(storage.load(garbage.iterator().next()), "a garbage object is gone");
         assertEquals(0, workTables(), "the walk's table is dropped");
@@ -115,6 +115,32 @@ class PackWalkTest extends PgSchemas {
             txn.vote();
             txn.finish();
         }
+    }
+
+    @Test
+    void aCommitDuringTheWalkThatLinksAGarbageObjectToAWalkedOneKeepsIt() throws SQLException {
+        long linked = garbage.iterator().next();
+        AtomicInteger calls = new AtomicInteger();
+        ReferenceFinder committing = (record, oids) -> {
+            if (calls.incrementAndGet() == MID_WALK) {
+                // the root was walked first: only a walk of its new revision finds the garbage it now links
+                long serial = storage.load(Storage.ROOT_OID).tid();
+                long firstLive = reachable.stream().filter(oid -> oid != Storage.ROOT_OID).findFirst().orElseThrow();
+                StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", "link"), ConflictResolver.NONE);
+                txn.store(Storage.ROOT_OID, serial, record(firstLive, linked));
+                txn.vote();
+                txn.finish();
+            }
+            FINDER.references(record, oids);
+        };
+        storage.pack(storage.lastTid(), committing);
+
+        // each garbage object refers to the next: linking one makes all of them reachable again
+        Set<Long> all = new TreeSet<>(reachable);
+        all.addAll(garbage);
+        assertStored(all, "what the commit linked, and all it leads to, is kept");
+        assertNotNull(storage.load(linked));
+        assertEquals(0, workTables());
     }
 
     @Test
@@ -132,7 +158,7 @@ class PackWalkTest extends PgSchemas {
 
         assertStoreWholeAndNoWorkTable();
         storage.pack(storage.lastTid(), FINDER);
-        assertEquals(reachable, storedOids(), "the next pack removes the garbage");
+        assertStored(reachable, "the next pack removes the garbage");
     }
 
     @Test
@@ -142,7 +168,7 @@ class PackWalkTest extends PgSchemas {
             storage.pack(storage.lastTid(), finder);
             assertEquals(1, finder.cuts, "the walk was cut once");
         }
-        assertEquals(reachable, storedOids(), "the pack started again from the top and removed the garbage");
+        assertStored(reachable, "the pack started again from the top and removed the garbage");
         assertEquals(0, workTables(), "no walk table is left");
     }
 
@@ -155,7 +181,7 @@ class PackWalkTest extends PgSchemas {
         }
         assertStoreWholeAndNoWorkTable();
         storage.pack(storage.lastTid(), FINDER);
-        assertEquals(reachable, storedOids(), "the next pack removes the garbage");
+        assertStored(reachable, "the next pack removes the garbage");
         assertEquals(0, workTables());
     }
 
@@ -197,8 +223,18 @@ class PackWalkTest extends PgSchemas {
     private void assertStoreWholeAndNoWorkTable() throws SQLException {
         Set<Long> all = new TreeSet<>(reachable);
         all.addAll(garbage);
-        assertEquals(all, storedOids(), "an interrupted pack removed nothing");
+        assertStored(all, "an interrupted pack removed nothing");
         assertEquals(0, workTables(), "no walk table is left");
+    }
+
+    /** Asserts that the store holds exactly {@code expected}, naming the first oids missing and extra. */
+    private void assertStored(Set<Long> expected, String what) throws SQLException {
+        Set<Long> stored = storedOids();
+        List<Long> missing = expected.stream().filter(oid -> !stored.contains(oid)).limit(10).toList();
+        List<Long> extra = stored.stream().filter(oid -> !expected.contains(oid)).limit(10).toList();
+        assertEquals(List.of(), missing, what + ": missing (the first 10)");
+        assertEquals(List.of(), extra, what + ": not removed (the first 10)");
+        assertEquals(expected.size(), stored.size(), what);
     }
 
     private Set<Long> storedOids() throws SQLException {

@@ -1,15 +1,11 @@
 package org.jodb.postgres;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import org.jodb.spi.ReferenceFinder;
 import org.jodb.spi.Storage;
 
@@ -21,14 +17,18 @@ import org.jodb.spi.Storage;
  *   <li>the pack lock (one pack at a time) and {@code packed_before} raised to the pack tid, so that reads at
  *       older snapshots fail from now on instead of reading half-removed history;</li>
  *   <li>the walk, without the commit lock: from the root, from every object written after the pack tid and
- *       from every pinned record, through every revision a snapshot at or after the pack tid can read;</li>
+ *       from every pinned record, through every revision a snapshot at or after the pack tid can read; its
+ *       state (the oids reached, the queue of those still to walk) is a table on the server
+ *       ({@link PackWalk}), so that the client's memory does not grow with the store;</li>
  *   <li>old revisions (older than each object's revision current at the pack tid) deleted by oid range,
  *       without the commit lock: commits only add newer revisions, which change nothing of this;</li>
- *   <li>objects the walk did not reach deleted a batch at a time, each batch under the commit lock after the
- *       walk has been extended through what was committed since (a commit may have linked one again);</li>
+ *   <li>objects the walk did not reach deleted a batch at a time, each batch found without the commit lock
+ *       and deleted under it after the walk has been extended through what was committed since (a commit may
+ *       have linked one again);</li>
  *   <li>under the commit lock, the transactions up to the pack tid that keep no revision deleted, but the
  *       newest.</li>
  * </ol>
+ * The walk's table is dropped when the pack ends, also when it fails.
  */
 final class PgPack {
     private static final int BATCH = 1_000;
@@ -36,7 +36,6 @@ final class PgPack {
 
     private final PostgresStorage storage;
     private final ReferenceFinder references;
-    private final Set<Long> reached = new HashSet<>();
 
     PgPack(PostgresStorage storage, ReferenceFinder references) {
         this.storage = storage;
@@ -65,59 +64,19 @@ final class PgPack {
             s.setLong(1, packTid);
             s.executeUpdate();
         }
-        reach(c, roots(c, packTid), packTid);
-        deleteOldRevisions(c, packTid);
-        List<Long> unreached = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT oid FROM " + storage.sql.schema
-                + ".object_state WHERE tid <= ?")) {
-            s.setLong(1, walkTid);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    if (!reached.contains(rs.getLong(1))) {
-                        unreached.add(rs.getLong(1));
-                    }
-                }
-            }
+        PackWalk walk = PackWalk.create(c, storage.sql.schema, references, packTid, BATCH);
+        long[] removed;
+        try {
+            addRoots(c, walk, packTid);
+            walk.walk();
+            deleteOldRevisions(c, packTid);
+            removed = deleteUnreached(c, walk, walkTid, packTid);
+        } catch (SQLException | RuntimeException | Error e) {
+            walk.dropAfter(e);
+            throw e;
         }
-        List<Long> removed = new ArrayList<>();
-        long checkedTid = walkTid;
-        for (int from = 0; from < unreached.size() || from == 0; from += BATCH) {
-            List<Long> batch = unreached.subList(Math.min(from, unreached.size()),
-                    Math.min(unreached.size(), from + BATCH));
-            c.setAutoCommit(false);
-            try {
-                storage.commitLock(c);
-                long now = storage.reads.lastTid(c);
-                if (now > checkedTid) {
-                    reach(c, writtenAfter(c, checkedTid), packTid);
-                    checkedTid = now;
-                }
-                List<Long> gone = new ArrayList<>();
-                for (long oid : batch) {
-                    if (!reached.contains(oid)) {
-                        gone.add(oid);
-                    }
-                }
-                if (!gone.isEmpty()) {
-                    try (PreparedStatement s = c.prepareStatement("DELETE FROM " + storage.sql.schema
-                            + ".object_state WHERE oid = ANY(?::bigint[])")) {
-                        s.setArray(1, c.createArrayOf("bigint", gone.toArray()));
-                        s.executeUpdate();
-                    }
-                }
-                if (from + BATCH >= unreached.size()) {
-                    dropEmptyTransactions(c, packTid);
-                }
-                c.commit();
-                removed.addAll(gone);
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        }
-        return Reads.toArray(removed);
+        walk.drop();
+        return removed;
     }
 
     private void lockPack(Connection c, String function) throws SQLException {
@@ -127,8 +86,8 @@ final class PgPack {
         }
     }
 
-    /** The root, every object written after packTid, and every object whose newest record is pinned. */
-    private List<Long> roots(Connection c, long packTid) throws SQLException {
+    /** Adds the root, every object written after packTid, and every object whose newest record is pinned. */
+    private void addRoots(Connection c, PackWalk walk, long packTid) throws SQLException {
         List<Long> roots = new ArrayList<>();
         roots.add(Storage.ROOT_OID);
         c.setAutoCommit(false); // a cursor: the newest records stream through, a few hundred at a time
@@ -139,57 +98,61 @@ final class PgPack {
                 while (rs.next()) {
                     if (rs.getLong(2) > packTid || references.pinned(rs.getBytes(3))) {
                         roots.add(rs.getLong(1));
+                        if (roots.size() == BATCH) {
+                            walk.add(roots);
+                            roots.clear();
+                        }
                     }
                 }
             }
+            walk.add(roots);
             c.commit();
+        } catch (SQLException | RuntimeException e) {
+            c.rollback();
+            throw e;
         } finally {
             c.setAutoCommit(true);
         }
-        return roots;
     }
 
-    private List<Long> writtenAfter(Connection c, long tid) throws SQLException {
-        List<Long> oids = new ArrayList<>();
-        try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT oid FROM " + storage.sql.schema
-                + ".object_state WHERE tid > ?")) {
-            s.setLong(1, tid);
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    oids.add(rs.getLong(1));
+    /**
+     * Deletes the objects with a revision up to walkTid that the walk did not reach, a batch per database
+     * transaction under the commit lock, the walk extended first through what was committed since it last
+     * looked; with the last batch, the transactions that keep no revision. Returns the oids removed.
+     */
+    private long[] deleteUnreached(Connection c, PackWalk walk, long walkTid, long packTid) throws SQLException {
+        List<Long> removed = new ArrayList<>();
+        long checkedTid = walkTid;
+        long afterOid = Long.MIN_VALUE;
+        while (true) {
+            List<Long> batch = walk.unreached(afterOid, walkTid, BATCH);
+            boolean last = batch.size() < BATCH;
+            c.setAutoCommit(false);
+            List<Long> gone;
+            try {
+                storage.commitLock(c);
+                long now = storage.reads.lastTid(c);
+                if (now > checkedTid) {
+                    walk.addWrittenAfter(checkedTid);
+                    walk.walk();
+                    checkedTid = now;
                 }
-            }
-        }
-        return oids;
-    }
-
-    /** Marks {@code starts} and everything their revisions readable at or after packTid refer to. */
-    private void reach(Connection c, Collection<Long> starts, long packTid) throws SQLException {
-        List<Long> todo = new ArrayList<>();
-        for (long oid : starts) {
-            if (reached.add(oid)) {
-                todo.add(oid);
-            }
-        }
-        while (!todo.isEmpty()) {
-            List<Long> batch = new ArrayList<>(todo.subList(Math.max(0, todo.size() - BATCH), todo.size()));
-            todo.subList(Math.max(0, todo.size() - BATCH), todo.size()).clear();
-            try (PreparedStatement s = c.prepareStatement("SELECT s.data FROM " + storage.sql.schema
-                    + ".object_state s WHERE s.oid = ANY(?::bigint[]) AND s.tid >= coalesce((SELECT max(p.tid) FROM "
-                    + storage.sql.schema + ".object_state p WHERE p.oid = s.oid AND p.tid <= ?), 0)")) {
-                Array array = c.createArrayOf("bigint", batch.toArray());
-                s.setArray(1, array);
-                s.setLong(2, packTid);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        references.references(rs.getBytes(1), ref -> {
-                            if (reached.add(ref)) {
-                                todo.add(ref);
-                            }
-                        });
-                    }
+                gone = walk.deleteUnreached(batch);
+                if (last) {
+                    dropEmptyTransactions(c, packTid);
                 }
+                c.commit();
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
             }
+            removed.addAll(gone);
+            if (last) {
+                return Reads.toArray(removed);
+            }
+            afterOid = batch.get(batch.size() - 1);
         }
     }
 

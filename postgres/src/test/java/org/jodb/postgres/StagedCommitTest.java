@@ -198,6 +198,36 @@ class StagedCommitTest extends PgSchemas {
     }
 
     @Test
+    void tablesOfTheFirstFormatGainTheStagingTableAndTheVoteFunctionAtOpen() throws SQLException {
+        String schema = schema("staged_format1");
+        PostgresStorage before = open(schema);
+        long oid = before.newOid();
+        long t1 = commitNew(before, oid, "kept");
+        before.close();
+        String q = SchemaName.quoted(schema);
+        try (Connection c = server.admin(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE " + q + ".object_staging");
+            st.execute("DROP FUNCTION " + q + ".vote");
+            st.execute("UPDATE " + q + ".storage_info SET format_version = 1");
+        }
+        PostgresStorage after = open(schema);
+        assertEquals("kept", new String(after.load(oid).data(), StandardCharsets.UTF_8));
+        StorageTransaction txn = after.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        txn.store(oid, t1, bytes("changed"));
+        for (long more : newObjects(after, OBJECTS)) {
+            txn.store(more, Storage.NO_TID, bytes("staged"));
+        }
+        txn.vote();
+        long t2 = txn.finish();
+        assertEquals(t2, after.load(oid).tid());
+        try (Connection c = server.admin(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT format_version FROM " + q + ".storage_info")) {
+            rs.next();
+            assertEquals(Sql.FORMAT_VERSION, rs.getInt(1));
+        }
+    }
+
+    @Test
     void theStagedRecordsOfAStorageThatIsGoneAreRemovedByTheNextOpen() throws SQLException {
         String schema = schema("staged_gone");
         PostgresStorage gone = open(schema);

@@ -52,6 +52,8 @@ final class PgTransaction implements StorageTransaction {
     private long commitId;
     /** The prepared transaction's id, or null when the commit runs without PREPARE. */
     private String gid;
+    /** Whether the server answered a statement of the current vote attempt (its connection was alive then). */
+    private boolean serverAnswered;
 
     PgTransaction(PostgresStorage storage, TransactionMetadata metadata, ConflictResolver resolver,
                   TransactionInfo copied) {
@@ -102,20 +104,19 @@ final class PgTransaction implements StorageTransaction {
             }
             commitId = RANDOM.nextLong();
             gid = storage.prepares ? PreparedTransactions.gid(storage.schema, storage.owner, commitId) : null;
-            boolean firstRoundTrip = true;
+            serverAnswered = false;
             boolean prepareSent = false;
             try {
                 c.setAutoCommit(false);
                 if (storage.hooks.active()) {
                     backendPid = backendPid(c);
-                    firstRoundTrip = false;
+                    serverAnswered = true;
                     storage.hooks.atVote(backendPid);
                 }
                 // a copy raises the oid sequence before it prepares, so it does not batch PREPARE
                 String batched = gid != null && copied == null ? gid : null;
                 prepareSent = batched != null;
                 long[] resolved = voteOn(c, batched);
-                firstRoundTrip = false;
                 if (copied != null) {
                     storage.raiseOidSequence(c, records.maxOid());
                 }
@@ -133,7 +134,7 @@ final class PgTransaction implements StorageTransaction {
             } catch (SQLException e) {
                 boolean lost = Failures.connectionLost(e);
                 failVote(c, prepareSent && lost, lost);
-                if (lost && firstRoundTrip && attempt == 1) {
+                if (lost && !serverAnswered && attempt == 1) {
                     continue; // a pooled connection the server ended while it was idle: once more on a new one
                 }
                 records.drop();
@@ -183,8 +184,11 @@ final class PgTransaction implements StorageTransaction {
             throws SQLException {
         while (true) {
             try {
-                return call.run(c, commitId, report, channel, batchedGid);
+                VoteCall.Outcome outcome = call.run(c, commitId, report, channel, batchedGid);
+                serverAnswered = true;
+                return outcome;
             } catch (SQLException e) {
+                serverAnswered |= !Failures.connectionLost(e);
                 if (!VoteCall.LOCK_TIMEOUT.equals(e.getSQLState())) {
                     throw e;
                 }

@@ -50,6 +50,8 @@ public final class PostgresStorage implements Storage {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How long a vote waits for the commit lock before it looks for abandoned prepared transactions. */
     private static final String LOCK_WAIT = "5s";
+    /** How long an open waits for its listener to hold the owner lock. */
+    private static final long LISTENER_WAIT_MILLIS = 5_000;
 
     final Connections connections;
     final PostgresOptions options;
@@ -113,8 +115,27 @@ public final class PostgresStorage implements Storage {
         this.prepares = options.preparedTransactions() && serverPrepares;
         this.listener = new CommitListener(this);
         listener.start();
+        awaitListener();
         this.notifier = new CommitNotifier(this);
         recoverAbandoned();
+    }
+
+    /**
+     * Waits a little for the listener to connect: it holds the owner lock, and until it does, other processes
+     * would take the transactions this storage prepares and the records it stages for a dead storage's (a vote
+     * is now quick enough to come first). A listener that cannot connect is not waited for longer than {@link
+     * #LISTENER_WAIT_MILLIS}; the storage works without it, as when its connection is lost later.
+     */
+    private void awaitListener() {
+        long deadline = System.nanoTime() + LISTENER_WAIT_MILLIS * 1_000_000L;
+        while (listener.liveGeneration() == 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**

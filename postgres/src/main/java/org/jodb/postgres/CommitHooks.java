@@ -8,7 +8,11 @@ interface CommitHooks {
     CommitHooks NONE = new CommitHooks() {
     };
 
-    /** In vote, after the rows are written, before PREPARE TRANSACTION (or before vote returns). */
+    /**
+     * In vote, before the round trip that takes the commit lock, writes the rows and (with PREPARE) prepares: a
+     * connection lost there fails that round trip, the vote with it (that round trip is one message, so there
+     * is no moment between the writes and PREPARE to stop at).
+     */
     default void atVote(int backendPid) {
     }
 

@@ -44,11 +44,13 @@ final class OwnCommits {
 
     /**
      * This storage committed {@code tid}, writing {@code oids}; {@code previousTid} was the newest committed tid
-     * when its vote chose {@code tid} (every commit between the two is then known: there is none).
+     * when its vote chose {@code tid} (every commit between the two is then known: there is none). {@code oids}
+     * is null when the commit does not know them in memory (its records were staged on the server): a view
+     * before it then asks the server, as for a commit this log dropped.
      */
     synchronized void committed(long tid, long previousTid, long[] oids) {
         heardLocked(previousTid);
-        if (oids.length > MAX_OIDS) {
+        if (oids == null || oids.length > MAX_OIDS) {
             droppedThrough = Math.max(droppedThrough, tid);
         } else {
             log.put(tid, oids.clone());

@@ -1,13 +1,10 @@
 package org.jodb.postgres;
 
 import java.security.SecureRandom;
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,21 +15,25 @@ import org.jodb.spi.Storage;
 import org.jodb.spi.StorageConflictException;
 import org.jodb.spi.StorageException;
 import org.jodb.spi.StorageTransaction;
+import org.jodb.spi.StorageUnavailableException;
 import org.jodb.spi.TransactionInfo;
 import org.jodb.spi.TransactionMetadata;
+import org.postgresql.util.PSQLException;
 
 /**
- * One two-phase commit on PostgreSQL. Nothing touches the server before vote. Vote takes a pooled connection,
- * opens a database transaction, takes the commit lock, chooses the tid, checks conflicts, writes the rows and
- * the transaction's row (with a random commit id), and ends with PREPARE TRANSACTION when the server allows
- * it: everything that can fail has then happened. Finish is COMMIT PREPARED (or COMMIT); if the connection
- * fails there, {@link CommitSettlement} finds out whether the transaction committed before finish returns
- * or throws. Abort rolls back whatever vote left.
+ * One two-phase commit on PostgreSQL. Nothing touches the server before vote, unless the transaction outgrows
+ * the client's bound ({@link HeldRecords}: its records are then sent ahead to a staging table). Vote is one
+ * round trip in the common case: on a pooled connection, one call of the schema's vote function ({@link
+ * VoteFunction}) takes the commit lock, chooses the tid, checks conflicts and writes the rows and the
+ * transaction's row (with a random commit id), followed in the same round trip by PREPARE TRANSACTION when the
+ * server allows it: everything that can fail has then happened. A conflict costs more round trips: the function
+ * is asked again for the conflicting revisions, the resolver merges them, and the merged records are written.
+ * Finish is COMMIT PREPARED (or COMMIT); if the connection fails there, {@link CommitSettlement} finds out
+ * whether the transaction committed before finish returns or throws. Abort rolls back whatever vote left and
+ * removes what was staged.
  */
 final class PgTransaction implements StorageTransaction {
     private static final SecureRandom RANDOM = new SecureRandom();
-    /** Rows per JDBC batch when writing. */
-    private static final int WRITE_BATCH = 1_000;
 
     private enum State { OPEN, VOTED, ENDED }
 
@@ -41,9 +42,9 @@ final class PgTransaction implements StorageTransaction {
     private final ConflictResolver resolver;
     /** The transaction being copied from another storage, or null for an ordinary commit. */
     private final TransactionInfo copied;
-    private final Map<Long, Long> serials = new LinkedHashMap<>();
-    private final Map<Long, byte[]> data = new LinkedHashMap<>();
+    private final HeldRecords records;
     private final Map<Long, Long> readChecks = new HashMap<>();
+    private final VoteCall call;
     private State state = State.OPEN;
     private Connection connection;
     private int backendPid;
@@ -53,6 +54,8 @@ final class PgTransaction implements StorageTransaction {
     private long commitId;
     /** The prepared transaction's id, or null when the commit runs without PREPARE. */
     private String gid;
+    /** Whether the server answered a statement of the current vote attempt (its connection was alive then). */
+    private boolean serverAnswered;
 
     PgTransaction(PostgresStorage storage, TransactionMetadata metadata, ConflictResolver resolver,
                   TransactionInfo copied) {
@@ -60,13 +63,14 @@ final class PgTransaction implements StorageTransaction {
         this.metadata = metadata == null ? new TransactionMetadata("", "") : metadata;
         this.resolver = resolver == null ? ConflictResolver.NONE : resolver;
         this.copied = copied;
+        this.records = new HeldRecords(storage, copied == null);
+        this.call = new VoteCall(storage, records, readChecks, this.metadata, copied);
     }
 
     @Override
     public void store(long oid, long serial, byte[] bytes) {
         require(state == State.OPEN, "store after vote or end of the transaction");
-        serials.put(oid, serial);
-        data.put(oid, bytes.clone());
+        records.add(oid, serial, bytes);
     }
 
     @Override
@@ -88,58 +92,11 @@ final class PgTransaction implements StorageTransaction {
                     + " storage, one transaction between vote and finish per thread)");
         }
         storage.checkOpen();
-        Connection c = lockedConnection();
-        boolean prepared = false;
-        try {
-            long last = storage.reads.lastTid(c);
-            previousTid = last;
-            if (copied != null) {
-                if (copied.tid() <= last) {
-                    throw new StorageException("cannot copy transaction " + copied.tid() + " into storage "
-                            + storage.name() + ": its last transaction is " + last + ", and a copied transaction"
-                            + " must come after it (copy into an empty storage, oldest transaction first)");
-                }
-                tid = copied.tid();
-            } else {
-                tid = Math.max(last + 1, System.currentTimeMillis() << 20);
-            }
-            long[] resolved = copied == null ? checkConflicts(c) : new long[0];
-            if (copied == null) {
-                storage.checkReferences(data);
-            }
-            writeRows(c);
-            commitId = RANDOM.nextLong();
-            writeTransaction(c);
-            if (copied != null) {
-                storage.raiseOidSequence(c, data.keySet().stream().mapToLong(Long::longValue).max().orElse(0));
-            }
-            storage.hooks.atVote(backendPid);
-            if (storage.prepares) {
-                gid = PreparedTransactions.gid(storage.schema, storage.owner, tid, commitId);
-                prepared = true;
-                PreparedTransactions.prepare(c, gid);
-                c.setAutoCommit(true);
-            } else {
-                notify(c); // delivered at COMMIT, with the commit
-            }
-            connection = c;
-            state = State.VOTED;
-            storage.votedOnThisThread.set(this);
-            return resolved;
-        } catch (SQLException e) {
-            failVote(c, prepared, Failures.connectionLost(e));
-            throw Failures.of(storage.name(), "vote (nothing was committed)", e);
-        } catch (RuntimeException | Error e) {
-            failVote(c, prepared, false);
-            throw e;
+        if (records.staged()) {
+            records.sendAhead(); // the rest too: vote then reads every record from the stage
+        } else if (copied == null) {
+            storage.checkReferences(records.data());
         }
-    }
-
-    /**
-     * A connection in a new database transaction that holds the commit lock. A pooled connection the server
-     * ended while idle fails at the first statement, before anything is written: then a new one is taken.
-     */
-    private Connection lockedConnection() {
         for (int attempt = 1; ; attempt++) {
             Connection c;
             try {
@@ -147,28 +104,163 @@ final class PgTransaction implements StorageTransaction {
             } catch (SQLException e) {
                 throw Failures.of(storage.name(), "connect to vote (nothing was committed)", e);
             }
+            commitId = RANDOM.nextLong();
+            gid = storage.prepares ? PreparedTransactions.gid(storage.schema, storage.owner, commitId) : null;
+            serverAnswered = false;
+            boolean prepareSent = false;
             try {
                 c.setAutoCommit(false);
                 if (storage.hooks.active()) {
                     backendPid = backendPid(c);
+                    serverAnswered = true;
+                    storage.hooks.atVote(backendPid);
                 }
-                storage.commitLock(c);
-                return c;
+                // a copy raises the oid sequence before it prepares, so it does not batch PREPARE
+                String batched = gid != null && copied == null ? gid : null;
+                prepareSent = batched != null;
+                long[] resolved = voteOn(c, batched);
+                if (copied != null) {
+                    storage.raiseOidSequence(c, records.maxOid());
+                }
+                if (gid != null && batched == null) {
+                    prepareSent = true;
+                    PreparedTransactions.prepare(c, gid);
+                }
+                if (gid != null) {
+                    c.setAutoCommit(true); // the prepared transaction has ended on this connection: no round trip
+                }
+                connection = c;
+                state = State.VOTED;
+                storage.votedOnThisThread.set(this);
+                return resolved;
             } catch (SQLException e) {
                 boolean lost = Failures.connectionLost(e);
-                failVote(c, false, lost);
-                if (!lost || attempt == 2) {
-                    throw Failures.of(storage.name(), "vote (nothing was committed)", e);
+                failVote(c, prepareSent && lost, lost);
+                if (lost && !serverAnswered && attempt == 1) {
+                    continue; // a pooled connection the server ended while it was idle: once more on a new one
                 }
+                records.drop();
+                throw voteFailure(e);
             } catch (RuntimeException | Error e) {
                 failVote(c, false, false);
+                records.drop();
                 throw e;
             }
         }
     }
 
+    /**
+     * Runs the vote function on {@code c} (in a new database transaction) until it has written the records:
+     * once when nothing conflicts; otherwise it asks for the conflicts, resolves them, and calls it again in
+     * the same database transaction (which holds the commit lock: nothing can change in between). PREPARE
+     * rides with the call that writes when {@code batchedGid} is given.
+     *
+     * @return the oids whose records the resolver merged
+     */
+    private long[] voteOn(Connection c, String batchedGid) throws SQLException {
+        String channel = storage.prepares ? null : storage.sql.channel; // delivered at COMMIT, with the commit
+        try {
+            VoteCall.Outcome written = callWaiting(c, false, channel, batchedGid);
+            tid = written.tid();
+            previousTid = written.previousTid();
+            return new long[0];
+        } catch (SQLException e) {
+            if (!VoteFunction.CONFLICT.equals(e.getSQLState())) {
+                throw e;
+            }
+            c.rollback(); // the function wrote nothing: ask again, for the revisions to resolve
+        }
+        VoteCall.Outcome reported = callWaiting(c, true, channel, null);
+        long[] resolved = new long[0];
+        if (!reported.conflicts().isEmpty()) {
+            resolved = resolve(c, reported.conflicts());
+            reported = callWaiting(c, false, channel, null);
+        }
+        tid = reported.tid();
+        previousTid = reported.previousTid();
+        if (batchedGid != null) {
+            PreparedTransactions.prepare(c, batchedGid);
+        }
+        return resolved;
+    }
+
+    /** One call, taken again while the commit lock's wait runs out (abandoned prepared transactions may hold it). */
+    private VoteCall.Outcome callWaiting(Connection c, boolean report, String channel, String batchedGid)
+            throws SQLException {
+        while (true) {
+            try {
+                VoteCall.Outcome outcome = call.run(c, commitId, report, channel, batchedGid);
+                serverAnswered = true;
+                return outcome;
+            } catch (SQLException e) {
+                serverAnswered |= !Failures.connectionLost(e);
+                if (!VoteCall.LOCK_TIMEOUT.equals(e.getSQLState())) {
+                    throw e;
+                }
+                c.rollback();
+                storage.recoverAbandoned();
+            }
+        }
+    }
+
+    /**
+     * Merges each write conflict through the resolver (the first that cannot be merged fails the vote, as does
+     * any read conflict) and puts the merged records in place of the transaction's, with the committed tid as
+     * their serial.
+     */
+    private long[] resolve(Connection c, List<VoteCall.Conflict> conflicts) throws SQLException {
+        Map<Long, byte[]> merged = new LinkedHashMap<>();
+        Map<Long, Long> mergedSerials = new HashMap<>();
+        for (VoteCall.Conflict k : conflicts) {
+            if (k.readCheck()) {
+                continue;
+            }
+            byte[] bytes = k.serial() == Storage.NO_TID || k.committed() == Storage.NO_TID ? null
+                    : resolver.resolve(k.oid(), k.readData(), k.committedData(), k.ownData());
+            if (bytes == null) {
+                throw new StorageConflictException(k.oid(), k.serial(), k.committed(), false);
+            }
+            merged.put(k.oid(), bytes);
+            mergedSerials.put(k.oid(), k.committed());
+        }
+        for (VoteCall.Conflict k : conflicts) {
+            if (k.readCheck()) {
+                throw new StorageConflictException(k.oid(), k.serial(), k.committed(), true);
+            }
+        }
+        storage.checkReferences(merged);
+        if (records.staged()) {
+            records.stageOn(c, merged, mergedSerials);
+        } else {
+            merged.forEach((oid, bytes) -> records.replace(oid, mergedSerials.get(oid), bytes));
+        }
+        return merged.keySet().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    private StorageException voteFailure(SQLException e) {
+        if (VoteFunction.COPY_TOO_OLD.equals(e.getSQLState())) {
+            return new StorageException("cannot copy transaction " + copied.tid() + " into storage " + storage.name()
+                    + ": " + serverText(e) + ", and a copied transaction must come after it (copy into an empty"
+                    + " storage, oldest transaction first)", e);
+        }
+        if (VoteFunction.STAGED_LOST.equals(e.getSQLState())) {
+            return new StorageUnavailableException("storage " + storage.name() + " could not vote (nothing was"
+                    + " committed): " + serverText(e) + ": they were lost (a restart of the server empties the"
+                    + " staging table). Run the transaction again.", e);
+        }
+        return Failures.of(storage.name(), "vote (nothing was committed)", e);
+    }
+
+    private static String serverText(SQLException e) {
+        if (e instanceof PSQLException p && p.getServerErrorMessage() != null
+                && p.getServerErrorMessage().getMessage() != null) {
+            return p.getServerErrorMessage().getMessage();
+        }
+        return e.getMessage();
+    }
+
     /** Gives back vote's connection after a failure; a PREPARE that may have reached the server is undone. */
-    private void failVote(Connection c, boolean prepareSent, boolean broken) {
+    private void failVote(Connection c, boolean prepareMayHaveRun, boolean broken) {
         boolean lost = broken;
         try {
             if (!lost && !c.getAutoCommit()) {
@@ -179,109 +271,8 @@ final class PgTransaction implements StorageTransaction {
             lost = true;
         }
         storage.connections.give(c, lost);
-        if (prepareSent) {
+        if (prepareMayHaveRun) {
             storage.rollbackPrepared(gid);
-        }
-    }
-
-    private long[] checkConflicts(Connection c) throws SQLException {
-        List<Long> asked = new ArrayList<>(serials.keySet());
-        for (Long oid : readChecks.keySet()) {
-            if (!serials.containsKey(oid)) {
-                asked.add(oid);
-            }
-        }
-        Map<Long, Long> current = currentSerials(c, asked);
-        List<Long> resolved = new ArrayList<>();
-        for (Map.Entry<Long, Long> e : serials.entrySet()) {
-            long oid = e.getKey();
-            long serial = e.getValue();
-            long now = current.getOrDefault(oid, Storage.NO_TID);
-            if (now == serial) {
-                continue;
-            }
-            byte[] merged = serial == Storage.NO_TID || now == Storage.NO_TID ? null
-                    : resolver.resolve(oid, exactRevision(c, oid, serial), exactRevision(c, oid, now), data.get(oid));
-            if (merged == null) {
-                throw new StorageConflictException(oid, serial, now, false);
-            }
-            data.put(oid, merged);
-            resolved.add(oid);
-        }
-        for (Map.Entry<Long, Long> e : readChecks.entrySet()) {
-            if (serials.containsKey(e.getKey())) {
-                continue; // the write check covers it
-            }
-            long now = current.getOrDefault(e.getKey(), Storage.NO_TID);
-            if (now != e.getValue()) {
-                throw new StorageConflictException(e.getKey(), e.getValue(), now, true);
-            }
-        }
-        return Reads.toArray(resolved);
-    }
-
-    private Map<Long, Long> currentSerials(Connection c, List<Long> oids) throws SQLException {
-        Map<Long, Long> current = new HashMap<>();
-        for (int from = 0; from < oids.size(); from += Reads.BATCH) {
-            List<Long> part = oids.subList(from, Math.min(oids.size(), from + Reads.BATCH));
-            try (PreparedStatement s = c.prepareStatement(storage.sql.currentSerials)) {
-                Array array = c.createArrayOf("bigint", part.toArray());
-                s.setArray(1, array);
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        current.put(rs.getLong(1), rs.getLong(2));
-                    }
-                }
-            }
-        }
-        return current;
-    }
-
-    private byte[] exactRevision(Connection c, long oid, long revisionTid) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(storage.sql.exactRevision)) {
-            s.setLong(1, oid);
-            s.setLong(2, revisionTid);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getBytes(1) : null;
-            }
-        }
-    }
-
-    private void writeRows(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(storage.sql.insertRevision)) {
-            int pending = 0;
-            for (Map.Entry<Long, byte[]> e : data.entrySet()) {
-                s.setLong(1, e.getKey());
-                s.setLong(2, tid);
-                s.setBytes(3, e.getValue());
-                s.addBatch();
-                if (++pending == WRITE_BATCH) {
-                    s.executeBatch();
-                    pending = 0;
-                }
-            }
-            if (pending > 0) {
-                s.executeBatch();
-            }
-        }
-    }
-
-    private void writeTransaction(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(storage.sql.insertTransaction)) {
-            s.setLong(1, tid);
-            s.setLong(2, copied != null ? copied.timeMillis() : System.currentTimeMillis());
-            s.setString(3, copied != null ? copied.user() : metadata.user());
-            s.setString(4, copied != null ? copied.note() : metadata.note());
-            s.setLong(5, commitId);
-            s.executeUpdate();
-        }
-    }
-
-    private void notify(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-            s.setString(1, storage.sql.channel);
-            s.setString(2, Long.toString(tid));
-            s.execute();
         }
     }
 
@@ -303,6 +294,7 @@ final class PgTransaction implements StorageTransaction {
         } catch (SQLException e) {
             storage.connections.give(c, true);
             if (!CommitSettlement.settle(storage, tid, commitId, gid, e)) {
+                records.drop();
                 throw new CommitNotDoneException("transaction " + tid + " did not commit in storage " + storage.name()
                         + ": the connection failed as it committed (" + e.getMessage() + ") and the server holds"
                         + " nothing of it. Nothing was stored; run the transaction again.", e);
@@ -313,15 +305,10 @@ final class PgTransaction implements StorageTransaction {
         }
         storage.committed(tid, previousTid, writtenOids());
         storage.hooks.afterCommit(backendPid);
-        boolean broken = false;
+        storage.connections.give(c, false);
         if (gid != null) {
-            try {
-                notify(c);
-            } catch (SQLException e) {
-                broken = Failures.connectionLost(e); // the commit stands; the listeners' polling catches up
-            }
+            storage.notifyCommitted(tid); // a prepared transaction could not notify itself; off this thread
         }
-        storage.connections.give(c, broken);
         return tid;
     }
 
@@ -347,11 +334,15 @@ final class PgTransaction implements StorageTransaction {
             }
             storage.connections.give(c, broken);
         }
+        if (state != State.ENDED) {
+            records.drop(); // a rolled-back vote gave the staged records back to the stage
+        }
         state = State.ENDED;
     }
 
+    /** The oids this transaction wrote, or null when they were staged on the server (not all in memory). */
     private long[] writtenOids() {
-        return data.keySet().stream().mapToLong(Long::longValue).toArray();
+        return records.staged() ? null : records.data().keySet().stream().mapToLong(Long::longValue).toArray();
     }
 
     private static int backendPid(Connection c) throws SQLException {

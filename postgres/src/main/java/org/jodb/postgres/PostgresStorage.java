@@ -50,6 +50,8 @@ public final class PostgresStorage implements Storage {
     private static final SecureRandom RANDOM = new SecureRandom();
     /** How long a vote waits for the commit lock before it looks for abandoned prepared transactions. */
     private static final String LOCK_WAIT = "5s";
+    /** How long an open waits for its listener to hold the owner lock. */
+    private static final long LISTENER_WAIT_MILLIS = 5_000;
 
     final Connections connections;
     final PostgresOptions options;
@@ -63,6 +65,8 @@ public final class PostgresStorage implements Storage {
     final int owner;
     final ThreadLocal<PgTransaction> votedOnThisThread = new ThreadLocal<>();
     volatile CommitHooks hooks = CommitHooks.NONE;
+    /** Records a transaction holds in memory before it sends them ahead of vote (tests lower it). */
+    volatile int heldRecordsBound = HeldRecords.COUNT_BOUND;
     private final String name;
     private final CommitListener listener;
     /** The newest tid this storage knows to be committed (its own commits, notifications, reads). */
@@ -72,6 +76,9 @@ public final class PostgresStorage implements Storage {
     private final ArrayDeque<Long> reservedOids = new ArrayDeque<>();
     /** Prepared transactions of this storage whose rollback failed: rolled back at the next chance. */
     private final Set<String> pendingRollbacks = ConcurrentHashMap.newKeySet();
+    /** Stages of this storage's transactions whose staged records could not be removed at once. */
+    final Set<Long> stagesToDrop = ConcurrentHashMap.newKeySet();
+    private final CommitNotifier notifier;
     /** Oids this storage's packs removed, sorted; with the last pack's finder (see {@link #checkReferences}). */
     private volatile long[] removed = new long[0];
     private volatile ReferenceFinder finder;
@@ -110,7 +117,27 @@ public final class PostgresStorage implements Storage {
         this.prepares = options.preparedTransactions() && serverPrepares;
         this.listener = new CommitListener(this);
         listener.start();
+        awaitListener();
+        this.notifier = new CommitNotifier(this);
         recoverAbandoned();
+    }
+
+    /**
+     * Waits a little for the listener to connect: it holds the owner lock, and until it does, other processes
+     * would take the transactions this storage prepares and the records it stages for a dead storage's (a vote
+     * is now quick enough to come first). A listener that cannot connect is not waited for longer than {@link
+     * #LISTENER_WAIT_MILLIS}; the storage works without it, as when its connection is lost later.
+     */
+    private void awaitListener() {
+        long deadline = System.nanoTime() + LISTENER_WAIT_MILLIS * 1_000_000L;
+        while (listener.liveGeneration() == 0 && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
     }
 
     /**
@@ -330,6 +357,7 @@ public final class PostgresStorage implements Storage {
         if (closed) {
             return;
         }
+        notifier.close();
         closed = true;
         listener.close();
         connections.close();
@@ -363,16 +391,19 @@ public final class PostgresStorage implements Storage {
         }
     }
 
-    /** Rolls back the prepared transactions of storages that are gone, and this storage's failed rollbacks. */
+    /**
+     * Rolls back the prepared transactions of storages that are gone, and this storage's failed rollbacks;
+     * removes the staged records no vote will read.
+     */
     void recoverAbandoned() {
-        if (!prepares) {
-            return;
-        }
         // a connection outside the pool: the voters waiting for the lock may hold every pooled one
         Connection c = null;
         try {
             c = connections.dedicated();
-            PreparedRecovery.run(this, c, pendingRollbacks);
+            if (prepares) {
+                PreparedRecovery.run(this, c, pendingRollbacks);
+            }
+            StagingCleanup.run(this, c); // after the rollbacks: a prepared vote holds the rows it staged
         } catch (SQLException | RuntimeException e) {
             // the next vote that waits, or the next open, tries again
         } finally {
@@ -439,8 +470,16 @@ public final class PostgresStorage implements Storage {
         return listener.liveGeneration();
     }
 
-    /** Tells the other processes of commit {@code tid} (best effort: their listeners also poll). */
+    /**
+     * Tells the other processes of commit {@code tid}, off the calling thread (best effort: their listeners
+     * also poll).
+     */
     void notifyCommitted(long tid) {
+        notifier.committed(tid);
+    }
+
+    /** {@link #notifyCommitted}, on this thread. */
+    void notifyNow(long tid) {
         try {
             run("notify commit " + tid, c -> {
                 try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {

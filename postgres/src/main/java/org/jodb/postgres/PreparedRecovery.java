@@ -56,7 +56,7 @@ final class PreparedRecovery {
         }
     }
 
-    private static boolean tryLock(Connection c, PostgresStorage storage, int owner, String function)
+    static boolean tryLock(Connection c, PostgresStorage storage, int owner, String function)
             throws SQLException {
         try (PreparedStatement s = c.prepareStatement("SELECT " + function + "(?, ?)")) {
             s.setInt(1, storage.keys.ownerClass());

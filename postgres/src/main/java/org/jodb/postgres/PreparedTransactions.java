@@ -15,18 +15,20 @@ import java.util.regex.Pattern;
  * ROLLBACK PREPARED take the id as a literal, not a bind parameter: jodb writes it only from the checked
  * schema name and numbers, and checks it against {@link #SHAPE} before it goes into a statement.
  *
- * <p>An id reads {@code jodb|<schema>|<owner>|<tid>|<commit id>}: the owner number names the storage that
- * prepared it (whose owner lock says whether it is still alive), the tid and commit id the row it wrote in
- * {@code transactions}.
+ * <p>An id reads {@code jodb|<schema>|<owner>|<commit id>}: the owner number names the storage that prepared
+ * it (whose owner lock says whether it is still alive), the commit id the row it wrote in {@code transactions}.
+ * The id is chosen before vote, so that PREPARE can ride in the vote's round trip: it cannot hold the tid,
+ * which the vote function chooses. Ids of the first format ({@code jodb|<schema>|<owner>|<tid>|<commit id>})
+ * are still recognised, so that a recovery settles those an older jodb left.
  */
 final class PreparedTransactions {
-    static final Pattern SHAPE = Pattern.compile("jodb\\|([A-Za-z0-9_]+)\\|(-?\\d+)\\|(\\d+)\\|(-?\\d+)");
+    static final Pattern SHAPE = Pattern.compile("jodb\\|([A-Za-z0-9_]+)\\|(-?\\d+)\\|(?:\\d+\\|)?(-?\\d+)");
 
     private PreparedTransactions() {
     }
 
-    static String gid(String schema, int owner, long tid, long commitId) {
-        return checked("jodb|" + schema + "|" + owner + "|" + tid + "|" + commitId);
+    static String gid(String schema, int owner, long commitId) {
+        return checked("jodb|" + schema + "|" + owner + "|" + commitId);
     }
 
     static int owner(String gid) {
@@ -45,7 +47,12 @@ final class PreparedTransactions {
     }
 
     static void prepare(Connection c, String gid) throws SQLException {
-        execute(c, "PREPARE TRANSACTION '" + checked(gid) + "'");
+        execute(c, prepareStatement(gid));
+    }
+
+    /** The PREPARE TRANSACTION statement for {@code gid}, to send alone or after another in one round trip. */
+    static String prepareStatement(String gid) {
+        return "PREPARE TRANSACTION '" + checked(gid) + "'";
     }
 
     static void commit(Connection c, String gid) throws SQLException {

@@ -9,9 +9,10 @@ import org.jodb.spi.StorageException;
 import org.jodb.spi.UnsupportedFormatException;
 
 /**
- * At open: creates the schema's tables when they are missing (under a lock, so that two processes opening a
- * new database at once do not race) and checks their format when they exist. A role without the right to
- * create them gets an error that says who must create them.
+ * At open: creates the schema's tables and its vote function ({@link VoteFunction}) when they are missing
+ * (under a lock, so that two processes opening a new database at once do not race), brings tables of the
+ * first format up to date (they lack the staging table and the function), and checks the format. A role
+ * without the right to create them gets an error that says who must create them.
  */
 final class SchemaSetup {
     private SchemaSetup() {
@@ -19,41 +20,60 @@ final class SchemaSetup {
 
     static void ensure(Connection c, Sql sql, LockKeys keys, String schemaName, String name) throws SQLException {
         if (!exists(c, sql)) {
-            c.setAutoCommit(false);
-            try {
-                try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
-                    lock.setLong(1, keys.create());
-                    lock.execute();
-                }
-                if (!exists(c, sql)) {
-                    try (Statement s = c.createStatement()) {
-                        for (String ddl : sql.createSchema()) {
-                            s.execute(ddl);
-                        }
+            underCreationLock(c, keys, schemaName, name, () -> !exists(c, sql), sql.createSchema());
+        }
+        int version = formatVersion(c, sql);
+        if (version == 1) {
+            // the tables of the first format lack only what the commit's single round trip needs
+            underCreationLock(c, keys, schemaName, name, () -> formatVersion(c, sql) == 1, sql.upgradeFromFormat1());
+            version = formatVersion(c, sql);
+        }
+        if (version != Sql.FORMAT_VERSION) {
+            throw new UnsupportedFormatException("storage " + name + ": schema " + schemaName
+                    + " holds jodb tables of format " + version + "; this jodb reads format "
+                    + Sql.FORMAT_VERSION + ". Open it with the jodb version that wrote it.");
+        }
+    }
+
+    private interface Check {
+        boolean holds() throws SQLException;
+    }
+
+    /** Runs {@code ddl} in one database transaction under the creation lock, if {@code still} holds under it. */
+    private static void underCreationLock(Connection c, LockKeys keys, String schemaName, String name, Check still,
+                                          String[] ddl) throws SQLException {
+        c.setAutoCommit(false);
+        try {
+            try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?)")) {
+                lock.setLong(1, keys.create());
+                lock.execute();
+            }
+            if (still.holds()) {
+                try (Statement s = c.createStatement()) {
+                    for (String statement : ddl) {
+                        s.execute(statement);
                     }
                 }
-                c.commit();
-            } catch (SQLException e) {
-                c.rollback();
-                if ("42501".equals(e.getSQLState())) {
-                    throw new StorageException("storage " + name + ": schema " + schemaName + " has no jodb tables"
-                            + " and the role " + c.getMetaData().getUserName() + " may not create them ("
-                            + e.getMessage() + "). Open it once as a role that may (see the module's README,"
-                            + " \"Privileges\"), or name an existing jodb schema.", e);
-                }
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
             }
+            c.commit();
+        } catch (SQLException e) {
+            c.rollback();
+            if ("42501".equals(e.getSQLState())) {
+                throw new StorageException("storage " + name + ": schema " + schemaName + " has no jodb tables of"
+                        + " format " + Sql.FORMAT_VERSION + " and the role " + c.getMetaData().getUserName()
+                        + " may not create them (" + e.getMessage() + "). Open it once as a role that may (see the"
+                        + " module's README, \"Privileges\"), or name an existing jodb schema.", e);
+            }
+            throw e;
+        } finally {
+            c.setAutoCommit(true);
         }
+    }
+
+    private static int formatVersion(Connection c, Sql sql) throws SQLException {
         try (Statement s = c.createStatement();
              ResultSet rs = s.executeQuery("SELECT format_version FROM " + sql.schema + ".storage_info")) {
-            int version = rs.next() ? rs.getInt(1) : -1;
-            if (version != Sql.FORMAT_VERSION) {
-                throw new UnsupportedFormatException("storage " + name + ": schema " + schemaName
-                        + " holds jodb tables of format " + version + "; this jodb reads format "
-                        + Sql.FORMAT_VERSION + ". Open it with the jodb version that wrote it.");
-            }
+            return rs.next() ? rs.getInt(1) : -1;
         }
     }
 

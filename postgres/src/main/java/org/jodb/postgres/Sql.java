@@ -6,7 +6,7 @@ package org.jodb.postgres;
  */
 final class Sql {
     /** The layout these statements expect, in {@code storage_info.format_version}. */
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2;
 
     final String schema;
     final String channel;
@@ -15,11 +15,13 @@ final class Sql {
     final String packedBefore;
     final String loadAt;
     final String loadAllAt;
-    final String currentSerials;
-    final String exactRevision;
-    final String insertRevision;
-    final String insertTransaction;
     final String committedWith;
+    /** The vote function and the statement that calls it. */
+    final VoteFunction vote;
+    final String stageRecords;
+    final String dropStage;
+    final String stagingOwners;
+    final String dropOwnerStages;
     /** The oid sequence's name, passed as a bind parameter to nextval and setval. */
     final String oidSequence;
     final String nextOids;
@@ -48,12 +50,15 @@ final class Sql {
         loadAllAt = "SELECT " + packed + ", q.oid, s.tid, s.data FROM unnest(?::bigint[]) AS q(oid) LEFT JOIN LATERAL"
                 + " (SELECT tid, data FROM " + objects + " WHERE oid = q.oid AND tid <= ? ORDER BY tid DESC LIMIT 1) s"
                 + " ON true";
-        currentSerials = "SELECT oid, max(tid) FROM " + objects + " WHERE oid = ANY(?::bigint[]) GROUP BY oid";
-        exactRevision = "SELECT data FROM " + objects + " WHERE oid = ? AND tid = ?";
-        insertRevision = "INSERT INTO " + objects + " (oid, tid, data) VALUES (?, ?, ?)";
-        insertTransaction = "INSERT INTO " + transactions + " (tid, time_millis, username, note, commit_id)"
-                + " VALUES (?, ?, ?, ?, ?)";
         committedWith = "SELECT count(*) FROM " + transactions + " WHERE tid = ? AND commit_id = ?";
+        vote = new VoteFunction(schema);
+        String staging = schema + ".object_staging";
+        stageRecords = "INSERT INTO " + staging + " (stage, seq, owner, oid, serial, data) SELECT ?, ? + u.n, ?,"
+                + " u.oid, u.serial, u.data FROM unnest(?::bigint[], ?::bigint[], ?::bytea[]) WITH ORDINALITY"
+                + " AS u(oid, serial, data, n)";
+        dropStage = "DELETE FROM " + staging + " WHERE stage = ?";
+        stagingOwners = "SELECT DISTINCT owner FROM " + staging;
+        dropOwnerStages = "DELETE FROM " + staging + " WHERE owner = ?";
         oidSequence = schema + ".oid_sequence";
         nextOids = "SELECT nextval(?::regclass) FROM generate_series(1, ?)";
         raiseOidSequence = "SELECT setval(?::regclass, ?) FROM " + oidSequence + " WHERE last_value < ?";
@@ -84,7 +89,31 @@ final class Sql {
                     + " data bytea NOT NULL, PRIMARY KEY (oid, tid))",
             "CREATE INDEX object_state_by_tid ON " + schema + ".object_state (tid, oid)",
             "CREATE SEQUENCE " + schema + ".oid_sequence MINVALUE 1 START 1",
+            createStaging(),
+            vote.create(),
             "INSERT INTO " + schema + ".storage_info (format_version) VALUES (" + FORMAT_VERSION + ")",
         };
+    }
+
+    /**
+     * The statements that bring tables of format 1 (which committed without the vote function) to this
+     * format: the staging table and the function; nothing else changed.
+     */
+    String[] upgradeFromFormat1() {
+        return new String[] {
+            createStaging(),
+            vote.create(),
+            "UPDATE " + schema + ".storage_info SET format_version = " + FORMAT_VERSION,
+        };
+    }
+
+    /**
+     * Unlogged: staged records are written once to the WAL (when vote moves them into object_state), not twice.
+     * A server crash empties the table; a vote counts its staged records and refuses to commit a part of them.
+     */
+    private String createStaging() {
+        return "CREATE UNLOGGED TABLE " + schema + ".object_staging (stage bigint NOT NULL, seq bigint NOT NULL,"
+                + " owner integer NOT NULL, oid bigint NOT NULL, serial bigint NOT NULL, data bytea NOT NULL,"
+                + " PRIMARY KEY (stage, oid, seq))";
     }
 }

@@ -1,0 +1,124 @@
+package org.jodb.postgres;
+
+/**
+ * The server-side half of a vote: the PL/pgSQL function {@code vote} that {@link SchemaSetup} creates in the
+ * schema, and the statement that calls it. One call takes the commit lock, chooses the tid, checks every
+ * record's serial and every read check against the committed state, and writes the revisions and the
+ * transaction's row: a commit's vote costs one round trip instead of one per step. SCHEMA.md ("A commit")
+ * describes it step by step.
+ *
+ * <p>The records come either as three arrays (oids, serials, bytes: a transaction small enough to be held in
+ * the client's memory) or from {@code object_staging} under a stage key (a large one, sent ahead in batches;
+ * the newest record of each oid wins). On a conflict the function either raises {@link #CONFLICT} (the caller
+ * asked for the fast path and will ask again) or returns the conflicts, with the revision each writer read, the
+ * committed one and its own, so that the caller can resolve them; either way it writes nothing then. On
+ * success it returns one row: the tid.
+ */
+final class VoteFunction {
+    /** SQLSTATE raised by a vote that met a conflict in the fast path: nothing was written. */
+    static final String CONFLICT = "JDC01";
+    /** SQLSTATE raised when the server holds fewer staged records than the client sent (they were lost). */
+    static final String STAGED_LOST = "JDS01";
+    /** SQLSTATE raised when a copied transaction's tid is not above the last one. */
+    static final String COPY_TOO_OLD = "JDT01";
+
+    /** The statement that calls it: parameters in the order of {@link #create}'s signature. */
+    final String call;
+
+    private final String schema;
+
+    VoteFunction(String quotedSchema) {
+        this.schema = quotedSchema;
+        this.call = "SELECT * FROM " + quotedSchema + ".vote(?, ?, ?::bigint[], ?::bigint[], ?::bytea[], ?, ?,"
+                + " ?::bigint[], ?::bigint[], ?, ?, ?, ?, ?, ?, ?, ?)";
+    }
+
+    /** The records the transaction writes: the arrays, or the newest staged record of each oid. */
+    private String written() {
+        return "SELECT u.oid, u.serial, u.data FROM unnest(p_oids, p_serials, p_records) AS u(oid, serial, data)"
+                + " UNION ALL (SELECT DISTINCT ON (s.oid) s.oid, s.serial, s.data FROM " + schema
+                + ".object_staging s WHERE s.stage = p_stage ORDER BY s.oid, s.seq DESC)";
+    }
+
+    private String current(String alias) {
+        return "(SELECT max(o.tid) FROM " + schema + ".object_state o WHERE o.oid = " + alias + ".oid)";
+    }
+
+    private String revision(String oid, String tid) {
+        return "(SELECT o.data FROM " + schema + ".object_state o WHERE o.oid = " + oid + " AND o.tid = " + tid + ")";
+    }
+
+    /** CREATE OR REPLACE FUNCTION: run by the schema's owner at creation (and upgrade from format 1). */
+    String create() {
+        String objects = schema + ".object_state";
+        String writeConflicts = "SELECT w.oid, w.serial, w.data, " + current("w") + " AS now FROM (" + written()
+                + ") w";
+        String checkConflicts = "SELECT k.oid, k.serial, " + current("k") + " AS now"
+                + " FROM unnest(p_check_oids, p_check_serials) AS k(oid, serial) WHERE NOT EXISTS (SELECT 1 FROM "
+                + schema + ".object_staging s WHERE s.stage = p_stage AND s.oid = k.oid)";
+        return "CREATE OR REPLACE FUNCTION " + schema + ".vote("
+                + "p_lock_key bigint, p_lock_wait text, p_oids bigint[], p_serials bigint[], p_records bytea[],"
+                + " p_stage bigint, p_staged bigint, p_check_oids bigint[], p_check_serials bigint[],"
+                + " p_clock_tid bigint, p_copy_tid bigint, p_time_millis bigint, p_username text, p_note text,"
+                + " p_commit_id bigint, p_channel text, p_report boolean)\n"
+                + "RETURNS TABLE (r_tid bigint, r_oid bigint, r_serial bigint, r_now bigint, r_read_check boolean,"
+                + " r_read_data bytea, r_now_data bytea, r_own_data bytea, r_last bigint)\n"
+                + "LANGUAGE plpgsql AS $vote$\n"
+                + "DECLARE\n"
+                + "  v_last bigint;\n"
+                + "  v_tid bigint;\n"
+                + "  v_staged bigint;\n"
+                + "BEGIN\n"
+                // the wait limit is for this database transaction only; the caller looks for abandoned prepared
+                // transactions between waits
+                + "  PERFORM set_config('lock_timeout', p_lock_wait, true);\n"
+                + "  PERFORM pg_advisory_xact_lock(p_lock_key);\n"
+                + "  SELECT coalesce(max(t.tid), 0) INTO v_last FROM " + schema + ".transactions t;\n"
+                + "  IF p_stage IS NOT NULL THEN\n"
+                + "    SELECT count(*) INTO v_staged FROM " + schema + ".object_staging s WHERE s.stage = p_stage;\n"
+                + "    IF v_staged <> p_staged THEN\n"
+                + "      RAISE EXCEPTION 'the server holds % of the % records staged for this transaction', v_staged,"
+                + " p_staged USING ERRCODE = '" + STAGED_LOST + "';\n"
+                + "    END IF;\n"
+                + "  END IF;\n"
+                + "  IF p_copy_tid IS NOT NULL THEN\n"
+                + "    IF p_copy_tid <= v_last THEN\n"
+                + "      RAISE EXCEPTION 'the last transaction is %', v_last USING ERRCODE = '" + COPY_TOO_OLD + "';\n"
+                + "    END IF;\n"
+                + "    v_tid := p_copy_tid;\n"
+                + "  ELSE\n"
+                + "    v_tid := greatest(v_last + 1, p_clock_tid);\n"
+                + "    IF p_report THEN\n"
+                + "      RETURN QUERY SELECT NULL::bigint, c.oid, c.serial, c.now, false,"
+                + " CASE WHEN c.serial <> 0 AND c.now IS NOT NULL THEN " + revision("c.oid", "c.serial") + " END,"
+                + " CASE WHEN c.serial <> 0 AND c.now IS NOT NULL THEN " + revision("c.oid", "c.now") + " END,"
+                + " c.data, NULL::bigint FROM (" + writeConflicts + ") c WHERE coalesce(c.now, 0) <> c.serial"
+                + " UNION ALL SELECT NULL::bigint, k.oid, k.serial, k.now, true, NULL::bytea, NULL::bytea,"
+                + " NULL::bytea, NULL::bigint FROM (" + checkConflicts + ") k WHERE coalesce(k.now, 0) <> k.serial;\n"
+                + "      IF FOUND THEN\n"
+                + "        RETURN;\n"
+                + "      END IF;\n"
+                + "    ELSIF EXISTS (SELECT 1 FROM (" + writeConflicts + ") c WHERE coalesce(c.now, 0) <> c.serial)"
+                + " OR EXISTS (SELECT 1 FROM (" + checkConflicts + ") k WHERE coalesce(k.now, 0) <> k.serial) THEN\n"
+                + "      RAISE EXCEPTION 'a record''s serial is not the committed one' USING ERRCODE = '"
+                + CONFLICT + "';\n"
+                + "    END IF;\n"
+                + "  END IF;\n"
+                + "  INSERT INTO " + objects + " (oid, tid, data) SELECT w.oid, v_tid, w.data FROM (" + written()
+                + ") w;\n"
+                + "  IF p_stage IS NOT NULL THEN\n"
+                + "    DELETE FROM " + schema + ".object_staging s WHERE s.stage = p_stage;\n"
+                + "  END IF;\n"
+                + "  INSERT INTO " + schema + ".transactions (tid, time_millis, username, note, commit_id)"
+                + " VALUES (v_tid, p_time_millis, p_username, p_note, p_commit_id);\n"
+                // delivered at COMMIT; a prepared transaction may not notify (the caller does it after COMMIT
+                // PREPARED)
+                + "  IF p_channel IS NOT NULL THEN\n"
+                + "    PERFORM pg_notify(p_channel, v_tid::text);\n"
+                + "  END IF;\n"
+                + "  RETURN QUERY SELECT v_tid, NULL::bigint, NULL::bigint, NULL::bigint, NULL::boolean, NULL::bytea,"
+                + " NULL::bytea, NULL::bytea, v_last;\n"
+                + "END\n"
+                + "$vote$";
+    }
+}

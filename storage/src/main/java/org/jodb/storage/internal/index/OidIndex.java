@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 
+import net.openhft.chronicle.bytes.RandomDataOutput;
 import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -77,6 +78,9 @@ public final class OidIndex implements AutoCloseable {
             return OidPage.tid(page, slot);
         }
     }
+
+    /** Each thread's lookup for {@link #get(long)}. */
+    private static final ThreadLocal<Lookup> ENTRY_LOOKUPS = ThreadLocal.withInitial(Lookup::new);
 
     /** The key of the seal entry (FORMAT.md 3.7): no page number is negative. */
     private static final long SEAL_KEY = Long.MIN_VALUE;
@@ -286,6 +290,9 @@ public final class OidIndex implements AutoCloseable {
                 .name("jodb-oid-pages")
                 .entries(capacity)
                 .constantValueSizeBySample(new byte[OidPage.BYTES])
+                // no entry checksums: slots are written in place (writePage), and the log, not a checksum, is
+                // what an entry is checked against (FORMAT.md 5)
+                .checksumEntries(false)
                 .putReturnsNull(true);
     }
 
@@ -334,34 +341,17 @@ public final class OidIndex implements AutoCloseable {
     }
 
     /**
-     * The entry of {@code oid}, or {@code null}.
+     * The entry of {@code oid}, or {@code null}. Copies the page into the calling thread's own {@link Lookup}
+     * (a copy out with {@code getUsing} costs less than a query context that reads the slot alone).
      *
      * @throws IndexDamagedException when Chronicle Map fails on the file or the value is not a page
      */
     public Entry get(long oid) {
-        long page = OidPage.of(oid);
-        int slot = OidPage.slot(oid);
-        try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(page)) {
-            MapEntry<Long, byte[]> entry = c.entry(); // under the segment's read lock
-            if (entry == null) {
-                return null;
-            }
-            Data<byte[]> value = entry.value();
-            if (value.size() != OidPage.BYTES) {
-                throw new IndexDamagedException("the oid index " + file + " holds " + value.size()
-                        + " bytes for page " + page + " instead of " + OidPage.BYTES, null);
-            }
-            // Chronicle reads longs in the machine's byte order; the page is big-endian (FORMAT.md 2)
-            long position = bigEndian(value.bytes().readLong(value.offset() + slot));
-            long tid = bigEndian(value.bytes().readLong(value.offset() + slot + 8));
-            return position == 0 && tid == 0 ? null : new Entry(position, tid);
-        } catch (IndexDamagedException e) {
-            throw e;
-        } catch (RuntimeException | AssertionError | InternalError e) {
-            throw damaged("look up oid " + oid + " in", e);
-        }
+        Lookup lookup = ENTRY_LOOKUPS.get();
+        return get(oid, lookup) ? new Entry(lookup.position(), lookup.tid()) : null;
     }
 
+    /** Chronicle Map reads and writes longs in the machine's byte order; pages are big-endian (FORMAT.md 2). */
     private static long bigEndian(long nativeOrder) {
         return ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? nativeOrder : Long.reverseBytes(nativeOrder);
     }
@@ -425,28 +415,50 @@ public final class OidIndex implements AutoCloseable {
         return new long[][]{o, p};
     }
 
-    /** Writes oids {@code from} to {@code to} of one page: reads the page, sets their slots, writes it back. */
+    /**
+     * Writes oids {@code from} to {@code to} of one page, holding the page's segment write lock throughout, so
+     * that no reader copies the page meanwhile: a page that exists gets their slots written in place (16 bytes
+     * each, where a copy of the page out and back costs several times a put of one oid), a new one is
+     * inserted whole.
+     */
     private void writePage(long page, long[] oids, long[] positions, int from, int to, long tid) {
-        byte[] value = writing;
         long added = 0;
         try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(page)) {
-            c.updateLock().lock(); // readers go on until the write itself, which takes the write lock
+            c.writeLock().lock();
             MapEntry<Long, byte[]> entry = c.entry();
             if (entry == null) {
+                byte[] value = writing;
                 Arrays.fill(value, (byte) 0);
-            } else if (entry.value().getUsing(value) != value) {
-                throw new IndexDamagedException("the oid index " + file + " holds " + entry.value().size()
-                        + " bytes for page " + page + " instead of " + OidPage.BYTES, null);
-            }
-            for (int i = from; i < to; i++) {
-                int slot = OidPage.slot(oids[i]);
-                added += OidPage.present(value, slot) ? 0 : 1;
-                OidPage.set(value, slot, positions[i], tid);
-            }
-            if (entry == null) {
+                for (int i = from; i < to; i++) {
+                    int slot = OidPage.slot(oids[i]);
+                    added += OidPage.present(value, slot) ? 0 : 1;
+                    OidPage.set(value, slot, positions[i], tid);
+                }
                 c.insert(c.absentEntry(), c.wrapValueAsData(value));
             } else {
-                c.replaceValue(entry, c.wrapValueAsData(value));
+                Data<byte[]> value = entry.value();
+                if (value.size() != OidPage.BYTES) {
+                    throw new IndexDamagedException("the oid index " + file + " holds " + value.size()
+                            + " bytes for page " + page + " instead of " + OidPage.BYTES, null);
+                }
+                // The value's bytes are the map's own memory (a BytesStore, writable); were they ever not,
+                // the page is copied out, changed and replaced instead.
+                if (value.bytes() instanceof RandomDataOutput<?> inPlace) {
+                    for (int i = from; i < to; i++) {
+                        long at = value.offset() + OidPage.slot(oids[i]);
+                        added += value.bytes().readLong(at) == 0 && value.bytes().readLong(at + 8) == 0 ? 1 : 0;
+                        inPlace.writeLong(at, bigEndian(positions[i]));
+                        inPlace.writeLong(at + 8, bigEndian(tid));
+                    }
+                } else {
+                    byte[] copy = value.getUsing(writing);
+                    for (int i = from; i < to; i++) {
+                        int slot = OidPage.slot(oids[i]);
+                        added += OidPage.present(copy, slot) ? 0 : 1;
+                        OidPage.set(copy, slot, positions[i], tid);
+                    }
+                    c.replaceValue(entry, c.wrapValueAsData(copy));
+                }
             }
         } catch (IndexDamagedException e) {
             throw e;

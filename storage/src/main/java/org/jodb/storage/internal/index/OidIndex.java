@@ -401,6 +401,22 @@ public final class OidIndex implements AutoCloseable {
         if (ordered) {
             return new long[][]{oids, positions};
         }
+        if (n <= 64) { // a transaction of a few scattered updates: an insertion sort, nothing boxed
+            long[] o = Arrays.copyOf(oids, n);
+            long[] p = Arrays.copyOf(positions, n);
+            for (int i = 1; i < n; i++) {
+                long oid = o[i];
+                long position = p[i];
+                int j = i - 1;
+                for (; j >= 0 && o[j] > oid; j--) {
+                    o[j + 1] = o[j];
+                    p[j + 1] = p[j];
+                }
+                o[j + 1] = oid;
+                p[j + 1] = position;
+            }
+            return new long[][]{o, p};
+        }
         Integer[] order = new Integer[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

@@ -85,6 +85,27 @@ class OidIndexTest {
         }
     }
 
+    /** A large transaction out of order (sorted another way than a small one) lands in its slots too. */
+    @Test
+    void aLargeTransactionOutOfOrderGoesIn() {
+        int n = 300;
+        long[] oids = new long[n];
+        long[] positions = new long[n];
+        for (int i = 0; i < n; i++) {
+            oids[i] = (i * 7919L) % 1_000; // scattered over 16 pages, each page met many times
+            positions[i] = 1_000 + oids[i];
+        }
+        try (OidIndex index = OidIndex.create(dir, 1, 16)) {
+            index.putAll(oids, positions, n, 3);
+            assertEquals(n, index.size());
+            OidIndex.Lookup lookup = new OidIndex.Lookup();
+            for (long oid : oids) {
+                assertTrue(index.get(oid, lookup));
+                assertEquals(1_000 + oid, lookup.position(), "oid " + oid);
+            }
+        }
+    }
+
     /** A lookup's copy of a page is not reused after a write: the next lookup sees what was put. */
     @Test
     void aWriteAfterACopyIsSeenByTheNextLookupOfTheSamePage() {

@@ -1,23 +1,16 @@
 package org.jodb.storage.internal.index;
 
 import java.io.IOException;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 
-import net.openhft.chronicle.bytes.RandomDataOutput;
-import net.openhft.chronicle.hash.Data;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.map.ChronicleMapBuilder;
-import net.openhft.chronicle.map.ExternalMapQueryContext;
-import net.openhft.chronicle.map.MapEntry;
 import org.jodb.spi.StorageException;
 
 /**
@@ -35,8 +28,9 @@ import org.jodb.spi.StorageException;
  * against the log before it believes them.
  *
  * <p>Thread-safe for one writer (the committer, or the thread that builds the index) and many readers. A page is
- * changed only as a whole, under its Chronicle Map segment's write lock, and read (copied out) under its read
- * lock, so a reader never sees half of a page's update; a commit that touches several pages publishes them one
+ * changed only under its Chronicle Map segment's write lock (a new one inserted whole, the slots of one that
+ * exists written in place) and read (copied out) under its read lock, so a reader never sees half of a
+ * commit's write of a page; a commit that touches several pages publishes them one
  * after the other, as it did its oids one at a time.
  */
 public final class OidIndex implements AutoCloseable {
@@ -101,8 +95,8 @@ public final class OidIndex implements AutoCloseable {
      * commit never reuses a copy taken before that commit's pages were written.
      */
     private volatile long writes;
-    /** The writer's buffer for a page being changed (one writer). */
-    private final byte[] writing = new byte[OidPage.BYTES];
+    /** Writes pages for the one writer. */
+    private final PageWriter writer;
 
     private OidIndex(ChronicleMap<Long, byte[]> map, Path file, int generation, long capacity, boolean verified) {
         this.map = map;
@@ -110,6 +104,7 @@ public final class OidIndex implements AutoCloseable {
         this.generation = generation;
         this.capacity = capacity;
         this.verified = verified;
+        this.writer = new PageWriter(map, file);
     }
 
     /**
@@ -125,16 +120,7 @@ public final class OidIndex implements AutoCloseable {
      * (exact for oids in order, as new oids are; more when pages interleave).
      */
     public static int pagesSpanned(long[] oids, int n) {
-        int pages = 0;
-        long last = -1;
-        for (int i = 0; i < n; i++) {
-            long page = OidPage.of(oids[i]);
-            if (page != last) {
-                pages++;
-                last = page;
-            }
-        }
-        return pages;
+        return PageOrder.pagesSpanned(oids, n);
     }
 
     /** The page of {@code oid}, for a caller that counts the pages new oids may add ({@link #needsGrowth}). */
@@ -351,13 +337,8 @@ public final class OidIndex implements AutoCloseable {
         return get(oid, lookup) ? new Entry(lookup.position(), lookup.tid()) : null;
     }
 
-    /** Chronicle Map reads and writes longs in the machine's byte order; pages are big-endian (FORMAT.md 2). */
-    private static long bigEndian(long nativeOrder) {
-        return ByteOrder.nativeOrder() == ByteOrder.BIG_ENDIAN ? nativeOrder : Long.reverseBytes(nativeOrder);
-    }
-
     /**
-     * Puts one oid's entry (one read-modify-write of its page).
+     * Puts one oid's entry (one write of its page).
      *
      * @throws IndexDamagedException when Chronicle Map fails on the file
      */
@@ -367,13 +348,13 @@ public final class OidIndex implements AutoCloseable {
 
     /**
      * Puts the entries of one transaction: the first {@code n} of {@code oids} at {@code positions}, all with
-     * {@code tid}; one read-modify-write per run of oids of one page (sorted first when they are not in order,
+     * {@code tid}; one write per run of oids of one page (sorted first when they are not in order,
      * so that each page is written once).
      *
      * @throws IndexDamagedException when Chronicle Map fails on the file
      */
     public void putAll(long[] oids, long[] positions, int n, long tid) {
-        long[][] sorted = inOrder(oids, positions, n);
+        long[][] sorted = PageOrder.byOid(oids, positions, n);
         long[] o = sorted[0];
         long[] p = sorted[1];
         try {
@@ -384,104 +365,12 @@ public final class OidIndex implements AutoCloseable {
                 while (end < n && OidPage.of(o[end]) == page) {
                     end++;
                 }
-                writePage(page, o, p, i, end, tid);
+                count += writer.write(page, o, p, i, end, tid);
                 i = end;
             }
         } finally {
             writes++; // one writer: no lost update
         }
-    }
-
-    /** {@code oids} and {@code positions}, the first {@code n}, ordered by oid (as given when they already are). */
-    private static long[][] inOrder(long[] oids, long[] positions, int n) {
-        boolean ordered = true;
-        for (int i = 1; i < n && ordered; i++) {
-            ordered = oids[i - 1] <= oids[i];
-        }
-        if (ordered) {
-            return new long[][]{oids, positions};
-        }
-        if (n <= 64) { // a transaction of a few scattered updates: an insertion sort, nothing boxed
-            long[] o = Arrays.copyOf(oids, n);
-            long[] p = Arrays.copyOf(positions, n);
-            for (int i = 1; i < n; i++) {
-                long oid = o[i];
-                long position = p[i];
-                int j = i - 1;
-                for (; j >= 0 && o[j] > oid; j--) {
-                    o[j + 1] = o[j];
-                    p[j + 1] = p[j];
-                }
-                o[j + 1] = oid;
-                p[j + 1] = position;
-            }
-            return new long[][]{o, p};
-        }
-        Integer[] order = new Integer[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        Arrays.sort(order, Comparator.comparingLong(i -> oids[i]));
-        long[] o = new long[n];
-        long[] p = new long[n];
-        for (int i = 0; i < n; i++) {
-            o[i] = oids[order[i]];
-            p[i] = positions[order[i]];
-        }
-        return new long[][]{o, p};
-    }
-
-    /**
-     * Writes oids {@code from} to {@code to} of one page, holding the page's segment write lock throughout, so
-     * that no reader copies the page meanwhile: a page that exists gets their slots written in place (16 bytes
-     * each, where a copy of the page out and back costs several times a put of one oid), a new one is
-     * inserted whole.
-     */
-    private void writePage(long page, long[] oids, long[] positions, int from, int to, long tid) {
-        long added = 0;
-        try (ExternalMapQueryContext<Long, byte[], ?> c = map.queryContext(page)) {
-            c.writeLock().lock();
-            MapEntry<Long, byte[]> entry = c.entry();
-            if (entry == null) {
-                byte[] value = writing;
-                Arrays.fill(value, (byte) 0);
-                for (int i = from; i < to; i++) {
-                    int slot = OidPage.slot(oids[i]);
-                    added += OidPage.present(value, slot) ? 0 : 1;
-                    OidPage.set(value, slot, positions[i], tid);
-                }
-                c.insert(c.absentEntry(), c.wrapValueAsData(value));
-            } else {
-                Data<byte[]> value = entry.value();
-                if (value.size() != OidPage.BYTES) {
-                    throw new IndexDamagedException("the oid index " + file + " holds " + value.size()
-                            + " bytes for page " + page + " instead of " + OidPage.BYTES, null);
-                }
-                // The value's bytes are the map's own memory (a BytesStore, writable); were they ever not,
-                // the page is copied out, changed and replaced instead.
-                if (value.bytes() instanceof RandomDataOutput<?> inPlace) {
-                    for (int i = from; i < to; i++) {
-                        long at = value.offset() + OidPage.slot(oids[i]);
-                        added += value.bytes().readLong(at) == 0 && value.bytes().readLong(at + 8) == 0 ? 1 : 0;
-                        inPlace.writeLong(at, bigEndian(positions[i]));
-                        inPlace.writeLong(at + 8, bigEndian(tid));
-                    }
-                } else {
-                    byte[] copy = value.getUsing(writing);
-                    for (int i = from; i < to; i++) {
-                        int slot = OidPage.slot(oids[i]);
-                        added += OidPage.present(copy, slot) ? 0 : 1;
-                        OidPage.set(copy, slot, positions[i], tid);
-                    }
-                    c.replaceValue(entry, c.wrapValueAsData(copy));
-                }
-            }
-        } catch (IndexDamagedException e) {
-            throw e;
-        } catch (RuntimeException | AssertionError | InternalError e) {
-            throw damaged("put oid " + oids[from] + " into", e);
-        }
-        count += added;
     }
 
     /** Removes {@code oid}'s entry: for tests that make an index lose an oid as damage would. */
@@ -561,36 +450,14 @@ public final class OidIndex implements AutoCloseable {
         void visit(long oid, long position, long tid);
     }
 
-    @FunctionalInterface
-    private interface PageVisitor {
-        /** {@code value} is valid during the call only. */
-        void visit(long page, byte[] value);
-    }
-
-    private void forEachPage(PageVisitor visitor) {
+    private void forEachPage(PageWalk.Visitor visitor) {
         try {
-            map.forEachEntry(e -> {
-                long page = e.key().get();
-                if (page == SEAL_KEY) {
-                    return;
-                }
-                byte[] value = e.value().get();
-                if (value.length != OidPage.BYTES || page < 0) {
-                    throw new IllegalStateException("page " + page + " holds " + value.length + " bytes, not "
-                            + OidPage.BYTES);
-                }
-                visitor.visit(page, value);
-            });
+            PageWalk.forEach(map, SEAL_KEY, visitor);
         } catch (IndexDamagedException e) {
             throw e;
         } catch (RuntimeException | AssertionError | InternalError e) {
             throw damaged("walk the entries of", e);
         }
-    }
-
-    /** Copies every entry into a new index of {@code newCapacity} pages, the next generation in the same directory. */
-    OidIndex copyToNextGeneration(long newCapacity) {
-        return copyTo(generation + 1, newCapacity);
     }
 
     /** Copies every page into a new index of {@code newCapacity} pages, generation {@code target}, same directory. */

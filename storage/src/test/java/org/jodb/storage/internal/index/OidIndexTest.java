@@ -46,7 +46,7 @@ class OidIndexTest {
             assertNull(index.get(1_000));
             assertEquals(100, index.size());
             assertEquals(2, index.pages());
-            try (OidIndex bigger = index.copyToNextGeneration(64)) {
+            try (OidIndex bigger = index.copyTo(index.generation() + 1, 64)) {
                 for (long oid = 0; oid < 100; oid++) {
                     assertTrue(bigger.get(oid, lookup));
                     assertEquals(oid == 7 ? Long.MAX_VALUE : 1_000_000 + oid, lookup.tid(), "copied oid " + oid);

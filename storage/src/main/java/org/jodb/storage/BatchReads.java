@@ -17,7 +17,8 @@ import org.jodb.storage.internal.log.Segment;
 
 /**
  * {@link Storage#loadAllAt}: many revisions at one snapshot, read with as few index lookups and page touches
- * as the files allow. Each distinct oid is looked up once; then the records are read in log order (by segment
+ * as the files allow. The distinct oids are looked up in oid order with one {@link OidIndex.Lookup}, so that
+ * the index is asked once per page of oids (unless a commit writes meanwhile); then the records are read in log order (by segment
  * and offset), not in the order asked, so that records written together are read together and each mapped
  * page is touched in one pass. The checks and the MVCC rules are those of {@link RevisionReads#loadAt}: a
  * revision newer than the snapshot is checked whole before its {@code prev} is followed back, the revision
@@ -147,7 +148,10 @@ final class BatchReads {
             return true;
         }
 
-        /** One index lookup per oid: the position of its newest revision; false when a miss was healed. */
+        /**
+         * The position of each oid's newest revision, in oid order (one index lookup per page of oids); false
+         * when a miss was healed.
+         */
         private boolean lookUp(OidIndex used) {
             OidIndex.Lookup entry = new OidIndex.Lookup();
             for (int i = 0; i < oids.length; i++) {

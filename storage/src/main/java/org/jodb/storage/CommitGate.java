@@ -146,18 +146,21 @@ final class CommitGate {
         removedOids.check(records);
     }
 
-    /** Grows the index before a commit that adds {@code newOids} oids could overfill it (locked). */
-    void ensureIndexRoom(int newOids) {
-        // Only new oids fill the index; and asking costs a walk over all of Chronicle Map's segments
-        // (1-2 µs at a capacity of 1,500,000), which a commit of updates need not pay.
+    /**
+     * Grows the index before a commit whose new oids fall in at most {@code newPages} pages could overfill it
+     * (locked).
+     */
+    void ensureIndexRoom(int newPages) {
+        // Only new oids add pages; and asking costs a walk over all of Chronicle Map's segments, which a commit
+        // of updates need not pay.
         OidIndex used = indexes.current();
         try {
-            if (newOids > 0 && used.needsGrowth(newOids)) {
-                indexes.swap(IndexGenerations.grow(used, newOids, indexes.next()));
+            if (newPages > 0 && used.needsGrowth(newPages)) {
+                indexes.swap(IndexGenerations.grow(used, newPages, indexes.next()));
             }
         } catch (IndexDamagedException e) {
             healing.healOrThrow(used, e); // the rebuilt index may be as full: grow it in turn
-            ensureIndexRoom(newOids);
+            ensureIndexRoom(newPages);
         }
     }
 
@@ -198,17 +201,13 @@ final class CommitGate {
     void publish(long txnPosition, long tid, long[] oids, long[] positions) {
         OidIndex current = indexes.current();
         try {
-            for (int i = 0; i < oids.length; i++) {
-                current.put(oids[i], positions[i], tid);
-            }
+            current.putAll(oids, positions, oids.length, tid);
         } catch (IndexDamagedException e) {
             // The record is written: a rebuild reads it from the log like every other (the last commit is still
             // the one before it, so it is put again here). A verified index rethrows: finish fails.
             healing.healOrThrow(current, e);
             current = indexes.current();
-            for (int i = 0; i < oids.length; i++) {
-                current.put(oids[i], positions[i], tid);
-            }
+            current.putAll(oids, positions, oids.length, tid);
         }
         long max = maxIndexedOid;
         for (long oid : oids) {

@@ -131,7 +131,8 @@ final class FileTransaction implements StorageTransaction {
             }
             List<Long> resolved = new ArrayList<>(0);
             List<LogLayout.DataRecord> records = new ArrayList<>(writes.size());
-            int fresh = 0;
+            int freshPages = 0; // at most how many index pages the new oids add
+            long lastFreshPage = -1;
             for (Map.Entry<Long, Write> write : writes.entrySet()) {
                 long oid = write.getKey();
                 long serial = write.getValue().serial();
@@ -142,14 +143,15 @@ final class FileTransaction implements StorageTransaction {
                     data = resolve(oid, serial, currentTid, data);
                     resolved.add(oid);
                 }
-                if (current == null) {
-                    fresh++;
+                if (current == null && OidIndex.pageOf(oid) != lastFreshPage) {
+                    freshPages++;
+                    lastFreshPage = OidIndex.pageOf(oid);
                 }
                 records.add(new LogLayout.DataRecord(oid, current == null ? LogPosition.NONE : current.position(),
                         data));
             }
             gate.checkReferences(records); // no reference to an object pack removed: RemovedOids
-            gate.ensureIndexRoom(fresh);
+            gate.ensureIndexRoom(freshPages);
             tid = copied == null ? gate.nextTid() : gate.copiedTid(copied.tid(), oidsOf(records));
             byte[] user = LogLayout.truncatedUtf8(metadata.user());
             byte[] note = LogLayout.truncatedUtf8(metadata.note());

@@ -26,6 +26,7 @@ final class IndexAtOpen {
     /** The generation of the index the side file names (0 when there is none). */
     private final int generation;
     private OidIndex index;
+    private final TransactionEntries entries = new TransactionEntries();
 
     IndexAtOpen(Path dir, int generation) {
         this.dir = dir;
@@ -71,7 +72,7 @@ final class IndexAtOpen {
         }
     }
 
-    /** Recovers the whole log into a new index of at least {@code capacity} entries. */
+    /** Recovers the whole log into a new index of at least {@code capacity} pages. */
     LogRecovery.Result rebuild(List<Segment> segments, long capacity, DurableProof durable) {
         index = OidIndex.create(dir, generation + 1, capacity);
         long start = LogPosition.of(segments.get(0).id, LogLayout.SEGMENT_HEADER_SIZE);
@@ -87,12 +88,13 @@ final class IndexAtOpen {
     }
 
     private void apply(TransactionView txn) {
-        if (index.needsGrowth(txn.count)) {
+        int pages = entries.gather(txn);
+        if (index.needsGrowth(pages)) {
             OidIndex old = index;
-            index = IndexGenerations.grow(old, txn.count);
+            index = IndexGenerations.grow(old, pages);
             old.close();
         }
-        txn.forEachRevision((oid, tid, prev, position, length) -> index.put(oid, position, tid));
+        entries.putInto(index);
     }
 
     /**

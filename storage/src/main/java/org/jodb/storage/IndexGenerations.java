@@ -21,8 +21,8 @@ import org.jodb.storage.internal.index.OidIndex;
  */
 final class IndexGenerations {
 
-    /** Index capacity (entries) below which {@link #grow} quadruples it. */
-    static final long FOURFOLD_GROWTH_LIMIT = 16_000_000;
+    /** Index capacity (pages, of 64 oids each) below which {@link #grow} quadruples it. */
+    static final long FOURFOLD_GROWTH_LIMIT = 250_000;
 
     private volatile OidIndex current;
     /** Indexes replaced while readers may still use them; closed at close. */
@@ -56,22 +56,22 @@ final class IndexGenerations {
         retired.forEach(OidIndex::close);
     }
 
-    /** Copies {@code old} into the next generation's file, with room for {@code more} oids (open time only). */
-    static OidIndex grow(OidIndex old, long more) {
-        return grow(old, more, old.generation() + 1);
+    /** Copies {@code old} into the next generation's file, with room for {@code morePages} pages (open time only). */
+    static OidIndex grow(OidIndex old, long morePages) {
+        return grow(old, morePages, old.generation() + 1);
     }
 
     /**
-     * Copies {@code old} into generation {@code generation}'s file, with room for {@code more} oids and then some.
-     * The copy runs inside a commit and costs about as much as the puts that filled the old index, so the
-     * capacity grows fourfold (twofold past {@link #FOURFOLD_GROWTH_LIMIT} entries, where the file's size starts
-     * to matter): a store that grows by bulk inserts then copies each entry a third of a time on average,
+     * Copies {@code old} into generation {@code generation}'s file, with room for {@code morePages} pages and
+     * then some. The copy runs inside a commit and costs about as much as the writes that filled the old index,
+     * so the capacity grows fourfold (twofold past {@link #FOURFOLD_GROWTH_LIMIT} pages, where the file's size
+     * starts to matter): a store that grows by bulk inserts then copies each page a third of a time on average,
      * not once.
      */
-    static OidIndex grow(OidIndex old, long more, int generation) {
+    static OidIndex grow(OidIndex old, long morePages, int generation) {
         long factor = old.capacity() < FOURFOLD_GROWTH_LIMIT ? 4 : 2;
         long capacity = Math.max(old.capacity() * factor,
-                (long) ((old.size() + more) / OidIndex.FILL_LIMIT) + 1_000);
+                (long) ((old.pages() + morePages) / OidIndex.FILL_LIMIT) + 1);
         return old.copyTo(generation, capacity);
     }
 

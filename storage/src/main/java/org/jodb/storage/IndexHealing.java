@@ -34,7 +34,7 @@ final class IndexHealing {
     private final LastCommit last;
     private final AtomicLong nextOid;
     private final Lifecycle lifecycle;
-    /** The least capacity of a rebuilt index (the options' initial capacity). */
+    /** The least capacity of a rebuilt index, in pages (the options' initial capacity). */
     private final long minCapacity;
     /** Set when a rebuild failed on damage of the log. */
     private volatile CorruptStorageException rebuildFailure;

@@ -36,17 +36,18 @@ final class IndexRebuild {
         OidIndex index = OidIndex.create(log.directory(), generations.getAsInt(), capacity);
         try {
             long committedEnd = log.committedEnd();
+            TransactionEntries entries = new TransactionEntries();
             for (int i = chain.length - 1; i >= 0; i--) {
                 Segment segment = log.segment(LogPosition.segment(chain[i]));
                 TransactionView txn = TransactionView.read(segment, LogPosition.offset(chain[i]), committedEnd);
                 txn.verify();
-                if (index.needsGrowth(txn.count)) {
+                int pages = entries.gather(txn);
+                if (index.needsGrowth(pages)) {
                     OidIndex smaller = index;
-                    index = IndexGenerations.grow(smaller, txn.count, generations.getAsInt());
+                    index = IndexGenerations.grow(smaller, pages, generations.getAsInt());
                     discard(smaller);
                 }
-                OidIndex into = index;
-                txn.forEachRevision((oid, tid, prev, position, length) -> into.put(oid, position, tid));
+                entries.putInto(index);
             }
             return index;
         } catch (RuntimeException | Error e) {

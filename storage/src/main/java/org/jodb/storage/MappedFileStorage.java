@@ -20,6 +20,7 @@ import org.jodb.spi.TransactionInfo;
 import org.jodb.spi.TransactionMetadata;
 import org.jodb.spi.TransactionRecords;
 import org.jodb.storage.internal.index.ChronicleNotices;
+import org.jodb.storage.internal.index.OidIndex;
 import org.jodb.storage.internal.log.LogIo;
 
 /**
@@ -86,7 +87,7 @@ public final class MappedFileStorage implements Storage {
         IndexGenerations indexes = new IndexGenerations(opened.index());
         this.lifecycle = new Lifecycle(dir, options, opened.lock(), opened.log(), indexes, last, nextOid, commitLock);
         IndexHealing healing = new IndexHealing(dir, opened.log(), indexes, commitLock, last, nextOid, lifecycle,
-                options.indexCapacity());
+                OidIndex.pagesFor(options.indexCapacity()));
         this.reads = new RevisionReads(dir, opened.log(), indexes, healing, last);
         this.batchReads = new BatchReads(opened.log(), indexes, healing, reads);
         this.chain = new TransactionChain(dir, opened.log(), last, recent, lifecycle);

@@ -363,9 +363,14 @@ final class Pack {
         if (kept.isEmpty() && txn.tid <= dropEmptyUpTo) {
             return;
         }
-        if (packed.needsGrowth(kept.size())) {
+        long[] keptOids = new long[kept.size()];
+        for (int i = 0; i < keptOids.length; i++) {
+            keptOids[i] = kept.get(i).oid();
+        }
+        int pages = OidIndex.pagesSpanned(keptOids, keptOids.length);
+        if (packed.needsGrowth(pages)) {
             OidIndex old = packed;
-            packed = IndexGenerations.grow(old, kept.size(), gate.nextIndexGeneration());
+            packed = IndexGenerations.grow(old, pages, gate.nextIndexGeneration());
             old.close();
             try {
                 Files.deleteIfExists(old.file());
@@ -383,12 +388,14 @@ final class Pack {
                 txn.user, txn.note, kept, offset);
         out.write(position, bytes);
         int at = offset + LogLayout.firstDataOffset(user.length, note.length);
-        for (LogLayout.DataRecord r : kept) {
-            long revision = LogPosition.of(LogPosition.segment(position), at);
-            head.put(r.oid(), revision);
-            packed.put(r.oid(), revision, txn.tid);
+        long[] revisions = new long[keptOids.length];
+        for (int i = 0; i < revisions.length; i++) {
+            LogLayout.DataRecord r = kept.get(i);
+            revisions[i] = LogPosition.of(LogPosition.segment(position), at);
+            head.put(r.oid(), revisions[i]);
             at += LogLayout.DATA_HEADER_SIZE + r.data().length;
         }
+        packed.putAll(keptOids, revisions, revisions.length, txn.tid); // one write per page
         prevTxn = position;
     }
 }

@@ -128,7 +128,7 @@ final class StoreOpener {
             }
             boolean fromIndex = state != null;
             if (state == null) {
-                long capacity = Math.max(options.indexCapacity(), meta == null ? 0 : meta.capacity());
+                long capacity = Math.max(OidIndex.pagesFor(options.indexCapacity()), meta == null ? 0 : meta.capacity());
                 state = building.rebuild(segments, capacity, durable);
             }
             if (meta != null && state.lastTid() < meta.lastTid()) {

@@ -67,8 +67,8 @@ class IndexDamageTest {
     }
 
     /**
-     * 800 objects (the index grows from 1,000 entries to 4,000 at 750, a second generation), every third of them
-     * updated twice: loads must find the newest of several revisions.
+     * 800 objects (the index grows from 16 pages of 64 oids to 64 pages at 768 oids, a second generation),
+     * every third of them updated twice: loads must find the newest of several revisions.
      */
     @BeforeAll
     static void makeSeed() throws IOException {

@@ -118,9 +118,10 @@ class IndexRecoveryTest {
             fill(storage, 5_000, 250);
             assertAllLoad(storage, 5_000);
             long capacity = storage.hooks().index().capacity();
-            assertTrue(capacity >= 5_000 / 0.75, "capacity " + capacity);
-            // fourfold growth: 1,000 -> 4,000 (at 750 entries) -> 16,000 (at 3,000), each copy made once
-            assertEquals(16_000, storage.hooks().index().capacity());
+            assertTrue(capacity >= OidIndex.pagesFor(5_000) / 0.75, "capacity " + capacity);
+            // fourfold growth, in pages of 64 oids: 16 -> 64 (at 12 pages, 768 oids) -> 256 (at 48 pages, 3,072
+            // oids), each copy made once
+            assertEquals(256, storage.hooks().index().capacity());
         }
         IndexMeta meta = IndexMeta.read(dir);
         assertTrue(meta.clean());

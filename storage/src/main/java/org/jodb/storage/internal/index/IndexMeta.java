@@ -24,7 +24,7 @@ import org.jodb.spi.StorageException;
  * @param lastTxn     position of that transaction ({@code 0} if none)
  * @param lastTid     its tid ({@code 0} if none)
  * @param nextOid     the next oid to hand out
- * @param capacity    the index file's Chronicle Map capacity, in entries
+ * @param capacity    the index file's Chronicle Map capacity, in entries (pages of oids)
  * @param count       oids in the index
  * @param generation  which index file ({@code index-<generation>.cm}) these numbers describe
  * @param fingerprint the index file's length and header checksum as it was closed; {@link IndexFingerprint#NONE}
@@ -35,8 +35,12 @@ public record IndexMeta(boolean clean, long logEnd, long lastTxn, long lastTid, 
 
     public static final String FILE_NAME = "index.meta";
     static final byte[] MAGIC = "jodb-idx".getBytes(StandardCharsets.US_ASCII);
-    /** 2 added the fingerprint (offsets 68-87); a file of version 1 is read as "rebuild". */
-    static final short VERSION = 2;
+    /**
+     * 2 added the fingerprint (offsets 68-87); 3 describes an index file of pages of oids, its capacity counted
+     * in pages (FORMAT.md 3.7). A file of an older version describes an index of another layout, and is read as
+     * "rebuild".
+     */
+    static final short VERSION = 3;
     static final int SIZE = 92;
     private static final int CRC_OFFSET = SIZE - 4;
 

@@ -1,14 +1,12 @@
 package org.jodb.storage.internal.index;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -16,10 +14,12 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
 import org.jodb.spi.StorageException;
 
 /**
- * oid → (log position, tid) of the newest revision, in a Chronicle Map persisted to one file. Derived
- * state (FORMAT.md 5): the log is the truth, and this file is thrown away and rebuilt whenever it cannot
- * be trusted. Chronicle Map's capacity is fixed when the file is created, so the storage grows it (a copy
- * into a larger file) before it fills.
+ * oid → (log position, tid) of the newest revision, in a Chronicle Map persisted to one file whose entries are
+ * pages of {@value OidPage#OIDS} consecutive oids ({@link OidPage}, FORMAT.md 3.7): oids are handed out in order,
+ * so a commit of new objects publishes one page per {@value OidPage#OIDS} of them, and a reader in oid order asks
+ * Chronicle Map once per page. Derived state (FORMAT.md 5): the log is the truth, and this file is thrown away
+ * and rebuilt whenever it cannot be trusted. Chronicle Map's capacity (in pages) is fixed when the file is
+ * created, so the storage grows it (a copy into a larger file) before it fills.
  *
  * <p>A file from disk is checked against the fingerprint {@code index.meta} recorded before Chronicle Map reads
  * it ({@link #open}), and every failure of Chronicle Map on its bytes is an {@link IndexDamagedException} naming
@@ -27,7 +27,11 @@ import org.jodb.spi.StorageException;
  * entries came from the log in this process from one trusted from disk, whose entries the storage checks
  * against the log before it believes them.
  *
- * <p>Thread-safe: Chronicle Map locks per segment internally; one writer (the committer) and many readers.
+ * <p>Thread-safe for one writer (the committer, or the thread that builds the index) and many readers. A page is
+ * changed only under its Chronicle Map segment's write lock (a new one inserted whole, the slots of one that
+ * exists written in place) and read (copied out) under its read lock, so a reader never sees half of a
+ * commit's write of a page; a commit that touches several pages publishes them one
+ * after the other, as it did its oids one at a time.
  */
 public final class OidIndex implements AutoCloseable {
 
@@ -36,7 +40,7 @@ public final class OidIndex implements AutoCloseable {
         System.setProperty("chronicle.analytics.disable", "true");
     }
 
-    /** Share of the capacity beyond which the index is grown; Chronicle fails hard past its capacity. */
+    /** Share of the capacity (pages) beyond which the index is grown; Chronicle fails hard past its capacity. */
     public static final double FILL_LIMIT = 0.75;
 
     /** Where a revision lives and which transaction wrote it. */
@@ -44,28 +48,35 @@ public final class OidIndex implements AutoCloseable {
     }
 
     /**
-     * One thread's place for the result of {@link #get(long, Lookup)}: the 16 value bytes Chronicle Map copies
-     * out, reused from lookup to lookup so that a load allocates nothing for its index entry. Not thread-safe;
+     * One thread's place for the result of {@link #get(long, Lookup)}: a copy of the page that holds the oid, which
+     * the next lookup of an oid of the same page reuses while no write reached the index since the copy (so a
+     * reader in oid order asks Chronicle Map once per page), and which no lookup allocates. Not thread-safe;
      * keep one per thread.
      */
     public static final class Lookup {
-        private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
-        private final byte[] value = new byte[VALUE_SIZE];
+        private final byte[] page = new byte[OidPage.BYTES];
+        /** The index the copy came from, {@code null} when it holds nothing. */
+        private OidIndex from;
+        private long pageNumber;
+        /** {@link #writes} of that index when the copy was asked for. */
+        private long asOfWrites;
+        private int slot;
 
         /** The position of the oid's newest data record, as of the last successful lookup. */
         public long position() {
-            return (long) LONGS.get(value, 0);
+            return OidPage.position(page, slot);
         }
 
         /** Its tid, as of the last successful lookup. */
         public long tid() {
-            return (long) LONGS.get(value, 8);
+            return OidPage.tid(page, slot);
         }
     }
 
-    /** Bytes of a value: position (8) and tid (8), big-endian (FORMAT.md 3.7). */
-    private static final int VALUE_SIZE = 16;
-    /** The key of the seal entry (FORMAT.md 3.7): no oid is negative. */
+    /** Each thread's lookup for {@link #get(long)}. */
+    private static final ThreadLocal<Lookup> ENTRY_LOOKUPS = ThreadLocal.withInitial(Lookup::new);
+
+    /** The key of the seal entry (FORMAT.md 3.7): no page number is negative. */
     private static final long SEAL_KEY = Long.MIN_VALUE;
 
     private final ChronicleMap<Long, byte[]> map;
@@ -73,6 +84,19 @@ public final class OidIndex implements AutoCloseable {
     private final int generation;
     private final long capacity;
     private final boolean verified;
+    /**
+     * Oids held: counted by each write, taken from the seal for a file from disk ({@link #unseal}). Written by
+     * the one writer only.
+     */
+    private volatile long count;
+    /**
+     * Completed writes to this index. A {@link Lookup}'s copy of a page is reused only while this is unchanged,
+     * and a commit's writes complete before the storage publishes its tid: a reader whose snapshot includes a
+     * commit never reuses a copy taken before that commit's pages were written.
+     */
+    private volatile long writes;
+    /** Writes pages for the one writer. */
+    private final PageWriter writer;
 
     private OidIndex(ChronicleMap<Long, byte[]> map, Path file, int generation, long capacity, boolean verified) {
         this.map = map;
@@ -80,6 +104,28 @@ public final class OidIndex implements AutoCloseable {
         this.generation = generation;
         this.capacity = capacity;
         this.verified = verified;
+        this.writer = new PageWriter(map, file);
+    }
+
+    /**
+     * The capacity, in pages, of an index created for {@code oids} oids: the pages they fill when dense, as new
+     * oids are (an index is grown before it passes {@link #FILL_LIMIT} of that).
+     */
+    public static long pagesFor(long oids) {
+        return (oids + OidPage.OIDS - 1) / OidPage.OIDS;
+    }
+
+    /**
+     * At most how many pages the first {@code n} of {@code oids} fall in: the number of runs of oids of one page
+     * (exact for oids in order, as new oids are; more when pages interleave).
+     */
+    public static int pagesSpanned(long[] oids, int n) {
+        return PageOrder.pagesSpanned(oids, n);
+    }
+
+    /** The page of {@code oid}, for a caller that counts the pages new oids may add ({@link #needsGrowth}). */
+    public static long pageOf(long oid) {
+        return OidPage.of(oid);
     }
 
     /**
@@ -97,8 +143,8 @@ public final class OidIndex implements AutoCloseable {
     }
 
     /**
-     * Creates an empty index file for {@code generation}, replacing any file of that generation. It counts as
-     * {@linkplain #verified() verified}: whatever goes into it comes from the log.
+     * Creates an empty index file for {@code generation} with room for {@code capacity} pages, replacing any file
+     * of that generation. It counts as {@linkplain #verified() verified}: whatever goes into it comes from the log.
      */
     public static OidIndex create(Path dir, int generation, long capacity) {
         return create(dir, generation, capacity, true);
@@ -179,35 +225,45 @@ public final class OidIndex implements AutoCloseable {
     }
 
     /**
-     * Puts the seal before a clean close (FORMAT.md 3.7): the log end and last tid this file's entries reflect.
-     * A copy of the file from another moment of the log, whose header and length may well match the
-     * fingerprint (updates change neither), then holds another seal. Call {@link #size()} first: the seal is
-     * not an oid.
+     * Puts the seal before a clean close (FORMAT.md 3.7): the log end and last tid this file's entries reflect,
+     * and the count of oids. A copy of the file from another moment of the log, whose header and length may well
+     * match the fingerprint (updates change neither), then holds another seal. Call {@link #size()} first: the
+     * seal is not a page.
      *
      * @throws IndexDamagedException when Chronicle Map fails on the file
      */
     public void seal(long logEnd, long lastTid) {
-        put(SEAL_KEY, logEnd, lastTid);
+        byte[] seal = new byte[OidPage.BYTES];
+        OidPage.set(seal, 0, logEnd, lastTid);
+        OidPage.set(seal, OidPage.SLOT_SIZE, count, 0);
+        try {
+            map.put(SEAL_KEY, seal);
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            throw damaged("put the seal into", e);
+        }
     }
 
     /**
-     * Checks and removes the seal of a file opened from disk.
+     * Checks and removes the seal of a file opened from disk, and takes the count of oids from it.
      *
      * @throws IndexDamagedException when the file holds no seal or another one (it is not the file that was
      *                               closed at {@code logEnd}, {@code lastTid}), or Chronicle Map fails on it
      */
     public void unseal(long logEnd, long lastTid) {
-        Entry seal = get(SEAL_KEY);
-        if (seal == null || seal.position() != logEnd || seal.tid() != lastTid) {
+        byte[] seal = value(SEAL_KEY, null);
+        long sealEnd = seal == null ? 0 : OidPage.position(seal, 0);
+        long sealTid = seal == null ? 0 : OidPage.tid(seal, 0);
+        if (seal == null || sealEnd != logEnd || sealTid != lastTid) {
             throw new IndexDamagedException("the oid index " + file + " was not closed with the log at "
                     + logEnd + ", tid " + lastTid + (seal == null ? " (it holds no seal)" : " (its seal says "
-                    + seal.position() + ", tid " + seal.tid() + ")"), null);
+                    + sealEnd + ", tid " + sealTid + ")"), null);
         }
         try {
             map.remove(SEAL_KEY);
         } catch (RuntimeException | AssertionError | InternalError e) {
             throw damaged("remove the seal from", e);
         }
+        count = OidPage.position(seal, OidPage.SLOT_SIZE);
     }
 
     /** The exception for a failure of Chronicle Map on this file: damage of the index, never of the log. */
@@ -217,86 +273,140 @@ public final class OidIndex implements AutoCloseable {
 
     private static ChronicleMapBuilder<Long, byte[]> builder(long capacity) {
         return ChronicleMapBuilder.of(Long.class, byte[].class)
-                .name("jodb-oid-index")
+                .name("jodb-oid-pages")
                 .entries(capacity)
-                .constantValueSizeBySample(new byte[VALUE_SIZE])
+                .constantValueSizeBySample(new byte[OidPage.BYTES])
+                // no entry checksums: slots are written in place (writePage), and the log, not a checksum, is
+                // what an entry is checked against (FORMAT.md 5)
+                .checksumEntries(false)
                 .putReturnsNull(true);
     }
 
     /**
-     * Looks {@code oid} up into {@code into} without allocating (Chronicle Map's {@code getUsing} copies the
-     * value into the holder's array).
+     * The value of {@code key} copied into {@code into} (or a new array when {@code into} is {@code null}),
+     * {@code null} when there is none.
      *
-     * @return whether the oid is in the index; when not, {@code into} holds nothing meaningful
+     * @throws IndexDamagedException when Chronicle Map fails on the file or the value is not a page
      */
-    public boolean get(long oid, Lookup into) {
+    private byte[] value(long key, byte[] into) {
         byte[] value;
         try {
-            value = map.getUsing(oid, into.value);
+            value = into == null ? map.get(key) : map.getUsing(key, into);
         } catch (RuntimeException | AssertionError | InternalError e) {
-            throw damaged("look up oid " + oid + " in", e);
+            throw damaged("look up page " + key + " in", e);
         }
-        if (value == null) {
-            return false;
+        // Chronicle Map reuses an array of the value's size: any other size is a damaged file
+        if (value != null && (value.length != OidPage.BYTES || into != null && value != into)) {
+            throw new IndexDamagedException("the oid index " + file + " holds " + value.length + " bytes for page "
+                    + key + " instead of " + OidPage.BYTES, null);
         }
-        if (value != into.value) { // the reader reuses an array of the right size: any other is a damaged file
-            throw new IndexDamagedException("the oid index " + file + " holds " + value.length + " bytes for oid "
-                    + oid + " instead of " + VALUE_SIZE, null);
-        }
-        return true;
+        return value;
     }
 
     /**
-     * The entry of {@code oid}, or {@code null}.
+     * Looks {@code oid} up into {@code into} without allocating: from the page {@code into} copied at its last
+     * lookup when that is the same page of this index and nothing was written since, else from a new copy.
      *
-     * @throws IndexDamagedException when Chronicle Map fails on the file or the value has the wrong size
+     * @return whether the oid is in the index; when not, {@code into} holds nothing meaningful
+     * @throws IndexDamagedException when Chronicle Map fails on the file or the value is not a page
      */
-    public Entry get(long oid) {
-        byte[] value;
-        try {
-            value = map.get(oid);
-        } catch (RuntimeException | AssertionError | InternalError e) {
-            throw damaged("look up oid " + oid + " in", e);
+    public boolean get(long oid, Lookup into) {
+        long page = OidPage.of(oid);
+        long asOf = writes; // before the copy: a write during it makes the copy stale for the next lookup
+        if (into.from != this || into.pageNumber != page || into.asOfWrites != asOf) {
+            into.from = null;
+            if (value(page, into.page) == null) {
+                return false;
+            }
+            into.from = this;
+            into.pageNumber = page;
+            into.asOfWrites = asOf;
         }
-        if (value == null) {
-            return null;
-        }
-        if (value.length != VALUE_SIZE) {
-            throw new IndexDamagedException("the oid index " + file + " holds " + value.length + " bytes for oid "
-                    + oid + " instead of " + VALUE_SIZE, null);
-        }
-        ByteBuffer b = ByteBuffer.wrap(value);
-        return new Entry(b.getLong(0), b.getLong(8));
+        into.slot = OidPage.slot(oid);
+        return OidPage.present(into.page, into.slot);
     }
 
-    /** @throws IndexDamagedException when Chronicle Map fails on the file */
+    /**
+     * The entry of {@code oid}, or {@code null}. Copies the page into the calling thread's own {@link Lookup}
+     * (a copy out with {@code getUsing} costs less than a query context that reads the slot alone).
+     *
+     * @throws IndexDamagedException when Chronicle Map fails on the file or the value is not a page
+     */
+    public Entry get(long oid) {
+        Lookup lookup = ENTRY_LOOKUPS.get();
+        return get(oid, lookup) ? new Entry(lookup.position(), lookup.tid()) : null;
+    }
+
+    /**
+     * Puts one oid's entry (one write of its page).
+     *
+     * @throws IndexDamagedException when Chronicle Map fails on the file
+     */
     public void put(long oid, long position, long tid) {
+        putAll(new long[]{oid}, new long[]{position}, 1, tid);
+    }
+
+    /**
+     * Puts the entries of one transaction: the first {@code n} of {@code oids} at {@code positions}, all with
+     * {@code tid}; one write per run of oids of one page (sorted first when they are not in order,
+     * so that each page is written once).
+     *
+     * @throws IndexDamagedException when Chronicle Map fails on the file
+     */
+    public void putAll(long[] oids, long[] positions, int n, long tid) {
+        long[][] sorted = PageOrder.byOid(oids, positions, n);
+        long[] o = sorted[0];
+        long[] p = sorted[1];
         try {
-            map.put(oid, ByteBuffer.allocate(16).putLong(position).putLong(tid).array());
-        } catch (RuntimeException | AssertionError | InternalError e) {
-            throw damaged("put oid " + oid + " into", e);
+            int i = 0;
+            while (i < n) {
+                long page = OidPage.of(o[i]);
+                int end = i + 1;
+                while (end < n && OidPage.of(o[end]) == page) {
+                    end++;
+                }
+                count += writer.write(page, o, p, i, end, tid);
+                i = end;
+            }
+        } finally {
+            writes++; // one writer: no lost update
         }
     }
 
     /** Removes {@code oid}'s entry: for tests that make an index lose an oid as damage would. */
     void remove(long oid) {
-        map.remove(oid);
-    }
-
-    /**
-     * Number of oids indexed.
-     *
-     * @throws IndexDamagedException when Chronicle Map fails on the file
-     */
-    public long size() {
-        try {
-            return map.longSize();
-        } catch (RuntimeException | AssertionError | InternalError e) {
-            throw damaged("count the entries of", e);
+        long page = OidPage.of(oid);
+        byte[] value = value(page, new byte[OidPage.BYTES]);
+        int slot = OidPage.slot(oid);
+        if (value != null && OidPage.present(value, slot)) {
+            OidPage.set(value, slot, 0, 0);
+            map.put(page, value);
+            count--;
+            writes++;
         }
     }
 
-    /** Entries this file was created for. */
+    /**
+     * Number of oids indexed (of an index opened from disk: once {@linkplain #unseal unsealed}).
+     */
+    public long size() {
+        return count;
+    }
+
+    /**
+     * Number of pages in the file (the unit of its capacity).
+     *
+     * @throws IndexDamagedException when Chronicle Map fails on the file
+     */
+    public long pages() {
+        try {
+            return map.longSize();
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            throw damaged("count the pages of", e);
+        }
+    }
+
+    /** Pages this file was created for. */
     public long capacity() {
         return capacity;
     }
@@ -309,31 +419,30 @@ public final class OidIndex implements AutoCloseable {
         return generation;
     }
 
-    /** Whether adding {@code more} oids would pass {@link #FILL_LIMIT}. */
-    public boolean needsGrowth(long more) {
-        return size() + more > (long) (capacity * FILL_LIMIT);
+    /**
+     * Whether adding {@code newPages} pages would pass {@link #FILL_LIMIT}; pass an upper bound, such as
+     * {@link #pagesSpanned} of the new oids.
+     *
+     * @throws IndexDamagedException when Chronicle Map fails on the file
+     */
+    public boolean needsGrowth(long newPages) {
+        return pages() + newPages > (long) (capacity * FILL_LIMIT);
     }
 
     /**
-     * Calls {@code visitor} for every entry (no particular order).
+     * Calls {@code visitor} for every oid (no particular order of pages; in order within a page).
      *
-     * @throws IndexDamagedException when Chronicle Map fails on the file or a value has the wrong size
+     * @throws IndexDamagedException when Chronicle Map fails on the file or a value is not a page
      */
     public void forEach(EntryVisitor visitor) {
-        try {
-            map.forEachEntry(e -> {
-                byte[] value = e.value().get();
-                if (value.length != VALUE_SIZE) {
-                    throw new IllegalStateException("a value of " + value.length + " bytes, not " + VALUE_SIZE);
+        forEachPage((page, value) -> {
+            for (int slot = 0; slot < OidPage.BYTES; slot += OidPage.SLOT_SIZE) {
+                if (OidPage.present(value, slot)) {
+                    visitor.visit(OidPage.firstOid(page) + slot / OidPage.SLOT_SIZE, OidPage.position(value, slot),
+                            OidPage.tid(value, slot));
                 }
-                ByteBuffer b = ByteBuffer.wrap(value);
-                visitor.visit(e.key().get(), b.getLong(0), b.getLong(8));
-            });
-        } catch (IndexDamagedException e) {
-            throw e;
-        } catch (RuntimeException | AssertionError | InternalError e) {
-            throw damaged("walk the entries of", e);
-        }
+            }
+        });
     }
 
     @FunctionalInterface
@@ -341,31 +450,36 @@ public final class OidIndex implements AutoCloseable {
         void visit(long oid, long position, long tid);
     }
 
-    /** Copies every entry into a new index of {@code newCapacity}, the next generation in the same directory. */
-    OidIndex copyToNextGeneration(long newCapacity) {
-        return copyTo(generation + 1, newCapacity);
+    private void forEachPage(PageWalk.Visitor visitor) {
+        try {
+            PageWalk.forEach(map, SEAL_KEY, visitor);
+        } catch (IndexDamagedException e) {
+            throw e;
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            throw damaged("walk the entries of", e);
+        }
     }
 
-    /** Copies every entry into a new index of {@code newCapacity}, generation {@code target}, same directory. */
+    /** Copies every page into a new index of {@code newCapacity} pages, generation {@code target}, same directory. */
     public OidIndex copyTo(int target, long newCapacity) {
         // Collected first: a Chronicle Map operation inside another map's forEachEntry deadlocks on the
         // thread's query contexts.
-        int n = Math.toIntExact(size());
-        long[] oids = new long[n];
-        long[] positions = new long[n];
-        long[] tids = new long[n];
-        int[] i = {0};
-        forEach((oid, position, tid) -> {
-            if (i[0] < n) {
-                oids[i[0]] = oid;
-                positions[i[0]] = position;
-                tids[i[0]++] = tid;
-            }
+        List<Long> pageNumbers = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        forEachPage((page, value) -> {
+            pageNumbers.add(page);
+            values.add(value.clone()); // Chronicle Map may hand the same array for every entry
         });
         OidIndex bigger = create(file.getParent(), target, newCapacity, verified);
-        for (int j = 0; j < i[0]; j++) {
-            bigger.put(oids[j], positions[j], tids[j]);
+        try {
+            for (int j = 0; j < values.size(); j++) {
+                bigger.map.put(pageNumbers.get(j), values.get(j));
+            }
+        } catch (RuntimeException | AssertionError | InternalError e) {
+            bigger.close();
+            throw bigger.damaged("copy pages into", e);
         }
+        bigger.count = count;
         return bigger;
     }
 

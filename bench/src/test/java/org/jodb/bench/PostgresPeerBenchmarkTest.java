@@ -25,10 +25,10 @@ class PostgresPeerBenchmarkTest {
     }
 
     @Test
-    void workloadSixRunsInTwoChildJvmsOnTheSharedStoresOnly(@TempDir Path tmp) {
+    void workloadEightRunsInTwoChildJvmsOnTheSharedStoresOnly(@TempDir Path tmp) {
         System.setProperty(PostgresServerUrl.PROPERTY, BenchServer.url());
         BenchOptions options = BenchOptions.parse("--stores", "jodb-postgres,jodb-postgres-prefetch,jdbc-postgres,jodb",
-                "--rounds", "1", "--workloads", "2,4,5,6", "--modes", "sync", "--accounts", "200", "--updates", "16",
+                "--rounds", "1", "--workloads", "2,4,5,8", "--modes", "sync", "--accounts", "200", "--updates", "16",
                 "--cap", "1",
                 "--data", tmp.resolve("data").toString(), "--out", tmp.resolve("out").toString());
         ByteArrayOutputStream log = new ByteArrayOutputStream();
@@ -45,7 +45,7 @@ class PostgresPeerBenchmarkTest {
                 Durability.SYNC)));
 
         String md = new MarkdownReport(options, results, "test").render();
-        assertTrue(md.contains("| 6. workload 5 across 2 JVMs × 4 threads (commits/s) | fsync per commit |"), md);
+        assertTrue(md.contains("| 8. workload 5 across 2 JVMs × 4 threads (commits/s) | fsync per commit |"), md);
         assertTrue(md.contains("## PostgreSQL targets (same run)"), md);
         assertTrue(md.contains("workload 5 across 2 JVMs (workload 8) ≥ 3× workload 2"), md);
         assertTrue(md.contains("Workload 8, jdbc-postgres, fsync per commit:"), md);

@@ -1,11 +1,9 @@
 package org.jodb.internal.object;
 
 import java.util.AbstractMap;
-import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -20,17 +18,11 @@ import java.util.Objects;
  * of the live chunk (the one a change in place must reach), and {@link #remove()} removes the key
  * through the live layout, by key, still without merging chunks (the walk goes on over the list it
  * walked, where a chunk emptied meanwhile is simply empty).
- *
- * <p>An iteration that hands out values prefetches them a chunk at a time: when it reaches a chunk, the
- * chunk's values that are ghosts of persistent objects are loaded in one storage call, so that walking a
- * map of N chunks costs about N calls rather than one per value (a round trip each on a remote storage).
  */
 final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
     private final MapLayout layout;
     private final PersistentObject owner;
     private final boolean touch;
-    /** Whether each chunk's ghost values are prefetched when the iteration reaches it. */
-    private final boolean prefetchValues;
     /** Position in the layout's chunks of the next chunk to open. */
     private int nextChunk;
     private MapChunk currentChunk;
@@ -43,11 +35,10 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
     private MapChunk lastChunk;
     private Object lastKey;
 
-    ChunkIterator(MapLayout layout, PersistentObject owner, boolean touch, boolean prefetchValues) {
+    ChunkIterator(MapLayout layout, PersistentObject owner, boolean touch) {
         this.layout = layout;
         this.owner = owner;
         this.touch = touch;
-        this.prefetchValues = prefetchValues;
     }
 
     @Override
@@ -56,29 +47,8 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
             currentChunk = layout.chunks().get(nextChunk++);
             currentEntries = live(currentChunk);
             current = currentEntries.entrySet().iterator();
-            if (prefetchValues) {
-                prefetch(currentChunk, currentEntries);
-            }
         }
         return current != null && current.hasNext();
-    }
-
-    /** Hints the connection to load, in one storage call, the chunk's values that are persistent ghosts. */
-    private static void prefetch(MapChunk chunk, LinkedHashMap<Object, Object> entries) {
-        ObjectState s = chunk.$jodbState();
-        if (s == null) {
-            return;
-        }
-        List<Object> ghosts = new ArrayList<>();
-        for (Object value : entries.values()) {
-            if (value instanceof PersistentObject p && p.$jodbState() != null
-                    && p.$jodbState().status() == ObjectStatus.GHOST) {
-                ghosts.add(p);
-            }
-        }
-        if (ghosts.size() > 1) { // a single ghost loads as well on its own when used
-            s.prefetchAlong(ghosts);
-        }
     }
 
     @Override

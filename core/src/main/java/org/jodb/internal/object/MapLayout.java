@@ -256,13 +256,10 @@ public final class MapLayout {
     /**
      * The entries in order. {@link Iterator#remove()} and {@link Map.Entry#setValue} touch what they
      * change; with {@code touch}, each chunk is touched when the iteration reaches it (its values may be
-     * changed in place). The iterator fails fast, like the JDK's, when a chunk is changed around it. With
-     * {@code prefetchValues}, the persistent values of each chunk that are ghosts are loaded in one storage
-     * call when the iteration reaches the chunk (the caller is about to read them).
+     * changed in place). The iterator fails fast, like the JDK's, when a chunk is changed around it.
      */
-    public Iterator<Map.Entry<Object, Object>> iterator(PersistentObject owner, boolean touch,
-                                                        boolean prefetchValues) {
-        return new ChunkIterator(this, owner, touch, prefetchValues);
+    public Iterator<Map.Entry<Object, Object>> iterator(PersistentObject owner, boolean touch) {
+        return new ChunkIterator(this, owner, touch);
     }
 
     /** The chunks, in order (for conflict resolution and tests). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 import org.jodb.cli.ScannedStoreLog;
@@ -17,7 +18,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /** The browser view as a person uses it: in a headless Chromium, following links and reading the pages. */
 class BrowserClickTest {
@@ -88,7 +91,7 @@ class BrowserClickTest {
         assertEquals(Library.tid(made.aliceTid()), from.getFirstSelectedOption().getText());
         assertEquals(Library.tid(made.bobTid()), to.getFirstSelectedOption().getText());
         driver.findElement(By.cssSelector("#diff-form button")).click();
-        assertEquals("2 fields changed: pages, tags.", driver.findElement(By.id("diff-summary")).getText());
+        assertEquals("2 fields changed: pages, tags.", awaitElement("diff-summary").getText());
         WebElement pages = driver.findElement(By.cssSelector("#diff tr.changed"));
         assertEquals("pages changed 412 604", pages.getText());
     }
@@ -104,7 +107,7 @@ class BrowserClickTest {
         assertEquals("604", field("pages"));
 
         driver.findElement(By.id("search-box")).sendKeys("author\n");
-        assertEquals("1 object found.", driver.findElement(By.id("result-count")).getText());
+        assertEquals("1 object found.", awaitElement("result-count").getText());
         driver.findElement(By.className("found")).click();
         assertEquals("org.jodb.cli.browse.Library$Author", driver.findElement(By.id("class-name")).getText());
     }
@@ -132,5 +135,14 @@ class BrowserClickTest {
 
     private String footer() {
         return driver.findElement(By.id("snapshot")).getText();
+    }
+
+    /**
+     * The element with {@code id} on the page a form's submission leads to: a click on a submit button (or an
+     * Enter in a field) may return before that page has loaded, where a link's click waits for it.
+     */
+    private WebElement awaitElement(String id) {
+        return new WebDriverWait(driver, Duration.ofSeconds(20))
+                .until(ExpectedConditions.presenceOfElementLocated(By.id(id)));
     }
 }

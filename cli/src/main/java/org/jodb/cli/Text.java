@@ -3,13 +3,16 @@ package org.jodb.cli;
 import java.util.Collections;
 import java.util.Comparator;
 
-/** Small helpers the commands share for what they print. */
-final class Text {
+/**
+ * Small helpers the commands share for what they print. Public for the browser view's pages
+ * ({@code org.jodb.cli.browse}), which show the same literals and hex dumps escaped as HTML.
+ */
+public final class Text {
     private Text() {
     }
 
     /** A string in double quotes, with quotes, backslashes and control characters escaped. */
-    static String quote(String s) {
+    public static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -32,7 +35,7 @@ final class Text {
     }
 
     /** Bytes in hex, 16 a line, each line indented by {@code indent}. */
-    static String hex(byte[] bytes, String indent) {
+    public static String hex(byte[] bytes, String indent) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < bytes.length; i++) {
             if (i % 16 == 0) {

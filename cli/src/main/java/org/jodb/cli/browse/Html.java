@@ -1,5 +1,7 @@
 package org.jodb.cli.browse;
 
+import org.jodb.cli.Text;
+
 /**
  * Text into HTML: every value a page shows passes through {@link #text} (or {@link #attr} inside an attribute),
  * so a stored string holding markup is shown as the characters it holds and never parsed as HTML.
@@ -35,36 +37,11 @@ final class Html {
      * newline or a NUL in a stored string stays visible), then escaped as HTML.
      */
     static String quoted(String s) {
-        StringBuilder sb = new StringBuilder("\"");
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                default -> {
-                    if (c < 0x20 || c == 0x7f) {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        return text(sb.append('"').toString());
+        return text(Text.quote(s));
     }
 
     /** Bytes in hex, 16 a line with their offset, escaped (it is digits only, but every page text is). */
     static String hex(byte[] bytes) {
-        StringBuilder sb = new StringBuilder();
-        for (int i = 0; i < bytes.length; i++) {
-            if (i % 16 == 0) {
-                sb.append(i == 0 ? "" : "\n").append(String.format("%04x ", i));
-            }
-            sb.append(String.format(" %02x", bytes[i]));
-        }
-        return text(sb.toString());
+        return text(Text.hex(bytes, ""));
     }
 }

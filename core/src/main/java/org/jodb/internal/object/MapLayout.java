@@ -98,13 +98,13 @@ public final class MapLayout {
         MapChunk chunk = null;
         for (Map.Entry<?, ?> e : entries.entrySet()) {
             if (chunk == null || chunk.read().size() >= CHUNK_CAPACITY) {
-                chunk = new MapChunk();
+                chunk = MapChunk.forNewKeys();
                 layout.chunks.add(chunk);
             }
             chunk.read().put(e.getKey(), e.getValue());
         }
         if (layout.chunks.isEmpty()) {
-            layout.chunks.add(new MapChunk());
+            layout.chunks.add(MapChunk.forNewKeys());
         }
         layout.size = entries.size();
         layout.indexKeys();
@@ -192,7 +192,7 @@ public final class MapLayout {
         }
         MapChunk tail = chunks.get(chunks.size() - 1);
         if (tail.read().size() >= CHUNK_CAPACITY) {
-            tail = new MapChunk();
+            tail = MapChunk.forNewKeys();
             chunks.add(tail);
         }
         tail.change().put(key, value);
@@ -219,7 +219,7 @@ public final class MapLayout {
      */
     private Object putHashed(PersistentObject owner, Object key, Object value, long hash) {
         MapChunk tail = chunks.get(chunks.size() - 1);
-        MapChunk target = tail.read().size() >= CHUNK_CAPACITY ? new MapChunk() : tail;
+        MapChunk target = tail.read().size() >= CHUNK_CAPACITY ? MapChunk.forNewKeys() : tail;
         boolean recorded = false;
         for (int n = 0; ; n++) {
             Long slot = ChunkHashes.slot(hash, n);

@@ -190,6 +190,31 @@ class LargeMapHashTreeTest extends TwoConnections {
         assertEquals(expected, m);
         tm1.commit();
 
+        // A new key while the last chunk is full starts a new last chunk, which gets a slot of the key's hash.
+        java.util.function.IntConsumer fillTo = entries -> {
+            while (m.size() < entries) {
+                m.put("f" + filler[0], filler[0]);
+                expected.put("f" + filler[0], filler[0]);
+                filler[0]++;
+            }
+        };
+        fillTo.accept(511 + 512 + 512); // the first chunk lost "AaAa": 511, 512, and the third is full
+        assertEquals(3, m.$jodbLayout().chunkCount());
+        m.put("C#C#", 5); // "C#" and "Aa" share a hash: a slot past the last; the full chunk keeps its own
+        expected.put("C#C#", 5);
+        assertEquals(4, m.$jodbLayout().chunkCount());
+        assertEquals(3, slotsOf(m, "AaAa"));
+        fillTo.accept(511 + 512 + 512 + 512);
+        m.put("AaAaAa", 6); // a hash without slots: the slot first offered to the full chunk
+        expected.put("AaAaAa", 6);
+        assertEquals(5, m.$jodbLayout().chunkCount());
+        assertEquals(1, slotsOf(m, "AaAaAa"));
+        assertEquals(5, m.get("C#C#"));
+        assertEquals(6, m.get("AaAaAa"));
+        assertEquals(3, m.get("BBAa"), "the full chunk's key of the hash is still found");
+        assertEquals(expected, m);
+        tm1.commit();
+
         tm2.begin();
         PersistentMap<Object, Integer> other = map(c2);
         assertEquals(expected.size(), other.size());

@@ -211,30 +211,35 @@ public final class MapLayout {
 
     /**
      * {@link #put} of a key of stable hash {@code hash} while the hash tree exists. Each slot of the hash is
-     * asked with the tree's {@code putIfAbsent} offering the chunk a new key would go into: the slot past the
-     * last takes it, so a new key is looked up and recorded in one walk down the tree (a lookup, then an
-     * insertion, walked twice, and that second walk was a tenth of a bulk insert's time in the map). Once a
-     * slot is found to hold that chunk already (another key of the same hash is in it), the later slots are
-     * only read. A new last chunk made for the offer is kept only if a slot took it.
+     * asked with the tree's {@code putIfAbsent} offering the last chunk, where a new key goes: the slot past
+     * the last takes it, so a new key is looked up and recorded in one walk down the tree (a lookup, then an
+     * insertion, walked twice, and the second walk was a seventh of a bulk insert's time). Once a slot is
+     * found to hold the last chunk already (another key of the same hash is in it), the later slots are only
+     * read. Only a new key loads the last chunk (to see whether it is full), as before: when it is, the key
+     * starts a new last chunk, which takes the slot just offered to the full one (a second walk, once per
+     * chunk), or, when the full one had a slot of the hash already, a new one past the last.
      */
     private Object putHashed(PersistentObject owner, Object key, Object value, long hash) {
         MapChunk tail = chunks.get(chunks.size() - 1);
-        MapChunk target = tail.read().size() >= CHUNK_CAPACITY ? MapChunk.forNewKeys() : tail;
-        boolean recorded = false;
-        for (int n = 0; ; n++) {
+        boolean tailHasSlot = false;
+        int n = 0;
+        for (; ; n++) {
             Long slot = ChunkHashes.slot(hash, n);
-            MapChunk c = recorded ? hashes.get(slot) : hashes.putIfAbsent(slot, target);
+            MapChunk c = tailHasSlot ? hashes.get(slot) : hashes.putIfAbsent(slot, tail);
             if (c == null) {
-                break; // past the last slot: no chunk holds the key, and target is recorded now
+                break; // slot n was the first absent one: no chunk holds the key (and tail has slot n, if none before)
             }
             if (c.read().containsKey(key)) {
                 return c.change().put(key, value);
             }
-            recorded |= c == target;
+            tailHasSlot |= c == tail;
         }
         touch(owner);
-        if (target != tail) {
+        MapChunk target = tail;
+        if (tail.read().size() >= CHUNK_CAPACITY) {
+            target = MapChunk.forNewKeys();
             chunks.add(target);
+            hashes.put(ChunkHashes.slot(hash, n), target); // the slot offered to tail, or a new one past the last
         }
         target.change().put(key, value);
         size++;

@@ -210,14 +210,10 @@ public final class MapLayout {
     }
 
     /**
-     * {@link #put} of a key of stable hash {@code hash} while the hash tree exists. Each slot of the hash is
-     * asked with the tree's {@code putIfAbsent} offering the last chunk, where a new key goes: the slot past
-     * the last takes it, so a new key is looked up and recorded in one walk down the tree (a lookup, then an
-     * insertion, walked twice, and the second walk was a seventh of a bulk insert's time). Once a slot is
-     * found to hold the last chunk already (another key of the same hash is in it), the later slots are only
-     * read. Only a new key loads the last chunk (to see whether it is full), as before: when it is, the key
-     * starts a new last chunk, which takes the slot just offered to the full one (a second walk, once per
-     * chunk), or, when the full one had a slot of the hash already, a new one past the last.
+     * {@link #put} of a key of stable hash {@code hash} while the tree exists, in one walk per slot: each slot is
+     * asked with {@code putIfAbsent} offering the last chunk, so the first absent slot records a new key (a
+     * lookup then an insertion walked twice: a seventh of a bulk insert). After a slot holding the last chunk,
+     * the rest are only read. Only a new key loads the last chunk; if full, a new chunk takes the slot.
      */
     private Object putHashed(PersistentObject owner, Object key, Object value, long hash) {
         MapChunk tail = chunks.get(chunks.size() - 1);

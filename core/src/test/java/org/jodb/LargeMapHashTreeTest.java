@@ -140,4 +140,87 @@ class LargeMapHashTreeTest extends TwoConnections {
             assertEquals(e.getValue(), map(c2).get(e.getKey()));
         }
     }
+
+    /** The slots of the hash tree of {@code m} for the stable hash of {@code key} (a String: its hashCode). */
+    private static long slotsOf(PersistentMap<Object, Integer> m, String key) {
+        return m.$jodbLayout().hashTree().keySet().stream().filter(slot -> slot >> 32 == key.hashCode()).count();
+    }
+
+    /**
+     * Keys of one stable hash spread over three chunks ("AaAa", "AaBB", "BBAa", "BBBB" share one): each chunk
+     * holding keys of the hash has exactly one slot, whether a new key goes into a chunk that has a slot
+     * already or not, and after a removal reorders the slots a key behind the last chunk's slot is still
+     * found and replaced, not added twice.
+     */
+    @Test
+    void keysOfOneHashInSeveralChunksKeepOneSlotPerChunk() {
+        PersistentMap<Object, Integer> m = new PersistentMap<>();
+        LinkedHashMap<Object, Integer> expected = new LinkedHashMap<>();
+        int[] filler = {0};
+        Runnable fill500 = () -> {
+            for (int i = 0; i < 500; i++, filler[0]++) {
+                m.put("f" + filler[0], filler[0]);
+                expected.put("f" + filler[0], filler[0]);
+            }
+        };
+        m.put("AaAa", 1);
+        expected.put("AaAa", 1);
+        fill500.run();
+        fill500.run();
+        m.put("AaBB", 2);
+        expected.put("AaBB", 2);
+        fill500.run(); // chunked past 1,024 entries: "AaAa" in the first chunk, "AaBB" in the second
+        m.put("BBAa", 3);
+        expected.put("BBAa", 3);
+        m.put("BBBB", 4); // the same hash, the same (last) chunk: its slot exists already
+        expected.put("BBBB", 4);
+        assertEquals(3, m.$jodbLayout().chunkCount());
+        assertEquals(3, slotsOf(m, "AaAa"));
+        c1.root().put("m", m);
+        tm1.commit();
+
+        m.remove("AaAa"); // the first slot now names the last chunk, ahead of the slot of "AaBB"'s chunk
+        expected.remove("AaAa");
+        assertEquals(2, slotsOf(m, "AaAa"));
+        assertEquals(2, m.put("AaBB", 20), "found behind the last chunk's slot");
+        expected.put("AaBB", 20);
+        assertEquals(null, m.put("AaAa", 10), "new again, into the last chunk, which has its slot");
+        expected.put("AaAa", 10);
+        assertEquals(2, slotsOf(m, "AaAa"));
+        assertEquals(expected, m);
+        tm1.commit();
+
+        // A new key while the last chunk is full starts a new last chunk, which gets a slot of the key's hash.
+        java.util.function.IntConsumer fillTo = entries -> {
+            while (m.size() < entries) {
+                m.put("f" + filler[0], filler[0]);
+                expected.put("f" + filler[0], filler[0]);
+                filler[0]++;
+            }
+        };
+        fillTo.accept(511 + 512 + 512); // the first chunk lost "AaAa": 511, 512, and the third is full
+        assertEquals(3, m.$jodbLayout().chunkCount());
+        m.put("C#C#", 5); // "C#" and "Aa" share a hash: a slot past the last; the full chunk keeps its own
+        expected.put("C#C#", 5);
+        assertEquals(4, m.$jodbLayout().chunkCount());
+        assertEquals(3, slotsOf(m, "AaAa"));
+        fillTo.accept(511 + 512 + 512 + 512);
+        m.put("AaAaAa", 6); // a hash without slots: the slot first offered to the full chunk
+        expected.put("AaAaAa", 6);
+        assertEquals(5, m.$jodbLayout().chunkCount());
+        assertEquals(1, slotsOf(m, "AaAaAa"));
+        assertEquals(5, m.get("C#C#"));
+        assertEquals(6, m.get("AaAaAa"));
+        assertEquals(3, m.get("BBAa"), "the full chunk's key of the hash is still found");
+        assertEquals(expected, m);
+        tm1.commit();
+
+        tm2.begin();
+        PersistentMap<Object, Integer> other = map(c2);
+        assertEquals(expected.size(), other.size());
+        for (Map.Entry<Object, Integer> e : expected.entrySet()) {
+            assertEquals(e.getValue(), other.get(e.getKey()));
+        }
+        assertEquals(new java.util.ArrayList<>(expected.keySet()), new java.util.ArrayList<>(other.keySet()));
+    }
 }

@@ -67,6 +67,24 @@ class LargeMapLoadsTest {
         tm.abort();
     }
 
+    /**
+     * Replacing the value of a key in a cold map loads what the cold {@code get} of it loads: the key's chunk,
+     * not the last chunk too (where a new key would have gone), and the map's record is not rewritten.
+     */
+    @Test
+    void aColdReplacementLoadsWhatAColdGetLoads() {
+        TransactionManager tm = new TransactionManager(false);
+        Connection conn = cold(tm);
+        PersistentMap<String, Long> map = map(conn);
+        conn.resetTransferCounts();
+        assertEquals(12_345L, map.put("key-12345", -1L));
+        long loads = conn.transferCounts().loads();
+        int depth = ((PersistentTree) map.$jodbLayout().hashTree()).depth();
+        assertEquals(depth + 3, loads, "the map, the tree, " + depth + " nodes, the key's chunk");
+        assertEquals(ENTRIES, map.size());
+        tm.abort();
+    }
+
     @Test
     void aColdMissLoadsNoChunk() {
         TransactionManager tm = new TransactionManager(false);

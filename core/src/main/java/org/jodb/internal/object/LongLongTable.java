@@ -53,25 +53,38 @@ final class LongLongTable {
     }
 
     void put(long key, long value) {
-        if (key < 0) {
-            throw new IllegalArgumentException("negative key " + key);
-        }
-        int i = find(key);
+        int i = find(checked(key));
         if (keys[i] == FREE) {
-            if ((size + 1) * 2 > keys.length) {
-                grow();
-                i = find(key);
-            }
-            keys[i] = key;
-            size++;
+            i = claim(key, i);
         }
         values[i] = value;
     }
 
+    /** {@link #put} unless {@code key} is present: one probe either way (a savepoint's records pass here). */
     void putIfAbsent(long key, long value) {
-        if (!containsKey(key)) {
-            put(key, value);
+        int i = find(checked(key));
+        if (keys[i] == FREE) {
+            int slot = claim(key, i); // before values is read: claiming may grow the table
+            values[slot] = value;
         }
+    }
+
+    private static long checked(long key) {
+        if (key < 0) {
+            throw new IllegalArgumentException("negative key " + key);
+        }
+        return key;
+    }
+
+    /** Takes free slot {@code i} for {@code key} (another one when the table grows first); returns the slot. */
+    private int claim(long key, int i) {
+        if ((size + 1) * 2 > keys.length) {
+            grow();
+            i = find(key);
+        }
+        keys[i] = key;
+        size++;
+        return i;
     }
 
     /** Every entry, in no particular order; the table must not change meanwhile. */

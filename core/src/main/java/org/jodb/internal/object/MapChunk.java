@@ -20,6 +20,16 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart 
         entries = new LinkedHashMap<>();
     }
 
+    /**
+     * A new chunk that new keys fill up to {@link MapLayout#CHUNK_CAPACITY}: its table is sized for them, so
+     * that filling it does not rehash it again and again (a decoded chunk is sized by its decoder instead).
+     */
+    static MapChunk forNewKeys() {
+        MapChunk c = new MapChunk();
+        c.entries = new LinkedHashMap<>(MapLayout.CHUNK_CAPACITY * 4 / 3 + 1);
+        return c;
+    }
+
     @Override
     public ObjectState $jodbState() {
         return $jodbState;

@@ -98,13 +98,13 @@ public final class MapLayout {
         MapChunk chunk = null;
         for (Map.Entry<?, ?> e : entries.entrySet()) {
             if (chunk == null || chunk.read().size() >= CHUNK_CAPACITY) {
-                chunk = new MapChunk();
+                chunk = MapChunk.forNewKeys();
                 layout.chunks.add(chunk);
             }
             chunk.read().put(e.getKey(), e.getValue());
         }
         if (layout.chunks.isEmpty()) {
-            layout.chunks.add(new MapChunk());
+            layout.chunks.add(MapChunk.forNewKeys());
         }
         layout.size = entries.size();
         layout.indexKeys();
@@ -175,6 +175,10 @@ public final class MapLayout {
      * chunk; inserting touches the last chunk and {@code owner}.
      */
     public Object put(PersistentObject owner, Object key, Object value) {
+        long hashed = hashes == null ? StableHash.NONE : StableHash.of(key);
+        if (hashed != StableHash.NONE) {
+            return putHashed(owner, key, value, hashed);
+        }
         MapChunk c = chunkOf(key);
         if (c != null) {
             return c.change().put(key, value);
@@ -188,7 +192,7 @@ public final class MapLayout {
         }
         MapChunk tail = chunks.get(chunks.size() - 1);
         if (tail.read().size() >= CHUNK_CAPACITY) {
-            tail = new MapChunk();
+            tail = MapChunk.forNewKeys();
             chunks.add(tail);
         }
         tail.change().put(key, value);
@@ -200,6 +204,40 @@ public final class MapLayout {
                 unhashable++;
             }
         }
+        size++;
+        changes++;
+        return null;
+    }
+
+    /**
+     * {@link #put} of a key of stable hash {@code hash} while the tree exists, in one walk per slot: each slot is
+     * asked with {@code putIfAbsent} offering the last chunk, so the first absent slot records a new key (a
+     * lookup then an insertion walked twice: a seventh of a bulk insert). After a slot holding the last chunk,
+     * the rest are only read. Only a new key loads the last chunk; if full, a new chunk takes the slot.
+     */
+    private Object putHashed(PersistentObject owner, Object key, Object value, long hash) {
+        MapChunk tail = chunks.get(chunks.size() - 1);
+        boolean tailHasSlot = false;
+        int n = 0;
+        for (; ; n++) {
+            Long slot = ChunkHashes.slot(hash, n);
+            MapChunk c = tailHasSlot ? hashes.get(slot) : hashes.putIfAbsent(slot, tail);
+            if (c == null) {
+                break; // slot n was the first absent one: no chunk holds the key (and tail has slot n, if none before)
+            }
+            if (c.read().containsKey(key)) {
+                return c.change().put(key, value);
+            }
+            tailHasSlot |= c == tail;
+        }
+        touch(owner);
+        MapChunk target = tail;
+        if (tail.read().size() >= CHUNK_CAPACITY) {
+            target = MapChunk.forNewKeys();
+            chunks.add(target);
+            hashes.put(ChunkHashes.slot(hash, n), target); // the slot offered to tail, or a new one past the last
+        }
+        target.change().put(key, value);
         size++;
         changes++;
         return null;

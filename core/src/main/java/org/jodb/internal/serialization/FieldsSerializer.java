@@ -312,8 +312,23 @@ final class FieldsSerializer extends Serializer<Object> {
 
     /** Sets every stored and every transient field to its default (the object becomes a ghost). */
     void clear(Object object) {
-        for (Field f : fields) {
-            assign(object, f, null);
+        try {
+            for (int i = 0; i < fields.length; i++) { // by the kind known already: every ghosting passes here
+                Field f = fields[i];
+                switch (kinds[i]) {
+                    case 'L' -> f.set(object, null);
+                    case 'Z' -> f.setBoolean(object, false);
+                    case 'B' -> f.setByte(object, (byte) 0);
+                    case 'C' -> f.setChar(object, '\0');
+                    case 'S' -> f.setShort(object, (short) 0);
+                    case 'I' -> f.setInt(object, 0);
+                    case 'J' -> f.setLong(object, 0L);
+                    case 'F' -> f.setFloat(object, 0f);
+                    default -> f.setDouble(object, 0d);
+                }
+            }
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
         }
         clearTransients(object);
     }

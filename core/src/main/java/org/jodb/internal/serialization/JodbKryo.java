@@ -36,6 +36,9 @@ final class JodbKryo extends Kryo {
     RecordContext context;
     /** Oids (references and registry entries) met while writing the current record. */
     private long[] refs = new long[REFS_SIZE];
+    /** The class {@link #classEntryId} named last in this record, or null; and its entry id. */
+    private Class<?> lastNamed;
+    private long lastNamedId;
     private int refCount;
 
     JodbKryo(ObjectRecordCodec codec, RegistryClassResolver resolver) {
@@ -57,6 +60,7 @@ final class JodbKryo extends Kryo {
     void begin(RecordContext ctx) {
         this.context = ctx;
         refCount = 0;
+        lastNamed = null;
     }
 
     void end() {
@@ -103,6 +107,22 @@ final class JodbKryo extends Kryo {
     long entryId(String entry) {
         long id = context.entryId(entry);
         addRef(id);
+        return id;
+    }
+
+    /**
+     * The registry entry id of class {@code type} as a value's class in the record being written ({@link
+     * #entryId} of its class entry). A record names the same class for a run of values (the 512 references of
+     * a map chunk, the values of a tree bucket): the last one named is remembered for the rest of the record,
+     * so that the run asks the class's entry and the connection's registry once, and adds one reference.
+     */
+    long classEntryId(Class<?> type) {
+        if (type == lastNamed) {
+            return lastNamedId;
+        }
+        long id = entryId(codec.classEntry(type));
+        lastNamed = type;
+        lastNamedId = id;
         return id;
     }
 

@@ -25,7 +25,7 @@ final class RegistryClassResolver extends DefaultClassResolver {
     protected void writeName(Output output, Class type, Registration registration) {
         JodbKryo k = (JodbKryo) kryo;
         output.writeVarInt(NAME + 2, true);
-        output.writeVarLong(k.entryId(k.codec().classEntry(type)), true);
+        output.writeVarLong(k.classEntryId(type), true);
     }
 
     @Override

@@ -1,5 +1,7 @@
 package org.jodb.internal.serialization;
 
+import java.lang.ref.WeakReference;
+
 /**
  * Warns, once per class, when a plain instance of a class that is also used as a persistent class is
  * written as a value. {@code new Book(...)} put under the root is stored inside the root's record, a copy
@@ -28,6 +30,13 @@ final class ValueCopies {
         }
     };
 
+    /**
+     * The class {@link #persistent} flagged last (weakly, so that no class is held for good): a run of calls for
+     * one class skips the class-value lookup, which in a bulk insert took its slow path (the user class carries
+     * jodb's other class values too). Set racily, like the flags: a stale one costs one lookup.
+     */
+    private volatile WeakReference<Class<?>> lastPersistent = new WeakReference<>(null);
+
     /** The flags of {@code type}, for a value serializer to keep and test on each write. */
     boolean[] flags(Class<?> type) {
         return flags.get(type);
@@ -35,10 +44,14 @@ final class ValueCopies {
 
     /** {@code userClass} is used as a persistent class (it has a proxy). */
     void persistent(Class<?> userClass) {
+        if (lastPersistent.get() == userClass) {
+            return; // every object made and every proxy written passes here, nearly always of one class in a run
+        }
         boolean[] f = flags.get(userClass);
         if (!f[PERSISTENT]) {
             f[PERSISTENT] = true;
         }
+        lastPersistent = new WeakReference<>(userClass);
     }
 
     /** Called when a plain instance of the class of {@code f} is written as a value and the class is persistent. */

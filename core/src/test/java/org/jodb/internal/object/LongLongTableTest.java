@@ -39,6 +39,22 @@ class LongLongTableTest {
     }
 
     @Test
+    void putIfAbsentAloneGrowsTheTableAndKeepsTheFirstValue() {
+        LongLongTable table = new LongLongTable();
+        Map<Long, Long> expected = new HashMap<>();
+        for (long k = 0; k < 6_000; k++) {
+            long key = k * 13 % 4_001; // from k = 4,001 on, every key is present already
+            table.putIfAbsent(key, k);
+            expected.putIfAbsent(key, k);
+        }
+        Map<Long, Long> seen = new HashMap<>();
+        table.forEach(seen::put);
+        assertEquals(expected, seen);
+        assertEquals(4_001, table.size());
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> table.putIfAbsent(-2, 1));
+    }
+
+    @Test
     void clearEmptiesTheTableForReuse() {
         LongLongTable table = new LongLongTable();
         for (long k = 0; k < 100_000; k += 3) { // large enough to be dropped by clear

@@ -161,6 +161,41 @@ class ObjectRecordCodecTest {
         assertArrayEquals(record, codec.write(copy, ctx), "same state, same bytes");
     }
 
+    /**
+     * Values of one class in a row name it once per record: each record still lists the class's registry
+     * entry among its references, even when the record before ended with a value of the same class.
+     */
+    @Test
+    void everyRecordListsTheEntriesOfTheClassesItsValuesName() {
+        MapContext ctx = new MapContext();
+        Holder mixed = new Holder();
+        mixed.value = new ArrayList<>(List.of(new Address("Paris", 1), new Counts(), new Address("Rome", 2),
+                new Address("Oslo", 3)));
+        byte[] first = codec.write(mixed, ctx);
+        Holder one = new Holder();
+        one.value = new Address("Bern", 4);
+        byte[] second = codec.write(one, ctx);
+
+        long address = ctx.ids.get(codec.classEntry(Address.class));
+        long counts = ctx.ids.get(codec.classEntry(Counts.class));
+        List<Long> refs = new ArrayList<>();
+        ObjectRecordCodec.references(first, refs::add);
+        assertTrue(refs.contains(address) && refs.contains(counts), "both classes: " + refs);
+        assertEquals(refs.size(), new java.util.HashSet<>(refs).size(), "each entry listed once: " + refs);
+        refs.clear();
+        ObjectRecordCodec.references(second, refs::add);
+        assertTrue(refs.contains(address), "the second record names Address too: " + refs);
+
+        Holder copy = new Holder();
+        codec.readInto(first, copy, ctx);
+        List<?> values = (List<?>) copy.value;
+        assertEquals(List.of(Address.class, Counts.class, Address.class, Address.class),
+                values.stream().map(Object::getClass).toList());
+        assertEquals("Oslo", ((Address) values.get(3)).city);
+        codec.readInto(second, copy, ctx);
+        assertEquals("Bern", ((Address) copy.value).city);
+    }
+
     @Test
     void recordWrittenBeforeAFieldWasAddedOrRemovedStillLoads() {
         MapContext ctx = new MapContext();

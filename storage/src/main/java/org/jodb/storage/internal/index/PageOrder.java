@@ -55,7 +55,15 @@ final class PageOrder {
             }
             return new long[][]{o, p};
         }
-        Integer[] order = new Integer[n];
+        long max = 0;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, oids[i]);
+        }
+        int indexBits = 64 - Long.numberOfLeadingZeros(n - 1);
+        if (min(oids, n) >= 0 && max >>> (63 - indexBits) == 0) {
+            return packedSort(oids, positions, n, indexBits);
+        }
+        Integer[] order = new Integer[n]; // oids too large to share a long with an index: rare, boxed
         for (int i = 0; i < n; i++) {
             order[i] = i;
         }
@@ -67,5 +75,36 @@ final class PageOrder {
             p[i] = positions[order[i]];
         }
         return new long[][]{o, p};
+    }
+
+    /**
+     * {@link #byOid} for oids that fit in {@code 63 - indexBits} bits: each oid shifted left with its index in the
+     * low {@code indexBits} bits, one primitive sort, then unpacked. Equal oids keep their order (the index
+     * breaks the tie), as the boxed sort kept it. A transaction's entries are mostly in order with the updated
+     * objects' oids scattered among the new ones, so a commit of 1,000 new objects sorts here.
+     */
+    private static long[][] packedSort(long[] oids, long[] positions, int n, int indexBits) {
+        long[] packed = new long[n];
+        for (int i = 0; i < n; i++) {
+            packed[i] = oids[i] << indexBits | i;
+        }
+        Arrays.sort(packed);
+        long indexMask = (1L << indexBits) - 1;
+        long[] o = new long[n];
+        long[] p = new long[n];
+        for (int i = 0; i < n; i++) {
+            int from = (int) (packed[i] & indexMask);
+            o[i] = oids[from];
+            p[i] = positions[from];
+        }
+        return new long[][]{o, p};
+    }
+
+    private static long min(long[] oids, int n) {
+        long min = Long.MAX_VALUE;
+        for (int i = 0; i < n; i++) {
+            min = Math.min(min, oids[i]);
+        }
+        return min;
     }
 }

@@ -64,6 +64,8 @@ public final class PostgresStorage implements Storage {
     /** This storage's owner number: its owner lock and the ids of the transactions it prepares carry it. */
     final int owner;
     final ThreadLocal<PgTransaction> votedOnThisThread = new ThreadLocal<>();
+    /** Gathers the one-phase commits of this storage's threads into groups that share a database transaction. */
+    final CommitGroup commitGroup = new CommitGroup(this);
     volatile CommitHooks hooks = CommitHooks.NONE;
     /** Records a transaction holds in memory before it sends them ahead of vote (tests lower it). */
     volatile int heldRecordsBound = HeldRecords.COUNT_BOUND;

@@ -16,6 +16,8 @@ final class Sql {
     final String loadAt;
     final String loadAllAt;
     final String committedWith;
+    /** The transactions after a tid that carry one of the commit ids given (a group commit's settlement). */
+    final String committedAfter;
     /** The vote function and the statement that calls it. */
     final VoteFunction vote;
     final String stageRecords;
@@ -51,6 +53,7 @@ final class Sql {
                 + " (SELECT tid, data FROM " + objects + " WHERE oid = q.oid AND tid <= ? ORDER BY tid DESC LIMIT 1) s"
                 + " ON true";
         committedWith = "SELECT count(*) FROM " + transactions + " WHERE tid = ? AND commit_id = ?";
+        committedAfter = "SELECT commit_id, tid FROM " + transactions + " WHERE tid > ? AND commit_id = ANY (?)";
         vote = new VoteFunction(schema);
         String staging = schema + ".object_staging";
         stageRecords = "INSERT INTO " + staging + " (stage, seq, owner, oid, serial, data) SELECT ?, ? + u.n, ?,"

@@ -33,7 +33,8 @@ import org.postgresql.util.PSQLException;
  * is asked again for the conflicting revisions, the resolver merges them, and the merged records are written.
  * Finish is COMMIT PREPARED (or COMMIT); if the connection fails there, {@link CommitSettlement} finds out
  * whether the transaction committed before finish returns or throws. Abort rolls back whatever vote left and
- * removes what was staged.
+ * removes what was staged. {@link #voteAndFinish} (a one-phase commit) usually takes neither path: it commits in a
+ * group with other threads' one-phase commits ({@link CommitGroup}).
  */
 final class PgTransaction implements StorageTransaction {
     private static final SecureRandom RANDOM = new SecureRandom();

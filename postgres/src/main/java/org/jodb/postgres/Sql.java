@@ -6,7 +6,7 @@ package org.jodb.postgres;
  */
 final class Sql {
     /** The layout these statements expect, in {@code storage_info.format_version}. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
 
     final String schema;
     final String channel;
@@ -105,6 +105,17 @@ final class Sql {
     String[] upgradeFromFormat1() {
         return new String[] {
             createStaging(),
+            vote.create(),
+            "UPDATE " + schema + ".storage_info SET format_version = " + FORMAT_VERSION,
+        };
+    }
+
+    /**
+     * The statements that bring tables of format 2 to this format: the vote function's notification names the
+     * previous tid and the oids written (format 2's named the tid alone); nothing else changed.
+     */
+    String[] upgradeFromFormat2() {
+        return new String[] {
             vote.create(),
             "UPDATE " + schema + ".storage_info SET format_version = " + FORMAT_VERSION,
         };

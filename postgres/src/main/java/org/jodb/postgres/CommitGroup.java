@@ -53,9 +53,10 @@ final class CommitGroup {
         try {
             answers = vote.run(group);
         } catch (RuntimeException | Error e) {
-            RuntimeException failure = e instanceof RuntimeException r ? r
-                    : new StorageException("the commit of a group failed (nothing was committed): " + e, e);
-            answers = group.stream().map(m -> GroupMember.Answer.failed(failure)).toList();
+            // the leader throws e; each other member a failure of its own, on its own thread
+            answers = group.stream().map(m -> GroupMember.Answer.failed(m == member && e instanceof RuntimeException r
+                    ? r : new StorageException("the commit of its group failed (nothing was committed): " + e, e)))
+                    .toList();
             handOver(group, answers);
             throw e;
         }

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.function.Supplier;
 import org.jodb.spi.CommitNotDoneException;
 import org.jodb.spi.StorageException;
 
@@ -36,7 +37,7 @@ final class GroupVote {
             try {
                 c = storage.connections.take();
             } catch (SQLException e) {
-                return everyone(group, GroupMember.Answer.failed(
+                return everyone(group, () -> GroupMember.Answer.failed(
                         Failures.of(storage.name(), "connect to commit (nothing was committed)", e)));
             }
             boolean serverAnswered = false;
@@ -59,9 +60,9 @@ final class GroupVote {
                 }
                 if (!lost && group.size() > 1) {
                     // possibly one member's doing (nothing was written): each commits on its own instead
-                    return everyone(group, GroupMember.Answer.alone());
+                    return everyone(group, GroupMember.Answer::alone);
                 }
-                return everyone(group, GroupMember.Answer.failed(
+                return everyone(group, () -> GroupMember.Answer.failed(
                         Failures.of(storage.name(), "vote (nothing was committed)", e)));
             } catch (RuntimeException | Error e) {
                 giveBack(c, false);
@@ -128,6 +129,11 @@ final class GroupVote {
         }
         try {
             storage.hooks.beforeCommit(backendPid);
+        } catch (RuntimeException e) {
+            giveBack(c, false); // rolls back: nothing committed
+            throw e;
+        }
+        try {
             c.commit();
             c.setAutoCommit(true);
         } catch (SQLException e) {
@@ -137,7 +143,10 @@ final class GroupVote {
             try {
                 committed = CommitSettlement.settle(storage, tid, group.get(writer).commitId, null, e);
             } catch (StorageException unknown) {
-                return everyone(group, GroupMember.Answer.failed(unknown)); // the storage closed itself
+                // the storage closed itself: each member says so in a failure of its own (they are thrown on
+                // different threads)
+                return everyone(group, () -> GroupMember.Answer.failed(new StorageException(unknown.getMessage(),
+                        unknown)));
             }
             if (!committed) {
                 List<GroupMember.Answer> notDone = new ArrayList<>();
@@ -155,7 +164,11 @@ final class GroupVote {
             return answers;
         }
         published(group, outcomes);
-        storage.hooks.afterCommit(backendPid);
+        try {
+            storage.hooks.afterCommit(backendPid);
+        } catch (RuntimeException e) {
+            // the group committed: a failing hook changes nothing of what the members are told
+        }
         storage.connections.give(c, false);
         return answers;
     }
@@ -192,8 +205,13 @@ final class GroupVote {
         storage.connections.give(c, lost);
     }
 
-    private static List<GroupMember.Answer> everyone(List<GroupMember> group, GroupMember.Answer answer) {
-        return Collections.nCopies(group.size(), answer);
+    /** An answer for each member, each its own (a failure is thrown on the member's thread). */
+    private static List<GroupMember.Answer> everyone(List<GroupMember> group, Supplier<GroupMember.Answer> answer) {
+        List<GroupMember.Answer> answers = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            answers.add(answer.get());
+        }
+        return answers;
     }
 
     private static int backendPid(Connection c) throws SQLException {

@@ -61,6 +61,28 @@ public interface StorageTransaction {
     long finish();
 
     /**
+     * Votes and finishes in one call, for a transaction that nothing else can abort between the two: its caller
+     * commits nothing else with it (the transaction's only data manager). A storage may then commit it together
+     * with other such transactions (several commits in one flush); the default calls {@link #vote()} then
+     * {@link #finish()}. The same rules hold as for those two, in one call:
+     * <ul>
+     *   <li>it returns: the transaction is committed, as when finish returns its tid, and the outcome carries
+     *       that tid and the oids a resolver merged (vote's answer);</li>
+     *   <li>it throws what vote throws ({@link StorageConflictException}, {@link DanglingReferenceException},
+     *       {@link IllegalStateException}, a {@link StorageException}): nothing is committed;</li>
+     *   <li>it throws what finish throws: {@link CommitNotDoneException} (not committed, and never will be: the
+     *       storage settled it before throwing), or another {@link StorageException} only when the storage
+     *       closed itself and only a reopen can say.</li>
+     * </ul>
+     * Either way the commit lock is not held when it returns or throws, and {@link #abort()} may follow (it then
+     * changes nothing).
+     */
+    default OnePhaseOutcome voteAndFinish() {
+        long[] resolved = vote();
+        return new OnePhaseOutcome(finish(), resolved);
+    }
+
+    /**
      * Forgets the transaction. Never fails; may be called more than once, after a failed vote and after a finish
      * that threw (it then changes nothing).
      */

@@ -17,7 +17,9 @@ import java.util.function.Supplier;
  *
  * <p>Order: the data managers sorted by {@link DataManager#sortKey()}, so that two transactions reaching
  * the same storages lock them in the same order; then {@code tpcBegin} on all, {@code commit} on all,
- * {@code tpcVote} on all, {@code tpcFinish} on all. Any failure before every vote has returned is cleaned
+ * {@code tpcVote} on all, {@code tpcFinish} on all; a transaction with exactly one data manager calls its
+ * {@code tpcVoteAndFinish} instead of the last two (one-phase commit: nothing else can fail between its vote and
+ * its finish), and a failure there is cleaned up as a failed vote. Any failure before every vote has returned is cleaned
  * up: {@code abort} on each data manager that has not voted, then {@code tpcAbort} on all. A failure in
  * {@code tpcFinish} is cleaned up the same way (the data managers not yet finished abort), and the caller is
  * told the truth: when no data manager had finished, nothing is committed and the failure is rethrown as it is;
@@ -58,6 +60,11 @@ final class TwoPhaseCommit {
             }
             for (DataManager dm : ordered) {
                 dm.commit(transaction);
+            }
+            if (ordered.size() == 1) {
+                // nothing else can fail between its vote and its finish: let it do both in one step
+                ordered.get(0).tpcVoteAndFinish(transaction);
+                return;
             }
             for (DataManager dm : ordered) {
                 dm.tpcVote(transaction);

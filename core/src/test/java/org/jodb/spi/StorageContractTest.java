@@ -474,6 +474,66 @@ public abstract class StorageContractTest {
         assertEquals("b", label(storage.load(oid)));
     }
 
+    @Test
+    void voteAndFinishCommitsInOneCallAsVoteThenFinishWould() {
+        long oid = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("v1"));
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        txn.store(oid, t1, record("v2"));
+        OnePhaseOutcome outcome = txn.voteAndFinish();
+        txn.abort(); // changes nothing after a commit
+        assertTrue(outcome.tid() > t1);
+        assertEquals(0, outcome.resolvedOids().length);
+        assertEquals(outcome.tid(), storage.lastTid());
+        assertEquals("v2", label(storage.load(oid)));
+        assertEquals(outcome.tid(), storage.load(oid).tid());
+        assertTrue(commit(oid, outcome.tid(), record("v3")) > outcome.tid(), "the commit lock is free");
+    }
+
+    @Test
+    void voteAndFinishReportsConflictsAsVoteDoesAndStoresNothing() {
+        long oid = storage.newOid();
+        long read = storage.newOid();
+        long t1 = commit(oid, Storage.NO_TID, record("base"));
+        long r1 = commit(read, Storage.NO_TID, record("read"));
+        long t2 = commit(oid, t1, record("theirs"));
+
+        StorageTransaction write = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        write.store(oid, t1, record("mine"));
+        StorageConflictException conflict = assertThrows(StorageConflictException.class, write::voteAndFinish);
+        write.abort();
+        assertEquals(oid, conflict.oid());
+        assertEquals(t1, conflict.readSerial());
+        assertEquals(t2, conflict.currentSerial());
+        assertFalse(conflict.isReadConflict());
+
+        long r2 = commit(read, r1, record("read changed"));
+        StorageTransaction stale = storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+        stale.checkCurrent(read, r1);
+        stale.store(oid, t2, record("mine again"));
+        StorageConflictException readConflict = assertThrows(StorageConflictException.class, stale::voteAndFinish);
+        stale.abort();
+        assertTrue(readConflict.isReadConflict());
+        assertEquals(r2, readConflict.currentSerial());
+        assertEquals("theirs", label(storage.load(oid)));
+        assertEquals(r2, storage.lastTid());
+    }
+
+    @Test
+    void voteAndFinishMergesThroughTheResolverAndReportsTheOid() {
+        long counter = storage.newOid();
+        long t1 = commit(counter, Storage.NO_TID, record("1"));
+        commit(counter, t1, record("11"));
+        ConflictResolver adder = (oid, old, committed, mine) -> record(Integer.toString(
+                Integer.parseInt(label(committed)) + Integer.parseInt(label(mine)) - Integer.parseInt(label(old))));
+        StorageTransaction txn = storage.tpcBegin(new TransactionMetadata("", ""), adder);
+        txn.store(counter, t1, record("3"));
+        OnePhaseOutcome outcome = txn.voteAndFinish();
+        assertArrayEquals(new long[]{counter}, outcome.resolvedOids());
+        assertEquals("13", label(storage.load(counter)));
+        assertEquals(outcome.tid(), storage.load(counter).tid());
+    }
+
     // ---------------------------------------------------------------- transactions and history
 
     @Test

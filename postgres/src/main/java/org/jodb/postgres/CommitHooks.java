@@ -13,6 +13,8 @@ interface CommitHooks {
      * connection lost there fails that round trip, the vote with it (that round trip is one message, so there
      * is no moment between the writes and PREPARE to stop at).
      */
+    // A group commit (GroupVote) calls atVote before its message of vote calls, beforeCommit before its COMMIT
+    // and afterCommit after it, each once for the whole group, on its leader's thread.
     default void atVote(int backendPid) {
     }
 

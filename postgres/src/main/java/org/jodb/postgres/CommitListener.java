@@ -10,8 +10,8 @@ import org.postgresql.PGNotification;
 
 /**
  * One thread and one connection per storage that learn of every commit, in any process, without the views
- * asking: the connection LISTENs on the schema's channel, where each commit NOTIFYs its tid, and tells the
- * storage the newest tid it heard of. While it listens, a view's poll with nothing newer answers without a
+ * asking: the connection LISTENs on the schema's channel, where each commit NOTIFYs its tid (most also the tid
+ * before it and the oids they wrote), and tells the storage what it heard. While it listens, a view's poll with nothing newer answers without a
  * round trip. A notification can be missed (a committer that dies between COMMIT PREPARED and NOTIFY), so
  * when a second passes without any, the listener asks for the last tid itself. The same connection holds the
  * storage's owner lock, which tells other processes that this storage is alive (its prepared transactions
@@ -67,7 +67,7 @@ final class CommitListener {
                         continue;
                     }
                     for (PGNotification n : heard) {
-                        storage.observed(Long.parseLong(n.getParameter()));
+                        heard(n.getParameter());
                     }
                 }
             } catch (SQLException | RuntimeException e) {
@@ -87,6 +87,24 @@ final class CommitListener {
                 }
             }
         }
+    }
+
+    /**
+     * A notification: {@code "<tid>"}, or {@code "<tid> <previous tid> <oid> ..."} from the vote function, which
+     * tells the storage what the commit wrote and that no commit lies between the two tids.
+     */
+    private void heard(String payload) {
+        String[] parts = payload.split(" ");
+        long tid = Long.parseLong(parts[0]);
+        if (parts.length == 1) {
+            storage.observed(tid);
+            return;
+        }
+        long[] oids = new long[parts.length - 2];
+        for (int i = 0; i < oids.length; i++) {
+            oids[i] = Long.parseLong(parts[i + 2]);
+        }
+        storage.heardCommit(tid, Long.parseLong(parts[1]), oids);
     }
 
     private void takeOwnerLock(Connection c) throws SQLException {

@@ -82,6 +82,11 @@ final class HeldRecords {
     }
 
     /** The records held in memory, oldest first. */
+    /** The bytes of the records held in memory. */
+    long heldBytes() {
+        return heldBytes;
+    }
+
     Map<Long, byte[]> data() {
         return data;
     }

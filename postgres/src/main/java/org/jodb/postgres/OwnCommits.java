@@ -12,15 +12,15 @@ import org.jodb.spi.CommittedTransaction;
 
 /**
  * What a storage knows of the commits around its views without asking the server: the recent commits of its
- * own threads, with the oids each wrote, and the newest tid that may belong to another process. A view's poll
- * answers from them when every commit after its snapshot is one of this storage's own; otherwise it asks the
- * server once.
+ * own threads, and those of other processes whose notifications named the oids they wrote and the tid before
+ * them, each with its oids, and the newest tid that may belong to a commit not in that log. A view's poll answers
+ * from the log when every commit after its snapshot is in it; otherwise it asks the server once.
  *
  * <p>Why that is enough: commits are serialised by the commit lock, and each vote reads the previous commit's
- * tid before it picks its own. A commit of another process between a view's snapshot and a commit of this
- * storage therefore shows up as the previous tid of the first own commit after it, which is not one of this
- * storage's, and makes the next poll ask. Commits of other processes after this storage's newest commit are
- * heard from the listener (notifications, its guard query) or from reads, as before.
+ * tid before it picks its own. A commit missing from the log between a view's snapshot and a logged commit
+ * therefore shows up as the previous tid of the first logged commit after it, which is not in the log, and
+ * makes the next poll ask. Commits after the newest logged one are heard from the listener (notifications, its
+ * guard query) or from reads, as before.
  *
  * <p>A tid heard that is not (yet) known as an own commit waits to be judged until the next poll: an own
  * commit's notification can arrive before its committing thread records it, and is then no reason to ask the
@@ -50,6 +50,9 @@ final class OwnCommits {
      */
     synchronized void committed(long tid, long previousTid, long[] oids) {
         heardLocked(previousTid);
+        if (log.containsKey(tid)) {
+            return; // its notification told it first, with the same oids
+        }
         if (oids == null || oids.length > MAX_OIDS) {
             droppedThrough = Math.max(droppedThrough, tid);
         } else {
@@ -62,6 +65,15 @@ final class OwnCommits {
             oidsInLog -= oldest.getValue().length;
             droppedThrough = Math.max(droppedThrough, oldest.getKey());
         }
+    }
+
+    /**
+     * A notification said that {@code tid} committed writing {@code oids}, right after {@code previousTid}: a
+     * commit of another process (or this storage's own, heard before its thread records it), logged as an own
+     * commit is, so that a view's poll reports it without asking the server.
+     */
+    synchronized void heardCommit(long tid, long previousTid, long[] oids) {
+        committed(tid, previousTid, oids);
     }
 
     /** {@code tid} is committed, by this storage or another process (a notification, a read of the last tid). */

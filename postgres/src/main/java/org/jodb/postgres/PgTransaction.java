@@ -7,10 +7,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jodb.spi.CommitNotDoneException;
 import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.OnePhaseOutcome;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageConflictException;
 import org.jodb.spi.StorageException;
@@ -30,10 +33,13 @@ import org.postgresql.util.PSQLException;
  * is asked again for the conflicting revisions, the resolver merges them, and the merged records are written.
  * Finish is COMMIT PREPARED (or COMMIT); if the connection fails there, {@link CommitSettlement} finds out
  * whether the transaction committed before finish returns or throws. Abort rolls back whatever vote left and
- * removes what was staged.
+ * removes what was staged. {@link #voteAndFinish} (a one-phase commit) usually takes neither path: it commits in a
+ * group with other threads' one-phase commits ({@link CommitGroup}).
  */
 final class PgTransaction implements StorageTransaction {
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Groups a one-phase commit whose records conflict tries, merging between them, before it votes alone. */
+    static final int GROUP_ROUNDS = 3;
 
     private enum State { OPEN, VOTED, ENDED }
 
@@ -56,6 +62,8 @@ final class PgTransaction implements StorageTransaction {
     private String gid;
     /** Whether the server answered a statement of the current vote attempt (its connection was alive then). */
     private boolean serverAnswered;
+    /** Whether this transaction commits in one phase (nothing else can abort it after its vote): no PREPARE. */
+    private boolean onePhase;
 
     PgTransaction(PostgresStorage storage, TransactionMetadata metadata, ConflictResolver resolver,
                   TransactionInfo copied) {
@@ -105,7 +113,8 @@ final class PgTransaction implements StorageTransaction {
                 throw Failures.of(storage.name(), "connect to vote (nothing was committed)", e);
             }
             commitId = RANDOM.nextLong();
-            gid = storage.prepares ? PreparedTransactions.gid(storage.schema, storage.owner, commitId) : null;
+            gid = storage.prepares && !onePhase ? PreparedTransactions.gid(storage.schema, storage.owner, commitId)
+                    : null;
             serverAnswered = false;
             boolean prepareSent = false;
             try {
@@ -158,7 +167,7 @@ final class PgTransaction implements StorageTransaction {
      * @return the oids whose records the resolver merged
      */
     private long[] voteOn(Connection c, String batchedGid) throws SQLException {
-        String channel = storage.prepares ? null : storage.sql.channel; // delivered at COMMIT, with the commit
+        String channel = gid != null ? null : storage.sql.channel; // delivered at COMMIT, with the commit
         try {
             VoteCall.Outcome written = callWaiting(c, false, channel, batchedGid);
             tid = written.tid();
@@ -209,8 +218,22 @@ final class PgTransaction implements StorageTransaction {
      * their serial.
      */
     private long[] resolve(Connection c, List<VoteCall.Conflict> conflicts) throws SQLException {
-        Map<Long, byte[]> merged = new LinkedHashMap<>();
         Map<Long, Long> mergedSerials = new HashMap<>();
+        Map<Long, byte[]> merged = merge(conflicts, mergedSerials);
+        if (records.staged()) {
+            records.stageOn(c, merged, mergedSerials);
+        } else {
+            merged.forEach((oid, bytes) -> records.replace(oid, mergedSerials.get(oid), bytes));
+        }
+        return merged.keySet().stream().mapToLong(Long::longValue).toArray();
+    }
+
+    /**
+     * The resolver's merge of each write conflict, with the committed tid as its serial in {@code mergedSerials};
+     * the first conflict that cannot be merged fails, as does any read conflict.
+     */
+    private Map<Long, byte[]> merge(List<VoteCall.Conflict> conflicts, Map<Long, Long> mergedSerials) {
+        Map<Long, byte[]> merged = new LinkedHashMap<>();
         for (VoteCall.Conflict k : conflicts) {
             if (k.readCheck()) {
                 continue;
@@ -229,12 +252,7 @@ final class PgTransaction implements StorageTransaction {
             }
         }
         storage.checkReferences(merged);
-        if (records.staged()) {
-            records.stageOn(c, merged, mergedSerials);
-        } else {
-            merged.forEach((oid, bytes) -> records.replace(oid, mergedSerials.get(oid), bytes));
-        }
-        return merged.keySet().stream().mapToLong(Long::longValue).toArray();
+        return merged;
     }
 
     private StorageException voteFailure(SQLException e) {
@@ -310,6 +328,68 @@ final class PgTransaction implements StorageTransaction {
             storage.notifyCommitted(tid); // a prepared transaction could not notify itself; off this thread
         }
         return tid;
+    }
+
+    /**
+     * Commits in one step, in a group with other threads' one-phase commits ({@link CommitGroup}): one database
+     * transaction without PREPARE for the whole group. A member that conflicts writes nothing: the resolver merges
+     * what it can here, on this thread, and the merged records go to the next group (after {@value
+     * #GROUP_ROUNDS} rounds, or when the group failed for a reason a member may have caused, the transaction votes
+     * alone, resolving under the commit lock, and commits without PREPARE). A copy, a transaction whose records
+     * were sent ahead, and a thread with another transaction of this storage between vote and finish take the
+     * two-phase path.
+     */
+    @Override
+    public OnePhaseOutcome voteAndFinish() {
+        require(state == State.OPEN, "vote twice or after the end of the transaction");
+        if (copied != null || records.staged() || storage.votedOnThisThread.get() != null) {
+            return StorageTransaction.super.voteAndFinish();
+        }
+        storage.checkOpen();
+        storage.checkReferences(records.data());
+        onePhase = true;
+        Set<Long> resolved = new LinkedHashSet<>();
+        for (int round = 1; round <= GROUP_ROUNDS; round++) {
+            GroupMember.Answer answer;
+            try {
+                answer = storage.commitGroup.commit(new GroupMember(call, RANDOM.nextLong(), writtenOids(),
+                        records.heldBytes()));
+            } catch (RuntimeException | Error e) {
+                records.drop();
+                throw e;
+            }
+            switch (answer.outcome()) {
+                case COMMITTED -> {
+                    tid = answer.tid();
+                    state = State.ENDED;
+                    return new OnePhaseOutcome(tid, resolved.stream().mapToLong(Long::longValue).toArray());
+                }
+                case FAILED -> {
+                    records.drop();
+                    state = State.ENDED;
+                    throw answer.failure();
+                }
+                case ALONE -> round = GROUP_ROUNDS;
+                case CONFLICTS -> {
+                    Map<Long, Long> mergedSerials = new HashMap<>();
+                    Map<Long, byte[]> merged;
+                    try {
+                        merged = merge(answer.conflicts(), mergedSerials);
+                    } catch (RuntimeException e) {
+                        records.drop();
+                        throw e;
+                    }
+                    merged.forEach((oid, bytes) -> records.replace(oid, mergedSerials.get(oid), bytes));
+                    resolved.addAll(merged.keySet());
+                }
+            }
+        }
+        long[] more = vote();
+        long alone = finish();
+        for (long oid : more) {
+            resolved.add(oid);
+        }
+        return new OnePhaseOutcome(alone, resolved.stream().mapToLong(Long::longValue).toArray());
     }
 
     @Override

@@ -39,7 +39,9 @@ import org.jodb.spi.TransactionRecords;
  *       no database transaction stays open between jodb transactions.</li>
  *   <li>Commits: vote takes the schema's commit lock (an advisory lock, across processes), picks the tid from
  *       the last committed one and the clock, checks conflicts, writes the rows and prepares the database
- *       transaction; finish commits it. See {@link PgTransaction}.</li>
+ *       transaction; finish commits it. See {@link PgTransaction}. A transaction that commits in one phase
+ *       (its caller commits nothing else with it) is committed without PREPARE, in one database transaction
+ *       with the other threads' waiting one-phase commits ({@link CommitGroup}).</li>
  *   <li>Polls: a listener per storage hears each commit's NOTIFY, so that a view's poll with nothing new costs
  *       no round trip; polling the server is the guarantee when it cannot be trusted.</li>
  *   <li>Oids come from a sequence, reserved {@link PostgresOptions#oidBlock()} at a time.</li>
@@ -64,6 +66,8 @@ public final class PostgresStorage implements Storage {
     /** This storage's owner number: its owner lock and the ids of the transactions it prepares carry it. */
     final int owner;
     final ThreadLocal<PgTransaction> votedOnThisThread = new ThreadLocal<>();
+    /** Gathers the one-phase commits of this storage's threads into groups that share a database transaction. */
+    final CommitGroup commitGroup = new CommitGroup(this);
     volatile CommitHooks hooks = CommitHooks.NONE;
     /** Records a transaction holds in memory before it sends them ahead of vote (tests lower it). */
     volatile int heldRecordsBound = HeldRecords.COUNT_BOUND;
@@ -453,6 +457,15 @@ public final class PostgresStorage implements Storage {
      */
     void committed(long tid, long previousTid, long[] oids) {
         ownCommits.committed(tid, previousTid, oids);
+        knownTid.accumulateAndGet(tid, Math::max);
+    }
+
+    /**
+     * A process (another, or this one) committed {@code tid} writing {@code oids}, and {@code previousTid} was the
+     * newest commit before it, as its notification says: views poll past it without asking the server.
+     */
+    void heardCommit(long tid, long previousTid, long[] oids) {
+        ownCommits.heardCommit(tid, previousTid, oids);
         knownTid.accumulateAndGet(tid, Math::max);
     }
 

@@ -6,7 +6,7 @@ package org.jodb.postgres;
  */
 final class Sql {
     /** The layout these statements expect, in {@code storage_info.format_version}. */
-    static final int FORMAT_VERSION = 2;
+    static final int FORMAT_VERSION = 3;
 
     final String schema;
     final String channel;
@@ -16,6 +16,8 @@ final class Sql {
     final String loadAt;
     final String loadAllAt;
     final String committedWith;
+    /** The transactions after a tid that carry one of the commit ids given (a group commit's settlement). */
+    final String committedAfter;
     /** The vote function and the statement that calls it. */
     final VoteFunction vote;
     final String stageRecords;
@@ -51,6 +53,7 @@ final class Sql {
                 + " (SELECT tid, data FROM " + objects + " WHERE oid = q.oid AND tid <= ? ORDER BY tid DESC LIMIT 1) s"
                 + " ON true";
         committedWith = "SELECT count(*) FROM " + transactions + " WHERE tid = ? AND commit_id = ?";
+        committedAfter = "SELECT commit_id, tid FROM " + transactions + " WHERE tid > ? AND commit_id = ANY (?)";
         vote = new VoteFunction(schema);
         String staging = schema + ".object_staging";
         stageRecords = "INSERT INTO " + staging + " (stage, seq, owner, oid, serial, data) SELECT ?, ? + u.n, ?,"
@@ -102,6 +105,17 @@ final class Sql {
     String[] upgradeFromFormat1() {
         return new String[] {
             createStaging(),
+            vote.create(),
+            "UPDATE " + schema + ".storage_info SET format_version = " + FORMAT_VERSION,
+        };
+    }
+
+    /**
+     * The statements that bring tables of format 2 to this format: the vote function's notification names the
+     * previous tid and the oids written (format 2's named the tid alone); nothing else changed.
+     */
+    String[] upgradeFromFormat2() {
+        return new String[] {
             vote.create(),
             "UPDATE " + schema + ".storage_info SET format_version = " + FORMAT_VERSION,
         };

@@ -20,6 +20,8 @@ import org.jodb.spi.TransactionMetadata;
 final class VoteCall {
     /** How long the function waits for the commit lock before the caller looks for abandoned transactions. */
     static final String LOCK_WAIT = "5s";
+    /** The function's parameters (bound by {@link #bind}). */
+    static final int PARAMETERS = 17;
     /** SQLSTATE of a lock wait that ran out ({@code lock_timeout}). */
     static final String LOCK_TIMEOUT = "55P03";
 
@@ -65,7 +67,7 @@ final class VoteCall {
             statement += "; " + PreparedTransactions.prepareStatement(prepareGid);
         }
         try (PreparedStatement s = c.prepareStatement(statement)) {
-            bind(c, s, commitId, report, channel);
+            bind(c, s, 1, commitId, report, channel);
             s.execute();
             Outcome outcome;
             try (ResultSet rs = s.getResultSet()) {
@@ -78,8 +80,13 @@ final class VoteCall {
         }
     }
 
-    private void bind(Connection c, PreparedStatement s, long commitId, boolean report, String channel)
+    /**
+     * Binds the function's {@value #PARAMETERS} parameters, the first at index {@code first} (several calls can
+     * share one statement).
+     */
+    void bind(Connection c, PreparedStatement s, int first, long commitId, boolean report, String channel)
             throws SQLException {
+        int at = first - 1;
         Map<Long, byte[]> held = records.data();
         Map<Long, Long> serials = records.serials();
         int n = records.staged() ? 0 : held.size();
@@ -107,35 +114,35 @@ final class VoteCall {
             checkOids[i] = checks.get(i)[0];
             checkSerials[i] = checks.get(i)[1];
         }
-        s.setLong(1, storage.keys.commit());
-        s.setString(2, LOCK_WAIT);
-        s.setArray(3, SqlArrays.of(c, "bigint", oids));
-        s.setArray(4, SqlArrays.of(c, "bigint", readSerials));
-        s.setArray(5, SqlArrays.of(c, "bytea", bytes));
+        s.setLong(at + 1, storage.keys.commit());
+        s.setString(at + 2, LOCK_WAIT);
+        s.setArray(at + 3, SqlArrays.of(c, "bigint", oids));
+        s.setArray(at + 4, SqlArrays.of(c, "bigint", readSerials));
+        s.setArray(at + 5, SqlArrays.of(c, "bytea", bytes));
         if (records.staged()) {
-            s.setLong(6, records.stage());
-            s.setLong(7, records.stagedCount());
+            s.setLong(at + 6, records.stage());
+            s.setLong(at + 7, records.stagedCount());
         } else {
-            s.setNull(6, java.sql.Types.BIGINT);
-            s.setNull(7, java.sql.Types.BIGINT);
+            s.setNull(at + 6, java.sql.Types.BIGINT);
+            s.setNull(at + 7, java.sql.Types.BIGINT);
         }
-        s.setArray(8, SqlArrays.of(c, "bigint", checkOids));
-        s.setArray(9, SqlArrays.of(c, "bigint", checkSerials));
-        s.setLong(10, System.currentTimeMillis() << 20);
+        s.setArray(at + 8, SqlArrays.of(c, "bigint", checkOids));
+        s.setArray(at + 9, SqlArrays.of(c, "bigint", checkSerials));
+        s.setLong(at + 10, System.currentTimeMillis() << 20);
         if (copied != null) {
-            s.setLong(11, copied.tid());
+            s.setLong(at + 11, copied.tid());
         } else {
-            s.setNull(11, java.sql.Types.BIGINT);
+            s.setNull(at + 11, java.sql.Types.BIGINT);
         }
-        s.setLong(12, copied != null ? copied.timeMillis() : System.currentTimeMillis());
-        s.setString(13, copied != null ? copied.user() : metadata.user());
-        s.setString(14, copied != null ? copied.note() : metadata.note());
-        s.setLong(15, commitId);
-        s.setString(16, channel);
-        s.setBoolean(17, report);
+        s.setLong(at + 12, copied != null ? copied.timeMillis() : System.currentTimeMillis());
+        s.setString(at + 13, copied != null ? copied.user() : metadata.user());
+        s.setString(at + 14, copied != null ? copied.note() : metadata.note());
+        s.setLong(at + 15, commitId);
+        s.setString(at + 16, channel);
+        s.setBoolean(at + 17, report);
     }
 
-    private static Outcome read(ResultSet rs) throws SQLException {
+    static Outcome read(ResultSet rs) throws SQLException {
         long tid = Storage.NO_TID;
         long previousTid = Storage.NO_TID;
         List<Conflict> conflicts = new ArrayList<>();

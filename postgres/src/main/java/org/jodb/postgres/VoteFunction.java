@@ -12,7 +12,9 @@ package org.jodb.postgres;
  * the newest record of each oid wins). On a conflict the function either raises {@link #CONFLICT} (the caller
  * asked for the fast path and will ask again) or returns the conflicts, with the revision each writer read, the
  * committed one and its own, so that the caller can resolve them; either way it writes nothing then. On
- * success it returns one row: the tid.
+ * success it returns one row: the tid. Given a channel, it notifies there (delivered at COMMIT) {@code "<tid>
+ * <previous tid> <oid> <oid> ..."}: the listeners of other processes learn the commit and what it wrote without
+ * a query ({@link CommitListener}).
  */
 final class VoteFunction {
     /** SQLSTATE raised by a vote that met a conflict in the fast path: nothing was written. */
@@ -21,6 +23,13 @@ final class VoteFunction {
     static final String STAGED_LOST = "JDS01";
     /** SQLSTATE raised when a copied transaction's tid is not above the last one. */
     static final String COPY_TOO_OLD = "JDT01";
+
+    /**
+     * Most oids a commit's notification names (with its tid and the tid before it); a commit that wrote more, or
+     * whose records were staged, notifies its tid alone. A notification's payload stays under PostgreSQL's 8,000
+     * bytes.
+     */
+    static final int MAX_NOTIFIED_OIDS = 300;
 
     /** The statement that calls it: parameters in the order of {@link #create}'s signature. */
     final String call;
@@ -113,7 +122,10 @@ final class VoteFunction {
                 + " VALUES (v_tid, p_time_millis, p_username, p_note, p_commit_id);\n"
                 // delivered at COMMIT; a prepared transaction may not notify (the caller does it after COMMIT
                 // PREPARED)
-                + "  IF p_channel IS NOT NULL THEN\n"
+                + "  IF p_channel IS NOT NULL AND p_stage IS NULL AND cardinality(p_oids) <= " + MAX_NOTIFIED_OIDS
+                + " THEN\n"
+                + "    PERFORM pg_notify(p_channel, v_tid || ' ' || v_last || ' ' || array_to_string(p_oids, ' '));\n"
+                + "  ELSIF p_channel IS NOT NULL THEN\n"
                 + "    PERFORM pg_notify(p_channel, v_tid::text);\n"
                 + "  END IF;\n"
                 + "  RETURN QUERY SELECT v_tid, NULL::bigint, NULL::bigint, NULL::bigint, NULL::boolean, NULL::bytea,"

@@ -26,7 +26,8 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 /**
  * A view's poll with nothing new costs no round trip while the listener hears every commit; a commit of another
- * process is reported after its notification, with one query; with the listener's connection lost the views
+ * process is reported after its notification, with one query, or with none when the notification named its
+ * oids and the tid before it; with the listener's connection lost the views
  * ask the server at every poll, so that nothing goes unreported.
  */
 class NotificationPollTest extends PgSchemas {
@@ -126,6 +127,38 @@ class NotificationPollTest extends PgSchemas {
             assertEquals(before + 1, source.taken.get(), "one query for what changed");
             assertEquals(Changes.none(t2), view.poll());
             assertEquals(before + 1, source.taken.get());
+            view.close();
+        }
+    }
+
+    @Test
+    void anotherProcessesCommitWhoseNotificationNamesItsOidsIsReportedWithoutAQuery() throws Exception {
+        String schema = schema("notify_oids");
+        CountingDataSource source = new CountingDataSource();
+        source.inner.setUrl(PgUrl.parse(server.url(schema), "jodb").driverUrl());
+        try (PostgresStorage mine = PostgresStorage.open(source, PostgresOptions.defaults().withSchema(schema));
+             PostgresStorage theirs = PostgresStorage.open(server.url(schema))) {
+            await("the listener", () -> mine.listenerGeneration() != 0);
+            StorageView view = mine.openView();
+            long start = view.snapshotTid();
+            long[] oids = {theirs.newOid(), theirs.newOid()};
+            long[] tids = new long[2];
+            for (int i = 0; i < 2; i++) {
+                // a one-phase commit notifies from its database transaction, naming the tid before it and its oids
+                StorageTransaction txn = theirs.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+                txn.store(oids[i], Storage.NO_TID, new byte[] {(byte) i});
+                tids[i] = txn.voteAndFinish().tid();
+            }
+            await("the notification of " + tids[1], () -> mine.knownTid() >= tids[1]);
+
+            int before = source.taken.get();
+            Changes changes = view.poll();
+            assertEquals(before, source.taken.get(), "the notifications told everything: no query");
+            assertEquals(tids[1], changes.snapshotTid());
+            assertEquals(List.of(tids[0], tids[1]), changes.transactions().stream().map(t -> t.tid()).toList());
+            assertEquals(oids[0], changes.transactions().get(0).oids()[0]);
+            assertEquals(oids[1], changes.transactions().get(1).oids()[0]);
+            assertTrue(start < tids[0]);
             view.close();
         }
     }

@@ -83,4 +83,27 @@ class OwnCommitsTest {
         assertNull(own.since(13));
         assertEquals(Changes.none(14), own.since(14));
     }
+
+    @Test
+    void anotherProcessesCommitHeardWithItsOidsIsReportedAndAGapBeforeItMakesThePollAsk() {
+        OwnCommits own = new OwnCommits();
+        own.committed(11, 10, new long[] {1});
+        own.heardCommit(12, 11, new long[] {2, 3}); // another process's, named in full by its notification
+        Changes changes = own.since(11);
+        assertEquals(List.of(12L), tids(changes));
+        assertArrayEquals(new long[] {2, 3}, changes.transactions().get(0).oids());
+        own.heardCommit(15, 14, new long[] {4}); // 13 and 14 were not heard in full
+        assertNull(own.since(12), "a commit lies between 12 and 15 that the log does not hold");
+        assertEquals(List.of(15L), tids(own.since(14)));
+    }
+
+    @Test
+    void anOwnCommitHeardInFullBeforeItsThreadRecordsItIsLoggedOnce() {
+        OwnCommits own = new OwnCommits();
+        long[] oids = new long[OwnCommits.MAX_OIDS * 3 / 4]; // counted twice, the log would drop it as too big
+        own.heardCommit(11, 10, oids);
+        own.committed(11, 10, oids);
+        assertEquals(List.of(11L), tids(own.since(10)));
+        assertEquals(oids.length, own.since(10).transactions().get(0).oids().length);
+    }
 }

@@ -5,6 +5,7 @@ import org.jodb.ConflictException;
 import org.jodb.ReadConflictException;
 import org.jodb.spi.CommitNotDoneException;
 import org.jodb.spi.DanglingReferenceException;
+import org.jodb.spi.OnePhaseOutcome;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageConflictException;
 import org.jodb.spi.StorageUnavailableException;
@@ -31,6 +32,8 @@ import org.jodb.transaction.TransactionStatus;
  *   finish settled "not committed" (CommitNotDoneException) gets the changes thrown away here, before the
  *   failure goes on: no object keeps a state that is not in the storage, and the session is ready for the
  *   next transaction (the failure is retryable: the work can be redone).
+ * tpcVoteAndFinish (the transaction's only data manager): both in one storage call (voteAndFinish), which may
+ *   commit it together with other threads' transactions; the registry entries it created become readable before.
  * abort / tpcAbort: the changes are thrown away ({@link #discard}).
  * </pre>
  * Used by the session's thread only.
@@ -199,6 +202,41 @@ final class SessionDataManager implements DataManager {
             discard(); // nothing of it is committed, nor ever will be: changed objects become ghosts again
             throw e;
         }
+        finished(tid);
+    }
+
+    /**
+     * The transaction's only data manager: the storage votes and finishes in one call (and may commit it together
+     * with other threads' transactions). The same steps as tpcVote then tpcFinish.
+     */
+    @Override
+    public void tpcVoteAndFinish(Transaction txn) {
+        if (storageTxn == null || !changes.isJoinedTo(txn)) {
+            tpcFinish(txn);
+            return;
+        }
+        // before the call: the storage makes the records visible before it returns, and another thread's
+        // conflict resolution may decode them at once (a failed commit leaves these entries unused: no committed
+        // record names them)
+        entries.voted();
+        OnePhaseOutcome outcome;
+        try {
+            outcome = storageTxn.voteAndFinish();
+        } catch (StorageConflictException e) {
+            layer.counters.conflicts.increment();
+            throw conflict(e);
+        } catch (CommitNotDoneException e) {
+            discard();
+            throw e;
+        }
+        for (long oid : outcome.resolvedOids()) {
+            changes.mergedByStorage(oid);
+        }
+        finished(outcome.tid());
+    }
+
+    /** The storage committed the transaction as {@code tid}: the written objects carry it. */
+    private void finished(long tid) {
         layer.counters.commits.increment();
         storageTxn = null;
         stopWriting();

@@ -102,8 +102,8 @@ final class JodbStore implements Store {
     @Override
     public String describe(Durability mode) {
         if (postgresUrl != null) {
-            return "PostgresStorage: commit returns after COMMIT PREPARED, durable as the server's synchronous_commit"
-                    + " says" + (prefetch ? "; each transfer loads its accounts in one round trip first"
+            return "PostgresStorage: one-phase commits of concurrent threads grouped in one database transaction;"
+                    + " commit returns after its COMMIT, durable as the server's synchronous_commit says" + (prefetch ? "; each transfer loads its accounts in one round trip first"
                     + " (Connection.prefetch), and the read-back all accounts" : "");
         }
         StorageOptions o = options(mode);

@@ -65,7 +65,7 @@ public final class ObjectLayer {
             throw new IllegalArgumentException("sharedCacheBytes < 0: " + sharedCacheBytes);
         }
         this.codec = new ObjectRecordCodec(proxies, new ClassNames(renames));
-        this.shared = new SharedRecords(sharedCacheBytes, storage.lastTid());
+        this.shared = new SharedRecords(sharedCacheBytes, Storage.NO_TID); // learns the newest at the first poll
     }
 
     public Storage storage() {

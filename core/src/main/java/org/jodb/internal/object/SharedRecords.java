@@ -1,6 +1,5 @@
 package org.jodb.internal.object;
 
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -39,7 +38,7 @@ final class SharedRecords {
     /** What a cached entry costs beyond its bytes (the map's node, the key, the entry, the array header). */
     static final int ENTRY_OVERHEAD = 120;
     /** Oids of recent commits remembered for judging offers; past it the window starts again, empty. */
-    static final int WINDOW_OIDS = 65_536;
+    static final int WINDOW_OIDS = 16_384;
     /** Sessions a database must have had before records are offered: one connection has nobody to share with. */
     private static final int SHARING_SESSIONS = 2;
 
@@ -63,7 +62,7 @@ final class SharedRecords {
     /** The commits after this tid, up to {@link #known}, are in {@link #lastWrites} (monitor). */
     private long windowFrom;
     /** For each oid written by a commit after {@link #windowFrom}: the tid of the last such commit (monitor). */
-    private final Map<Long, Long> lastWrites = new HashMap<>();
+    private final LongLongTable lastWrites = new LongLongTable();
     /** Bytes of the cached entries, with {@link #ENTRY_OVERHEAD} each (monitor). */
     private long bytes;
     /** The clock sweep's hand; null when it must start again (monitor). */
@@ -72,7 +71,8 @@ final class SharedRecords {
 
     /**
      * @param budgetBytes bytes the cached records may take (0: nothing is cached)
-     * @param known       a tid every commit at or before which is in the storage as it is now (the newest one)
+     * @param known       the tid up to which the cache counts as told of every commit (with nothing cached,
+     *                    any tid will do: {@link #sessionMade} moves it to the first session's snapshot)
      */
     SharedRecords(long budgetBytes, long known) {
         if (budgetBytes < 0) {
@@ -83,9 +83,17 @@ final class SharedRecords {
         this.windowFrom = known;
     }
 
-    /** A session of the database was made: from the second on, loaded and committed records are offered. */
-    synchronized void sessionMade() {
+    /**
+     * A session of the database was made, reading at {@code snapshot}: from the second on, loaded and committed
+     * records are offered. While nothing is cached the cache moves to that snapshot (there is nothing a commit
+     * before it could have to drop), so that the session's polls from there on can tell it what follows.
+     */
+    synchronized void sessionMade(long snapshot) {
         sessions++;
+        if (entries.isEmpty() && snapshot > known) {
+            lastWrites.clear();
+            known = windowFrom = snapshot;
+        }
     }
 
     /** Whether offering records can pay: the database has had more than one session, and a budget. */
@@ -122,8 +130,7 @@ final class SharedRecords {
         }
         long oid = revision.oid();
         if (through < known) {
-            Long written = lastWrites.get(oid);
-            if (through < windowFrom || (written != null && written > through)) {
+            if (through < windowFrom || lastWrites.get(oid, Long.MIN_VALUE) > through) {
                 return; // a commit after through may have written it, or did
             }
         }

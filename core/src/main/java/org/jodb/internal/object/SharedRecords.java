@@ -116,7 +116,9 @@ final class SharedRecords {
         if (e == null || e.revision.tid() > snapshot || snapshot > through) {
             return null;
         }
-        e.used = true;
+        if (!e.used) {
+            e.used = true; // written only when it changes: the entry's cache line stays shared between readers
+        }
         return e.revision;
     }
 

@@ -58,7 +58,7 @@ public final class Database implements AutoCloseable {
 
     private Database(Storage storage, Options options) {
         this.layer = new ObjectLayer(storage, options.cacheSize, options.cacheSizeBytes, options.spillThreshold,
-                options.sharedCacheBytes, options.renames);
+                options.renames);
         layer.initialize(new PersistentMap<String, Object>());
         this.connections = new OpenConnections(layer);
     }
@@ -150,7 +150,6 @@ public final class Database implements AutoCloseable {
         private int cacheSize = 10_000;
         private long cacheSizeBytes;
         private long spillThreshold = 64L << 20;
-        private long sharedCacheBytes = 64L << 20;
         private final Map<String, String> renames = new HashMap<>();
 
         /**
@@ -185,21 +184,6 @@ public final class Database implements AutoCloseable {
                 throw new IllegalArgumentException("cacheSizeBytes < 0: " + bytes);
             }
             this.cacheSizeBytes = bytes;
-            return this;
-        }
-
-        /**
-         * Bytes of committed records the database's connections share (default 64 MiB; 0 for none), with an
-         * estimate of each one's overhead: a record one connection loaded or committed is read from here by
-         * the others, as long as it is the revision their snapshot would read from the storage, instead of
-         * being looked up in the storage again (each connection still makes its own objects from it). The
-         * records not read lately go first beyond it. ZODB's storage-level cache, shared by the connections.
-         */
-        public Options sharedCacheBytes(long bytes) {
-            if (bytes < 0) {
-                throw new IllegalArgumentException("sharedCacheBytes < 0: " + bytes);
-            }
-            this.sharedCacheBytes = bytes;
             return this;
         }
 
@@ -306,7 +290,6 @@ public final class Database implements AutoCloseable {
         try {
             layer.storage().pack(packTid, layer.referenceFinder());
         } finally {
-            layer.packed();
             layer.counters().packEnded();
         }
     }

@@ -53,8 +53,6 @@ final class CommitGate {
      * above every oid in the log; raised as commits publish.
      */
     private long maxIndexedOid;
-    /** The entries publish put into the index, read by votes before the index itself. */
-    private final PublishedEntries published = new PublishedEntries();
     /** What packs removed since open, for vote's check of references (locked to replace). */
     private volatile RemovedOids removedOids = RemovedOids.NONE;
 
@@ -131,18 +129,7 @@ final class CommitGate {
         if (oid > maxIndexedOid) {
             return null;
         }
-        // What this storage published is the index's entry, and checked already: no lookup, no check.
-        OidIndex.Entry mine = published.get(indexes.current(), oid);
-        return mine != null ? mine : reads.current(oid, serial);
-    }
-
-    /**
-     * The entry of {@code oid} in {@code index} as a lookup there would find it now (not locked, for
-     * {@link EarlyLookups}): the one this storage published, else the index's.
-     */
-    OidIndex.Entry lookup(OidIndex index, long oid) {
-        OidIndex.Entry mine = published.get(index, oid);
-        return mine != null ? mine : index.get(oid);
+        return reads.current(oid, serial);
     }
 
     /**
@@ -222,9 +209,6 @@ final class CommitGate {
             current = indexes.current();
             current.putAll(oids, positions, oids.length, tid);
         }
-        // before the last tid, like the index; new objects are left out: their first vote finds them above
-        // maxIndexedOid without a lookup, and a bulk insert would only fill the map
-        published.published(current, oids, positions, oids.length, tid, maxIndexedOid);
         long max = maxIndexedOid;
         for (long oid : oids) {
             max = Math.max(max, oid);
@@ -287,7 +271,6 @@ final class CommitGate {
      */
     void publishPack(OidIndex packed, long lastTxn, long packTid, long[] removed, ReferenceFinder references) {
         indexes.swap(packed);
-        published.clear(); // pack moved the revisions
         last.movedTo(lastTxn);
         recent.packed(packTid); // it may still list commits this pack dropped
         reads.raiseOldestSnapshot(Math.min(packTid, last.tid())); // Storage#oldestSnapshot

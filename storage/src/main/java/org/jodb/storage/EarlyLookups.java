@@ -56,7 +56,7 @@ final class EarlyLookups {
         EarlyLookups early = new EarlyLookups(index, asOf);
         try {
             for (long oid : oids) {
-                early.found.put(oid, gate.lookup(index, oid));
+                early.found.put(oid, index.get(oid));
             }
         } catch (RuntimeException failed) {
             return NONE;

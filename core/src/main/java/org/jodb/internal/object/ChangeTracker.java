@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import org.jodb.internal.serialization.ObjectRecordCodec;
 import org.jodb.internal.serialization.RecordContext;
-import org.jodb.spi.Revision;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.transaction.Transaction;
@@ -62,8 +61,6 @@ final class ChangeTracker {
 
     /** Counts the records a commit hands to the storage. */
     private final TransferCounter transfers;
-    /** The database's shared records: a committed record goes there, for the other connections to read. */
-    private final SharedRecords shared;
 
     ChangeTracker(ObjectLayer layer, ObjectCache cache, Ghosts ghosts, RecordContext records,
             TransferCounter transfers) {
@@ -72,7 +69,6 @@ final class ChangeTracker {
         this.codec = layer.codec;
         this.ghosts = ghosts;
         this.storage = layer.storage;
-        this.shared = layer.shared;
         this.records = records;
         this.writes = new SavepointStates(layer.spillThreshold);
         this.outside = new OutsideChanges(this, ghosts);
@@ -328,7 +324,6 @@ final class ChangeTracker {
      * those whose record the storage merged ({@code saved} null) reload it.
      */
     void committed(long tid) {
-        boolean share = shared.sharing();
         writes.forEachOid(oid -> {
             ObjectState s = stateOf(cache.get(oid));
             if (s != null) {
@@ -338,9 +333,6 @@ final class ChangeTracker {
                     if (s.saved == null) {
                         ghosts.unload(s);
                         cache.ghosted(s);
-                    } else if (share) {
-                        // saved is the record just stored (flush wrote it; a merge by the storage cleared it)
-                        shared.offer(new Revision(oid, tid, s.saved), tid);
                     }
                 }
             }

@@ -28,8 +28,6 @@ public final class ObjectLayer {
     final long cacheSizeBytes;
     /** Bytes a transaction's savepoint data keeps on the heap before spilling to a temporary file. */
     final long spillThreshold;
-    /** Committed records the connections share, so that one connection's load or commit spares the others a load. */
-    final SharedRecords shared;
     /**
      * The session (its data manager) that has a storage transaction open, for each transaction being committed and storage.
      * One per pair: a storage commits one transaction at a time per thread (a second vote on the thread
@@ -42,12 +40,8 @@ public final class ObjectLayer {
     record Writing(Transaction transaction, Storage storage) {
     }
 
-    /**
-     * @param sharedCacheBytes bytes of committed records the connections share ({@link SharedRecords}); 0 for
-     *                         none
-     */
     public ObjectLayer(Storage storage, int cacheSize, long cacheSizeBytes, long spillThreshold,
-            long sharedCacheBytes, Map<String, String> renames) {
+            Map<String, String> renames) {
         this.storage = Objects.requireNonNull(storage, "storage");
         if (cacheSize < 0) {
             throw new IllegalArgumentException("cacheSize < 0: " + cacheSize);
@@ -61,11 +55,7 @@ public final class ObjectLayer {
         this.cacheSize = cacheSize;
         this.cacheSizeBytes = cacheSizeBytes;
         this.spillThreshold = spillThreshold;
-        if (sharedCacheBytes < 0) {
-            throw new IllegalArgumentException("sharedCacheBytes < 0: " + sharedCacheBytes);
-        }
         this.codec = new ObjectRecordCodec(proxies, new ClassNames(renames));
-        this.shared = new SharedRecords(sharedCacheBytes, Storage.NO_TID); // learns the newest at the first poll
     }
 
     public Storage storage() {
@@ -91,14 +81,6 @@ public final class ObjectLayer {
                 return ObjectRecordCodec.isEntryRecord(record);
             }
         };
-    }
-
-    /**
-     * A pack ran (or failed part way): the shared records are dropped, so that an object the pack removed is
-     * not served from them to a connection that still holds a reference to it.
-     */
-    public void packed() {
-        shared.clear();
     }
 
     /** Creates the root (an empty map) if the storage has none: "initial database creation". */

@@ -62,9 +62,7 @@ public final class Session implements ObjectJar, RecordContext {
         this.transfers = new TransferCounter(layer.counters);
         this.entries = new PendingEntries(layer.registry, layer.storage);
         this.ghosts = new Ghosts(layer.codec, cache);
-        this.snapshot = new Snapshot(view, layer.storage.name(), historical, cache, ghosts, transfers,
-                layer.shared);
-        layer.shared.sessionMade(view.snapshotTid());
+        this.snapshot = new Snapshot(view, layer.storage.name(), historical, cache, ghosts, transfers);
         this.changes = new ChangeTracker(layer, cache, ghosts, this, transfers);
         this.loader = new ObjectLoader(layer, cache, snapshot, changes, this, this);
         this.commit = new SessionDataManager(layer, cache, changes, entries, snapshot, life, sortKey);

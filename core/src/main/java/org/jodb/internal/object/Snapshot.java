@@ -1,6 +1,5 @@
 package org.jodb.internal.object;
 
-import java.util.Arrays;
 import org.jodb.spi.Changes;
 import org.jodb.spi.CommittedTransaction;
 import org.jodb.spi.CorruptStorageException;
@@ -23,11 +22,6 @@ final class Snapshot {
     private final ObjectCache cache;
     private final Ghosts ghosts;
     private final TransferCounter transfers;
-    /**
-     * The records every session of the database shares: read before the storage, offered what it loads, told of
-     * each poll. A historical session leaves it alone: its loads must meet a pack that passed its snapshot.
-     */
-    private final SharedRecords shared;
     /** The tid of this session's last commit: its own writes need no invalidation. */
     private long ownTid = -1;
     /**
@@ -37,9 +31,8 @@ final class Snapshot {
     private boolean pollPending;
 
     Snapshot(StorageView view, String storageName, boolean historical, ObjectCache cache, Ghosts ghosts,
-            TransferCounter transfers, SharedRecords shared) {
+            TransferCounter transfers) {
         this.transfers = transfers;
-        this.shared = historical ? SharedRecords.NONE : shared;
         this.view = view;
         this.storageName = storageName;
         this.historical = historical;
@@ -67,20 +60,11 @@ final class Snapshot {
      */
     Revision load(long oid) {
         transfers.loaded();
-        long tid = view.snapshotTid();
-        Revision r = shared.get(oid, tid);
-        if (r != null) {
-            return r;
-        }
         try {
-            r = view.load(oid);
+            return view.load(oid);
         } catch (StorageException e) {
             throw explained(e);
         }
-        if (r != null) {
-            shared.offer(r, tid);
-        }
-        return r;
     }
 
     /**
@@ -89,32 +73,11 @@ final class Snapshot {
      * returned (and nothing counted): the caller fills all of the objects or none.
      */
     Revision[] loadAll(long[] oids) {
-        long tid = view.snapshotTid();
-        Revision[] found = new Revision[oids.length];
-        long[] missing = new long[oids.length];
-        int misses = 0;
-        for (int i = 0; i < oids.length; i++) {
-            found[i] = shared.get(oids[i], tid);
-            if (found[i] == null) {
-                missing[misses++] = oids[i];
-            }
-        }
-        if (misses > 0) {
-            Revision[] loaded;
-            try {
-                loaded = view.loadAll(misses == oids.length ? oids : Arrays.copyOf(missing, misses));
-            } catch (StorageException e) {
-                throw explained(e);
-            }
-            for (int i = 0, next = 0; i < oids.length; i++) {
-                if (found[i] == null) {
-                    Revision r = loaded[next++];
-                    found[i] = r;
-                    if (r != null) {
-                        shared.offer(r, tid);
-                    }
-                }
-            }
+        Revision[] found;
+        try {
+            found = view.loadAll(oids);
+        } catch (StorageException e) {
+            throw explained(e);
         }
         transfers.loaded(oids.length);
         return found;
@@ -152,9 +115,7 @@ final class Snapshot {
         if (historical) {
             return;
         }
-        long from = view.snapshotTid();
         Changes changes = view.poll();
-        shared.advance(from, changes);
         if (!changes.known()) {
             for (PersistentObject p : cache.all()) {
                 ObjectState s = p.$jodbState();

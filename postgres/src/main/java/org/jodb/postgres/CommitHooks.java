@@ -1,5 +1,10 @@
 package org.jodb.postgres;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+
 /**
  * Points inside a commit where the fault tests stop a transaction to break its connection; each is given the
  * server process id of the committing connection. Does nothing unless a test installs one.
@@ -29,5 +34,13 @@ interface CommitHooks {
     /** Whether any hook is installed (only then does a commit ask the server for its process id). */
     default boolean active() {
         return this != NONE;
+    }
+
+    /** The server process id of {@code c}'s backend, which the hooks are given (asked only when one is active). */
+    static int backendPid(Connection c) throws SQLException {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return rs.getInt(1);
+        }
     }
 }

@@ -18,6 +18,24 @@ interface Connections extends AutoCloseable {
     void give(Connection connection, boolean broken);
 
     /**
+     * Returns {@code connection} after a job that may have left a transaction open (a failed vote): unless it is
+     * {@code broken}, what is open is rolled back and autocommit restored first; a connection that fails at that
+     * is given back as broken.
+     */
+    default void giveRolledBack(Connection connection, boolean broken) {
+        boolean lost = broken;
+        try {
+            if (!lost && !connection.getAutoCommit()) {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            lost = true;
+        }
+        give(connection, lost);
+    }
+
+    /**
      * A connection outside the pool, for a caller that keeps it (the notification listener) or that must not
      * wait for the pool (recovery and settlement, which voters holding pooled connections may wait for).
      */

@@ -4,7 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -46,7 +45,7 @@ final class GroupVote {
             try {
                 c.setAutoCommit(false);
                 if (storage.hooks.active()) {
-                    backendPid = backendPid(c);
+                    backendPid = CommitHooks.backendPid(c);
                     serverAnswered = true;
                     storage.hooks.atVote(backendPid);
                 }
@@ -54,7 +53,7 @@ final class GroupVote {
             } catch (SQLException e) {
                 boolean lost = Failures.connectionLost(e);
                 serverAnswered |= !lost;
-                giveBack(c, lost);
+                storage.connections.giveRolledBack(c, lost);
                 if (lost && !serverAnswered && attempt == 1) {
                     continue; // a pooled connection the server ended while it was idle: once more on a new one
                 }
@@ -65,7 +64,7 @@ final class GroupVote {
                 return everyone(group, () -> GroupMember.Answer.failed(
                         Failures.of(storage.name(), "vote (nothing was committed)", e)));
             } catch (RuntimeException | Error e) {
-                giveBack(c, false);
+                storage.connections.giveRolledBack(c, false);
                 throw e;
             }
             return commit(c, backendPid, group, outcomes);
@@ -124,13 +123,13 @@ final class GroupVote {
                     : GroupMember.Answer.conflicts(o.conflicts()));
         }
         if (writer < 0) {
-            giveBack(c, false); // rolls back: nothing was written
+            storage.connections.giveRolledBack(c, false); // rolls back: nothing was written
             return answers;
         }
         try {
             storage.hooks.beforeCommit(backendPid);
         } catch (RuntimeException e) {
-            giveBack(c, false); // rolls back: nothing committed
+            storage.connections.giveRolledBack(c, false); // rolls back: nothing committed
             throw e;
         }
         try {
@@ -191,20 +190,6 @@ final class GroupVote {
         }
     }
 
-    /** Gives the connection back, rolled back and in autocommit, unless it is {@code broken}. */
-    private void giveBack(Connection c, boolean broken) {
-        boolean lost = broken;
-        try {
-            if (!lost && !c.getAutoCommit()) {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            lost = true;
-        }
-        storage.connections.give(c, lost);
-    }
-
     /** An answer for each member, each its own (a failure is thrown on the member's thread). */
     private static List<GroupMember.Answer> everyone(List<GroupMember> group, Supplier<GroupMember.Answer> answer) {
         List<GroupMember.Answer> answers = new ArrayList<>();
@@ -212,12 +197,5 @@ final class GroupVote {
             answers.add(answer.get());
         }
         return answers;
-    }
-
-    private static int backendPid(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            return rs.getInt(1);
-        }
     }
 }

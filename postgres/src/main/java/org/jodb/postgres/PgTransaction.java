@@ -2,9 +2,7 @@ package org.jodb.postgres;
 
 import java.security.SecureRandom;
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -120,7 +118,7 @@ final class PgTransaction implements StorageTransaction {
             try {
                 c.setAutoCommit(false);
                 if (storage.hooks.active()) {
-                    backendPid = backendPid(c);
+                    backendPid = CommitHooks.backendPid(c);
                     serverAnswered = true;
                     storage.hooks.atVote(backendPid);
                 }
@@ -279,16 +277,7 @@ final class PgTransaction implements StorageTransaction {
 
     /** Gives back vote's connection after a failure; a PREPARE that may have reached the server is undone. */
     private void failVote(Connection c, boolean prepareMayHaveRun, boolean broken) {
-        boolean lost = broken;
-        try {
-            if (!lost && !c.getAutoCommit()) {
-                c.rollback();
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            lost = true;
-        }
-        storage.connections.give(c, lost);
+        storage.connections.giveRolledBack(c, broken);
         if (prepareMayHaveRun) {
             storage.rollbackPrepared(gid);
         }
@@ -423,13 +412,6 @@ final class PgTransaction implements StorageTransaction {
     /** The oids this transaction wrote, or null when they were staged on the server (not all in memory). */
     private long[] writtenOids() {
         return records.staged() ? null : records.data().keySet().stream().mapToLong(Long::longValue).toArray();
-    }
-
-    private static int backendPid(Connection c) throws SQLException {
-        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
-            rs.next();
-            return rs.getInt(1);
-        }
     }
 
     private void require(boolean ok, String what) {

@@ -153,23 +153,9 @@ final class Reads {
         try (PreparedStatement s = c.prepareStatement(sql.transactionsAfter)) {
             s.setLong(1, tid);
             try (ResultSet rs = s.executeQuery()) {
-                long current = -1;
-                List<Long> oids = new ArrayList<>();
                 while (rs.next()) {
                     packedBefore = rs.getLong(1);
-                    long t = rs.getLong(2);
-                    if (t != current && current != -1) {
-                        result.add(new CommittedTransaction(current, toArray(oids)));
-                        oids.clear();
-                    }
-                    current = t;
-                    long oid = rs.getLong(3);
-                    if (!rs.wasNull()) {
-                        oids.add(oid);
-                    }
-                }
-                if (current != -1) {
-                    result.add(new CommittedTransaction(current, toArray(oids)));
+                    result.add(new CommittedTransaction(rs.getLong(2), longs(rs.getArray(3))));
                 }
             }
         }
@@ -186,17 +172,22 @@ final class Reads {
             s.setInt(2, max);
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
-                    Long[] oids = (Long[]) rs.getArray(5).getArray();
-                    long[] plain = new long[oids.length];
-                    for (int i = 0; i < oids.length; i++) {
-                        plain[i] = oids[i];
-                    }
                     result.add(new TransactionInfo(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                            plain));
+                            longs(rs.getArray(5))));
                 }
             }
         }
         return result;
+    }
+
+    /** A {@code bigint[]} column's values. */
+    private static long[] longs(Array array) throws SQLException {
+        Long[] boxed = (Long[]) array.getArray();
+        long[] plain = new long[boxed.length];
+        for (int i = 0; i < plain.length; i++) {
+            plain[i] = boxed[i];
+        }
+        return plain;
     }
 
     static long[] toArray(List<Long> values) {

@@ -72,7 +72,10 @@ final class VoteFunction {
                 + " p_commit_id bigint, p_channel text, p_report boolean)\n"
                 + "RETURNS TABLE (r_tid bigint, r_oid bigint, r_serial bigint, r_now bigint, r_read_check boolean,"
                 + " r_read_data bytea, r_now_data bytea, r_own_data bytea, r_last bigint)\n"
-                + "LANGUAGE plpgsql AS $vote$\n"
+                // One plan per statement for the session: left to choose, the server planned the conflict query
+                // afresh at every call (its plan for a transaction without staged records is cheaper than the
+                // generic one, which also probes object_staging), and planning cost more than running it.
+                + "LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $vote$\n"
                 + "DECLARE\n"
                 + "  v_last bigint;\n"
                 + "  v_tid bigint;\n"

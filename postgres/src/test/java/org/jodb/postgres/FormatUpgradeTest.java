@@ -11,17 +11,21 @@ import org.jodb.spi.ConflictResolver;
 import org.jodb.spi.Storage;
 import org.jodb.spi.StorageTransaction;
 import org.jodb.spi.TransactionMetadata;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Tables of format 2, whose vote function notified a commit's tid alone, are brought to format 3 at open: the
- * function is replaced by one whose notification also names the tid before the commit and the oids it wrote.
+ * Tables of format 2, whose vote function notified a commit's tid alone, and of format 3, whose function the
+ * server planned afresh at every call, are brought to format 4 at open: the function is replaced by one whose
+ * notification also names the tid before the commit and the oids it wrote, and which keeps one plan per
+ * statement.
  */
 class FormatUpgradeTest extends PgSchemas {
 
-    @Test
-    void tablesOfFormat2GetTheVoteFunctionThatNotifiesTheOidsAtOpen() throws SQLException {
-        String schema = schema("format2");
+    @ParameterizedTest(name = "format {0}")
+    @ValueSource(ints = {2, 3})
+    void anOlderVoteFunctionIsReplacedAtOpen(int format) throws SQLException {
+        String schema = schema("format" + format);
         long oid;
         long t1;
         try (PostgresStorage before = PostgresStorage.open(server.url(schema))) {
@@ -32,8 +36,12 @@ class FormatUpgradeTest extends PgSchemas {
         }
         String q = SchemaName.quoted(schema);
         try (Connection c = server.admin(); Statement st = c.createStatement()) {
-            st.execute("DROP FUNCTION " + q + ".vote");
-            st.execute("UPDATE " + q + ".storage_info SET format_version = 2");
+            if (format == 2) {
+                st.execute("DROP FUNCTION " + q + ".vote");
+            } else {
+                st.execute("ALTER FUNCTION " + q + ".vote RESET ALL"); // format 3's function had no setting
+            }
+            st.execute("UPDATE " + q + ".storage_info SET format_version = " + format);
         }
         try (PostgresStorage after = PostgresStorage.open(server.url(schema))) {
             assertEquals(t1, after.load(oid).tid());
@@ -46,11 +54,12 @@ class FormatUpgradeTest extends PgSchemas {
         try (Connection c = server.admin(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT format_version, (SELECT count(*) FROM pg_proc p JOIN"
                      + " pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '" + schema + "' AND p.proname ="
-                     + " 'vote' AND p.prosrc LIKE '%array_to_string(p_oids%') FROM " + q + ".storage_info")) {
+                     + " 'vote' AND p.prosrc LIKE '%array_to_string(p_oids%' AND 'plan_cache_mode=force_generic_plan' ="
+                     + " ANY (p.proconfig)) FROM " + q + ".storage_info")) {
             rs.next();
             assertEquals(Sql.FORMAT_VERSION, rs.getInt(1));
-            assertEquals(3, Sql.FORMAT_VERSION);
-            assertEquals(1, rs.getInt(2), "the vote function names the oids in its notification");
+            assertEquals(4, Sql.FORMAT_VERSION);
+            assertEquals(1, rs.getInt(2), "the vote function names the oids in its notification and keeps its plans");
         }
     }
 }

@@ -16,16 +16,28 @@ import java.util.concurrent.Semaphore;
 final class DriverPool implements Connections {
     /** The URL without its passwords, which go to the driver as properties (see {@link PgUrl#openUrl}). */
     private final String url;
-    private final Properties secretProperties;
+    /** The URL's passwords and the session settings jodb asks for ({@link #SESSION_OPTIONS}). */
+    private final Properties properties;
     /** The URL's passwords, kept out of the driver's exceptions ({@link Scrub}). */
     private final List<String> secrets;
     private final Semaphore permits;
     private final ConcurrentLinkedDeque<Connection> idle = new ConcurrentLinkedDeque<>();
     private volatile boolean closed;
 
+    /**
+     * Session settings of the pool's connections: no JIT compilation. jodb's statements are index probes that
+     * take tens of microseconds, but the planner's guess of a poll's cost (from the statistics of a table that
+     * once held large transactions) can pass {@code jit_above_cost}, and compiling then takes 20-250 ms per
+     * execution, measured in the bench's workload 8.
+     */
+    static final String SESSION_OPTIONS = "-c jit=off";
+
     DriverPool(PgUrl url, int size) {
         this.url = url.openUrl();
-        this.secretProperties = url.secretProperties();
+        this.properties = new Properties();
+        properties.putAll(url.secretProperties());
+        properties.setProperty("options", SESSION_OPTIONS); // the URL's own options parameter, if any, wins
+
         this.secrets = url.secrets();
         this.permits = new Semaphore(size, true);
     }
@@ -67,7 +79,7 @@ final class DriverPool implements Connections {
     public Connection dedicated() throws SQLException {
         Connection c;
         try {
-            c = DriverManager.getConnection(url, secretProperties);
+            c = DriverManager.getConnection(url, properties);
         } catch (SQLException e) {
             throw Scrub.of(e, secrets);
         }

@@ -152,6 +152,7 @@ final class Reads {
         long packedBefore = 0;
         try (PreparedStatement s = c.prepareStatement(sql.transactionsAfter)) {
             s.setLong(1, tid);
+            s.setLong(2, Long.MAX_VALUE); // every transaction after tid: see Sql.transactionsAfter
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     packedBefore = rs.getLong(1);

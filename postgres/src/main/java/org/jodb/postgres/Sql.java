@@ -68,13 +68,16 @@ final class Sql {
         history = "SELECT s.tid, t.time_millis, t.username, t.note, octet_length(s.data) FROM " + objects + " s"
                 + " LEFT JOIN " + transactions + " t ON t.tid = s.tid WHERE s.oid = ? ORDER BY s.tid DESC LIMIT ?";
         // No row when nothing committed after the tid: packed_before then cannot be above it (pack never
-        // passes the last tid), so it is not needed. The oids come as one array per transaction from a
-        // correlated subquery, which the server cannot turn into a join: once the driver's statement is
-        // prepared, the server's generic plan does not know how few transactions "tid > ?" matches, and
-        // planned the join as a scan of every revision in the table (tens of milliseconds per poll at 200,000
-        // revisions, growing with the history); the subquery is an index probe per transaction.
+        // passes the last tid), so it is not needed. Once the driver has prepared the statement on the server, the
+        // server may plan it without the parameters' values (a generic plan), guessing that "tid > ?" matches a
+        // third of the table: it then read every transaction, or joined every revision in the table, tens of
+        // milliseconds per poll and growing with the history. So the range is closed (the second bound is
+        // Long.MAX_VALUE: a closed range is guessed to match few rows, and the transactions are read by their
+        // index), and the oids come as one array per transaction from a correlated subquery, which the server
+        // cannot turn into a join: an index probe per transaction.
         transactionsAfter = "SELECT " + packed + ", t.tid, ARRAY(SELECT s.oid FROM " + objects
-                + " s WHERE s.tid = t.tid ORDER BY s.oid) FROM " + transactions + " t WHERE t.tid > ? ORDER BY t.tid";
+                + " s WHERE s.tid = t.tid ORDER BY s.oid) FROM " + transactions + " t WHERE t.tid > ? AND t.tid <= ?"
+                + " ORDER BY t.tid";
         transactionPage = "SELECT t.tid, t.time_millis, t.username, t.note FROM " + transactions + " t"
                 + " WHERE t.tid > ? ORDER BY t.tid LIMIT ?";
         transactionRecords = "SELECT oid, data FROM " + objects + " WHERE tid = ? ORDER BY oid";

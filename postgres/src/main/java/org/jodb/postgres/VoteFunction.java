@@ -74,8 +74,9 @@ final class VoteFunction {
                 + " r_read_data bytea, r_now_data bytea, r_own_data bytea, r_last bigint)\n"
                 // One plan per statement for the session: left to choose, the server planned the conflict query
                 // afresh at every call (its plan for a transaction without staged records is cheaper than the
-                // generic one, which also probes object_staging), and planning cost more than running it.
-                + "LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan AS $vote$\n"
+                // generic one, which also probes object_staging), and planning cost more than running it. No JIT
+                // compilation either, whatever the connection's settings (DriverPool.SESSION_OPTIONS says why).
+                + "LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET jit = off AS $vote$\n"
                 + "DECLARE\n"
                 + "  v_last bigint;\n"
                 + "  v_tid bigint;\n"

@@ -54,7 +54,7 @@ class FormatUpgradeTest extends PgSchemas {
         try (Connection c = server.admin(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT format_version, (SELECT count(*) FROM pg_proc p JOIN"
                      + " pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '" + schema + "' AND p.proname ="
-                     + " 'vote' AND p.prosrc LIKE '%array_to_string(p_oids%' AND 'plan_cache_mode=force_generic_plan' ="
+                     + " 'vote' AND p.prosrc LIKE '%array_to_string(p_oids%' AND 'jit=off' ="
                      + " ANY (p.proconfig)) FROM " + q + ".storage_info")) {
             rs.next();
             assertEquals(Sql.FORMAT_VERSION, rs.getInt(1));

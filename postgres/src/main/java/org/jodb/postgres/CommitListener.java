@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
@@ -19,6 +20,7 @@ import org.postgresql.PGNotification;
  */
 final class CommitListener {
     private static final int GUARD_MILLIS = 1_000;
+    private static final HexFormat HEX = HexFormat.of();
     private static final long RECONNECT_PAUSE_MILLIS = 500;
 
     private final PostgresStorage storage;
@@ -57,7 +59,9 @@ final class CommitListener {
                 try (Statement s = c.createStatement()) {
                     s.execute("LISTEN \"" + storage.sql.channel + "\"");
                 }
-                storage.observed(storage.reads.lastTid(c));
+                // notifications sent before LISTEN (or while the connection was down) never come: the record
+                // cache starts again from the last tid
+                storage.heardTidAlone(storage.reads.lastTid(c));
                 liveGeneration = ++generations;
                 PGConnection pg = c.unwrap(PGConnection.class);
                 while (!closed) {
@@ -90,21 +94,30 @@ final class CommitListener {
     }
 
     /**
-     * A notification: {@code "<tid>"}, or {@code "<tid> <previous tid> <oid> ..."} from the vote function, which
-     * tells the storage what the commit wrote and that no commit lies between the two tids.
+     * A notification: {@code "<tid>"}, or {@code "<tid> <previous tid> <oid> ..."} or {@code "<tid> <previous tid>
+     * <oid>:<record in hex> ..."} from the vote function, which tells the storage what the commit wrote (for a
+     * small commit, the records too) and that no commit lies between the two tids.
      */
     private void heard(String payload) {
         String[] parts = payload.split(" ");
         long tid = Long.parseLong(parts[0]);
         if (parts.length == 1) {
-            storage.observed(tid);
+            storage.heardTidAlone(tid);
             return;
         }
         long[] oids = new long[parts.length - 2];
+        byte[][] records = oids.length > 0 && parts[2].indexOf(':') >= 0 ? new byte[oids.length][] : null;
         for (int i = 0; i < oids.length; i++) {
-            oids[i] = Long.parseLong(parts[i + 2]);
+            String part = parts[i + 2];
+            int colon = part.indexOf(':');
+            if (records == null) {
+                oids[i] = Long.parseLong(part);
+            } else {
+                oids[i] = Long.parseLong(part, 0, colon, 10);
+                records[i] = HEX.parseHex(part, colon + 1, part.length());
+            }
         }
-        storage.heardCommit(tid, Long.parseLong(parts[1]), oids);
+        storage.heardCommit(tid, Long.parseLong(parts[1]), oids, records);
     }
 
     private void takeOwnerLock(Connection c) throws SQLException {

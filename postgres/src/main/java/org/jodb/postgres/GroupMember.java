@@ -1,5 +1,7 @@
 package org.jodb.postgres;
 
+import java.util.Map;
+
 import java.util.List;
 
 /**
@@ -42,18 +44,21 @@ final class GroupMember {
 
     final VoteCall call;
     final long commitId;
-    /** The oids the member writes (the storage's own-commit log learns them when it commits). */
-    final long[] oids;
+    /**
+     * The records the member writes, by oid (the storage's own-commit log and record cache learn them when it
+     * commits); null when they were staged on the server.
+     */
+    final Map<Long, byte[]> written;
     /** The bytes of its records, to bound a group's message. */
     final long bytes;
     /** Set when this member's thread is to lead the next group. */
     boolean lead;
     Answer answer;
 
-    GroupMember(VoteCall call, long commitId, long[] oids, long bytes) {
+    GroupMember(VoteCall call, long commitId, Map<Long, byte[]> written, long bytes) {
         this.call = call;
         this.commitId = commitId;
-        this.oids = oids;
+        this.written = written;
         this.bytes = bytes;
     }
 }

@@ -177,7 +177,7 @@ final class GroupVote {
         for (int i = 0; i < group.size(); i++) {
             VoteCall.Outcome o = outcomes.get(i);
             if (o.conflicts().isEmpty()) {
-                storage.committed(o.tid(), o.previousTid(), group.get(i).oids);
+                storage.committed(o.tid(), o.previousTid(), group.get(i).written);
             }
         }
     }

@@ -306,11 +306,11 @@ final class PgTransaction implements StorageTransaction {
                         + ": the connection failed as it committed (" + e.getMessage() + ") and the server holds"
                         + " nothing of it. Nothing was stored; run the transaction again.", e);
             }
-            storage.committed(tid, previousTid, writtenOids());
+            storage.committed(tid, previousTid, written());
             storage.notifyCommitted(tid);
             return tid;
         }
-        storage.committed(tid, previousTid, writtenOids());
+        storage.committed(tid, previousTid, written());
         storage.hooks.afterCommit(backendPid);
         storage.connections.give(c, false);
         if (gid != null) {
@@ -341,7 +341,7 @@ final class PgTransaction implements StorageTransaction {
         for (int round = 1; round <= GROUP_ROUNDS; round++) {
             GroupMember.Answer answer;
             try {
-                answer = storage.commitGroup.commit(new GroupMember(call, RANDOM.nextLong(), writtenOids(),
+                answer = storage.commitGroup.commit(new GroupMember(call, RANDOM.nextLong(), written(),
                         records.heldBytes()));
             } catch (RuntimeException | Error e) {
                 records.drop();
@@ -409,9 +409,9 @@ final class PgTransaction implements StorageTransaction {
         state = State.ENDED;
     }
 
-    /** The oids this transaction wrote, or null when they were staged on the server (not all in memory). */
-    private long[] writtenOids() {
-        return records.staged() ? null : records.data().keySet().stream().mapToLong(Long::longValue).toArray();
+    /** The records this transaction wrote, by oid, or null when they were staged on the server (not all in memory). */
+    private Map<Long, byte[]> written() {
+        return records.staged() ? null : records.data();
     }
 
     private void require(boolean ok, String what) {

@@ -77,6 +77,8 @@ public final class PostgresStorage implements Storage {
     private final AtomicLong knownTid = new AtomicLong();
     /** This storage's recent commits, and what may be another process's: polls answer from them. */
     final OwnCommits ownCommits = new OwnCommits();
+    /** Committed records this process's views read without a round trip (own commits, notifications, loads). */
+    final RecordCache recordCache;
     private final ArrayDeque<Long> reservedOids = new ArrayDeque<>();
     /** Prepared transactions of this storage whose rollback failed: rolled back at the next chance. */
     private final Set<String> pendingRollbacks = ConcurrentHashMap.newKeySet();
@@ -97,6 +99,7 @@ public final class PostgresStorage implements Storage {
         this.name = shownLocation + " (schema " + schema + ")";
         this.reads = new Reads(sql, name);
         this.owner = RANDOM.nextInt();
+        this.recordCache = new RecordCache(options.recordCacheBytes());
         boolean serverPrepares;
         try {
             Connection c = connections.take();
@@ -251,7 +254,16 @@ public final class PostgresStorage implements Storage {
 
     @Override
     public Revision loadAt(long oid, long tid) {
-        return run("load oid " + oid, c -> reads.loadAt(c, oid, tid));
+        Revision cached = recordCache.get(oid, tid);
+        if (cached != null) {
+            checkOpen();
+            return cached;
+        }
+        Revision loaded = run("load oid " + oid, c -> reads.loadAt(c, oid, tid));
+        if (loaded != null) {
+            recordCache.offer(loaded, tid);
+        }
+        return loaded;
     }
 
     @Override
@@ -261,7 +273,30 @@ public final class PostgresStorage implements Storage {
         if (oids.length == 0) {
             return new Revision[0];
         }
-        return run("load " + oids.length + " oids", c -> reads.loadAllAt(c, oids, tid));
+        Revision[] found = new Revision[oids.length];
+        long[] missing = new long[oids.length];
+        int misses = 0;
+        for (int i = 0; i < oids.length; i++) {
+            found[i] = recordCache.get(oids[i], tid);
+            if (found[i] == null) {
+                missing[misses++] = oids[i];
+            }
+        }
+        if (misses == 0) {
+            return found;
+        }
+        long[] asked = misses == oids.length ? oids : Arrays.copyOf(missing, misses);
+        Revision[] loaded = run("load " + asked.length + " oids", c -> reads.loadAllAt(c, asked, tid));
+        for (int i = 0, next = 0; i < oids.length; i++) {
+            if (found[i] == null) {
+                Revision r = loaded[next++];
+                found[i] = r;
+                if (r != null) {
+                    recordCache.offer(r, tid);
+                }
+            }
+        }
+        return found;
     }
 
     @Override
@@ -344,7 +379,12 @@ public final class PostgresStorage implements Storage {
     public void pack(long packTid, ReferenceFinder references) {
         checkOpen();
         Objects.requireNonNull(references, "references");
-        long[] dropped = new PgPack(this, references).run(packTid);
+        long[] dropped;
+        try {
+            dropped = new PgPack(this, references).run(packTid);
+        } finally {
+            recordCache.clear(); // it may hold records the pack removed
+        }
         if (dropped.length > 0) {
             synchronized (this) {
                 long[] more = Arrays.copyOf(removed, removed.length + dropped.length);
@@ -452,21 +492,44 @@ public final class PostgresStorage implements Storage {
     }
 
     /**
-     * This storage committed {@code tid}, writing {@code oids}; {@code previousTid} is the newest tid its vote
-     * found committed before it. Its views' polls then learn of it without asking the server.
+     * This storage committed {@code tid}, writing {@code written} (oid to record; null when its records were
+     * staged on the server, not all in memory); {@code previousTid} is the newest tid its vote found committed
+     * before it. Its views' polls then learn of it without asking the server, and their loads find its records.
      */
-    void committed(long tid, long previousTid, long[] oids) {
-        ownCommits.committed(tid, previousTid, oids);
+    void committed(long tid, long previousTid, Map<Long, byte[]> written) {
+        if (written == null) {
+            ownCommits.committed(tid, previousTid, null);
+            recordCache.unknown(tid);
+        } else {
+            long[] oids = new long[written.size()];
+            byte[][] records = new byte[oids.length][];
+            int i = 0;
+            for (Map.Entry<Long, byte[]> e : written.entrySet()) {
+                oids[i] = e.getKey();
+                records[i++] = e.getValue();
+            }
+            ownCommits.committed(tid, previousTid, oids);
+            recordCache.committed(tid, previousTid, oids, records);
+        }
         knownTid.accumulateAndGet(tid, Math::max);
     }
 
     /**
      * A process (another, or this one) committed {@code tid} writing {@code oids}, and {@code previousTid} was the
      * newest commit before it, as its notification says: views poll past it without asking the server.
+     * {@code records} are what it wrote, in the order of {@code oids}, when the notification carried them; else
+     * null.
      */
-    void heardCommit(long tid, long previousTid, long[] oids) {
+    void heardCommit(long tid, long previousTid, long[] oids, byte[][] records) {
         ownCommits.heardCommit(tid, previousTid, oids);
+        recordCache.committed(tid, previousTid, oids, records);
         knownTid.accumulateAndGet(tid, Math::max);
+    }
+
+    /** A notification named commit {@code tid} alone: what it wrote is unknown here. */
+    void heardTidAlone(long tid) {
+        recordCache.unknown(tid);
+        observed(tid);
     }
 
     /** Some process committed {@code tid} (or a read saw it as the newest). */

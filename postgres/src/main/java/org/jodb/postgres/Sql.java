@@ -120,8 +120,8 @@ final class Sql {
     /**
      * The statements that bring tables of format 2 or 3 to this format by replacing the vote function: format 2's
      * notification named the tid alone (now it also names the previous tid and the oids written), and format 3's
-     * function let the server plan its conflict query afresh at every call (now it keeps one plan); nothing else
-     * changed.
+     * carried no records (now a small commit's does) and let the server plan its conflict query afresh at every
+     * call (now it keeps one plan); nothing else changed.
      */
     String[] upgradeVoteFunction() {
         return new String[] {

@@ -13,8 +13,9 @@ package org.jodb.postgres;
  * asked for the fast path and will ask again) or returns the conflicts, with the revision each writer read, the
  * committed one and its own, so that the caller can resolve them; either way it writes nothing then. On
  * success it returns one row: the tid. Given a channel, it notifies there (delivered at COMMIT) {@code "<tid>
- * <previous tid> <oid> <oid> ..."}: the listeners of other processes learn the commit and what it wrote without
- * a query ({@link CommitListener}).
+ * <previous tid> <oid>:<record in hex> ..."} for a small commit, else {@code "<tid> <previous tid> <oid> <oid>
+ * ..."}: the listeners of other processes learn the commit, what it wrote and for a small one its records,
+ * without a query ({@link CommitListener}).
  */
 final class VoteFunction {
     /** SQLSTATE raised by a vote that met a conflict in the fast path: nothing was written. */
@@ -30,6 +31,14 @@ final class VoteFunction {
      * bytes.
      */
     static final int MAX_NOTIFIED_OIDS = 300;
+    /**
+     * Most records a commit's notification carries, and most bytes of them (sent in hex): a commit within both
+     * notifies {@code "<tid> <previous tid> <oid>:<hex> ..."}, so that other processes' record caches hold what
+     * it wrote ({@link RecordCache}). At most 100 oids of 20 characters and 5,000 hex digits stay under
+     * PostgreSQL's 8,000 bytes.
+     */
+    static final int MAX_NOTIFIED_RECORDS = 100;
+    static final int MAX_NOTIFIED_BYTES = 2_500;
 
     /** The statement that calls it: parameters in the order of {@link #create}'s signature. */
     final String call;
@@ -126,7 +135,12 @@ final class VoteFunction {
                 + " VALUES (v_tid, p_time_millis, p_username, p_note, p_commit_id);\n"
                 // delivered at COMMIT; a prepared transaction may not notify (the caller does it after COMMIT
                 // PREPARED)
-                + "  IF p_channel IS NOT NULL AND p_stage IS NULL AND cardinality(p_oids) <= " + MAX_NOTIFIED_OIDS
+                + "  IF p_channel IS NOT NULL AND p_stage IS NULL AND cardinality(p_oids) <= " + MAX_NOTIFIED_RECORDS
+                + " AND (SELECT coalesce(sum(octet_length(r)), 0) FROM unnest(p_records) AS r) <= "
+                + MAX_NOTIFIED_BYTES + " THEN\n"
+                + "    PERFORM pg_notify(p_channel, v_tid || ' ' || v_last || coalesce((SELECT string_agg(' ' || u.oid"
+                + " || ':' || encode(u.data, 'hex'), '') FROM unnest(p_oids, p_records) AS u(oid, data)), ''));\n"
+                + "  ELSIF p_channel IS NOT NULL AND p_stage IS NULL AND cardinality(p_oids) <= " + MAX_NOTIFIED_OIDS
                 + " THEN\n"
                 + "    PERFORM pg_notify(p_channel, v_tid || ' ' || v_last || ' ' || array_to_string(p_oids, ' '));\n"
                 + "  ELSIF p_channel IS NOT NULL THEN\n"

@@ -15,10 +15,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Tables of format 2, whose vote function notified a commit's tid alone, and of format 3, whose function the
- * server planned afresh at every call, are brought to format 4 at open: the function is replaced by one whose
- * notification also names the tid before the commit and the oids it wrote, and which keeps one plan per
- * statement.
+ * Tables of format 2, whose vote function notified a commit's tid alone, and of format 3, whose function's
+ * notification carried no records and which the server planned afresh at every call, are brought to format 4 at
+ * open: the function is replaced by one whose notification names the tid before the commit and the oids it wrote
+ * (with the records of a small commit), and which keeps one plan per statement.
  */
 class FormatUpgradeTest extends PgSchemas {
 
@@ -54,7 +54,8 @@ class FormatUpgradeTest extends PgSchemas {
         try (Connection c = server.admin(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT format_version, (SELECT count(*) FROM pg_proc p JOIN"
                      + " pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '" + schema + "' AND p.proname ="
-                     + " 'vote' AND p.prosrc LIKE '%array_to_string(p_oids%' AND 'jit=off' ="
+                     + " 'vote' AND p.prosrc LIKE '%array_to_string(p_oids%' AND p.prosrc LIKE '%encode(u.data%'"
+                     + " AND 'jit=off' ="
                      + " ANY (p.proconfig)) FROM " + q + ".storage_info")) {
             rs.next();
             assertEquals(Sql.FORMAT_VERSION, rs.getInt(1));

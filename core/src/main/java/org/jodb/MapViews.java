@@ -48,7 +48,7 @@ final class MapViews {
 
         @Override
         public Iterator<K> iterator() {
-            return project(map.entryIterator(false), Map.Entry::getKey);
+            return project(map.entryIterator(false, false), Map.Entry::getKey);
         }
 
         @Override
@@ -85,7 +85,7 @@ final class MapViews {
 
         @Override
         public Iterator<V> iterator() {
-            return project(map.entryIterator(true), Map.Entry::getValue);
+            return project(map.entryIterator(true, true), Map.Entry::getValue);
         }
 
         @Override
@@ -116,7 +116,7 @@ final class MapViews {
 
         @Override
         public Iterator<Map.Entry<K, V>> iterator() {
-            return map.entryIterator(touch);
+            return map.entryIterator(touch, true);
         }
 
         @Override

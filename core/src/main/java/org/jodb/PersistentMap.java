@@ -374,12 +374,15 @@ public class PersistentMap<K, V> extends PersistentContainer<LinkedHashMap<K, V>
      * savepoint's gc in a batch job): only a clean one, whose reload equals what the iterator saw. The
      * iteration then goes on over what it walked, now a copy, and reads values from, and removes keys
      * from, the reloaded content, by key. A change of form under the iterator fails it.
+     *
+     * <p>With {@code values} (the caller reads the values), a large map's iteration prefetches each chunk's
+     * persistent values when it reaches the chunk; an iteration of the keys loads no values.
      */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    Iterator<Entry<K, V>> entryIterator(boolean touch) {
+    Iterator<Entry<K, V>> entryIterator(boolean touch, boolean values) {
         LinkedHashMap<K, V> m = touch ? forChange() : forRead();
         if (m == null) {
-            return (Iterator) layout.iterator(this, touch);
+            return (Iterator) layout.iterator(this, touch, values);
         }
         Iterator<Entry<K, V>> it = m.entrySet().iterator();
         return new Iterator<>() {

@@ -20,9 +20,16 @@ final class CountingStorage extends ForwardingStorage {
     volatile boolean failReads;
     /** When set, batch reads throw a {@link StorageException}; single ones still work. */
     volatile boolean failBatches;
+    /** What {@link #loadsAreRemote} answers: whether containers prefetch on their own. */
+    volatile boolean remote;
 
     CountingStorage() {
         super(new MemoryStorage());
+    }
+
+    @Override
+    public boolean loadsAreRemote() {
+        return remote;
     }
 
     void resetCounts() {

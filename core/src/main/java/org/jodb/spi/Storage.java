@@ -128,6 +128,17 @@ public interface Storage extends AutoCloseable {
     }
 
     /**
+     * Whether each {@link #loadAt} costs a round trip to a server, so that loading records in one {@link
+     * #loadAllAt} before they are used pays even when not all of them will be. Containers ask before they
+     * prefetch on their own (a large {@code PersistentMap}'s iteration loads each chunk's values at once); an
+     * application's {@code Connection.prefetch} always loads in a batch. False by default: a storage in the
+     * process's memory or files serves a single load for less than a batch's bookkeeping costs per record.
+     */
+    default boolean loadsAreRemote() {
+        return false;
+    }
+
+    /**
      * The oldest snapshot {@link #loadAt} still serves: {@link #pack} removed revisions that snapshots older
      * than this tid need, and {@link #loadAt} at one fails with a {@link StorageException}. {@link #NO_TID}
      * when no pack is known to have removed any. Only grows.

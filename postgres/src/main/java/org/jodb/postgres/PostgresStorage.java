@@ -299,6 +299,12 @@ public final class PostgresStorage implements Storage {
         return found;
     }
 
+    /** Each load not answered by the record cache is a round trip: containers prefetch in batches. */
+    @Override
+    public boolean loadsAreRemote() {
+        return true;
+    }
+
     @Override
     public long oldestSnapshot() {
         return run("read the oldest snapshot", reads::packedBefore);

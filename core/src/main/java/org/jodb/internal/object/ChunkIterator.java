@@ -1,9 +1,11 @@
 package org.jodb.internal.object;
 
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.ConcurrentModificationException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
@@ -18,11 +20,19 @@ import java.util.Objects;
  * of the live chunk (the one a change in place must reach), and {@link #remove()} removes the key
  * through the live layout, by key, still without merging chunks (the walk goes on over the list it
  * walked, where a chunk emptied meanwhile is simply empty).
+ *
+ * <p>On a storage whose loads each cost a round trip ({@code Storage.loadsAreRemote}), an iteration that hands
+ * out values prefetches them a chunk at a time: when it reaches a chunk, the chunk's values that are ghosts of
+ * persistent objects are loaded in one storage call, so that walking a map of N chunks costs about N round
+ * trips rather than one per value. On the file store a batch per chunk read 16-30% slower than the single
+ * loads it replaced (bench workload 4), so there the values load one by one as they are used.
  */
 final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
     private final MapLayout layout;
     private final PersistentObject owner;
     private final boolean touch;
+    /** Whether each chunk's ghost values are prefetched when the iteration reaches it (loads are remote). */
+    private final boolean prefetchValues;
     /** Position in the layout's chunks of the next chunk to open. */
     private int nextChunk;
     private MapChunk currentChunk;
@@ -35,10 +45,17 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
     private MapChunk lastChunk;
     private Object lastKey;
 
-    ChunkIterator(MapLayout layout, PersistentObject owner, boolean touch) {
+    ChunkIterator(MapLayout layout, PersistentObject owner, boolean touch, boolean prefetchValues) {
         this.layout = layout;
         this.owner = owner;
         this.touch = touch;
+        this.prefetchValues = prefetchValues && loadsAreRemote(owner);
+    }
+
+    /** Whether {@code object}'s connection loads through round trips ({@code Storage.loadsAreRemote}). */
+    static boolean loadsAreRemote(PersistentObject object) {
+        ObjectState s = object.$jodbState();
+        return s != null && s.jar.loadsAreRemote();
     }
 
     @Override
@@ -47,8 +64,29 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
             currentChunk = layout.chunks().get(nextChunk++);
             currentEntries = live(currentChunk);
             current = currentEntries.entrySet().iterator();
+            if (prefetchValues) {
+                prefetch(currentChunk, currentEntries);
+            }
         }
         return current != null && current.hasNext();
+    }
+
+    /** Hints the connection to load, in one storage call, the chunk's values that are persistent ghosts. */
+    static void prefetch(MapChunk chunk, LinkedHashMap<Object, Object> entries) {
+        ObjectState s = chunk.$jodbState();
+        if (s == null) {
+            return;
+        }
+        List<Object> ghosts = new ArrayList<>();
+        for (Object value : entries.values()) {
+            if (value instanceof PersistentObject p && p.$jodbState() != null
+                    && p.$jodbState().status() == ObjectStatus.GHOST) {
+                ghosts.add(p);
+            }
+        }
+        if (ghosts.size() > 1) { // a single ghost loads as well on its own when used
+            s.prefetchAlong(ghosts);
+        }
     }
 
     @Override

@@ -165,8 +165,13 @@ public final class MapLayout {
     }
 
     public void forEach(BiConsumer<Object, Object> action) {
+        boolean prefetch = !chunks.isEmpty() && ChunkIterator.loadsAreRemote(chunks.get(0));
         for (MapChunk c : chunks) {
-            c.read().forEach(action);
+            LinkedHashMap<Object, Object> entries = c.read();
+            if (prefetch) {
+                ChunkIterator.prefetch(c, entries); // on a remote storage: see ChunkIterator
+            }
+            entries.forEach(action);
         }
     }
 
@@ -294,10 +299,13 @@ public final class MapLayout {
     /**
      * The entries in order. {@link Iterator#remove()} and {@link Map.Entry#setValue} touch what they
      * change; with {@code touch}, each chunk is touched when the iteration reaches it (its values may be
-     * changed in place). The iterator fails fast, like the JDK's, when a chunk is changed around it.
+     * changed in place). The iterator fails fast, like the JDK's, when a chunk is changed around it. With
+     * {@code prefetchValues}, the persistent values of each chunk that are ghosts are loaded in one storage
+     * call when the iteration reaches the chunk (the caller is about to read them).
      */
-    public Iterator<Map.Entry<Object, Object>> iterator(PersistentObject owner, boolean touch) {
-        return new ChunkIterator(this, owner, touch);
+    public Iterator<Map.Entry<Object, Object>> iterator(PersistentObject owner, boolean touch,
+                                                        boolean prefetchValues) {
+        return new ChunkIterator(this, owner, touch, prefetchValues);
     }
 
     /** The chunks, in order (for conflict resolution and tests). */

@@ -54,6 +54,14 @@ interface ObjectJar {
     default void prefetchHint(Iterable<?> objects) {
     }
 
+    /**
+     * Whether this connection's loads each cost a round trip ({@code Storage.loadsAreRemote}): then a container
+     * prefetches what it is about to hand out even when the caller may not read all of it.
+     */
+    default boolean loadsAreRemote() {
+        return false;
+    }
+
     /** A short description for messages. */
     String describe();
 }

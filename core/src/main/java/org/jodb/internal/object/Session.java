@@ -339,6 +339,11 @@ public final class Session implements ObjectJar, RecordContext {
     }
 
     @Override
+    public boolean loadsAreRemote() {
+        return layer.storage.loadsAreRemote();
+    }
+
+    @Override
     public String describe() {
         return "connection to " + layer.storage.name();
     }

@@ -3,6 +3,7 @@ package org.jodb.postgres;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentLinkedDeque;
@@ -16,8 +17,7 @@ import java.util.concurrent.Semaphore;
 final class DriverPool implements Connections {
     /** The URL without its passwords, which go to the driver as properties (see {@link PgUrl#openUrl}). */
     private final String url;
-    /** The URL's passwords and the session settings jodb asks for ({@link #SESSION_OPTIONS}). */
-    private final Properties properties;
+    private final Properties secretProperties;
     /** The URL's passwords, kept out of the driver's exceptions ({@link Scrub}). */
     private final List<String> secrets;
     private final Semaphore permits;
@@ -25,18 +25,17 @@ final class DriverPool implements Connections {
     private volatile boolean closed;
 
     /**
-     * Session settings of the pool's connections: no JIT compilation. jodb's statements are index probes that
-     * take tens of microseconds, but the planner's guess of a poll's cost (from the statistics of a table that
-     * once held large transactions) can pass {@code jit_above_cost}, and compiling then takes 20-250 ms per
-     * execution, measured in the bench's workload 8.
+     * Run once on each new connection: no JIT compilation. jodb's statements are index probes that take tens of
+     * microseconds, but the planner's guess of a poll's cost (from the statistics of a table that once held
+     * large transactions) can pass {@code jit_above_cost}, and compiling then takes 20-250 ms per execution,
+     * measured in the bench's workload 8. A statement rather than the {@code options} startup parameter, which
+     * connection poolers such as PgBouncer refuse unless told to ignore it.
      */
-    static final String SESSION_OPTIONS = "-c jit=off";
+    static final String SESSION_SETTINGS = "SET jit = off";
 
     DriverPool(PgUrl url, int size) {
         this.url = url.openUrl();
-        this.properties = new Properties();
-        properties.putAll(url.secretProperties());
-        properties.setProperty("options", SESSION_OPTIONS); // the URL's own options parameter, if any, wins
+        this.secretProperties = url.secretProperties();
 
         this.secrets = url.secrets();
         this.permits = new Semaphore(size, true);
@@ -79,8 +78,14 @@ final class DriverPool implements Connections {
     public Connection dedicated() throws SQLException {
         Connection c;
         try {
-            c = DriverManager.getConnection(url, properties);
+            c = DriverManager.getConnection(url, secretProperties);
         } catch (SQLException e) {
+            throw Scrub.of(e, secrets);
+        }
+        try (Statement s = c.createStatement()) {
+            s.execute(SESSION_SETTINGS);
+        } catch (SQLException e) {
+            quietlyClose(c);
             throw Scrub.of(e, secrets);
         }
         c.setAutoCommit(true);

@@ -79,6 +79,11 @@ public final class PostgresStorage implements Storage {
     final OwnCommits ownCommits = new OwnCommits();
     /** Committed records this process's views read without a round trip (own commits, notifications, loads). */
     final RecordCache recordCache;
+    /**
+     * Loads at snapshots before it ask the server, not the record cache: a pack this storage ran passed them,
+     * and the server refuses them ({@link #oldestSnapshot}). Another process's pack is learnt at a server read.
+     */
+    private volatile long cacheFloor = Long.MIN_VALUE;
     private final ArrayDeque<Long> reservedOids = new ArrayDeque<>();
     /** Prepared transactions of this storage whose rollback failed: rolled back at the next chance. */
     private final Set<String> pendingRollbacks = ConcurrentHashMap.newKeySet();
@@ -254,13 +259,17 @@ public final class PostgresStorage implements Storage {
 
     @Override
     public Revision loadAt(long oid, long tid) {
-        Revision cached = recordCache.get(oid, tid);
-        if (cached != null) {
-            checkOpen();
-            return cached;
+        boolean cached = tid >= cacheFloor;
+        if (cached) {
+            Revision hit = recordCache.get(oid, tid);
+            if (hit != null) {
+                checkOpen();
+                return hit;
+            }
         }
+        boolean committed = tid <= knownTid.get(); // read before the load: see RecordCache.offer
         Revision loaded = run("load oid " + oid, c -> reads.loadAt(c, oid, tid));
-        if (loaded != null) {
+        if (loaded != null && cached && committed) {
             recordCache.offer(loaded, tid);
         }
         return loaded;
@@ -273,11 +282,12 @@ public final class PostgresStorage implements Storage {
         if (oids.length == 0) {
             return new Revision[0];
         }
+        boolean cached = tid >= cacheFloor;
         Revision[] found = new Revision[oids.length];
         long[] missing = new long[oids.length];
         int misses = 0;
         for (int i = 0; i < oids.length; i++) {
-            found[i] = recordCache.get(oids[i], tid);
+            found[i] = cached ? recordCache.get(oids[i], tid) : null;
             if (found[i] == null) {
                 missing[misses++] = oids[i];
             }
@@ -285,13 +295,14 @@ public final class PostgresStorage implements Storage {
         if (misses == 0) {
             return found;
         }
+        boolean committed = tid <= knownTid.get(); // read before the load: see RecordCache.offer
         long[] asked = misses == oids.length ? oids : Arrays.copyOf(missing, misses);
         Revision[] loaded = run("load " + asked.length + " oids", c -> reads.loadAllAt(c, asked, tid));
         for (int i = 0, next = 0; i < oids.length; i++) {
             if (found[i] == null) {
                 Revision r = loaded[next++];
                 found[i] = r;
-                if (r != null) {
+                if (r != null && cached && committed) {
                     recordCache.offer(r, tid);
                 }
             }
@@ -389,7 +400,9 @@ public final class PostgresStorage implements Storage {
         try {
             dropped = new PgPack(this, references).run(packTid);
         } finally {
-            recordCache.clear(); // it may hold records the pack removed
+            // it may hold records the pack removed, and snapshots before the pack must meet the server's refusal
+            cacheFloor = Math.max(cacheFloor, packTid);
+            recordCache.clear();
         }
         if (dropped.length > 0) {
             synchronized (this) {

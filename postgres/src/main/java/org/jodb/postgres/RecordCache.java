@@ -23,9 +23,14 @@ import org.jodb.spi.Revision;
  * predecessor has not been applied waits for it. A commit known only by its tid ({@link #unknown}), or a chain
  * that stays broken, empties the cache, which then starts again from that tid.
  *
- * <p>A record loaded at a snapshot older than {@link #through()} is taken only when no commit applied after that
- * snapshot wrote its oid: the cache remembers the oids of the recent commits it applied, and refuses what it
- * cannot judge.
+ * <p>A record loaded from the server is offered with the snapshot it was read at, which the caller knows to be
+ * committed (every commit at or before it had committed when the load ran, so the record is the newest at that
+ * snapshot for good). It is taken only when no commit the cache applied wrote a later revision of its oid: the
+ * cache remembers the oids of the recent commits it applied, and refuses what it cannot judge (a snapshot older
+ * than that memory).
+ *
+ * <p>The cache owns its bytes: it copies what it is offered and what it hands out, as a storage's answers are
+ * the caller's to keep.
  *
  * <h2>Bounded</h2>
  * The records' bytes, with {@link #ENTRY_OVERHEAD} each, stay under a budget; past it, entries not read since
@@ -93,22 +98,26 @@ final class RecordCache {
         if (!e.used) {
             e.used = true;
         }
-        return new Revision(oid, e.tid, e.data);
+        return new Revision(oid, e.tid, e.data.clone());
     }
 
-    /** A load at {@code snapshot} found {@code revision}, the newest of its oid at or before that snapshot. */
+    /**
+     * A load at {@code snapshot}, a tid known to be committed when the load ran, found {@code revision}: the
+     * newest of its oid at or before that snapshot.
+     */
     synchronized void offer(Revision revision, long snapshot) {
-        if (budgetBytes == 0 || snapshot == Long.MAX_VALUE) {
-            return; // a read of the newest revision: its snapshot is the server's, unknown here
+        if (budgetBytes == 0) {
+            return;
         }
         long oid = revision.oid();
-        if (snapshot < through) {
-            Long written = lastWrites.get(oid);
-            if (snapshot < windowFrom || (written != null && written > snapshot)) {
-                return; // a commit after the snapshot may have written it, or did
-            }
+        if (snapshot < through && snapshot < windowFrom) {
+            return; // commits after the snapshot that the cache no longer remembers may have written it
         }
-        put(oid, revision.tid(), revision.data());
+        Long written = lastWrites.get(oid);
+        if (written != null && written > revision.tid()) {
+            return; // a commit the cache applied wrote a later revision
+        }
+        put(oid, revision.tid(), revision.data().clone());
     }
 
     /**

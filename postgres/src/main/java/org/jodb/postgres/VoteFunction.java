@@ -84,7 +84,7 @@ final class VoteFunction {
                 // One plan per statement for the session: left to choose, the server planned the conflict query
                 // afresh at every call (its plan for a transaction without staged records is cheaper than the
                 // generic one, which also probes object_staging), and planning cost more than running it. No JIT
-                // compilation either, whatever the connection's settings (DriverPool.SESSION_OPTIONS says why).
+                // compilation either, whatever the connection's settings (DriverPool.SESSION_SETTINGS says why).
                 + "LANGUAGE plpgsql SET plan_cache_mode = force_generic_plan SET jit = off AS $vote$\n"
                 + "DECLARE\n"
                 + "  v_last bigint;\n"

@@ -64,6 +64,27 @@ class RecordCacheSharingTest extends PgSchemas {
     }
 
     @Test
+    void aLoadAtASnapshotNotYetCommittedIsNotCached() throws InterruptedException {
+        String url = server.url(schema("cache"));
+        try (PostgresStorage a = PostgresStorage.open(url); PostgresStorage b = PostgresStorage.open(url)) {
+            long oid = a.newOid();
+            long t1 = commit(a, oid, Storage.NO_TID, new byte[] {1});
+            awaitApplied(b, t1);
+            b.recordCache.clear();
+            StorageView future = b.openView(t1 + 1_000_000_000L); // a tid no commit has reached
+            assertArrayEquals(new byte[] {1}, future.load(oid).data());
+            assertNull(b.recordCache.get(oid, t1), "a commit before that snapshot may still write the oid");
+            assertArrayEquals(new byte[] {1}, b.load(oid).data()); // the newest revision: no snapshot either
+            assertNull(b.recordCache.get(oid, t1));
+            StorageView now = b.openView();
+            assertArrayEquals(new byte[] {1}, now.load(oid).data());
+            assertArrayEquals(new byte[] {1}, b.recordCache.get(oid, t1).data(), "a committed snapshot's load is");
+            future.close();
+            now.close();
+        }
+    }
+
+    @Test
     void aLargeCommitDropsTheRevisionsItReplacedAndLoadsReadTheServer() throws InterruptedException {
         String url = server.url(schema("cache"));
         try (PostgresStorage a = PostgresStorage.open(url); PostgresStorage b = PostgresStorage.open(url)) {

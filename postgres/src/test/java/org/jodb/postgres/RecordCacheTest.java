@@ -102,8 +102,27 @@ class RecordCacheTest {
         assertServes(cache, 3, 12, 4, 3);
         cache.offer(new Revision(4, 12, bytes(4)), 12);
         assertServes(cache, 4, 12, 12, 4);
-        cache.offer(new Revision(5, 1, bytes(5)), Long.MAX_VALUE); // a read of the newest: snapshot unknown
-        assertNull(cache.get(5, 12));
+    }
+
+    @Test
+    void aLoadOlderThanARevisionTheCacheAppliedIsRefusedWhateverItsSnapshot() {
+        RecordCache cache = new RecordCache(MB);
+        cache.committed(5, 4, new long[] {9}, new byte[][] {bytes(9)});
+        cache.committed(6, 5, new long[] {1}, null); // wrote oid 1, record not known
+        // a load that ran before commit 6 (at a snapshot then in the future) offered after it was applied
+        cache.offer(new Revision(1, 3, bytes(3)), 8);
+        assertNull(cache.get(1, 6), "revision 3 of oid 1 is not the newest at 6");
+    }
+
+    @Test
+    void whatTheCacheHandsOutAndWhatItIsOfferedAreCopies() {
+        RecordCache cache = new RecordCache(MB);
+        cache.committed(5, 4, new long[] {9}, new byte[][] {bytes(9)});
+        byte[] offered = bytes(1);
+        cache.offer(new Revision(1, 3, offered), 5);
+        offered[0] = 42;
+        cache.get(1, 5).data()[0] = 43;
+        assertServes(cache, 1, 5, 3, 1);
     }
 
     @Test

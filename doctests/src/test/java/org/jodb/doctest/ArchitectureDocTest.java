@@ -30,7 +30,7 @@ class ArchitectureDocTest {
             Pattern.MULTILINE);
     private static final Pattern PACKAGE_HEADING = Pattern.compile("^###.*`(org\\.jodb[a-z.]*)`");
     private static final List<String> MODULES_WITH_PUBLIC_TYPES = List.of("core", "storage");
-    private static final List<String> MODULES = List.of("core", "storage", "doctests", "bench");
+    private static final List<String> MODULES = List.of("core", "storage", "postgres", "cli", "doctests", "bench");
     private static final int MAX_LINES = 500;
 
     private static Path root;

@@ -1,5 +1,8 @@
 package org.jodb.postgres;
 
+import java.sql.PreparedStatement;
+import org.jodb.spi.StorageException;
+
 /**
  * Sends the notification of commits that could not notify inside their own database transaction (a prepared
  * transaction may not; a commit settled after a lost connection), off the committing thread: finish returns
@@ -48,7 +51,23 @@ final class CommitNotifier {
                 tid = wanted;
                 sent = tid;
             }
-            storage.notifyNow(tid);
+            notifyNow(tid);
+        }
+    }
+
+    /** Sends the notification of commit {@code tid} on this thread (best effort). */
+    private void notifyNow(long tid) {
+        try {
+            storage.run("notify commit " + tid, c -> {
+                try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                    s.setString(1, storage.sql.channel);
+                    s.setString(2, Long.toString(tid));
+                    s.execute();
+                }
+                return null;
+            });
+        } catch (StorageException | IllegalStateException e) {
+            // the commit stands; the listeners' own polling catches up
         }
     }
 
@@ -69,7 +88,7 @@ final class CommitNotifier {
             sent = wanted;
         }
         if (last > 0) {
-            storage.notifyNow(last);
+            notifyNow(last);
         }
     }
 }

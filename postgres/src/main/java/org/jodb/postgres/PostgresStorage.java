@@ -3,10 +3,7 @@ package org.jodb.postgres;
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +14,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import javax.sql.DataSource;
 import org.jodb.spi.CommittedTransaction;
 import org.jodb.spi.ConflictResolver;
-import org.jodb.spi.DanglingReferenceException;
 import org.jodb.spi.ReferenceFinder;
 import org.jodb.spi.Revision;
 import org.jodb.spi.RevisionInfo;
@@ -79,20 +75,17 @@ public final class PostgresStorage implements Storage {
     final OwnCommits ownCommits = new OwnCommits();
     /** Committed records this process's views read without a round trip (own commits, notifications, loads). */
     final RecordCache recordCache;
-    /**
-     * Loads at snapshots before it ask the server, not the record cache: a pack this storage ran passed them,
-     * and the server refuses them ({@link #oldestSnapshot}). Another process's pack is learnt at a server read.
-     */
-    private volatile long cacheFloor = Long.MIN_VALUE;
-    private final ArrayDeque<Long> reservedOids = new ArrayDeque<>();
+    /** Loads, through the record cache. */
+    private final CachedLoads loads;
+    /** Oids reserved from the server's sequence, a block at a time. */
+    private final OidBlocks oids = new OidBlocks(this);
     /** Prepared transactions of this storage whose rollback failed: rolled back at the next chance. */
     private final Set<String> pendingRollbacks = ConcurrentHashMap.newKeySet();
     /** Stages of this storage's transactions whose staged records could not be removed at once. */
     final Set<Long> stagesToDrop = ConcurrentHashMap.newKeySet();
     private final CommitNotifier notifier;
-    /** Oids this storage's packs removed, sorted; with the last pack's finder (see {@link #checkReferences}). */
-    private volatile long[] removed = new long[0];
-    private volatile ReferenceFinder finder;
+    /** Oids this storage's packs removed: a vote refuses records that refer to them. */
+    private final RemovedOids removed = new RemovedOids();
     private volatile boolean closed;
 
     private PostgresStorage(Connections connections, PostgresOptions options, String shownLocation) {
@@ -105,6 +98,7 @@ public final class PostgresStorage implements Storage {
         this.reads = new Reads(sql, name);
         this.owner = RANDOM.nextInt();
         this.recordCache = new RecordCache(options.recordCacheBytes());
+        this.loads = new CachedLoads(this, recordCache);
         boolean serverPrepares;
         try {
             Connection c = connections.take();
@@ -225,24 +219,7 @@ public final class PostgresStorage implements Storage {
 
     @Override
     public long newOid() {
-        checkOpen();
-        synchronized (reservedOids) {
-            if (reservedOids.isEmpty()) {
-                run("reserve oids", c -> {
-                    try (PreparedStatement s = c.prepareStatement(sql.nextOids)) {
-                        s.setString(1, sql.oidSequence);
-                        s.setInt(2, options.oidBlock());
-                        try (ResultSet rs = s.executeQuery()) {
-                            while (rs.next()) {
-                                reservedOids.add(rs.getLong(1));
-                            }
-                        }
-                    }
-                    return null;
-                });
-            }
-            return reservedOids.poll();
-        }
+        return oids.next();
     }
 
     @Override
@@ -259,55 +236,12 @@ public final class PostgresStorage implements Storage {
 
     @Override
     public Revision loadAt(long oid, long tid) {
-        boolean cached = tid >= cacheFloor;
-        if (cached) {
-            Revision hit = recordCache.get(oid, tid);
-            if (hit != null) {
-                checkOpen();
-                return hit;
-            }
-        }
-        boolean committed = tid <= knownTid.get(); // read before the load: see RecordCache.offer
-        Revision loaded = run("load oid " + oid, c -> reads.loadAt(c, oid, tid));
-        if (loaded != null && cached && committed) {
-            recordCache.offer(loaded, tid);
-        }
-        return loaded;
+        return loads.loadAt(oid, tid);
     }
 
     @Override
     public Revision[] loadAllAt(long[] oids, long tid) {
-        Objects.requireNonNull(oids, "oids");
-        checkOpen();
-        if (oids.length == 0) {
-            return new Revision[0];
-        }
-        boolean cached = tid >= cacheFloor;
-        Revision[] found = new Revision[oids.length];
-        long[] missing = new long[oids.length];
-        int misses = 0;
-        for (int i = 0; i < oids.length; i++) {
-            found[i] = cached ? recordCache.get(oids[i], tid) : null;
-            if (found[i] == null) {
-                missing[misses++] = oids[i];
-            }
-        }
-        if (misses == 0) {
-            return found;
-        }
-        boolean committed = tid <= knownTid.get(); // read before the load: see RecordCache.offer
-        long[] asked = misses == oids.length ? oids : Arrays.copyOf(missing, misses);
-        Revision[] loaded = run("load " + asked.length + " oids", c -> reads.loadAllAt(c, asked, tid));
-        for (int i = 0, next = 0; i < oids.length; i++) {
-            if (found[i] == null) {
-                Revision r = loaded[next++];
-                found[i] = r;
-                if (r != null && cached && committed) {
-                    recordCache.offer(r, tid);
-                }
-            }
-        }
-        return found;
+        return loads.loadAllAt(oids, tid);
     }
 
     /** Each load not answered by the record cache is a round trip: containers prefetch in batches. */
@@ -400,19 +334,9 @@ public final class PostgresStorage implements Storage {
         try {
             dropped = new PgPack(this, references).run(packTid);
         } finally {
-            // it may hold records the pack removed, and snapshots before the pack must meet the server's refusal
-            cacheFloor = Math.max(cacheFloor, packTid);
-            recordCache.clear();
+            loads.packed(packTid);
         }
-        if (dropped.length > 0) {
-            synchronized (this) {
-                long[] more = Arrays.copyOf(removed, removed.length + dropped.length);
-                System.arraycopy(dropped, 0, more, removed.length, dropped.length);
-                Arrays.sort(more);
-                finder = references;
-                removed = more;
-            }
-        }
+        removed.add(dropped, references);
     }
 
     @Override
@@ -484,30 +408,12 @@ public final class PostgresStorage implements Storage {
 
     /** Refuses a record that refers to an object a pack of this storage removed (Storage#pack). */
     void checkReferences(Map<Long, byte[]> records) {
-        long[] gone = removed;
-        if (gone.length == 0) {
-            return;
-        }
-        for (Map.Entry<Long, byte[]> e : records.entrySet()) {
-            finder.references(e.getValue(), ref -> {
-                if (Arrays.binarySearch(gone, ref) >= 0) {
-                    throw new DanglingReferenceException(e.getKey(), ref);
-                }
-            });
-        }
+        removed.check(records);
     }
 
     /** Raises the oid sequence to at least {@code maxOid} (a copy wrote oids the sequence did not hand out). */
     void raiseOidSequence(Connection c, long maxOid) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql.raiseOidSequence)) {
-            s.setString(1, sql.oidSequence);
-            s.setLong(2, maxOid);
-            s.setLong(3, maxOid);
-            s.execute();
-        }
-        synchronized (reservedOids) {
-            reservedOids.removeIf(oid -> oid <= maxOid);
-        }
+        oids.raise(c, maxOid);
     }
 
     /**
@@ -571,22 +477,6 @@ public final class PostgresStorage implements Storage {
      */
     void notifyCommitted(long tid) {
         notifier.committed(tid);
-    }
-
-    /** {@link #notifyCommitted}, on this thread. */
-    void notifyNow(long tid) {
-        try {
-            run("notify commit " + tid, c -> {
-                try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                    s.setString(1, sql.channel);
-                    s.setString(2, Long.toString(tid));
-                    s.execute();
-                }
-                return null;
-            });
-        } catch (StorageException | IllegalStateException e) {
-            // the commit stands; the listeners' own polling catches up
-        }
     }
 
     /** Closes the storage after a failure only a reopen can judge (a commit whose outcome is unknown). */

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Objects;
+import java.util.function.BiConsumer;
 
 /**
  * The iterator of a large map's entries ({@link MapLayout#iterator}): walks the chunks by position, so
@@ -52,6 +53,21 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
         this.prefetchValues = prefetchValues && loadsAreRemote(owner);
     }
 
+    /**
+     * Each entry of {@code chunks} in order, without an iterator; on a remote storage each chunk's ghost values
+     * are prefetched when the walk reaches it, as the iteration does.
+     */
+    static void forEach(List<MapChunk> chunks, BiConsumer<Object, Object> action) {
+        boolean prefetch = !chunks.isEmpty() && loadsAreRemote(chunks.get(0));
+        for (MapChunk c : chunks) {
+            LinkedHashMap<Object, Object> entries = c.read();
+            if (prefetch) {
+                prefetch(c, entries);
+            }
+            entries.forEach(action);
+        }
+    }
+
     /** Whether {@code object}'s connection loads through round trips ({@code Storage.loadsAreRemote}). */
     static boolean loadsAreRemote(PersistentObject object) {
         ObjectState s = object.$jodbState();
@@ -72,7 +88,7 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
     }
 
     /** Hints the connection to load, in one storage call, the chunk's values that are persistent ghosts. */
-    static void prefetch(MapChunk chunk, LinkedHashMap<Object, Object> entries) {
+    private static void prefetch(MapChunk chunk, LinkedHashMap<Object, Object> entries) {
         ObjectState s = chunk.$jodbState();
         if (s == null) {
             return;

@@ -165,14 +165,7 @@ public final class MapLayout {
     }
 
     public void forEach(BiConsumer<Object, Object> action) {
-        boolean prefetch = !chunks.isEmpty() && ChunkIterator.loadsAreRemote(chunks.get(0));
-        for (MapChunk c : chunks) {
-            LinkedHashMap<Object, Object> entries = c.read();
-            if (prefetch) {
-                ChunkIterator.prefetch(c, entries); // on a remote storage: see ChunkIterator
-            }
-            entries.forEach(action);
-        }
+        ChunkIterator.forEach(chunks, action);
     }
 
     /**

@@ -180,7 +180,7 @@ final class TreeRange<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
         }
         V value = (V) s.value();
         if (InPlaceChanges.possible(value)) {
-            s.bucket().change(); // tree.get(k).add(x): a change in place must be found at commit
+            s.bucket().touch(); // tree.get(k).add(x): a change in place must be found at commit
         }
         return value;
     }

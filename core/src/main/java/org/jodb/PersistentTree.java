@@ -3,8 +3,6 @@ package org.jodb;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Objects;
-import org.jodb.internal.object.ObjectState;
-import org.jodb.internal.object.PersistentObject;
 
 /**
  * The B-tree shared by {@link PersistentTreeMap} and {@link PersistentTreeSet} (ZODB's {@code BTree}): its
@@ -43,7 +41,7 @@ import org.jodb.internal.object.PersistentObject;
  *
  * <p>Not thread-safe, like the connection it belongs to.
  */
-abstract class PersistentTree implements PersistentObject {
+abstract class PersistentTree extends BuiltInPersistentObject {
     /** Entries a bucket takes before it splits. */
     static final int BUCKET_CAPACITY = 64;
     /** Children a branch takes before it splits. */
@@ -56,7 +54,6 @@ abstract class PersistentTree implements PersistentObject {
         }
     };
 
-    private transient ObjectState $jodbState;
     /** The order of the keys; null for their natural order. */
     private Comparator<Object> comparator;
     private TreeNode root;
@@ -77,32 +74,6 @@ abstract class PersistentTree implements PersistentObject {
         this.branchCapacity = branchCapacity;
         this.root = new TreeBucket(this.comparator, withValues);
         this.length = new TreeLength();
-    }
-
-    @Override
-    public final ObjectState $jodbState() {
-        return $jodbState;
-    }
-
-    @Override
-    public final void $jodbState(ObjectState state) {
-        this.$jodbState = state;
-    }
-
-    /** Loads the tree's own record if it is a ghost; touches nothing. */
-    private void load() {
-        ObjectState s = $jodbState;
-        if (s != null) {
-            s.beforeRead();
-        }
-    }
-
-    /** Loads and touches the tree's own record: its root changes. */
-    private void touch() {
-        ObjectState s = $jodbState;
-        if (s != null) {
-            s.beforeChange();
-        }
     }
 
     /** The comparator as the application gave it, null for natural order. */
@@ -188,10 +159,10 @@ abstract class PersistentTree implements PersistentObject {
             if (!replace) {
                 return bucket.value(i);
             }
-            bucket.change();
+            bucket.touch();
             return withValues ? bucket.setValue(i, value) : null;
         }
-        bucket.change();
+        bucket.touch();
         bucket.insert(-i - 1, key, value);
         length.add(1);
         if (bucket.size() > bucketCapacity) {
@@ -211,13 +182,13 @@ abstract class PersistentTree implements PersistentObject {
         if (i < 0) {
             return ABSENT;
         }
-        bucket.change();
+        bucket.touch();
         Object old = bucket.removeAt(i);
         length.add(-1);
         if (bucket.size() == 0 && path.depth > 0) {
             Spot before = seek(Seek.LOWER, key); // the empty bucket has no key below: the one before has
             if (before != null) {
-                before.bucket().change();
+                before.bucket().touch();
                 before.bucket().next(bucket.next());
             }
             removeChild(path, path.depth - 1);
@@ -328,7 +299,7 @@ abstract class PersistentTree implements PersistentObject {
             return;
         }
         TreeBranch parent = path.branches[level];
-        parent.change();
+        parent.touch();
         parent.insertAfter(path.indexes[level], separator, right);
         if (parent.childCount() > branchCapacity) {
             TreeBranch.Split split = parent.split();
@@ -344,7 +315,7 @@ abstract class PersistentTree implements PersistentObject {
     private void removeChild(Path path, int level) {
         TreeBranch parent = path.branches[level];
         int i = path.indexes[level];
-        parent.change();
+        parent.touch();
         parent.child(i).release();
         parent.removeChild(i);
         if (level == 0 && parent.childCount() <= 1) {

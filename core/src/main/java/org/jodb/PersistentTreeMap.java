@@ -129,7 +129,7 @@ public final class PersistentTreeMap<K, V> extends PersistentTree implements Nav
             return put(key, value);
         }
         if (InPlaceChanges.possible(old)) {
-            find(key).bucket().change(); // as get: tree.putIfAbsent(k, v).add(x) must be found at commit
+            find(key).bucket().touch(); // as get: tree.putIfAbsent(k, v).add(x) must be found at commit
         }
         return (V) old;
     }

@@ -31,7 +31,7 @@ final class TreeBranch extends TreeNode {
         this.children = children;
     }
 
-    // The methods below expect the branch loaded (read() or change() first).
+    // The methods below expect the branch loaded (read() or touch() first).
 
     int childCount() {
         return children.length;
@@ -101,7 +101,7 @@ final class TreeBranch extends TreeNode {
 
     @Override
     void release() {
-        change();
+        touch();
         keys = NONE;
         children = new TreeNode[0];
     }

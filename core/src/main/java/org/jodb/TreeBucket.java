@@ -48,7 +48,7 @@ final class TreeBucket extends TreeNode implements MergeableState {
         this.values = withValues ? NONE : null;
     }
 
-    // The methods below expect the bucket loaded (read() or change() first).
+    // The methods below expect the bucket loaded (read() or touch() first).
 
     int size() {
         return keys.length;
@@ -160,7 +160,7 @@ final class TreeBucket extends TreeNode implements MergeableState {
 
     @Override
     void release() {
-        change();
+        touch();
         keys = NONE;
         values = values == null ? null : NONE;
     }

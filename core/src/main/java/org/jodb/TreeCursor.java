@@ -156,7 +156,7 @@ final class TreeCursor {
             Spot s = cursor.next();
             V value = (V) s.value();
             if (InPlaceChanges.possible(value)) {
-                s.bucket().change(); // the caller may change the value in place: compared at commit
+                s.bucket().touch(); // the caller may change the value in place: compared at commit
             }
             return new TreeEntry<>(cursor.range, (K) s.key(), value);
         }

@@ -2,8 +2,6 @@ package org.jodb;
 
 import org.jodb.internal.object.MergeableState;
 import org.jodb.internal.object.ContainerPart;
-import org.jodb.internal.object.ObjectState;
-import org.jodb.internal.object.PersistentObject;
 
 /**
  * The number of entries of a {@link PersistentTree}, as a persistent object of its own (like ZODB's
@@ -12,35 +10,18 @@ import org.jodb.internal.object.PersistentObject;
  * adding both changes ({@code committed + mine - old}), so the counter itself never causes a conflict.
  * Not thread-safe, like the connection it belongs to.
  */
-final class TreeLength implements PersistentObject, MergeableState, ContainerPart {
-    private transient ObjectState $jodbState;
+final class TreeLength extends BuiltInPersistentObject implements MergeableState, ContainerPart {
     private long value;
-
-    @Override
-    public ObjectState $jodbState() {
-        return $jodbState;
-    }
-
-    @Override
-    public void $jodbState(ObjectState state) {
-        this.$jodbState = state;
-    }
 
     /** The count, loaded if this is a ghost. */
     long get() {
-        ObjectState s = $jodbState;
-        if (s != null) {
-            s.beforeRead();
-        }
+        load();
         return value;
     }
 
     /** Adds {@code delta}, touching the counter. */
     void add(long delta) {
-        ObjectState s = $jodbState;
-        if (s != null) {
-            s.beforeChange();
-        }
+        touch();
         value += delta;
     }
 

@@ -3,7 +3,6 @@ package org.jodb;
 import org.jodb.internal.object.ContainerPart;
 import org.jodb.internal.object.ObjectState;
 import org.jodb.internal.object.ObjectStatus;
-import org.jodb.internal.object.PersistentObject;
 
 /**
  * A node of a {@link PersistentTree}: a {@link TreeBucket} (keys and values) or a {@link TreeBranch} (child
@@ -13,38 +12,16 @@ import org.jodb.internal.object.PersistentObject;
  * <p>Equality is identity: nodes are compared as references, never by content, which would load them. Not
  * thread-safe, like the connection it belongs to.
  */
-abstract class TreeNode implements PersistentObject, ContainerPart {
-    private transient ObjectState $jodbState;
+abstract class TreeNode extends BuiltInPersistentObject implements ContainerPart {
     /** The keys array {@link #longKeys} last converted (never stored: transient fields are not). */
     private transient Object[] converted;
     /** {@link #converted} as longs, or null when a key of it is not a {@code Long}. */
     private transient long[] asLongs;
 
-    @Override
-    public final ObjectState $jodbState() {
-        return $jodbState;
-    }
-
-    @Override
-    public final void $jodbState(ObjectState state) {
-        this.$jodbState = state;
-    }
-
     /** Loads this node if it is a ghost; does not touch it. Returns this, for chaining. */
     final TreeNode read() {
-        ObjectState s = $jodbState;
-        if (s != null) {
-            s.beforeRead();
-        }
+        load();
         return this;
-    }
-
-    /** Loads this node if it is a ghost and touches it: the next savepoint or commit compares its record. */
-    final void change() {
-        ObjectState s = $jodbState;
-        if (s != null) {
-            s.beforeChange();
-        }
     }
 
     /**
@@ -52,7 +29,7 @@ abstract class TreeNode implements PersistentObject, ContainerPart {
      * as a large map's hash index on every lookup, as opposed to one the transaction is changing.
      */
     final boolean settled() {
-        ObjectState s = $jodbState;
+        ObjectState s = $jodbState();
         return s != null && s.status() == ObjectStatus.CLEAN;
     }
 
@@ -85,7 +62,7 @@ abstract class TreeNode implements PersistentObject, ContainerPart {
 
     @Override
     public final String toString() {
-        ObjectState s = $jodbState;
+        ObjectState s = $jodbState();
         return getClass().getSimpleName() + "[" + (s == null || s.oid() == ObjectState.NO_OID ? "new" : "oid "
                 + s.oid()) + "]";
     }

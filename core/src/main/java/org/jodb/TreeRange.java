@@ -83,6 +83,13 @@ final class TreeRange<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
         return inclusive ? inRange(key) : inClosedRange(key);
     }
 
+    /** Refuses {@code key} (named {@code what} in the message) outside this view, as TreeMap's views do. */
+    private void requireInRange(Object key, boolean inclusive, String what) {
+        if (!inRange(key, inclusive)) {
+            throw new IllegalArgumentException(what + " out of range");
+        }
+    }
+
     private boolean whole() {
         return fromStart && toEnd;
     }
@@ -180,7 +187,7 @@ final class TreeRange<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
         }
         V value = (V) s.value();
         if (InPlaceChanges.possible(value)) {
-            s.bucket().change(); // tree.get(k).add(x): a change in place must be found at commit
+            s.bucket().touch(); // tree.get(k).add(x): a change in place must be found at commit
         }
         return value;
     }
@@ -188,9 +195,7 @@ final class TreeRange<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
     @Override
     @SuppressWarnings("unchecked")
     public V put(K key, V value) {
-        if (!inRange(key)) {
-            throw new IllegalArgumentException("key out of range");
-        }
+        requireInRange(key, true, "key");
         Object old = tree.insert(key, value, true);
         return old == PersistentTree.ABSENT ? null : (V) old;
     }
@@ -212,9 +217,7 @@ final class TreeRange<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
 
     /** Adds {@code key} without a value (a set); true when it was absent. */
     boolean addKey(Object key) {
-        if (!inRange(key)) {
-            throw new IllegalArgumentException("key out of range");
-        }
+        requireInRange(key, true, "key");
         return tree.insert(key, null, false) == PersistentTree.ABSENT;
     }
 
@@ -395,12 +398,8 @@ final class TreeRange<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
 
     @Override
     public NavigableMap<K, V> subMap(K fromKey, boolean fromInclusive, K toKey, boolean toInclusive) {
-        if (!inRange(fromKey, fromInclusive)) {
-            throw new IllegalArgumentException("fromKey out of range");
-        }
-        if (!inRange(toKey, toInclusive)) {
-            throw new IllegalArgumentException("toKey out of range");
-        }
+        requireInRange(fromKey, fromInclusive, "fromKey");
+        requireInRange(toKey, toInclusive, "toKey");
         if (descending) {
             return new TreeRange<>(tree, false, toKey, toInclusive, false, fromKey, fromInclusive, true);
         }
@@ -409,9 +408,7 @@ final class TreeRange<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
 
     @Override
     public NavigableMap<K, V> headMap(K toKey, boolean inclusive) {
-        if (!inRange(toKey, inclusive)) {
-            throw new IllegalArgumentException("toKey out of range");
-        }
+        requireInRange(toKey, inclusive, "toKey");
         if (descending) {
             return new TreeRange<>(tree, false, toKey, inclusive, toEnd, hi, hiInclusive, true);
         }
@@ -420,9 +417,7 @@ final class TreeRange<K, V> extends AbstractMap<K, V> implements NavigableMap<K,
 
     @Override
     public NavigableMap<K, V> tailMap(K fromKey, boolean inclusive) {
-        if (!inRange(fromKey, inclusive)) {
-            throw new IllegalArgumentException("fromKey out of range");
-        }
+        requireInRange(fromKey, inclusive, "fromKey");
         if (descending) {
             return new TreeRange<>(tree, fromStart, lo, loInclusive, false, fromKey, inclusive, true);
         }

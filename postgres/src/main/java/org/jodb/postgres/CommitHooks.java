@@ -31,6 +31,19 @@ interface CommitHooks {
     default void afterCommit(int backendPid) {
     }
 
+    /**
+     * Calls {@link #atVote} with {@code c}'s server process id when a hook is installed, and returns that id
+     * (the round trip that asked for it reached the server); 0 without a round trip when none is.
+     */
+    default int atVoteOn(Connection c) throws SQLException {
+        if (!active()) {
+            return 0;
+        }
+        int backendPid = backendPid(c);
+        atVote(backendPid);
+        return backendPid;
+    }
+
     /** Whether any hook is installed (only then does a commit ask the server for its process id). */
     default boolean active() {
         return this != NONE;

@@ -44,11 +44,8 @@ final class GroupVote {
             List<VoteCall.Outcome> outcomes;
             try {
                 c.setAutoCommit(false);
-                if (storage.hooks.active()) {
-                    backendPid = CommitHooks.backendPid(c);
-                    serverAnswered = true;
-                    storage.hooks.atVote(backendPid);
-                }
+                backendPid = storage.hooks.atVoteOn(c);
+                serverAnswered = backendPid != 0;
                 outcomes = callWaiting(c, group);
             } catch (SQLException e) {
                 boolean lost = Failures.connectionLost(e);

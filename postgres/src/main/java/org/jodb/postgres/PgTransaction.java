@@ -117,11 +117,8 @@ final class PgTransaction implements StorageTransaction {
             boolean prepareSent = false;
             try {
                 c.setAutoCommit(false);
-                if (storage.hooks.active()) {
-                    backendPid = CommitHooks.backendPid(c);
-                    serverAnswered = true;
-                    storage.hooks.atVote(backendPid);
-                }
+                backendPid = storage.hooks.atVoteOn(c);
+                serverAnswered = backendPid != 0;
                 // a copy raises the oid sequence before it prepares, so it does not batch PREPARE
                 String batched = gid != null && copied == null ? gid : null;
                 prepareSent = batched != null;

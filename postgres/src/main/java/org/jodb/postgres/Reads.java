@@ -156,7 +156,7 @@ final class Reads {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     packedBefore = rs.getLong(1);
-                    result.add(new CommittedTransaction(rs.getLong(2), longs(rs.getArray(3))));
+                    result.add(new CommittedTransaction(rs.getLong(2), SqlArrays.longs(rs.getArray(3))));
                 }
             }
         }
@@ -174,21 +174,11 @@ final class Reads {
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     result.add(new TransactionInfo(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                            longs(rs.getArray(5))));
+                            SqlArrays.longs(rs.getArray(5))));
                 }
             }
         }
         return result;
-    }
-
-    /** A {@code bigint[]} column's values. */
-    private static long[] longs(Array array) throws SQLException {
-        Long[] boxed = (Long[]) array.getArray();
-        long[] plain = new long[boxed.length];
-        for (int i = 0; i < plain.length; i++) {
-            plain[i] = boxed[i];
-        }
-        return plain;
     }
 
     static long[] toArray(List<Long> values) {

@@ -26,6 +26,14 @@ import org.jodb.spi.CommittedTransaction;
  * commit's notification can arrive before its committing thread records it, and is then no reason to ask the
  * server. The log keeps the newest {@value #MAX_OIDS} oids' worth of commits; a view whose snapshot is older
  * than what it dropped asks the server. Safe for many threads.
+ *
+ * <p>A tid learned another way than from the listener (the previous tid a vote returned, a read of the last tid)
+ * is usually another process's commit whose notification is on its way: that process's COMMIT released the
+ * commit lock before this storage's vote could read its tid, and the server queued the notification at that
+ * COMMIT. A poll may wait a little for the listener to announce it ({@link #since(long, long)}), which costs no
+ * round trip and, when the notification carries the records, fills the record cache too; notifications come in
+ * commit order, so once the listener announced a tid, every earlier one was announced. The wait is only a saving:
+ * a tid still unexplained when it ends makes the poll ask the server, as before.
  */
 final class OwnCommits {
     /** Oids kept in the log, over all its commits; older commits are dropped first. */
@@ -41,6 +49,8 @@ final class OwnCommits {
     private long othersThrough = Long.MIN_VALUE;
     /** Tids heard as committed, not yet judged own or another's. */
     private final TreeSet<Long> pending = new TreeSet<>();
+    /** The newest tid the listener announced: notifications come in commit order, so every earlier one came too. */
+    private long announcedThrough = Long.MIN_VALUE;
 
     /**
      * This storage committed {@code tid}, writing {@code oids}; {@code previousTid} was the newest committed tid
@@ -74,6 +84,20 @@ final class OwnCommits {
      */
     synchronized void heardCommit(long tid, long previousTid, long[] oids) {
         committed(tid, previousTid, oids);
+        announcedLocked(tid);
+    }
+
+    /** The listener announced {@code tid} without its oids (a large commit, or the last tid when it connected). */
+    synchronized void announced(long tid) {
+        heard(tid);
+        announcedLocked(tid);
+    }
+
+    private void announcedLocked(long tid) {
+        if (tid > announcedThrough) {
+            announcedThrough = tid;
+            notifyAll();
+        }
     }
 
     /** {@code tid} is committed, by this storage or another process (a notification, a read of the last tid). */
@@ -96,6 +120,17 @@ final class OwnCommits {
      * (or an own commit this log dropped): the poll must then ask the server.
      */
     synchronized Changes since(long snapshot) {
+        return since(snapshot, 0);
+    }
+
+    /**
+     * {@link #since(long)}, after waiting up to {@code waitNanos} for the listener to announce the tids after
+     * {@code snapshot} that were learned another way: their notifications are usually on their way, and an
+     * announced commit of another process that named its oids needs no question to the server. Call it only while
+     * the listener is live (else nothing will be announced, and the wait is lost).
+     */
+    synchronized Changes since(long snapshot, long waitNanos) {
+        awaitAnnouncements(snapshot, waitNanos);
         judge();
         if (othersThrough > snapshot || droppedThrough > snapshot) {
             return null;
@@ -108,6 +143,35 @@ final class OwnCommits {
             return Changes.none(snapshot);
         }
         return new Changes(after.get(after.size() - 1).tid(), after, true);
+    }
+
+    private void awaitAnnouncements(long snapshot, long waitNanos) {
+        long deadline = System.nanoTime() + waitNanos;
+        while (newestUnexplained(snapshot) > announcedThrough) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            try {
+                wait(left / 1_000_000, (int) (left % 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt(); // the poll asks the server instead; the caller sees the flag
+                return;
+            }
+        }
+    }
+
+    /** The newest pending tid after {@code snapshot} that is not in the log, or {@code Long.MIN_VALUE}. */
+    private long newestUnexplained(long snapshot) {
+        for (Long tid : pending.descendingSet()) {
+            if (tid <= snapshot) {
+                break;
+            }
+            if (!log.containsKey(tid)) {
+                return tid;
+            }
+        }
+        return Long.MIN_VALUE;
     }
 
     /** Every pending tid that is not an own commit by now belongs to another process (or may: it is unknown). */

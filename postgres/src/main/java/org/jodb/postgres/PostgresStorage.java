@@ -454,7 +454,8 @@ public final class PostgresStorage implements Storage {
     /** A notification named commit {@code tid} alone: what it wrote is unknown here. */
     void heardTidAlone(long tid) {
         recordCache.unknown(tid);
-        observed(tid);
+        ownCommits.announced(tid);
+        knownTid.accumulateAndGet(tid, Math::max);
     }
 
     /** Some process committed {@code tid} (or a read saw it as the newest). */

@@ -3,8 +3,10 @@ package org.jodb.postgres;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.jodb.spi.Changes;
 import org.jodb.spi.CommittedTransaction;
 import org.junit.jupiter.api.Test;
@@ -105,5 +107,76 @@ class OwnCommitsTest {
         own.committed(11, 10, oids);
         assertEquals(List.of(11L), tids(own.since(10)));
         assertEquals(oids.length, own.since(10).transactions().get(0).oids().length);
+    }
+
+    /** Runs {@code announce} on another thread after a pause, as the listener would while a poll waits. */
+    private static Thread later(Runnable announce) {
+        Thread t = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                return;
+            }
+            announce.run();
+        });
+        t.start();
+        return t;
+    }
+
+    @Test
+    void aPollWaitsForTheNotificationOfACommitItsVoteFoundAndAnswersWithoutAsking() throws Exception {
+        OwnCommits own = new OwnCommits();
+        own.committed(11, 10, new long[] {1});
+        own.committed(13, 12, new long[] {2}); // the vote found 12, another process's, whose notification is on its way
+        Thread listener = later(() -> own.heardCommit(12, 11, new long[] {3}));
+        Changes changes = own.since(11, TimeUnit.SECONDS.toNanos(30));
+        listener.join();
+        assertEquals(List.of(12L, 13L), tids(changes), "the poll answers from the log once 12 is announced");
+        assertArrayEquals(new long[] {3}, changes.transactions().get(0).oids());
+    }
+
+    @Test
+    void aPollWhoseWaitRunsOutAsks() {
+        OwnCommits own = new OwnCommits();
+        own.committed(11, 10, new long[] {1});
+        own.committed(13, 12, new long[] {2});
+        assertNull(own.since(11, TimeUnit.MILLISECONDS.toNanos(20)), "12 was never announced");
+        own.heardCommit(12, 11, new long[] {3});
+        assertNull(own.since(11, 0), "the server was the judge of 12 once; its answer stands");
+    }
+
+    @Test
+    void anAnnouncementWithoutOidsEndsTheWaitAndThePollAsks() throws Exception {
+        OwnCommits own = new OwnCommits();
+        own.committed(11, 10, new long[] {1});
+        own.committed(13, 12, new long[] {2});
+        Thread listener = later(() -> own.announced(12)); // a large commit: its notification names its tid alone
+        long start = System.nanoTime();
+        assertNull(own.since(11, TimeUnit.SECONDS.toNanos(30)));
+        listener.join();
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(25), "the announcement ended the wait");
+    }
+
+    @Test
+    void aLaterAnnouncementEndsTheWaitForAnEarlierTidThatNeverCame() throws Exception {
+        OwnCommits own = new OwnCommits();
+        own.committed(11, 10, new long[] {1});
+        own.committed(13, 12, new long[] {2});
+        // notifications come in commit order: once 14 is announced, 12's will not come any more
+        Thread listener = later(() -> own.heardCommit(14, 13, new long[] {3}));
+        long start = System.nanoTime();
+        assertNull(own.since(11, TimeUnit.SECONDS.toNanos(30)), "12 is still nobody's known commit");
+        listener.join();
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(25), "the announcement of 14 ended the wait");
+        assertEquals(List.of(14L), tids(own.since(13, 0)));
+    }
+
+    @Test
+    void aPollDoesNotWaitForTidsAtOrBeforeItsSnapshot() {
+        OwnCommits own = new OwnCommits();
+        own.committed(13, 12, new long[] {2}); // 12 unannounced, but a view at 12 or later does not care
+        long start = System.nanoTime();
+        assertEquals(List.of(13L), tids(own.since(12, TimeUnit.SECONDS.toNanos(30))));
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(25));
     }
 }

@@ -59,6 +59,8 @@ public final class Database implements AutoCloseable {
     private Database(Storage storage, Options options) {
         this.layer = new ObjectLayer(storage, options.cacheSize, options.cacheSizeBytes, options.spillThreshold,
                 options.renames);
+        // a storage shared by several processes checks each vote's references against what their packs removed
+        storage.useReferenceFinder(layer.referenceFinder());
         layer.initialize(new PersistentMap<String, Object>());
         this.connections = new OpenConnections(layer);
     }

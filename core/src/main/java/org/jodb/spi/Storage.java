@@ -212,6 +212,16 @@ public interface Storage extends AutoCloseable {
     void pack(long packTid, ReferenceFinder references);
 
     /**
+     * The finder of the references in this database's records, given once by the database that opens this
+     * storage, before its first transaction (the same finder {@link #pack} is given). A storage that several
+     * processes share uses it to refuse, at vote, a record that refers to an object another process's pack
+     * removed, as {@link #pack} says for its own; a storage of one process needs nothing of it (the default does
+     * nothing).
+     */
+    default void useReferenceFinder(ReferenceFinder references) {
+    }
+
+    /**
      * Closes the storage; further calls throw {@link IllegalStateException}. Idempotent.
      */
     @Override

@@ -54,8 +54,9 @@ final class GroupVote {
                 if (lost && !serverAnswered && attempt == 1) {
                     continue; // a pooled connection the server ended while it was idle: once more on a new one
                 }
-                if (!lost && group.size() > 1) {
-                    // possibly one member's doing (nothing was written): each commits on its own instead
+                if (!lost && (group.size() > 1 || VoteFunction.refusedReferences(e))) {
+                    // possibly one member's doing (nothing was written): each commits on its own instead, where
+                    // a refusal of references is told apart (PgTransaction)
                     return everyone(group, GroupMember.Answer::alone);
                 }
                 return everyone(group, () -> GroupMember.Answer.failed(

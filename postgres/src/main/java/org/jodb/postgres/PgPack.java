@@ -24,7 +24,8 @@ import org.jodb.spi.Storage;
  *       without the commit lock: commits only add newer revisions, which change nothing of this;</li>
  *   <li>objects the walk did not reach deleted a batch at a time, each batch found without the commit lock
  *       and deleted under it after the walk has been extended through what was committed since (a commit may
- *       have linked one again);</li>
+ *       have linked one again), their oids kept in {@code removed_objects} in the same database transaction
+ *       (from then on every process's votes are refused a reference to one);</li>
  *   <li>under the commit lock, the transactions up to the pack tid that keep no revision deleted, but the
  *       newest.</li>
  * </ol>
@@ -138,6 +139,7 @@ final class PgPack {
                     checkedTid = now;
                 }
                 gone = walk.deleteUnreached(batch);
+                recordRemoved(c, gone, packTid);
                 if (last) {
                     dropEmptyTransactions(c, packTid);
                 }
@@ -153,6 +155,21 @@ final class PgPack {
                 return Reads.toArray(removed);
             }
             afterOid = batch.get(batch.size() - 1);
+        }
+    }
+
+    /**
+     * Keeps the oids of a batch it removed in {@code removed_objects}, in the database transaction that removes
+     * them (under the commit lock): from its commit on, every process's votes are refused a reference to one.
+     */
+    private void recordRemoved(Connection c, List<Long> gone, long packTid) throws SQLException {
+        if (gone.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement s = c.prepareStatement(storage.sql.recordRemoved)) {
+            s.setLong(1, packTid);
+            s.setArray(2, SqlArrays.of(c, "bigint", Reads.toArray(gone)));
+            s.executeUpdate();
         }
     }
 

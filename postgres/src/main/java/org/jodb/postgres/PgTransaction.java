@@ -100,9 +100,8 @@ final class PgTransaction implements StorageTransaction {
         storage.checkOpen();
         if (records.staged()) {
             records.sendAhead(); // the rest too: vote then reads every record from the stage
-        } else if (copied == null) {
-            storage.checkReferences(records.data());
         }
+        boolean namedReferences = false;
         for (int attempt = 1; ; attempt++) {
             Connection c;
             try {
@@ -142,6 +141,12 @@ final class PgTransaction implements StorageTransaction {
                 failVote(c, prepareSent && lost, lost);
                 if (lost && !serverAnswered && attempt == 1) {
                     continue; // a pooled connection the server ended while it was idle: once more on a new one
+                }
+                if (VoteFunction.REFERENCES_NEEDED.equals(e.getSQLState()) && !namedReferences) {
+                    // another process's pack removed objects since this storage last knew: name the references
+                    storage.referencesAreNeeded();
+                    namedReferences = true;
+                    continue;
                 }
                 records.drop();
                 throw voteFailure(e);
@@ -246,8 +251,7 @@ final class PgTransaction implements StorageTransaction {
                 throw new StorageConflictException(k.oid(), k.serial(), k.committed(), true);
             }
         }
-        storage.checkReferences(merged);
-        return merged;
+        return merged; // the vote that writes them names their references
     }
 
     private StorageException voteFailure(SQLException e) {
@@ -255,6 +259,9 @@ final class PgTransaction implements StorageTransaction {
             return new StorageException("cannot copy transaction " + copied.tid() + " into storage " + storage.name()
                     + ": " + serverText(e) + ", and a copied transaction must come after it (copy into an empty"
                     + " storage, oldest transaction first)", e);
+        }
+        if (VoteFunction.REFERS_TO_REMOVED.equals(e.getSQLState())) {
+            return call.danglingReference(serverText(e), e);
         }
         if (VoteFunction.STAGED_LOST.equals(e.getSQLState())) {
             return new StorageUnavailableException("storage " + storage.name() + " could not vote (nothing was"
@@ -264,7 +271,7 @@ final class PgTransaction implements StorageTransaction {
         return Failures.of(storage.name(), "vote (nothing was committed)", e);
     }
 
-    private static String serverText(SQLException e) {
+    static String serverText(SQLException e) {
         if (e instanceof PSQLException p && p.getServerErrorMessage() != null
                 && p.getServerErrorMessage().getMessage() != null) {
             return p.getServerErrorMessage().getMessage();
@@ -332,7 +339,6 @@ final class PgTransaction implements StorageTransaction {
             return StorageTransaction.super.voteAndFinish();
         }
         storage.checkOpen();
-        storage.checkReferences(records.data());
         onePhase = true;
         Set<Long> resolved = new LinkedHashSet<>();
         for (int round = 1; round <= GROUP_ROUNDS; round++) {

@@ -84,8 +84,17 @@ public final class PostgresStorage implements Storage {
     /** Stages of this storage's transactions whose staged records could not be removed at once. */
     final Set<Long> stagesToDrop = ConcurrentHashMap.newKeySet();
     private final CommitNotifier notifier;
-    /** Oids this storage's packs removed: a vote refuses records that refer to them. */
-    private final RemovedOids removed = new RemovedOids();
+    /**
+     * Finds the oids a record refers to: given by the database that uses this storage ({@link #useReferenceFinder})
+     * or by the last pack; null while neither did.
+     */
+    private volatile ReferenceFinder referenceFinder;
+    /**
+     * Whether a pack (of any process) has removed objects: votes then name the oids their records refer to, and
+     * the server refuses one that refers to a removed object. Read at open; set by this storage's packs and by a
+     * vote the server told so ({@link VoteFunction#REFERENCES_NEEDED}).
+     */
+    private volatile boolean referencesNeeded;
     private volatile boolean closed;
 
     private PostgresStorage(Connections connections, PostgresOptions options, String shownLocation) {
@@ -106,6 +115,7 @@ public final class PostgresStorage implements Storage {
             try {
                 SchemaSetup.ensure(c, sql, keys, schema, name);
                 serverPrepares = SchemaSetup.serverPrepares(c);
+                referencesNeeded = reads.anyRemoved(c);
                 observed(reads.lastTid(c));
             } catch (SQLException e) {
                 broken = Failures.connectionLost(e);
@@ -330,13 +340,26 @@ public final class PostgresStorage implements Storage {
     public void pack(long packTid, ReferenceFinder references) {
         checkOpen();
         Objects.requireNonNull(references, "references");
+        referenceFinder = references;
         long[] dropped;
         try {
             dropped = new PgPack(this, references).run(packTid);
         } finally {
             loads.packed(packTid);
         }
-        removed.add(dropped, references);
+        if (dropped.length > 0) {
+            referencesNeeded = true;
+        }
+    }
+
+    /**
+     * Keeps {@code references} to name, at each vote once some process's pack has removed objects, the oids the
+     * records refer to: the server then refuses a record that refers to a removed object, whichever process
+     * packed ({@code removed_objects}, SCHEMA.md).
+     */
+    @Override
+    public void useReferenceFinder(ReferenceFinder references) {
+        referenceFinder = Objects.requireNonNull(references, "references");
     }
 
     @Override
@@ -406,9 +429,19 @@ public final class PostgresStorage implements Storage {
         recoverAbandoned();
     }
 
-    /** Refuses a record that refers to an object a pack of this storage removed (Storage#pack). */
-    void checkReferences(Map<Long, byte[]> records) {
-        removed.check(records);
+    /** The finder of the references in a record, or null when this storage was given none. */
+    ReferenceFinder referenceFinder() {
+        return referenceFinder;
+    }
+
+    /** Whether votes must name the references of their records (a pack removed objects). */
+    boolean referencesNeeded() {
+        return referencesNeeded;
+    }
+
+    /** The server said a pack removed objects (a vote that named no references was refused). */
+    void referencesAreNeeded() {
+        referencesNeeded = true;
     }
 
     /** Raises the oid sequence to at least {@code maxOid} (a copy wrote oids the sequence did not hand out). */

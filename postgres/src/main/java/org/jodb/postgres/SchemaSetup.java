@@ -11,8 +11,9 @@ import org.jodb.spi.UnsupportedFormatException;
 /**
  * At open: creates the schema's tables and its vote function ({@link VoteFunction}) when they are missing
  * (under a lock, so that two processes opening a new database at once do not race), brings tables of the
- * first format up to date (they lack the staging table and the function) and those of the second and third
- * (their vote function notifies the tid alone, or is planned afresh at each call), and checks the format. A role
+ * first format up to date (they lack the staging table and the function) and those of the second, third and
+ * fourth (their vote function notifies the tid alone, or is planned afresh at each call, or names no references;
+ * the table of removed objects is missing), and checks the format. A role
  * without the right to create them gets an error that says who must create them.
  */
 final class SchemaSetup {
@@ -29,7 +30,7 @@ final class SchemaSetup {
             underCreationLock(c, keys, schemaName, name, () -> formatVersion(c, sql) == 1, sql.upgradeFromFormat1());
             version = formatVersion(c, sql);
         }
-        if (version == 2 || version == 3) {
+        if (version == 2 || version == 3 || version == 4) {
             int old = version;
             underCreationLock(c, keys, schemaName, name, () -> formatVersion(c, sql) == old, sql.upgradeVoteFunction());
             version = formatVersion(c, sql);

@@ -6,7 +6,7 @@ package org.jodb.postgres;
  */
 final class Sql {
     /** The layout these statements expect, in {@code storage_info.format_version}. */
-    static final int FORMAT_VERSION = 4;
+    static final int FORMAT_VERSION = 5;
 
     final String schema;
     final String channel;
@@ -34,6 +34,9 @@ final class Sql {
     final String transactionRecords;
     final String transactionLog;
     final String raisePackedBefore;
+    /** Whether a pack ever removed an object (votes must then name the oids their records refer to). */
+    final String anyRemoved;
+    final String recordRemoved;
 
     Sql(String schemaName) {
         schema = SchemaName.quoted(schemaName);
@@ -85,6 +88,9 @@ final class Sql {
                 + " ARRAY(SELECT s.oid FROM " + objects + " s WHERE s.tid = t.tid ORDER BY s.oid)"
                 + " FROM " + transactions + " t WHERE t.tid < ? ORDER BY t.tid DESC LIMIT ?";
         raisePackedBefore = "UPDATE " + info + " SET packed_before = greatest(packed_before, ?)";
+        anyRemoved = "SELECT EXISTS (SELECT 1 FROM " + schema + ".removed_objects)";
+        recordRemoved = "INSERT INTO " + schema + ".removed_objects (oid, pack_tid) SELECT u.oid, ? FROM"
+                + " unnest(?::bigint[]) AS u(oid) ON CONFLICT (oid) DO NOTHING";
     }
 
     /** The statements that create the schema's tables, in order (SCHEMA.md explains each). */
@@ -100,6 +106,7 @@ final class Sql {
             "CREATE INDEX object_state_by_tid ON " + schema + ".object_state (tid, oid)",
             "CREATE SEQUENCE " + schema + ".oid_sequence MINVALUE 1 START 1",
             createStaging(),
+            createRemoved(),
             vote.create(),
             "INSERT INTO " + schema + ".storage_info (format_version) VALUES (" + FORMAT_VERSION + ")",
         };
@@ -107,24 +114,30 @@ final class Sql {
 
     /**
      * The statements that bring tables of format 1 (which committed without the vote function) to this
-     * format: the staging table and the function; nothing else changed.
+     * format: the staging table, the table of removed objects and the function; nothing else changed.
      */
     String[] upgradeFromFormat1() {
         return new String[] {
             createStaging(),
+            createRemoved(),
             vote.create(),
             "UPDATE " + schema + ".storage_info SET format_version = " + FORMAT_VERSION,
         };
     }
 
     /**
-     * The statements that bring tables of format 2 or 3 to this format by replacing the vote function: format 2's
-     * notification named the tid alone (now it also names the previous tid and the oids written), and format 3's
-     * carried no records (now a small commit's does) and let the server plan its conflict query afresh at every
-     * call (now it keeps one plan); nothing else changed.
+     * The statements that bring tables of format 2, 3 or 4 to this format: the table of removed objects (new in
+     * format 5), and the vote function replaced. Format 2's notification named the tid alone (now it also names
+     * the previous tid and the oids written), format 3's carried no records (now a small commit's does) and let
+     * the server plan its conflict query afresh at every call (now it keeps one plan), and format 4's took no
+     * references to check against the removed objects (its signature lacked {@code p_refs}, so it is dropped,
+     * not replaced in place); nothing else changed.
      */
     String[] upgradeVoteFunction() {
         return new String[] {
+            createRemoved(),
+            "DROP FUNCTION IF EXISTS " + schema + ".vote(bigint, text, bigint[], bigint[], bytea[], bigint, bigint,"
+                    + " bigint[], bigint[], bigint, bigint, bigint, text, text, bigint, text, boolean)",
             vote.create(),
             "UPDATE " + schema + ".storage_info SET format_version = " + FORMAT_VERSION,
         };
@@ -134,6 +147,12 @@ final class Sql {
      * Unlogged: staged records are written once to the WAL (when vote moves them into object_state), not twice.
      * A server crash empties the table; a vote counts its staged records and refuses to commit a part of them.
      */
+    /** Only added to (SCHEMA.md, "removed_objects"); created by the upgrades too, hence IF NOT EXISTS. */
+    private String createRemoved() {
+        return "CREATE TABLE IF NOT EXISTS " + schema + ".removed_objects (oid bigint PRIMARY KEY,"
+                + " pack_tid bigint NOT NULL)";
+    }
+
     private String createStaging() {
         return "CREATE UNLOGGED TABLE " + schema + ".object_staging (stage bigint NOT NULL, seq bigint NOT NULL,"
                 + " owner integer NOT NULL, oid bigint NOT NULL, serial bigint NOT NULL, data bytea NOT NULL,"

@@ -7,6 +7,9 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.jodb.spi.DanglingReferenceException;
 import org.jodb.spi.Storage;
 import org.jodb.spi.TransactionInfo;
 import org.jodb.spi.TransactionMetadata;
@@ -21,7 +24,7 @@ final class VoteCall {
     /** How long the function waits for the commit lock before the caller looks for abandoned transactions. */
     static final String LOCK_WAIT = "5s";
     /** The function's parameters (bound by {@link #bind}). */
-    static final int PARAMETERS = 17;
+    static final int PARAMETERS = 18;
     /** SQLSTATE of a lock wait that ran out ({@code lock_timeout}). */
     static final String LOCK_TIMEOUT = "55P03";
 
@@ -43,6 +46,8 @@ final class VoteCall {
     private final TransactionMetadata metadata;
     /** The copied transaction, or null. */
     private final TransactionInfo copied;
+    /** The references the last bind named (null: none), to name the record that refers to a removed object. */
+    private RecordReferences named;
 
     VoteCall(PostgresStorage storage, HeldRecords records, Map<Long, Long> readChecks, TransactionMetadata metadata,
              TransactionInfo copied) {
@@ -140,6 +145,25 @@ final class VoteCall {
         s.setLong(at + 15, commitId);
         s.setString(at + 16, channel);
         s.setBoolean(at + 17, report);
+        named = records.referencesForVote();
+        if (named == null) {
+            s.setNull(at + 18, java.sql.Types.ARRAY);
+        } else {
+            s.setArray(at + 18, SqlArrays.of(c, "bigint", named.oids()));
+        }
+    }
+
+    /**
+     * What the server's refusal {@code e} ({@link VoteFunction#REFERS_TO_REMOVED}, whose text {@code serverText}
+     * is the removed oid) means: which record referred to which removed object.
+     */
+    DanglingReferenceException danglingReference(String serverText, SQLException e) {
+        Matcher number = Pattern.compile("-?\\d+").matcher(serverText == null ? "" : serverText);
+        long removed = number.find() ? Long.parseLong(number.group()) : Storage.NO_TID;
+        long referrer = named == null ? -1 : named.referrerOf(removed);
+        DanglingReferenceException d = new DanglingReferenceException(referrer, removed);
+        d.initCause(e);
+        return d;
     }
 
     static Outcome read(ResultSet rs) throws SQLException {

@@ -22,6 +22,13 @@ final class VoteFunction {
     static final String CONFLICT = "JDC01";
     /** SQLSTATE raised when the server holds fewer staged records than the client sent (they were lost). */
     static final String STAGED_LOST = "JDS01";
+    /**
+     * SQLSTATE raised when a pack has removed objects and the caller did not name the oids its records refer to
+     * (nothing written): it must call again with them.
+     */
+    static final String REFERENCES_NEEDED = "JDR00";
+    /** SQLSTATE raised when a record refers to an object a pack removed (nothing written); the message names it. */
+    static final String REFERS_TO_REMOVED = "JDR01";
     /** SQLSTATE raised when a copied transaction's tid is not above the last one. */
     static final String COPY_TOO_OLD = "JDT01";
 
@@ -40,6 +47,11 @@ final class VoteFunction {
     static final int MAX_NOTIFIED_RECORDS = 100;
     static final int MAX_NOTIFIED_BYTES = 2_500;
 
+    /** Whether {@code e} is the function's refusal of a vote's references (they must be named, or one is removed). */
+    static boolean refusedReferences(java.sql.SQLException e) {
+        return REFERENCES_NEEDED.equals(e.getSQLState()) || REFERS_TO_REMOVED.equals(e.getSQLState());
+    }
+
     /** The statement that calls it: parameters in the order of {@link #create}'s signature. */
     final String call;
 
@@ -48,7 +60,7 @@ final class VoteFunction {
     VoteFunction(String quotedSchema) {
         this.schema = quotedSchema;
         this.call = "SELECT * FROM " + quotedSchema + ".vote(?, ?, ?::bigint[], ?::bigint[], ?::bytea[], ?, ?,"
-                + " ?::bigint[], ?::bigint[], ?, ?, ?, ?, ?, ?, ?, ?)";
+                + " ?::bigint[], ?::bigint[], ?, ?, ?, ?, ?, ?, ?, ?, ?::bigint[])";
     }
 
     /** The records the transaction writes: the arrays, or the newest staged record of each oid. */
@@ -78,7 +90,7 @@ final class VoteFunction {
                 + "p_lock_key bigint, p_lock_wait text, p_oids bigint[], p_serials bigint[], p_records bytea[],"
                 + " p_stage bigint, p_staged bigint, p_check_oids bigint[], p_check_serials bigint[],"
                 + " p_clock_tid bigint, p_copy_tid bigint, p_time_millis bigint, p_username text, p_note text,"
-                + " p_commit_id bigint, p_channel text, p_report boolean)\n"
+                + " p_commit_id bigint, p_channel text, p_report boolean, p_refs bigint[])\n"
                 + "RETURNS TABLE (r_tid bigint, r_oid bigint, r_serial bigint, r_now bigint, r_read_check boolean,"
                 + " r_read_data bytea, r_now_data bytea, r_own_data bytea, r_last bigint)\n"
                 // One plan per statement for the session: left to choose, the server planned the conflict query
@@ -90,12 +102,27 @@ final class VoteFunction {
                 + "  v_last bigint;\n"
                 + "  v_tid bigint;\n"
                 + "  v_staged bigint;\n"
+                + "  v_removed bigint;\n"
                 + "BEGIN\n"
                 // the wait limit is for this database transaction only; the caller looks for abandoned prepared
                 // transactions between waits
                 + "  PERFORM set_config('lock_timeout', p_lock_wait, true);\n"
                 + "  PERFORM pg_advisory_xact_lock(p_lock_key);\n"
                 + "  SELECT coalesce(max(t.tid), 0) INTO v_last FROM " + schema + ".transactions t;\n"
+                // under the commit lock, which a pack's removal of a batch of objects also holds: either that
+                // removal sees this commit's references, or this check sees the removed oids
+                + "  IF p_refs IS NULL THEN\n"
+                + "    IF EXISTS (SELECT 1 FROM " + schema + ".removed_objects) THEN\n"
+                + "      RAISE EXCEPTION 'a pack removed objects: name the oids the records refer to' USING ERRCODE = '"
+                + REFERENCES_NEEDED + "';\n"
+                + "    END IF;\n"
+                + "  ELSE\n"
+                + "    SELECT r.oid INTO v_removed FROM " + schema + ".removed_objects r WHERE r.oid = ANY (p_refs)"
+                + " LIMIT 1;\n"
+                + "    IF FOUND THEN\n"
+                + "      RAISE EXCEPTION '%', v_removed USING ERRCODE = '" + REFERS_TO_REMOVED + "';\n"
+                + "    END IF;\n"
+                + "  END IF;\n"
                 + "  IF p_stage IS NOT NULL THEN\n"
                 + "    SELECT count(*) INTO v_staged FROM " + schema + ".object_staging s WHERE s.stage = p_stage;\n"
                 + "    IF v_staged <> p_staged THEN\n"

@@ -15,15 +15,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Tables of format 2, whose vote function notified a commit's tid alone, and of format 3, whose function's
- * notification carried no records and which the server planned afresh at every call, are brought to format 4 at
- * open: the function is replaced by one whose notification names the tid before the commit and the oids it wrote
- * (with the records of a small commit), and which keeps one plan per statement.
+ * Tables of format 2, whose vote function notified a commit's tid alone, of format 3, whose function's
+ * notification carried no records and which the server planned afresh at every call, and of format 4, which had
+ * no table of removed objects and whose function took no references, are brought to format 5 at open: the table
+ * is created, and the function is replaced by one whose notification names the tid before the commit and the oids
+ * it wrote (with the records of a small commit), which keeps one plan per statement and checks the references it
+ * is given against the removed objects.
  */
 class FormatUpgradeTest extends PgSchemas {
 
     @ParameterizedTest(name = "format {0}")
-    @ValueSource(ints = {2, 3})
+    @ValueSource(ints = {2, 3, 4})
     void anOlderVoteFunctionIsReplacedAtOpen(int format) throws SQLException {
         String schema = schema("format" + format);
         long oid;
@@ -36,10 +38,18 @@ class FormatUpgradeTest extends PgSchemas {
         }
         String q = SchemaName.quoted(schema);
         try (Connection c = server.admin(); Statement st = c.createStatement()) {
+            st.execute("DROP TABLE " + q + ".removed_objects"); // new in format 5
             if (format == 2) {
                 st.execute("DROP FUNCTION " + q + ".vote");
-            } else {
+            } else if (format == 3) {
                 st.execute("ALTER FUNCTION " + q + ".vote RESET ALL"); // format 3's function had no setting
+            } else {
+                // format 4's function had the signature without p_refs: the upgrade drops it rather than leave an
+                // overload beside the new one
+                st.execute("DROP FUNCTION " + q + ".vote");
+                st.execute("CREATE FUNCTION " + q + ".vote(bigint, text, bigint[], bigint[], bytea[], bigint, bigint,"
+                        + " bigint[], bigint[], bigint, bigint, bigint, text, text, bigint, text, boolean) RETURNS void"
+                        + " LANGUAGE sql AS ''");
             }
             st.execute("UPDATE " + q + ".storage_info SET format_version = " + format);
         }
@@ -55,12 +65,17 @@ class FormatUpgradeTest extends PgSchemas {
              ResultSet rs = st.executeQuery("SELECT format_version, (SELECT count(*) FROM pg_proc p JOIN"
                      + " pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = '" + schema + "' AND p.proname ="
                      + " 'vote' AND p.prosrc LIKE '%array_to_string(p_oids%' AND p.prosrc LIKE '%encode(u.data%'"
-                     + " AND 'jit=off' ="
-                     + " ANY (p.proconfig)) FROM " + q + ".storage_info")) {
+                     + " AND p.prosrc LIKE '%removed_objects%' AND 'jit=off' ="
+                     + " ANY (p.proconfig)), (SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid ="
+                     + " p.pronamespace WHERE n.nspname = '" + schema + "' AND p.proname = 'vote'),"
+                     + " to_regclass('" + q + ".removed_objects') IS NOT NULL FROM " + q + ".storage_info")) {
             rs.next();
             assertEquals(Sql.FORMAT_VERSION, rs.getInt(1));
-            assertEquals(4, Sql.FORMAT_VERSION);
-            assertEquals(1, rs.getInt(2), "the vote function names the oids in its notification and keeps its plans");
+            assertEquals(5, Sql.FORMAT_VERSION);
+            assertEquals(1, rs.getInt(2), "the vote function names the oids in its notification, keeps its plans"
+                    + " and checks references");
+            assertEquals(1, rs.getInt(3), "no older vote function is left beside it");
+            assertTrue(rs.getBoolean(4), "the table of removed objects exists");
         }
     }
 }

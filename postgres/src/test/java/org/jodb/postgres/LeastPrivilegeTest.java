@@ -58,6 +58,7 @@ class LeastPrivilegeTest extends PgSchemas {
             s.execute("GRANT SELECT, UPDATE ON " + q + ".storage_info TO " + role);
             s.execute("GRANT USAGE, UPDATE, SELECT ON SEQUENCE " + q + ".oid_sequence TO " + role);
             s.execute("GRANT SELECT, INSERT, DELETE ON " + q + ".object_staging TO " + role);
+            s.execute("GRANT SELECT, INSERT ON " + q + ".removed_objects TO " + role);
             s.execute("GRANT EXECUTE ON FUNCTION " + q + ".vote TO " + role);
         }
     }

@@ -207,6 +207,7 @@ class StagedCommitTest extends PgSchemas {
         String q = SchemaName.quoted(schema);
         try (Connection c = server.admin(); Statement st = c.createStatement()) {
             st.execute("DROP TABLE " + q + ".object_staging");
+            st.execute("DROP TABLE " + q + ".removed_objects"); // new in format 5
             st.execute("DROP FUNCTION " + q + ".vote");
             st.execute("UPDATE " + q + ".storage_info SET format_version = 1");
         }

@@ -1,6 +1,7 @@
 package org.jodb.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,6 +16,7 @@ import org.jodb.ConflictException;
 import org.jodb.Connection;
 import org.jodb.Database;
 import org.jodb.PersistentMap;
+import org.jodb.spi.DanglingReferenceException;
 import org.jodb.spi.RevisionInfo;
 import org.jodb.spi.Storage;
 import org.jodb.transaction.TransactionManager;
@@ -270,5 +272,45 @@ class TwoProcessesTest extends PgSchemas {
         check.commit();
         assertTrue(first.storage().history(Storage.ROOT_OID, 100).size() <= 2,
                 "old revisions of the root are gone: " + first.storage().history(Storage.ROOT_OID, 100));
+    }
+
+    @Test
+    void anObjectThePackOfOneProcessRemovedCannotBeLinkedAgainByTheOther() {
+        TransactionManager setup = new TransactionManager(false);
+        Connection c = first.open(setup);
+        setup.begin();
+        c.root().put("old", c.create(Account.class, "old", 7L));
+        setup.commit();
+        c.close();
+
+        TransactionManager b = new TransactionManager(false);
+        Connection cb = second.open(b);
+        b.begin();
+        Account held = (Account) cb.root().get("old");
+        assertEquals(7L, held.balance());
+        b.commit(); // the second process keeps the instance after its transaction
+
+        TransactionManager a = new TransactionManager(false);
+        Connection ca = first.open(a);
+        a.begin();
+        ca.root().remove("old");
+        a.commit();
+        ca.close();
+        first.pack(); // nothing reaches "old" any more: the first process's pack removes it
+
+        b.begin();
+        cb.root().put("again", held);
+        ConflictException refused = assertThrows(ConflictException.class, b::commit);
+        assertInstanceOf(DanglingReferenceException.class, refused.getCause());
+        assertTrue(refused.getMessage().contains("pack removed"), refused.getMessage());
+
+        b.begin();
+        assertNull(cb.root().get("again"), "nothing of the refused commit was written");
+        cb.root().put("again", cb.create(Account.class, "old", held.balance())); // the remedy: a new object
+        b.commit();
+        b.begin();
+        assertEquals(7L, ((Account) cb.root().get("again")).balance());
+        b.commit();
+        cb.close();
     }
 }

@@ -1,0 +1,182 @@
+package org.jodb.postgres;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import org.jodb.spi.ConflictResolver;
+import org.jodb.spi.DanglingReferenceException;
+import org.jodb.spi.ReferenceFinder;
+import org.jodb.spi.Storage;
+import org.jodb.spi.StorageTransaction;
+import org.jodb.spi.TransactionMetadata;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two storages on one schema, as two processes: when one packs away an object the other still holds, the
+ * other's commit that links it again is refused ({@link DanglingReferenceException}, nothing written), whether it
+ * learned of the pack or not, through a group commit or a vote of its own; references to objects that exist still
+ * commit. The pack keeps the oids it removed in {@code removed_objects}, which the vote checks under the commit
+ * lock.
+ */
+class RemovedObjectsTest extends PgSchemas {
+    /** A test record: the oids it refers to, 8 bytes each. */
+    private static byte[] record(long... refs) {
+        ByteBuffer b = ByteBuffer.allocate(8 * refs.length);
+        for (long r : refs) {
+            b.putLong(r);
+        }
+        return b.array();
+    }
+
+    private static final ReferenceFinder REFERENCES = (record, oids) -> {
+        ByteBuffer b = ByteBuffer.wrap(record);
+        while (b.remaining() >= 8) {
+            oids.accept(b.getLong());
+        }
+    };
+
+    private static StorageTransaction begin(PostgresStorage storage) {
+        return storage.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+    }
+
+    /** One-phase commit: through the storage's commit group. */
+    private static long groupCommit(PostgresStorage storage, long oid, long serial, byte[] data) {
+        StorageTransaction txn = begin(storage);
+        txn.store(oid, serial, data);
+        return txn.voteAndFinish().tid();
+    }
+
+    /** Two-phase commit: a vote of its own. */
+    private static long twoPhaseCommit(PostgresStorage storage, long oid, long serial, byte[] data) {
+        StorageTransaction txn = begin(storage);
+        txn.store(oid, serial, data);
+        txn.vote();
+        return txn.finish();
+    }
+
+    private interface Commit {
+        long run(PostgresStorage storage, long oid, long serial, byte[] data);
+    }
+
+    @Test
+    void aGroupCommitOfAnotherProcessThatLinksAnObjectPackRemovedIsRefused() throws SQLException {
+        relinkIsRefused("groupcommit", RemovedObjectsTest::groupCommit);
+    }
+
+    @Test
+    void aTwoPhaseCommitOfAnotherProcessThatLinksAnObjectPackRemovedIsRefused() throws SQLException {
+        relinkIsRefused("twophase", RemovedObjectsTest::twoPhaseCommit);
+    }
+
+    private void relinkIsRefused(String prefix, Commit commit) throws SQLException {
+        String schema = schema(prefix);
+        String url = server.url(schema);
+        try (PostgresStorage packer = PostgresStorage.open(url); PostgresStorage other = PostgresStorage.open(url)) {
+            packer.useReferenceFinder(REFERENCES);
+            other.useReferenceFinder(REFERENCES);
+            long kept = packer.newOid();
+            long dropped = packer.newOid();
+            StorageTransaction first = begin(packer);
+            first.store(Storage.ROOT_OID, Storage.NO_TID, record(kept, dropped));
+            first.store(kept, Storage.NO_TID, record());
+            first.store(dropped, Storage.NO_TID, record());
+            long t1 = first.voteAndFinish().tid();
+            long t2 = groupCommit(packer, Storage.ROOT_OID, t1, record(kept)); // dropped is unreachable now
+
+            packer.pack(t2, REFERENCES);
+            assertNull(packer.load(dropped));
+            assertEquals(1, count(schema, "removed_objects WHERE oid = " + dropped + " AND pack_tid = " + t2));
+            assertFalse(other.referencesNeeded(), "the other process has not heard of the pack");
+
+            // the other process still held the dropped object and links it again
+            DanglingReferenceException e = assertThrows(DanglingReferenceException.class,
+                    () -> commit.run(other, kept, t1, record(dropped)));
+            assertEquals(dropped, e.oid());
+            assertEquals(kept, e.referencingOid());
+            assertTrue(e.getMessage().contains("pack removed"), e.getMessage());
+            assertEquals(t2, other.lastTid(), "nothing was committed");
+            assertEquals(t1, other.load(kept).tid());
+            assertTrue(other.referencesNeeded(), "the server told it to name its references");
+
+            // references to objects that exist, a new one included, still commit
+            long fresh = other.newOid();
+            StorageTransaction ok = begin(other);
+            ok.store(kept, t1, record(fresh));
+            ok.store(fresh, Storage.NO_TID, record(Storage.ROOT_OID));
+            long t3 = ok.voteAndFinish().tid();
+            assertArrayEquals(record(fresh), other.load(kept).data());
+            assertTrue(t3 > t2);
+        }
+    }
+
+    @Test
+    void aStorageOpenedAfterAPackNamesItsReferencesFromItsFirstVote() throws SQLException {
+        String schema = schema("afterpack");
+        String url = server.url(schema);
+        long dropped;
+        long t2;
+        try (PostgresStorage packer = PostgresStorage.open(url)) {
+            dropped = packer.newOid();
+            long t1 = groupCommit(packer, Storage.ROOT_OID, Storage.NO_TID, record(dropped));
+            groupCommit(packer, dropped, Storage.NO_TID, record());
+            t2 = groupCommit(packer, Storage.ROOT_OID, t1, record());
+            assertTrue(t2 > t1);
+            packer.pack(t2, REFERENCES);
+        }
+        try (PostgresStorage later = PostgresStorage.open(url)) {
+            later.useReferenceFinder(REFERENCES);
+            assertTrue(later.referencesNeeded(), "read at open");
+            DanglingReferenceException e = assertThrows(DanglingReferenceException.class,
+                    () -> twoPhaseCommit(later, Storage.ROOT_OID, t2, record(dropped)));
+            assertEquals(Storage.ROOT_OID, e.referencingOid());
+            assertEquals(t2, later.lastTid());
+        }
+    }
+
+    @Test
+    void aStagedTransactionThatLinksAnObjectPackRemovedIsRefused() throws SQLException {
+        String schema = schema("staged");
+        String url = server.url(schema);
+        try (PostgresStorage packer = PostgresStorage.open(url); PostgresStorage other = PostgresStorage.open(url)) {
+            packer.useReferenceFinder(REFERENCES);
+            other.useReferenceFinder(REFERENCES);
+            long dropped = packer.newOid();
+            long t1 = groupCommit(packer, Storage.ROOT_OID, Storage.NO_TID, record(dropped));
+            groupCommit(packer, dropped, Storage.NO_TID, record());
+            long t2 = groupCommit(packer, Storage.ROOT_OID, t1, record());
+            assertTrue(t2 > t1);
+            packer.pack(t2, REFERENCES);
+
+            other.heldRecordsBound = 3; // records go ahead to the staging table in batches of three
+            StorageTransaction txn = begin(other);
+            long[] fresh = new long[7];
+            for (int i = 0; i < fresh.length; i++) {
+                fresh[i] = other.newOid();
+                txn.store(fresh[i], Storage.NO_TID, i == 1 ? record(dropped) : record(Storage.ROOT_OID));
+            }
+            DanglingReferenceException e = assertThrows(DanglingReferenceException.class, txn::vote);
+            txn.abort();
+            assertEquals(dropped, e.oid());
+            assertEquals(fresh[1], e.referencingOid(), "found among the records sent ahead");
+            assertEquals(t2, other.lastTid());
+            assertEquals(0, count(schema, "object_staging"), "the staged records were removed");
+        }
+    }
+
+    private long count(String schema, String fromWhere) throws SQLException {
+        try (Connection c = server.admin(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT count(*) FROM " + SchemaName.quoted(schema) + "." + fromWhere)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+}

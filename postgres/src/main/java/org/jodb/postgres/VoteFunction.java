@@ -16,6 +16,11 @@ package org.jodb.postgres;
  * <previous tid> <oid>:<record in hex> ..."} for a small commit, else {@code "<tid> <previous tid> <oid> <oid>
  * ..."}: the listeners of other processes learn the commit, what it wrote and for a small one its records,
  * without a query ({@link CommitListener}).
+ *
+ * <p>Before any check it looks at the oids the records refer to ({@code p_refs}) against {@code removed_objects},
+ * the objects packs removed: a reference to one is refused ({@link #REFERS_TO_REMOVED}), and a caller that named
+ * none while that table has rows is told to name them ({@link #REFERENCES_NEEDED}); either way nothing is
+ * written. The commit lock orders this check with each batch a pack removes.
  */
 final class VoteFunction {
     /** SQLSTATE raised by a vote that met a conflict in the fast path: nothing was written. */

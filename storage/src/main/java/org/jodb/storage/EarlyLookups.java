@@ -1,10 +1,7 @@
 package org.jodb.storage;
 
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 import org.jodb.spi.CommittedTransaction;
 import org.jodb.storage.internal.index.OidIndex;
@@ -33,10 +30,15 @@ final class EarlyLookups {
     private final OidIndex index;
     /** The last tid before the lookups. */
     private final long asOf;
-    /** By oid: the entry found (null for none). */
-    private final Map<Long, OidIndex.Entry> found = new HashMap<>();
-    /** After {@link #confirm}: the oids written since {@link #asOf}, or null when nothing may be kept. */
-    private Set<Long> changedSince;
+    /** The oids looked up, ascending, each once. */
+    private long[] oids = new long[0];
+    /** {@code found[i]}: the entry found for {@code oids[i]} (null for none). */
+    private OidIndex.Entry[] found = new OidIndex.Entry[0];
+    /**
+     * After {@link #confirm}: {@code kept[i]} when no commit since {@link #asOf} wrote {@code oids[i]}; all false
+     * when nothing may be kept.
+     */
+    private boolean[] kept = new boolean[0];
 
     private EarlyLookups(OidIndex index, long asOf) {
         this.index = index;
@@ -54,9 +56,27 @@ final class EarlyLookups {
             return NONE; // its entries are checked against the log under the lock
         }
         EarlyLookups early = new EarlyLookups(index, asOf);
+        long[] sorted = new long[8];
+        int n = 0;
+        for (long oid : oids) {
+            if (n == sorted.length) {
+                sorted = Arrays.copyOf(sorted, n * 2);
+            }
+            sorted[n++] = oid;
+        }
+        Arrays.sort(sorted, 0, n);
+        int distinct = 0;
+        for (int i = 0; i < n; i++) {
+            if (distinct == 0 || sorted[distinct - 1] != sorted[i]) {
+                sorted[distinct++] = sorted[i];
+            }
+        }
+        early.oids = Arrays.copyOf(sorted, distinct);
+        early.found = new OidIndex.Entry[distinct];
+        early.kept = new boolean[distinct];
         try {
-            for (long oid : oids) {
-                early.found.put(oid, index.get(oid));
+            for (int i = 0; i < distinct; i++) {
+                early.found[i] = index.get(early.oids[i]);
             }
         } catch (RuntimeException failed) {
             return NONE;
@@ -64,9 +84,13 @@ final class EarlyLookups {
         return early;
     }
 
-    /** Decides, under the commit lock, which entries found early are still current. */
+    /**
+     * Decides, under the commit lock, which entries found early are still current. The commits since {@link
+     * #asOf} can be many (one per other writer), each with its oids; the oids looked up are few: each committed
+     * oid is sought among them, with nothing allocated.
+     */
     void confirm(CommitGate gate) {
-        changedSince = null;
+        Arrays.fill(kept, false);
         if (index == null || gate.index() != index || !index.verified()) {
             return;
         }
@@ -74,13 +98,15 @@ final class EarlyLookups {
         if (since == null) {
             return;
         }
-        Set<Long> changed = new HashSet<>();
+        Arrays.fill(kept, true);
         for (CommittedTransaction c : since) {
             for (long oid : c.oids()) {
-                changed.add(oid);
+                int i = Arrays.binarySearch(oids, oid);
+                if (i >= 0) {
+                    kept[i] = false;
+                }
             }
         }
-        changedSince = changed;
     }
 
     /**
@@ -88,8 +114,9 @@ final class EarlyLookups {
      * is still current, else {@link CommitGate#current}.
      */
     OidIndex.Entry current(CommitGate gate, long oid, long serial) {
-        if (changedSince != null && !changedSince.contains(oid) && found.containsKey(oid)) {
-            return found.get(oid);
+        int i = Arrays.binarySearch(oids, oid);
+        if (i >= 0 && kept[i]) {
+            return found[i];
         }
         return gate.current(oid, serial);
     }

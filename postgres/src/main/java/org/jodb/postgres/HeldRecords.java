@@ -7,7 +7,6 @@ import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.jodb.spi.ReferenceFinder;
 import org.jodb.spi.StorageException;
 
 /**
@@ -30,12 +29,6 @@ final class HeldRecords {
     private final PostgresStorage storage;
     /** Whether the vote names the references of the records (not for copies, which check nothing). */
     private final boolean checkReferences;
-    /**
-     * The references of the records sent ahead, found as they went (a staged vote names them all, whether or not a
-     * pack has removed objects yet: the records are no longer here to look at); null when this storage has no
-     * finder, or for a copy.
-     */
-    private RecordReferences stagedReferences;
     private final Map<Long, byte[]> data = new LinkedHashMap<>();
     private final Map<Long, Long> serials = new HashMap<>();
     private long heldBytes;
@@ -108,13 +101,6 @@ final class HeldRecords {
             return;
         }
         if (stage == 0) {
-            ReferenceFinder finder = storage.referenceFinder();
-            stagedReferences = checkReferences && finder != null ? new RecordReferences() : null;
-        }
-        if (stagedReferences != null) {
-            stagedReferences.addAll(data, storage.referenceFinder());
-        }
-        if (stage == 0) {
             long key;
             do {
                 key = RANDOM.nextLong();
@@ -171,9 +157,6 @@ final class HeldRecords {
             }
         }
         staged += oids.length;
-        if (records != data && stagedReferences != null) {
-            stagedReferences.addAll(records, storage.referenceFinder()); // a resolver's merge
-        }
         if (records == data) {
             data.clear();
             serials.clear();
@@ -182,26 +165,14 @@ final class HeldRecords {
     }
 
     /**
-     * The references the vote names: null when it need not name any (no pack removed objects, as far as this
-     * storage knows; the server says otherwise if one did); an empty set for a copy, or for a storage that has
-     * no finder to look with (it checks nothing then).
+     * The references the vote names, found on {@code c} (in the vote's database transaction): see {@link
+     * ReferenceChecks#forVote}; none for a copy, which checks nothing.
      */
-    RecordReferences referencesForVote() {
-        ReferenceFinder finder = storage.referenceFinder();
-        if (!checkReferences || finder == null) {
+    RecordReferences referencesForVote(Connection c) throws SQLException {
+        if (!checkReferences) {
             return new RecordReferences();
         }
-        if (staged()) {
-            RecordReferences all = stagedReferences != null ? stagedReferences : new RecordReferences();
-            all.addAll(data, finder);
-            return all;
-        }
-        if (!storage.referencesNeeded()) {
-            return null;
-        }
-        RecordReferences held = new RecordReferences();
-        held.addAll(data, finder);
-        return held;
+        return storage.references.forVote(c, data, stage);
     }
 
     /** Removes what was staged (abort, or a vote that failed); never fails: what it cannot remove is left to recovery. */
@@ -215,7 +186,6 @@ final class HeldRecords {
         long key = stage;
         stage = 0;
         staged = 0;
-        stagedReferences = null;
         StagingCleanup.drop(storage, key);
     }
 }

@@ -31,9 +31,11 @@ import org.jodb.spi.CommittedTransaction;
  * is usually another process's commit whose notification is on its way: that process's COMMIT released the
  * commit lock before this storage's vote could read its tid, and the server queued the notification at that
  * COMMIT. A poll may wait a little for the listener to announce it ({@link #since(long, long)}), which costs no
- * round trip and, when the notification carries the records, fills the record cache too; notifications come in
- * commit order, so once the listener announced a tid, every earlier one was announced. The wait is only a saving:
- * a tid still unexplained when it ends makes the poll ask the server, as before.
+ * round trip and, when the notification carries the records, fills the record cache too. The vote function's
+ * notifications come in commit order, so once the listener announced a tid, every earlier one was announced or
+ * was a prepared commit's, whose notification its storage sends later, on another connection, naming the tid
+ * alone: the wait then ends early, or runs out, and the poll asks. The wait is only a saving: a tid still
+ * unexplained when it ends makes the poll ask the server, as before.
  */
 final class OwnCommits {
     /** Oids kept in the log, over all its commits; older commits are dropped first. */
@@ -49,8 +51,10 @@ final class OwnCommits {
     private long othersThrough = Long.MIN_VALUE;
     /** Tids heard as committed, not yet judged own or another's. */
     private final TreeSet<Long> pending = new TreeSet<>();
-    /** The newest tid the listener announced: notifications come in commit order, so every earlier one came too. */
+    /** The newest tid the listener announced (the vote function's notifications come in commit order). */
     private long announcedThrough = Long.MIN_VALUE;
+    /** Polls waiting in {@link #since(long, long)}. */
+    private int waiting;
 
     /**
      * This storage committed {@code tid}, writing {@code oids}; {@code previousTid} was the newest committed tid
@@ -70,6 +74,9 @@ final class OwnCommits {
             oidsInLog += oids.length;
         }
         pending.remove(tid);
+        if (waiting > 0) {
+            notifyAll(); // a waiting poll's tid may be this one, learned from another thread's vote
+        }
         while (oidsInLog > MAX_OIDS) {
             Map.Entry<Long, long[]> oldest = log.pollFirstEntry();
             oidsInLog -= oldest.getValue().length;
@@ -96,7 +103,9 @@ final class OwnCommits {
     private void announcedLocked(long tid) {
         if (tid > announcedThrough) {
             announcedThrough = tid;
-            notifyAll();
+            if (waiting > 0) {
+                notifyAll();
+            }
         }
     }
 
@@ -152,11 +161,14 @@ final class OwnCommits {
             if (left <= 0) {
                 return;
             }
+            waiting++;
             try {
                 wait(left / 1_000_000, (int) (left % 1_000_000));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt(); // the poll asks the server instead; the caller sees the flag
                 return;
+            } finally {
+                waiting--;
             }
         }
     }

@@ -25,7 +25,8 @@ import org.jodb.spi.Storage;
  *   <li>objects the walk did not reach deleted a batch at a time, each batch found without the commit lock
  *       and deleted under it after the walk has been extended through what was committed since (a commit may
  *       have linked one again), their oids kept in {@code removed_objects} in the same database transaction
- *       (from then on every process's votes are refused a reference to one);</li>
+ *       (from then on a vote that names its references, as every storage a {@code Database} uses does, is refused
+ *       a reference to one);</li>
  *   <li>under the commit lock, the transactions up to the pack tid that keep no revision deleted, but the
  *       newest.</li>
  * </ol>
@@ -160,7 +161,8 @@ final class PgPack {
 
     /**
      * Keeps the oids of a batch it removed in {@code removed_objects}, in the database transaction that removes
-     * them (under the commit lock): from its commit on, every process's votes are refused a reference to one.
+     * them (under the commit lock): from its commit on, a vote that names its references is refused a reference to
+     * one, in every process.
      */
     private void recordRemoved(Connection c, List<Long> gone, long packTid) throws SQLException {
         if (gone.isEmpty()) {

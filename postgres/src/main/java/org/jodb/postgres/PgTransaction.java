@@ -144,8 +144,9 @@ final class PgTransaction implements StorageTransaction {
                 }
                 if (VoteFunction.REFERENCES_NEEDED.equals(e.getSQLState()) && !namedReferences) {
                     // another process's pack removed objects since this storage last knew: name the references
-                    storage.referencesAreNeeded();
+                    storage.references.learnedNeeded();
                     namedReferences = true;
+                    attempt--; // not an attempt on a connection: a dead pooled one met next is still replaced
                     continue;
                 }
                 records.drop();

@@ -84,17 +84,8 @@ public final class PostgresStorage implements Storage {
     /** Stages of this storage's transactions whose staged records could not be removed at once. */
     final Set<Long> stagesToDrop = ConcurrentHashMap.newKeySet();
     private final CommitNotifier notifier;
-    /**
-     * Finds the oids a record refers to: given by the database that uses this storage ({@link #useReferenceFinder})
-     * or by the last pack; null while neither did.
-     */
-    private volatile ReferenceFinder referenceFinder;
-    /**
-     * Whether a pack (of any process) has removed objects: votes then name the oids their records refer to, and
-     * the server refuses one that refers to a removed object. Read at open; set by this storage's packs and by a
-     * vote the server told so ({@link VoteFunction#REFERENCES_NEEDED}).
-     */
-    private volatile boolean referencesNeeded;
+    /** The finder of references, and whether votes must name them (a pack removed objects). */
+    final ReferenceChecks references = new ReferenceChecks(this);
     private volatile boolean closed;
 
     private PostgresStorage(Connections connections, PostgresOptions options, String shownLocation) {
@@ -115,7 +106,7 @@ public final class PostgresStorage implements Storage {
             try {
                 SchemaSetup.ensure(c, sql, keys, schema, name);
                 serverPrepares = SchemaSetup.serverPrepares(c);
-                referencesNeeded = reads.anyRemoved(c);
+                references.readAtOpen(c);
                 observed(reads.lastTid(c));
             } catch (SQLException e) {
                 broken = Failures.connectionLost(e);
@@ -340,16 +331,13 @@ public final class PostgresStorage implements Storage {
     public void pack(long packTid, ReferenceFinder references) {
         checkOpen();
         Objects.requireNonNull(references, "references");
-        referenceFinder = references;
         long[] dropped;
         try {
             dropped = new PgPack(this, references).run(packTid);
         } finally {
             loads.packed(packTid);
         }
-        if (dropped.length > 0) {
-            referencesNeeded = true;
-        }
+        this.references.packed(references, dropped.length);
     }
 
     /**
@@ -359,7 +347,7 @@ public final class PostgresStorage implements Storage {
      */
     @Override
     public void useReferenceFinder(ReferenceFinder references) {
-        referenceFinder = Objects.requireNonNull(references, "references");
+        this.references.use(Objects.requireNonNull(references, "references"));
     }
 
     @Override
@@ -427,21 +415,6 @@ public final class PostgresStorage implements Storage {
     void rollbackPrepared(String gid) {
         pendingRollbacks.add(gid);
         recoverAbandoned();
-    }
-
-    /** The finder of the references in a record, or null when this storage was given none. */
-    ReferenceFinder referenceFinder() {
-        return referenceFinder;
-    }
-
-    /** Whether votes must name the references of their records (a pack removed objects). */
-    boolean referencesNeeded() {
-        return referencesNeeded;
-    }
-
-    /** The server said a pack removed objects (a vote that named no references was refused). */
-    void referencesAreNeeded() {
-        referencesNeeded = true;
     }
 
     /** Raises the oid sequence to at least {@code maxOid} (a copy wrote oids the sequence did not hand out). */

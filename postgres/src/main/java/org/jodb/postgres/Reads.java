@@ -41,14 +41,6 @@ final class Reads {
         }
     }
 
-    /** Whether a pack ever removed an object from this schema. */
-    boolean anyRemoved(Connection c) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql.anyRemoved); ResultSet rs = s.executeQuery()) {
-            rs.next();
-            return rs.getBoolean(1);
-        }
-    }
-
     long packedBefore(Connection c) throws SQLException {
         try (PreparedStatement s = c.prepareStatement(sql.packedBefore); ResultSet rs = s.executeQuery()) {
             rs.next();

@@ -7,6 +7,9 @@ package org.jodb.postgres;
 final class Sql {
     /** The layout these statements expect, in {@code storage_info.format_version}. */
     static final int FORMAT_VERSION = 5;
+    /** The argument types of the vote function of formats 2 to 4 (format 5 added {@code p_refs}). */
+    private static final String OLD_VOTE_ARGUMENTS = "bigint, text, bigint[], bigint[], bytea[], bigint, bigint,"
+            + " bigint[], bigint[], bigint, bigint, bigint, text, text, bigint, text, boolean";
 
     final String schema;
     final String channel;
@@ -37,6 +40,8 @@ final class Sql {
     /** Whether a pack ever removed an object (votes must then name the oids their records refer to). */
     final String anyRemoved;
     final String recordRemoved;
+    /** The newest staged record of each oid of a stage (what its vote commits), for their references. */
+    final String newestStaged;
 
     Sql(String schemaName) {
         schema = SchemaName.quoted(schemaName);
@@ -89,6 +94,8 @@ final class Sql {
                 + " FROM " + transactions + " t WHERE t.tid < ? ORDER BY t.tid DESC LIMIT ?";
         raisePackedBefore = "UPDATE " + info + " SET packed_before = greatest(packed_before, ?)";
         anyRemoved = "SELECT EXISTS (SELECT 1 FROM " + schema + ".removed_objects)";
+        newestStaged = "SELECT DISTINCT ON (s.oid) s.oid, s.data FROM " + schema + ".object_staging s"
+                + " WHERE s.stage = ? ORDER BY s.oid, s.seq DESC";
         recordRemoved = "INSERT INTO " + schema + ".removed_objects (oid, pack_tid) SELECT u.oid, ? FROM"
                 + " unnest(?::bigint[]) AS u(oid) ON CONFLICT (oid) DO NOTHING";
     }
@@ -136,23 +143,40 @@ final class Sql {
     String[] upgradeVoteFunction() {
         return new String[] {
             createRemoved(),
-            "DROP FUNCTION IF EXISTS " + schema + ".vote(bigint, text, bigint[], bigint[], bytea[], bigint, bigint,"
-                    + " bigint[], bigint[], bigint, bigint, bigint, text, text, bigint, text, boolean)",
+            // the roles that read objects may read what packs removed, and those that pack (delete) may add to it
+            "DO $grants$ DECLARE r record; BEGIN FOR r IN SELECT a.grantee, a.privilege_type FROM pg_class c,"
+                    + " aclexplode(c.relacl) a WHERE c.oid = '" + schema + ".object_state'::regclass AND"
+                    + " a.privilege_type IN ('SELECT', 'DELETE') AND a.grantee <> c.relowner LOOP"
+                    + " EXECUTE format('GRANT %s ON " + schema + ".removed_objects TO %s', CASE r.privilege_type"
+                    + " WHEN 'SELECT' THEN 'SELECT' ELSE 'INSERT' END, CASE WHEN r.grantee = 0 THEN 'PUBLIC'"
+                    + " ELSE quote_ident(pg_get_userbyid(r.grantee)) END); END LOOP; END $grants$",
+            // the old function's EXECUTE grants (a REVOKE from PUBLIC included) pass to the new one
+            "CREATE TEMP TABLE jodb_vote_acl ON COMMIT DROP AS SELECT p.proacl AS acl FROM pg_proc p WHERE p.oid ="
+                    + " to_regprocedure('" + schema + ".vote(" + OLD_VOTE_ARGUMENTS + ")')",
+            "DROP FUNCTION IF EXISTS " + schema + ".vote(" + OLD_VOTE_ARGUMENTS + ")",
             vote.create(),
+            "DO $acl$ DECLARE v_acl aclitem[]; r record; BEGIN SELECT acl INTO v_acl FROM jodb_vote_acl;"
+                    + " IF v_acl IS NULL THEN RETURN; END IF;"
+                    + " EXECUTE format('REVOKE ALL ON FUNCTION %s FROM PUBLIC', to_regprocedure('" + schema
+                    + ".vote(" + VoteFunction.ARGUMENTS + ")'));"
+                    + " FOR r IN SELECT a.grantee FROM aclexplode(v_acl) a WHERE a.privilege_type = 'EXECUTE' LOOP"
+                    + " EXECUTE format('GRANT EXECUTE ON FUNCTION %s TO %s', to_regprocedure('" + schema + ".vote("
+                    + VoteFunction.ARGUMENTS + ")'), CASE WHEN r.grantee = 0 THEN 'PUBLIC'"
+                    + " ELSE quote_ident(pg_get_userbyid(r.grantee)) END); END LOOP; END $acl$",
             "UPDATE " + schema + ".storage_info SET format_version = " + FORMAT_VERSION,
         };
     }
 
-    /**
-     * Unlogged: staged records are written once to the WAL (when vote moves them into object_state), not twice.
-     * A server crash empties the table; a vote counts its staged records and refuses to commit a part of them.
-     */
     /** Only added to (SCHEMA.md, "removed_objects"); created by the upgrades too, hence IF NOT EXISTS. */
     private String createRemoved() {
         return "CREATE TABLE IF NOT EXISTS " + schema + ".removed_objects (oid bigint PRIMARY KEY,"
                 + " pack_tid bigint NOT NULL)";
     }
 
+    /**
+     * Unlogged: staged records are written once to the WAL (when vote moves them into object_state), not twice.
+     * A server crash empties the table; a vote counts its staged records and refuses to commit a part of them.
+     */
     private String createStaging() {
         return "CREATE UNLOGGED TABLE " + schema + ".object_staging (stage bigint NOT NULL, seq bigint NOT NULL,"
                 + " owner integer NOT NULL, oid bigint NOT NULL, serial bigint NOT NULL, data bytea NOT NULL,"

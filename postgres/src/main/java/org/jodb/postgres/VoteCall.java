@@ -145,7 +145,7 @@ final class VoteCall {
         s.setLong(at + 15, commitId);
         s.setString(at + 16, channel);
         s.setBoolean(at + 17, report);
-        named = records.referencesForVote();
+        named = records.referencesForVote(c);
         if (named == null) {
             s.setNull(at + 18, java.sql.Types.ARRAY);
         } else {

@@ -57,6 +57,10 @@ final class VoteFunction {
         return REFERENCES_NEEDED.equals(e.getSQLState()) || REFERS_TO_REMOVED.equals(e.getSQLState());
     }
 
+    /** The function's argument types, in order (for {@code to_regprocedure}). */
+    static final String ARGUMENTS = "bigint, text, bigint[], bigint[], bytea[], bigint, bigint, bigint[], bigint[],"
+            + " bigint, bigint, bigint, text, text, bigint, text, boolean, bigint[]";
+
     /** The statement that calls it: parameters in the order of {@link #create}'s signature. */
     final String call;
 

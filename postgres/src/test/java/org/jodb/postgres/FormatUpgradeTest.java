@@ -1,6 +1,7 @@
 package org.jodb.postgres;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.sql.Connection;
@@ -45,11 +46,17 @@ class FormatUpgradeTest extends PgSchemas {
                 st.execute("ALTER FUNCTION " + q + ".vote RESET ALL"); // format 3's function had no setting
             } else {
                 // format 4's function had the signature without p_refs: the upgrade drops it rather than leave an
-                // overload beside the new one
+                // overload beside the new one, and gives the new one its grants
                 st.execute("DROP FUNCTION " + q + ".vote");
                 st.execute("CREATE FUNCTION " + q + ".vote(bigint, text, bigint[], bigint[], bytea[], bigint, bigint,"
                         + " bigint[], bigint[], bigint, bigint, bigint, text, text, bigint, text, boolean) RETURNS void"
                         + " LANGUAGE sql AS ''");
+                st.execute("CREATE ROLE " + schema + "_app");
+                st.execute("CREATE ROLE " + schema + "_reader");
+                st.execute("REVOKE EXECUTE ON FUNCTION " + q + ".vote FROM PUBLIC");
+                st.execute("GRANT EXECUTE ON FUNCTION " + q + ".vote TO " + schema + "_app");
+                st.execute("GRANT SELECT, INSERT, DELETE ON " + q + ".object_state TO " + schema + "_app");
+                st.execute("GRANT SELECT ON " + q + ".object_state TO " + schema + "_reader");
             }
             st.execute("UPDATE " + q + ".storage_info SET format_version = " + format);
         }
@@ -76,6 +83,31 @@ class FormatUpgradeTest extends PgSchemas {
                     + " and checks references");
             assertEquals(1, rs.getInt(3), "no older vote function is left beside it");
             assertTrue(rs.getBoolean(4), "the table of removed objects exists");
+        }
+        if (format == 4) {
+            try (Connection c = server.admin(); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("SELECT has_table_privilege('" + schema + "_app', '" + q
+                         + ".removed_objects', 'SELECT'), has_table_privilege('" + schema + "_app', '" + q
+                         + ".removed_objects', 'INSERT'), has_table_privilege('" + schema + "_reader', '" + q
+                         + ".removed_objects', 'SELECT'), has_table_privilege('" + schema + "_reader', '" + q
+                         + ".removed_objects', 'INSERT'), has_function_privilege('" + schema + "_app', to_regprocedure('"
+                         + q + ".vote(" + VoteFunction.ARGUMENTS + ")'), 'EXECUTE'), has_function_privilege('"
+                         + schema + "_reader', to_regprocedure('" + q + ".vote(" + VoteFunction.ARGUMENTS
+                         + ")'), 'EXECUTE')")) {
+                rs.next();
+                assertTrue(rs.getBoolean(1), "a role that reads objects reads the removed ones");
+                assertTrue(rs.getBoolean(2), "a role that deletes objects (packs) adds removed ones");
+                assertTrue(rs.getBoolean(3));
+                assertFalse(rs.getBoolean(4), "a role that only reads does not add");
+                assertTrue(rs.getBoolean(5), "the old function's EXECUTE grant passed to the new one");
+                assertFalse(rs.getBoolean(6), "and so did its REVOKE from PUBLIC");
+            } finally {
+                try (Connection c = server.admin(); Statement st = c.createStatement()) {
+                    st.execute("DROP OWNED BY " + schema + "_app, " + schema + "_reader");
+                    st.execute("DROP ROLE " + schema + "_app");
+                    st.execute("DROP ROLE " + schema + "_reader");
+                }
+            }
         }
     }
 }

@@ -63,6 +63,26 @@ class RemovedObjectsTest extends PgSchemas {
         return txn.finish();
     }
 
+    /**
+     * The root refers to {@code dropped}, then no longer, and {@code packer} packs it away: returns the tid of the
+     * pack (the root's last commit).
+     */
+    private static long packAway(PostgresStorage packer, long dropped) {
+        long t1 = groupCommit(packer, Storage.ROOT_OID, Storage.NO_TID, record(dropped));
+        groupCommit(packer, dropped, Storage.NO_TID, record());
+        long t2 = groupCommit(packer, Storage.ROOT_OID, t1, record());
+        packer.pack(t2, REFERENCES);
+        assertNull(packer.load(dropped), "the pack removed it");
+        return t2;
+    }
+
+    /** A storage on {@code url} given the test records' finder, as {@code Database.open} gives its own. */
+    private static PostgresStorage withFinder(String url) {
+        PostgresStorage storage = PostgresStorage.open(url);
+        storage.useReferenceFinder(REFERENCES);
+        return storage;
+    }
+
     private interface Commit {
         long run(PostgresStorage storage, long oid, long serial, byte[] data);
     }
@@ -80,9 +100,7 @@ class RemovedObjectsTest extends PgSchemas {
     private void relinkIsRefused(String prefix, Commit commit) throws SQLException {
         String schema = schema(prefix);
         String url = server.url(schema);
-        try (PostgresStorage packer = PostgresStorage.open(url); PostgresStorage other = PostgresStorage.open(url)) {
-            packer.useReferenceFinder(REFERENCES);
-            other.useReferenceFinder(REFERENCES);
+        try (PostgresStorage packer = withFinder(url); PostgresStorage other = withFinder(url)) {
             long kept = packer.newOid();
             long dropped = packer.newOid();
             StorageTransaction first = begin(packer);
@@ -126,14 +144,9 @@ class RemovedObjectsTest extends PgSchemas {
         long t2;
         try (PostgresStorage packer = PostgresStorage.open(url)) {
             dropped = packer.newOid();
-            long t1 = groupCommit(packer, Storage.ROOT_OID, Storage.NO_TID, record(dropped));
-            groupCommit(packer, dropped, Storage.NO_TID, record());
-            t2 = groupCommit(packer, Storage.ROOT_OID, t1, record());
-            assertTrue(t2 > t1);
-            packer.pack(t2, REFERENCES);
+            t2 = packAway(packer, dropped);
         }
-        try (PostgresStorage later = PostgresStorage.open(url)) {
-            later.useReferenceFinder(REFERENCES);
+        try (PostgresStorage later = withFinder(url)) {
             assertTrue(later.references.needed(), "read at open");
             DanglingReferenceException e = assertThrows(DanglingReferenceException.class,
                     () -> twoPhaseCommit(later, Storage.ROOT_OID, t2, record(dropped)));
@@ -146,15 +159,9 @@ class RemovedObjectsTest extends PgSchemas {
     void aStagedTransactionThatLinksAnObjectPackRemovedIsRefused() throws SQLException {
         String schema = schema("staged");
         String url = server.url(schema);
-        try (PostgresStorage packer = PostgresStorage.open(url); PostgresStorage other = PostgresStorage.open(url)) {
-            packer.useReferenceFinder(REFERENCES);
-            other.useReferenceFinder(REFERENCES);
+        try (PostgresStorage packer = withFinder(url); PostgresStorage other = withFinder(url)) {
             long dropped = packer.newOid();
-            long t1 = groupCommit(packer, Storage.ROOT_OID, Storage.NO_TID, record(dropped));
-            groupCommit(packer, dropped, Storage.NO_TID, record());
-            long t2 = groupCommit(packer, Storage.ROOT_OID, t1, record());
-            assertTrue(t2 > t1);
-            packer.pack(t2, REFERENCES);
+            long t2 = packAway(packer, dropped);
 
             other.heldRecordsBound = 3; // records go ahead to the staging table in batches of three
             StorageTransaction txn = begin(other);
@@ -176,14 +183,9 @@ class RemovedObjectsTest extends PgSchemas {
     void aStagedRecordStoredAgainWithoutTheReferenceCommits() throws SQLException {
         String schema = schema("restaged");
         String url = server.url(schema);
-        try (PostgresStorage packer = PostgresStorage.open(url); PostgresStorage other = PostgresStorage.open(url)) {
-            packer.useReferenceFinder(REFERENCES);
-            other.useReferenceFinder(REFERENCES);
+        try (PostgresStorage packer = withFinder(url); PostgresStorage other = withFinder(url)) {
             long dropped = packer.newOid();
-            long t1 = groupCommit(packer, Storage.ROOT_OID, Storage.NO_TID, record(dropped));
-            groupCommit(packer, dropped, Storage.NO_TID, record());
-            long t2 = groupCommit(packer, Storage.ROOT_OID, t1, record());
-            packer.pack(t2, REFERENCES);
+            long t2 = packAway(packer, dropped);
 
             other.heldRecordsBound = 3;
             StorageTransaction txn = begin(other);

@@ -55,6 +55,12 @@ final class OwnCommits {
     private long announcedThrough = Long.MIN_VALUE;
     /** Polls waiting in {@link #since(long, long)}. */
     private int waiting;
+    /**
+     * The tid the last wait that ran out was waiting for: until the listener announces it (or a later one), polls
+     * do not wait, so that a listener whose notifications do not come (a pooler that does not pass them on) costs
+     * one wait, not one per transaction.
+     */
+    private long gaveUpOn = Long.MIN_VALUE;
 
     /**
      * This storage committed {@code tid}, writing {@code oids}; {@code previousTid} was the newest committed tid
@@ -155,10 +161,15 @@ final class OwnCommits {
     }
 
     private void awaitAnnouncements(long snapshot, long waitNanos) {
+        if (announcedThrough < gaveUpOn) {
+            return; // the listener has not even announced the tid the last wait gave up on: announcements are late
+        }
         long deadline = System.nanoTime() + waitNanos;
-        while (newestUnexplained(snapshot) > announcedThrough) {
+        long unexplained;
+        while ((unexplained = newestUnexplained(snapshot)) > announcedThrough) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
+                gaveUpOn = unexplained;
                 return;
             }
             waiting++;

@@ -179,4 +179,23 @@ class OwnCommitsTest {
         assertEquals(List.of(13L), tids(own.since(12, TimeUnit.SECONDS.toNanos(30))));
         assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(25));
     }
+
+    @Test
+    void afterAWaitRanOutPollsDoNotWaitUntilTheListenerCatchesUp() throws Exception {
+        OwnCommits own = new OwnCommits();
+        own.committed(11, 10, new long[] {1});
+        own.committed(13, 12, new long[] {2}); // 12 is never announced: notifications do not come
+        assertNull(own.since(11, TimeUnit.MILLISECONDS.toNanos(20)));
+        own.committed(15, 14, new long[] {3}); // 14 is not announced either
+        long start = System.nanoTime();
+        assertNull(own.since(13, TimeUnit.SECONDS.toNanos(30)), "14 is unexplained; the poll asks at once");
+        assertTrue(System.nanoTime() - start < TimeUnit.SECONDS.toNanos(25), "no second wait");
+
+        own.heardCommit(16, 15, new long[] {4}); // announcements flow again, past the tid given up on
+        own.committed(18, 17, new long[] {5});
+        Thread listener = later(() -> own.heardCommit(17, 16, new long[] {6}));
+        Changes changes = own.since(16, TimeUnit.SECONDS.toNanos(30));
+        listener.join();
+        assertEquals(List.of(17L, 18L), tids(changes), "polls wait again once the listener caught up");
+    }
 }

@@ -54,6 +54,9 @@ final class GroupVote {
                 if (lost && !serverAnswered && attempt == 1) {
                     continue; // a pooled connection the server ended while it was idle: once more on a new one
                 }
+                if (VoteFunction.REFERENCES_NEEDED.equals(e.getSQLState())) {
+                    storage.references.learnedNeeded(); // the members' own votes name their references at once
+                }
                 if (!lost && (group.size() > 1 || VoteFunction.refusedReferences(e))) {
                     // possibly one member's doing (nothing was written): each commits on its own instead, where
                     // a refusal of references is told apart (PgTransaction)

@@ -1,22 +1,32 @@
 package org.jodb.postgres;
 
 import java.sql.PreparedStatement;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import org.jodb.spi.StorageException;
 
 /**
  * Sends the notification of commits that could not notify inside their own database transaction (a prepared
  * transaction may not; a commit settled after a lost connection), off the committing thread: finish returns
- * after COMMIT PREPARED without waiting for a round trip it does not need. The listeners only take the newest
- * tid they hear of, so when commits come faster than notifications go, only the newest is sent. Best effort:
- * a notification that fails is not sent again (the listeners also ask the server each second they hear
- * nothing).
+ * after COMMIT PREPARED without waiting for a round trip it does not need. A commit whose records are known
+ * here is notified as the vote function notifies a commit ({@link #payload}: its previous tid and oids, and for a
+ * small one its records), so that the other processes' polls and record caches need no query for it; when
+ * commits come faster than notifications go (more than {@value #MAX_QUEUED} waiting), the queue gives way to
+ * the newest tid alone. Best effort: a notification that fails is not sent again (the listeners also ask the
+ * server each second they hear nothing).
  */
 final class CommitNotifier {
+    /** Notifications waiting beyond which only the newest tid is sent. */
+    static final int MAX_QUEUED = 1_000;
+    private static final HexFormat HEX = HexFormat.of();
+
     private final PostgresStorage storage;
     private final Thread thread;
-    /** The newest tid to notify, and the newest notified; guarded by this. */
-    private long wanted;
-    private long sent;
+    /** Payloads to send, oldest first; guarded by this. */
+    private final ArrayDeque<String> queued = new ArrayDeque<>();
     private boolean closed;
 
     CommitNotifier(PostgresStorage storage) {
@@ -26,19 +36,50 @@ final class CommitNotifier {
         thread.start();
     }
 
-    /** Asks for the notification of {@code tid}; returns at once. */
-    synchronized void committed(long tid) {
-        if (tid > wanted) {
-            wanted = tid;
-            notifyAll();
+    /**
+     * What the vote function would have notified for commit {@code tid}, which followed {@code previousTid}
+     * and wrote {@code written} (oid to record; null when unknown here, as for records that were staged):
+     * {@code "<tid> <previous tid> <oid>:<hex> ..."} for at most {@value VoteFunction#MAX_NOTIFIED_RECORDS}
+     * records of at most {@value VoteFunction#MAX_NOTIFIED_BYTES} bytes, {@code "<tid> <previous tid> <oid>
+     * ..."} for at most {@value VoteFunction#MAX_NOTIFIED_OIDS} oids, else {@code "<tid>"}.
+     */
+    static String payload(long tid, long previousTid, Map<Long, byte[]> written) {
+        if (written == null || written.size() > VoteFunction.MAX_NOTIFIED_OIDS) {
+            return Long.toString(tid);
         }
+        long bytes = 0;
+        for (byte[] r : written.values()) {
+            bytes += r.length;
+        }
+        boolean records = written.size() <= VoteFunction.MAX_NOTIFIED_RECORDS
+                && bytes <= VoteFunction.MAX_NOTIFIED_BYTES;
+        StringBuilder b = new StringBuilder().append(tid).append(' ').append(previousTid);
+        for (Map.Entry<Long, byte[]> e : written.entrySet()) {
+            b.append(' ').append(e.getKey());
+            if (records) {
+                b.append(':').append(HEX.formatHex(e.getValue()));
+            }
+        }
+        return b.toString();
+    }
+
+    /** Asks for the notification {@code payload} (see {@link #payload}); returns at once. */
+    synchronized void committed(String payload) {
+        if (queued.size() >= MAX_QUEUED) {
+            queued.clear(); // the newest tid alone tells the listeners to ask the server
+            String tid = payload.indexOf(' ') < 0 ? payload : payload.substring(0, payload.indexOf(' '));
+            queued.add(tid);
+        } else {
+            queued.add(payload);
+        }
+        notifyAll();
     }
 
     private void run() {
         while (true) {
-            long tid;
+            List<String> batch;
             synchronized (this) {
-                while (!closed && wanted <= sent) {
+                while (!closed && queued.isEmpty()) {
                     try {
                         wait();
                     } catch (InterruptedException e) {
@@ -48,26 +89,28 @@ final class CommitNotifier {
                 if (closed) {
                     return;
                 }
-                tid = wanted;
-                sent = tid;
+                batch = new ArrayList<>(queued);
+                queued.clear();
             }
-            notifyNow(tid);
+            notifyNow(batch);
         }
     }
 
-    /** Sends the notification of commit {@code tid} on this thread (best effort). */
-    private void notifyNow(long tid) {
+    /** Sends {@code payloads} on this thread, in order (best effort). */
+    private void notifyNow(List<String> payloads) {
         try {
-            storage.run("notify commit " + tid, c -> {
+            storage.run("notify " + payloads.size() + " commit(s)", c -> {
                 try (PreparedStatement s = c.prepareStatement("SELECT pg_notify(?, ?)")) {
-                    s.setString(1, storage.sql.channel);
-                    s.setString(2, Long.toString(tid));
-                    s.execute();
+                    for (String payload : payloads) {
+                        s.setString(1, storage.sql.channel);
+                        s.setString(2, payload);
+                        s.execute();
+                    }
                 }
                 return null;
             });
         } catch (StorageException | IllegalStateException e) {
-            // the commit stands; the listeners' own polling catches up
+            // the commits stand; the listeners' own polling catches up
         }
     }
 
@@ -82,12 +125,12 @@ final class CommitNotifier {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        long last;
+        List<String> last;
         synchronized (this) {
-            last = wanted > sent ? wanted : 0;
-            sent = wanted;
+            last = new ArrayList<>(queued);
+            queued.clear();
         }
-        if (last > 0) {
+        if (!last.isEmpty()) {
             notifyNow(last);
         }
     }

@@ -160,7 +160,8 @@ final class GroupVote {
                 return notDone;
             }
             published(group, outcomes);
-            storage.notifyCommitted(outcomes.get(lastWriter(outcomes)).tid());
+            VoteCall.Outcome last = outcomes.get(lastWriter(outcomes));
+            storage.notifyCommitted(last.tid(), last.previousTid(), null); // its own went with its COMMIT, if any
             return answers;
         }
         published(group, outcomes);

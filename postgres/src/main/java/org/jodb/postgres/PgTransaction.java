@@ -312,14 +312,15 @@ final class PgTransaction implements StorageTransaction {
                         + " nothing of it. Nothing was stored; run the transaction again.", e);
             }
             storage.committed(tid, previousTid, written());
-            storage.notifyCommitted(tid);
+            storage.notifyCommitted(tid, previousTid, written());
             return tid;
         }
         storage.committed(tid, previousTid, written());
         storage.hooks.afterCommit(backendPid);
         storage.connections.give(c, false);
         if (gid != null) {
-            storage.notifyCommitted(tid); // a prepared transaction could not notify itself; off this thread
+            // a prepared transaction could not notify itself: off this thread, as the vote function would have
+            storage.notifyCommitted(tid, previousTid, written());
         }
         return tid;
     }

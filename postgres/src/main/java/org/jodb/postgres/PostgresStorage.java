@@ -479,11 +479,11 @@ public final class PostgresStorage implements Storage {
     }
 
     /**
-     * Tells the other processes of commit {@code tid}, off the calling thread (best effort: their listeners
-     * also poll).
+     * Tells the other processes of commit {@code tid}, which followed {@code previousTid} and wrote {@code written}
+     * (null when not known here), off the calling thread (best effort: their listeners also poll).
      */
-    void notifyCommitted(long tid) {
-        notifier.committed(tid);
+    void notifyCommitted(long tid, long previousTid, Map<Long, byte[]> written) {
+        notifier.committed(CommitNotifier.payload(tid, previousTid, written));
     }
 
     /** Closes the storage after a failure only a reopen can judge (a commit whose outcome is unknown). */

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.jodb.spi.ConflictResolver;
 import org.jodb.spi.Revision;
@@ -100,6 +101,24 @@ class RecordCacheSharingTest extends PgSchemas {
             assertArrayEquals(large, view.load(oid).data());
             assertArrayEquals(large, b.recordCache.get(oid, t2).data(), "the load was offered to the cache");
             view.close();
+        }
+    }
+
+    @Test
+    void aPreparedCommitOfOneProcessReachesTheOthersCacheThroughItsNotifier() throws InterruptedException {
+        String url = server.url(schema("prepared"));
+        try (PostgresStorage a = PostgresStorage.open(url); PostgresStorage b = PostgresStorage.open(url)) {
+            assertTrue(a.prepares, "the test server allows prepared transactions");
+            long oid = a.newOid();
+            StorageTransaction txn = a.tpcBegin(new TransactionMetadata("", ""), ConflictResolver.NONE);
+            txn.store(oid, Storage.NO_TID, new byte[] {5, 6});
+            txn.vote(); // PREPARE TRANSACTION: the vote function could not notify
+            long t1 = txn.finish(); // COMMIT PREPARED; the storage's notifier sends the notification
+            awaitApplied(b, t1);
+            Revision cached = b.recordCache.get(oid, t1);
+            assertNotNull(cached, "the notifier's notification carried the record, as the vote function's would");
+            assertArrayEquals(new byte[] {5, 6}, cached.data());
+            assertEquals(t1, b.openView().snapshotTid());
         }
     }
 }

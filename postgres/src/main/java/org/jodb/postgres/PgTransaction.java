@@ -272,7 +272,7 @@ final class PgTransaction implements StorageTransaction {
         return Failures.of(storage.name(), "vote (nothing was committed)", e);
     }
 
-    static String serverText(SQLException e) {
+    private static String serverText(SQLException e) {
         if (e instanceof PSQLException p && p.getServerErrorMessage() != null
                 && p.getServerErrorMessage().getMessage() != null) {
             return p.getServerErrorMessage().getMessage();

@@ -33,8 +33,8 @@ import org.jodb.spi.CommittedTransaction;
  * COMMIT. A poll may wait a little for the listener to announce it ({@link #since(long, long)}), which costs no
  * round trip and, when the notification carries the records, fills the record cache too. The vote function's
  * notifications come in commit order, so once the listener announced a tid, every earlier one was announced or
- * was a prepared commit's, whose notification its storage sends later, on another connection, naming the tid
- * alone: the wait then ends early, or runs out, and the poll asks. The wait is only a saving: a tid still
+ * was a prepared commit's, whose notification its storage sends later, on another connection: the wait then
+ * ends early, or runs out, and the poll asks. The wait is only a saving: a tid still
  * unexplained when it ends makes the poll ask the server, as before.
  */
 final class OwnCommits {
@@ -161,7 +161,7 @@ final class OwnCommits {
     }
 
     private void awaitAnnouncements(long snapshot, long waitNanos) {
-        if (announcedThrough < gaveUpOn) {
+        if (waitNanos <= 0 || announcedThrough < gaveUpOn) {
             return; // the listener has not even announced the tid the last wait gave up on: announcements are late
         }
         long deadline = System.nanoTime() + waitNanos;

@@ -63,12 +63,11 @@ final class CommitNotifier {
         return b.toString();
     }
 
-    /** Asks for the notification {@code payload} (see {@link #payload}); returns at once. */
-    synchronized void committed(String payload) {
+    /** Asks for the notification {@code payload} of commit {@code tid} (see {@link #payload}); returns at once. */
+    synchronized void committed(long tid, String payload) {
         if (queued.size() >= MAX_QUEUED) {
             queued.clear(); // the newest tid alone tells the listeners to ask the server
-            String tid = payload.indexOf(' ') < 0 ? payload : payload.substring(0, payload.indexOf(' '));
-            queued.add(tid);
+            queued.add(Long.toString(tid));
         } else {
             queued.add(payload);
         }

@@ -483,7 +483,7 @@ public final class PostgresStorage implements Storage {
      * (null when not known here), off the calling thread (best effort: their listeners also poll).
      */
     void notifyCommitted(long tid, long previousTid, Map<Long, byte[]> written) {
-        notifier.committed(CommitNotifier.payload(tid, previousTid, written));
+        notifier.committed(tid, CommitNotifier.payload(tid, previousTid, written));
     }
 
     /** Closes the storage after a failure only a reopen can judge (a commit whose outcome is unknown). */

@@ -75,7 +75,7 @@ final class BatchReads {
     }
 
     /** The oids of {@code oids}, each once, sorted. */
-    private static long[] distinct(long[] oids) {
+    static long[] distinct(long[] oids) {
         long[] sorted = oids.clone();
         Arrays.sort(sorted);
         int n = 0;

@@ -49,29 +49,15 @@ final class EarlyLookups {
      * Looks up {@code oids} (not locked). A failure of the index is left for the lookups under the lock to
      * meet and handle (healing, or a clear error): nothing found here is kept then.
      */
-    static EarlyLookups of(CommitGate gate, Iterable<Long> oids) {
+    static EarlyLookups of(CommitGate gate, long[] oids) {
         long asOf = gate.lastTid(); // before the index and its entries: see the class comment
         OidIndex index = gate.index();
         if (!index.verified()) {
             return NONE; // its entries are checked against the log under the lock
         }
         EarlyLookups early = new EarlyLookups(index, asOf);
-        long[] sorted = new long[8];
-        int n = 0;
-        for (long oid : oids) {
-            if (n == sorted.length) {
-                sorted = Arrays.copyOf(sorted, n * 2);
-            }
-            sorted[n++] = oid;
-        }
-        Arrays.sort(sorted, 0, n);
-        int distinct = 0;
-        for (int i = 0; i < n; i++) {
-            if (distinct == 0 || sorted[distinct - 1] != sorted[i]) {
-                sorted[distinct++] = sorted[i];
-            }
-        }
-        early.oids = Arrays.copyOf(sorted, distinct);
+        early.oids = BatchReads.distinct(oids);
+        int distinct = early.oids.length;
         early.found = new OidIndex.Entry[distinct];
         early.kept = new boolean[distinct];
         try {

@@ -1,6 +1,7 @@
 package org.jodb.storage;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,19 +201,20 @@ final class FileTransaction implements StorageTransaction {
      * The oids whose current entries vote compares with what the transaction read: its read-current checks
      * and its writes of objects it read. (A new object has no entry, and the lock's own check skips it.)
      */
-    private List<Long> readOids() {
-        List<Long> oids = new ArrayList<>(writes.size() + checks.size());
+    private long[] readOids() {
+        long[] oids = new long[writes.size() + checks.size()];
+        int n = 0;
         for (Map.Entry<Long, Write> write : writes.entrySet()) {
             if (write.getValue().serial() != Storage.NO_TID) {
-                oids.add(write.getKey());
+                oids[n++] = write.getKey();
             }
         }
         for (Long oid : checks.keySet()) {
             if (!writes.containsKey(oid)) {
-                oids.add(oid);
+                oids[n++] = oid;
             }
         }
-        return oids;
+        return Arrays.copyOf(oids, n);
     }
 
     private byte[] resolve(long oid, long serial, long currentTid, byte[] mine) {

@@ -28,7 +28,7 @@ final class ChunkHashes {
     static MapChunk find(PersistentTreeMap<Long, MapChunk> tree, Object key, long hash) {
         for (int n = 0; ; n++) {
             MapChunk c = candidate(tree, hash, n);
-            if (c == null || c.read().containsKey(key)) {
+            if (c == null || c.forKeys().containsKey(key)) {
                 return c;
             }
         }
@@ -98,7 +98,7 @@ final class ChunkHashes {
 
     /** Whether {@code chunk} holds a key of {@code hash}. Loads it. */
     static boolean holds(MapChunk chunk, long hash) {
-        for (Object key : chunk.read().keySet()) {
+        for (Object key : chunk.forKeys().keySet()) {
             if (StableHash.of(key) == hash) {
                 return true;
             }
@@ -113,12 +113,12 @@ final class ChunkHashes {
     static PersistentTreeMap<Long, MapChunk> build(List<MapChunk> chunks) {
         int total = 0;
         for (MapChunk c : chunks) {
-            total += c.read().size();
+            total += c.forKeys().size();
         }
         long[] pairs = new long[total]; // hash << 32 | chunk position: sorts by hash, then chunk order
         int count = 0;
         for (int i = 0; i < chunks.size(); i++) {
-            for (Object key : chunks.get(i).read().keySet()) {
+            for (Object key : chunks.get(i).forKeys().keySet()) {
                 long hash = StableHash.of(key);
                 if (hash == StableHash.NONE) {
                     return null;
@@ -142,7 +142,7 @@ final class ChunkHashes {
 
     private static Set<Long> hashesOf(MapChunk chunk) {
         Set<Long> hashes = new HashSet<>();
-        for (Object key : chunk.read().keySet()) {
+        for (Object key : chunk.forKeys().keySet()) {
             hashes.add(StableHash.of(key));
         }
         return hashes;

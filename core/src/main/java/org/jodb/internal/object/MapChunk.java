@@ -1,20 +1,35 @@
 package org.jodb.internal.object;
 
 import java.util.LinkedHashMap;
+import java.util.Map;
 import org.jodb.PersistentMap;
+import org.jodb.internal.serialization.LazyMapValues;
+import org.jodb.internal.serialization.LazyReference;
 
 /**
  * A run of consecutive entries of a large {@code PersistentMap}, in insertion order, as a persistent object
  * of its own (see {@link MapLayout}). It has its own record, so changing one entry rewrites this chunk
  * only. The application never sees a chunk: it is reached only through the map's layout.
  *
+ * <p>A loaded chunk's values that are persistent objects the connection had not cached stay
+ * {@link LazyReference}s ({@link LazyMapValues}) until asked for: a lookup by key makes one instance, not one
+ * ghost per entry. {@link #value} resolves the one it returns, {@link #read} and {@link #change} all of them;
+ * only {@link #forKeys} (keys and count) and {@link #decoded} (conflict resolution, whose records are read
+ * without lazy values) leave them be.
+ *
  * <p>Equality is identity: chunks are compared as references (the layout's list, conflict resolution),
  * never by content, which would load them. Not thread-safe, like the connection it belongs to.
  */
-final class MapChunk implements PersistentObject, MergeableState, ContainerPart {
+final class MapChunk implements PersistentObject, MergeableState, ContainerPart, LazyMapValues {
     private transient ObjectState $jodbState;
     /** The chunk's entries in insertion order; never null once loaded or created. */
     private LinkedHashMap<Object, Object> entries;
+    /**
+     * Whether {@link #entries} may hold a {@link LazyReference}: set by each read of the record (a load, a
+     * rollback), cleared once every value is resolved. A flag rather than the resolved map itself, so that a
+     * ghosted chunk holds nothing of its entries.
+     */
+    private transient boolean lazyValues;
 
     MapChunk() {
         entries = new LinkedHashMap<>();
@@ -40,8 +55,11 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart 
         this.$jodbState = state;
     }
 
-    /** The entries, loaded if this is a ghost; not touched. */
-    LinkedHashMap<Object, Object> read() {
+    /**
+     * The entries, loaded if this is a ghost, not touched, for their keys and count only: a value may still be a
+     * {@link LazyReference}, which must not be handed out ({@link #value} and {@link #read} resolve them).
+     */
+    LinkedHashMap<Object, Object> forKeys() {
         ObjectState s = $jodbState;
         if (s != null) {
             s.beforeRead();
@@ -49,13 +67,70 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart 
         return entries;
     }
 
-    /** The entries, loaded if this is a ghost and touched: the next savepoint or commit compares them. */
+    /**
+     * The value of {@code key} in {@link #forKeys}, which the caller just read: resolved to the connection's
+     * instance if it was a {@link LazyReference} (the entry then holds the instance; the chunk is not touched,
+     * its record is the same).
+     */
+    Object resolve(Object key, Object value) {
+        if (!(value instanceof LazyReference r)) {
+            return value;
+        }
+        Object instance = $jodbState.jar.resolveReference(r.oid(), r.type());
+        entries.put(key, instance); // replaces the value of a key present: no change of order, no modCount
+        return instance;
+    }
+
+    /** The value of {@code key} (null when absent), loaded if this is a ghost; not touched. */
+    Object value(Object key) {
+        return resolve(key, forKeys().get(key));
+    }
+
+    /** The entries, loaded if this is a ghost, every value resolved; not touched. */
+    LinkedHashMap<Object, Object> read() {
+        LinkedHashMap<Object, Object> e = forKeys();
+        if (lazyValues) {
+            resolveAll(e);
+        }
+        return e;
+    }
+
+    /**
+     * The entries, loaded if this is a ghost, every value resolved, and touched: the next savepoint or commit
+     * compares them.
+     */
     LinkedHashMap<Object, Object> change() {
         ObjectState s = $jodbState;
         if (s != null) {
             s.beforeCall();
         }
-        return entries;
+        LinkedHashMap<Object, Object> e = entries;
+        if (lazyValues) {
+            resolveAll(e);
+        }
+        return e;
+    }
+
+    @Override
+    public void valuesRead() {
+        lazyValues = true;
+    }
+
+    @Override
+    public void resolveLazyValues() {
+        LinkedHashMap<Object, Object> e = entries;
+        if (lazyValues && e != null) {
+            resolveAll(e);
+        }
+    }
+
+    private void resolveAll(LinkedHashMap<Object, Object> e) {
+        for (Map.Entry<Object, Object> entry : e.entrySet()) {
+            if (entry.getValue() instanceof LazyReference r) {
+                entry.setValue($jodbState.jar.resolveReference(r.oid(), r.type()));
+            }
+        }
+        lazyValues = false;
     }
 
     /** The entries as decoded, without loading: for conflict resolution on a stateless instance. */

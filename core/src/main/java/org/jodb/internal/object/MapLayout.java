@@ -132,17 +132,17 @@ public final class MapLayout {
         long hash = hashes == null ? StableHash.NONE : StableHash.of(key);
         if (hash == StableHash.NONE) {
             MapChunk c = chunkOf(key);
-            return c == null ? null : valueIn(c, c.read().get(key), changeable);
+            return c == null ? null : valueIn(c, c.value(key), changeable);
         }
         for (int n = 0; ; n++) { // ChunkHashes.find, but the probe of the chunk that finds the key gets its value
             MapChunk c = ChunkHashes.candidate(hashes, hash, n);
             if (c == null) {
                 return null;
             }
-            LinkedHashMap<Object, Object> entries = c.read();
+            LinkedHashMap<Object, Object> entries = c.forKeys();
             Object value = entries.get(key);
             if (value != null || entries.containsKey(key)) {
-                return valueIn(c, value, changeable);
+                return valueIn(c, c.resolve(key, value), changeable);
             }
         }
     }
@@ -189,7 +189,7 @@ public final class MapLayout {
             index();
         }
         MapChunk tail = chunks.get(chunks.size() - 1);
-        if (tail.read().size() >= CHUNK_CAPACITY) {
+        if (tail.forKeys().size() >= CHUNK_CAPACITY) {
             tail = MapChunk.forNewKeys();
             chunks.add(tail);
         }
@@ -223,14 +223,14 @@ public final class MapLayout {
             if (c == null) {
                 break; // slot n was the first absent one: no chunk holds the key (and tail has slot n, if none before)
             }
-            if (c.read().containsKey(key)) {
+            if (c.forKeys().containsKey(key)) {
                 return c.change().put(key, value);
             }
             tailHasSlot |= c == tail;
         }
         touch(owner);
         MapChunk target = tail;
-        if (tail.read().size() >= CHUNK_CAPACITY) {
+        if (tail.forKeys().size() >= CHUNK_CAPACITY) {
             target = MapChunk.forNewKeys();
             chunks.add(target);
             hashes.put(ChunkHashes.slot(hash, n), target); // the slot offered to tail, or a new one past the last
@@ -344,7 +344,7 @@ public final class MapLayout {
             return ChunkHashes.find(hashes, key, hash);
         }
         for (MapChunk c : chunks) { // can only be absent (every key has a stable hash): but equals decides
-            if (c.read().containsKey(key)) {
+            if (c.forKeys().containsKey(key)) {
                 return c;
             }
         }
@@ -371,7 +371,7 @@ public final class MapLayout {
             return;
         }
         for (MapChunk c : chunks) {
-            for (Object key : c.read().keySet()) {
+            for (Object key : c.forKeys().keySet()) {
                 if (!StableHash.known(key)) {
                     unhashable++;
                 }
@@ -384,7 +384,7 @@ public final class MapLayout {
         if (i == null) {
             i = new HashMap<>(Math.max(16, size * 4 / 3 + 1));
             for (MapChunk c : chunks) {
-                for (Object key : c.read().keySet()) {
+                for (Object key : c.forKeys().keySet()) {
                     i.put(key, c);
                 }
             }
@@ -417,7 +417,7 @@ public final class MapLayout {
      * an iterator walks the chunks, which only tolerates dropping).
      */
     private int compact(MapChunk c, boolean mayMerge) {
-        int n = c.read().size();
+        int n = c.forKeys().size();
         if (chunks.size() < 2 || n >= MERGE_BELOW) {
             return -1;
         }
@@ -429,10 +429,10 @@ public final class MapLayout {
         if (!mayMerge) {
             return -1;
         }
-        if (i + 1 < chunks.size() && n + chunks.get(i + 1).read().size() <= CHUNK_CAPACITY) {
+        if (i + 1 < chunks.size() && n + chunks.get(i + 1).forKeys().size() <= CHUNK_CAPACITY) {
             absorb(c, chunks.get(i + 1));
             chunks.remove(i + 1);
-        } else if (i > 0 && chunks.get(i - 1).read().size() + n <= CHUNK_CAPACITY) {
+        } else if (i > 0 && chunks.get(i - 1).forKeys().size() + n <= CHUNK_CAPACITY) {
             absorb(chunks.get(i - 1), c);
             chunks.remove(i);
         }

@@ -64,4 +64,12 @@ interface ObjectJar {
 
     /** A short description for messages. */
     String describe();
+
+    /**
+     * The instance for a reference that a record of this connection's object named (a lazy map value): the
+     * cached one, or a new ghost of {@code type}.
+     */
+    default Object resolveReference(long oid, Class<?> type) {
+        throw new UnsupportedOperationException("this connection does not resolve references");
+    }
 }

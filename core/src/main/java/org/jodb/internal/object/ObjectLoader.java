@@ -3,6 +3,7 @@ package org.jodb.internal.object;
 import java.util.Arrays;
 import java.util.List;
 import org.jodb.ObjectNotFoundException;
+import org.jodb.internal.serialization.LazyReference;
 import org.jodb.internal.serialization.ObjectRecordCodec;
 import org.jodb.internal.serialization.RecordContext;
 import org.jodb.spi.Revision;
@@ -127,6 +128,15 @@ final class ObjectLoader {
                 fill(s, changes.savedRecord(s.oid), changes.savedSerial(s.oid));
             }
         }
+    }
+
+    /**
+     * For a lazy map value ({@code LazyMapValues}): the cached instance, or a {@link LazyReference} that
+     * {@link #resolve} turns into one when the value is asked for.
+     */
+    Object cachedOrLazy(long oid, Class<?> type) {
+        PersistentObject cached = cache.get(oid);
+        return cached != null ? cached : new LazyReference(oid, type);
     }
 
     /** The instance for a reference read from a record: the cached one, or a new ghost of {@code type}. */

@@ -378,6 +378,11 @@ public final class Session implements ObjectJar, RecordContext {
         return loader.resolve(oid, type);
     }
 
+    @Override
+    public Object lazyReference(long oid, Class<?> type) {
+        return loader.cachedOrLazy(oid, type);
+    }
+
     // ---- internals ----------------------------------------------------------------------------------
 
     private ObjectState own(Object object) {
@@ -410,6 +415,11 @@ public final class Session implements ObjectJar, RecordContext {
      * How many loaded objects this session's cache held at its last transaction boundary: safe to read from
      * any thread (the cache itself belongs to the session's thread).
      */
+    /** Instances this connection's cache knows, ghosts included: for tests of what a load makes. */
+    public int cachedInstances() {
+        return cache.size();
+    }
+
     public int cachedObjectsAtBoundary() {
         return boundaries.loadedAtBoundary();
     }

@@ -251,6 +251,8 @@ final class FieldsSerializer extends Serializer<Object> {
         char[] kinds = b.kinds;
         int[] targets = b.targets;
         boolean[] direct = b.direct;
+        boolean lazy = object instanceof LazyMapValues;
+        kryo.lazyMapPending = lazy;
         try {
             for (int i = 0; i < targets.length; i++) {
                 char kind = kinds[i];
@@ -290,6 +292,11 @@ final class FieldsSerializer extends Serializer<Object> {
             }
         } catch (IllegalAccessException e) {
             throw new IllegalStateException(e);
+        } finally {
+            if (lazy) {
+                kryo.lazyEntriesEnd();
+                ((LazyMapValues) object).valuesRead();
+            }
         }
         for (int missing : b.missing) {
             assign(object, fields[missing], null);

@@ -40,10 +40,54 @@ final class JodbKryo extends Kryo {
     private Class<?> lastNamed;
     private long lastNamedId;
     private int refCount;
+    /**
+     * Reading a {@link LazyMapValues} state: its map, read next, has lazy values (set by the fields' reader,
+     * taken by the map serializer when it makes the map).
+     */
+    boolean lazyMapPending;
+    /** The depth at which that map's keys and values are read; -1 when no such map is being read. */
+    int lazyEntriesDepth = -1;
+    /** Objects read at {@link #lazyEntriesDepth} so far: keys are the even ones, values the odd ones. */
+    private int entriesRead;
+    /** The depth at which {@link ReferenceSerializer} may answer a {@link LazyReference}; -1 for none. */
+    int lazyReferenceDepth = -1;
 
     JodbKryo(ObjectRecordCodec codec, RegistryClassResolver resolver) {
         super(resolver, new RecordReferenceResolver());
         this.codec = codec;
+    }
+
+    /** The map the fields' reader announced ({@link #lazyMapPending}) is being made at this depth. */
+    void lazyEntriesStart() {
+        lazyMapPending = false;
+        lazyEntriesDepth = getDepth();
+        entriesRead = 0;
+    }
+
+    /** The lazy map's reading ended (or never started). */
+    void lazyEntriesEnd() {
+        lazyMapPending = false;
+        lazyEntriesDepth = -1;
+        lazyReferenceDepth = -1;
+    }
+
+    /**
+     * Kryo's, but a value of a {@link LazyMapValues} state's map (every second object read directly by the map's
+     * serializer, which reads key, value, key, value) may be read as a {@link LazyReference}: only at the depth
+     * right below it, so a reference inside the value (an element of a list) is an instance as always.
+     */
+    @Override
+    public Object readClassAndObject(Input input) {
+        if (lazyEntriesDepth != getDepth() || (entriesRead++ & 1) == 0) {
+            return super.readClassAndObject(input);
+        }
+        int outer = lazyReferenceDepth;
+        lazyReferenceDepth = getDepth() + 1;
+        try {
+            return super.readClassAndObject(input);
+        } finally {
+            lazyReferenceDepth = outer;
+        }
     }
 
     /** Kryo's choice, unless its records could not be read back ({@link UnreadableTypes}). */

@@ -140,6 +140,9 @@ public final class ObjectRecordCodec {
 
     /** The state of persistent object {@code object} as an object record. */
     public byte[] write(Object object, RecordContext ctx) {
+        if (object instanceof LazyMapValues lazy) {
+            lazy.resolveLazyValues(); // no LazyReference may reach Kryo (it makes ghosts: nothing is read)
+        }
         JodbKryo k = obtain();
         try {
             k.begin(ctx);

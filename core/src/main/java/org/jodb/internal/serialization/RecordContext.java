@@ -33,4 +33,13 @@ public interface RecordContext {
      * new ghost of {@code type}.
      */
     Object resolveReference(long oid, Class<?> type);
+
+    /**
+     * Like {@link #resolveReference}, for a value of a {@link LazyMapValues} state's map: the cached instance,
+     * or a {@link LazyReference} the state's owner resolves when the value is asked for. By default the same as
+     * {@link #resolveReference}.
+     */
+    default Object lazyReference(long oid, Class<?> type) {
+        return resolveReference(oid, type);
+    }
 }

@@ -30,9 +30,12 @@ final class RecordReferenceResolver implements ReferenceResolver {
     /** The number of objects written in the current record (the next id). */
     private int count;
     private ArrayList<Object> read = new ArrayList<>();
+    /** The Kryo this resolver serves, when it is the codec's (which may read lazy map values); else null. */
+    private JodbKryo kryo;
 
     @Override
     public void setKryo(Kryo kryo) {
+        this.kryo = kryo instanceof JodbKryo k ? k : null;
     }
 
     @Override
@@ -105,7 +108,13 @@ final class RecordReferenceResolver implements ReferenceResolver {
 
     @Override
     public Object getReadObject(Class type, int id) {
-        return read.get(id);
+        Object object = read.get(id);
+        if (object instanceof LazyReference r) {
+            // read first as a lazy map value, met again (a key, another value, inside a value): an instance
+            object = kryo.context.resolveReference(r.oid(), r.type());
+            read.set(id, object);
+        }
+        return object;
     }
 
     @Override

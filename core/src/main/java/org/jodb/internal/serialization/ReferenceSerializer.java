@@ -22,6 +22,10 @@ final class ReferenceSerializer extends Serializer<Object> {
     @Override
     public Object read(Kryo kryo, Input input, Class<?> type) {
         long oid = input.readVarLong(true);
-        return ((JodbKryo) kryo).context.resolveReference(oid, type);
+        JodbKryo k = (JodbKryo) kryo;
+        if (k.lazyReferenceDepth == k.getDepth()) {
+            return k.context.lazyReference(oid, type); // a value of a chunk's map (LazyMapValues)
+        }
+        return k.context.resolveReference(oid, type);
     }
 }

@@ -136,4 +136,32 @@ class LargeMapLazyValuesTest {
         }
         tm2.abort();
     }
+
+    /** A connection in which {@link #ENTRIES} committed accounts exist, and a new large map of them. */
+    private PersistentMap<String, Object> newMapOfCommittedAccounts(Connection conn) {
+        PersistentMap<String, Object> committed = map(conn);
+        PersistentMap<String, Object> m = new PersistentMap<>();
+        for (int i = 0; i < ENTRIES; i++) {
+            m.put("k" + i, committed.get("k" + i));
+        }
+        return m;
+    }
+
+    /** A chunk loaded from a savepoint's record (its values lazy) and disowned by the rollback as it is. */
+    @Test
+    void aLoadedChunkDisownedAsItIsHandsOutItsValues() {
+        TransactionManager tm = new TransactionManager(false);
+        Connection conn = Database.open(storage).open(tm);
+        conn.setCacheSize(0);
+        Savepoint sp = tm.get().savepoint();
+        PersistentMap<String, Object> m = newMapOfCommittedAccounts(conn);
+        conn.root().put("m", m);
+        tm.get().savepoint(); // written, then ghosted
+        System.gc(); // the accounts' ghosts go: only the chunks referred to them
+        assertEquals(5L, ((Account) m.get("k5")).balance()); // k5's chunk loads from the savepoint's record
+        System.gc();
+        sp.rollback();
+        assertEquals(6L, ((Account) m.get("k6")).balance());
+        tm.abort();
+    }
 }

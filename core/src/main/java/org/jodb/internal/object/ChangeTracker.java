@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jodb.internal.serialization.LazyMapValues;
 import org.jodb.internal.serialization.ObjectRecordCodec;
 import org.jodb.internal.serialization.RecordContext;
 import org.jodb.spi.Storage;
@@ -445,6 +446,9 @@ final class ChangeTracker {
         if (s.status == ObjectStatus.GHOST && writes.contains(s.oid)) {
             // ghosted after a savepoint: give the application back the object's latest state
             codec.readInto(writes.get(s.oid), s.self, records);
+        }
+        if (s.self instanceof LazyMapValues lazy) {
+            lazy.resolveLazyValues(); // a disowned chunk has no connection left to resolve its values later
         }
         cache.remove(s);
         s.self.$jodbState(null);

@@ -76,7 +76,7 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
         if (!(value instanceof LazyReference r)) {
             return value;
         }
-        Object instance = $jodbState.jar.resolveReference(r.oid(), r.type());
+        Object instance = jar().resolveReference(r.oid(), r.type());
         entries.put(key, instance); // replaces the value of a key present: no change of order, no modCount
         return instance;
     }
@@ -124,10 +124,20 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
         }
     }
 
+    /** The connection that read the lazy values, which alone can resolve them. */
+    private ObjectJar jar() {
+        ObjectState s = $jodbState;
+        if (s == null) {
+            throw new IllegalStateException(this + " holds unresolved values but belongs to no connection any"
+                    + " more (a disowned chunk must have resolved them): please report this as a bug of jodb");
+        }
+        return s.jar;
+    }
+
     private void resolveAll(LinkedHashMap<Object, Object> e) {
         for (Map.Entry<Object, Object> entry : e.entrySet()) {
             if (entry.getValue() instanceof LazyReference r) {
-                entry.setValue($jodbState.jar.resolveReference(r.oid(), r.type()));
+                entry.setValue(jar().resolveReference(r.oid(), r.type()));
             }
         }
         lazyValues = false;

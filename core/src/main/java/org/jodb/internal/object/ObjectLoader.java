@@ -136,7 +136,11 @@ final class ObjectLoader {
      */
     Object cachedOrLazy(long oid, Class<?> type) {
         PersistentObject cached = cache.get(oid);
-        return cached != null ? cached : new LazyReference(oid, type);
+        if (cached == null) {
+            return new LazyReference(oid, type);
+        }
+        counters.hits.increment();
+        return cached;
     }
 
     /** The instance for a reference read from a record: the cached one, or a new ghost of {@code type}. */

@@ -411,15 +411,15 @@ public final class Session implements ObjectJar, RecordContext {
         }
     }
 
-    /**
-     * How many loaded objects this session's cache held at its last transaction boundary: safe to read from
-     * any thread (the cache itself belongs to the session's thread).
-     */
     /** Instances this connection's cache knows, ghosts included: for tests of what a load makes. */
     public int cachedInstances() {
         return cache.size();
     }
 
+    /**
+     * How many loaded objects this session's cache held at its last transaction boundary: safe to read from
+     * any thread (the cache itself belongs to the session's thread).
+     */
     public int cachedObjectsAtBoundary() {
         return boundaries.loadedAtBoundary();
     }

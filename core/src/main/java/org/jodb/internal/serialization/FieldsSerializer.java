@@ -252,7 +252,9 @@ final class FieldsSerializer extends Serializer<Object> {
         int[] targets = b.targets;
         boolean[] direct = b.direct;
         boolean lazy = object instanceof LazyMapValues;
-        kryo.lazyMapPending = lazy;
+        if (lazy) {
+            kryo.lazyMapDepth = kryo.getDepth() + 1; // where the map serializer of its map field runs
+        }
         try {
             for (int i = 0; i < targets.length; i++) {
                 char kind = kinds[i];

@@ -41,10 +41,11 @@ final class JodbKryo extends Kryo {
     private long lastNamedId;
     private int refCount;
     /**
-     * Reading a {@link LazyMapValues} state: its map, read next, has lazy values (set by the fields' reader,
-     * taken by the map serializer when it makes the map).
+     * Reading a {@link LazyMapValues} state: the depth at which the map serializer makes its map (the one right
+     * below the fields' reader, which sets it), whose values may be lazy; -1 otherwise. A map made at another
+     * depth (inside a key or a value) never is.
      */
-    boolean lazyMapPending;
+    int lazyMapDepth = -1;
     /** The depth at which that map's keys and values are read; -1 when no such map is being read. */
     int lazyEntriesDepth = -1;
     /** Objects read at {@link #lazyEntriesDepth} so far: keys are the even ones, values the odd ones. */
@@ -57,16 +58,18 @@ final class JodbKryo extends Kryo {
         this.codec = codec;
     }
 
-    /** The map the fields' reader announced ({@link #lazyMapPending}) is being made at this depth. */
-    void lazyEntriesStart() {
-        lazyMapPending = false;
-        lazyEntriesDepth = getDepth();
-        entriesRead = 0;
+    /** A map is being made: when it is the one the fields' reader announced ({@link #lazyMapDepth}), its entries follow. */
+    void mapMade() {
+        if (lazyMapDepth == getDepth()) {
+            lazyMapDepth = -1;
+            lazyEntriesDepth = getDepth();
+            entriesRead = 0;
+        }
     }
 
     /** The lazy map's reading ended (or never started). */
     void lazyEntriesEnd() {
-        lazyMapPending = false;
+        lazyMapDepth = -1;
         lazyEntriesDepth = -1;
         lazyReferenceDepth = -1;
     }

@@ -107,8 +107,8 @@ final class ValueSerializers {
         @Override
         protected Map<Object, Object> create(Kryo kryo, Input input, Class<? extends Map<Object, Object>> type,
                 int size) {
-            if (kryo instanceof JodbKryo k && k.lazyMapPending) {
-                k.lazyEntriesStart(); // a chunk's map: its values may stay references
+            if (kryo instanceof JodbKryo k) {
+                k.mapMade(); // a chunk's map: its values may stay references
             }
             if ((Class<?>) type == LinkedHashMap.class) {
                 return new LinkedHashMap<>(size < 3 ? size + 1 : (int) (size / 0.75f + 1));

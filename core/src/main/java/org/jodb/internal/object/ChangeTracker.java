@@ -354,6 +354,7 @@ final class ChangeTracker {
 
     /** Goes back to a savepoint of this transaction; the savepoint stays usable. */
     void rollbackTo(SavepointStates.Mark mark, LongLongTable createdAtMark) {
+        disownCreated(createdAtMark);
         for (ObjectState s : touched) {
             forget(s, createdAtMark);
         }
@@ -380,6 +381,7 @@ final class ChangeTracker {
      * {@link #clear} ends it.
      */
     void forgetChanges() {
+        disownCreated(null);
         for (ObjectState s : touched) {
             forget(s, null);
         }
@@ -442,7 +444,40 @@ final class ChangeTracker {
         }
     }
 
-    private void disown(ObjectState s) {
+    /**
+     * Disowns the instance of every oid assigned in this transaction and not in {@code keptCreations} (null
+     * keeps none), in two passes. First, while all of them are still in the cache, each gets its latest state:
+     * a ghost reads its newest record, a chunk resolves its lazy values. Their references to one another then
+     * resolve to these very instances, never to new ghosts of oids that are about to have no record: a ghost
+     * made meanwhile (for an instance the garbage collector had taken) is in the cache too, and the next round
+     * gives it its state. Then all of them leave the cache and the connection.
+     */
+    private void disownCreated(LongLongTable keptCreations) {
+        List<ObjectState> disowned = new ArrayList<>();
+        LongLongTable prepared = new LongLongTable();
+        int before;
+        do {
+            before = prepared.size();
+            created.forEach((oid, unused) -> {
+                if (keptCreations != null && keptCreations.containsKey(oid) || prepared.containsKey(oid)) {
+                    return;
+                }
+                ObjectState s = stateOf(cache.get(oid));
+                if (s != null && s.created) {
+                    prepared.put(oid, 0);
+                    latestState(s);
+                    disowned.add(s);
+                }
+            });
+        } while (prepared.size() != before);
+        for (ObjectState s : disowned) {
+            cache.remove(s);
+            s.self.$jodbState(null);
+        }
+    }
+
+    /** Gives an object about to be disowned its latest state, made of this connection's instances. */
+    private void latestState(ObjectState s) {
         if (s.status == ObjectStatus.GHOST && writes.contains(s.oid)) {
             // ghosted after a savepoint: give the application back the object's latest state
             codec.readInto(writes.get(s.oid), s.self, records);
@@ -450,6 +485,10 @@ final class ChangeTracker {
         if (s.self instanceof LazyMapValues lazy) {
             lazy.resolveLazyValues(); // a disowned chunk has no connection left to resolve its values later
         }
+    }
+
+    private void disown(ObjectState s) {
+        latestState(s);
         cache.remove(s);
         s.self.$jodbState(null);
     }

@@ -3,6 +3,7 @@ package org.jodb.internal.object;
 import java.lang.ref.ReferenceQueue;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -36,15 +37,18 @@ import java.util.function.Consumer;
  */
 final class ObjectCache {
     private static final int MIN_CAPACITY = 64;
+    /** The key of a free slot: no oid is negative (nor is it {@link ObjectState#NO_OID}). */
+    private static final long FREE = Long.MIN_VALUE;
     /** Container pieces are kept in preference to other objects up to 1 / PART_SHARE of each target. */
     static final int PART_SHARE = 2;
 
     /**
-     * The oid table: weak entries, null for a free slot; its length is a power of two. {@link #keys}
-     * holds each slot's oid, so that probing and growing read one array instead of every entry.
+     * The oid table: weak entries, null for a free slot ({@link #FREE} in {@link #keys}); its length is a power
+     * of two. {@link #keys} holds each slot's oid, so that probing, a miss and growing read one array instead of
+     * every entry.
      */
     private Entry[] table = new Entry[MIN_CAPACITY];
-    private long[] keys = new long[MIN_CAPACITY];
+    private long[] keys = freeKeys(MIN_CAPACITY);
     private int entries;
     private final ReferenceQueue<PersistentObject> collected = new ReferenceQueue<>();
     /** The loaded objects that are not container pieces. */
@@ -102,12 +106,12 @@ final class ObjectCache {
         long[] k = keys;
         int mask = t.length - 1;
         for (int i = slot(oid, mask); ; i = (i + 1) & mask) {
-            Entry e = t[i];
-            if (e == null) {
-                return null;
+            long key = k[i]; // the keys alone: a miss, or a probe past another oid, reads no entry
+            if (key == oid) {
+                return t[i].get();
             }
-            if (k[i] == oid) {
-                return e.get();
+            if (key == FREE) {
+                return null;
             }
         }
     }
@@ -118,7 +122,7 @@ final class ObjectCache {
         long[] k = keys;
         int mask = t.length - 1;
         for (int i = slot(state.oid, mask); ; i = (i + 1) & mask) {
-            if (t[i] == null) {
+            if (k[i] == FREE) {
                 t[i] = fresh;
                 k[i] = state.oid;
                 if (++entries > t.length / 2) {
@@ -296,11 +300,12 @@ final class ObjectCache {
         int mask = t.length - 1;
         int i = slot(oid, mask);
         while (true) {
-            Entry e = t[i];
-            if (e == null) {
+            long key = k[i];
+            if (key == FREE) {
                 return null;
             }
-            if (k[i] == oid) {
+            if (key == oid) {
+                Entry e = t[i];
                 if (expected != null && e != expected) {
                     return null; // a newer instance took the oid: the collected one is gone already
                 }
@@ -310,7 +315,7 @@ final class ObjectCache {
         }
         Entry removed = t[i];
         int hole = i;
-        for (int j = (hole + 1) & mask; t[j] != null; j = (j + 1) & mask) {
+        for (int j = (hole + 1) & mask; k[j] != FREE; j = (j + 1) & mask) {
             int home = slot(k[j], mask);
             // move t[j] into the hole unless its home lies cyclically in (hole, j]
             if (((j - home) & mask) >= ((j - hole) & mask)) {
@@ -320,6 +325,7 @@ final class ObjectCache {
             }
         }
         t[hole] = null;
+        k[hole] = FREE;
         entries--;
         return removed;
     }
@@ -328,12 +334,12 @@ final class ObjectCache {
         Entry[] old = table;
         long[] oldKeys = keys;
         Entry[] t = new Entry[old.length * 2];
-        long[] k = new long[t.length];
+        long[] k = freeKeys(t.length);
         int mask = t.length - 1;
         for (int j = 0; j < old.length; j++) {
             if (old[j] != null) {
                 int i = slot(oldKeys[j], mask);
-                while (t[i] != null) {
+                while (k[i] != FREE) {
                     i = (i + 1) & mask;
                 }
                 t[i] = old[j];
@@ -350,6 +356,13 @@ final class ObjectCache {
      * table is walked like an array; higher bits are folded in so that oids a large power of two apart
      * do not share a slot.
      */
+    /** A new keys array of {@code n} free slots. */
+    private static long[] freeKeys(int n) {
+        long[] k = new long[n];
+        Arrays.fill(k, FREE);
+        return k;
+    }
+
     private static int slot(long oid, int mask) {
         return (int) (oid ^ (oid >>> 16) ^ (oid >>> 32) ^ (oid >>> 48)) & mask;
     }

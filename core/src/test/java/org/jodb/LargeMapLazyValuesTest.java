@@ -68,6 +68,24 @@ class LargeMapLazyValuesTest {
         tm.abort();
     }
 
+    /** A walk of the keys makes no instance per value: the chunks it loads keep their values as references. */
+    @Test
+    void aWalkOfTheKeysMakesNoInstancePerValue() throws Exception {
+        TransactionManager tm = new TransactionManager(false);
+        Connection conn = Database.open(storage).open(tm);
+        PersistentMap<String, Object> map = map(conn);
+        int keys = 0;
+        for (String key : map.keySet()) {
+            keys += key.startsWith("k") ? 1 : 0;
+        }
+        assertEquals(ENTRIES, keys);
+        int instances = cachedInstances(conn);
+        assertTrue(instances < ENTRIES / 2, instances + " instances after a walk of " + ENTRIES + " keys");
+        Account a = (Account) map.get("k77"); // and a value asked for afterwards is an instance as always
+        assertEquals(77L, a.balance());
+        tm.abort();
+    }
+
     @Test
     void everyWayOfReadingHandsOutTheConnectionsInstances() {
         TransactionManager tm = new TransactionManager(false);

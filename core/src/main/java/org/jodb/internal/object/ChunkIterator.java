@@ -138,7 +138,7 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
                     + " iterator; iterate again");
         }
         // the chunk reloaded, what lastIterator walks is a copy now (left untouched): remove by key
-        boolean own = lastChunk.read() == lastEntries;
+        boolean own = lastChunk.forKeys() == lastEntries;
         int dropped = live.removeFrom(lastChunk, lastKey, own ? lastIterator : null);
         if (live == layout && dropped >= 0 && dropped < nextChunk) {
             nextChunk--;
@@ -146,9 +146,13 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
         lastIterator = null;
     }
 
-    /** The chunk's live entries: loaded if it is a ghost, touched when this iteration touches. */
+    /**
+     * The chunk's live entries: loaded if it is a ghost, touched when this iteration touches. Unless they are
+     * touched or prefetched, their values may still be lazy: {@link ChunkEntry#getValue} resolves the one it
+     * hands out, so that a walk of the keys makes no instance per value.
+     */
     private LinkedHashMap<Object, Object> live(MapChunk c) {
-        return touch ? c.change() : c.read();
+        return touch ? c.change() : prefetchValues ? c.read() : c.forKeys();
     }
 
     /** An entry of a chunk; setValue touches the chunk. */
@@ -166,9 +170,10 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
             return entry.getKey();
         }
 
+        /** The value, resolved to the connection's instance if the chunk still held it as a reference. */
         @Override
         public Object getValue() {
-            return entry.getValue();
+            return chunk.resolve(entry.getKey(), entry.getValue());
         }
 
         @Override

@@ -77,7 +77,7 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
             return value;
         }
         Object instance = jar().resolveReference(r.oid(), r.type());
-        entries.put(key, instance); // replaces the value of a key present: no change of order, no modCount
+        entries.replace(key, instance); // only a key present: no change of order, no modCount
         return instance;
     }
 

@@ -50,6 +50,8 @@ final class ChangeTracker {
     private final ArrayDeque<ObjectState> carried = new ArrayDeque<>();
     /** Oids assigned in the current transaction. */
     private LongLongTable created = new LongLongTable(); // as a set: the values are unused
+    /** While {@link #disownCreated} gives objects their latest state: where new ghosts of this transaction go. */
+    private ArrayDeque<ObjectState> ghostsMadeWhileDisowning;
     /** oid → serial read, for objects whose commit must fail if another transaction changed them. */
     private final Map<Long, Long> readChecks = new HashMap<>();
     /** The transaction the session has joined, or null. */
@@ -448,31 +450,43 @@ final class ChangeTracker {
      * Disowns the instance of every oid assigned in this transaction and not in {@code keptCreations} (null
      * keeps none), in two passes. First, while all of them are still in the cache, each gets its latest state:
      * a ghost reads its newest record, a chunk resolves its lazy values. Their references to one another then
-     * resolve to these very instances, never to new ghosts of oids that are about to have no record: a ghost
-     * made meanwhile (for an instance the garbage collector had taken) is in the cache too, and the next round
-     * gives it its state. Then all of them leave the cache and the connection.
+     * resolve to these very instances, never to new ghosts of oids that are about to have no record; a ghost
+     * made meanwhile for such an oid (its instance had been collected) joins the work ({@link #ghostMade}), so
+     * each is prepared once. Then all of them leave the cache and the connection.
      */
     private void disownCreated(LongLongTable keptCreations) {
+        ArrayDeque<ObjectState> work = new ArrayDeque<>();
+        created.forEach((oid, unused) -> {
+            ObjectState s = stateOf(cache.get(oid));
+            if (s != null) {
+                work.add(s);
+            }
+        });
         List<ObjectState> disowned = new ArrayList<>();
         LongLongTable prepared = new LongLongTable();
-        int before;
-        do {
-            before = prepared.size();
-            created.forEach((oid, unused) -> {
-                if (keptCreations != null && keptCreations.containsKey(oid) || prepared.containsKey(oid)) {
-                    return;
-                }
-                ObjectState s = stateOf(cache.get(oid));
-                if (s != null && s.created) {
-                    prepared.put(oid, 0);
+        ghostsMadeWhileDisowning = work;
+        try {
+            for (ObjectState s; (s = work.poll()) != null; ) {
+                boolean kept = keptCreations != null && keptCreations.containsKey(s.oid);
+                if (!kept && s.self.$jodbState() == s && !prepared.containsKey(s.oid)) {
+                    prepared.put(s.oid, 0);
                     latestState(s);
                     disowned.add(s);
                 }
-            });
-        } while (prepared.size() != before);
+            }
+        } finally {
+            ghostsMadeWhileDisowning = null;
+        }
         for (ObjectState s : disowned) {
             cache.remove(s);
             s.self.$jodbState(null);
+        }
+    }
+
+    /** A ghost was made for {@code s.oid}: while {@link #disownCreated} runs, one of this transaction joins its work. */
+    void ghostMade(ObjectState s) {
+        if (ghostsMadeWhileDisowning != null && s.created) {
+            ghostsMadeWhileDisowning.add(s);
         }
     }
 

@@ -107,16 +107,19 @@ final class ObjectCache {
         int mask = t.length - 1;
         for (int i = slot(oid, mask); ; i = (i + 1) & mask) {
             long key = k[i]; // the keys alone: a miss, or a probe past another oid, reads no entry
-            if (key == oid) {
-                return t[i].get();
-            }
             if (key == FREE) {
                 return null;
+            }
+            if (key == oid) {
+                return t[i].get();
             }
         }
     }
 
     void put(ObjectState state) {
+        if (state.oid < 0) {
+            throw new IllegalArgumentException("no object has oid " + state.oid + ": oids are 0 or more");
+        }
         Entry fresh = new Entry(state.self, state.oid, collected);
         Entry[] t = table;
         long[] k = keys;
@@ -350,12 +353,6 @@ final class ObjectCache {
         keys = k;
     }
 
-    /**
-     * The home slot of an oid. Oids are handed out in sequence and objects are mostly loaded in runs of
-     * neighbouring oids (a map's values, a list's elements), so runs keep neighbouring slots and the
-     * table is walked like an array; higher bits are folded in so that oids a large power of two apart
-     * do not share a slot.
-     */
     /** A new keys array of {@code n} free slots. */
     private static long[] freeKeys(int n) {
         long[] k = new long[n];
@@ -363,6 +360,12 @@ final class ObjectCache {
         return k;
     }
 
+    /**
+     * The home slot of an oid. Oids are handed out in sequence and objects are mostly loaded in runs of
+     * neighbouring oids (a map's values, a list's elements), so runs keep neighbouring slots and the
+     * table is walked like an array; higher bits are folded in so that oids a large power of two apart
+     * do not share a slot.
+     */
     private static int slot(long oid, int mask) {
         return (int) (oid ^ (oid >>> 16) ^ (oid >>> 32) ^ (oid >>> 48)) & mask;
     }

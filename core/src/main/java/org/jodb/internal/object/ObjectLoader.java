@@ -41,6 +41,9 @@ final class ObjectLoader {
 
     /** The object with {@code oid}, loaded: the cached instance, or a new one filled from its record. */
     PersistentObject get(long oid) {
+        if (oid < 0) {
+            throw new ObjectNotFoundException(oid, "no object has oid " + oid + ": oids are 0 or more");
+        }
         PersistentObject cached = cache.get(oid);
         if (cached != null) {
             counters.hits.increment();
@@ -64,6 +67,7 @@ final class ObjectLoader {
         PersistentObject object = (PersistentObject) codec.newInstance(codec.typeOf(data, records));
         ObjectState state = new ObjectState(object, jar, ObjectStatus.GHOST);
         state.oid = oid;
+        state.created = changes.isCreated(oid); // loaded again from a savepoint's record after a collection
         object.$jodbState(state);
         cache.put(state);
         fill(state, data, serial);
@@ -156,6 +160,7 @@ final class ObjectLoader {
         s.created = changes.isCreated(oid); // an earlier instance was collected after a savepoint
         ghost.$jodbState(s);
         cache.put(s);
+        changes.ghostMade(s);
         return ghost;
     }
 

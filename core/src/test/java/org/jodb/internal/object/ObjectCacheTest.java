@@ -3,6 +3,7 @@ package org.jodb.internal.object;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -87,7 +88,7 @@ class ObjectCacheTest {
         Random random = new Random(42);
         for (int step = 0; step < 200_000; step++) {
             // clustered oids (like the storage's) and a few far apart, to exercise probe runs and wrap-around
-            long oid = random.nextInt(10) == 0 ? random.nextLong() : random.nextInt(5_000);
+            long oid = random.nextInt(10) == 0 ? random.nextLong() & Long.MAX_VALUE : random.nextInt(5_000);
             if (random.nextInt(3) == 0) {
                 ObjectState gone = model.remove(oid);
                 if (gone != null) {
@@ -109,6 +110,8 @@ class ObjectCacheTest {
             assertSame(s == null ? null : s.self, cache.get(oid));
         }
         assertEquals(model.size(), cache.size());
+        assertSame(null, cache.get(Long.MIN_VALUE), "no oid is negative: a miss, whatever a free slot holds");
+        assertThrows(IllegalArgumentException.class, () -> cache.put(thing(-5, ObjectStatus.CLEAN)));
     }
 
     @Test

@@ -7,7 +7,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.jodb.internal.serialization.LazyMapValues;
 import org.jodb.internal.serialization.ObjectRecordCodec;
 import org.jodb.internal.serialization.RecordContext;
 import org.jodb.spi.Storage;
@@ -50,8 +49,6 @@ final class ChangeTracker {
     private final ArrayDeque<ObjectState> carried = new ArrayDeque<>();
     /** Oids assigned in the current transaction. */
     private LongLongTable created = new LongLongTable(); // as a set: the values are unused
-    /** While {@link #disownCreated} gives objects their latest state: where new ghosts of this transaction go. */
-    private ArrayDeque<ObjectState> ghostsMadeWhileDisowning;
     /** oid → serial read, for objects whose commit must fail if another transaction changed them. */
     private final Map<Long, Long> readChecks = new HashMap<>();
     /** The transaction the session has joined, or null. */
@@ -64,6 +61,8 @@ final class ChangeTracker {
 
     /** Counts the records a commit hands to the storage. */
     private final TransferCounter transfers;
+    /** Turns what an abort or a rollback undoes into plain objects. */
+    private final Disowning disowning;
 
     ChangeTracker(ObjectLayer layer, ObjectCache cache, Ghosts ghosts, RecordContext records,
             TransferCounter transfers) {
@@ -75,6 +74,7 @@ final class ChangeTracker {
         this.records = records;
         this.writes = new SavepointStates(layer.spillThreshold);
         this.outside = new OutsideChanges(this, ghosts);
+        this.disowning = new Disowning(cache, codec, records, writes);
     }
 
     // ---- the transaction the changes belong to ----------------------------------------------------------
@@ -446,65 +446,17 @@ final class ChangeTracker {
         }
     }
 
-    /**
-     * Disowns the instance of every oid assigned in this transaction and not in {@code keptCreations} (null
-     * keeps none), in two passes. First, while all of them are still in the cache, each gets its latest state:
-     * a ghost reads its newest record, a chunk resolves its lazy values. Their references to one another then
-     * resolve to these very instances, never to new ghosts of oids that are about to have no record; a ghost
-     * made meanwhile for such an oid (its instance had been collected) joins the work ({@link #ghostMade}), so
-     * each is prepared once. Then all of them leave the cache and the connection.
-     */
-    private void disownCreated(LongLongTable keptCreations) {
-        ArrayDeque<ObjectState> work = new ArrayDeque<>();
-        created.forEach((oid, unused) -> {
-            ObjectState s = stateOf(cache.get(oid));
-            if (s != null) {
-                work.add(s);
-            }
-        });
-        List<ObjectState> disowned = new ArrayList<>();
-        LongLongTable prepared = new LongLongTable();
-        ghostsMadeWhileDisowning = work;
-        try {
-            for (ObjectState s; (s = work.poll()) != null; ) {
-                boolean kept = keptCreations != null && keptCreations.containsKey(s.oid);
-                if (!kept && s.self.$jodbState() == s && !prepared.containsKey(s.oid)) {
-                    prepared.put(s.oid, 0);
-                    latestState(s);
-                    disowned.add(s);
-                }
-            }
-        } finally {
-            ghostsMadeWhileDisowning = null;
-        }
-        for (ObjectState s : disowned) {
-            cache.remove(s);
-            s.self.$jodbState(null);
-        }
-    }
-
-    /** A ghost was made for {@code s.oid}: while {@link #disownCreated} runs, one of this transaction joins its work. */
+    /** A ghost was made for {@code s.oid}; see {@link Disowning#ghostMade}. */
     void ghostMade(ObjectState s) {
-        if (ghostsMadeWhileDisowning != null && s.created) {
-            ghostsMadeWhileDisowning.add(s);
-        }
+        disowning.ghostMade(s);
     }
 
-    /** Gives an object about to be disowned its latest state, made of this connection's instances. */
-    private void latestState(ObjectState s) {
-        if (s.status == ObjectStatus.GHOST && writes.contains(s.oid)) {
-            // ghosted after a savepoint: give the application back the object's latest state
-            codec.readInto(writes.get(s.oid), s.self, records);
-        }
-        if (s.self instanceof LazyMapValues lazy) {
-            lazy.resolveLazyValues(); // a disowned chunk has no connection left to resolve its values later
-        }
+    private void disownCreated(LongLongTable keptCreations) {
+        disowning.all(created, keptCreations);
     }
 
     private void disown(ObjectState s) {
-        latestState(s);
-        cache.remove(s);
-        s.self.$jodbState(null);
+        disowning.one(s);
     }
 
     static ObjectState stateOf(PersistentObject p) {

@@ -356,23 +356,15 @@ final class ChangeTracker {
 
     /** Goes back to a savepoint of this transaction; the savepoint stays usable. */
     void rollbackTo(SavepointStates.Mark mark, LongLongTable createdAtMark) {
-        disownCreated(createdAtMark);
+        disowning.all(created, createdAtMark); // first: a ghost among them reads a record restore drops
         for (ObjectState s : touched) {
-            forget(s, createdAtMark);
+            forget(s);
         }
         touched.clear();
         writes.restore(mark, oid -> {
             ObjectState s = stateOf(cache.get(oid));
             if (s != null) {
-                forget(s, createdAtMark);
-            }
-        });
-        created.forEach((oid, unused) -> {
-            if (!createdAtMark.containsKey(oid)) {
-                ObjectState s = stateOf(cache.get(oid));
-                if (s != null) {
-                    disown(s);
-                }
+                forget(s);
             }
         });
         created = createdAtMark.copy(); // the mark stays usable: a savepoint can be rolled back again
@@ -383,21 +375,15 @@ final class ChangeTracker {
      * {@link #clear} ends it.
      */
     void forgetChanges() {
-        disownCreated(null);
+        disowning.all(created, null);
         for (ObjectState s : touched) {
-            forget(s, null);
+            forget(s);
         }
         touched.clear();
         writes.forEachOid(oid -> {
             ObjectState s = stateOf(cache.get(oid));
             if (s != null) {
-                forget(s, null);
-            }
-        });
-        created.forEach((oid, unused) -> {
-            ObjectState s = stateOf(cache.get(oid));
-            if (s != null) {
-                disown(s);
+                forget(s);
             }
         });
     }
@@ -432,16 +418,11 @@ final class ChangeTracker {
     }
 
     /**
-     * Rolls one object back: disowned if it got its oid after the point rolled back to (not in
-     * {@code keptCreations}; null keeps none), else a ghost.
+     * Rolls one object back to a ghost, unless it was disowned: the objects that got their oid after the point
+     * rolled back to were, before anything else ({@link Disowning#all}).
      */
-    private void forget(ObjectState s, LongLongTable keptCreations) {
-        if (s.self.$jodbState() != s) {
-            return;
-        }
-        if (s.created && (keptCreations == null || !keptCreations.containsKey(s.oid))) {
-            disown(s);
-        } else {
+    private void forget(ObjectState s) {
+        if (s.self.$jodbState() == s) {
             ghosts.invalidate(s);
         }
     }
@@ -449,14 +430,6 @@ final class ChangeTracker {
     /** A ghost was made for {@code s.oid}; see {@link Disowning#ghostMade}. */
     void ghostMade(ObjectState s) {
         disowning.ghostMade(s);
-    }
-
-    private void disownCreated(LongLongTable keptCreations) {
-        disowning.all(created, keptCreations);
-    }
-
-    private void disown(ObjectState s) {
-        disowning.one(s);
     }
 
     static ObjectState stateOf(PersistentObject p) {

@@ -77,12 +77,6 @@ final class Disowning {
         }
     }
 
-    /** Disowns one object: for one that {@link #all} did not reach (it got its oid after it ran). */
-    void one(ObjectState s) {
-        latestState(s);
-        release(s);
-    }
-
     /** Gives an object about to be disowned its latest state, made of this connection's instances. */
     private void latestState(ObjectState s) {
         if (s.status == ObjectStatus.GHOST && writes.contains(s.oid)) {

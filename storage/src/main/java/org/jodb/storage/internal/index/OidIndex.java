@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -27,11 +28,15 @@ import org.jodb.spi.StorageException;
  * entries came from the log in this process from one trusted from disk, whose entries the storage checks
  * against the log before it believes them.
  *
- * <p>Thread-safe for one writer (the committer, or the thread that builds the index) and many readers. A page is
- * changed only under its Chronicle Map segment's write lock (a new one inserted whole, the slots of one that
- * exists written in place) and read (copied out) under its read lock, so a reader never sees half of a
- * commit's write of a page; a commit that touches several pages publishes them one
- * after the other, as it did its oids one at a time.
+ * <p>Thread-safe for one writer (the committer, or the thread that builds the index) and many readers. The pages
+ * in use live on the heap as well ({@link MemoryPages}, FORMAT.md 3.7): a write makes a new copy of its page there
+ * and leaves Chronicle Map alone, which receives the page only when another page needs its slot, before a
+ * copy of the map, and at a clean close ({@link #seal}). A reader finds a page in memory without a lock, and
+ * copies one from Chronicle Map (under its segment's read lock) only when memory lacks it. So a reader never
+ * sees half of a commit's write of a page, and never waits for a writer; a commit that touches several pages
+ * publishes them one after the other, as it did its oids one at a time.
+ *
+ * <p>So the file lags behind between clean closes, at no cost: a store not closed cleanly rebuilds its index.
  */
 public final class OidIndex implements AutoCloseable {
 
@@ -48,18 +53,11 @@ public final class OidIndex implements AutoCloseable {
     }
 
     /**
-     * One thread's place for the result of {@link #get(long, Lookup)}: a copy of the page that holds the oid, which
-     * the next lookup of an oid of the same page reuses while no write reached the index since the copy (so a
-     * reader in oid order asks Chronicle Map once per page), and which no lookup allocates. Not thread-safe;
-     * keep one per thread.
+     * One thread's place for the result of {@link #get(long, Lookup)}: the state of the page that holds the oid
+     * (never written once a lookup hands it out). Not thread-safe; keep one per thread.
      */
     public static final class Lookup {
-        private final byte[] page = new byte[OidPage.BYTES];
-        /** The index the copy came from, {@code null} when it holds nothing. */
-        private OidIndex from;
-        private long pageNumber;
-        /** {@link #writes} of that index when the copy was asked for. */
-        private long asOfWrites;
+        private byte[] page = new byte[OidPage.BYTES];
         private int slot;
 
         /** The position of the oid's newest data record, as of the last successful lookup. */
@@ -89,22 +87,17 @@ public final class OidIndex implements AutoCloseable {
      * the one writer only.
      */
     private volatile long count;
-    /**
-     * Completed writes to this index. A {@link Lookup}'s copy of a page is reused only while this is unchanged,
-     * and a commit's writes complete before the storage publishes its tid: a reader whose snapshot includes a
-     * commit never reuses a copy taken before that commit's pages were written.
-     */
-    private volatile long writes;
-    /** Writes pages for the one writer. */
-    private final PageWriter writer;
+    /** The pages in use, and every page written since Chronicle Map last received it. */
+    private final MemoryPages pages;
 
-    private OidIndex(ChronicleMap<Long, byte[]> map, Path file, int generation, long capacity, boolean verified) {
+    private OidIndex(ChronicleMap<Long, byte[]> map, Path file, int generation, long capacity, boolean verified,
+            int maxSlots) {
         this.map = map;
         this.file = file;
         this.generation = generation;
         this.capacity = capacity;
         this.verified = verified;
-        this.writer = new PageWriter(map, file);
+        this.pages = new MemoryPages(capacity, maxSlots, page -> value(page, null), new PageWriter(map, file));
     }
 
     /**
@@ -147,15 +140,20 @@ public final class OidIndex implements AutoCloseable {
      * of that generation. It counts as {@linkplain #verified() verified}: whatever goes into it comes from the log.
      */
     public static OidIndex create(Path dir, int generation, long capacity) {
-        return create(dir, generation, capacity, true);
+        return create(dir, generation, capacity, true, MemoryPages.MAX_SLOTS);
     }
 
-    private static OidIndex create(Path dir, int generation, long capacity, boolean verified) {
+    /** {@link #create} with at most {@code maxSlots} pages in memory: for tests that make pages leave memory. */
+    static OidIndex createWithSlots(Path dir, int generation, long capacity, int maxSlots) {
+        return create(dir, generation, capacity, true, maxSlots);
+    }
+
+    private static OidIndex create(Path dir, int generation, long capacity, boolean verified, int maxSlots) {
         Path file = file(dir, generation);
         try {
             Files.deleteIfExists(file);
             return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity,
-                    verified);
+                    verified, maxSlots);
         } catch (IOException | RuntimeException e) {
             throw new StorageException(IndexCreationFailure.message(file, e), e);
         }
@@ -181,7 +179,8 @@ public final class OidIndex implements AutoCloseable {
                     + " describes: " + mismatch, null);
         }
         try {
-            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity, false);
+            return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity, false,
+                    MemoryPages.MAX_SLOTS);
         } catch (IOException | RuntimeException | LinkageError | AssertionError e) {
             throw new IndexDamagedException("cannot open the oid index " + file + ": " + e, e);
         }
@@ -228,11 +227,12 @@ public final class OidIndex implements AutoCloseable {
      * Puts the seal before a clean close (FORMAT.md 3.7): the log end and last tid this file's entries reflect,
      * and the count of oids. A copy of the file from another moment of the log, whose header and length may well
      * match the fingerprint (updates change neither), then holds another seal. Call {@link #size()} first: the
-     * seal is not a page.
+     * seal is not a page. Writes every dirty page back first: the one writer only.
      *
      * @throws IndexDamagedException when Chronicle Map fails on the file
      */
     public void seal(long logEnd, long lastTid) {
+        pages.writeBackAll();
         byte[] seal = new byte[OidPage.BYTES];
         OidPage.set(seal, 0, logEnd, lastTid);
         OidPage.set(seal, OidPage.SLOT_SIZE, count, 0);
@@ -276,7 +276,7 @@ public final class OidIndex implements AutoCloseable {
                 .name("jodb-oid-pages")
                 .entries(capacity)
                 .constantValueSizeBySample(new byte[OidPage.BYTES])
-                // no entry checksums: slots are written in place (writePage), and the log, not a checksum, is
+                // no entry checksums: pages are written back in place (PageWriter), and the log, not a checksum, is
                 // what an entry is checked against (FORMAT.md 5)
                 .checksumEntries(false)
                 .putReturnsNull(true);
@@ -304,26 +304,20 @@ public final class OidIndex implements AutoCloseable {
     }
 
     /**
-     * Looks {@code oid} up into {@code into} without allocating: from the page {@code into} copied at its last
-     * lookup when that is the same page of this index and nothing was written since, else from a new copy.
+     * Looks {@code oid} up into {@code into}: in the page held in memory, else in a copy from Chronicle Map,
+     * which then stays in memory for the next readers.
      *
      * @return whether the oid is in the index; when not, {@code into} holds nothing meaningful
      * @throws IndexDamagedException when Chronicle Map fails on the file or the value is not a page
      */
     public boolean get(long oid, Lookup into) {
-        long page = OidPage.of(oid);
-        long asOf = writes; // before the copy: a write during it makes the copy stale for the next lookup
-        if (into.from != this || into.pageNumber != page || into.asOfWrites != asOf) {
-            into.from = null;
-            if (value(page, into.page) == null) {
-                return false;
-            }
-            into.from = this;
-            into.pageNumber = page;
-            into.asOfWrites = asOf;
+        byte[] bytes = pages.read(OidPage.of(oid));
+        if (bytes == null) {
+            return false;
         }
+        into.page = bytes;
         into.slot = OidPage.slot(oid);
-        return OidPage.present(into.page, into.slot);
+        return OidPage.present(bytes, into.slot);
     }
 
     /**
@@ -357,32 +351,31 @@ public final class OidIndex implements AutoCloseable {
         long[][] sorted = PageOrder.byOid(oids, positions, n);
         long[] o = sorted[0];
         long[] p = sorted[1];
-        try {
-            int i = 0;
-            while (i < n) {
-                long page = OidPage.of(o[i]);
-                int end = i + 1;
-                while (end < n && OidPage.of(o[end]) == page) {
-                    end++;
-                }
-                count += writer.write(page, o, p, i, end, tid);
-                i = end;
+        int i = 0;
+        while (i < n) {
+            long page = OidPage.of(o[i]);
+            int end = i + 1;
+            while (end < n && OidPage.of(o[end]) == page) {
+                end++;
             }
-        } finally {
-            writes++; // one writer: no lost update
+            MemoryPages.Page next = pages.nextState(page);
+            for (int j = i; j < end; j++) {
+                int slot = OidPage.slot(o[j]);
+                count += OidPage.present(next.bytes, slot) ? 0 : 1; // one writer: no lost update
+                OidPage.set(next.bytes, slot, p[j], tid);
+            }
+            pages.install(next);
+            i = end;
         }
     }
 
     /** Removes {@code oid}'s entry: for tests that make an index lose an oid as damage would. */
     void remove(long oid) {
-        long page = OidPage.of(oid);
-        byte[] value = value(page, new byte[OidPage.BYTES]);
-        int slot = OidPage.slot(oid);
-        if (value != null && OidPage.present(value, slot)) {
-            OidPage.set(value, slot, 0, 0);
-            map.put(page, value);
+        if (get(oid, new Lookup())) {
+            MemoryPages.Page next = pages.nextState(OidPage.of(oid));
+            OidPage.set(next.bytes, OidPage.slot(oid), 0, 0);
+            pages.install(next);
             count--;
-            writes++;
         }
     }
 
@@ -394,13 +387,13 @@ public final class OidIndex implements AutoCloseable {
     }
 
     /**
-     * Number of pages in the file (the unit of its capacity).
+     * Number of pages in the index, written back or not (the unit of its capacity).
      *
      * @throws IndexDamagedException when Chronicle Map fails on the file
      */
     public long pages() {
         try {
-            return map.longSize();
+            return map.longSize() + pages.notInMap();
         } catch (RuntimeException | AssertionError | InternalError e) {
             throw damaged("count the pages of", e);
         }
@@ -450,9 +443,20 @@ public final class OidIndex implements AutoCloseable {
         void visit(long oid, long position, long tid);
     }
 
+    /**
+     * Every page as of the call or later, the newest state of each: the dirty pages in memory first (taken before
+     * the map is walked, since a dirty page leaves memory only once the map has it), then the map's other pages.
+     * Any thread may walk while the writer writes.
+     */
     private void forEachPage(PageWalk.Visitor visitor) {
+        Map<Long, byte[]> dirty = pages.dirtyPages();
+        dirty.forEach(visitor::visit);
         try {
-            PageWalk.forEach(map, SEAL_KEY, visitor);
+            PageWalk.forEach(map, SEAL_KEY, (page, value) -> {
+                if (!dirty.containsKey(page)) {
+                    visitor.visit(page, pages.newest(page, value));
+                }
+            });
         } catch (IndexDamagedException e) {
             throw e;
         } catch (RuntimeException | AssertionError | InternalError e) {
@@ -460,8 +464,9 @@ public final class OidIndex implements AutoCloseable {
         }
     }
 
-    /** Copies every page into a new index of {@code newCapacity} pages, generation {@code target}, same directory. */
+    /** Copies every page into a new index (the one writer) of {@code newCapacity} pages, generation {@code target}, same directory. */
     public OidIndex copyTo(int target, long newCapacity) {
+        pages.writeBackAll();
         // Collected first: a Chronicle Map operation inside another map's forEachEntry deadlocks on the
         // thread's query contexts.
         List<Long> pageNumbers = new ArrayList<>();
@@ -470,7 +475,7 @@ public final class OidIndex implements AutoCloseable {
             pageNumbers.add(page);
             values.add(value.clone()); // Chronicle Map may hand the same array for every entry
         });
-        OidIndex bigger = create(file.getParent(), target, newCapacity, verified);
+        OidIndex bigger = create(file.getParent(), target, newCapacity, verified, MemoryPages.MAX_SLOTS);
         try {
             for (int j = 0; j < values.size(); j++) {
                 bigger.map.put(pageNumbers.get(j), values.get(j));

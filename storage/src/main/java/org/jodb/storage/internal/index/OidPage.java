@@ -45,6 +45,11 @@ final class OidPage {
         return (long) LONGS.get(page, slot);
     }
 
+    /** The big-endian long at byte {@code offset}. */
+    static long longAt(byte[] page, int offset) {
+        return (long) LONGS.get(page, offset);
+    }
+
     static long tid(byte[] page, int slot) {
         return (long) LONGS.get(page, slot + 8);
     }

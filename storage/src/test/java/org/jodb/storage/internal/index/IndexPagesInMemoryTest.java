@@ -16,8 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The index's pages in memory (FORMAT.md 3.7): written pages stay on the heap until their slot is needed, a copy
  * or a seal, and more pages than slots go back to Chronicle Map and are found there again; a reader racing the
- * writer never sees an entry older than the last write that completed before it looked; a walk sees every oid
- * the index held when it began, whether its page was in memory, in the map or moving between them.
+ * writer never sees an entry older than the last write that completed before it looked, nor half of a write; a
+ * walk sees every oid the index held when it began, whether its page was in memory, in the map or moving between
+ * them.
  */
 class IndexPagesInMemoryTest {
 
@@ -90,6 +91,9 @@ class IndexPagesInMemoryTest {
                     if (before > 0 && (!index.get(oid, lookup) || lookup.tid() < before)) {
                         stale.set("oid " + oid + " read at tid " + (index.get(oid, lookup) ? lookup.tid() : 0)
                                 + " after tid " + before + " completed");
+                    } else if (before > 0 && lookup.position() != lookup.tid()) { // each write has position = tid
+                        stale.set("oid " + oid + " read half of a write: position " + lookup.position() + ", tid "
+                                + lookup.tid());
                     }
                 }
             };
@@ -103,6 +107,36 @@ class IndexPagesInMemoryTest {
             }
             assertEquals(null, stale.get());
             assertEquals(2_000, completed.get(), "the writer completed");
+        }
+    }
+
+    /** One page written over and over while a reader reads it: each write sets position = tid. */
+    @Test
+    void aReaderNeverSeesHalfOfAWriteInPlace() throws Exception {
+        try (OidIndex index = OidIndex.createWithSlots(dir, 1, 16, SLOTS)) {
+            long[] oids = new long[OidPage.OIDS];
+            long[] positions = new long[OidPage.OIDS];
+            for (int i = 0; i < oids.length; i++) {
+                oids[i] = i;
+            }
+            AtomicReference<String> torn = new AtomicReference<>();
+            Thread writer = new Thread(() -> {
+                for (long tid = 1; tid <= 300_000 && torn.get() == null; tid++) {
+                    java.util.Arrays.fill(positions, tid);
+                    index.putAll(oids, positions, oids.length, tid);
+                }
+            });
+            writer.start();
+            OidIndex.Lookup lookup = new OidIndex.Lookup();
+            long reads = 0;
+            while (writer.isAlive()) {
+                long oid = reads++ & (OidPage.OIDS - 1);
+                if (index.get(oid, lookup) && lookup.position() != lookup.tid()) {
+                    torn.set("oid " + oid + ": position " + lookup.position() + ", tid " + lookup.tid());
+                }
+            }
+            writer.join();
+            assertEquals(null, torn.get());
         }
     }
 

@@ -145,6 +145,68 @@ class DatabaseStatisticsTest {
         }
     }
 
+    /**
+     * The database's totals are what its connections counted, on nine threads at once; they stay when a
+     * connection's own counts are reset, and when a connection is dropped for good (the pool holds 7).
+     */
+    @Test
+    void theConnectionsCountsAddUpAndStayWhenOneIsResetOrDropped() throws Exception {
+        Connection writer = db.open(tm1);
+        tm1.begin();
+        long[] oids = new long[10];
+        for (int i = 0; i < oids.length; i++) {
+            Account a = writer.create(Account.class, "owner" + i, (long) i);
+            writer.root().put("a" + i, a);
+        }
+        tm1.commit();
+        for (int i = 0; i < oids.length; i++) {
+            oids[i] = Persistence.oid(writer.root().get("a" + i)).orElseThrow();
+        }
+
+        try (Database other = Database.open(storage)) { // cold caches on the same storage
+            DatabaseStatistics before = other.statistics();
+            int readers = 9;
+            long[] loads = new long[readers];
+            java.util.concurrent.CyclicBarrier allOpen = new java.util.concurrent.CyclicBarrier(readers);
+            Thread[] threads = new Thread[readers];
+            for (int r = 0; r < readers; r++) {
+                int reader = r;
+                threads[r] = new Thread(() -> {
+                    TransactionManager tm = new TransactionManager(false);
+                    try (Connection c = other.open(tm)) {
+                        allOpen.await(); // nine connections at once: none is taken from the pool
+                        tm.begin();
+                        for (long oid : oids) {
+                            c.get(oid);
+                            c.get(oid); // a hit
+                        }
+                        loads[reader] = c.transferCounts().loads();
+                        tm.abort();
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+            }
+            for (Thread t : threads) {
+                t.start();
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            long expected = java.util.Arrays.stream(loads).sum();
+            assertEquals((long) readers * oids.length, expected, "each reader loaded every account");
+            DatabaseStatistics all = other.statistics().minus(before);
+            assertEquals(expected, all.recordsLoaded(), "two of the nine connections were dropped, not pooled");
+            assertTrue(all.cacheHits() >= (long) readers * oids.length, all.toString());
+
+            Connection pooled = other.open(tm2);
+            pooled.resetTransferCounts();
+            assertEquals(all.recordsLoaded(), other.statistics().minus(before).recordsLoaded(),
+                    "a connection's reset leaves the database's totals alone");
+            assertEquals(all.cacheHits(), other.statistics().minus(before).cacheHits());
+        }
+    }
+
     @Test
     void packsAreCounted() {
         DatabaseStatistics before = db.statistics();

@@ -18,7 +18,7 @@ import org.jodb.storage.internal.log.Segment;
 /**
  * {@link Storage#loadAllAt}: many revisions at one snapshot, read with as few index lookups and page touches
  * as the files allow. The distinct oids are looked up in oid order with one {@link OidIndex.Lookup}, so that
- * the index is asked once per page of oids (unless a commit writes meanwhile); then the records are read in log order (by segment
+ * the index's pages are met in order, each at most once from Chronicle Map; then the records are read in log order (by segment
  * and offset), not in the order asked, so that records written together are read together and each mapped
  * page is touched in one pass. The checks and the MVCC rules are those of {@link RevisionReads#loadAt}: a
  * revision newer than the snapshot is checked whole before its {@code prev} is followed back, the revision

@@ -45,10 +45,24 @@ final class IndexGenerations {
         return generations.incrementAndGet();
     }
 
-    /** Makes {@code replacement} (grown, packed or rebuilt) current; the old one stays open for readers. */
+    /**
+     * Makes {@code replacement} (grown, packed or rebuilt) current; the old one stays open for readers, its pages
+     * in memory written back and let go (under the commit lock, as every swap).
+     */
     void swap(OidIndex replacement) {
-        retired.add(current);
+        OidIndex old = current;
         current = replacement;
+        old.retire();
+        retired.add(old);
+    }
+
+    /**
+     * {@link #swap} for a damaged index, rebuilt: its pages stay in memory until close, since writing them back
+     * could wait on a damaged file (FORMAT.md 5, "never slow").
+     */
+    void swapDamaged(OidIndex rebuilt) {
+        retired.add(current);
+        current = rebuilt;
     }
 
     /** Closes the indexes replaced since open (close, after the current one was sealed). */

@@ -85,7 +85,7 @@ final class IndexHealing {
                 rebuildFailure = e;
                 throw e;
             }
-            indexes.swap(rebuilt);
+            indexes.swapDamaged(rebuilt);
             rebuilds.incrementAndGet();
             warnRebuild(used.file(), why + "; now " + rebuilt.file());
             return true;

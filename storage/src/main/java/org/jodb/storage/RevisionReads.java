@@ -32,8 +32,9 @@ import org.jodb.storage.internal.log.TransactionView;
 final class RevisionReads {
 
     /**
-     * Each thread's holder for index lookups, so that a load allocates nothing but its result (the profile of
-     * a read-everything workload had a boxed entry, a view object and a byte array per load), and its memo of
+     * Each thread's holder for index lookups, so that a load allocates nothing but its result, and a copy of an
+     * index page when memory lacks it (the profile of a read-everything workload had a boxed entry, a view object
+     * and a byte array per load), and its memo of
      * what its loads found, for its votes: one thread-local lookup per load serves both.
      */
     private static final ThreadLocal<LoadMemo> READS = ThreadLocal.withInitial(LoadMemo::new);

@@ -20,7 +20,7 @@ import java.util.function.LongFunction;
  */
 final class MemoryPages {
 
-    /** The most slots of one index: 16 MiB of pages, the pages of the first million oids. */
+    /** The most slots of one index: 16 MiB of pages (any 16,384 pages whose numbers differ modulo 16,384). */
     static final int MAX_SLOTS = 1 << 14;
     private static final int MIN_SLOTS = 1 << 6;
 
@@ -60,6 +60,15 @@ final class MemoryPages {
         mask = n - 1;
         this.fromMap = fromMap;
         this.writer = writer;
+    }
+
+    /** How many pages are in memory now (tests). */
+    int held() {
+        int n = 0;
+        for (int i = 0; i < slots.length(); i++) {
+            n += slots.get(i) == null ? 0 : 1;
+        }
+        return n;
     }
 
     /** How many pages the map lacks: dirty pages never written back. */
@@ -145,9 +154,17 @@ final class MemoryPages {
         return dirty;
     }
 
-    /** The newest state of a page the map handed to a walk as {@code inMap}: the one in memory, if any. */
-    byte[] newest(long page, byte[] inMap) {
-        Page held = slots.get(slot(page));
-        return held != null && held.number == page ? held.bytes : inMap;
+    /**
+     * Lets the pages go, once the index is replaced by another generation (the writer, which writes nothing
+     * here any more): every dirty page is written back first, so that a reader still asking this index finds
+     * in the map what it found in memory. Stray readers may put back a few clean copies, which are right.
+     *
+     * @throws IndexDamagedException when the map cannot take a page; the pages then stay
+     */
+    void release() {
+        writeBackAll();
+        for (int i = 0; i < slots.length(); i++) {
+            slots.set(i, null);
+        }
     }
 }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
@@ -88,7 +87,7 @@ public final class OidIndex implements AutoCloseable {
      */
     private volatile long count;
     /** The pages in use, and every page written since Chronicle Map last received it. */
-    private final MemoryPages pages;
+    final MemoryPages pages;
 
     private OidIndex(ChronicleMap<Long, byte[]> map, Path file, int generation, long capacity, boolean verified,
             int maxSlots) {
@@ -143,7 +142,7 @@ public final class OidIndex implements AutoCloseable {
         return create(dir, generation, capacity, true, MemoryPages.MAX_SLOTS);
     }
 
-    /** {@link #create} with at most {@code maxSlots} pages in memory: for tests that make pages leave memory. */
+    /** {@link #create} with at most {@code maxSlots} pages in memory (tests). */
     static OidIndex createWithSlots(Path dir, int generation, long capacity, int maxSlots) {
         return create(dir, generation, capacity, true, maxSlots);
     }
@@ -305,7 +304,7 @@ public final class OidIndex implements AutoCloseable {
 
     /**
      * Looks {@code oid} up into {@code into}: in the page held in memory, else in a copy from Chronicle Map,
-     * which then stays in memory for the next readers.
+     * offered to memory for the next readers.
      *
      * @return whether the oid is in the index; when not, {@code into} holds nothing meaningful
      * @throws IndexDamagedException when Chronicle Map fails on the file or the value is not a page
@@ -321,8 +320,7 @@ public final class OidIndex implements AutoCloseable {
     }
 
     /**
-     * The entry of {@code oid}, or {@code null}. Copies the page into the calling thread's own {@link Lookup}
-     * (a copy out with {@code getUsing} costs less than a query context that reads the slot alone).
+     * The entry of {@code oid}, or {@code null}, through the calling thread's own {@link Lookup}.
      *
      * @throws IndexDamagedException when Chronicle Map fails on the file or the value is not a page
      */
@@ -443,20 +441,10 @@ public final class OidIndex implements AutoCloseable {
         void visit(long oid, long position, long tid);
     }
 
-    /**
-     * Every page as of the call or later, the newest state of each: the dirty pages in memory first (taken before
-     * the map is walked, since a dirty page leaves memory only once the map has it), then the map's other pages.
-     * Any thread may walk while the writer writes.
-     */
+    /** Every page as of the call or later ({@link PageWalk#withMemory}); any thread may walk while the writer writes. */
     private void forEachPage(PageWalk.Visitor visitor) {
-        Map<Long, byte[]> dirty = pages.dirtyPages();
-        dirty.forEach(visitor::visit);
         try {
-            PageWalk.forEach(map, SEAL_KEY, (page, value) -> {
-                if (!dirty.containsKey(page)) {
-                    visitor.visit(page, pages.newest(page, value));
-                }
-            });
+            PageWalk.withMemory(map, SEAL_KEY, pages, visitor);
         } catch (IndexDamagedException e) {
             throw e;
         } catch (RuntimeException | AssertionError | InternalError e) {
@@ -486,6 +474,18 @@ public final class OidIndex implements AutoCloseable {
         }
         bigger.count = count;
         return bigger;
+    }
+
+    /**
+     * Replaced by another generation, this index stays open only for readers that asked it before: its pages in
+     * memory are written back and let go (the one writer); a file that cannot take them keeps them.
+     */
+    public void retire() {
+        try {
+            pages.release();
+        } catch (IndexDamagedException e) {
+            // readers of a damaged index heal through the current one; nothing more to do here
+        }
     }
 
     /** Closes the map; a failure of Chronicle Map on a damaged file is left unreported (nothing more to do). */

@@ -1,8 +1,10 @@
 package org.jodb.storage.internal.index;
 
+import java.util.Map;
+
 import net.openhft.chronicle.map.ChronicleMap;
 
-/** A walk over every page of an index's map (no particular order), the seal left out. */
+/** A walk over every page of an index (no particular order), the seal left out. */
 final class PageWalk {
 
     @FunctionalInterface
@@ -12,6 +14,22 @@ final class PageWalk {
     }
 
     private PageWalk() {
+    }
+
+    /**
+     * Calls {@code visitor} for every page of an index as of the call or later, the newest state of each: the
+     * dirty pages in {@code memory} first (taken before the map is walked, since a dirty page leaves memory only
+     * once the map has it), then the map's other pages, which were clean when the walk began (the map had them,
+     * or holds a later state).
+     */
+    static void withMemory(ChronicleMap<Long, byte[]> map, long sealKey, MemoryPages memory, Visitor visitor) {
+        Map<Long, byte[]> dirty = memory.dirtyPages();
+        dirty.forEach(visitor::visit);
+        forEach(map, sealKey, (page, value) -> {
+            if (!dirty.containsKey(page)) {
+                visitor.visit(page, value);
+            }
+        });
     }
 
     /**

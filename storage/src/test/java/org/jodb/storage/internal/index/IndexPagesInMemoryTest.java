@@ -64,6 +64,48 @@ class IndexPagesInMemoryTest {
         }
     }
 
+    /** A clean close seals a file that holds every page, those only in memory included. */
+    @Test
+    void aSealedIndexWithMorePagesThanSlotsOpensWhole() throws Exception {
+        IndexFingerprint fingerprint;
+        try (OidIndex index = OidIndex.createWithSlots(dir, 1, 8_192, SLOTS)) {
+            for (int round = 1; round <= 2; round++) {
+                for (int i = 0; i < PAGES; i++) {
+                    index.put(oid(i), 1_000 * round + i, round);
+                }
+            }
+            index.seal(1L << 32 | 640, 2);
+            long span = index.headerSpan();
+            index.close();
+            fingerprint = index.fingerprint(span);
+        }
+        try (OidIndex index = OidIndex.open(dir, 1, 8_192, fingerprint)) {
+            index.unseal(1L << 32 | 640, 2);
+            assertEquals(PAGES, index.size());
+            assertEquals(PAGES, index.pages());
+            for (int i = 0; i < PAGES; i++) {
+                assertEquals(2_000 + i, index.get(oid(i)).position(), "oid " + oid(i));
+            }
+        }
+    }
+
+    /** A generation replaced lets its pages go, written back first: readers still asking it find the same. */
+    @Test
+    void aRetiredIndexLetsItsPagesGoAndStillAnswers() {
+        try (OidIndex index = OidIndex.createWithSlots(dir, 1, 8_192, SLOTS)) {
+            for (int i = 0; i < PAGES; i++) {
+                index.put(oid(i), 100 + i, 1);
+            }
+            index.put(oid(PAGES - 1), 7, 2); // the last page written is dirty in memory, not in the map
+            assertEquals(SLOTS, index.pages.held(), "every slot holds a page");
+            index.retire();
+            assertEquals(0, index.pages.held());
+            for (int i = 0; i < PAGES; i++) {
+                assertEquals(i == PAGES - 1 ? 7 : 100 + i, index.get(oid(i)).position(), "oid " + oid(i));
+            }
+        }
+    }
+
     @Test
     void aReaderNeverSeesAnEntryOlderThanTheLastCompletedWrite() throws Exception {
         try (OidIndex index = OidIndex.createWithSlots(dir, 1, 8_192, SLOTS)) {
@@ -110,9 +152,9 @@ class IndexPagesInMemoryTest {
         }
     }
 
-    /** One page written over and over while a reader reads it: each write sets position = tid. */
+    /** One page written over and over in memory while a reader reads it: each write sets position = tid. */
     @Test
-    void aReaderNeverSeesHalfOfAWriteInPlace() throws Exception {
+    void aReaderNeverSeesHalfOfAWrite() throws Exception {
         try (OidIndex index = OidIndex.createWithSlots(dir, 1, 16, SLOTS)) {
             long[] oids = new long[OidPage.OIDS];
             long[] positions = new long[OidPage.OIDS];

@@ -85,7 +85,8 @@ final class IndexCheck {
         Path file = OidIndex.file(store.path, meta.generation());
         List<String> found = new ArrayList<>();
         Set<Long> seen = new HashSet<>();
-        try (OidIndex index = OidIndex.open(copyDir, meta.generation(), meta.capacity(), meta.fingerprint())) {
+        try (OidIndex index = OidIndex.open(copyDir, meta.generation(), meta.capacity(), meta.fingerprint(),
+                org.jodb.storage.StorageOptions.defaults().indexPagesInMemory())) {
             index.unseal(meta.logEnd(), meta.lastTid());
             index.forEach((oid, position, tid) -> {
                 seen.add(oid);

@@ -25,12 +25,15 @@ final class IndexAtOpen {
     private final Path dir;
     /** The generation of the index the side file names (0 when there is none). */
     private final int generation;
+    /** At most how many pages the index keeps in memory ({@link StorageOptions#indexPagesInMemory}). */
+    private final int inMemory;
     private OidIndex index;
     private final TransactionEntries entries = new TransactionEntries();
 
-    IndexAtOpen(Path dir, int generation) {
+    IndexAtOpen(Path dir, int generation, int inMemory) {
         this.dir = dir;
         this.generation = generation;
+        this.inMemory = inMemory;
     }
 
     /** The index built; {@code null} before {@link #catchUp} succeeded or {@link #rebuild} began. */
@@ -52,7 +55,7 @@ final class IndexAtOpen {
                         + " does not describe this log's last transaction");
                 return null; // a side file of another store, or of another state of this log: rebuild
             }
-            index = OidIndex.open(dir, meta.generation(), meta.capacity(), meta.fingerprint());
+            index = OidIndex.open(dir, meta.generation(), meta.capacity(), meta.fingerprint(), inMemory);
             index.unseal(meta.logEnd(), meta.lastTid());
             if (index.size() != meta.count()) {
                 throw new IndexDamagedException("the oid index " + index.file() + " holds "
@@ -74,7 +77,7 @@ final class IndexAtOpen {
 
     /** Recovers the whole log into a new index of at least {@code capacity} pages. */
     LogRecovery.Result rebuild(List<Segment> segments, long capacity, DurableProof durable) {
-        index = OidIndex.create(dir, generation + 1, capacity);
+        index = OidIndex.create(dir, generation + 1, capacity, inMemory);
         long start = LogPosition.of(segments.get(0).id, LogLayout.SEGMENT_HEADER_SIZE);
         return LogRecovery.recover(segments, start, LogPosition.NONE, Storage.NO_TID, 1, true, durable,
                 this::apply);

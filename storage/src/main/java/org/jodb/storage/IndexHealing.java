@@ -80,7 +80,7 @@ final class IndexHealing {
             OidIndex rebuilt;
             try {
                 rebuilt = IndexRebuild.fromLog(log, last.position(), Math.max(used.capacity(), minCapacity),
-                        indexes::next);
+                        used.pagesInMemoryLimit(), indexes::next);
             } catch (CorruptStorageException e) {
                 rebuildFailure = e;
                 throw e;

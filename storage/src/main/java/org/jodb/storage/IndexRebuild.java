@@ -27,13 +27,14 @@ final class IndexRebuild {
     /**
      * The index of every transaction up to and including the one at {@code head}.
      *
+     * @param inMemory    at most how many of its pages the index keeps in memory
      * @param generations hands out the generation of each file made (the first, and one per growth)
      * @throws CorruptStorageException naming the log file and offset when a transaction is damaged; nothing is
      *                                 left behind
      */
-    static OidIndex fromLog(Log log, long head, long capacity, IntSupplier generations) {
+    static OidIndex fromLog(Log log, long head, long capacity, int inMemory, IntSupplier generations) {
         long[] chain = chain(log, head);
-        OidIndex index = OidIndex.create(log.directory(), generations.getAsInt(), capacity);
+        OidIndex index = OidIndex.create(log.directory(), generations.getAsInt(), capacity, inMemory);
         try {
             long committedEnd = log.committedEnd();
             TransactionEntries entries = new TransactionEntries();

@@ -109,6 +109,7 @@ final class Pack {
         long packPointTid;
         int generation;
         long capacity;
+        int inMemory;
         gate.lock();
         try {
             gate.checkOpen();
@@ -120,10 +121,11 @@ final class Pack {
             out = new PackOutput(dir, log.segmentSize(), log.nextSegmentId() + SEGMENT_ID_GAP);
             generation = gate.nextIndexGeneration();
             capacity = gate.index().capacity();
+            inMemory = gate.index().pagesInMemoryLimit();
         } finally {
             gate.unlock();
         }
-        packed = OidIndex.create(dir, generation, capacity);
+        packed = OidIndex.create(dir, generation, capacity, inMemory);
         try {
             Map<Long, Long> keepFrom = live(packTid, packPointTid, references);
             for (long p : transactionsBetween(LogPosition.NONE, packTxn)) {

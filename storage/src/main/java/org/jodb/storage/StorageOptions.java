@@ -34,12 +34,14 @@ public final class StorageOptions {
     private final Durability durability;
     private final int flushIntervalMillis;
     private final long indexCapacity;
+    private final int indexPagesInMemory;
 
     private StorageOptions(Builder b) {
         this.segmentSize = b.segmentSize;
         this.durability = b.durability;
         this.flushIntervalMillis = b.flushIntervalMillis;
         this.indexCapacity = b.indexCapacity;
+        this.indexPagesInMemory = b.indexPagesInMemory;
     }
 
     public static StorageOptions defaults() {
@@ -73,11 +75,21 @@ public final class StorageOptions {
         return indexCapacity;
     }
 
+    /**
+     * At most how many pages of the index (64 oids each, 1 KiB) stay on the heap: every page a commit writes goes
+     * there first and reaches the index file later (FORMAT.md 3.7), and reads find pages there without a lock.
+     * 16,384 by default (16 MiB for a store of a million objects or more; a smaller store keeps a slot per page
+     * of its index's capacity).
+     */
+    public int indexPagesInMemory() {
+        return indexPagesInMemory;
+    }
+
     @Override
     public String toString() {
         return "StorageOptions[segmentSize=" + segmentSize + ", durability=" + durability
                 + (durability == Durability.DEFERRED ? ", flushIntervalMillis=" + flushIntervalMillis : "")
-                + ", indexCapacity=" + indexCapacity + "]";
+                + ", indexCapacity=" + indexCapacity + ", indexPagesInMemory=" + indexPagesInMemory + "]";
     }
 
     /** Builds {@link StorageOptions}; every setter rejects a bad value at once. */
@@ -87,6 +99,7 @@ public final class StorageOptions {
         private int flushIntervalMillis = 10;
         private boolean flushIntervalSet;
         private long indexCapacity = 100_000;
+        private int indexPagesInMemory = 1 << 14;
 
         private Builder() {
         }
@@ -119,6 +132,16 @@ public final class StorageOptions {
                 throw new IllegalArgumentException("indexCapacity must be between 1000 and 2^34 entries: " + entries);
             }
             this.indexCapacity = entries;
+            return this;
+        }
+
+        /** See {@link StorageOptions#indexPagesInMemory()}: a power of two from 64 to 1,048,576. */
+        public Builder indexPagesInMemory(int pages) {
+            if (pages < 64 || pages > 1 << 20 || Integer.bitCount(pages) != 1) {
+                throw new IllegalArgumentException("indexPagesInMemory must be a power of two from 64 to 1048576"
+                        + " (pages of 64 oids, 1 KiB each): " + pages);
+            }
+            this.indexPagesInMemory = pages;
             return this;
         }
 

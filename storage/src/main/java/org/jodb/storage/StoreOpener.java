@@ -119,7 +119,7 @@ final class StoreOpener {
                 segments = new ArrayList<>(List.of(Log.createFirst(dir, options.segmentSize(), io)));
                 meta = null;
             }
-            building = new IndexAtOpen(dir, meta == null ? 0 : meta.generation());
+            building = new IndexAtOpen(dir, meta == null ? 0 : meta.generation(), options.indexPagesInMemory());
             DurableProof durable = (meta == null ? DurableProof.NONE : DurableProof.indexMeta(meta.lastTid()))
                     .or(packFinished ? DurableProof.packFinishedAtOpen() : DurableProof.NONE);
             LogRecovery.Result state = null;

@@ -44,6 +44,8 @@ final class MemoryPages {
 
     private final AtomicReferenceArray<Page> slots;
     private final int mask;
+    /** The most slots asked for, which a copy of the index is given too. */
+    final int maxSlots;
     /** A fresh copy of a page from Chronicle Map, or {@code null} when the map lacks it. */
     private final LongFunction<byte[]> fromMap;
     private final PageWriter writer;
@@ -58,6 +60,7 @@ final class MemoryPages {
         }
         slots = new AtomicReferenceArray<>(n);
         mask = n - 1;
+        this.maxSlots = maxSlots;
         this.fromMap = fromMap;
         this.writer = writer;
     }

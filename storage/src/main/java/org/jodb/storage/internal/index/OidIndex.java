@@ -28,14 +28,11 @@ import org.jodb.spi.StorageException;
  * against the log before it believes them.
  *
  * <p>Thread-safe for one writer (the committer, or the thread that builds the index) and many readers. The pages
- * in use live on the heap as well ({@link MemoryPages}, FORMAT.md 3.7): a write makes a new copy of its page there
- * and leaves Chronicle Map alone, which receives the page only when another page needs its slot, before a
- * copy of the map, and at a clean close ({@link #seal}). A reader finds a page in memory without a lock, and
- * copies one from Chronicle Map (under its segment's read lock) only when memory lacks it. So a reader never
- * sees half of a commit's write of a page, and never waits for a writer; a commit that touches several pages
- * publishes them one after the other, as it did its oids one at a time.
- *
- * <p>So the file lags behind between clean closes, at no cost: a store not closed cleanly rebuilds its index.
+ * in use live on the heap as well ({@link MemoryPages}, FORMAT.md 3.7): a write makes a new copy of its page there,
+ * and Chronicle Map receives it when another page needs its slot, before a copy of the map, and at a clean close
+ * ({@link #seal}); the file lags behind in between, at no cost, since a store not closed cleanly rebuilds its
+ * index. A reader finds a page in memory without a lock, and copies one out of Chronicle Map only when memory
+ * lacks it; it never sees half of a write of a page.
  */
 public final class OidIndex implements AutoCloseable {
 
@@ -139,11 +136,11 @@ public final class OidIndex implements AutoCloseable {
      * of that generation. It counts as {@linkplain #verified() verified}: whatever goes into it comes from the log.
      */
     public static OidIndex create(Path dir, int generation, long capacity) {
-        return create(dir, generation, capacity, true, MemoryPages.MAX_SLOTS);
+        return create(dir, generation, capacity, MemoryPages.MAX_SLOTS);
     }
 
-    /** {@link #create} with at most {@code maxSlots} pages in memory (tests). */
-    static OidIndex createWithSlots(Path dir, int generation, long capacity, int maxSlots) {
+    /** {@link #create} keeping at most {@code maxSlots} pages in memory (a power of two, 64 or more). */
+    public static OidIndex create(Path dir, int generation, long capacity, int maxSlots) {
         return create(dir, generation, capacity, true, maxSlots);
     }
 
@@ -167,7 +164,7 @@ public final class OidIndex implements AutoCloseable {
      * @throws IndexDamagedException when the file is missing, does not match, or Chronicle Map cannot read it
      *                               (then rebuild it)
      */
-    public static OidIndex open(Path dir, int generation, long capacity, IndexFingerprint expected) {
+    public static OidIndex open(Path dir, int generation, long capacity, IndexFingerprint expected, int maxSlots) {
         Path file = file(dir, generation);
         if (!Files.isRegularFile(file)) {
             throw new IndexDamagedException("the oid index " + file + " is missing", null);
@@ -179,7 +176,7 @@ public final class OidIndex implements AutoCloseable {
         }
         try {
             return new OidIndex(builder(capacity).createPersistedTo(file.toFile()), file, generation, capacity, false,
-                    MemoryPages.MAX_SLOTS);
+                    maxSlots);
         } catch (IOException | RuntimeException | LinkageError | AssertionError e) {
             throw new IndexDamagedException("cannot open the oid index " + file + ": " + e, e);
         }
@@ -384,17 +381,18 @@ public final class OidIndex implements AutoCloseable {
         return count;
     }
 
-    /**
-     * Number of pages in the index, written back or not (the unit of its capacity).
-     *
-     * @throws IndexDamagedException when Chronicle Map fails on the file
-     */
+    /** Number of pages in the index, written back or not (the unit of its capacity). */
     public long pages() {
         try {
             return map.longSize() + pages.notInMap();
         } catch (RuntimeException | AssertionError | InternalError e) {
             throw damaged("count the pages of", e);
         }
+    }
+
+    /** At most how many pages this index keeps in memory; a new generation made from it is given as many. */
+    public int pagesInMemoryLimit() {
+        return pages.maxSlots;
     }
 
     /** Pages this file was created for. */
@@ -463,7 +461,7 @@ public final class OidIndex implements AutoCloseable {
             pageNumbers.add(page);
             values.add(value.clone()); // Chronicle Map may hand the same array for every entry
         });
-        OidIndex bigger = create(file.getParent(), target, newCapacity, verified, MemoryPages.MAX_SLOTS);
+        OidIndex bigger = create(file.getParent(), target, newCapacity, verified, pages.maxSlots);
         try {
             for (int j = 0; j < values.size(); j++) {
                 bigger.map.put(pageNumbers.get(j), values.get(j));

@@ -36,7 +36,7 @@ class IndexPagesInMemoryTest {
 
     @Test
     void morePagesThanSlotsAreWrittenBackFoundAgainAndCopied() {
-        try (OidIndex index = OidIndex.createWithSlots(dir, 1, 8_192, SLOTS)) {
+        try (OidIndex index = OidIndex.create(dir, 1, 8_192, SLOTS)) {
             for (int i = 0; i < PAGES; i++) {
                 index.put(oid(i), 100 + i, 1);
             }
@@ -68,7 +68,7 @@ class IndexPagesInMemoryTest {
     @Test
     void aSealedIndexWithMorePagesThanSlotsOpensWhole() throws Exception {
         IndexFingerprint fingerprint;
-        try (OidIndex index = OidIndex.createWithSlots(dir, 1, 8_192, SLOTS)) {
+        try (OidIndex index = OidIndex.create(dir, 1, 8_192, SLOTS)) {
             for (int round = 1; round <= 2; round++) {
                 for (int i = 0; i < PAGES; i++) {
                     index.put(oid(i), 1_000 * round + i, round);
@@ -79,7 +79,7 @@ class IndexPagesInMemoryTest {
             index.close();
             fingerprint = index.fingerprint(span);
         }
-        try (OidIndex index = OidIndex.open(dir, 1, 8_192, fingerprint)) {
+        try (OidIndex index = OidIndex.open(dir, 1, 8_192, fingerprint, SLOTS)) {
             index.unseal(1L << 32 | 640, 2);
             assertEquals(PAGES, index.size());
             assertEquals(PAGES, index.pages());
@@ -92,7 +92,7 @@ class IndexPagesInMemoryTest {
     /** A generation replaced lets its pages go, written back first: readers still asking it find the same. */
     @Test
     void aRetiredIndexLetsItsPagesGoAndStillAnswers() {
-        try (OidIndex index = OidIndex.createWithSlots(dir, 1, 8_192, SLOTS)) {
+        try (OidIndex index = OidIndex.create(dir, 1, 8_192, SLOTS)) {
             for (int i = 0; i < PAGES; i++) {
                 index.put(oid(i), 100 + i, 1);
             }
@@ -108,7 +108,7 @@ class IndexPagesInMemoryTest {
 
     @Test
     void aReaderNeverSeesAnEntryOlderThanTheLastCompletedWrite() throws Exception {
-        try (OidIndex index = OidIndex.createWithSlots(dir, 1, 8_192, SLOTS)) {
+        try (OidIndex index = OidIndex.create(dir, 1, 8_192, SLOTS)) {
             AtomicLong completed = new AtomicLong();
             AtomicReference<String> stale = new AtomicReference<>();
             long[] oids = new long[PAGES];
@@ -155,7 +155,7 @@ class IndexPagesInMemoryTest {
     /** One page written over and over in memory while a reader reads it: each write sets position = tid. */
     @Test
     void aReaderNeverSeesHalfOfAWrite() throws Exception {
-        try (OidIndex index = OidIndex.createWithSlots(dir, 1, 16, SLOTS)) {
+        try (OidIndex index = OidIndex.create(dir, 1, 16, SLOTS)) {
             long[] oids = new long[OidPage.OIDS];
             long[] positions = new long[OidPage.OIDS];
             for (int i = 0; i < oids.length; i++) {
@@ -184,7 +184,7 @@ class IndexPagesInMemoryTest {
 
     @Test
     void aWalkSeesEveryOidHeldWhenItBeganWhileTheWriterMovesPages() throws Exception {
-        try (OidIndex index = OidIndex.createWithSlots(dir, 1, 8_192, SLOTS)) {
+        try (OidIndex index = OidIndex.create(dir, 1, 8_192, SLOTS)) {
             Set<Long> before = new HashSet<>();
             for (int i = 0; i < PAGES; i++) {
                 index.put(oid(i), 10, 1);

@@ -137,10 +137,10 @@ class OidIndexTest {
             index.close();
             fingerprint = index.fingerprint(span);
         }
-        try (OidIndex index = OidIndex.open(dir, 1, 16, fingerprint)) {
+        try (OidIndex index = OidIndex.open(dir, 1, 16, fingerprint, MemoryPages.MAX_SLOTS)) {
             assertThrows(IndexDamagedException.class, () -> index.unseal(1L << 32 | 640, 6), "another tid");
         }
-        try (OidIndex index = OidIndex.open(dir, 1, 16, fingerprint)) {
+        try (OidIndex index = OidIndex.open(dir, 1, 16, fingerprint, MemoryPages.MAX_SLOTS)) {
             index.unseal(1L << 32 | 640, 5);
             assertEquals(4, index.size());
             assertEquals(2, index.pages(), "the seal is gone");

@@ -63,9 +63,32 @@ class SmallIndexMemoryTest {
             for (int i = 0; i < OBJECTS; i++) {
                 oids[i] = storage.newOid();
             }
+            // The index grows from 16 pages while a reader reads what is committed: each growth copies the index
+            // into a new generation and lets the old one's pages go, under the reader's feet.
+            AtomicInteger inserted = new AtomicInteger();
+            AtomicReference<String> lost = new AtomicReference<>();
+            Thread early = new Thread(() -> {
+                ThreadLocalRandom random = ThreadLocalRandom.current();
+                while (inserted.get() < OBJECTS && lost.get() == null) {
+                    int committed = inserted.get();
+                    if (committed > 0) {
+                        int i = random.nextInt(committed);
+                        if (storage.load(oids[i]) == null) {
+                            lost.set("oid " + oids[i] + " missing after " + committed + " objects were committed");
+                        }
+                    }
+                }
+            });
+            early.start();
             for (int i = 0; i < OBJECTS; i += 1_000) {
                 commit(storage, oids, i, i + 1_000, 1);
+                inserted.set(i + 1_000);
             }
+            early.join();
+            assertNull(lost.get());
+            long pages = storage.hooks().index().pages();
+            assertTrue(pages > 64 && storage.hooks().index().generation() > 1,
+                    "more pages than slots, in an index grown: " + pages + " pages");
             java.util.Arrays.fill(rounds, 1);
 
             // Updates spread over every page, a reader checking beside them that nothing goes back in time.

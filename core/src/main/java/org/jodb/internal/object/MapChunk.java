@@ -88,11 +88,9 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
 
     /** The entries, loaded if this is a ghost, every value resolved; not touched. */
     LinkedHashMap<Object, Object> read() {
-        LinkedHashMap<Object, Object> e = forKeys();
-        if (lazyValues) {
-            resolveAll(e);
-        }
-        return e;
+        forKeys();
+        resolveLazyValues();
+        return entries;
     }
 
     /**
@@ -104,11 +102,8 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
         if (s != null) {
             s.beforeCall();
         }
-        LinkedHashMap<Object, Object> e = entries;
-        if (lazyValues) {
-            resolveAll(e);
-        }
-        return e;
+        resolveLazyValues();
+        return entries;
     }
 
     @Override

@@ -44,9 +44,8 @@ final class ObjectLoader {
         if (oid < 0) {
             throw new ObjectNotFoundException(oid, "no object has oid " + oid + ": oids are 0 or more");
         }
-        PersistentObject cached = cache.get(oid);
+        PersistentObject cached = cached(oid);
         if (cached != null) {
-            counters.hits.increment();
             return cached;
         }
         byte[] data;
@@ -139,19 +138,23 @@ final class ObjectLoader {
      * {@link #resolve} turns into one when the value is asked for.
      */
     Object cachedOrLazy(long oid, Class<?> type) {
+        PersistentObject cached = cached(oid);
+        return cached != null ? cached : new LazyReference(oid, type);
+    }
+
+    /** The cached instance of {@code oid}, counted as a hit, or {@code null}. */
+    private PersistentObject cached(long oid) {
         PersistentObject cached = cache.get(oid);
-        if (cached == null) {
-            return new LazyReference(oid, type);
+        if (cached != null) {
+            counters.hits.increment();
         }
-        counters.hits.increment();
         return cached;
     }
 
     /** The instance for a reference read from a record: the cached one, or a new ghost of {@code type}. */
     PersistentObject resolve(long oid, Class<?> type) {
-        PersistentObject cached = cache.get(oid);
+        PersistentObject cached = cached(oid);
         if (cached != null) {
-            counters.hits.increment();
             return cached;
         }
         PersistentObject ghost = (PersistentObject) codec.newInstance(type);

@@ -42,7 +42,7 @@ final class OidPage {
     }
 
     static long position(byte[] page, int slot) {
-        return (long) LONGS.get(page, slot);
+        return longAt(page, slot);
     }
 
     /** The big-endian long at byte {@code offset}. */
@@ -51,7 +51,7 @@ final class OidPage {
     }
 
     static long tid(byte[] page, int slot) {
-        return (long) LONGS.get(page, slot + 8);
+        return longAt(page, slot + 8);
     }
 
     /** Whether the slot holds an oid. */

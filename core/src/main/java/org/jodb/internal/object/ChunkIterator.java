@@ -60,11 +60,13 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
     static void forEach(List<MapChunk> chunks, BiConsumer<Object, Object> action) {
         boolean prefetch = !chunks.isEmpty() && loadsAreRemote(chunks.get(0));
         for (MapChunk c : chunks) {
-            LinkedHashMap<Object, Object> entries = c.read();
             if (prefetch) {
+                LinkedHashMap<Object, Object> entries = c.read();
                 prefetch(c, entries);
+                entries.forEach(action);
+            } else {
+                c.forEach(action);
             }
-            entries.forEach(action);
         }
     }
 
@@ -112,12 +114,14 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
         }
         Map.Entry<Object, Object> e = current.next();
         LinkedHashMap<Object, Object> live = live(currentChunk);
-        if (live != currentEntries) { // reloaded: hand out the live value
+        if (live != currentEntries) { // reloaded, or changed out of shared entries: hand out the live value
             if (!live.containsKey(e.getKey())) {
                 throw new ConcurrentModificationException("the key was removed from the map around this"
                         + " iterator");
             }
             e = new AbstractMap.SimpleEntry<>(e.getKey(), live.get(e.getKey()));
+        } else if (!currentChunk.owns(live)) { // shared with other connections: a setValue must not reach them
+            e = new AbstractMap.SimpleEntry<>(e.getKey(), e.getValue());
         }
         lastIterator = current;
         lastEntries = currentEntries;
@@ -137,8 +141,9 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
             throw new ConcurrentModificationException("the map went back to one record around this"
                     + " iterator; iterate again");
         }
-        // the chunk reloaded, what lastIterator walks is a copy now (left untouched): remove by key
-        boolean own = lastChunk.forKeys() == lastEntries;
+        // the chunk reloaded, or its entries shared with other connections: what lastIterator walks is not
+        // the chunk's own (left untouched): remove by key
+        boolean own = lastChunk.owns(lastEntries);
         int dropped = live.removeFrom(lastChunk, lastKey, own ? lastIterator : null);
         if (live == layout && dropped >= 0 && dropped < nextChunk) {
             nextChunk--;

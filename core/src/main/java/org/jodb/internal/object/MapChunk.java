@@ -1,7 +1,13 @@
 package org.jodb.internal.object;
 
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiConsumer;
 import org.jodb.PersistentMap;
 import org.jodb.internal.serialization.LazyMapValues;
 import org.jodb.internal.serialization.LazyReference;
@@ -17,6 +23,11 @@ import org.jodb.internal.serialization.LazyReference;
  * only {@link #forKeys} (keys and count) and {@link #decoded} (conflict resolution, whose records are read
  * without lazy values) leave them be.
  *
+ * <p>A loaded chunk whose keys and values are all immutable holds entries shared with the database's other
+ * connections that loaded the same revision ({@link SharedChunkEntries}): it only reads them, resolving a lazy
+ * value each time it hands it out, and copies them into entries of its own before its first change
+ * ({@link #read}, {@link #change}).
+ *
  * <p>Equality is identity: chunks are compared as references (the layout's list, conflict resolution),
  * never by content, which would load them. Not thread-safe, like the connection it belongs to.
  */
@@ -30,6 +41,16 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
      * ghosted chunk holds nothing of its entries.
      */
     private transient boolean lazyValues;
+    /**
+     * Whether {@link #entries} is a map shared with other connections ({@link SharedChunkEntries}), which no one
+     * changes: a lazy value in it is resolved each time it is handed out and never stored back.
+     */
+    private transient boolean shared;
+
+    /** The classes of keys and values that no one can change, so that a map of them may be shared. */
+    private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Long.class, Integer.class, Short.class,
+            Byte.class, Character.class, Boolean.class, Double.class, Float.class, BigInteger.class,
+            BigDecimal.class, UUID.class, LazyReference.class);
 
     MapChunk() {
         entries = new LinkedHashMap<>();
@@ -77,7 +98,9 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
             return value;
         }
         Object instance = jar().resolveReference(r.oid(), r.type());
-        entries.replace(key, instance); // only a key present: no change of order, no modCount
+        if (!shared) {
+            entries.replace(key, instance); // only a key present: no change of order, no modCount
+        }
         return instance;
     }
 
@@ -91,6 +114,74 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
         forKeys();
         resolveLazyValues();
         return entries;
+    }
+
+    /**
+     * Calls {@code action} with each entry in order, its value resolved; loads this chunk if it is a ghost, does
+     * not touch it. Shared entries are walked as they are, without a copy. When {@code action} changes this
+     * chunk (which then has entries of its own), the walk goes on with the values the chunk holds now, and ends
+     * with a {@link ConcurrentModificationException} when a key was removed or added, as
+     * {@link LinkedHashMap#forEach} would.
+     */
+    void forEach(BiConsumer<Object, Object> action) {
+        LinkedHashMap<Object, Object> walked = forKeys();
+        if (!shared) {
+            read().forEach(action);
+            return;
+        }
+        for (Map.Entry<Object, Object> e : walked.entrySet()) {
+            Object key = e.getKey();
+            LinkedHashMap<Object, Object> live = forKeys();
+            if (live == walked) {
+                action.accept(key, resolve(key, e.getValue()));
+            } else if (live.containsKey(key)) {
+                action.accept(key, resolve(key, live.get(key)));
+            } else {
+                throw new ConcurrentModificationException("a key was removed from the map during its forEach");
+            }
+        }
+        if (forKeys() != walked && forKeys().size() != walked.size()) {
+            throw new ConcurrentModificationException("a key was added to the map during its forEach");
+        }
+    }
+
+    /** Whether {@code walked} is this chunk's own entries, which a walk may change in place. */
+    boolean owns(LinkedHashMap<Object, Object> walked) {
+        return forKeys() == walked && !shared;
+    }
+
+    /**
+     * Shares the entries just decoded from this chunk's committed record, when all their keys and values are
+     * immutable: they become read-only here too. Returns them, or null when they stay this chunk's own.
+     */
+    LinkedHashMap<Object, Object> shareable() {
+        LinkedHashMap<Object, Object> e = entries;
+        for (Map.Entry<Object, Object> entry : e.entrySet()) {
+            if (!immutable(entry.getKey()) || !immutable(entry.getValue())) {
+                return null;
+            }
+        }
+        shared = true;
+        lazyValues = false;
+        return e;
+    }
+
+    /** Takes {@code sharedEntries}, decoded by another connection from the record this chunk is loading. */
+    void adopt(LinkedHashMap<Object, Object> sharedEntries) {
+        entries = sharedEntries;
+        shared = true;
+        lazyValues = false;
+    }
+
+    private static boolean immutable(Object o) {
+        return o == null || IMMUTABLE.contains(o.getClass()) || o instanceof Enum<?>;
+    }
+
+    /** Gives this chunk entries of its own, a copy of the shared ones, their lazy values to be resolved. */
+    private void ownEntries() {
+        entries = new LinkedHashMap<>(entries);
+        shared = false;
+        lazyValues = true;
     }
 
     /**
@@ -109,10 +200,14 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
     @Override
     public void valuesRead() {
         lazyValues = true;
+        shared = false;
     }
 
     @Override
     public void resolveLazyValues() {
+        if (shared && entries != null) {
+            ownEntries();
+        }
         LinkedHashMap<Object, Object> e = entries;
         if (lazyValues && e != null) {
             resolveAll(e);

@@ -1,9 +1,9 @@
 package org.jodb.internal.object;
 
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import org.jodb.ObjectNotFoundException;
-import org.jodb.internal.serialization.LazyReference;
 import org.jodb.internal.serialization.ObjectRecordCodec;
 import org.jodb.internal.serialization.RecordContext;
 import org.jodb.spi.Revision;
@@ -26,11 +26,14 @@ final class ObjectLoader {
 
     /** Counts the lookups this cache answered (its hits; each load from the storage is a miss). */
     private final DatabaseCounters counters;
+    /** Chunks' entries decoded by the database's connections, shared by them. */
+    private final SharedChunkEntries sharedChunks;
 
     ObjectLoader(ObjectLayer layer, ObjectCache cache, Snapshot snapshot, ChangeTracker changes, ObjectJar jar,
             RecordContext records) {
         this.codec = layer.codec;
         this.counters = layer.counters;
+        this.sharedChunks = layer.sharedChunks;
         this.proxies = layer.proxies;
         this.cache = cache;
         this.snapshot = snapshot;
@@ -50,7 +53,8 @@ final class ObjectLoader {
         }
         byte[] data;
         long serial;
-        if (changes.hasSavedRecord(oid)) {
+        boolean committed = !changes.hasSavedRecord(oid);
+        if (!committed) {
             data = changes.savedRecord(oid);
             serial = changes.savedSerial(oid);
         } else {
@@ -69,7 +73,7 @@ final class ObjectLoader {
         state.created = changes.isCreated(oid); // loaded again from a savepoint's record after a collection
         object.$jodbState(state);
         cache.put(state);
-        fill(state, data, serial);
+        fill(state, data, serial, committed);
         return object;
     }
 
@@ -77,7 +81,8 @@ final class ObjectLoader {
     void load(ObjectState state) {
         byte[] data;
         long serial;
-        if (changes.hasSavedRecord(state.oid)) {
+        boolean committed = !changes.hasSavedRecord(state.oid);
+        if (!committed) {
             data = changes.savedRecord(state.oid);
             serial = changes.savedSerial(state.oid);
         } else {
@@ -91,7 +96,7 @@ final class ObjectLoader {
             data = r.data();
             serial = r.tid();
         }
-        fill(state, data, serial);
+        fill(state, data, serial, committed);
     }
 
     /**
@@ -125,21 +130,12 @@ final class ObjectLoader {
             }
             if (fromStorage[i]) {
                 if (r != null) {
-                    fill(s, r.data(), r.tid());
+                    fill(s, r.data(), r.tid(), true);
                 }
             } else if (changes.hasSavedRecord(s.oid)) {
-                fill(s, changes.savedRecord(s.oid), changes.savedSerial(s.oid));
+                fill(s, changes.savedRecord(s.oid), changes.savedSerial(s.oid), false);
             }
         }
-    }
-
-    /**
-     * For a lazy map value ({@code LazyMapValues}): the cached instance, or a {@link LazyReference} that
-     * {@link #resolve} turns into one when the value is asked for.
-     */
-    Object cachedOrLazy(long oid, Class<?> type) {
-        PersistentObject cached = cached(oid);
-        return cached != null ? cached : new LazyReference(oid, type);
     }
 
     /** The cached instance of {@code oid}, counted as a hit, or {@code null}. */
@@ -167,10 +163,26 @@ final class ObjectLoader {
         return ghost;
     }
 
-    private void fill(ObjectState state, byte[] data, long serial) {
+    /**
+     * Fills {@code state} from {@code data}, the record of its revision {@code serial}: a committed one
+     * ({@code committed}), or one of this transaction's savepoints. A chunk of a large map takes the entries
+     * another connection decoded from the same committed revision, if they are still shared, and offers the
+     * ones it decodes ({@link SharedChunkEntries}).
+     */
+    private void fill(ObjectState state, byte[] data, long serial, boolean committed) {
         state.status = ObjectStatus.LOADING; // a call on it while its record is read must not load it again
         try {
-            codec.readInto(data, state.self, records);
+            MapChunk chunk = committed && state.self instanceof MapChunk c ? c : null;
+            LinkedHashMap<Object, Object> shared = chunk == null ? null : sharedChunks.get(state.oid, serial);
+            if (shared != null) {
+                chunk.adopt(shared);
+            } else {
+                codec.readInto(data, state.self, records);
+                LinkedHashMap<Object, Object> decoded = chunk == null ? null : chunk.shareable();
+                if (decoded != null) {
+                    sharedChunks.put(state.oid, serial, decoded);
+                }
+            }
         } catch (RuntimeException | Error e) {
             state.status = ObjectStatus.GHOST;
             throw e;

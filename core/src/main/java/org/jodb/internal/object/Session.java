@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Set;
 import org.jodb.internal.serialization.ClassNames;
+import org.jodb.internal.serialization.LazyReference;
 import org.jodb.internal.serialization.RecordContext;
 import org.jodb.spi.StorageView;
 import org.jodb.transaction.TransactionManager;
@@ -378,9 +379,13 @@ public final class Session implements ObjectJar, RecordContext {
         return loader.resolve(oid, type);
     }
 
+    /**
+     * Always a {@link LazyReference}, even for an object this connection has cached: the entries of a chunk
+     * that hold no instance of any connection can be shared with the others ({@link SharedChunkEntries}).
+     */
     @Override
     public Object lazyReference(long oid, Class<?> type) {
-        return loader.cachedOrLazy(oid, type);
+        return new LazyReference(oid, type);
     }
 
     // ---- internals ----------------------------------------------------------------------------------

@@ -31,6 +31,16 @@ final class TreeBranch extends TreeNode {
         this.children = children;
     }
 
+    @Override
+    Object[] keys() {
+        return keys;
+    }
+
+    @Override
+    void keys(Object[] equalKeys) {
+        keys = equalKeys;
+    }
+
     // The methods below expect the branch loaded (read() or touch() first).
 
     int childCount() {

@@ -48,6 +48,16 @@ final class TreeBucket extends TreeNode implements MergeableState {
         this.values = withValues ? NONE : null;
     }
 
+    @Override
+    Object[] keys() {
+        return keys;
+    }
+
+    @Override
+    void keys(Object[] equalKeys) {
+        keys = equalKeys;
+    }
+
     // The methods below expect the bucket loaded (read() or touch() first).
 
     int size() {

@@ -3,6 +3,7 @@ package org.jodb;
 import org.jodb.internal.object.ContainerPart;
 import org.jodb.internal.object.ObjectState;
 import org.jodb.internal.object.ObjectStatus;
+import org.jodb.internal.object.SharedKeys;
 
 /**
  * A node of a {@link PersistentTree}: a {@link TreeBucket} (keys and values) or a {@link TreeBranch} (child
@@ -12,11 +13,23 @@ import org.jodb.internal.object.ObjectStatus;
  * <p>Equality is identity: nodes are compared as references, never by content, which would load them. Not
  * thread-safe, like the connection it belongs to.
  */
-abstract class TreeNode extends BuiltInPersistentObject implements ContainerPart {
-    /** The keys array {@link #longKeys} last converted (never stored: transient fields are not). */
-    private transient Object[] converted;
-    /** {@link #converted} as longs, or null when a key of it is not a {@code Long}. */
-    private transient long[] asLongs;
+abstract class TreeNode extends BuiltInPersistentObject implements ContainerPart, SharedKeys {
+    /**
+     * The keys array {@link #longKeys} last converted, with its longs (never stored: transient fields are not).
+     * Shared with the database's other connections that loaded the same revision of this node, along with
+     * the keys array ({@link SharedKeys}).
+     */
+    private transient LongKeys longKeys;
+
+    /** A keys array and its keys as longs, or null longs when a key of it is not a {@code Long}. Immutable. */
+    private record LongKeys(Object[] keys, long[] longs) {
+    }
+
+    /** This node's keys array, as it is (never written in place: a change replaces it). */
+    abstract Object[] keys();
+
+    /** Replaces this node's keys array by an equal one. */
+    abstract void keys(Object[] equalKeys);
 
     /** Loads this node if it is a ghost; does not touch it. Returns this, for chaining. */
     final TreeNode read() {
@@ -42,19 +55,43 @@ abstract class TreeNode extends BuiltInPersistentObject implements ContainerPart
      * after every change.
      */
     final long[] longKeys(Object[] keys) {
-        if (converted != keys) {
-            long[] longs = new long[keys.length];
-            for (int i = 0; i < keys.length; i++) {
-                if (!(keys[i] instanceof Long k)) {
-                    longs = null;
-                    break;
-                }
-                longs[i] = k;
-            }
-            asLongs = longs;
-            converted = keys;
+        LongKeys k = longKeys;
+        if (k == null || k.keys != keys) {
+            k = new LongKeys(keys, asLongs(keys));
+            longKeys = k;
         }
-        return asLongs;
+        return k.longs;
+    }
+
+    private static long[] asLongs(Object[] keys) {
+        long[] longs = new long[keys.length];
+        for (int i = 0; i < keys.length; i++) {
+            if (!(keys[i] instanceof Long k)) {
+                return null;
+            }
+            longs[i] = k;
+        }
+        return longs;
+    }
+
+    @Override
+    public final Object $jodbKeysToShare() {
+        Object[] keys = keys();
+        for (Object key : keys) {
+            if (!SharedKeys.immutable(key)) {
+                return null;
+            }
+        }
+        longKeys(keys);
+        return longKeys;
+    }
+
+    @Override
+    public final void $jodbAdoptKeys(Object shared) {
+        if (shared instanceof LongKeys k && k.keys.length == keys().length) { // the same revision: the same keys
+            keys(k.keys);
+            longKeys = k;
+        }
     }
 
     /** Empties this node, loaded and touched: it leaves its tree and is written empty (see PersistentTree). */

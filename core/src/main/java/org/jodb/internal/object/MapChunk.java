@@ -1,12 +1,8 @@
 package org.jodb.internal.object;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 import java.util.function.BiConsumer;
 import org.jodb.PersistentMap;
 import org.jodb.internal.serialization.LazyMapValues;
@@ -24,7 +20,7 @@ import org.jodb.internal.serialization.LazyReference;
  * without lazy values) leave them be.
  *
  * <p>A loaded chunk whose keys and values are all immutable holds entries shared with the database's other
- * connections that loaded the same revision ({@link SharedChunkEntries}): it only reads them, resolving a lazy
+ * connections that loaded the same revision ({@link SharedRevisions}): it only reads them, resolving a lazy
  * value each time it hands it out, and copies them into entries of its own before its first change
  * ({@link #read}, {@link #change}).
  *
@@ -42,15 +38,11 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
      */
     private transient boolean lazyValues;
     /**
-     * Whether {@link #entries} is a map shared with other connections ({@link SharedChunkEntries}), which no one
+     * Whether {@link #entries} is a map shared with other connections ({@link SharedRevisions}), which no one
      * changes: a lazy value in it is resolved each time it is handed out and never stored back.
      */
     private transient boolean shared;
 
-    /** The classes of keys and values that no one can change, so that a map of them may be shared. */
-    private static final Set<Class<?>> IMMUTABLE = Set.of(String.class, Long.class, Integer.class, Short.class,
-            Byte.class, Character.class, Boolean.class, Double.class, Float.class, BigInteger.class,
-            BigDecimal.class, UUID.class, LazyReference.class);
 
     MapChunk() {
         entries = new LinkedHashMap<>();
@@ -157,7 +149,7 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
     LinkedHashMap<Object, Object> shareable() {
         LinkedHashMap<Object, Object> e = entries;
         for (Map.Entry<Object, Object> entry : e.entrySet()) {
-            if (!immutable(entry.getKey()) || !immutable(entry.getValue())) {
+            if (!SharedKeys.immutable(entry.getKey()) || !SharedKeys.immutable(entry.getValue())) {
                 return null;
             }
         }
@@ -171,10 +163,6 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
         entries = sharedEntries;
         shared = true;
         lazyValues = false;
-    }
-
-    private static boolean immutable(Object o) {
-        return o == null || IMMUTABLE.contains(o.getClass()) || o instanceof Enum<?>;
     }
 
     /** Gives this chunk entries of its own, a copy of the shared ones, their lazy values to be resolved. */

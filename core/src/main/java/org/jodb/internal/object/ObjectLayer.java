@@ -22,8 +22,8 @@ public final class ObjectLayer {
     final ObjectRecordCodec codec;
     /** What the connections count for the database's statistics. */
     final DatabaseCounters counters = new DatabaseCounters();
-    /** Large-map chunks' entries decoded by one connection and read by the others. */
-    final SharedChunkEntries sharedChunks = new SharedChunkEntries();
+    /** What one connection decoded of a large map's chunk or a tree's node, and the others read. */
+    final SharedRevisions shared = new SharedRevisions();
     /** Loaded objects each connection's cache keeps (ZODB's cache_size). */
     final int cacheSize;
     /** Estimated bytes of loaded objects each connection's cache keeps; 0 for no byte target (ZODB's cache_size_bytes). */

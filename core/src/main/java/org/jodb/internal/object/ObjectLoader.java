@@ -26,14 +26,14 @@ final class ObjectLoader {
 
     /** Counts the lookups this cache answered (its hits; each load from the storage is a miss). */
     private final DatabaseCounters counters;
-    /** Chunks' entries decoded by the database's connections, shared by them. */
-    private final SharedChunkEntries sharedChunks;
+    /** What the database's connections decoded of chunks and tree nodes, shared by them. */
+    private final SharedRevisions shared;
 
     ObjectLoader(ObjectLayer layer, ObjectCache cache, Snapshot snapshot, ChangeTracker changes, ObjectJar jar,
             RecordContext records) {
         this.codec = layer.codec;
         this.counters = layer.counters;
-        this.sharedChunks = layer.sharedChunks;
+        this.shared = layer.shared;
         this.proxies = layer.proxies;
         this.cache = cache;
         this.snapshot = snapshot;
@@ -164,31 +164,55 @@ final class ObjectLoader {
     }
 
     /**
+     * Offers the other connections what was just decoded from {@code state}'s committed revision {@code record},
+     * if it can be shared.
+     */
+    private void offer(ObjectState state, long serial, byte[] record) {
+        Object decoded = state.self instanceof MapChunk chunk ? chunk.shareable()
+                : state.self instanceof SharedKeys node ? node.$jodbKeysToShare() : null;
+        if (decoded != null) {
+            shared.put(state.oid, serial, decoded, record);
+        }
+    }
+
+    /**
      * Fills {@code state} from {@code data}, the record of its revision {@code serial}: a committed one
      * ({@code committed}), or one of this transaction's savepoints. A chunk of a large map takes the entries
-     * another connection decoded from the same committed revision, if they are still shared, and offers the
-     * ones it decodes ({@link SharedChunkEntries}).
+     * another connection decoded from the same committed revision, if they are still shared, instead of
+     * decoding the record, and a tree's node takes the keys; either also keeps that connection's copy of the
+     * record's bytes rather than its own. Each offers what it decodes itself ({@link SharedRevisions}).
      */
+    @SuppressWarnings("unchecked")
     private void fill(ObjectState state, byte[] data, long serial, boolean committed) {
         state.status = ObjectStatus.LOADING; // a call on it while its record is read must not load it again
+        byte[] saved = data;
         try {
-            MapChunk chunk = committed && state.self instanceof MapChunk c ? c : null;
-            LinkedHashMap<Object, Object> shared = chunk == null ? null : sharedChunks.get(state.oid, serial);
-            if (shared != null) {
-                chunk.adopt(shared);
+            SharedRevisions.Revision revision = committed && state.self instanceof ContainerPart
+                    ? shared.get(state.oid, serial) : null;
+            Object sharing = revision == null ? null : revision.decoded();
+            if (state.self instanceof MapChunk chunk && sharing instanceof LinkedHashMap<?, ?> entries) {
+                chunk.adopt((LinkedHashMap<Object, Object>) entries);
             } else {
                 codec.readInto(data, state.self, records);
-                LinkedHashMap<Object, Object> decoded = chunk == null ? null : chunk.shareable();
-                if (decoded != null) {
-                    sharedChunks.put(state.oid, serial, decoded);
+                if (sharing != null && state.self instanceof SharedKeys node) {
+                    node.$jodbAdoptKeys(sharing);
+                } else {
+                    sharing = null;
+                    if (committed) {
+                        offer(state, serial, data);
+                    }
                 }
+            }
+            byte[] record = sharing == null ? null : revision.record();
+            if (record != null && record.length == data.length) {
+                saved = record; // the same revision's bytes, kept once for all connections
             }
         } catch (RuntimeException | Error e) {
             state.status = ObjectStatus.GHOST;
             throw e;
         }
         cache.resized(state, data.length);
-        state.saved = data;
+        state.saved = saved;
         state.serial = serial;
         state.forced = false;
         state.status = ObjectStatus.CLEAN;

@@ -381,7 +381,7 @@ public final class Session implements ObjectJar, RecordContext {
 
     /**
      * Always a {@link LazyReference}, even for an object this connection has cached: the entries of a chunk
-     * that hold no instance of any connection can be shared with the others ({@link SharedChunkEntries}).
+     * that hold no instance of any connection can be shared with the others ({@link SharedRevisions}).
      */
     @Override
     public Object lazyReference(long oid, Class<?> type) {

@@ -30,11 +30,11 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Connections of one database that load the same revision of a large map's chunk share its decoded entries
- * ({@link SharedChunkEntries}), and none of them can reach another's objects or changes through them: each
+ * ({@link SharedRevisions}), and none of them can reach another's objects or changes through them: each
  * hands out its own instances, a change copies the entries first (through the map, an iterator's entry or its
  * remove, a forEach), and a chunk holding a mutable value is not shared at all.
  */
-class SharedChunkEntriesTest {
+class SharedRevisionsTest {
     private static final int ENTRIES = 3_000;
     private final MemoryStorage storage = new MemoryStorage();
     private Database db;
@@ -78,6 +78,11 @@ class SharedChunkEntriesTest {
         return ((MapRecord) map).$jodbLayout().chunks().get(i).forKeys();
     }
 
+    /** The record's bytes chunk {@code i} of {@code map} keeps to compare with at commit. */
+    private static byte[] saved(PersistentMap<String, Object> map, int i) {
+        return ((MapRecord) map).$jodbLayout().chunks().get(i).$jodbState().saved;
+    }
+
     private static int chunks(PersistentMap<String, Object> map) {
         return ((MapRecord) map).$jodbLayout().chunks().size();
     }
@@ -97,6 +102,7 @@ class SharedChunkEntriesTest {
         assertTrue(chunks(mapA) > 2);
         for (int i = 0; i < chunks(mapA); i++) {
             assertTrue(entries(mapA, i) == entries(mapB, i), "chunk " + i + " is decoded once");
+            assertTrue(saved(mapA, i) == saved(mapB, i), "and its record's bytes kept once");
         }
         for (Object value : entries(mapA, 2).values()) {
             assertTrue(!(value instanceof Account), "a shared chunk holds no connection's instance: " + value);

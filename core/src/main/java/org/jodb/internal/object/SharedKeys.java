@@ -1,0 +1,45 @@
+package org.jodb.internal.object;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Implemented by the nodes of a tree ({@code PersistentTreeMap}'s buckets and branches): the keys read from a
+ * committed record, which a node never changes in place (a change replaces its keys array), shared by the
+ * database's connections that load the same revision of the node ({@link SharedRevisions}). Each connection
+ * still reads the record; the one that read it first keeps its keys, and the others take them instead of their
+ * own copy, so that eight connections walking one large tree keep one copy of its keys, not eight. Internal to
+ * jodb (the names start with {@code $jodb}); application code never calls these methods.
+ */
+public interface SharedKeys {
+
+    /**
+     * Called right after this node's committed record was read into it: its keys and what was derived from
+     * them, for the other connections, or null when a key is not {@link #immutable} (it is theirs alone).
+     */
+    Object $jodbKeysToShare();
+
+    /** Takes {@code shared}, what {@link #$jodbKeysToShare} gave for the same revision, for the keys just read. */
+    void $jodbAdoptKeys(Object shared);
+
+    /**
+     * Whether no one can change {@code value} (null, a string, a boxed primitive, {@code BigInteger},
+     * {@code BigDecimal}, {@code UUID}, an enum constant, a reference not yet resolved), so that connections
+     * may share it.
+     */
+    static boolean immutable(Object value) {
+        return value == null || Immutable.CLASSES.contains(value.getClass()) || value instanceof Enum<?>;
+    }
+
+    /** The classes {@link #immutable} accepts, by exact class (a subclass may add state). */
+    final class Immutable {
+        static final Set<Class<?>> CLASSES = Set.of(String.class, Long.class, Integer.class, Short.class,
+                Byte.class, Character.class, Boolean.class, Double.class, Float.class, BigInteger.class,
+                BigDecimal.class, UUID.class, org.jodb.internal.serialization.LazyReference.class);
+
+        private Immutable() {
+        }
+    }
+}

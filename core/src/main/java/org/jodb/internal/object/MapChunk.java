@@ -123,7 +123,7 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
         }
         for (Map.Entry<Object, Object> e : walked.entrySet()) {
             Object key = e.getKey();
-            LinkedHashMap<Object, Object> live = forKeys();
+            LinkedHashMap<Object, Object> live = entries == walked ? walked : forKeys(); // reloaded if ghosted
             if (live == walked) {
                 action.accept(key, resolve(key, e.getValue()));
             } else if (live.containsKey(key)) {

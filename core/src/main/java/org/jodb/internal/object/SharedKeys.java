@@ -4,6 +4,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.Set;
 import java.util.UUID;
+import org.jodb.internal.serialization.LazyReference;
 
 /**
  * Implemented by the nodes of a tree ({@code PersistentTreeMap}'s buckets and branches): the keys read from a
@@ -30,14 +31,19 @@ public interface SharedKeys {
      * may share it.
      */
     static boolean immutable(Object value) {
-        return value == null || Immutable.CLASSES.contains(value.getClass()) || value instanceof Enum<?>;
+        if (value == null) {
+            return true;
+        }
+        Class<?> c = value.getClass();
+        return c == String.class || c == Long.class || c == LazyReference.class // most keys and values: no lookup
+                || Immutable.CLASSES.contains(c) || value instanceof Enum<?>;
     }
 
     /** The classes {@link #immutable} accepts, by exact class (a subclass may add state). */
     final class Immutable {
         static final Set<Class<?>> CLASSES = Set.of(String.class, Long.class, Integer.class, Short.class,
                 Byte.class, Character.class, Boolean.class, Double.class, Float.class, BigInteger.class,
-                BigDecimal.class, UUID.class, org.jodb.internal.serialization.LazyReference.class);
+                BigDecimal.class, UUID.class, LazyReference.class);
 
         private Immutable() {
         }

@@ -37,7 +37,10 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
     /** Position in the layout's chunks of the next chunk to open. */
     private int nextChunk;
     private MapChunk currentChunk;
-    /** The entries {@link #current} walks: the chunk's own, until the chunk is reloaded. */
+    /**
+     * The entries {@link #current} walks: the chunk's own (a walk that does not touch copies shared entries
+     * first, so that it fails fast when the chunk changes), until the chunk is reloaded.
+     */
     private LinkedHashMap<Object, Object> currentEntries;
     private Iterator<Map.Entry<Object, Object>> current;
     /** What {@link #next} returned last, for remove; lastIterator is null when remove is not allowed. */
@@ -114,14 +117,12 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
         }
         Map.Entry<Object, Object> e = current.next();
         LinkedHashMap<Object, Object> live = live(currentChunk);
-        if (live != currentEntries) { // reloaded, or changed out of shared entries: hand out the live value
+        if (live != currentEntries) { // reloaded: hand out the live value
             if (!live.containsKey(e.getKey())) {
                 throw new ConcurrentModificationException("the key was removed from the map around this"
                         + " iterator");
             }
             e = new AbstractMap.SimpleEntry<>(e.getKey(), live.get(e.getKey()));
-        } else if (!currentChunk.owns(live)) { // shared with other connections: a setValue must not reach them
-            e = new AbstractMap.SimpleEntry<>(e.getKey(), e.getValue());
         }
         lastIterator = current;
         lastEntries = currentEntries;
@@ -141,8 +142,7 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
             throw new ConcurrentModificationException("the map went back to one record around this"
                     + " iterator; iterate again");
         }
-        // the chunk reloaded, or its entries shared with other connections: what lastIterator walks is not
-        // the chunk's own (left untouched): remove by key
+        // the chunk reloaded, what lastIterator walks is a copy now (left untouched): remove by key
         boolean own = lastChunk.owns(lastEntries);
         int dropped = live.removeFrom(lastChunk, lastKey, own ? lastIterator : null);
         if (live == layout && dropped >= 0 && dropped < nextChunk) {
@@ -157,7 +157,7 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
      * hands out, so that a walk of the keys makes no instance per value.
      */
     private LinkedHashMap<Object, Object> live(MapChunk c) {
-        return touch ? c.change() : prefetchValues ? c.read() : c.forKeys();
+        return touch ? c.change() : prefetchValues ? c.read() : c.ownForKeys();
     }
 
     /** An entry of a chunk; setValue touches the chunk. */

@@ -1,8 +1,10 @@
 package org.jodb.internal.object;
 
 import java.util.ConcurrentModificationException;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BiConsumer;
 import org.jodb.PersistentMap;
 import org.jodb.internal.serialization.LazyMapValues;
@@ -21,8 +23,9 @@ import org.jodb.internal.serialization.LazyReference;
  *
  * <p>A loaded chunk whose keys and values are all immutable holds entries shared with the database's other
  * connections that loaded the same revision ({@link SharedRevisions}): it only reads them, resolving a lazy
- * value each time it hands it out, and copies them into entries of its own before its first change
- * ({@link #read}, {@link #change}).
+ * value each time it hands it out, and copies them into entries of its own before anything that may change
+ * them or resolves all its values: {@link #change}, {@link #read}, {@link #ownForKeys} (a walk of the keys),
+ * {@link #resolveLazyValues} (before the chunk is written or disowned).
  *
  * <p>Equality is identity: chunks are compared as references (the layout's list, conflict resolution),
  * never by content, which would load them. Not thread-safe, like the connection it belongs to.
@@ -82,8 +85,9 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
 
     /**
      * The value of {@code key} in {@link #forKeys}, which the caller just read: resolved to the connection's
-     * instance if it was a {@link LazyReference} (the entry then holds the instance; the chunk is not touched,
-     * its record is the same).
+     * instance if it was a {@link LazyReference}. The entry then holds the instance (the chunk is not touched,
+     * its record is the same), unless the entries are shared: then the next call resolves it again (a lookup
+     * in the connection's cache, counted as a hit).
      */
     Object resolve(Object key, Object value) {
         if (!(value instanceof LazyReference r)) {
@@ -111,9 +115,9 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
     /**
      * Calls {@code action} with each entry in order, its value resolved; loads this chunk if it is a ghost, does
      * not touch it. Shared entries are walked as they are, without a copy. When {@code action} changes this
-     * chunk (which then has entries of its own), the walk goes on with the values the chunk holds now, and ends
-     * with a {@link ConcurrentModificationException} when a key was removed or added, as
-     * {@link LinkedHashMap#forEach} would.
+     * chunk (which then has entries of its own), the walk goes on over those, from where it was, and throws a
+     * {@link ConcurrentModificationException} once a key was added or removed, as a walk of a map's own entries
+     * would (at once rather than after the last entry, as {@link LinkedHashMap#forEach} does).
      */
     void forEach(BiConsumer<Object, Object> action) {
         LinkedHashMap<Object, Object> walked = forKeys();
@@ -121,20 +125,56 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
             read().forEach(action);
             return;
         }
+        int done = 0;
         for (Map.Entry<Object, Object> e : walked.entrySet()) {
-            Object key = e.getKey();
-            LinkedHashMap<Object, Object> live = entries == walked ? walked : forKeys(); // reloaded if ghosted
-            if (live == walked) {
-                action.accept(key, resolve(key, e.getValue()));
-            } else if (live.containsKey(key)) {
-                action.accept(key, resolve(key, live.get(key)));
-            } else {
-                throw new ConcurrentModificationException("a key was removed from the map during its forEach");
+            if (entries != walked) {
+                break; // changed by the action: the rest from its own entries
+            }
+            action.accept(e.getKey(), resolve(e.getKey(), e.getValue()));
+            done++;
+        }
+        if (entries == walked) {
+            return;
+        }
+        LinkedHashMap<Object, Object> own = read();
+        if (!sameKeys(walked, own)) {
+            throw new ConcurrentModificationException("a key was added to or removed from the map during its forEach");
+        }
+        Iterator<Map.Entry<Object, Object>> rest = own.entrySet().iterator();
+        for (int i = 0; i < done; i++) {
+            rest.next();
+        }
+        while (rest.hasNext()) { // fails fast, as any walk of a map, when the action adds or removes a key
+            Map.Entry<Object, Object> e = rest.next();
+            action.accept(e.getKey(), e.getValue());
+        }
+    }
+
+    /** Whether {@code a} and {@code b} hold the same keys in the same order. */
+    private static boolean sameKeys(LinkedHashMap<Object, Object> a, LinkedHashMap<Object, Object> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        Iterator<Object> bKeys = b.keySet().iterator();
+        for (Object key : a.keySet()) {
+            if (!Objects.equals(key, bKeys.next())) {
+                return false;
             }
         }
-        if (forKeys() != walked && forKeys().size() != walked.size()) {
-            throw new ConcurrentModificationException("a key was added to the map during its forEach");
+        return true;
+    }
+
+    /**
+     * The entries, loaded if this is a ghost, not touched, and this chunk's own (a copy of shared ones first):
+     * for a walk of the keys, which must fail fast, as the JDK's iterators do, when the chunk changes under it.
+     * A value may still be a {@link LazyReference}, as in {@link #forKeys}.
+     */
+    LinkedHashMap<Object, Object> ownForKeys() {
+        forKeys();
+        if (shared) {
+            ownEntries();
         }
+        return entries;
     }
 
     /** Whether {@code walked} is this chunk's own entries, which a walk may change in place. */

@@ -28,7 +28,7 @@ public interface SharedKeys {
     /**
      * Whether no one can change {@code value} (null, a string, a boxed primitive, {@code BigInteger},
      * {@code BigDecimal}, {@code UUID}, an enum constant, a reference not yet resolved), so that connections
-     * may share it.
+     * may share it: a node's keys, and a large map's chunk's keys and values.
      */
     static boolean immutable(Object value) {
         if (value == null) {

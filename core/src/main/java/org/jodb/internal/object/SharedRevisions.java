@@ -24,8 +24,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * loads it. Thread-safe and lock-free: a slot is replaced whole.
  */
 final class SharedRevisions {
-    /** Slots: a power of two, more than the chunks and nodes of a large map of a million entries. */
-    static final int SLOTS = 1 << 15;
+    /**
+     * Slots: a power of two, about twice the pieces of a large map of a million entries (some 2,000 chunks and
+     * 25,000-30,000 nodes of its hash index): a quarter of a MiB of references. Pieces whose oids meet in a slot take turns.
+     */
+    static final int SLOTS = 1 << 16;
 
     private final AtomicReferenceArray<Revision> slots = new AtomicReferenceArray<>(SLOTS);
 
@@ -72,6 +75,6 @@ final class SharedRevisions {
 
     private static int slot(long oid) {
         long h = oid * 0x9E37_79B9_7F4A_7C15L; // chunks' oids are spread over the map's life: mix them
-        return (int) (h >>> 49) & (SLOTS - 1);
+        return (int) (h >>> 48) & (SLOTS - 1);
     }
 }

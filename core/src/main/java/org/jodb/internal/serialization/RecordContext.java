@@ -35,9 +35,9 @@ public interface RecordContext {
     Object resolveReference(long oid, Class<?> type);
 
     /**
-     * Like {@link #resolveReference}, for a value of a {@link LazyMapValues} state's map: the cached instance,
-     * or a {@link LazyReference} the state's owner resolves when the value is asked for. By default the same as
-     * {@link #resolveReference}.
+     * Like {@link #resolveReference}, for a value of a {@link LazyMapValues} state's map: an instance, or a
+     * {@link LazyReference} the state's owner resolves when the value is asked for (a connection's context always
+     * gives the reference). By default the same as {@link #resolveReference}.
      */
     default Object lazyReference(long oid, Class<?> type) {
         return resolveReference(oid, type);

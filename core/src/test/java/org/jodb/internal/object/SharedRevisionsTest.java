@@ -45,11 +45,14 @@ class SharedRevisionsTest {
         Connection conn = Database.open(storage).open(tm); // a database of its own: its pool keeps this connection
         PersistentMap<String, Object> accounts = new PersistentMap<>();
         PersistentMap<String, Object> numbers = new PersistentMap<>();
+        PersistentMap<String, Object> plain = new PersistentMap<>();
         conn.root().put("accounts", accounts);
         conn.root().put("numbers", numbers);
+        conn.root().put("plain", plain);
         for (int i = 0; i < ENTRIES; i++) {
             accounts.put("k" + i, conn.create(Account.class, "owner" + i, (long) i));
             numbers.put("n" + i, (long) i);
+            plain.put("p" + i, (long) i);
         }
         numbers.put("list", new ArrayList<>(List.of(1L, 2L))); // a mutable value: its chunk, the last, is not shared
         tm.commit();
@@ -75,6 +78,7 @@ class SharedRevisionsTest {
 
     /** The entries chunk {@code i} of {@code map} holds now, loaded. */
     private static LinkedHashMap<Object, Object> entries(PersistentMap<String, Object> map, int i) {
+        map.size(); // loads the map
         return ((MapRecord) map).$jodbLayout().chunks().get(i).forKeys();
     }
 
@@ -84,6 +88,7 @@ class SharedRevisionsTest {
     }
 
     private static int chunks(PersistentMap<String, Object> map) {
+        map.size(); // loads the map
         return ((MapRecord) map).$jodbLayout().chunks().size();
     }
 
@@ -146,9 +151,10 @@ class SharedRevisionsTest {
         PersistentMap<String, Object> numbersB = b.map("numbers");
         numbersB.get("n0");
         LinkedHashMap<Object, Object> shared = entries(numbersB, 0);
-        Iterator<String> keys = numbersA.keySet().iterator(); // touches nothing: walks the shared entries
+        assertTrue(shared == entries(numbersA, 0), "one decoding");
+        Iterator<String> keys = numbersA.keySet().iterator(); // touches nothing, but walks entries of its own
         assertEquals("n0", keys.next());
-        assertTrue(shared == entries(numbersA, 0), "iterating reads the shared entries");
+        assertTrue(shared != entries(numbersA, 0), "a walk of the keys copies the shared entries first");
         assertEquals("n1", keys.next());
         keys.remove();
         assertEquals("n2", keys.next(), "the walk goes on after the remove");
@@ -236,6 +242,79 @@ class SharedRevisionsTest {
         a.tm.commit();
         b.tm.abort();
         assertEquals(List.of(1L, 2L, 3L), numbersB.get("list"));
+    }
+
+    /** The first key of the last chunk of {@code map}, where new keys go. */
+    private static int tailFirst(PersistentMap<String, Object> map) {
+        return (chunks(map) - 1) * MapLayout.CHUNK_CAPACITY;
+    }
+
+    /** A walk of the keys fails fast when the map changes under it, as the JDK's do, though its chunk was shared. */
+    @Test
+    void aWalkOfTheKeysFailsFastWhenAPassedKeyIsRemoved() {
+        Opened a = open();
+        PersistentMap<String, Object> plain = a.map("plain");
+        Iterator<String> keys = plain.keySet().iterator();
+        assertEquals("p0", keys.next());
+        plain.remove("p0");
+        assertThrows(ConcurrentModificationException.class, keys::next);
+        a.tm.abort();
+    }
+
+    @Test
+    void aWalkOfTheKeysFailsFastWhenAKeyIsAddedToTheChunkItWalks() {
+        Opened a = open();
+        Opened b = open();
+        PersistentMap<String, Object> plain = a.map("plain");
+        b.map("plain").get("p" + tailFirst(b.map("plain")));
+        LinkedHashMap<Object, Object> shared = entries(b.map("plain"), chunks(plain) - 1);
+        Iterator<String> keys = plain.keySet().iterator();
+        for (int seen = 0; seen <= tailFirst(plain); seen++) {
+            keys.next();
+        }
+        plain.put("new", 1L);
+        List<String> rest = new ArrayList<>();
+        assertThrows(ConcurrentModificationException.class, () -> {
+            while (keys.hasNext()) {
+                rest.add(keys.next());
+            }
+        }, () -> "walked on: " + rest.size() + " more keys");
+        assertTrue(!shared.containsKey("new"), "the shared entries are unchanged");
+        a.tm.abort();
+    }
+
+    @Test
+    void forEachFailsWhenTheActionRemovesAndAddsAKey() {
+        Opened a = open();
+        PersistentMap<String, Object> plain = a.map("plain");
+        int first = tailFirst(plain);
+        List<String> seen = new ArrayList<>();
+        assertThrows(ConcurrentModificationException.class, () -> plain.forEach((k, v) -> {
+            seen.add(k);
+            if (k.equals("p" + (first + 1))) {
+                plain.remove("p" + first);
+                plain.put("added", 1L);
+            }
+        }));
+        assertEquals("p" + (first + 1), seen.get(seen.size() - 1), "it stops right after the change");
+        a.tm.abort();
+    }
+
+    @Test
+    void forEachGoesOnOverTheChunksOwnEntriesAfterTheActionReplacesAValue() {
+        Opened a = open();
+        PersistentMap<String, Object> plain = a.map("plain");
+        List<Object> values = new ArrayList<>();
+        plain.forEach((k, v) -> {
+            values.add(v);
+            if (k.equals("p3")) {
+                plain.put("p5", -5L); // a later value of the same chunk, changed before the walk reaches it
+            }
+        });
+        assertEquals(ENTRIES, values.size());
+        assertEquals(-5L, values.get(5), "the walk hands out the value the chunk holds when it gets there");
+        assertEquals(6L, values.get(6));
+        a.tm.abort();
     }
 
     /**

@@ -63,13 +63,11 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
     static void forEach(List<MapChunk> chunks, BiConsumer<Object, Object> action) {
         boolean prefetch = !chunks.isEmpty() && loadsAreRemote(chunks.get(0));
         for (MapChunk c : chunks) {
+            LinkedHashMap<Object, Object> entries = c.read(); // a shared chunk's entries are copied first
             if (prefetch) {
-                LinkedHashMap<Object, Object> entries = c.read();
                 prefetch(c, entries);
-                entries.forEach(action);
-            } else {
-                c.forEach(action);
             }
+            entries.forEach(action);
         }
     }
 

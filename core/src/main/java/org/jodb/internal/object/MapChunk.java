@@ -1,11 +1,8 @@
 package org.jodb.internal.object;
 
 import java.util.ConcurrentModificationException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
-import java.util.function.BiConsumer;
 import org.jodb.PersistentMap;
 import org.jodb.internal.serialization.LazyMapValues;
 import org.jodb.internal.serialization.LazyReference;
@@ -24,8 +21,8 @@ import org.jodb.internal.serialization.LazyReference;
  * <p>A loaded chunk whose keys and values are all immutable holds entries shared with the database's other
  * connections that loaded the same revision ({@link SharedRevisions}): it only reads them, resolving a lazy
  * value each time it hands it out, and copies them into entries of its own before anything that may change
- * them or resolves all its values: {@link #change}, {@link #read}, {@link #ownForKeys} (a walk of the keys),
- * {@link #resolveLazyValues} (before the chunk is written or disowned).
+ * them or resolves all its values: {@link #change}, {@link #read} (which a walk of the values uses),
+ * {@link #ownForKeys} (a walk of the keys), {@link #resolveLazyValues} (before the chunk is written or disowned).
  *
  * <p>Equality is identity: chunks are compared as references (the layout's list, conflict resolution),
  * never by content, which would load them. Not thread-safe, like the connection it belongs to.
@@ -110,58 +107,6 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
         forKeys();
         resolveLazyValues();
         return entries;
-    }
-
-    /**
-     * Calls {@code action} with each entry in order, its value resolved; loads this chunk if it is a ghost, does
-     * not touch it. Shared entries are walked as they are, without a copy. When {@code action} changes this
-     * chunk (which then has entries of its own), the walk goes on over those, from where it was, and throws a
-     * {@link ConcurrentModificationException} once a key was added or removed, as a walk of a map's own entries
-     * would (at once rather than after the last entry, as {@link LinkedHashMap#forEach} does).
-     */
-    void forEach(BiConsumer<Object, Object> action) {
-        LinkedHashMap<Object, Object> walked = forKeys();
-        if (!shared) {
-            read().forEach(action);
-            return;
-        }
-        int done = 0;
-        for (Map.Entry<Object, Object> e : walked.entrySet()) {
-            if (entries != walked) {
-                break; // changed by the action: the rest from its own entries
-            }
-            action.accept(e.getKey(), resolve(e.getKey(), e.getValue()));
-            done++;
-        }
-        if (entries == walked) {
-            return;
-        }
-        LinkedHashMap<Object, Object> own = read();
-        if (!sameKeys(walked, own)) {
-            throw new ConcurrentModificationException("a key was added to or removed from the map during its forEach");
-        }
-        Iterator<Map.Entry<Object, Object>> rest = own.entrySet().iterator();
-        for (int i = 0; i < done; i++) {
-            rest.next();
-        }
-        while (rest.hasNext()) { // fails fast, as any walk of a map, when the action adds or removes a key
-            Map.Entry<Object, Object> e = rest.next();
-            action.accept(e.getKey(), e.getValue());
-        }
-    }
-
-    /** Whether {@code a} and {@code b} hold the same keys in the same order. */
-    private static boolean sameKeys(LinkedHashMap<Object, Object> a, LinkedHashMap<Object, Object> b) {
-        if (a.size() != b.size()) {
-            return false;
-        }
-        Iterator<Object> bKeys = b.keySet().iterator();
-        for (Object key : a.keySet()) {
-            if (!Objects.equals(key, bKeys.next())) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /**

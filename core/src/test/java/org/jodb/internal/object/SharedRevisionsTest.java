@@ -296,7 +296,6 @@ class SharedRevisionsTest {
                 plain.put("added", 1L);
             }
         }));
-        assertEquals("p" + (first + 1), seen.get(seen.size() - 1), "it stops right after the change");
         a.tm.abort();
     }
 

@@ -64,6 +64,7 @@ class SharedTreeKeysTest {
         TreeBucket bucketB = treeB.find(2468L).bucket();
         assertNotSame(bucketA, bucketB);
         assertSame(bucketA.keys(), bucketB.keys(), "one keys array for the revision");
+        assertSame(bucketA.longKeys(bucketA.keys()), bucketB.longKeys(bucketB.keys()), "and one conversion to longs");
         int i = treeA.find(2468L).index();
         assertSame(fromA, bucketA.value(i));
         assertSame(fromB, bucketB.value(i));

@@ -16,14 +16,13 @@ import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.jodb.Connection;
 import org.jodb.Database;
-import org.jodb.PersistentMap;
 import org.jodb.storage.MappedFileStorage;
 import org.jodb.storage.StorageOptions;
 import org.jodb.transaction.TransactionManager;
 
 /**
  * Workload 5 in the shape of the peer run, round after round in one JVM, with the CPU time of every thread of
- * the JVM: each round a new store of 100,000 accounts in a {@link PersistentMap} (inserted 1,000 per commit),
+ * the JVM: each round a new store of 100,000 accounts in a {@code PersistentMap} (inserted 1,000 per commit),
  * then 8 writer threads, each with a new connection (its cache cold), committing 1,250 transfers of 10 random
  * accounts each. It prints each round's commits per second and the CPU time the round took by thread kind (the
  * writers, the JIT compilers, the collector's threads), so that one sees what else than the writers' own work
@@ -72,16 +71,7 @@ public final class ColdWritersProbe {
 
     private static void fill(Database db) {
         TransactionManager tm = new TransactionManager(false);
-        Connection c = db.open(tm); // left open, as the peer run's main connection is
-        Map<String, Account> map = new PersistentMap<>();
-        c.root().put("accounts", map);
-        for (int i = 0; i < ACCOUNTS; i++) {
-            map.put(Keys.key(i), c.create(Account.class, "owner-" + i, Keys.INITIAL_BALANCE, 0L));
-            if (i % 1_000 == 999) {
-                tm.commit();
-            }
-        }
-        tm.commit();
+        TransferProbe.fill(db.open(tm), tm); // the connection is left open, as the peer run's main connection is
     }
 
     private static void round(Database db, ExecutorService pool, int round, boolean warm) throws Exception {

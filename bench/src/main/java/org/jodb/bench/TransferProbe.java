@@ -49,8 +49,11 @@ public final class TransferProbe {
     private TransferProbe() {
     }
 
-    /** The accounts, 1,000 per commit (a method of its own, so that a profile tells it from the transfers). */
-    private static void fill(Connection c, TransactionManager tm) {
+    /**
+     * The accounts, 1,000 per commit, in a map at the root named {@code accounts} (a method of its own, so that a
+     * profile tells it from the transfers; {@link ColdWritersProbe} fills its stores with it too).
+     */
+    static void fill(Connection c, TransactionManager tm) {
         Map<String, Account> map = new PersistentMap<>();
         c.root().put("accounts", map);
         for (int i = 0; i < ACCOUNTS; i++) {

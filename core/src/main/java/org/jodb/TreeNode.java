@@ -64,6 +64,9 @@ abstract class TreeNode extends BuiltInPersistentObject implements ContainerPart
     }
 
     private static long[] asLongs(Object[] keys) {
+        if (keys.length > 0 && !(keys[0] instanceof Long)) {
+            return null; // a tree of other keys: nothing to convert, nothing to allocate
+        }
         long[] longs = new long[keys.length];
         for (int i = 0; i < keys.length; i++) {
             if (!(keys[i] instanceof Long k)) {

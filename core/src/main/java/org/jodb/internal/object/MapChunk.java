@@ -1,6 +1,5 @@
 package org.jodb.internal.object;
 
-import java.util.ConcurrentModificationException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.jodb.PersistentMap;
@@ -42,7 +41,6 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
      * changes: a lazy value in it is resolved each time it is handed out and never stored back.
      */
     private transient boolean shared;
-
 
     MapChunk() {
         entries = new LinkedHashMap<>();

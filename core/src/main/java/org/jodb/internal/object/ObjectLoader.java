@@ -198,7 +198,7 @@ final class ObjectLoader {
                     node.$jodbAdoptKeys(sharing);
                 } else {
                     sharing = null;
-                    if (committed) {
+                    if (committed && state.self instanceof ContainerPart) {
                         offer(state, serial, data);
                     }
                 }

@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * takes what another decoded also takes that one's copy of the record's bytes.
  *
  * <p>What is shared is never changed: a chunk reads its shared entries and copies them into a map of its own
- * before its first change; a node never writes its keys array in place. Only immutable keys and values are
+ * before it changes them or walks them; a node never writes its keys array in place. Only immutable keys and values are
  * shared ({@link SharedKeys#immutable}: strings, boxed numbers, references not yet resolved), so that no
  * connection ever reaches another's objects through them. A revision is identified by its oid and its tid,
  * which never name two different records; records of the current transaction's savepoints are not revisions and
@@ -26,7 +26,8 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class SharedRevisions {
     /**
      * Slots: a power of two, about twice the pieces of a large map of a million entries (some 2,000 chunks and
-     * 25,000-30,000 nodes of its hash index): a quarter of a MiB of references. Pieces whose oids meet in a slot take turns.
+     * 25,000-30,000 nodes of its hash index): a quarter of a MiB of references. Pieces whose oids meet in a
+     * slot take turns.
      */
     static final int SLOTS = 1 << 16;
 

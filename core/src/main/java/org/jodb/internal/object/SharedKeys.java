@@ -1,9 +1,5 @@
 package org.jodb.internal.object;
 
-import java.math.BigDecimal;
-import java.math.BigInteger;
-import java.util.Set;
-import java.util.UUID;
 import org.jodb.internal.serialization.LazyReference;
 
 /**
@@ -26,9 +22,9 @@ public interface SharedKeys {
     void $jodbAdoptKeys(Object shared);
 
     /**
-     * Whether no one can change {@code value} (null, a string, a boxed primitive, {@code BigInteger},
-     * {@code BigDecimal}, {@code UUID}, an enum constant, a reference not yet resolved), so that connections
-     * may share it: a node's keys, and a large map's chunk's keys and values.
+     * Whether no one can change {@code value}, so that connections may share it: a node's keys, and a large
+     * map's chunk's keys and values. Null, a reference not yet resolved, or a value of a type
+     * {@link ImmutableTypes} accepts; never a persistent object, which is one connection's instance.
      */
     static boolean immutable(Object value) {
         if (value == null) {
@@ -36,16 +32,6 @@ public interface SharedKeys {
         }
         Class<?> c = value.getClass();
         return c == String.class || c == Long.class || c == LazyReference.class // most keys and values: no lookup
-                || Immutable.CLASSES.contains(c) || value instanceof Enum<?>;
-    }
-
-    /** The classes {@link #immutable} accepts, by exact class (a subclass may add state). */
-    final class Immutable {
-        static final Set<Class<?>> CLASSES = Set.of(String.class, Long.class, Integer.class, Short.class,
-                Byte.class, Character.class, Boolean.class, Double.class, Float.class, BigInteger.class,
-                BigDecimal.class, UUID.class, LazyReference.class);
-
-        private Immutable() {
-        }
+                || !(value instanceof PersistentObject) && ImmutableTypes.immutable(c);
     }
 }

@@ -141,7 +141,7 @@ final class ChunkIterator implements Iterator<Map.Entry<Object, Object>> {
                     + " iterator; iterate again");
         }
         // the chunk reloaded, what lastIterator walks is a copy now (left untouched): remove by key
-        boolean own = lastChunk.owns(lastEntries);
+        boolean own = lastChunk.forKeys() == lastEntries; // never shared entries: live() walks the chunk's own
         int dropped = live.removeFrom(lastChunk, lastKey, own ? lastIterator : null);
         if (live == layout && dropped >= 0 && dropped < nextChunk) {
             nextChunk--;

@@ -120,11 +120,6 @@ final class MapChunk implements PersistentObject, MergeableState, ContainerPart,
         return entries;
     }
 
-    /** Whether {@code walked} is this chunk's own entries, which a walk may change in place. */
-    boolean owns(LinkedHashMap<Object, Object> walked) {
-        return forKeys() == walked && !shared;
-    }
-
     /**
      * Shares the entries just decoded from this chunk's committed record, when all their keys and values are
      * immutable: they become read-only here too. Returns them, or null when they stay this chunk's own.

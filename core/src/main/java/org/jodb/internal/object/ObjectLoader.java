@@ -187,23 +187,23 @@ final class ObjectLoader {
         state.status = ObjectStatus.LOADING; // a call on it while its record is read must not load it again
         byte[] saved = data;
         try {
-            SharedRevisions.Revision revision = committed && state.self instanceof ContainerPart
-                    ? shared.get(state.oid, serial) : null;
+            boolean shareable = committed && state.self instanceof ContainerPart;
+            SharedRevisions.Revision revision = shareable ? shared.get(state.oid, serial) : null;
             Object sharing = revision == null ? null : revision.decoded();
+            boolean adopted = false;
             if (state.self instanceof MapChunk chunk && sharing instanceof LinkedHashMap<?, ?> entries) {
                 chunk.adopt((LinkedHashMap<Object, Object>) entries);
+                adopted = true;
             } else {
                 codec.readInto(data, state.self, records);
                 if (sharing != null && state.self instanceof SharedKeys node) {
                     node.$jodbAdoptKeys(sharing);
-                } else {
-                    sharing = null;
-                    if (committed && state.self instanceof ContainerPart) {
-                        offer(state, serial, data);
-                    }
+                    adopted = true;
+                } else if (shareable) {
+                    offer(state, serial, data);
                 }
             }
-            byte[] record = sharing == null ? null : revision.record();
+            byte[] record = adopted ? revision.record() : null;
             if (record != null && record.length == data.length) {
                 saved = record; // the same revision's bytes, kept once for all connections
             }

@@ -4,7 +4,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -13,7 +12,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.stream.Stream;
 import org.jodb.Connection;
 import org.jodb.Database;
 import org.jodb.storage.MappedFileStorage;
@@ -33,9 +31,10 @@ import org.jodb.transaction.TransactionManager;
  * </pre>
  *
  * <p>With {@code warm}, each writer looks up every key once (loading the map's chunks and hash index, not the
- * accounts) before the clock starts: the difference is what the writers' warm-up costs. It uses only the public
- * API, so it runs against an older build put after it on the class path; the JVM needs the flags Chronicle Map
- * needs (the root {@code pom.xml}'s {@code jodb.jvm.flags}).
+ * accounts) before the clock starts: the difference is what the writers' warm-up costs. It uses only jodb's
+ * public API, so it runs, with the bench classes it calls ({@code TransferProbe}, {@code PeerBenchmark}),
+ * against an older build of jodb put after them on the class path; the JVM needs the flags Chronicle Map needs
+ * (the root {@code pom.xml}'s {@code jodb.jvm.flags}).
  */
 public final class ColdWritersProbe {
     private static final int ACCOUNTS = 100_000;
@@ -56,13 +55,13 @@ public final class ColdWritersProbe {
         try {
             for (int round = 1; round <= rounds; round++) {
                 Path dir = base.resolve("cold-writers-" + round);
-                delete(dir);
+                PeerBenchmark.deleteRecursively(dir);
                 Files.createDirectories(dir);
                 try (Database db = Database.open(MappedFileStorage.open(dir, options))) {
                     fill(db);
                     round(db, pool, round, warm);
                 }
-                delete(dir);
+                PeerBenchmark.deleteRecursively(dir);
             }
         } finally {
             pool.shutdown();
@@ -150,13 +149,5 @@ public final class ColdWritersProbe {
             }
         }
         return ticks;
-    }
-
-    private static void delete(Path dir) throws Exception {
-        if (Files.exists(dir)) {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
     }
 }
